@@ -1,0 +1,38 @@
+//! Exit codes of the scripting contract: 2 for bad input (nothing stored changes), 1 otherwise.
+
+use std::process::ExitCode;
+
+#[derive(Debug)]
+pub enum Failure {
+    /// The user's input was wrong; the message names the file or flag, the key and what was expected.
+    BadInput(String),
+    /// Anything else.
+    Other(anyhow::Error),
+}
+
+impl Failure {
+    pub fn report(self) -> ExitCode {
+        match self {
+            Failure::BadInput(msg) => {
+                eprintln!("error: {msg}");
+                ExitCode::from(2)
+            }
+            Failure::Other(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Other(e)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Other(e.into())
+    }
+}

@@ -1,0 +1,181 @@
+//! The interactive check-up in the terminal. Prompts go to stderr so stdout carries only the
+//! report (or the JSON document with --json). Warning signs are asked first; an emergency
+//! answer stops the questionnaire at once.
+
+use std::io::{BufRead, Write};
+
+use amble_core::knowledge::{KnowledgeBase, Question, QuestionKind};
+use amble_core::{Answers, PlanStatus, Tier, assess};
+use serde_json::{Map, Value};
+
+use crate::failure::Failure;
+
+enum Reply {
+    Value(Value),
+    Skip,
+    Eof,
+}
+
+pub fn ask(kb: &KnowledgeBase) -> Result<Answers, Failure> {
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let mut err = std::io::stderr().lock();
+    let mut doc = Map::new();
+    doc.insert(
+        "schema".into(),
+        Value::String(amble_core::answers::ANSWERS_SCHEMA.into()),
+    );
+
+    writeln!(
+        err,
+        "Amble check-up. Press Enter to skip a question you are not sure about."
+    )?;
+    writeln!(
+        err,
+        "First, some questions about warning signs that need a doctor.\n"
+    )?;
+    let mut in_red_flags = true;
+    for q in &kb.questions {
+        if in_red_flags && !q.is_red_flag() {
+            in_red_flags = false;
+            // After the warning signs: if care comes first, stop here.
+            let answers = Answers::from_value(Value::Object(doc.clone()), kb)
+                .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+            if assess(&answers, kb).plan_status == PlanStatus::Blocked {
+                writeln!(err)?;
+                return Ok(answers);
+            }
+            writeln!(
+                err,
+                "\nThank you. Now some questions about you and your back.\n"
+            )?;
+        }
+        match prompt(q, &mut input, &mut err)? {
+            Reply::Value(v) => set(&mut doc, &q.id, v),
+            Reply::Skip => {}
+            Reply::Eof => break,
+        }
+        if q.is_red_flag() {
+            let answers = Answers::from_value(Value::Object(doc.clone()), kb)
+                .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+            if assess(&answers, kb).tier() == Tier::Emergency {
+                writeln!(
+                    err,
+                    "\nStopping the check-up: this answer needs emergency care.\n"
+                )?;
+                return Ok(answers);
+            }
+        }
+    }
+    writeln!(err)?;
+    Answers::from_value(Value::Object(doc), kb).map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))
+}
+
+fn set(doc: &mut Map<String, Value>, path: &str, value: Value) {
+    match path.split_once('.') {
+        Some((section, key)) => {
+            let entry = doc
+                .entry(section.to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(m) = entry {
+                m.insert(key.to_string(), value);
+            }
+        }
+        None => {
+            doc.insert(path.to_string(), value);
+        }
+    }
+}
+
+fn prompt(q: &Question, input: &mut impl BufRead, err: &mut impl Write) -> Result<Reply, Failure> {
+    loop {
+        match q.kind {
+            QuestionKind::Bool => write!(err, "{} [y/n] ", q.text)?,
+            QuestionKind::Choice | QuestionKind::Multi => {
+                writeln!(err, "{}", q.text)?;
+                for (i, t) in q.option_text.iter().enumerate() {
+                    writeln!(err, "  {}) {t}", i + 1)?;
+                }
+                let hint = if q.kind == QuestionKind::Multi {
+                    "numbers separated by commas"
+                } else {
+                    "a number"
+                };
+                write!(err, "Your answer ({hint}): ")?;
+            }
+            QuestionKind::Number | QuestionKind::Integer => write!(err, "{} ", q.text)?,
+        }
+        err.flush()?;
+        let mut line = String::new();
+        if input.read_line(&mut line)? == 0 {
+            writeln!(err)?;
+            return Ok(Reply::Eof);
+        }
+        let line = line.trim();
+        if line.is_empty() || line == "?" {
+            return Ok(Reply::Skip);
+        }
+        match parse_reply(q, line) {
+            Ok(v) => return Ok(Reply::Value(v)),
+            Err(msg) => writeln!(err, "  {msg}")?,
+        }
+    }
+}
+
+/// Turns one typed line into an answer value, or says what was expected.
+pub fn parse_reply(q: &Question, line: &str) -> Result<Value, String> {
+    let pick = |token: &str| -> Result<String, String> {
+        let token = token.trim();
+        if let Ok(n) = token.parse::<usize>()
+            && n >= 1
+            && n <= q.options.len()
+        {
+            return Ok(q.options[n - 1].clone());
+        }
+        q.options
+            .iter()
+            .find(|o| o.eq_ignore_ascii_case(token))
+            .cloned()
+            .ok_or_else(|| {
+                format!(
+                    "Please type a number from 1 to {}, or press Enter to skip.",
+                    q.options.len()
+                )
+            })
+    };
+    match q.kind {
+        QuestionKind::Bool => match line.to_ascii_lowercase().as_str() {
+            "y" | "yes" => Ok(Value::Bool(true)),
+            "n" | "no" => Ok(Value::Bool(false)),
+            _ => Err("Please type y or n, or press Enter to skip.".into()),
+        },
+        QuestionKind::Choice => pick(line).map(Value::String),
+        QuestionKind::Multi => {
+            let mut picked: Vec<Value> = Vec::new();
+            for token in line.split(',').filter(|t| !t.trim().is_empty()) {
+                let v = Value::String(pick(token)?);
+                if !picked.contains(&v) {
+                    picked.push(v);
+                }
+            }
+            Ok(Value::Array(picked))
+        }
+        QuestionKind::Number | QuestionKind::Integer => {
+            let range = format!("{} to {}", q.min.unwrap_or(0.0), q.max.unwrap_or(f64::MAX));
+            let x: f64 = line
+                .parse()
+                .map_err(|_| format!("Please type a number ({range}), or press Enter to skip."))?;
+            if !x.is_finite() || q.min.is_some_and(|m| x < m) || q.max.is_some_and(|m| x > m) {
+                return Err(format!("Please type a number from {range}."));
+            }
+            if q.kind == QuestionKind::Integer {
+                if x.fract() != 0.0 {
+                    return Err("Please type a whole number.".into());
+                }
+                Ok(Value::from(x as i64))
+            } else {
+                Ok(serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number))
+            }
+        }
+    }
+}

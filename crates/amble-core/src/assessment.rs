@@ -1,0 +1,219 @@
+//! The check-up engine: warning signs first, then the vascular differential, then additive
+//! pattern scoring, then instrument scores (clinical brief §1.3). Pure and deterministic.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::answers::{Answers, Facts};
+use crate::instruments::{InstrumentScores, score_all};
+use crate::knowledge::{Condition, Flag, KnowledgeBase, Pattern};
+use crate::tier::{PlanStatus, Tier};
+
+pub const ASSESSMENT_SCHEMA: &str = "amble.assessment/1";
+
+/// `amble.assessment/1`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    pub schema: &'static str,
+    pub triage: Triage,
+    pub plan_status: PlanStatus,
+    pub patterns: Vec<PatternScore>,
+    pub instruments: InstrumentScores,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Triage {
+    pub tier: Tier,
+    pub flags: Vec<FiredFlag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FiredFlag {
+    pub id: String,
+    pub tier: Tier,
+    /// Answer key paths that raised the flag.
+    pub because: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strength {
+    Weak,
+    Moderate,
+    Strong,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PatternScore {
+    pub id: String,
+    pub strength: Strength,
+    pub score: f64,
+    pub because: Vec<Because>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Because {
+    pub answer: String,
+    pub value: Value,
+    pub weight: f64,
+}
+
+impl Assessment {
+    pub fn tier(&self) -> Tier {
+        self.triage.tier
+    }
+
+    pub fn has_pattern(&self, id: &str) -> bool {
+        self.patterns.iter().any(|p| p.id == id)
+    }
+
+    /// Strength of a listed pattern, if listed.
+    pub fn strength_of(&self, id: &str) -> Option<Strength> {
+        self.patterns
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.strength)
+    }
+}
+
+/// Runs the whole check-up on validated answers.
+pub fn assess(answers: &Answers, kb: &KnowledgeBase) -> Assessment {
+    let facts = answers.facts();
+    let scored: Vec<(&Pattern, f64, Vec<Because>)> = kb
+        .patterns
+        .iter()
+        .map(|p| {
+            let (score, because) = score_pattern(p, &facts);
+            (p, score, because)
+        })
+        .collect();
+
+    let flags = triage_flags(kb, &facts, &scored);
+    let tier = flags.iter().map(|f| f.tier).max().unwrap_or(Tier::None);
+
+    let mut patterns: Vec<PatternScore> = scored
+        .iter()
+        .filter(|(_, score, _)| *score > 0.0)
+        .map(|(p, score, because)| PatternScore {
+            id: p.id.clone(),
+            strength: strength(kb, *score),
+            score: *score,
+            because: because.clone(),
+        })
+        .collect();
+    if patterns.is_empty() {
+        // Nothing scored: the default, non-specific pattern (§1.3 "anything unclassified").
+        if let Some((p, score, because)) = scored.iter().find(|(p, _, _)| p.id == "nslbp_fatigue") {
+            patterns.push(PatternScore {
+                id: p.id.clone(),
+                strength: Strength::Weak,
+                score: score.max(0.0),
+                because: because.iter().filter(|b| b.weight > 0.0).cloned().collect(),
+            });
+        }
+    }
+    // Most likely first; ties keep the brief's order (stable sort).
+    patterns.sort_by(|a, b| b.score.total_cmp(&a.score));
+
+    Assessment {
+        schema: ASSESSMENT_SCHEMA,
+        triage: Triage { tier, flags },
+        plan_status: tier.plan_status(),
+        patterns,
+        instruments: score_all(&answers.instruments),
+    }
+}
+
+fn strength(kb: &KnowledgeBase, score: f64) -> Strength {
+    if score >= kb.strength.strong {
+        Strength::Strong
+    } else if score >= kb.strength.moderate {
+        Strength::Moderate
+    } else {
+        Strength::Weak
+    }
+}
+
+fn score_pattern(p: &Pattern, facts: &Facts) -> (f64, Vec<Because>) {
+    let hits: Vec<(&crate::knowledge::Rule, Value)> = p
+        .rules
+        .iter()
+        .filter_map(|r| {
+            r.condition
+                .matches(facts.get(&r.condition.answer))
+                .map(|v| (r, v))
+        })
+        .collect();
+    let has_symptom = hits.iter().any(|(r, _)| !r.modifier && r.weight > 0.0);
+    let mut score = 0.0;
+    let mut because = Vec::new();
+    for (rule, value) in hits {
+        if rule.modifier && !has_symptom {
+            continue;
+        }
+        score += rule.weight;
+        because.push(Because {
+            answer: rule.condition.answer.clone(),
+            value,
+            weight: rule.weight,
+        });
+    }
+    // Weights are multiples of 0.5 in practice; round away float noise all the same.
+    ((score * 100.0_f64).round() / 100.0, because)
+}
+
+fn all_hold<'a>(conditions: &'a [Condition], facts: &Facts) -> Option<Vec<&'a str>> {
+    conditions
+        .iter()
+        .map(|c| c.matches(facts.get(&c.answer)).map(|_| c.answer.as_str()))
+        .collect()
+}
+
+fn triage_flags(
+    kb: &KnowledgeBase,
+    facts: &Facts,
+    scored: &[(&Pattern, f64, Vec<Because>)],
+) -> Vec<FiredFlag> {
+    let mut fired: Vec<FiredFlag> = kb
+        .flags
+        .iter()
+        .filter_map(|f| fire(f, facts, scored))
+        .collect();
+    // Most urgent first; ties keep the knowledge base's order.
+    fired.sort_by_key(|f| std::cmp::Reverse(f.tier));
+    fired
+}
+
+fn fire(flag: &Flag, facts: &Facts, scored: &[(&Pattern, f64, Vec<Because>)]) -> Option<FiredFlag> {
+    let mut tier: Option<Tier> = None;
+    let mut because: Vec<String> = Vec::new();
+    for trigger in &flag.triggers {
+        let hit: Option<Vec<String>> = match &trigger.from_pattern {
+            Some(pt) => scored
+                .iter()
+                .find(|(p, score, _)| p.id == pt.id && *score >= pt.min_score)
+                .map(|(_, _, b)| {
+                    b.iter()
+                        .filter(|b| b.weight > 0.0)
+                        .map(|b| b.answer.clone())
+                        .collect()
+                }),
+            None => {
+                all_hold(&trigger.when, facts).map(|v| v.into_iter().map(str::to_string).collect())
+            }
+        };
+        if let Some(paths) = hit {
+            tier = Some(tier.map_or(trigger.tier, |t| t.max(trigger.tier)));
+            for p in paths {
+                if !because.contains(&p) {
+                    because.push(p);
+                }
+            }
+        }
+    }
+    tier.map(|tier| FiredFlag {
+        id: flag.id.clone(),
+        tier,
+        because,
+    })
+}

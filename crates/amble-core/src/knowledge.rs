@@ -1,0 +1,717 @@
+//! The knowledge base: questions, warning signs, patterns and sources, loaded from the TOML
+//! files in `content/` and validated so a broken reference can never ship.
+
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::answers::DERIVED_KEYS;
+use crate::tier::Tier;
+
+/// A knowledge-base file's name and text.
+#[derive(Debug, Clone, Copy)]
+pub struct ContentFile<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+/// The content files compiled into Amble.
+pub const EMBEDDED: &[ContentFile<'static>] = &[
+    ContentFile {
+        name: "content/sources.toml",
+        text: include_str!("../../../content/sources.toml"),
+    },
+    ContentFile {
+        name: "content/questions.toml",
+        text: include_str!("../../../content/questions.toml"),
+    },
+    ContentFile {
+        name: "content/red_flags.toml",
+        text: include_str!("../../../content/red_flags.toml"),
+    },
+    ContentFile {
+        name: "content/patterns.toml",
+        text: include_str!("../../../content/patterns.toml"),
+    },
+];
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum KnowledgeError {
+    #[error("{file}: {message}")]
+    Parse { file: String, message: String },
+    #[error("{file}: {location}: {message}")]
+    Invalid {
+        file: String,
+        location: String,
+        message: String,
+    },
+    #[error("knowledge base is missing the file {0}")]
+    MissingFile(String),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    pub citation: String,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    Bool,
+    Choice,
+    Multi,
+    Number,
+    Integer,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: String,
+    pub kind: QuestionKind,
+    pub text: String,
+    #[serde(default)]
+    pub options: Vec<String>,
+    #[serde(default)]
+    pub option_text: Vec<String>,
+    #[serde(default)]
+    pub min: Option<f64>,
+    #[serde(default)]
+    pub max: Option<f64>,
+}
+
+impl Question {
+    pub fn is_red_flag(&self) -> bool {
+        self.id.starts_with("red_flags.")
+    }
+}
+
+/// One test on one answer. Exactly one of `is`/`contains`/`any_of`, or a numeric range
+/// (`min`, `above`, `max`, `below`) is given. An unanswered question never satisfies it.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub answer: String,
+    #[serde(default)]
+    pub is: Option<Value>,
+    #[serde(default)]
+    pub contains: Option<String>,
+    #[serde(default)]
+    pub any_of: Option<Vec<String>>,
+    #[serde(default)]
+    pub min: Option<f64>,
+    #[serde(default)]
+    pub above: Option<f64>,
+    #[serde(default)]
+    pub max: Option<f64>,
+    #[serde(default)]
+    pub below: Option<f64>,
+}
+
+impl Condition {
+    /// The part of the answer that satisfied the condition, or `None` when it does not hold.
+    pub fn matches(&self, answer: Option<&Value>) -> Option<Value> {
+        let answer = answer?;
+        if let Some(want) = &self.is {
+            return (answer == want || numbers_equal(answer, want)).then(|| answer.clone());
+        }
+        let wanted: Option<Vec<&str>> = match (&self.contains, &self.any_of) {
+            (Some(one), _) => Some(vec![one.as_str()]),
+            (None, Some(list)) => Some(list.iter().map(String::as_str).collect()),
+            _ => None,
+        };
+        if let Some(wanted) = wanted {
+            return match answer {
+                Value::String(s) => wanted.contains(&s.as_str()).then(|| answer.clone()),
+                Value::Array(items) => {
+                    let hit: Vec<Value> = items
+                        .iter()
+                        .filter(|v| v.as_str().is_some_and(|s| wanted.contains(&s)))
+                        .cloned()
+                        .collect();
+                    match hit.len() {
+                        0 => None,
+                        1 => hit.into_iter().next(),
+                        _ => Some(Value::Array(hit)),
+                    }
+                }
+                _ => None,
+            };
+        }
+        let x = answer.as_f64()?;
+        let ok = self.min.is_none_or(|m| x >= m)
+            && self.above.is_none_or(|m| x > m)
+            && self.max.is_none_or(|m| x <= m)
+            && self.below.is_none_or(|m| x < m);
+        ok.then(|| answer.clone())
+    }
+
+    fn has_range(&self) -> bool {
+        self.min.is_some() || self.above.is_some() || self.max.is_some() || self.below.is_some()
+    }
+}
+
+fn numbers_equal(a: &Value, b: &Value) -> bool {
+    matches!((a.as_f64(), b.as_f64()), (Some(x), Some(y)) if x == y)
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TierText {
+    pub id: Tier,
+    pub headline: String,
+    pub action: String,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatternTrigger {
+    pub id: String,
+    pub min_score: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trigger {
+    pub tier: Tier,
+    #[serde(default)]
+    pub when: Vec<Condition>,
+    #[serde(default)]
+    pub from_pattern: Option<PatternTrigger>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Flag {
+    pub id: String,
+    pub title: String,
+    pub explain: String,
+    pub sources: Vec<String>,
+    #[serde(rename = "trigger")]
+    pub triggers: Vec<Trigger>,
+}
+
+/// A pattern rule: a condition and the weight it adds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(from = "RawRule")]
+pub struct Rule {
+    pub condition: Condition,
+    pub weight: f64,
+    pub why: String,
+    /// Only counts when a non-modifier rule of the same pattern already points towards it.
+    pub modifier: bool,
+}
+
+/// A rule as written in the file: the condition's keys sit beside the rule's own. (Not
+/// `#[serde(flatten)]`, which would let misspelt keys through.)
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    answer: String,
+    #[serde(default)]
+    is: Option<Value>,
+    #[serde(default)]
+    contains: Option<String>,
+    #[serde(default)]
+    any_of: Option<Vec<String>>,
+    #[serde(default)]
+    min: Option<f64>,
+    #[serde(default)]
+    above: Option<f64>,
+    #[serde(default)]
+    max: Option<f64>,
+    #[serde(default)]
+    below: Option<f64>,
+    weight: f64,
+    why: String,
+    #[serde(default)]
+    modifier: bool,
+}
+
+impl From<RawRule> for Rule {
+    fn from(r: RawRule) -> Rule {
+        Rule {
+            condition: Condition {
+                answer: r.answer,
+                is: r.is,
+                contains: r.contains,
+                any_of: r.any_of,
+                min: r.min,
+                above: r.above,
+                max: r.max,
+                below: r.below,
+            },
+            weight: r.weight,
+            why: r.why,
+            modifier: r.modifier,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pattern {
+    pub id: String,
+    pub name: String,
+    pub summary: String,
+    pub care: String,
+    pub sources: Vec<String>,
+    #[serde(rename = "rule")]
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrengthThresholds {
+    pub strong: f64,
+    pub moderate: f64,
+}
+
+/// Pattern ids of the contract, in the order of the brief's §1.2.
+pub const PATTERN_IDS: &[&str] = &[
+    "nslbp_fatigue",
+    "posture_gait",
+    "muscle_imbalance",
+    "radicular",
+    "lss_nc",
+    "facet_ext",
+    "sij",
+    "vascular_claud",
+    "foot_shoe",
+    "overload",
+    "weight",
+];
+
+#[derive(Debug, Clone)]
+pub struct KnowledgeBase {
+    pub sources: Vec<Source>,
+    pub questions: Vec<Question>,
+    pub tiers: Vec<TierText>,
+    pub flags: Vec<Flag>,
+    pub patterns: Vec<Pattern>,
+    pub strength: StrengthThresholds,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourcesFile {
+    version: u32,
+    source: Vec<Source>,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionsFile {
+    version: u32,
+    question: Vec<Question>,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlagsFile {
+    version: u32,
+    tier: Vec<TierText>,
+    flag: Vec<Flag>,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatternsFile {
+    version: u32,
+    strength: StrengthThresholds,
+    pattern: Vec<Pattern>,
+}
+
+/// Content format version this build understands.
+pub const CONTENT_VERSION: u32 = 1;
+
+fn parse<T: serde::de::DeserializeOwned>(file: &ContentFile<'_>) -> Result<T, KnowledgeError> {
+    toml::from_str(file.text).map_err(|e| KnowledgeError::Parse {
+        file: file.name.to_string(),
+        message: e.to_string(),
+    })
+}
+
+fn find<'a>(
+    files: &'a [ContentFile<'a>],
+    suffix: &str,
+) -> Result<&'a ContentFile<'a>, KnowledgeError> {
+    files
+        .iter()
+        .find(|f| f.name.ends_with(suffix))
+        .ok_or_else(|| KnowledgeError::MissingFile(suffix.to_string()))
+}
+
+impl KnowledgeBase {
+    /// The knowledge base compiled into this build, validated.
+    pub fn embedded() -> Result<KnowledgeBase, KnowledgeError> {
+        KnowledgeBase::load(EMBEDDED)
+    }
+
+    /// Parses and validates a set of content files.
+    pub fn load(files: &[ContentFile<'_>]) -> Result<KnowledgeBase, KnowledgeError> {
+        let sources_file = find(files, "sources.toml")?;
+        let questions_file = find(files, "questions.toml")?;
+        let flags_file = find(files, "red_flags.toml")?;
+        let patterns_file = find(files, "patterns.toml")?;
+        let s: SourcesFile = parse(sources_file)?;
+        let q: QuestionsFile = parse(questions_file)?;
+        let f: FlagsFile = parse(flags_file)?;
+        let p: PatternsFile = parse(patterns_file)?;
+        for (file, version) in [
+            (sources_file, s.version),
+            (questions_file, q.version),
+            (flags_file, f.version),
+            (patterns_file, p.version),
+        ] {
+            if version != CONTENT_VERSION {
+                return Err(KnowledgeError::Invalid {
+                    file: file.name.into(),
+                    location: "version".into(),
+                    message: format!("expected content version {CONTENT_VERSION}, found {version}"),
+                });
+            }
+        }
+        let kb = KnowledgeBase {
+            sources: s.source,
+            questions: q.question,
+            tiers: f.tier,
+            flags: f.flag,
+            patterns: p.pattern,
+            strength: p.strength,
+        };
+        kb.validate(
+            sources_file.name,
+            questions_file.name,
+            flags_file.name,
+            patterns_file.name,
+        )?;
+        Ok(kb)
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+
+    pub fn pattern(&self, id: &str) -> Option<&Pattern> {
+        self.patterns.iter().find(|p| p.id == id)
+    }
+
+    pub fn flag(&self, id: &str) -> Option<&Flag> {
+        self.flags.iter().find(|f| f.id == id)
+    }
+
+    pub fn tier_text(&self, tier: Tier) -> Option<&TierText> {
+        self.tiers.iter().find(|t| t.id == tier)
+    }
+
+    fn validate(
+        &self,
+        sources_file: &str,
+        questions_file: &str,
+        flags_file: &str,
+        patterns_file: &str,
+    ) -> Result<(), KnowledgeError> {
+        let invalid = |file: &str, location: String, message: String| KnowledgeError::Invalid {
+            file: file.to_string(),
+            location,
+            message,
+        };
+
+        let mut source_ids = BTreeSet::new();
+        for s in &self.sources {
+            if !source_ids.insert(s.id.as_str()) {
+                return Err(invalid(
+                    sources_file,
+                    format!("source {}", s.id),
+                    "duplicate id".into(),
+                ));
+            }
+            if s.citation.trim().is_empty() {
+                return Err(invalid(
+                    sources_file,
+                    format!("source {}", s.id),
+                    "missing citation".into(),
+                ));
+            }
+        }
+        let check_sources =
+            |file: &str, location: String, sources: &[String]| -> Result<(), KnowledgeError> {
+                if sources.is_empty() {
+                    return Err(invalid(
+                        file,
+                        location,
+                        "missing source: every fact needs at least one".into(),
+                    ));
+                }
+                for id in sources {
+                    if !source_ids.contains(id.as_str()) {
+                        return Err(invalid(
+                            file,
+                            location.clone(),
+                            format!("unknown source \"{id}\""),
+                        ));
+                    }
+                }
+                Ok(())
+            };
+
+        let mut questions: BTreeMap<&str, &Question> = BTreeMap::new();
+        for q in &self.questions {
+            let loc = format!("question {}", q.id);
+            if questions.insert(q.id.as_str(), q).is_some() {
+                return Err(invalid(questions_file, loc, "duplicate id".into()));
+            }
+            if q.text.trim().is_empty() {
+                return Err(invalid(questions_file, loc, "missing text".into()));
+            }
+            let needs_options = matches!(q.kind, QuestionKind::Choice | QuestionKind::Multi);
+            if needs_options && (q.options.is_empty() || q.options.len() != q.option_text.len()) {
+                return Err(invalid(
+                    questions_file,
+                    loc,
+                    "choice questions need options and one option_text per option".into(),
+                ));
+            }
+            if !needs_options && !q.options.is_empty() {
+                return Err(invalid(
+                    questions_file,
+                    loc,
+                    "only choice questions take options".into(),
+                ));
+            }
+            if let (Some(lo), Some(hi)) = (q.min, q.max)
+                && lo > hi
+            {
+                return Err(invalid(questions_file, loc, "min is above max".into()));
+            }
+        }
+
+        let check_condition =
+            |file: &str, location: String, c: &Condition| -> Result<(), KnowledgeError> {
+                let tests = [
+                    c.is.is_some(),
+                    c.contains.is_some(),
+                    c.any_of.is_some(),
+                    c.has_range(),
+                ];
+                if tests.iter().filter(|t| **t).count() != 1 {
+                    return Err(invalid(
+                        file,
+                        location,
+                        format!(
+                            "condition on {} needs exactly one of is, contains, any_of or a range",
+                            c.answer
+                        ),
+                    ));
+                }
+                if DERIVED_KEYS.contains(&c.answer.as_str()) {
+                    return if c.has_range() {
+                        Ok(())
+                    } else {
+                        Err(invalid(
+                            file,
+                            location,
+                            format!("{} is a number: use a range", c.answer),
+                        ))
+                    };
+                }
+                let Some(q) = questions.get(c.answer.as_str()) else {
+                    return Err(invalid(
+                        file,
+                        location,
+                        format!("unknown answer \"{}\"", c.answer),
+                    ));
+                };
+                let known = |v: &str| q.options.iter().any(|o| o == v);
+                match q.kind {
+                    QuestionKind::Bool => {
+                        if !matches!(c.is, Some(Value::Bool(_))) {
+                            return Err(invalid(
+                                file,
+                                location,
+                                format!("{} is yes/no: use is = true or false", c.answer),
+                            ));
+                        }
+                    }
+                    QuestionKind::Choice | QuestionKind::Multi => {
+                        let values: Vec<&str> = match (&c.is, &c.contains, &c.any_of) {
+                            (Some(Value::String(s)), _, _) if q.kind == QuestionKind::Choice => {
+                                vec![s.as_str()]
+                            }
+                            (_, Some(s), _) if q.kind == QuestionKind::Multi => vec![s.as_str()],
+                            (_, _, Some(list)) => list.iter().map(String::as_str).collect(),
+                            _ => {
+                                return Err(invalid(
+                                    file,
+                                    location,
+                                    format!(
+                                        "{} needs is (choice), contains (multi) or any_of",
+                                        c.answer
+                                    ),
+                                ));
+                            }
+                        };
+                        if let Some(bad) = values.iter().find(|v| !known(v)) {
+                            return Err(invalid(
+                                file,
+                                location,
+                                format!("\"{bad}\" is not an option of {}", c.answer),
+                            ));
+                        }
+                    }
+                    QuestionKind::Number | QuestionKind::Integer => {
+                        if !c.has_range() {
+                            return Err(invalid(
+                                file,
+                                location,
+                                format!("{} is a number: use a range", c.answer),
+                            ));
+                        }
+                    }
+                }
+                Ok(())
+            };
+
+        let mut tiers = BTreeSet::new();
+        for t in &self.tiers {
+            if !tiers.insert(t.id) {
+                return Err(invalid(
+                    flags_file,
+                    format!("tier {}", t.id.as_str()),
+                    "duplicate tier".into(),
+                ));
+            }
+            check_sources(flags_file, format!("tier {}", t.id.as_str()), &t.sources)?;
+        }
+        for t in Tier::ALL {
+            if !tiers.contains(&t) {
+                return Err(invalid(
+                    flags_file,
+                    format!("tier {}", t.as_str()),
+                    "missing text for this tier".into(),
+                ));
+            }
+        }
+
+        let pattern_ids: BTreeSet<&str> = self.patterns.iter().map(|p| p.id.as_str()).collect();
+        let mut flag_ids = BTreeSet::new();
+        for f in &self.flags {
+            let loc = format!("flag {}", f.id);
+            if !flag_ids.insert(f.id.as_str()) {
+                return Err(invalid(flags_file, loc, "duplicate id".into()));
+            }
+            check_sources(flags_file, loc.clone(), &f.sources)?;
+            if f.triggers.is_empty() {
+                return Err(invalid(
+                    flags_file,
+                    loc,
+                    "a flag needs at least one trigger".into(),
+                ));
+            }
+            for (i, t) in f.triggers.iter().enumerate() {
+                let tloc = format!("{loc}, trigger {}", i + 1);
+                if t.tier == Tier::None {
+                    return Err(invalid(
+                        flags_file,
+                        tloc,
+                        "a trigger's tier cannot be none".into(),
+                    ));
+                }
+                match (&t.from_pattern, t.when.is_empty()) {
+                    (Some(p), true) => {
+                        if !pattern_ids.contains(p.id.as_str()) {
+                            return Err(invalid(
+                                flags_file,
+                                tloc,
+                                format!("unknown pattern \"{}\"", p.id),
+                            ));
+                        }
+                    }
+                    (None, false) => {
+                        for c in &t.when {
+                            check_condition(flags_file, tloc.clone(), c)?;
+                        }
+                    }
+                    _ => {
+                        return Err(invalid(
+                            flags_file,
+                            tloc,
+                            "a trigger needs either `when` conditions or `from_pattern`".into(),
+                        ));
+                    }
+                }
+            }
+        }
+
+        let mut seen = BTreeSet::new();
+        for p in &self.patterns {
+            let loc = format!("pattern {}", p.id);
+            if !seen.insert(p.id.as_str()) {
+                return Err(invalid(patterns_file, loc, "duplicate id".into()));
+            }
+            if !PATTERN_IDS.contains(&p.id.as_str()) {
+                return Err(invalid(
+                    patterns_file,
+                    loc,
+                    "not a pattern id of the contract".into(),
+                ));
+            }
+            check_sources(patterns_file, loc.clone(), &p.sources)?;
+            if p.rules.is_empty() {
+                return Err(invalid(patterns_file, loc, "a pattern needs rules".into()));
+            }
+            for (i, r) in p.rules.iter().enumerate() {
+                let rloc = format!("{loc}, rule {}", i + 1);
+                check_condition(patterns_file, rloc.clone(), &r.condition)?;
+                if !r.weight.is_finite() || r.weight == 0.0 {
+                    return Err(invalid(
+                        patterns_file,
+                        rloc,
+                        "weight must be a non-zero number".into(),
+                    ));
+                }
+                if r.why.trim().is_empty() {
+                    return Err(invalid(patterns_file, rloc, "missing why".into()));
+                }
+                if r.modifier && r.weight < 0.0 {
+                    return Err(invalid(
+                        patterns_file,
+                        rloc,
+                        "a modifier only adds weight; use a plain rule to point away".into(),
+                    ));
+                }
+            }
+            if !p.rules.iter().any(|r| !r.modifier && r.weight > 0.0) {
+                return Err(invalid(
+                    patterns_file,
+                    loc,
+                    "a pattern needs at least one symptom rule pointing towards it".into(),
+                ));
+            }
+        }
+        for id in PATTERN_IDS {
+            if !seen.contains(id) {
+                return Err(invalid(
+                    patterns_file,
+                    format!("pattern {id}"),
+                    "missing pattern of the contract".into(),
+                ));
+            }
+        }
+        if !(self.strength.strong > self.strength.moderate && self.strength.moderate > 0.0) {
+            return Err(invalid(
+                patterns_file,
+                "strength".into(),
+                "need strong > moderate > 0".into(),
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,15 @@
+//! Amble's pure domain core: the knowledge base, the check-up engine, questionnaire scoring,
+//! and (later) plans. No IO, no async, no database: every function here is a pure function of
+//! its inputs, so the CLI, the store and the web server can all rely on the same answers.
+
+pub mod answers;
+pub mod assessment;
+pub mod instruments;
+pub mod knowledge;
+pub mod report;
+pub mod tier;
+
+pub use answers::{Answers, AnswersError};
+pub use assessment::{Assessment, Strength, assess};
+pub use knowledge::{KnowledgeBase, KnowledgeError};
+pub use tier::{PlanStatus, Tier};

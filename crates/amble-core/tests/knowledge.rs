@@ -1,0 +1,247 @@
+//! The knowledge base loads, and every kind of broken content is caught at start-up.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
+
+use amble_core::answers::{Answers, DERIVED_KEYS};
+use amble_core::knowledge::{ContentFile, EMBEDDED, KnowledgeBase, KnowledgeError, PATTERN_IDS};
+use std::collections::BTreeSet;
+
+fn with_change(file: &str, from: &str, to: &str) -> Result<KnowledgeBase, KnowledgeError> {
+    let texts: Vec<(String, String)> = EMBEDDED
+        .iter()
+        .map(|f| {
+            let text = if f.name.ends_with(file) {
+                assert!(f.text.contains(from), "{file} contains {from:?}");
+                f.text.replacen(from, to, 1)
+            } else {
+                f.text.to_string()
+            };
+            (f.name.to_string(), text)
+        })
+        .collect();
+    let files: Vec<ContentFile<'_>> = texts
+        .iter()
+        .map(|(n, t)| ContentFile { name: n, text: t })
+        .collect();
+    KnowledgeBase::load(&files)
+}
+
+fn expect_invalid(file: &str, from: &str, to: &str, needle: &str) {
+    match with_change(file, from, to) {
+        Ok(_) => panic!("changing {from:?} to {to:?} in {file} should be rejected"),
+        Err(e) => {
+            let msg = e.to_string();
+            assert!(
+                msg.contains(needle),
+                "message {msg:?} should mention {needle:?}"
+            );
+            assert!(msg.contains(file), "message {msg:?} names the file");
+        }
+    }
+}
+
+#[test]
+fn embedded_knowledge_base_is_valid() {
+    let kb = KnowledgeBase::embedded().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(kb.patterns.len(), PATTERN_IDS.len());
+    assert!(kb.flags.len() >= 15);
+    assert!(kb.questions.iter().filter(|q| q.is_red_flag()).count() == 18);
+}
+
+#[test]
+fn red_flag_questions_come_first() {
+    let kb = KnowledgeBase::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let first_other = kb
+        .questions
+        .iter()
+        .position(|q| !q.is_red_flag())
+        .unwrap_or(0);
+    assert!(kb.questions[..first_other].iter().all(|q| q.is_red_flag()));
+    assert!(
+        kb.questions[first_other..].iter().all(|q| !q.is_red_flag()),
+        "no warning-sign question is left for later"
+    );
+}
+
+/// Every answer key of the contract has a question, and every question is a contract key.
+#[test]
+fn questions_cover_exactly_the_answers_schema() {
+    let kb = KnowledgeBase::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let full = serde_json::json!({
+        "age": 50, "sex": "f", "height_cm": 170, "weight_kg": 70,
+        "red_flags": {
+            "saddle_numbness": false, "bladder_change": false, "bowel_change": false,
+            "both_legs_new": false, "sexual_dysfunction_new": false, "progressive_weakness": false,
+            "spreading_numbness_unsteady": false, "cancer_history": false, "weight_loss_unexplained": false,
+            "fever_unwell": false, "infection_risk": false, "significant_trauma": false,
+            "minor_trauma_bone_risk": false, "constant_night_pain": false, "aaa_signs": false,
+            "sudden_cold_pale_leg": false, "foot_rest_pain_or_ulcer": false, "chest_symptoms_on_exertion": false
+        },
+        "symptoms": {
+            "loc_back": true, "loc_buttock": "none", "loc_thigh": "none", "loc_below_knee": "none",
+            "loc_calf_only": false, "pain_above_l5": true, "leg_worse_than_back": false,
+            "leg_quality": ["ache"], "onset_in_walk": "start", "standing_alone_provokes": false,
+            "relief_by": ["sitting"], "relief_minutes": "lt2", "uphill_vs_downhill": "same",
+            "sitting_effect": "eases", "flexion_provokes": false, "extension_provokes": false,
+            "cough_sneeze_leg": false, "single_leg_provokes": false, "morning_stiffness_min": 10,
+            "night_pain": "none", "onset_age_lt45": false, "duration_weeks": 10, "first_episode": false,
+            "pain_worse_with_rest_better_with_exercise": false, "recent_load_increase_pct": 0,
+            "new_or_worn_shoes": false, "shoe_age_km": 300, "risk_smoker": false, "risk_diabetes": false,
+            "risk_cvd": false, "feet_cold_pale": false
+        },
+        "walking": { "usual_minutes": 20, "walks_per_week": 3, "pain_free_minutes": 12 },
+        "pain": { "now": 3, "walk_peak": 6, "usual_morning": 2 },
+        "context": { "pregnant": false, "spine_surgery_last_3_months": false, "clinician_plan": false }
+    });
+    let answers = Answers::from_value(full, &kb).unwrap_or_else(|e| panic!("{e}"));
+    let facts: BTreeSet<String> = answers
+        .facts()
+        .0
+        .keys()
+        .filter(|k| !DERIVED_KEYS.contains(&k.as_str()))
+        .cloned()
+        .collect();
+    let questions: BTreeSet<String> = kb.questions.iter().map(|q| q.id.clone()).collect();
+    assert_eq!(facts, questions);
+}
+
+#[test]
+fn a_duplicate_id_is_rejected() {
+    expect_invalid(
+        "patterns.toml",
+        "id = \"posture_gait\"",
+        "id = \"nslbp_fatigue\"",
+        "duplicate id",
+    );
+    expect_invalid(
+        "red_flags.toml",
+        "id = \"aaa\"",
+        "id = \"cardiac\"",
+        "duplicate id",
+    );
+    expect_invalid(
+        "questions.toml",
+        "id = \"red_flags.bladder_change\"",
+        "id = \"red_flags.saddle_numbness\"",
+        "duplicate id",
+    );
+    expect_invalid("sources.toml", "id = \"R4\"", "id = \"R3\"", "duplicate id");
+}
+
+#[test]
+fn a_rule_naming_an_unknown_answer_is_rejected() {
+    expect_invalid(
+        "patterns.toml",
+        "answer = \"symptoms.cough_sneeze_leg\"",
+        "answer = \"symptoms.cough_sneeze\"",
+        "unknown answer",
+    );
+    expect_invalid(
+        "red_flags.toml",
+        "answer = \"red_flags.aaa_signs\"",
+        "answer = \"red_flags.aaa\"",
+        "unknown answer",
+    );
+}
+
+#[test]
+fn an_unknown_option_value_is_rejected() {
+    expect_invalid(
+        "patterns.toml",
+        "contains = \"bending_forward\"",
+        "contains = \"bending\"",
+        "not an option",
+    );
+    expect_invalid(
+        "red_flags.toml",
+        "is = \"constant\"",
+        "is = \"always\"",
+        "not an option",
+    );
+}
+
+#[test]
+fn a_wrong_kind_of_test_is_rejected() {
+    expect_invalid(
+        "red_flags.toml",
+        "{ answer = \"red_flags.aaa_signs\", is = true }",
+        "{ answer = \"red_flags.aaa_signs\", is = \"yes\" }",
+        "yes/no",
+    );
+    expect_invalid(
+        "patterns.toml",
+        "answer = \"symptoms.shoe_age_km\"\n  min = 800",
+        "answer = \"symptoms.shoe_age_km\"\n  is = 800",
+        "use a range",
+    );
+}
+
+#[test]
+fn a_missing_or_unknown_source_is_rejected() {
+    expect_invalid(
+        "patterns.toml",
+        "sources = [\"R17\"]",
+        "sources = []",
+        "missing source",
+    );
+    expect_invalid(
+        "patterns.toml",
+        "sources = [\"R17\"]",
+        "sources = [\"R999\"]",
+        "unknown source \"R999\"",
+    );
+    expect_invalid(
+        "red_flags.toml",
+        "sources = [\"R29\"]",
+        "sources = [\"R2999\"]",
+        "unknown source",
+    );
+}
+
+#[test]
+fn a_broken_pattern_reference_is_rejected() {
+    expect_invalid(
+        "red_flags.toml",
+        "from_pattern = { id = \"vascular_claud\"",
+        "from_pattern = { id = \"vascular\"",
+        "unknown pattern",
+    );
+}
+
+#[test]
+fn a_missing_pattern_or_tier_is_rejected() {
+    expect_invalid(
+        "patterns.toml",
+        "id = \"weight\"",
+        "id = \"heft\"",
+        "not a pattern id of the contract",
+    );
+    expect_invalid(
+        "red_flags.toml",
+        "id = \"routine\"\nheadline",
+        "id = \"soon\"\nheadline",
+        "duplicate tier",
+    );
+}
+
+#[test]
+fn unknown_keys_and_bad_toml_are_rejected() {
+    expect_invalid(
+        "patterns.toml",
+        "why = \"your weight for your height (BMI) is 30 or more\"",
+        "why = \"x\"\n  wieght = 2",
+        "wieght",
+    );
+    expect_invalid(
+        "questions.toml",
+        "version = 1",
+        "version = 1\n[[question",
+        "questions.toml",
+    );
+    expect_invalid(
+        "sources.toml",
+        "version = 1",
+        "version = 2",
+        "expected content version 1",
+    );
+}

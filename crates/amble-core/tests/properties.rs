@@ -1,0 +1,201 @@
+//! Property tests of the check-up engine: red flags always win, unknown is never less careful,
+//! and results are deterministic.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
+
+use amble_core::instruments::{StartBackRisk, score_odi, score_startback};
+use amble_core::knowledge::{KnowledgeBase, QuestionKind};
+use amble_core::{Answers, PlanStatus, Tier, assess};
+use proptest::prelude::*;
+use serde_json::{Map, Value};
+use std::sync::OnceLock;
+
+fn kb() -> &'static KnowledgeBase {
+    static KB: OnceLock<KnowledgeBase> = OnceLock::new();
+    KB.get_or_init(|| KnowledgeBase::embedded().unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// One optional answer for each question, drawn from its kind and range.
+fn answer_for(
+    kind: QuestionKind,
+    options: Vec<String>,
+    min: f64,
+    max: f64,
+) -> BoxedStrategy<Option<Value>> {
+    let value: BoxedStrategy<Value> = match kind {
+        QuestionKind::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
+        QuestionKind::Choice => proptest::sample::select(options)
+            .prop_map(Value::String)
+            .boxed(),
+        QuestionKind::Multi => proptest::sample::subsequence(options.clone(), 0..=options.len())
+            .prop_map(|v| Value::Array(v.into_iter().map(Value::String).collect()))
+            .boxed(),
+        QuestionKind::Integer => ((min as i64)..=(max as i64)).prop_map(Value::from).boxed(),
+        QuestionKind::Number => (min..=max)
+            .prop_map(|x| Value::from((x * 2.0).round() / 2.0))
+            .boxed(),
+    };
+    proptest::option::weighted(0.7, value).boxed()
+}
+
+fn answers_strategy() -> impl Strategy<Value = Answers> {
+    let parts: Vec<BoxedStrategy<(String, Option<Value>)>> = kb()
+        .questions
+        .iter()
+        .map(|q| {
+            let id = q.id.clone();
+            answer_for(
+                q.kind,
+                q.options.clone(),
+                q.min.unwrap_or(0.0),
+                q.max.unwrap_or(100.0),
+            )
+            .prop_map(move |v| (id.clone(), v))
+            .boxed()
+        })
+        .collect();
+    parts.prop_map(|pairs| {
+        let mut doc = Map::new();
+        for (path, v) in pairs {
+            let Some(v) = v else { continue };
+            match path.split_once('.') {
+                Some((section, key)) => {
+                    if let Value::Object(m) = doc
+                        .entry(section.to_string())
+                        .or_insert_with(|| Value::Object(Map::new()))
+                    {
+                        m.insert(key.to_string(), v);
+                    }
+                }
+                None => {
+                    doc.insert(path, v);
+                }
+            }
+        }
+        Answers::from_value(Value::Object(doc), kb())
+            .unwrap_or_else(|e| panic!("generated answers are valid: {e}"))
+    })
+}
+
+fn red_flag_ids() -> Vec<String> {
+    kb().questions
+        .iter()
+        .filter(|q| q.is_red_flag())
+        .map(|q| q.id.clone())
+        .collect()
+}
+
+fn with_answer(a: &Answers, path: &str, value: Option<Value>) -> Answers {
+    let mut doc = serde_json::to_value(a).unwrap_or(Value::Null);
+    if let Some((section, key)) = path.split_once('.') {
+        if let Some(Value::Object(m)) = doc.get_mut(section) {
+            match value {
+                Some(v) => m.insert(key.to_string(), v),
+                None => m.remove(key),
+            };
+        }
+    } else if let Value::Object(m) = &mut doc {
+        match value {
+            Some(v) => m.insert(path.to_string(), v),
+            None => m.remove(path),
+        };
+    }
+    Answers::from_value(doc, kb()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn tier_is_the_most_urgent_fired_flag(a in answers_strategy()) {
+        let r = assess(&a, kb());
+        let most = r.triage.flags.iter().map(|f| f.tier).max().unwrap_or(Tier::None);
+        prop_assert_eq!(r.triage.tier, most);
+        let status = match most {
+            Tier::Emergency | Tier::Urgent => PlanStatus::Blocked,
+            Tier::Soon => PlanStatus::Paused,
+            _ => PlanStatus::Allowed,
+        };
+        prop_assert_eq!(r.plan_status, status);
+        prop_assert!(r.triage.flags.windows(2).all(|w| w[0].tier >= w[1].tier), "most urgent first");
+        prop_assert!(r.triage.flags.iter().all(|f| !f.because.is_empty()));
+    }
+
+    #[test]
+    fn adding_a_red_flag_never_lowers_the_tier(a in answers_strategy(), pick in any::<prop::sample::Index>()) {
+        let ids = red_flag_ids();
+        let id = &ids[pick.index(ids.len())];
+        let before = assess(&a, kb()).tier();
+        let after = assess(&with_answer(&a, id, Some(Value::Bool(true))), kb()).tier();
+        prop_assert!(after >= before, "{id}: {before:?} -> {after:?}");
+        prop_assert!(after >= Tier::Soon, "every warning sign asks for a clinician: {id} gave {after:?}");
+    }
+
+    #[test]
+    fn an_unanswered_red_flag_is_never_less_careful_than_no(a in answers_strategy(), pick in any::<prop::sample::Index>()) {
+        let ids = red_flag_ids();
+        let id = &ids[pick.index(ids.len())];
+        let unknown = assess(&with_answer(&a, id, None), kb()).tier();
+        let no = assess(&with_answer(&a, id, Some(Value::Bool(false))), kb()).tier();
+        prop_assert!(unknown >= no);
+    }
+
+    /// Forgetting an answer that pointed away from a pattern never lowers that pattern's score.
+    #[test]
+    fn an_unknown_answer_never_rules_a_pattern_out(a in answers_strategy(), pick in any::<prop::sample::Index>()) {
+        let qs = &kb().questions;
+        let id = &qs[pick.index(qs.len())].id;
+        let known = assess(&a, kb());
+        let forgotten = assess(&with_answer(&a, id, None), kb());
+        for p in &known.patterns {
+            let from_it: f64 = p.because.iter().filter(|b| &b.answer == id).map(|b| b.weight).sum();
+            if from_it < 0.0 {
+                let after = forgotten.patterns.iter().find(|q| q.id == p.id).map_or(0.0, |q| q.score);
+                prop_assert!(after >= p.score, "{}: {} -> {} after forgetting {id}", p.id, p.score, after);
+            }
+        }
+    }
+
+    #[test]
+    fn assessment_is_deterministic(a in answers_strategy()) {
+        let one = serde_json::to_string(&assess(&a, kb())).unwrap_or_default();
+        let two = serde_json::to_string(&assess(&a.clone(), kb())).unwrap_or_default();
+        prop_assert_eq!(one, two);
+    }
+
+    #[test]
+    fn patterns_are_listed_most_likely_first_and_explained(a in answers_strategy()) {
+        let r = assess(&a, kb());
+        prop_assert!(!r.patterns.is_empty());
+        prop_assert!(r.patterns.windows(2).all(|w| w[0].score >= w[1].score));
+        for p in &r.patterns {
+            let sum: f64 = p.because.iter().map(|b| b.weight).sum();
+            if p.score > 0.0 {
+                prop_assert!((sum - p.score).abs() < 1e-9, "{}: because adds up to the score", p.id);
+            }
+        }
+    }
+
+    #[test]
+    fn odi_is_bounded_and_needs_eight_sections(items in proptest::collection::vec(proptest::option::of(0i64..=5), 10)) {
+        let odi = score_odi(&items);
+        let answered = items.iter().flatten().count();
+        prop_assert_eq!(usize::from(odi.answered), answered);
+        prop_assert_eq!(odi.percent.is_some(), answered >= 8);
+        if let Some(p) = odi.percent {
+            prop_assert!(p <= 100);
+            let exact = 100.0 * items.iter().flatten().sum::<i64>() as f64 / (5.0 * answered as f64);
+            prop_assert!((f64::from(p) - exact).abs() <= 0.5);
+        }
+    }
+
+    #[test]
+    fn startback_groups_follow_the_cut_offs(first in proptest::collection::vec(0i64..=1, 8), last in 0i64..=4) {
+        let mut items = first.clone();
+        items.push(last);
+        let s = score_startback(&items).unwrap_or_else(|| panic!("nine items"));
+        prop_assert!(s.total <= 9 && s.psychosocial <= 5 && s.psychosocial <= s.total);
+        let want = if s.total <= 3 { StartBackRisk::Low } else if s.psychosocial >= 4 { StartBackRisk::High } else { StartBackRisk::Medium };
+        prop_assert_eq!(s.risk, want);
+    }
+}
