@@ -3,7 +3,9 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use amble_core::journal::{Entry, StoredAssessment};
 use amble_core::{Answers, KnowledgeBase, assess, report};
+use amble_store::Store;
 use anyhow::Context;
 use clap::Args;
 
@@ -16,6 +18,12 @@ pub struct AssessArgs {
     /// Read answers from an `amble.answers/1` JSON file ("-" for stdin) instead of asking.
     #[arg(long, value_name = "FILE")]
     answers: Option<PathBuf>,
+    /// Don't store this check-up in the journal.
+    ///
+    /// The interactive check-up is stored by default; with --answers it is stored only when a
+    /// journal is named with --data-dir or AMBLE_DATA_DIR.
+    #[arg(long)]
+    no_save: bool,
 }
 
 pub fn load_kb() -> Result<KnowledgeBase, Failure> {
@@ -46,6 +54,18 @@ pub fn run(global: &Global, args: &AssessArgs) -> Result<(), Failure> {
         None => interactive::ask(&kb)?,
     };
     let assessment = assess(&answers, &kb);
+    let save = !args.no_save && (args.answers.is_none() || global.data_dir_given());
+    let stored = if save {
+        let today = global.today()?;
+        let entry = Entry::Assessment(Box::new(StoredAssessment {
+            id: String::new(),
+            date: today,
+            answers: answers.clone(),
+        }));
+        Some(global.open_store()?.add(entry)?)
+    } else {
+        None
+    };
     let mut stdout = std::io::stdout().lock();
     if global.json {
         let doc =
@@ -57,6 +77,14 @@ pub fn run(global: &Global, args: &AssessArgs) -> Result<(), Failure> {
             "{}",
             report::render_text(&assessment, &answers, &kb)
         )?;
+        if let Some(entry) = stored {
+            writeln!(
+                stdout,
+                "\nSaved this check-up to your journal as {} ({}). A new plan starts from it.",
+                entry.id(),
+                entry.date()
+            )?;
+        }
     }
     Ok(())
 }

@@ -2,8 +2,12 @@
 //! and prints; every decision is made by `amble-core`.
 
 mod assess_cmd;
+mod context;
 mod failure;
 mod interactive;
+mod journal_cmd;
+mod log_cmd;
+mod plan_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,12 +46,29 @@ enum Command {
     /// Without --answers, asks the questions in the terminal (press Enter to skip one you
     /// are not sure about). With --answers FILE, reads an `amble.answers/1` JSON file.
     Assess(assess_cmd::AssessArgs),
+    /// This week's walking and exercises, and why (the starting plan with --answers).
+    Plan(plan_cmd::PlanArgs),
+    /// What to do today, given what is already logged this week.
+    Today,
+    /// Log a walk, next-morning pain or an exercise session.
+    #[command(subcommand)]
+    Log(log_cmd::LogCommand),
+    /// List journal entries; correct, delete or import them.
+    Journal(journal_cmd::JournalArgs),
+    /// Export the whole journal as JSON (lossless) or CSV.
+    Export(journal_cmd::ExportArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match &cli.command {
-        Command::Assess(args) => assess_cmd::run(&cli.global, args),
+    let global = cli.global.clone();
+    let result = match cli.command {
+        Command::Assess(args) => assess_cmd::run(&global, &args),
+        Command::Plan(args) => plan_cmd::run_plan(&global, &args),
+        Command::Today => plan_cmd::run_today(&global),
+        Command::Log(cmd) => log_cmd::run(&global, cmd),
+        Command::Journal(args) => journal_cmd::run(&global, args),
+        Command::Export(args) => journal_cmd::export(&global, &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -33,7 +33,97 @@ pub const EMBEDDED: &[ContentFile<'static>] = &[
         name: "content/patterns.toml",
         text: include_str!("../../../content/patterns.toml"),
     },
+    ContentFile {
+        name: "content/exercises.toml",
+        text: include_str!("../../../content/exercises.toml"),
+    },
+    ContentFile {
+        name: "content/guidance.toml",
+        text: include_str!("../../../content/guidance.toml"),
+    },
 ];
+
+/// Exercise ids of the contract (brief §6.3).
+pub const EXERCISE_IDS: &[&str] = &[
+    "front_plank",
+    "side_plank",
+    "mcgill_curl_up",
+    "bird_dog",
+    "glute_bridge",
+    "clamshell",
+    "sit_to_stand_squat",
+    "split_squat",
+    "dead_bug",
+    "cat_camel",
+    "knee_to_chest",
+    "prone_press_up",
+    "hip_flexor_stretch",
+    "hamstring_stretch",
+    "calf_stretch",
+    "piriformis_stretch",
+    "childs_pose",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExerciseKind {
+    Strength,
+    Mobility,
+    Stretch,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dose {
+    pub sets: u32,
+    pub reps: u32,
+    pub hold_s: u32,
+    pub days_per_week: u32,
+}
+
+/// Why an exercise is never prescribed: a pattern, or a yes to a context question.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Avoid {
+    #[serde(default)]
+    pub pattern: Option<String>,
+    #[serde(default)]
+    pub context: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    pub id: String,
+    pub name: String,
+    pub kind: ExerciseKind,
+    pub target: String,
+    pub dose: Dose,
+    pub progression: String,
+    pub regression: String,
+    pub cues: Vec<String>,
+    pub suits: Vec<String>,
+    pub caution: String,
+    pub sources: Vec<String>,
+    #[serde(default)]
+    pub avoid: Vec<Avoid>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuidanceNote {
+    pub id: String,
+    pub topic: String,
+    pub text: String,
+    pub sources: Vec<String>,
+    /// Patterns or walking modes that make the note relevant; empty: everyone.
+    #[serde(default)]
+    pub when: Vec<String>,
+}
+
+/// Walking modes a guidance note may name.
+pub const MODES: &[&str] = &["continuous", "interval", "gentle"];
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum KnowledgeError {
@@ -295,6 +385,21 @@ pub struct KnowledgeBase {
     pub flags: Vec<Flag>,
     pub patterns: Vec<Pattern>,
     pub strength: StrengthThresholds,
+    pub exercises: Vec<Exercise>,
+    pub guidance: Vec<GuidanceNote>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExercisesFile {
+    version: u32,
+    exercise: Vec<Exercise>,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GuidanceFile {
+    version: u32,
+    note: Vec<GuidanceNote>,
 }
 
 #[derive(Deserialize)]
@@ -360,11 +465,17 @@ impl KnowledgeBase {
         let q: QuestionsFile = parse(questions_file)?;
         let f: FlagsFile = parse(flags_file)?;
         let p: PatternsFile = parse(patterns_file)?;
+        let exercises_file = find(files, "exercises.toml")?;
+        let guidance_file = find(files, "guidance.toml")?;
+        let x: ExercisesFile = parse(exercises_file)?;
+        let g: GuidanceFile = parse(guidance_file)?;
         for (file, version) in [
             (sources_file, s.version),
             (questions_file, q.version),
             (flags_file, f.version),
             (patterns_file, p.version),
+            (exercises_file, x.version),
+            (guidance_file, g.version),
         ] {
             if version != CONTENT_VERSION {
                 return Err(KnowledgeError::Invalid {
@@ -381,6 +492,8 @@ impl KnowledgeBase {
             flags: f.flag,
             patterns: p.pattern,
             strength: p.strength,
+            exercises: x.exercise,
+            guidance: g.note,
         };
         kb.validate(
             sources_file.name,
@@ -388,6 +501,7 @@ impl KnowledgeBase {
             flags_file.name,
             patterns_file.name,
         )?;
+        kb.validate_library(exercises_file.name, guidance_file.name)?;
         Ok(kb)
     }
 
@@ -405,6 +519,145 @@ impl KnowledgeBase {
 
     pub fn flag(&self, id: &str) -> Option<&Flag> {
         self.flags.iter().find(|f| f.id == id)
+    }
+
+    pub fn exercise(&self, id: &str) -> Option<&Exercise> {
+        self.exercises.iter().find(|e| e.id == id)
+    }
+
+    fn validate_library(
+        &self,
+        exercises_file: &str,
+        guidance_file: &str,
+    ) -> Result<(), KnowledgeError> {
+        let invalid = |file: &str, location: String, message: String| KnowledgeError::Invalid {
+            file: file.to_string(),
+            location,
+            message,
+        };
+        let check_sources =
+            |file: &str, location: &str, sources: &[String]| -> Result<(), KnowledgeError> {
+                if sources.is_empty() {
+                    return Err(invalid(
+                        file,
+                        location.to_string(),
+                        "missing source: every fact needs at least one".into(),
+                    ));
+                }
+                match sources.iter().find(|id| self.source(id).is_none()) {
+                    Some(id) => Err(invalid(
+                        file,
+                        location.to_string(),
+                        format!("unknown source \"{id}\""),
+                    )),
+                    None => Ok(()),
+                }
+            };
+        let mut seen = BTreeSet::new();
+        for e in &self.exercises {
+            let loc = format!("exercise {}", e.id);
+            if !seen.insert(e.id.as_str()) {
+                return Err(invalid(exercises_file, loc, "duplicate id".into()));
+            }
+            if !EXERCISE_IDS.contains(&e.id.as_str()) {
+                return Err(invalid(
+                    exercises_file,
+                    loc,
+                    "not an exercise id of the contract".into(),
+                ));
+            }
+            check_sources(exercises_file, &loc, &e.sources)?;
+            if e.cues.is_empty() || e.name.trim().is_empty() {
+                return Err(invalid(
+                    exercises_file,
+                    loc,
+                    "an exercise needs a name and form cues".into(),
+                ));
+            }
+            if e.dose.sets == 0
+                || e.dose.reps == 0
+                || e.dose.days_per_week == 0
+                || e.dose.days_per_week > 7
+            {
+                return Err(invalid(
+                    exercises_file,
+                    loc,
+                    "dose needs sets, reps >= 1 and 1-7 days a week".into(),
+                ));
+            }
+            for p in &e.suits {
+                if !PATTERN_IDS.contains(&p.as_str()) {
+                    return Err(invalid(
+                        exercises_file,
+                        loc,
+                        format!("suits unknown pattern \"{p}\""),
+                    ));
+                }
+            }
+            for a in &e.avoid {
+                match (&a.pattern, &a.context) {
+                    (Some(p), None) if PATTERN_IDS.contains(&p.as_str()) => {
+                        if e.suits.contains(p) {
+                            return Err(invalid(
+                                exercises_file,
+                                loc,
+                                format!("both suits and avoids \"{p}\""),
+                            ));
+                        }
+                    }
+                    (Some(p), None) => {
+                        return Err(invalid(
+                            exercises_file,
+                            loc,
+                            format!("avoids unknown pattern \"{p}\""),
+                        ));
+                    }
+                    (None, Some(c)) => {
+                        if self.question(c).map(|q| q.kind) != Some(QuestionKind::Bool) {
+                            return Err(invalid(
+                                exercises_file,
+                                loc,
+                                format!("avoid names unknown yes/no answer \"{c}\""),
+                            ));
+                        }
+                    }
+                    _ => {
+                        return Err(invalid(
+                            exercises_file,
+                            loc,
+                            "an avoid entry names exactly one of pattern or context".into(),
+                        ));
+                    }
+                }
+            }
+        }
+        for id in EXERCISE_IDS {
+            if !seen.contains(id) {
+                return Err(invalid(
+                    exercises_file,
+                    format!("exercise {id}"),
+                    "missing exercise of the contract".into(),
+                ));
+            }
+        }
+        let mut notes = BTreeSet::new();
+        for n in &self.guidance {
+            let loc = format!("note {}", n.id);
+            if !notes.insert(n.id.as_str()) {
+                return Err(invalid(guidance_file, loc, "duplicate id".into()));
+            }
+            check_sources(guidance_file, &loc, &n.sources)?;
+            for w in &n.when {
+                if !PATTERN_IDS.contains(&w.as_str()) && !MODES.contains(&w.as_str()) {
+                    return Err(invalid(
+                        guidance_file,
+                        loc,
+                        format!("when names unknown pattern or mode \"{w}\""),
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     pub fn tier_text(&self, tier: Tier) -> Option<&TierText> {

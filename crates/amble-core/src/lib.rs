@@ -5,7 +5,9 @@
 pub mod answers;
 pub mod assessment;
 pub mod instruments;
+pub mod journal;
 pub mod knowledge;
+pub mod plan;
 pub mod report;
 pub mod tier;
 

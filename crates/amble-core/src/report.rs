@@ -428,3 +428,185 @@ fn render_scores(out: &mut String, a: &Assessment, answers: &Answers, cited: &mu
         wrap(out, "  ", "No pain ratings or questionnaires were given.");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The plan
+
+use crate::plan::{DecisionKind, Mode, Plan, Status, WeekRecord};
+
+fn decision_words(kind: DecisionKind) -> &'static str {
+    match kind {
+        DecisionKind::Start => "Starting plan",
+        DecisionKind::Progress => "Step up",
+        DecisionKind::Hold => "Hold steady",
+        DecisionKind::Regress => "Step back",
+        DecisionKind::Flare => "Flare: keep moving gently",
+        DecisionKind::Suspend => "Suspended",
+    }
+}
+
+/// One line saying what to walk, e.g. "5 days a week: one 12-minute walk".
+pub fn walking_line(plan: &Plan) -> Option<String> {
+    let w = plan.walking.as_ref()?;
+    Some(match w.mode {
+        Mode::Continuous => format!(
+            "{} days a week: one {}-minute walk at a comfortable pace",
+            w.sessions_per_week, w.bout_minutes
+        ),
+        Mode::Interval => format!(
+            "{} days a week: {} walks of {} minutes, sitting or leaning forward for {} minute(s) between them",
+            w.sessions_per_week, w.bouts_per_session, w.bout_minutes, w.rest_minutes
+        ),
+        Mode::Gentle => format!(
+            "{} days a week: {} short, easy walks of {} minutes, at different times of the day",
+            w.sessions_per_week, w.bouts_per_session, w.bout_minutes
+        ),
+    })
+}
+
+/// The plan as text: status and what to do first, this week's walking and why, exercises with
+/// doses and cues, what was left out and why, guidance, and the decision history.
+pub fn render_plan(
+    plan: &Plan,
+    history: &[WeekRecord],
+    kb: &KnowledgeBase,
+    patterns: &[String],
+) -> String {
+    let mut out = String::new();
+    let mut cited = Cited::default();
+    let _ = writeln!(out, "AMBLE PLAN - week {}", plan.week);
+    match plan.status {
+        Status::Blocked => {
+            heading(&mut out, "NO PLAN FOR NOW");
+            for b in &plan.decision.because {
+                wrap(&mut out, "  ", b);
+            }
+            return out;
+        }
+        Status::Paused => {
+            heading(&mut out, "PAUSED: SEE A DOCTOR FIRST");
+            wrap(
+                &mut out,
+                "  ",
+                "Your check-up asks you to see a doctor in the next few days. Until then: gentle walking only, no increases.",
+            );
+        }
+        Status::Active => {}
+    }
+    heading(&mut out, "THIS WEEK'S WALKING");
+    if let (Some(line), Some(w)) = (walking_line(plan), plan.walking.as_ref()) {
+        wrap(&mut out, "  ", &line);
+        let _ = writeln!(
+            out,
+            "  {} minutes this week; target {} minutes on {} days",
+            w.weekly_minutes, w.target.minutes_per_session, w.target.sessions_per_week
+        );
+    }
+    let _ = writeln!(out, "\n  {}:", decision_words(plan.decision.kind));
+    for b in &plan.decision.because {
+        wrap(&mut out, "    - ", b);
+    }
+
+    if !plan.exercises.is_empty() {
+        heading(&mut out, "EXERCISES");
+        for d in &plan.exercises {
+            let Some(e) = kb.exercise(&d.id) else {
+                continue;
+            };
+            let hold = if d.hold_s > 0 {
+                format!(", hold {} s", d.hold_s)
+            } else {
+                String::new()
+            };
+            let reps = if d.reps > 1 {
+                format!(" x {}", d.reps)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "\n  {} [{}]", e.name, e.id);
+            let _ = writeln!(
+                out,
+                "    {} set(s){reps}{hold}, {} days a week",
+                d.sets, d.days_per_week
+            );
+            wrap(&mut out, "    For: ", &e.target);
+            for c in &e.cues {
+                wrap(&mut out, "    - ", c);
+            }
+            wrap(&mut out, "    Easier: ", &e.regression);
+            wrap(
+                &mut out,
+                "    Harder (when it feels easy): ",
+                &e.progression,
+            );
+            wrap(&mut out, "    Note: ", &e.caution);
+            cited.extend(e.sources.iter().cloned());
+        }
+        let _ = writeln!(out);
+        wrap(
+            &mut out,
+            "  ",
+            "Use the same traffic light as for walks: stop an exercise that sends symptoms further down a leg.",
+        );
+    }
+    if !plan.excluded.is_empty() {
+        heading(&mut out, "LEFT OUT FOR YOU");
+        for x in &plan.excluded {
+            let Some(e) = kb.exercise(&x.id) else {
+                continue;
+            };
+            let reason = e
+                .avoid
+                .iter()
+                .find(|a| {
+                    a.pattern.as_deref() == Some(x.because.as_str())
+                        || a.context.as_deref() == Some(x.because.as_str())
+                })
+                .map_or("", |a| a.reason.as_str());
+            wrap(
+                &mut out,
+                "  - ",
+                &format!("{}: {reason} [{}]", e.name, x.because),
+            );
+        }
+    }
+
+    heading(&mut out, "GOOD TO KNOW");
+    let mode = plan.walking.as_ref().map(|w| w.mode.as_str()).unwrap_or("");
+    for n in &kb.guidance {
+        if n.when.is_empty() || n.when.iter().any(|w| w == mode || patterns.contains(w)) {
+            wrap(&mut out, "  - ", &n.text);
+            cited.extend(n.sources.iter().cloned());
+        }
+    }
+    wrap(
+        &mut out,
+        "  - ",
+        "After each walk, log it (`amble log walk`), and your back pain the next morning (`amble log morning`): the plan adapts every 7 days.",
+    );
+
+    if !history.is_empty() {
+        heading(&mut out, "HOW THE PLAN GOT HERE");
+        for h in history {
+            let _ = writeln!(
+                out,
+                "  Week {} (from {}): planned {} min, walked {:.0} min; {} green, {} amber, {} red -> {}",
+                h.week,
+                h.start,
+                h.planned_weekly_minutes,
+                h.walked_minutes,
+                h.green,
+                h.amber,
+                h.red,
+                decision_words(h.decision.kind).to_lowercase()
+            );
+        }
+    }
+    heading(&mut out, "SOURCES");
+    for id in &cited.0 {
+        if let Some(s) = kb.source(id) {
+            wrap(&mut out, "  ", &format!("[{}] {}", s.id, s.citation));
+        }
+    }
+    out
+}

@@ -17,6 +17,7 @@ fn core_dependencies_are_the_allowed_pure_ones() {
         "serde_path_to_error",
         "toml",
         "thiserror",
+        "jiff",
     ];
     assert!(!deps.is_empty(), "read the core's dependencies");
     for d in deps {

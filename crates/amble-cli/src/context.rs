@@ -1,0 +1,80 @@
+//! Where the journal lives and what day it is: the edges every journal command shares.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use amble_store::{SqliteStore, StoreError};
+use jiff::civil::Date;
+
+use crate::Global;
+use crate::failure::Failure;
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(_) | StoreError::Conflict { .. } => {
+                Failure::BadInput(e.to_string())
+            }
+            other => Failure::Other(other.into()),
+        }
+    }
+}
+
+impl Global {
+    /// The journal folder: --data-dir, AMBLE_DATA_DIR, or the platform's data directory.
+    pub fn data_dir(&self) -> Result<PathBuf, Failure> {
+        match &self.data_dir {
+            Some(d) => Ok(d.clone()),
+            None => dirs::data_dir().map(|d| d.join("amble")).ok_or_else(|| {
+                Failure::Other(anyhow::anyhow!(
+                    "cannot find a data directory for this user; pass --data-dir DIR"
+                ))
+            }),
+        }
+    }
+
+    /// Whether the user chose a journal explicitly (flag or environment).
+    pub fn data_dir_given(&self) -> bool {
+        self.data_dir.is_some()
+    }
+
+    /// --today, AMBLE_TODAY, or the local date.
+    pub fn today(&self) -> Result<Date, Failure> {
+        match &self.today {
+            Some(t) => parse_date("--today", t),
+            None => Ok(jiff::ZonedDateTime::now().date()),
+        }
+    }
+
+    pub fn open_store(&self) -> Result<SqliteStore, Failure> {
+        let mut store = SqliteStore::open(&self.data_dir()?)?;
+        // Test hook for crash-safety tests: pause inside the write transaction.
+        if let Some(marker) = std::env::var_os("AMBLE_TEST_PAUSE_BEFORE_COMMIT") {
+            store.set_pause_before_commit(Some(PathBuf::from(marker)));
+        }
+        Ok(store)
+    }
+
+    /// Opens the journal for reading; `None` when there is none yet (nothing is created).
+    pub fn open_existing_store(&self) -> Result<Option<SqliteStore>, Failure> {
+        Ok(SqliteStore::open_existing(&self.data_dir()?)?)
+    }
+}
+
+/// Parses a YYYY-MM-DD date named by `what` (a flag or a key), with a message that says why not.
+pub fn parse_date(what: &str, text: &str) -> Result<Date, Failure> {
+    let ok_shape = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
+    match text.parse::<Date>() {
+        Ok(d) if ok_shape => Ok(d),
+        Ok(_) => Err(Failure::BadInput(format!(
+            "{what}: expected a date as YYYY-MM-DD, found \"{text}\""
+        ))),
+        Err(e) => Err(Failure::BadInput(format!(
+            "{what}: \"{text}\" is not a real date as YYYY-MM-DD ({e})"
+        ))),
+    }
+}
+
+pub fn stdin_is_terminal() -> bool {
+    std::io::stdin().is_terminal()
+}

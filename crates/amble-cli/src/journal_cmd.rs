@@ -1,0 +1,515 @@
+//! `amble journal` (list, edit, delete, import) and `amble export`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use amble_core::Answers;
+use amble_core::journal::{self, Entry, JOURNAL_SCHEMA, JournalDoc};
+use amble_core::knowledge::KnowledgeBase;
+use amble_store::Store;
+use anyhow::Context;
+use clap::{Args, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use crate::Global;
+use crate::assess_cmd::load_kb;
+use crate::context::stdin_is_terminal;
+use crate::failure::Failure;
+use crate::log_cmd::{Spread, check_exercise, entry_date, pain};
+
+#[derive(Debug, Args)]
+pub struct JournalArgs {
+    /// List only walks still waiting for pain ratings.
+    #[arg(long)]
+    needs_pain: bool,
+    #[command(subcommand)]
+    action: Option<JournalAction>,
+}
+
+#[derive(Debug, Subcommand)]
+enum JournalAction {
+    /// Correct an entry: give only the fields to change.
+    Edit(Box<EditArgs>),
+    /// Delete an entry (asks first unless --yes).
+    Delete {
+        /// The entry's id, as shown by `amble journal`.
+        id: String,
+        /// Delete without asking.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Import an `amble.journal/1` file (from `amble export`), all or nothing.
+    Import {
+        /// The file to import ("-" for stdin).
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+struct EditArgs {
+    /// The entry's id, as shown by `amble journal`.
+    id: String,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: Option<String>,
+    #[arg(long, value_name = "M")]
+    minutes: Option<f64>,
+    #[arg(long, value_name = "0-10")]
+    pain_before: Option<i64>,
+    #[arg(long, value_name = "0-10")]
+    pain_peak: Option<i64>,
+    #[arg(long, value_name = "N")]
+    bouts: Option<u32>,
+    #[arg(long, value_enum)]
+    leg_spread: Option<Spread>,
+    /// Set or clear the new-symptoms mark of a walk.
+    #[arg(long, value_name = "true|false")]
+    new_symptoms: Option<bool>,
+    #[arg(long, value_name = "KM")]
+    distance_km: Option<f64>,
+    #[arg(long, value_name = "S")]
+    surface: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    shoes: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    notes: Option<String>,
+    /// Morning pain (a morning entry).
+    #[arg(long, value_name = "0-10")]
+    pain: Option<i64>,
+    /// Exercise id (an exercise entry).
+    #[arg(long = "exercise", value_name = "EXERCISE_ID")]
+    exercise: Option<String>,
+    #[arg(long, value_name = "N")]
+    sets: Option<u32>,
+    #[arg(long, value_name = "0-10")]
+    pain_after: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// json (lossless, re-importable) or csv (for spreadsheets).
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    format: Format,
+    /// Write to this file instead of stdout (written in full or not at all).
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+fn summary(e: &Entry) -> String {
+    let p = |v: Option<u8>| v.map_or("?".to_string(), |p| p.to_string());
+    match e {
+        Entry::Assessment(_) => "check-up".into(),
+        Entry::Walk(w) => {
+            let mut s = format!(
+                "walk {} min, pain {} -> {}",
+                w.minutes,
+                p(w.pain_before),
+                p(w.pain_peak)
+            );
+            if w.bouts > 1 {
+                s.push_str(&format!(", {} bouts", w.bouts));
+            }
+            if w.new_symptoms {
+                s.push_str(", NEW SYMPTOMS");
+            }
+            if w.pain_peak.is_none() {
+                s.push_str(" (needs pain ratings)");
+            }
+            s
+        }
+        Entry::Morning(m) => format!("morning pain {}", m.pain),
+        Entry::Exercise(x) => format!(
+            "exercise {}{}",
+            x.exercise,
+            x.sets.map_or(String::new(), |s| format!(", {s} sets"))
+        ),
+    }
+}
+
+fn print_json<T: Serialize>(doc: &T) -> Result<(), Failure> {
+    writeln!(
+        std::io::stdout().lock(),
+        "{}",
+        serde_json::to_string_pretty(doc).context("cannot encode JSON")?
+    )?;
+    Ok(())
+}
+
+pub fn run(global: &Global, args: JournalArgs) -> Result<(), Failure> {
+    match args.action {
+        None => list(global, args.needs_pain),
+        Some(JournalAction::Edit(e)) => edit(global, *e),
+        Some(JournalAction::Delete { id, yes }) => delete(global, &id, yes),
+        Some(JournalAction::Import { file }) => import(global, &file),
+    }
+}
+
+fn list(global: &Global, needs_pain: bool) -> Result<(), Failure> {
+    let mut entries = match global.open_existing_store()? {
+        Some(s) => s.list()?,
+        None => Vec::new(),
+    };
+    if needs_pain {
+        entries.retain(|e| matches!(e, Entry::Walk(w) if w.pain_peak.is_none()));
+    }
+    if global.json {
+        return print_json(&JournalDoc {
+            schema: JOURNAL_SCHEMA.into(),
+            entries,
+        });
+    }
+    let mut out = std::io::stdout().lock();
+    if entries.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            if needs_pain {
+                "No walks are waiting for pain ratings."
+            } else {
+                "The journal is empty. Start with `amble assess`."
+            }
+        )?;
+        return Ok(());
+    }
+    writeln!(out, "{:<8} {:<10}  ENTRY", "ID", "DATE")?;
+    for e in &entries {
+        writeln!(out, "{:<8} {:<10}  {}", e.id(), e.date(), summary(e))?;
+    }
+    Ok(())
+}
+
+fn edit(global: &Global, a: EditArgs) -> Result<(), Failure> {
+    let kb = load_kb()?;
+    let today = global.today()?;
+    let mut store = global.open_store()?;
+    let mut entry = store
+        .get(&a.id)?
+        .ok_or_else(|| Failure::BadInput(format!("no journal entry with id \"{}\"", a.id)))?;
+    let not_for = |flag: &str, kind: &str| {
+        Failure::BadInput(format!(
+            "{flag} does not apply to a {kind} entry ({})",
+            a.id
+        ))
+    };
+    let kind = entry.kind();
+    let walk_flags = a.minutes.is_some()
+        || a.pain_before.is_some()
+        || a.pain_peak.is_some()
+        || a.bouts.is_some()
+        || a.leg_spread.is_some()
+        || a.new_symptoms.is_some()
+        || a.distance_km.is_some()
+        || a.surface.is_some()
+        || a.shoes.is_some()
+        || a.notes.is_some();
+    match &mut entry {
+        Entry::Walk(w) => {
+            if a.pain.is_some() {
+                return Err(not_for("--pain", kind));
+            }
+            if a.exercise.is_some() || a.sets.is_some() || a.pain_after.is_some() {
+                return Err(not_for("--exercise/--sets/--pain-after", kind));
+            }
+            if let Some(d) = &a.date {
+                w.date = entry_date("--date", Some(d), today)?;
+            }
+            if let Some(m) = a.minutes {
+                w.minutes = m;
+            }
+            if a.pain_before.is_some() {
+                w.pain_before = pain("--pain-before", a.pain_before)?;
+            }
+            if a.pain_peak.is_some() {
+                w.pain_peak = pain("--pain-peak", a.pain_peak)?;
+            }
+            if let Some(b) = a.bouts {
+                w.bouts = b;
+            }
+            if let Some(s) = a.leg_spread {
+                w.leg_spread = Some(s.into());
+            }
+            if let Some(n) = a.new_symptoms {
+                w.new_symptoms = n;
+            }
+            if a.distance_km.is_some() {
+                w.distance_km = a.distance_km;
+            }
+            if a.surface.is_some() {
+                w.surface = a.surface.clone();
+            }
+            if a.shoes.is_some() {
+                w.shoes = a.shoes.clone();
+            }
+            if a.notes.is_some() {
+                w.notes = a.notes.clone();
+            }
+        }
+        Entry::Morning(m) => {
+            if walk_flags || a.exercise.is_some() || a.sets.is_some() || a.pain_after.is_some() {
+                return Err(not_for("only --date and --pain apply; another flag", kind));
+            }
+            if let Some(d) = &a.date {
+                m.date = entry_date("--date", Some(d), today)?;
+            }
+            if a.pain.is_some() {
+                m.pain = pain("--pain", a.pain)?.unwrap_or(m.pain);
+            }
+        }
+        Entry::Exercise(x) => {
+            if walk_flags || a.pain.is_some() {
+                return Err(not_for(
+                    "only --date, --exercise, --sets and --pain-after apply; another flag",
+                    kind,
+                ));
+            }
+            if let Some(d) = &a.date {
+                x.date = entry_date("--date", Some(d), today)?;
+            }
+            if let Some(id) = &a.exercise {
+                check_exercise(&kb, id)?;
+                x.exercise = id.clone();
+            }
+            if a.sets.is_some() {
+                x.sets = a.sets;
+            }
+            if a.pain_after.is_some() {
+                x.pain_after = pain("--pain-after", a.pain_after)?;
+            }
+        }
+        Entry::Assessment(_) => {
+            return Err(Failure::BadInput(format!(
+                "{} is a check-up; run `amble assess` again instead of editing it",
+                a.id
+            )));
+        }
+    }
+    journal::validate(&entry).map_err(|e| {
+        Failure::BadInput(format!("--{}: {}", e.field.replace('_', "-"), e.message))
+    })?;
+    store.replace(entry.clone())?;
+    if global.json {
+        print_json(&entry)
+    } else {
+        writeln!(
+            std::io::stdout().lock(),
+            "Corrected {}: {} on {}.",
+            entry.id(),
+            summary(&entry),
+            entry.date()
+        )?;
+        Ok(())
+    }
+}
+
+fn delete(global: &Global, id: &str, yes: bool) -> Result<(), Failure> {
+    let mut store = global.open_store()?;
+    let entry = store
+        .get(id)?
+        .ok_or_else(|| Failure::BadInput(format!("no journal entry with id \"{id}\"")))?;
+    if !yes {
+        if !stdin_is_terminal() {
+            return Err(Failure::BadInput(format!(
+                "deleting {id} needs confirmation: add --yes"
+            )));
+        }
+        eprint!(
+            "Delete {id} ({} on {})? [y/N] ",
+            summary(&entry),
+            entry.date()
+        );
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        if !matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+            eprintln!("Nothing deleted.");
+            return Ok(());
+        }
+    }
+    let deleted = store.delete(id)?;
+    if global.json {
+        print_json(&deleted)
+    } else {
+        writeln!(
+            std::io::stdout().lock(),
+            "Deleted {id} ({} on {}).",
+            summary(&deleted),
+            deleted.date()
+        )?;
+        Ok(())
+    }
+}
+
+/// Parses and checks an `amble.journal/1` document; errors name the file and the entry.
+pub fn read_journal_doc(file: &std::path::Path, kb: &KnowledgeBase) -> Result<Vec<Entry>, Failure> {
+    let shown = file.display().to_string();
+    let text = if shown == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+        s
+    } else {
+        std::fs::read_to_string(file)
+            .map_err(|e| Failure::BadInput(format!("{shown}: cannot read: {e}")))?
+    };
+    let de = &mut serde_json::Deserializer::from_str(&text);
+    let doc: JournalDoc = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        Failure::BadInput(format!("{shown}: {path}: {inner}"))
+    })?;
+    if doc.schema != JOURNAL_SCHEMA {
+        return Err(Failure::BadInput(format!(
+            "{shown}: schema: expected \"{JOURNAL_SCHEMA}\", found \"{}\"",
+            doc.schema
+        )));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, e) in doc.entries.iter().enumerate() {
+        let at = format!("{shown}: entries[{i}] ({})", e.id());
+        if e.id().trim().is_empty() || !seen.insert(e.id().to_string()) {
+            return Err(Failure::BadInput(format!(
+                "{at}: id: expected a unique, non-empty id"
+            )));
+        }
+        journal::validate(e).map_err(|err| Failure::BadInput(format!("{at}: {err}")))?;
+        match e {
+            Entry::Exercise(x) if kb.exercise(&x.exercise).is_none() => {
+                return Err(Failure::BadInput(format!(
+                    "{at}: exercise: unknown exercise \"{}\"",
+                    x.exercise
+                )));
+            }
+            Entry::Assessment(a) => Answers::validate(&a.answers, kb)
+                .map_err(|err| Failure::BadInput(format!("{at}: answers.{err}")))?,
+            _ => {}
+        }
+    }
+    Ok(doc.entries)
+}
+
+fn import(global: &Global, file: &std::path::Path) -> Result<(), Failure> {
+    let kb = load_kb()?;
+    let entries = read_journal_doc(file, &kb)?;
+    let total = entries.len();
+    let summary = global.open_store()?.import(entries)?;
+    if global.json {
+        print_json(
+            &serde_json::json!({"schema": "amble.journal-import/1", "entries": total, "added": summary.added, "unchanged": summary.unchanged}),
+        )
+    } else {
+        writeln!(
+            std::io::stdout().lock(),
+            "Imported {}: {} new entries, {} already in the journal.",
+            file.display(),
+            summary.added,
+            summary.unchanged
+        )?;
+        Ok(())
+    }
+}
+
+const CSV_HEADER: [&str; 20] = [
+    "id",
+    "kind",
+    "date",
+    "minutes",
+    "elapsed_minutes",
+    "bouts",
+    "pain_before",
+    "pain_peak",
+    "leg_spread",
+    "new_symptoms",
+    "distance_km",
+    "steps",
+    "cadence_spm",
+    "surface",
+    "shoes",
+    "source",
+    "pain",
+    "exercise",
+    "sets",
+    "pain_after",
+];
+
+fn csv_row(e: &Entry) -> Vec<String> {
+    let o = |v: Option<String>| v.unwrap_or_default();
+    let mut row = vec![String::new(); CSV_HEADER.len()];
+    row[0] = e.id().into();
+    row[1] = e.kind().into();
+    row[2] = e.date().to_string();
+    match e {
+        Entry::Walk(w) => {
+            row[3] = w.minutes.to_string();
+            row[4] = o(w.elapsed_minutes.map(|v| v.to_string()));
+            row[5] = w.bouts.to_string();
+            row[6] = o(w.pain_before.map(|v| v.to_string()));
+            row[7] = o(w.pain_peak.map(|v| v.to_string()));
+            row[8] = o(w
+                .leg_spread
+                .and_then(|s| serde_json::to_value(s).ok())
+                .and_then(|v| v.as_str().map(str::to_string)));
+            row[9] = w.new_symptoms.to_string();
+            row[10] = o(w.distance_km.map(|v| v.to_string()));
+            row[11] = o(w.steps.map(|v| v.to_string()));
+            row[12] = o(w.cadence_spm.map(|v| v.to_string()));
+            row[13] = o(w.surface.clone());
+            row[14] = o(w.shoes.clone());
+            row[15] = serde_json::to_value(w.source)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+        }
+        Entry::Morning(m) => row[16] = m.pain.to_string(),
+        Entry::Exercise(x) => {
+            row[17] = x.exercise.clone();
+            row[18] = o(x.sets.map(|v| v.to_string()));
+            row[19] = o(x.pain_after.map(|v| v.to_string()));
+        }
+        Entry::Assessment(_) => {}
+    }
+    row
+}
+
+pub fn export(global: &Global, args: &ExportArgs) -> Result<(), Failure> {
+    let entries = match global.open_existing_store()? {
+        Some(s) => s.list()?,
+        None => Vec::new(),
+    };
+    let bytes: Vec<u8> = match args.format {
+        Format::Json => {
+            let mut text = serde_json::to_string_pretty(&JournalDoc {
+                schema: JOURNAL_SCHEMA.into(),
+                entries,
+            })
+            .context("cannot encode the journal")?;
+            text.push('\n');
+            text.into_bytes()
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(CSV_HEADER).context("cannot write CSV")?;
+            for e in &entries {
+                w.write_record(csv_row(e)).context("cannot write CSV")?;
+            }
+            w.into_inner()
+                .map_err(|e| anyhow::anyhow!("cannot write CSV: {e}"))?
+        }
+    };
+    match &args.output {
+        None => std::io::stdout().lock().write_all(&bytes)?,
+        Some(path) => {
+            // Write beside the target, then rename: the file is complete or absent.
+            let tmp = path.with_extension("amble-tmp");
+            std::fs::write(&tmp, &bytes)
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+            std::fs::rename(&tmp, path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("Exported the journal to {}.", path.display());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,413 @@
+//! `amble log walk|morning|exercise`: quick logging, with flags or one question per line.
+
+use std::io::{BufRead, Write};
+
+use amble_core::journal::{self, Entry, ExerciseSession, LegSpread, Morning, Walk, WalkSource};
+use amble_core::knowledge::KnowledgeBase;
+use amble_store::Store;
+use anyhow::Context;
+use clap::{Args, Subcommand, ValueEnum};
+use jiff::civil::Date;
+
+use crate::Global;
+use crate::assess_cmd::load_kb;
+use crate::context::{parse_date, stdin_is_terminal};
+use crate::failure::Failure;
+
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    /// Log a walk: minutes, pain before and worst during (0-10), and how the legs were.
+    Walk(WalkArgs),
+    /// Log your back pain on waking (0-10), the morning after a walk.
+    Morning(MorningArgs),
+    /// Log an exercise session from your plan.
+    Exercise(ExerciseArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Spread {
+    /// No leg symptoms.
+    None,
+    /// Leg symptoms, but no further down the leg than usual.
+    Usual,
+    /// Leg symptoms went further down the leg than usual.
+    Further,
+}
+
+impl From<Spread> for LegSpread {
+    fn from(s: Spread) -> LegSpread {
+        match s {
+            Spread::None => LegSpread::None,
+            Spread::Usual => LegSpread::Usual,
+            Spread::Further => LegSpread::Further,
+        }
+    }
+}
+
+#[derive(Debug, Args, Default)]
+pub struct WalkArgs {
+    /// Date of the walk, YYYY-MM-DD (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// Minutes walked (all bouts together, pauses excluded).
+    #[arg(long, value_name = "M")]
+    pub minutes: Option<f64>,
+    /// Back pain before the walk, 0-10.
+    #[arg(long, value_name = "0-10")]
+    pub pain_before: Option<i64>,
+    /// Worst pain during the walk, 0-10.
+    #[arg(long, value_name = "0-10")]
+    pub pain_peak: Option<i64>,
+    /// Number of separate walking bouts.
+    #[arg(long, value_name = "N")]
+    pub bouts: Option<u32>,
+    /// How far leg symptoms spread compared with usual.
+    #[arg(long, value_enum)]
+    pub leg_spread: Option<Spread>,
+    /// New numbness, weakness, bladder, bowel or saddle symptoms (suspends the plan).
+    #[arg(long)]
+    pub new_symptoms: bool,
+    /// Distance in kilometres.
+    #[arg(long, value_name = "KM")]
+    pub distance_km: Option<f64>,
+    /// Surface, e.g. pavement, trail, treadmill.
+    #[arg(long, value_name = "S")]
+    pub surface: Option<String>,
+    /// Shoes worn.
+    #[arg(long, value_name = "NAME")]
+    pub shoes: Option<String>,
+    /// A note for yourself.
+    #[arg(long, value_name = "TEXT")]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MorningArgs {
+    /// The morning's date, YYYY-MM-DD (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// Back pain on waking, 0-10.
+    #[arg(long, value_name = "0-10")]
+    pub pain: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExerciseArgs {
+    /// Date, YYYY-MM-DD (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// Exercise id from the library, e.g. bird_dog (see `amble plan`).
+    #[arg(long = "id", value_name = "EXERCISE_ID")]
+    pub exercise: Option<String>,
+    /// Sets done.
+    #[arg(long, value_name = "N")]
+    pub sets: Option<u32>,
+    /// Back pain after the session, 0-10.
+    #[arg(long, value_name = "0-10")]
+    pub pain_after: Option<i64>,
+}
+
+/// A date flag checked against today: entries can't be logged in the future.
+pub fn entry_date(flag: &str, given: Option<&str>, today: Date) -> Result<Date, Failure> {
+    let date = match given {
+        Some(t) => parse_date(flag, t)?,
+        None => today,
+    };
+    if date > today {
+        return Err(Failure::BadInput(format!(
+            "{flag}: {date} is after today ({today}); entries can't be logged in the future"
+        )));
+    }
+    Ok(date)
+}
+
+pub fn pain(flag: &str, v: Option<i64>) -> Result<Option<u8>, Failure> {
+    match v {
+        None => Ok(None),
+        Some(p) if (0..=10).contains(&p) => Ok(Some(p as u8)),
+        Some(p) => Err(Failure::BadInput(format!(
+            "{flag}: expected a pain score from 0 to 10, found {p}"
+        ))),
+    }
+}
+
+pub fn check_exercise(kb: &KnowledgeBase, id: &str) -> Result<(), Failure> {
+    if kb.exercise(id).is_some() {
+        return Ok(());
+    }
+    let known: Vec<&str> = kb.exercises.iter().map(|e| e.id.as_str()).collect();
+    Err(Failure::BadInput(format!(
+        "--id: unknown exercise \"{id}\"; expected one of: {}",
+        known.join(", ")
+    )))
+}
+
+/// Asks one question on the terminal; Enter takes the default.
+fn ask(question: &str, default: Option<&str>) -> Result<Option<String>, Failure> {
+    let mut err = std::io::stderr().lock();
+    match default {
+        Some(d) => write!(err, "{question} [{d}]: ")?,
+        None => write!(err, "{question}: ")?,
+    }
+    err.flush()?;
+    let mut line = String::new();
+    if std::io::stdin().lock().read_line(&mut line)? == 0 {
+        return Err(Failure::BadInput(
+            "input ended before all answers were given; nothing was logged".into(),
+        ));
+    }
+    let line = line.trim();
+    Ok(if line.is_empty() {
+        default.map(str::to_string)
+    } else {
+        Some(line.to_string())
+    })
+}
+
+fn ask_until<T>(
+    question: &str,
+    default: Option<&str>,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<T, Failure> {
+    loop {
+        match ask(question, default)? {
+            Some(v) => match parse(&v) {
+                Ok(t) => return Ok(t),
+                Err(msg) => eprintln!("  {msg}"),
+            },
+            None => eprintln!("  Please answer this one."),
+        }
+    }
+}
+
+fn parse_pain(s: &str) -> Result<i64, String> {
+    match s.parse::<i64>() {
+        Ok(p) if (0..=10).contains(&p) => Ok(p),
+        _ => Err("Please type a whole number from 0 to 10.".into()),
+    }
+}
+
+fn parse_yes(s: &str) -> Result<bool, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "y" | "yes" => Ok(true),
+        "n" | "no" => Ok(false),
+        _ => Err("Please type y or n.".into()),
+    }
+}
+
+/// Fills missing walk answers by asking, one line each, with defaults from the plan.
+fn complete_walk(
+    args: &mut WalkArgs,
+    global: &Global,
+    kb: &KnowledgeBase,
+    today: Date,
+) -> Result<(), Failure> {
+    let required_missing =
+        args.minutes.is_none() || args.pain_before.is_none() || args.pain_peak.is_none();
+    if !required_missing {
+        return Ok(());
+    }
+    if !stdin_is_terminal() {
+        let missing: Vec<&str> = [
+            (args.minutes.is_none(), "--minutes"),
+            (args.pain_before.is_none(), "--pain-before"),
+            (args.pain_peak.is_none(), "--pain-peak"),
+        ]
+        .iter()
+        .filter(|(m, _)| *m)
+        .map(|(_, f)| *f)
+        .collect();
+        return Err(Failure::BadInput(format!(
+            "missing {} (needed when not asking on a terminal)",
+            missing.join(", ")
+        )));
+    }
+    let planned = crate::plan_cmd::journal_replay(global, kb)
+        .ok()
+        .and_then(|(r, _, _)| r.plan.walking.map(|w| w.bouts_per_session * w.bout_minutes));
+    eprintln!("Log a walk (press Enter to take the value in brackets).");
+    if args.date.is_none() {
+        let d = ask_until("Date", Some(&today.to_string()), |s| {
+            Ok::<_, String>(s.to_string())
+        })?;
+        args.date = Some(d);
+    }
+    if args.minutes.is_none() {
+        let default = planned.map(|m| m.to_string());
+        args.minutes = Some(ask_until("Minutes walked", default.as_deref(), |s| {
+            s.parse::<f64>()
+                .ok()
+                .filter(|m| *m > 0.0 && *m <= 1440.0)
+                .ok_or_else(|| "Please type the minutes, e.g. 20.".to_string())
+        })?);
+    }
+    if args.pain_before.is_none() {
+        args.pain_before = Some(ask_until(
+            "Back pain before the walk (0-10)",
+            None,
+            parse_pain,
+        )?);
+    }
+    if args.pain_peak.is_none() {
+        args.pain_peak = Some(ask_until(
+            "Worst pain during the walk (0-10)",
+            None,
+            parse_pain,
+        )?);
+    }
+    if args.leg_spread.is_none() {
+        let s = ask_until(
+            "Leg symptoms: none, usual, or further down than usual",
+            Some("none"),
+            |s| {
+                Spread::from_str(s, true)
+                    .map_err(|_| "Please type none, usual or further.".to_string())
+            },
+        )?;
+        args.leg_spread = Some(s);
+    }
+    if !args.new_symptoms {
+        args.new_symptoms = ask_until(
+            "Anything new: numbness, weakness, bladder, bowel or saddle symptoms? (y/n)",
+            Some("n"),
+            parse_yes,
+        )?;
+    }
+    Ok(())
+}
+
+fn print_entry(global: &Global, entry: &Entry, human: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    if global.json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(entry).context("cannot encode the entry")?
+        )?;
+    } else {
+        writeln!(out, "{human}")?;
+    }
+    Ok(())
+}
+
+pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
+    let kb = load_kb()?;
+    let today = global.today()?;
+    match cmd {
+        LogCommand::Walk(mut args) => {
+            complete_walk(&mut args, global, &kb, today)?;
+            let date = entry_date("--date", args.date.as_deref(), today)?;
+            let minutes = args.minutes.unwrap_or_default();
+            if !minutes.is_finite() || minutes <= 0.0 {
+                return Err(Failure::BadInput(format!(
+                    "--minutes: expected a duration above 0 minutes, found {minutes}"
+                )));
+            }
+            let walk = Walk {
+                id: String::new(),
+                date,
+                start: None,
+                minutes,
+                elapsed_minutes: None,
+                bouts: args.bouts.unwrap_or(1),
+                pain_before: pain("--pain-before", args.pain_before)?,
+                pain_peak: pain("--pain-peak", args.pain_peak)?,
+                leg_spread: args.leg_spread.map(Into::into),
+                new_symptoms: args.new_symptoms,
+                distance_km: args.distance_km,
+                steps: None,
+                cadence_spm: None,
+                avg_hr_bpm: None,
+                surface: args.surface,
+                shoes: args.shoes,
+                source: WalkSource::Manual,
+                notes: args.notes,
+            };
+            let entry = Entry::Walk(walk);
+            journal::validate(&entry).map_err(|e| {
+                Failure::BadInput(format!("--{}: {}", e.field.replace('_', "-"), e.message))
+            })?;
+            let stored = global.open_store()?.add(entry)?;
+            let Entry::Walk(w) = &stored else {
+                return Err(Failure::Other(anyhow::anyhow!(
+                    "stored entry is not a walk"
+                )));
+            };
+            let mut human = format!(
+                "Logged walk {} on {}: {} min, pain {} -> {}.",
+                w.id,
+                w.date,
+                w.minutes,
+                w.pain_before.map_or("?".into(), |p| p.to_string()),
+                w.pain_peak.map_or("?".into(), |p| p.to_string())
+            );
+            if w.new_symptoms {
+                human.push_str("\n\nYou reported new symptoms, so your plan is suspended. Run `amble assess` now.\nIf you have numbness around the genitals or back passage, new bladder or bowel trouble,\nor new symptoms in both legs, go to an emergency department now.");
+            } else {
+                human.push_str(" Tomorrow, log your back pain on waking: `amble log morning`.");
+            }
+            print_entry(global, &stored, &human)
+        }
+        LogCommand::Morning(args) => {
+            let p = match args.pain {
+                Some(p) => p,
+                None if stdin_is_terminal() => {
+                    ask_until("Back pain on waking this morning (0-10)", None, parse_pain)?
+                }
+                None => {
+                    return Err(Failure::BadInput(
+                        "missing --pain (needed when not asking on a terminal)".into(),
+                    ));
+                }
+            };
+            let date = entry_date("--date", args.date.as_deref(), today)?;
+            let pain = pain("--pain", Some(p))?.unwrap_or_default();
+            let stored = global.open_store()?.add(Entry::Morning(Morning {
+                id: String::new(),
+                date,
+                pain,
+            }))?;
+            print_entry(
+                global,
+                &stored,
+                &format!(
+                    "Logged morning {} on {date}: back pain {pain}/10.",
+                    stored.id()
+                ),
+            )
+        }
+        LogCommand::Exercise(args) => {
+            let id = match args.exercise {
+                Some(id) => id,
+                None if stdin_is_terminal() => {
+                    ask_until("Exercise id (e.g. bird_dog)", None, |s| {
+                        Ok::<_, String>(s.to_string())
+                    })?
+                }
+                None => {
+                    return Err(Failure::BadInput(
+                        "missing --id (needed when not asking on a terminal)".into(),
+                    ));
+                }
+            };
+            check_exercise(&kb, &id)?;
+            let date = entry_date("--date", args.date.as_deref(), today)?;
+            let entry = Entry::Exercise(ExerciseSession {
+                id: String::new(),
+                date,
+                exercise: id,
+                sets: args.sets,
+                pain_after: pain("--pain-after", args.pain_after)?,
+            });
+            journal::validate(&entry).map_err(|e| {
+                Failure::BadInput(format!("--{}: {}", e.field.replace('_', "-"), e.message))
+            })?;
+            let stored = global.open_store()?.add(entry)?;
+            print_entry(
+                global,
+                &stored,
+                &format!("Logged exercise session {} on {date}.", stored.id()),
+            )
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! Journal entries: stored check-ups, walks, next-morning pain and exercise sessions. These are
+//! values (serde) that the store persists and the plan replays; no IO here.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::answers::Answers;
+
+pub const JOURNAL_SCHEMA: &str = "amble.journal/1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LegSpread {
+    None,
+    Usual,
+    Further,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WalkSource {
+    #[default]
+    Manual,
+    Fit,
+    Gpx,
+    Tcx,
+    AppleHealth,
+}
+
+/// A walk (contract §5). `None` serialises as `null`: unknown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Walk {
+    pub id: String,
+    pub date: Date,
+    #[serde(default)]
+    pub start: Option<String>,
+    pub minutes: f64,
+    #[serde(default)]
+    pub elapsed_minutes: Option<f64>,
+    #[serde(default = "one")]
+    pub bouts: u32,
+    #[serde(default)]
+    pub pain_before: Option<u8>,
+    #[serde(default)]
+    pub pain_peak: Option<u8>,
+    #[serde(default)]
+    pub leg_spread: Option<LegSpread>,
+    #[serde(default)]
+    pub new_symptoms: bool,
+    #[serde(default)]
+    pub distance_km: Option<f64>,
+    #[serde(default)]
+    pub steps: Option<u64>,
+    #[serde(default)]
+    pub cadence_spm: Option<f64>,
+    #[serde(default)]
+    pub avg_hr_bpm: Option<f64>,
+    #[serde(default)]
+    pub surface: Option<String>,
+    #[serde(default)]
+    pub shoes: Option<String>,
+    #[serde(default)]
+    pub source: WalkSource,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Morning {
+    pub id: String,
+    pub date: Date,
+    pub pain: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExerciseSession {
+    pub id: String,
+    pub date: Date,
+    /// Exercise id from the library (e.g. `bird_dog`).
+    pub exercise: String,
+    #[serde(default)]
+    pub sets: Option<u32>,
+    #[serde(default)]
+    pub pain_after: Option<u8>,
+}
+
+/// A stored check-up: the answers as given. The assessment is recomputed from them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoredAssessment {
+    pub id: String,
+    pub date: Date,
+    pub answers: Answers,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Entry {
+    Assessment(Box<StoredAssessment>),
+    Walk(Walk),
+    Morning(Morning),
+    Exercise(ExerciseSession),
+}
+
+impl Entry {
+    pub fn id(&self) -> &str {
+        match self {
+            Entry::Assessment(e) => &e.id,
+            Entry::Walk(e) => &e.id,
+            Entry::Morning(e) => &e.id,
+            Entry::Exercise(e) => &e.id,
+        }
+    }
+
+    pub fn set_id(&mut self, id: String) {
+        match self {
+            Entry::Assessment(e) => e.id = id,
+            Entry::Walk(e) => e.id = id,
+            Entry::Morning(e) => e.id = id,
+            Entry::Exercise(e) => e.id = id,
+        }
+    }
+
+    pub fn date(&self) -> Date {
+        match self {
+            Entry::Assessment(e) => e.date,
+            Entry::Walk(e) => e.date,
+            Entry::Morning(e) => e.date,
+            Entry::Exercise(e) => e.date,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Entry::Assessment(_) => "assessment",
+            Entry::Walk(_) => "walk",
+            Entry::Morning(_) => "morning",
+            Entry::Exercise(_) => "exercise",
+        }
+    }
+
+    /// Prefix of ids the store gives this kind of entry.
+    pub fn id_prefix(&self) -> &'static str {
+        match self {
+            Entry::Assessment(_) => "a",
+            Entry::Walk(_) => "w",
+            Entry::Morning(_) => "m",
+            Entry::Exercise(_) => "x",
+        }
+    }
+}
+
+/// `amble.journal/1`: every entry, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JournalDoc {
+    pub schema: String,
+    pub entries: Vec<Entry>,
+}
+
+/// A problem with an entry's values, named by field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct EntryError {
+    pub field: String,
+    pub message: String,
+}
+
+fn bad(field: &str, message: impl Into<String>) -> EntryError {
+    EntryError {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+fn check_pain(field: &str, v: Option<u8>) -> Result<(), EntryError> {
+    match v {
+        Some(p) if p > 10 => Err(bad(
+            field,
+            format!("expected a pain score from 0 to 10, found {p}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn check_non_negative(field: &str, v: Option<f64>, max: f64) -> Result<(), EntryError> {
+    match v {
+        Some(x) if !x.is_finite() || x < 0.0 => Err(bad(
+            field,
+            format!("expected a number of 0 or more, found {x}"),
+        )),
+        Some(x) if x > max => Err(bad(field, format!("expected at most {max}, found {x}"))),
+        _ => Ok(()),
+    }
+}
+
+/// Known exercise ids are checked by the caller (the knowledge base owns the library).
+pub fn validate(entry: &Entry) -> Result<(), EntryError> {
+    match entry {
+        Entry::Walk(w) => {
+            if !w.minutes.is_finite() || w.minutes <= 0.0 {
+                return Err(bad(
+                    "minutes",
+                    format!("expected a duration above 0 minutes, found {}", w.minutes),
+                ));
+            }
+            if w.minutes > 24.0 * 60.0 {
+                return Err(bad(
+                    "minutes",
+                    format!(
+                        "expected at most 1440 minutes (one day), found {}",
+                        w.minutes
+                    ),
+                ));
+            }
+            check_non_negative("elapsed_minutes", w.elapsed_minutes, 24.0 * 60.0 * 2.0)?;
+            if w.bouts == 0 || w.bouts > 50 {
+                return Err(bad(
+                    "bouts",
+                    format!("expected 1 to 50 bouts, found {}", w.bouts),
+                ));
+            }
+            check_pain("pain_before", w.pain_before)?;
+            check_pain("pain_peak", w.pain_peak)?;
+            check_non_negative("distance_km", w.distance_km, 200.0)?;
+            check_non_negative("cadence_spm", w.cadence_spm, 300.0)?;
+            check_non_negative("avg_hr_bpm", w.avg_hr_bpm, 260.0)?;
+        }
+        Entry::Morning(m) => check_pain("pain", Some(m.pain))?,
+        Entry::Exercise(x) => {
+            check_pain("pain_after", x.pain_after)?;
+            if x.sets == Some(0) || x.sets.is_some_and(|s| s > 20) {
+                return Err(bad("sets", "expected 1 to 20 sets"));
+            }
+        }
+        Entry::Assessment(_) => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,327 @@
+//! The embedded SQLite journal.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use amble_core::journal::Entry;
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
+
+use crate::{ImportSummary, Store, StoreError};
+
+/// Migrations in order; the schema version is the number applied.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_entries.sql")];
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+/// `PRAGMA application_id` marking a file as an Amble journal ("Ambl").
+const APPLICATION_ID: i64 = 0x416D_626C;
+const FILE_NAME: &str = "journal.db";
+
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+    /// Test hook: create this file and wait before committing a write, so a test can kill the
+    /// process mid-write.
+    pause_before_commit: Option<PathBuf>,
+}
+
+impl SqliteStore {
+    /// The journal file inside a data directory.
+    pub fn file_in(dir: &Path) -> PathBuf {
+        dir.join(FILE_NAME)
+    }
+
+    /// Opens (creating if needed) the journal in `dir`, applying migrations.
+    pub fn open(dir: &Path) -> Result<SqliteStore, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Folder {
+            path: dir.to_path_buf(),
+            detail: e.to_string(),
+        })?;
+        let path = Self::file_in(dir);
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )
+        .map_err(|e| classify(&path, e))?;
+        let mut store = SqliteStore {
+            conn,
+            path,
+            pause_before_commit: None,
+        };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Opens an existing journal without creating anything; `Ok(None)` when there is none yet.
+    pub fn open_existing(dir: &Path) -> Result<Option<SqliteStore>, StoreError> {
+        if !Self::file_in(dir).exists() {
+            return Ok(None);
+        }
+        Self::open(dir).map(Some)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn set_pause_before_commit(&mut self, marker: Option<PathBuf>) {
+        self.pause_before_commit = marker;
+    }
+
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        classify(&self.path, e)
+    }
+
+    fn configure(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .busy_timeout(Duration::from_secs(30))
+            .map_err(|e| self.err(e))?;
+        // Reading the header first turns "not a database" into a clear error before any write.
+        let app_id: i64 = self
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        let tables: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if app_id != APPLICATION_ID && (app_id != 0 || tables > 0) {
+            return Err(StoreError::NotAJournal {
+                path: self.path.clone(),
+                detail: "a SQLite database of another program".into(),
+            });
+        }
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        self.conn
+            .execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        // Read again inside the lock: another process may have migrated meanwhile.
+        let version: i64 = tx
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| classify(&path, e))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path,
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        for (i, sql) in MIGRATIONS
+            .iter()
+            .enumerate()
+            .skip(usize::try_from(version).unwrap_or(0))
+        {
+            tx.execute_batch(sql).map_err(|e| classify(&path, e))?;
+            tx.execute_batch(&format!(
+                "PRAGMA user_version = {}; PRAGMA application_id = {APPLICATION_ID};",
+                i + 1
+            ))
+            .map_err(|e| classify(&path, e))?;
+        }
+        tx.commit().map_err(|e| classify(&path, e))
+    }
+}
+
+/// Test hook: see `SqliteStore::pause_before_commit`.
+fn pause_hook(marker: Option<&Path>) {
+    if let Some(marker) = marker {
+        let _ = std::fs::write(marker, b"in transaction");
+        std::thread::sleep(Duration::from_secs(60));
+    }
+}
+
+fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => StoreError::NotAJournal {
+            path: path.to_path_buf(),
+            detail: "file is not a database".into(),
+        },
+        Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        },
+        _ => StoreError::Database(e.to_string()),
+    }
+}
+
+fn encode(entry: &Entry) -> Result<String, StoreError> {
+    serde_json::to_string(entry)
+        .map_err(|e| StoreError::Database(format!("cannot encode entry: {e}")))
+}
+
+fn decode(id: &str, body: &str) -> Result<Entry, StoreError> {
+    serde_json::from_str(body)
+        .map_err(|e| StoreError::Database(format!("entry {id} cannot be read: {e}")))
+}
+
+fn next_id(tx: &rusqlite::Transaction<'_>, prefix: &str) -> Result<String, rusqlite::Error> {
+    // Highest numeric suffix in use for this prefix, plus one. Runs inside BEGIN IMMEDIATE, so
+    // two processes can never pick the same id.
+    let pattern = format!("{prefix}-*");
+    let max: Option<i64> = tx.query_row(
+        "SELECT max(CAST(substr(id, ?2) AS INTEGER)) FROM entries WHERE id GLOB ?1",
+        params![pattern, prefix.len() as i64 + 2],
+        |r| r.get(0),
+    )?;
+    Ok(format!("{prefix}-{}", max.unwrap_or(0) + 1))
+}
+
+impl Store for SqliteStore {
+    fn add(&mut self, mut entry: Entry) -> Result<Entry, StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        let id = next_id(&tx, entry.id_prefix()).map_err(|e| classify(&path, e))?;
+        entry.set_id(id.clone());
+        tx.execute(
+            "INSERT INTO entries (id, kind, date, body) VALUES (?1, ?2, ?3, ?4)",
+            params![id, entry.kind(), entry.date().to_string(), encode(&entry)?],
+        )
+        .map_err(|e| classify(&path, e))?;
+        pause_hook(self.pause_before_commit.as_deref());
+        tx.commit().map_err(|e| classify(&path, e))?;
+        Ok(entry)
+    }
+
+    fn list(&self) -> Result<Vec<Entry>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, body FROM entries ORDER BY date, seq")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, body) = row.map_err(|e| self.err(e))?;
+            out.push(decode(&id, &body)?);
+        }
+        Ok(out)
+    }
+
+    fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {
+        let body: Option<String> = self
+            .conn
+            .query_row("SELECT body FROM entries WHERE id = ?1", [id], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        body.map(|b| decode(id, &b)).transpose()
+    }
+
+    fn replace(&mut self, entry: Entry) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        let kind: Option<String> = tx
+            .query_row(
+                "SELECT kind FROM entries WHERE id = ?1",
+                [entry.id()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| classify(&path, e))?;
+        match kind {
+            None => return Err(StoreError::NotFound(entry.id().to_string())),
+            Some(k) if k != entry.kind() => {
+                return Err(StoreError::Conflict {
+                    id: entry.id().to_string(),
+                });
+            }
+            Some(_) => {}
+        }
+        tx.execute(
+            "UPDATE entries SET date = ?2, body = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
+            params![entry.id(), entry.date().to_string(), encode(&entry)?],
+        )
+        .map_err(|e| classify(&path, e))?;
+        tx.commit().map_err(|e| classify(&path, e))
+    }
+
+    fn delete(&mut self, id: &str) -> Result<Entry, StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        let body: Option<String> = tx
+            .query_row("SELECT body FROM entries WHERE id = ?1", [id], |r| r.get(0))
+            .optional()
+            .map_err(|e| classify(&path, e))?;
+        let Some(body) = body else {
+            return Err(StoreError::NotFound(id.to_string()));
+        };
+        tx.execute("DELETE FROM entries WHERE id = ?1", [id])
+            .map_err(|e| classify(&path, e))?;
+        tx.commit().map_err(|e| classify(&path, e))?;
+        decode(id, &body)
+    }
+
+    fn import(&mut self, entries: Vec<Entry>) -> Result<ImportSummary, StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        let mut summary = ImportSummary::default();
+        {
+            let mut find = tx
+                .prepare("SELECT body FROM entries WHERE id = ?1")
+                .map_err(|e| classify(&path, e))?;
+            let mut insert = tx
+                .prepare("INSERT INTO entries (id, kind, date, body) VALUES (?1, ?2, ?3, ?4)")
+                .map_err(|e| classify(&path, e))?;
+            for entry in &entries {
+                let existing: Option<String> = find
+                    .query_row([entry.id()], |r| r.get(0))
+                    .optional()
+                    .map_err(|e| classify(&path, e))?;
+                match existing {
+                    Some(body) if decode(entry.id(), &body)? == *entry => summary.unchanged += 1,
+                    Some(_) => {
+                        return Err(StoreError::Conflict {
+                            id: entry.id().to_string(),
+                        });
+                    }
+                    None => {
+                        insert
+                            .execute(params![
+                                entry.id(),
+                                entry.kind(),
+                                entry.date().to_string(),
+                                encode(entry)?
+                            ])
+                            .map_err(|e| classify(&path, e))?;
+                        summary.added += 1;
+                    }
+                }
+            }
+        }
+        pause_hook(self.pause_before_commit.as_deref());
+        tx.commit().map_err(|e| classify(&path, e))?;
+        Ok(summary)
+    }
+}
