@@ -657,22 +657,13 @@ fn steps_up(p: Prescription, frequency_first: bool) -> Vec<(Prescription, String
             }
         }
         Mode::Interval => {
-            if p.session_minutes() < TARGET_MINUTES || p.bout_minutes < 15 {
+            if p.bout_minutes < 15 || p.session_minutes() < TARGET_MINUTES {
+                // Longer bouts, and fewer of them: each outing keeps about the same walking time,
+                // rising towards 30 minutes in all.
                 let bout = p.bout_minutes + 2;
-                // Keep each outing near 30 minutes of walking in all.
-                let bouts = p
-                    .bouts_per_session
-                    .min(TARGET_MINUTES.div_ceil(bout))
-                    .max(1);
-                let n = Prescription {
-                    bout_minutes: bout,
-                    bouts_per_session: bouts,
-                    ..p
-                };
-                steps.push((
-                    n,
-                    format!("Step: each walking bout 2 minutes longer ({bout} minutes)."),
-                ));
+                let bouts = p.session_minutes().div_ceil(bout).max(1);
+                let n = Prescription { bout_minutes: bout, bouts_per_session: bouts, ..p };
+                steps.push((n, format!("Step: each walking bout 2 minutes longer ({bout} minutes, {bouts} per outing).")));
             }
             if p.rest_minutes > 1 {
                 let n = Prescription {
@@ -739,24 +730,32 @@ fn deload(p: Prescription) -> Prescription {
     }
 }
 
-/// Lowers a prescription until its weekly minutes fit under `cap` (shorter bouts first, then
-/// fewer days). Never raises anything.
+/// The prescription not above `p` in any variable that fits under `cap`: keeping as many
+/// walking days as possible, then the most weekly minutes, then the longest bouts. Never raises
+/// anything.
 fn fit_under(p: Prescription, cap: f64) -> Prescription {
-    let mut n = p;
-    if f64::from(n.weekly_minutes()) <= cap {
-        return n;
+    if f64::from(p.weekly_minutes()) <= cap {
+        return p;
     }
-    let per_bout = f64::from(n.sessions_per_week * n.bouts_per_session);
-    n.bout_minutes = ((cap / per_bout).floor() as u32)
-        .max(MIN_BOUT)
-        .min(p.bout_minutes);
-    while f64::from(n.weekly_minutes()) > cap && n.sessions_per_week > 1 {
-        n.sessions_per_week -= 1;
+    let mut best: Option<Prescription> = None;
+    for sessions in (1..=p.sessions_per_week).rev() {
+        for bouts in (1..=p.bouts_per_session).rev() {
+            let room = (cap / f64::from(sessions * bouts)).floor();
+            let bout = if room >= f64::from(p.bout_minutes) { p.bout_minutes } else { room.max(0.0) as u32 };
+            if bout < MIN_BOUT.min(p.bout_minutes) {
+                continue;
+            }
+            let n = Prescription { sessions_per_week: sessions, bouts_per_session: bouts, bout_minutes: bout, ..p };
+            let better = best.is_none_or(|b| {
+                (n.sessions_per_week, n.weekly_minutes(), n.bout_minutes) > (b.sessions_per_week, b.weekly_minutes(), b.bout_minutes)
+            });
+            if better {
+                best = Some(n);
+            }
+        }
     }
-    while f64::from(n.weekly_minutes()) > cap && n.bouts_per_session > 1 {
-        n.bouts_per_session -= 1;
-    }
-    n
+    // Nothing fits even at the shortest bout: one short walk a week.
+    best.unwrap_or(Prescription { sessions_per_week: 1, bouts_per_session: 1, bout_minutes: MIN_BOUT.min(p.bout_minutes), ..p })
 }
 
 fn cap_for(planned: &[u32]) -> f64 {
@@ -929,7 +928,12 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
                 "Week {next_week} is an easier week (about 20% less) to let your body adapt."
             ));
         }
-        let capped = fit_under(next, cap_for(&planned));
+        let mut cap = cap_for(&planned);
+        if matches!(kind, DecisionKind::Regress | DecisionKind::Flare) {
+            // A step back never raises the weekly dose, whatever the mode switch.
+            cap = cap.min(f64::from(this_week.weekly_minutes()));
+        }
+        let capped = fit_under(next, cap);
         if capped != next {
             because.push(format!(
                 "Weekly walking is kept within 20% of last week and 30% of the week before ({} minutes at most).",
@@ -1003,7 +1007,10 @@ mod tests {
         assert_eq!(fit_under(x, 1000.0), x);
         let y = fit_under(x, 100.0);
         assert!(y.weekly_minutes() <= 100);
-        assert_eq!(y.bout_minutes, 20);
+        assert_eq!((y.sessions_per_week, y.bout_minutes), (5, 20));
+        // Interval: two bouts of 11 beat one of 12 or three of 7.
+        let i = fit_under(Prescription { mode: Mode::Interval, sessions_per_week: 4, bouts_per_session: 3, bout_minutes: 12, rest_minutes: 1 }, 93.6);
+        assert_eq!((i.bouts_per_session, i.bout_minutes, i.weekly_minutes()), (2, 11, 88));
         let z = fit_under(p(Mode::Continuous, 5, 1, 3), 5.0);
         assert!(z.weekly_minutes() <= 5);
     }

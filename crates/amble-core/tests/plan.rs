@@ -1,0 +1,488 @@
+//! The plan: starting prescriptions, exclusions, simulated multi-week journeys and properties
+//! (caps always hold; a step back never raises the dose; a suspended plan never prescribes;
+//! the same journal gives the same plan).
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
+
+use amble_core::journal::{Entry, LegSpread, Morning, StoredAssessment, Walk, WalkSource};
+use amble_core::knowledge::KnowledgeBase;
+use amble_core::plan::{DecisionKind, Mode, Replay, Status, replay, start_plan};
+use amble_core::{Answers, assess};
+use jiff::ToSpan;
+use jiff::civil::{Date, date};
+use proptest::prelude::*;
+use serde_json::json;
+use std::sync::OnceLock;
+
+fn kb() -> &'static KnowledgeBase {
+    static KB: OnceLock<KnowledgeBase> = OnceLock::new();
+    KB.get_or_init(|| KnowledgeBase::embedded().unwrap_or_else(|e| panic!("{e}")))
+}
+
+fn answers(v: serde_json::Value) -> Answers {
+    Answers::from_value(v, kb()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn no_flags() -> serde_json::Value {
+    json!({"saddle_numbness": false, "bladder_change": false, "bowel_change": false, "both_legs_new": false})
+}
+
+fn benign() -> Answers {
+    answers(json!({
+        "age": 52, "red_flags": no_flags(),
+        "symptoms": {"loc_back": true, "loc_below_knee": "none", "leg_quality": ["ache"], "relief_by": ["keep_moving"],
+                     "relief_minutes": "lt2", "standing_alone_provokes": false, "onset_in_walk": "varies"},
+        "walking": {"usual_minutes": 20, "walks_per_week": 3, "pain_free_minutes": 15},
+        "pain": {"now": 1, "walk_peak": 3, "usual_morning": 1}
+    }))
+}
+
+fn stenosis() -> Answers {
+    answers(json!({
+        "age": 74, "red_flags": no_flags(),
+        "symptoms": {"loc_back": true, "loc_buttock": "both", "loc_thigh": "both", "leg_quality": ["heaviness"],
+                     "standing_alone_provokes": true, "relief_by": ["sitting", "bending_forward"], "sitting_effect": "eases",
+                     "uphill_vs_downhill": "worse_downhill"},
+        "walking": {"usual_minutes": 10, "walks_per_week": 4, "pain_free_minutes": 6},
+        "pain": {"now": 2, "walk_peak": 5, "usual_morning": 2}
+    }))
+}
+
+fn radicular() -> Answers {
+    answers(json!({
+        "age": 38, "red_flags": no_flags(),
+        "symptoms": {"loc_back": true, "loc_below_knee": "one", "leg_worse_than_back": true, "leg_quality": ["sharp", "pins_needles"],
+                     "flexion_provokes": true, "cough_sneeze_leg": true, "sitting_effect": "worsens"},
+        "walking": {"usual_minutes": 30, "walks_per_week": 3, "pain_free_minutes": 25},
+        "pain": {"now": 3, "walk_peak": 5, "usual_morning": 3}
+    }))
+}
+
+struct Journal {
+    entries: Vec<Entry>,
+    n: usize,
+}
+
+impl Journal {
+    fn new(start: Date, a: Answers) -> Journal {
+        let mut j = Journal { entries: Vec::new(), n: 0 };
+        j.assess(start, a);
+        j
+    }
+    fn id(&mut self, p: &str) -> String {
+        self.n += 1;
+        format!("{p}-{}", self.n)
+    }
+    fn assess(&mut self, d: Date, a: Answers) {
+        let id = self.id("a");
+        self.entries.push(Entry::Assessment(Box::new(StoredAssessment { id, date: d, answers: a })));
+    }
+    fn walk(&mut self, d: Date, minutes: f64, before: u8, peak: u8, spread: LegSpread, new_symptoms: bool) {
+        let id = self.id("w");
+        self.entries.push(Entry::Walk(Walk {
+            id,
+            date: d,
+            start: None,
+            minutes,
+            elapsed_minutes: None,
+            bouts: 1,
+            pain_before: Some(before),
+            pain_peak: Some(peak),
+            leg_spread: Some(spread),
+            new_symptoms,
+            distance_km: None,
+            steps: None,
+            cadence_spm: None,
+            avg_hr_bpm: None,
+            surface: None,
+            shoes: None,
+            source: WalkSource::Manual,
+            notes: None,
+        }));
+    }
+    fn morning(&mut self, d: Date, pain: u8) {
+        let id = self.id("m");
+        self.entries.push(Entry::Morning(Morning { id, date: d, pain }));
+    }
+    /// Journal order: by date, then insertion.
+    fn sorted(&self) -> Vec<Entry> {
+        let mut e: Vec<(usize, Entry)> = self.entries.iter().cloned().enumerate().collect();
+        e.sort_by_key(|(i, e)| (e.date(), *i));
+        e.into_iter().map(|(_, e)| e).collect()
+    }
+    fn plan(&self, today: Date) -> Replay {
+        replay(&self.sorted(), today, kb()).unwrap_or_else(|e| panic!("{e}"))
+    }
+}
+
+fn day(start: Date, n: i64) -> Date {
+    start.saturating_add(n.days())
+}
+
+/// Logs a good week: `walks` easy walks of the planned length, each with a settled morning.
+fn good_week(j: &mut Journal, week_start: Date, walks: u32, minutes: f64) {
+    for k in 0..walks {
+        let d = day(week_start, i64::from(k));
+        j.walk(d, minutes, 1, 2, LegSpread::None, false);
+        j.morning(day(d, 1), 1);
+    }
+}
+
+fn planned_sequence(r: &Replay) -> Vec<u32> {
+    let mut v: Vec<u32> = r.history.iter().map(|h| h.planned_weekly_minutes).collect();
+    v.push(r.plan.walking.as_ref().map_or(0, |w| w.weekly_minutes));
+    v
+}
+
+fn assert_caps(seq: &[u32]) {
+    for k in 1..seq.len() {
+        assert!(f64::from(seq[k]) <= 1.2 * f64::from(seq[k - 1]) + 1e-9, "week {}: {} after {} breaks the 20% cap ({seq:?})", k + 1, seq[k], seq[k - 1]);
+        if k >= 2 {
+            assert!(f64::from(seq[k]) <= 1.3 * f64::from(seq[k - 2]) + 1e-9, "week {}: 30% over two weeks ({seq:?})", k + 1);
+        }
+    }
+}
+
+// ---- Starting plans ----
+
+#[test]
+fn starting_plan_starts_below_pain_free_tolerance() {
+    let a = benign();
+    let plan = start_plan(&assess(&a, kb()), &a, kb());
+    assert_eq!(plan.status, Status::Active);
+    assert_eq!(plan.decision.kind, DecisionKind::Start);
+    let w = plan.walking.expect("walking");
+    assert_eq!(w.mode, Mode::Continuous);
+    assert!(w.bout_minutes < 15, "starts below the 15 pain-free minutes");
+    assert_eq!(w.weekly_minutes, w.sessions_per_week * w.bouts_per_session * w.bout_minutes);
+    assert_eq!((w.target.minutes_per_session, w.target.sessions_per_week), (30, 5));
+    assert!(!plan.exercises.is_empty());
+}
+
+#[test]
+fn stenosis_pattern_walks_in_intervals_and_never_gets_press_ups() {
+    let a = stenosis();
+    let plan = start_plan(&assess(&a, kb()), &a, kb());
+    let w = plan.walking.expect("walking");
+    assert_eq!(w.mode, Mode::Interval);
+    assert!(w.bouts_per_session >= 2 && w.rest_minutes > 0);
+    assert!(w.bout_minutes < 6, "bouts start below the 6 minutes to symptom onset");
+    assert!(plan.excluded.iter().any(|x| x.id == "prone_press_up" && x.because == "lss_nc"));
+    assert!(plan.exercises.iter().all(|e| e.id != "prone_press_up"));
+    assert!(plan.exercises.iter().any(|e| ["knee_to_chest", "childs_pose", "cat_camel"].contains(&e.id.as_str())), "flexion-biased options: {:?}", plan.exercises);
+}
+
+#[test]
+fn nerve_root_pattern_excludes_nerve_stretching_and_loaded_flexion() {
+    let a = radicular();
+    let plan = start_plan(&assess(&a, kb()), &a, kb());
+    for id in ["hamstring_stretch", "knee_to_chest", "childs_pose"] {
+        assert!(plan.excluded.iter().any(|x| x.id == id && x.because == "radicular"), "{id} excluded");
+        assert!(plan.exercises.iter().all(|e| e.id != id));
+    }
+    let w = plan.walking.expect("walking");
+    assert_eq!(w.sessions_per_week, 5, "several shorter walks early on");
+}
+
+#[test]
+fn pregnancy_excludes_lying_face_down() {
+    let mut v = serde_json::to_value(benign()).unwrap();
+    v["context"] = json!({"pregnant": true});
+    let a = answers(v);
+    let plan = start_plan(&assess(&a, kb()), &a, kb());
+    assert!(plan.excluded.iter().any(|x| x.id == "prone_press_up" && x.because == "context.pregnant"));
+}
+
+#[test]
+fn blocked_and_paused_tiers() {
+    let mut v = serde_json::to_value(benign()).unwrap();
+    v["red_flags"]["saddle_numbness"] = json!(true);
+    let a = answers(v);
+    let plan = start_plan(&assess(&a, kb()), &a, kb());
+    assert_eq!(plan.status, Status::Blocked);
+    assert!(plan.walking.is_none() && plan.exercises.is_empty());
+
+    let mut v = serde_json::to_value(benign()).unwrap();
+    v["red_flags"]["cancer_history"] = json!(true);
+    let a = answers(v);
+    let plan = start_plan(&assess(&a, kb()), &a, kb());
+    assert_eq!(plan.status, Status::Paused);
+    assert_eq!(plan.walking.expect("gentle walking").mode, Mode::Gentle);
+    assert!(plan.exercises.is_empty());
+}
+
+#[test]
+fn no_check_up_no_plan() {
+    assert!(replay(&[], date(2026, 1, 1), kb()).is_err());
+}
+
+// ---- Journeys ----
+
+#[test]
+fn steady_progress_reaches_the_target_within_caps() {
+    let start = date(2026, 1, 5);
+    let mut j = Journal::new(start, benign());
+    let mut r = j.plan(start);
+    for week in 0..30 {
+        let ws = day(start, 7 * week);
+        let w = r.plan.walking.clone().expect("walking");
+        good_week(&mut j, ws, w.sessions_per_week, f64::from(w.session_minutes()));
+        r = j.plan(day(ws, 7));
+        assert_eq!(r.plan.week as i64, week + 2);
+    }
+    let w = r.plan.walking.clone().expect("walking");
+    assert_eq!((w.bout_minutes, w.sessions_per_week), (30, 5), "30 minutes on 5 days after 30 good weeks");
+    assert_caps(&planned_sequence(&r));
+    assert!(r.history.iter().filter(|h| h.decision.kind == DecisionKind::Progress).count() >= 5);
+    // Every 4th week is easier.
+    let seq = planned_sequence(&r);
+    assert!(seq[3] < seq[2], "week 4 is a deload week: {seq:?}");
+}
+
+trait SessionMinutes {
+    fn session_minutes(&self) -> u32;
+}
+impl SessionMinutes for amble_core::plan::WalkingOut {
+    fn session_minutes(&self) -> u32 {
+        self.bouts_per_session * self.bout_minutes
+    }
+}
+
+#[test]
+fn two_red_walks_step_back_and_then_hold_a_week() {
+    let start = date(2026, 1, 5);
+    let mut j = Journal::new(start, benign());
+    good_week(&mut j, start, 3, 12.0);
+    let before = j.plan(day(start, 7)).plan.walking.expect("walking").bout_minutes;
+    let ws = day(start, 7);
+    j.walk(ws, 12.0, 2, 7, LegSpread::None, false);
+    j.walk(day(ws, 2), 12.0, 2, 6, LegSpread::None, false);
+    j.walk(day(ws, 4), 12.0, 1, 2, LegSpread::None, false);
+    let r = j.plan(day(ws, 7));
+    assert_eq!(r.plan.decision.kind, DecisionKind::Regress);
+    assert!(r.plan.walking.clone().expect("walking").bout_minutes < before);
+    // A good week after a step back holds before building again.
+    let after = r.plan.walking.clone().expect("walking");
+    good_week(&mut j, day(ws, 7), after.sessions_per_week, f64::from(after.bout_minutes));
+    let r2 = j.plan(day(ws, 14));
+    assert_eq!(r2.plan.decision.kind, DecisionKind::Hold);
+    assert_eq!(r2.plan.week, 4);
+    // Week 4 is also the easier (deload) week.
+    assert!(r2.plan.walking.expect("walking").bout_minutes <= after.bout_minutes);
+}
+
+#[test]
+fn leg_symptoms_spreading_count_red_even_with_low_pain() {
+    let start = date(2026, 1, 5);
+    let mut j = Journal::new(start, radicular());
+    for k in 0..4 {
+        j.walk(day(start, k), 10.0, 2, 3, if k < 2 { LegSpread::Further } else { LegSpread::Usual }, false);
+    }
+    let r = j.plan(day(start, 7));
+    assert_eq!(r.plan.decision.kind, DecisionKind::Regress);
+    assert_eq!(r.history[0].red, 2);
+}
+
+#[test]
+fn a_flare_switches_to_gentle_walking_then_builds_back() {
+    let start = date(2026, 1, 5);
+    let mut j = Journal::new(start, benign());
+    good_week(&mut j, start, 3, 12.0);
+    let ws = day(start, 7);
+    for k in 0..4 {
+        j.morning(day(ws, k + 1), 5); // usual is 1: clearly worse for days
+    }
+    j.walk(ws, 5.0, 3, 4, LegSpread::None, false);
+    let r = j.plan(day(ws, 7));
+    assert_eq!(r.plan.decision.kind, DecisionKind::Flare);
+    let w = r.plan.walking.clone().expect("gentle walking");
+    assert_eq!(w.mode, Mode::Gentle);
+    assert!(w.weekly_minutes <= r.history.last().map_or(0, |h| h.planned_weekly_minutes), "a flare never raises the dose");
+    assert!(r.plan.decision.because.iter().any(|b| b.contains("usually settle")));
+    // Settled week in gentle mode: back to continuous walking.
+    let ws2 = day(ws, 7);
+    for k in 0..5 {
+        j.walk(day(ws2, k), 10.0, 1, 1, LegSpread::None, false);
+        j.morning(day(ws2, k + 1), 1);
+    }
+    let r2 = j.plan(day(ws2, 7));
+    assert_eq!(r2.plan.decision.kind, DecisionKind::Progress);
+    assert_eq!(r2.plan.walking.clone().expect("walking").mode, Mode::Continuous);
+    assert_caps(&planned_sequence(&r2));
+}
+
+#[test]
+fn missed_weeks_hold_the_plan() {
+    let start = date(2026, 1, 5);
+    let mut j = Journal::new(start, benign());
+    let first = j.plan(start).plan.walking.expect("walking");
+    let r = j.plan(day(start, 35));
+    assert_eq!(r.plan.week, 6);
+    assert!(r.history.iter().all(|h| h.decision.kind == DecisionKind::Hold));
+    let now = r.plan.walking.clone().expect("walking");
+    assert!(now.weekly_minutes <= first.weekly_minutes, "no progress without logged walks");
+    assert!(r.plan.decision.because.iter().any(|b| b.contains("at least 3")));
+}
+
+#[test]
+fn interval_mode_progresses_by_longer_bouts() {
+    let start = date(2026, 1, 5);
+    let mut j = Journal::new(start, stenosis());
+    let mut r = j.plan(start);
+    let first = r.plan.walking.clone().expect("walking");
+    for week in 0..6 {
+        let ws = day(start, 7 * week);
+        let w = r.plan.walking.clone().expect("walking");
+        for k in 0..w.sessions_per_week {
+            j.walk(day(ws, i64::from(k)), f64::from(w.session_minutes()), 2, 3, LegSpread::Usual, false);
+            j.morning(day(ws, i64::from(k) + 1), 2);
+        }
+        r = j.plan(day(ws, 7));
+        assert_eq!(r.plan.walking.clone().expect("walking").mode, Mode::Interval);
+    }
+    assert!(r.plan.walking.clone().expect("walking").bout_minutes > first.bout_minutes);
+    assert_caps(&planned_sequence(&r));
+}
+
+#[test]
+fn new_symptoms_suspend_at_once_until_a_new_check_up() {
+    let start = date(2026, 1, 5);
+    let mut j = Journal::new(start, benign());
+    j.walk(day(start, 2), 10.0, 1, 2, LegSpread::None, true);
+    let r = j.plan(day(start, 3));
+    assert_eq!(r.plan.status, Status::Blocked);
+    assert_eq!(r.plan.decision.kind, DecisionKind::Suspend);
+    assert!(r.plan.walking.is_none() && r.plan.exercises.is_empty());
+    // Still suspended weeks later.
+    assert_eq!(j.plan(day(start, 30)).plan.decision.kind, DecisionKind::Suspend);
+    // A new check-up starts a new plan.
+    j.assess(day(start, 4), benign());
+    let r = j.plan(day(start, 4));
+    assert_eq!(r.plan.status, Status::Active);
+    assert_eq!(r.plan.decision.kind, DecisionKind::Start);
+}
+
+#[test]
+fn paused_plan_never_progresses() {
+    let mut v = serde_json::to_value(benign()).unwrap();
+    v["red_flags"]["weight_loss_unexplained"] = json!(true);
+    let start = date(2026, 1, 5);
+    let mut j = Journal::new(start, answers(v));
+    for week in 0..4 {
+        good_week(&mut j, day(start, 7 * week), 5, 10.0);
+    }
+    let r = j.plan(day(start, 28));
+    assert_eq!(r.plan.status, Status::Paused);
+    assert_eq!(r.plan.walking.clone().expect("gentle").mode, Mode::Gentle);
+    assert!(r.history.iter().all(|h| h.decision.kind == DecisionKind::Hold));
+    let seq = planned_sequence(&r);
+    assert!(seq.windows(2).all(|w| w[1] <= w[0]), "{seq:?}");
+}
+
+#[test]
+fn entries_after_today_are_ignored() {
+    let start = date(2026, 1, 5);
+    let mut j = Journal::new(start, benign());
+    good_week(&mut j, start, 3, 12.0);
+    let a = j.plan(day(start, 7));
+    j.walk(day(start, 20), 10.0, 1, 9, LegSpread::Further, true);
+    let b = j.plan(day(start, 7));
+    assert_eq!(a.plan, b.plan);
+}
+
+// ---- Properties over random journals ----
+
+#[derive(Debug, Clone)]
+struct DayLog {
+    walk: Option<(u8, u8, u8, bool)>, // minutes, before, peak, further
+    morning: Option<u8>,
+    new_symptoms: bool,
+}
+
+fn day_log() -> impl Strategy<Value = DayLog> {
+    (
+        proptest::option::weighted(0.6, (3u8..40, 0u8..=6, 0u8..=10, proptest::bool::weighted(0.1))),
+        proptest::option::weighted(0.5, 0u8..=8),
+        proptest::bool::weighted(0.01),
+    )
+        .prop_map(|(walk, morning, new_symptoms)| DayLog { walk, morning, new_symptoms })
+}
+
+fn build(which: usize, days: &[DayLog]) -> (Journal, Date) {
+    let start = date(2026, 3, 2);
+    let a = match which {
+        0 => benign(),
+        1 => stenosis(),
+        _ => radicular(),
+    };
+    let mut j = Journal::new(start, a);
+    for (i, d) in days.iter().enumerate() {
+        let when = day(start, i as i64);
+        if let Some((m, b, p, further)) = d.walk {
+            j.walk(when, f64::from(m), b, p, if further { LegSpread::Further } else { LegSpread::Usual }, d.new_symptoms);
+        }
+        if let Some(p) = d.morning {
+            j.morning(when, p);
+        }
+    }
+    (j, day(start, days.len() as i64))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 120, ..ProptestConfig::default() })]
+
+    #[test]
+    fn caps_always_hold(which in 0usize..3, days in proptest::collection::vec(day_log(), 0..120)) {
+        let (j, today) = build(which, &days);
+        let r = j.plan(today);
+        if r.plan.walking.is_some() {
+            assert_caps(&planned_sequence(&r));
+        }
+    }
+
+    #[test]
+    fn a_step_back_never_raises_the_dose(which in 0usize..3, days in proptest::collection::vec(day_log(), 0..120)) {
+        let (j, today) = build(which, &days);
+        let r = j.plan(today);
+        let seq = planned_sequence(&r);
+        for (k, h) in r.history.iter().enumerate() {
+            if matches!(h.decision.kind, DecisionKind::Regress | DecisionKind::Flare) {
+                prop_assert!(seq[k + 1] <= seq[k], "week {}: {:?} raised {} -> {}", h.week, h.decision.kind, seq[k], seq[k + 1]);
+            }
+        }
+    }
+
+    #[test]
+    fn a_suspended_plan_never_prescribes(which in 0usize..3, days in proptest::collection::vec(day_log(), 0..60)) {
+        let (j, today) = build(which, &days);
+        let r = j.plan(today);
+        let any_new = days.iter().any(|d| d.new_symptoms && d.walk.is_some());
+        prop_assert_eq!(r.plan.decision.kind == DecisionKind::Suspend, any_new);
+        if any_new {
+            prop_assert_eq!(r.plan.status, Status::Blocked);
+            prop_assert!(r.plan.walking.is_none());
+            prop_assert!(r.plan.exercises.is_empty());
+        }
+    }
+
+    #[test]
+    fn the_plan_is_deterministic(which in 0usize..3, days in proptest::collection::vec(day_log(), 0..80)) {
+        let (j, today) = build(which, &days);
+        let one = serde_json::to_string(&j.plan(today).plan).unwrap();
+        let two = serde_json::to_string(&j.plan(today).plan).unwrap();
+        prop_assert_eq!(one, two);
+    }
+
+    #[test]
+    fn never_an_excluded_exercise(which in 0usize..3, days in proptest::collection::vec(day_log(), 0..40)) {
+        let (j, today) = build(which, &days);
+        let plan = j.plan(today).plan;
+        for e in &plan.exercises {
+            prop_assert!(plan.excluded.iter().all(|x| x.id != e.id));
+        }
+        if let Some(w) = &plan.walking {
+            prop_assert_eq!(w.weekly_minutes, w.sessions_per_week * w.bouts_per_session * w.bout_minutes);
+            prop_assert!(w.bout_minutes >= 1);
+        }
+    }
+}
