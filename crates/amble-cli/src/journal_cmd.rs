@@ -51,20 +51,20 @@ struct EditArgs {
     id: String,
     #[arg(long, value_name = "YYYY-MM-DD")]
     date: Option<String>,
-    #[arg(long, value_name = "M")]
+    #[arg(long, value_name = "M", allow_negative_numbers = true)]
     minutes: Option<f64>,
-    #[arg(long, value_name = "0-10")]
+    #[arg(long, value_name = "0-10", allow_negative_numbers = true)]
     pain_before: Option<i64>,
-    #[arg(long, value_name = "0-10")]
+    #[arg(long, value_name = "0-10", allow_negative_numbers = true)]
     pain_peak: Option<i64>,
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     bouts: Option<u32>,
     #[arg(long, value_enum)]
     leg_spread: Option<Spread>,
     /// Set or clear the new-symptoms mark of a walk.
     #[arg(long, value_name = "true|false")]
     new_symptoms: Option<bool>,
-    #[arg(long, value_name = "KM")]
+    #[arg(long, value_name = "KM", allow_negative_numbers = true)]
     distance_km: Option<f64>,
     #[arg(long, value_name = "S")]
     surface: Option<String>,
@@ -73,14 +73,14 @@ struct EditArgs {
     #[arg(long, value_name = "TEXT")]
     notes: Option<String>,
     /// Morning pain (a morning entry).
-    #[arg(long, value_name = "0-10")]
+    #[arg(long, value_name = "0-10", allow_negative_numbers = true)]
     pain: Option<i64>,
     /// Exercise id (an exercise entry).
     #[arg(long = "exercise", value_name = "EXERCISE_ID")]
     exercise: Option<String>,
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     sets: Option<u32>,
-    #[arg(long, value_name = "0-10")]
+    #[arg(long, value_name = "0-10", allow_negative_numbers = true)]
     pain_after: Option<i64>,
 }
 

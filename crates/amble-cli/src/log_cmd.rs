@@ -50,16 +50,16 @@ pub struct WalkArgs {
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
     /// Minutes walked (all bouts together, pauses excluded).
-    #[arg(long, value_name = "M")]
+    #[arg(long, value_name = "M", allow_negative_numbers = true)]
     pub minutes: Option<f64>,
     /// Back pain before the walk, 0-10.
-    #[arg(long, value_name = "0-10")]
+    #[arg(long, value_name = "0-10", allow_negative_numbers = true)]
     pub pain_before: Option<i64>,
     /// Worst pain during the walk, 0-10.
-    #[arg(long, value_name = "0-10")]
+    #[arg(long, value_name = "0-10", allow_negative_numbers = true)]
     pub pain_peak: Option<i64>,
     /// Number of separate walking bouts.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub bouts: Option<u32>,
     /// How far leg symptoms spread compared with usual.
     #[arg(long, value_enum)]
@@ -68,7 +68,7 @@ pub struct WalkArgs {
     #[arg(long)]
     pub new_symptoms: bool,
     /// Distance in kilometres.
-    #[arg(long, value_name = "KM")]
+    #[arg(long, value_name = "KM", allow_negative_numbers = true)]
     pub distance_km: Option<f64>,
     /// Surface, e.g. pavement, trail, treadmill.
     #[arg(long, value_name = "S")]
@@ -87,7 +87,7 @@ pub struct MorningArgs {
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
     /// Back pain on waking, 0-10.
-    #[arg(long, value_name = "0-10")]
+    #[arg(long, value_name = "0-10", allow_negative_numbers = true)]
     pub pain: Option<i64>,
 }
 
@@ -100,10 +100,10 @@ pub struct ExerciseArgs {
     #[arg(long = "id", value_name = "EXERCISE_ID")]
     pub exercise: Option<String>,
     /// Sets done.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub sets: Option<u32>,
     /// Back pain after the session, 0-10.
-    #[arg(long, value_name = "0-10")]
+    #[arg(long, value_name = "0-10", allow_negative_numbers = true)]
     pub pain_after: Option<i64>,
 }
 

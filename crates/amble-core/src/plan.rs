@@ -662,7 +662,11 @@ fn steps_up(p: Prescription, frequency_first: bool) -> Vec<(Prescription, String
                 // rising towards 30 minutes in all.
                 let bout = p.bout_minutes + 2;
                 let bouts = p.session_minutes().div_ceil(bout).max(1);
-                let n = Prescription { bout_minutes: bout, bouts_per_session: bouts, ..p };
+                let n = Prescription {
+                    bout_minutes: bout,
+                    bouts_per_session: bouts,
+                    ..p
+                };
                 steps.push((n, format!("Step: each walking bout 2 minutes longer ({bout} minutes, {bouts} per outing).")));
             }
             if p.rest_minutes > 1 {
@@ -741,13 +745,23 @@ fn fit_under(p: Prescription, cap: f64) -> Prescription {
     for sessions in (1..=p.sessions_per_week).rev() {
         for bouts in (1..=p.bouts_per_session).rev() {
             let room = (cap / f64::from(sessions * bouts)).floor();
-            let bout = if room >= f64::from(p.bout_minutes) { p.bout_minutes } else { room.max(0.0) as u32 };
+            let bout = if room >= f64::from(p.bout_minutes) {
+                p.bout_minutes
+            } else {
+                room.max(0.0) as u32
+            };
             if bout < MIN_BOUT.min(p.bout_minutes) {
                 continue;
             }
-            let n = Prescription { sessions_per_week: sessions, bouts_per_session: bouts, bout_minutes: bout, ..p };
+            let n = Prescription {
+                sessions_per_week: sessions,
+                bouts_per_session: bouts,
+                bout_minutes: bout,
+                ..p
+            };
             let better = best.is_none_or(|b| {
-                (n.sessions_per_week, n.weekly_minutes(), n.bout_minutes) > (b.sessions_per_week, b.weekly_minutes(), b.bout_minutes)
+                (n.sessions_per_week, n.weekly_minutes(), n.bout_minutes)
+                    > (b.sessions_per_week, b.weekly_minutes(), b.bout_minutes)
             });
             if better {
                 best = Some(n);
@@ -755,7 +769,12 @@ fn fit_under(p: Prescription, cap: f64) -> Prescription {
         }
     }
     // Nothing fits even at the shortest bout: one short walk a week.
-    best.unwrap_or(Prescription { sessions_per_week: 1, bouts_per_session: 1, bout_minutes: MIN_BOUT.min(p.bout_minutes), ..p })
+    best.unwrap_or(Prescription {
+        sessions_per_week: 1,
+        bouts_per_session: 1,
+        bout_minutes: MIN_BOUT.min(p.bout_minutes),
+        ..p
+    })
 }
 
 fn cap_for(planned: &[u32]) -> f64 {
@@ -1009,8 +1028,20 @@ mod tests {
         assert!(y.weekly_minutes() <= 100);
         assert_eq!((y.sessions_per_week, y.bout_minutes), (5, 20));
         // Interval: two bouts of 11 beat one of 12 or three of 7.
-        let i = fit_under(Prescription { mode: Mode::Interval, sessions_per_week: 4, bouts_per_session: 3, bout_minutes: 12, rest_minutes: 1 }, 93.6);
-        assert_eq!((i.bouts_per_session, i.bout_minutes, i.weekly_minutes()), (2, 11, 88));
+        let i = fit_under(
+            Prescription {
+                mode: Mode::Interval,
+                sessions_per_week: 4,
+                bouts_per_session: 3,
+                bout_minutes: 12,
+                rest_minutes: 1,
+            },
+            93.6,
+        );
+        assert_eq!(
+            (i.bouts_per_session, i.bout_minutes, i.weekly_minutes()),
+            (2, 11, 88)
+        );
         let z = fit_under(p(Mode::Continuous, 5, 1, 3), 5.0);
         assert!(z.weekly_minutes() <= 5);
     }

@@ -65,7 +65,10 @@ struct Journal {
 
 impl Journal {
     fn new(start: Date, a: Answers) -> Journal {
-        let mut j = Journal { entries: Vec::new(), n: 0 };
+        let mut j = Journal {
+            entries: Vec::new(),
+            n: 0,
+        };
         j.assess(start, a);
         j
     }
@@ -75,9 +78,22 @@ impl Journal {
     }
     fn assess(&mut self, d: Date, a: Answers) {
         let id = self.id("a");
-        self.entries.push(Entry::Assessment(Box::new(StoredAssessment { id, date: d, answers: a })));
+        self.entries
+            .push(Entry::Assessment(Box::new(StoredAssessment {
+                id,
+                date: d,
+                answers: a,
+            })));
     }
-    fn walk(&mut self, d: Date, minutes: f64, before: u8, peak: u8, spread: LegSpread, new_symptoms: bool) {
+    fn walk(
+        &mut self,
+        d: Date,
+        minutes: f64,
+        before: u8,
+        peak: u8,
+        spread: LegSpread,
+        new_symptoms: bool,
+    ) {
         let id = self.id("w");
         self.entries.push(Entry::Walk(Walk {
             id,
@@ -102,7 +118,8 @@ impl Journal {
     }
     fn morning(&mut self, d: Date, pain: u8) {
         let id = self.id("m");
-        self.entries.push(Entry::Morning(Morning { id, date: d, pain }));
+        self.entries
+            .push(Entry::Morning(Morning { id, date: d, pain }));
     }
     /// Journal order: by date, then insertion.
     fn sorted(&self) -> Vec<Entry> {
@@ -136,9 +153,19 @@ fn planned_sequence(r: &Replay) -> Vec<u32> {
 
 fn assert_caps(seq: &[u32]) {
     for k in 1..seq.len() {
-        assert!(f64::from(seq[k]) <= 1.2 * f64::from(seq[k - 1]) + 1e-9, "week {}: {} after {} breaks the 20% cap ({seq:?})", k + 1, seq[k], seq[k - 1]);
+        assert!(
+            f64::from(seq[k]) <= 1.2 * f64::from(seq[k - 1]) + 1e-9,
+            "week {}: {} after {} breaks the 20% cap ({seq:?})",
+            k + 1,
+            seq[k],
+            seq[k - 1]
+        );
         if k >= 2 {
-            assert!(f64::from(seq[k]) <= 1.3 * f64::from(seq[k - 2]) + 1e-9, "week {}: 30% over two weeks ({seq:?})", k + 1);
+            assert!(
+                f64::from(seq[k]) <= 1.3 * f64::from(seq[k - 2]) + 1e-9,
+                "week {}: 30% over two weeks ({seq:?})",
+                k + 1
+            );
         }
     }
 }
@@ -154,8 +181,14 @@ fn starting_plan_starts_below_pain_free_tolerance() {
     let w = plan.walking.expect("walking");
     assert_eq!(w.mode, Mode::Continuous);
     assert!(w.bout_minutes < 15, "starts below the 15 pain-free minutes");
-    assert_eq!(w.weekly_minutes, w.sessions_per_week * w.bouts_per_session * w.bout_minutes);
-    assert_eq!((w.target.minutes_per_session, w.target.sessions_per_week), (30, 5));
+    assert_eq!(
+        w.weekly_minutes,
+        w.sessions_per_week * w.bouts_per_session * w.bout_minutes
+    );
+    assert_eq!(
+        (w.target.minutes_per_session, w.target.sessions_per_week),
+        (30, 5)
+    );
     assert!(!plan.exercises.is_empty());
 }
 
@@ -166,10 +199,23 @@ fn stenosis_pattern_walks_in_intervals_and_never_gets_press_ups() {
     let w = plan.walking.expect("walking");
     assert_eq!(w.mode, Mode::Interval);
     assert!(w.bouts_per_session >= 2 && w.rest_minutes > 0);
-    assert!(w.bout_minutes < 6, "bouts start below the 6 minutes to symptom onset");
-    assert!(plan.excluded.iter().any(|x| x.id == "prone_press_up" && x.because == "lss_nc"));
+    assert!(
+        w.bout_minutes < 6,
+        "bouts start below the 6 minutes to symptom onset"
+    );
+    assert!(
+        plan.excluded
+            .iter()
+            .any(|x| x.id == "prone_press_up" && x.because == "lss_nc")
+    );
     assert!(plan.exercises.iter().all(|e| e.id != "prone_press_up"));
-    assert!(plan.exercises.iter().any(|e| ["knee_to_chest", "childs_pose", "cat_camel"].contains(&e.id.as_str())), "flexion-biased options: {:?}", plan.exercises);
+    assert!(
+        plan.exercises
+            .iter()
+            .any(|e| ["knee_to_chest", "childs_pose", "cat_camel"].contains(&e.id.as_str())),
+        "flexion-biased options: {:?}",
+        plan.exercises
+    );
 }
 
 #[test]
@@ -177,7 +223,12 @@ fn nerve_root_pattern_excludes_nerve_stretching_and_loaded_flexion() {
     let a = radicular();
     let plan = start_plan(&assess(&a, kb()), &a, kb());
     for id in ["hamstring_stretch", "knee_to_chest", "childs_pose"] {
-        assert!(plan.excluded.iter().any(|x| x.id == id && x.because == "radicular"), "{id} excluded");
+        assert!(
+            plan.excluded
+                .iter()
+                .any(|x| x.id == id && x.because == "radicular"),
+            "{id} excluded"
+        );
         assert!(plan.exercises.iter().all(|e| e.id != id));
     }
     let w = plan.walking.expect("walking");
@@ -190,7 +241,11 @@ fn pregnancy_excludes_lying_face_down() {
     v["context"] = json!({"pregnant": true});
     let a = answers(v);
     let plan = start_plan(&assess(&a, kb()), &a, kb());
-    assert!(plan.excluded.iter().any(|x| x.id == "prone_press_up" && x.because == "context.pregnant"));
+    assert!(
+        plan.excluded
+            .iter()
+            .any(|x| x.id == "prone_press_up" && x.because == "context.pregnant")
+    );
 }
 
 #[test]
@@ -226,14 +281,29 @@ fn steady_progress_reaches_the_target_within_caps() {
     for week in 0..30 {
         let ws = day(start, 7 * week);
         let w = r.plan.walking.clone().expect("walking");
-        good_week(&mut j, ws, w.sessions_per_week, f64::from(w.session_minutes()));
+        good_week(
+            &mut j,
+            ws,
+            w.sessions_per_week,
+            f64::from(w.session_minutes()),
+        );
         r = j.plan(day(ws, 7));
         assert_eq!(r.plan.week as i64, week + 2);
     }
     let w = r.plan.walking.clone().expect("walking");
-    assert_eq!((w.bout_minutes, w.sessions_per_week), (30, 5), "30 minutes on 5 days after 30 good weeks");
+    assert_eq!(
+        (w.bout_minutes, w.sessions_per_week),
+        (30, 5),
+        "30 minutes on 5 days after 30 good weeks"
+    );
     assert_caps(&planned_sequence(&r));
-    assert!(r.history.iter().filter(|h| h.decision.kind == DecisionKind::Progress).count() >= 5);
+    assert!(
+        r.history
+            .iter()
+            .filter(|h| h.decision.kind == DecisionKind::Progress)
+            .count()
+            >= 5
+    );
     // Every 4th week is easier.
     let seq = planned_sequence(&r);
     assert!(seq[3] < seq[2], "week 4 is a deload week: {seq:?}");
@@ -253,7 +323,12 @@ fn two_red_walks_step_back_and_then_hold_a_week() {
     let start = date(2026, 1, 5);
     let mut j = Journal::new(start, benign());
     good_week(&mut j, start, 3, 12.0);
-    let before = j.plan(day(start, 7)).plan.walking.expect("walking").bout_minutes;
+    let before = j
+        .plan(day(start, 7))
+        .plan
+        .walking
+        .expect("walking")
+        .bout_minutes;
     let ws = day(start, 7);
     j.walk(ws, 12.0, 2, 7, LegSpread::None, false);
     j.walk(day(ws, 2), 12.0, 2, 6, LegSpread::None, false);
@@ -263,7 +338,12 @@ fn two_red_walks_step_back_and_then_hold_a_week() {
     assert!(r.plan.walking.clone().expect("walking").bout_minutes < before);
     // A good week after a step back holds before building again.
     let after = r.plan.walking.clone().expect("walking");
-    good_week(&mut j, day(ws, 7), after.sessions_per_week, f64::from(after.bout_minutes));
+    good_week(
+        &mut j,
+        day(ws, 7),
+        after.sessions_per_week,
+        f64::from(after.bout_minutes),
+    );
     let r2 = j.plan(day(ws, 14));
     assert_eq!(r2.plan.decision.kind, DecisionKind::Hold);
     assert_eq!(r2.plan.week, 4);
@@ -276,7 +356,18 @@ fn leg_symptoms_spreading_count_red_even_with_low_pain() {
     let start = date(2026, 1, 5);
     let mut j = Journal::new(start, radicular());
     for k in 0..4 {
-        j.walk(day(start, k), 10.0, 2, 3, if k < 2 { LegSpread::Further } else { LegSpread::Usual }, false);
+        j.walk(
+            day(start, k),
+            10.0,
+            2,
+            3,
+            if k < 2 {
+                LegSpread::Further
+            } else {
+                LegSpread::Usual
+            },
+            false,
+        );
     }
     let r = j.plan(day(start, 7));
     assert_eq!(r.plan.decision.kind, DecisionKind::Regress);
@@ -297,8 +388,17 @@ fn a_flare_switches_to_gentle_walking_then_builds_back() {
     assert_eq!(r.plan.decision.kind, DecisionKind::Flare);
     let w = r.plan.walking.clone().expect("gentle walking");
     assert_eq!(w.mode, Mode::Gentle);
-    assert!(w.weekly_minutes <= r.history.last().map_or(0, |h| h.planned_weekly_minutes), "a flare never raises the dose");
-    assert!(r.plan.decision.because.iter().any(|b| b.contains("usually settle")));
+    assert!(
+        w.weekly_minutes <= r.history.last().map_or(0, |h| h.planned_weekly_minutes),
+        "a flare never raises the dose"
+    );
+    assert!(
+        r.plan
+            .decision
+            .because
+            .iter()
+            .any(|b| b.contains("usually settle"))
+    );
     // Settled week in gentle mode: back to continuous walking.
     let ws2 = day(ws, 7);
     for k in 0..5 {
@@ -307,7 +407,10 @@ fn a_flare_switches_to_gentle_walking_then_builds_back() {
     }
     let r2 = j.plan(day(ws2, 7));
     assert_eq!(r2.plan.decision.kind, DecisionKind::Progress);
-    assert_eq!(r2.plan.walking.clone().expect("walking").mode, Mode::Continuous);
+    assert_eq!(
+        r2.plan.walking.clone().expect("walking").mode,
+        Mode::Continuous
+    );
     assert_caps(&planned_sequence(&r2));
 }
 
@@ -318,10 +421,23 @@ fn missed_weeks_hold_the_plan() {
     let first = j.plan(start).plan.walking.expect("walking");
     let r = j.plan(day(start, 35));
     assert_eq!(r.plan.week, 6);
-    assert!(r.history.iter().all(|h| h.decision.kind == DecisionKind::Hold));
+    assert!(
+        r.history
+            .iter()
+            .all(|h| h.decision.kind == DecisionKind::Hold)
+    );
     let now = r.plan.walking.clone().expect("walking");
-    assert!(now.weekly_minutes <= first.weekly_minutes, "no progress without logged walks");
-    assert!(r.plan.decision.because.iter().any(|b| b.contains("at least 3")));
+    assert!(
+        now.weekly_minutes <= first.weekly_minutes,
+        "no progress without logged walks"
+    );
+    assert!(
+        r.plan
+            .decision
+            .because
+            .iter()
+            .any(|b| b.contains("at least 3"))
+    );
 }
 
 #[test]
@@ -334,11 +450,21 @@ fn interval_mode_progresses_by_longer_bouts() {
         let ws = day(start, 7 * week);
         let w = r.plan.walking.clone().expect("walking");
         for k in 0..w.sessions_per_week {
-            j.walk(day(ws, i64::from(k)), f64::from(w.session_minutes()), 2, 3, LegSpread::Usual, false);
+            j.walk(
+                day(ws, i64::from(k)),
+                f64::from(w.session_minutes()),
+                2,
+                3,
+                LegSpread::Usual,
+                false,
+            );
             j.morning(day(ws, i64::from(k) + 1), 2);
         }
         r = j.plan(day(ws, 7));
-        assert_eq!(r.plan.walking.clone().expect("walking").mode, Mode::Interval);
+        assert_eq!(
+            r.plan.walking.clone().expect("walking").mode,
+            Mode::Interval
+        );
     }
     assert!(r.plan.walking.clone().expect("walking").bout_minutes > first.bout_minutes);
     assert_caps(&planned_sequence(&r));
@@ -354,7 +480,10 @@ fn new_symptoms_suspend_at_once_until_a_new_check_up() {
     assert_eq!(r.plan.decision.kind, DecisionKind::Suspend);
     assert!(r.plan.walking.is_none() && r.plan.exercises.is_empty());
     // Still suspended weeks later.
-    assert_eq!(j.plan(day(start, 30)).plan.decision.kind, DecisionKind::Suspend);
+    assert_eq!(
+        j.plan(day(start, 30)).plan.decision.kind,
+        DecisionKind::Suspend
+    );
     // A new check-up starts a new plan.
     j.assess(day(start, 4), benign());
     let r = j.plan(day(start, 4));
@@ -374,7 +503,11 @@ fn paused_plan_never_progresses() {
     let r = j.plan(day(start, 28));
     assert_eq!(r.plan.status, Status::Paused);
     assert_eq!(r.plan.walking.clone().expect("gentle").mode, Mode::Gentle);
-    assert!(r.history.iter().all(|h| h.decision.kind == DecisionKind::Hold));
+    assert!(
+        r.history
+            .iter()
+            .all(|h| h.decision.kind == DecisionKind::Hold)
+    );
     let seq = planned_sequence(&r);
     assert!(seq.windows(2).all(|w| w[1] <= w[0]), "{seq:?}");
 }
@@ -401,11 +534,18 @@ struct DayLog {
 
 fn day_log() -> impl Strategy<Value = DayLog> {
     (
-        proptest::option::weighted(0.6, (3u8..40, 0u8..=6, 0u8..=10, proptest::bool::weighted(0.1))),
+        proptest::option::weighted(
+            0.6,
+            (3u8..40, 0u8..=6, 0u8..=10, proptest::bool::weighted(0.1)),
+        ),
         proptest::option::weighted(0.5, 0u8..=8),
         proptest::bool::weighted(0.01),
     )
-        .prop_map(|(walk, morning, new_symptoms)| DayLog { walk, morning, new_symptoms })
+        .prop_map(|(walk, morning, new_symptoms)| DayLog {
+            walk,
+            morning,
+            new_symptoms,
+        })
 }
 
 fn build(which: usize, days: &[DayLog]) -> (Journal, Date) {
@@ -419,7 +559,18 @@ fn build(which: usize, days: &[DayLog]) -> (Journal, Date) {
     for (i, d) in days.iter().enumerate() {
         let when = day(start, i as i64);
         if let Some((m, b, p, further)) = d.walk {
-            j.walk(when, f64::from(m), b, p, if further { LegSpread::Further } else { LegSpread::Usual }, d.new_symptoms);
+            j.walk(
+                when,
+                f64::from(m),
+                b,
+                p,
+                if further {
+                    LegSpread::Further
+                } else {
+                    LegSpread::Usual
+                },
+                d.new_symptoms,
+            );
         }
         if let Some(p) = d.morning {
             j.morning(when, p);

@@ -9,7 +9,10 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionB
 use crate::{ImportSummary, Store, StoreError};
 
 /// Migrations in order; the schema version is the number applied.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_entries.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_entries.sql"),
+    include_str!("../migrations/0002_id_counters.sql"),
+];
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// `PRAGMA application_id` marking a file as an Amble journal ("Ambl").
 const APPLICATION_ID: i64 = 0x416D_626C;
@@ -175,15 +178,28 @@ fn decode(id: &str, body: &str) -> Result<Entry, StoreError> {
 }
 
 fn next_id(tx: &rusqlite::Transaction<'_>, prefix: &str) -> Result<String, rusqlite::Error> {
-    // Highest numeric suffix in use for this prefix, plus one. Runs inside BEGIN IMMEDIATE, so
-    // two processes can never pick the same id.
+    // One past the highest number this prefix ever had (the counter survives deletes) or has
+    // now (imports may bring higher ones). Runs inside BEGIN IMMEDIATE, so two processes can
+    // never pick the same id.
     let pattern = format!("{prefix}-*");
-    let max: Option<i64> = tx.query_row(
+    let in_use: Option<i64> = tx.query_row(
         "SELECT max(CAST(substr(id, ?2) AS INTEGER)) FROM entries WHERE id GLOB ?1",
         params![pattern, prefix.len() as i64 + 2],
         |r| r.get(0),
     )?;
-    Ok(format!("{prefix}-{}", max.unwrap_or(0) + 1))
+    let counted: Option<i64> = tx
+        .query_row(
+            "SELECT last FROM id_counters WHERE prefix = ?1",
+            [prefix],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let next = in_use.unwrap_or(0).max(counted.unwrap_or(0)) + 1;
+    tx.execute(
+        "INSERT INTO id_counters (prefix, last) VALUES (?1, ?2) ON CONFLICT (prefix) DO UPDATE SET last = excluded.last",
+        params![prefix, next],
+    )?;
+    Ok(format!("{prefix}-{next}"))
 }
 
 impl Store for SqliteStore {

@@ -240,3 +240,200 @@ pub fn check_assessment_contract(doc: &Value) {
         }
     }
 }
+
+/// Checks an `amble.plan/1` document against contract §3, key for key.
+pub fn check_plan_contract(doc: &Value) {
+    assert_keys(
+        doc,
+        &[
+            "schema",
+            "status",
+            "week",
+            "decision",
+            "walking",
+            "exercises",
+            "excluded",
+        ],
+        "plan",
+    );
+    assert_eq!(doc["schema"], "amble.plan/1");
+    assert_one_of(&doc["status"], &["blocked", "paused", "active"], "status");
+    assert!(
+        doc["week"].as_u64().is_some_and(|w| w >= 1),
+        "week is a number from 1"
+    );
+    assert_keys(&doc["decision"], &["kind", "because"], "decision");
+    assert_one_of(
+        &doc["decision"]["kind"],
+        &["start", "progress", "hold", "regress", "flare", "suspend"],
+        "decision.kind",
+    );
+    assert!(
+        doc["decision"]["because"]
+            .as_array()
+            .is_some_and(|b| !b.is_empty() && b.iter().all(Value::is_string))
+    );
+    let w = &doc["walking"];
+    if doc["status"] == "blocked" {
+        assert!(w.is_null(), "a blocked plan has no walking content");
+        assert_eq!(doc["exercises"], serde_json::json!([]));
+    } else {
+        assert_keys(
+            w,
+            &[
+                "mode",
+                "sessions_per_week",
+                "bouts_per_session",
+                "bout_minutes",
+                "rest_minutes",
+                "weekly_minutes",
+                "target",
+            ],
+            "walking",
+        );
+        assert_one_of(
+            &w["mode"],
+            &["continuous", "interval", "gentle"],
+            "walking.mode",
+        );
+        let n = |k: &str| {
+            w[k].as_u64()
+                .unwrap_or_else(|| panic!("walking.{k} is a whole number"))
+        };
+        assert_eq!(
+            n("weekly_minutes"),
+            n("sessions_per_week") * n("bouts_per_session") * n("bout_minutes")
+        );
+        assert_keys(
+            &w["target"],
+            &["minutes_per_session", "sessions_per_week"],
+            "walking.target",
+        );
+        if doc["status"] == "paused" {
+            assert_eq!(w["mode"], "gentle", "paused means gentle mode only");
+        }
+    }
+    for e in doc["exercises"].as_array().expect("exercises array") {
+        assert_keys(
+            e,
+            &["id", "sets", "reps", "hold_s", "days_per_week"],
+            "exercise",
+        );
+        assert_one_of(&e["id"], EXERCISES, "exercise id");
+        for k in ["sets", "reps", "hold_s", "days_per_week"] {
+            assert!(e[k].is_u64(), "exercise.{k} is a whole number");
+        }
+    }
+    for x in doc["excluded"].as_array().expect("excluded array") {
+        assert_keys(x, &["id", "because"], "excluded");
+        assert_one_of(&x["id"], EXERCISES, "excluded id");
+        assert!(x["because"].is_string());
+        assert!(
+            doc["exercises"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .all(|e| e["id"] != x["id"]),
+            "an excluded exercise is never prescribed"
+        );
+    }
+}
+
+pub const EXERCISES: &[&str] = &[
+    "front_plank",
+    "side_plank",
+    "mcgill_curl_up",
+    "bird_dog",
+    "glute_bridge",
+    "clamshell",
+    "sit_to_stand_squat",
+    "split_squat",
+    "dead_bug",
+    "cat_camel",
+    "knee_to_chest",
+    "prone_press_up",
+    "hip_flexor_stretch",
+    "hamstring_stretch",
+    "calf_stretch",
+    "piriformis_stretch",
+    "childs_pose",
+];
+
+/// Checks an `amble.journal/1` document against contract §5.
+pub fn check_journal_contract(doc: &Value) {
+    assert_keys(doc, &["schema", "entries"], "journal");
+    assert_eq!(doc["schema"], "amble.journal/1");
+    let walk_keys = [
+        "id",
+        "kind",
+        "date",
+        "start",
+        "minutes",
+        "elapsed_minutes",
+        "bouts",
+        "pain_before",
+        "pain_peak",
+        "leg_spread",
+        "new_symptoms",
+        "distance_km",
+        "steps",
+        "cadence_spm",
+        "avg_hr_bpm",
+        "surface",
+        "shoes",
+        "source",
+    ];
+    let mut last = String::new();
+    for e in doc["entries"].as_array().expect("entries") {
+        assert!(e["id"].as_str().is_some_and(|s| !s.is_empty()));
+        let date = e["date"].as_str().expect("date").to_string();
+        assert_eq!(date.len(), 10);
+        assert!(date >= last, "oldest first");
+        last = date;
+        match e["kind"].as_str().expect("kind") {
+            "walk" => {
+                for k in walk_keys {
+                    assert!(e.get(k).is_some(), "walk has {k}");
+                }
+                assert!(e["minutes"].is_number());
+            }
+            "morning" => assert!(e["pain"].is_u64()),
+            "assessment" | "exercise" | "activity" | "daily_metrics" => {}
+            other => panic!("unknown kind {other}"),
+        }
+    }
+}
+
+/// A throwaway journal folder and a runner bound to it.
+pub struct Journal {
+    pub dir: tempfile::TempDir,
+}
+
+impl Journal {
+    pub fn new() -> Journal {
+        Journal {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+    pub fn run(&self, today: &str, args: &[&str]) -> Run {
+        let mut full = vec![
+            "--data-dir",
+            self.path().to_str().unwrap_or_default(),
+            "--today",
+            today,
+        ];
+        full.extend_from_slice(args);
+        run(&full)
+    }
+    pub fn ok(&self, today: &str, args: &[&str]) -> Run {
+        let r = self.run(today, args);
+        assert_eq!(r.code, 0, "amble {args:?} failed: {}", r.stderr);
+        r
+    }
+    pub fn export(&self) -> String {
+        self.ok("2026-12-31", &["export"]).stdout
+    }
+}

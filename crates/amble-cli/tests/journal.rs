@@ -1,0 +1,809 @@
+//! End-to-end tests of the plan, logging and journal commands against the real binary.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn example(name: &str) -> String {
+    manifest_dir()
+        .join("tests/contract-examples")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn log_walk(j: &Journal, date: &str, minutes: u32, before: u8, peak: u8) {
+    j.ok(
+        "2026-12-31",
+        &[
+            "log",
+            "walk",
+            "--date",
+            date,
+            "--minutes",
+            &minutes.to_string(),
+            "--pain-before",
+            &before.to_string(),
+            "--pain-peak",
+            &peak.to_string(),
+        ],
+    );
+}
+
+#[test]
+fn stateless_plan_for_every_example_matches_the_contract() {
+    for dir in [
+        manifest_dir().join("tests/contract-examples"),
+        vignette_dir(),
+    ] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().and_then(|e| e.to_str()) != Some("json") {
+                continue;
+            }
+            let p = path.to_str().unwrap();
+            let r = run(&["plan", "--answers", p, "--json"]);
+            assert_eq!(r.code, 0, "{p}: {}", r.stderr);
+            let plan = r.json();
+            check_plan_contract(&plan);
+            let a = run(&["assess", "--answers", p, "--json"]).json();
+            let want = match a["plan_status"].as_str().unwrap() {
+                "blocked" => "blocked",
+                "paused" => "paused",
+                _ => "active",
+            };
+            assert_eq!(plan["status"], want, "{p}");
+            assert_eq!(plan["week"], 1);
+            assert_eq!(plan["decision"]["kind"], "start");
+        }
+    }
+    let older = run(&[
+        "plan",
+        "--answers",
+        &example("older-walker-legs-heavy.json"),
+        "--json",
+    ])
+    .json();
+    assert_eq!(older["walking"]["mode"], "interval");
+    assert!(
+        older["excluded"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["id"] == "prone_press_up" && x["because"] == "lss_nc")
+    );
+}
+
+#[test]
+fn a_newcomer_assesses_logs_weeks_and_watches_the_plan_respond() {
+    let j = Journal::new();
+    // The check-up is stored when a journal is named, and the plan starts that day.
+    j.ok(
+        "2026-01-05",
+        &[
+            "assess",
+            "--answers",
+            &example("benign-ache-after-30-min.json"),
+            "--json",
+        ],
+    );
+    let journal = j.ok("2026-01-05", &["journal", "--json"]).json();
+    check_journal_contract(&journal);
+    assert_eq!(journal["entries"][0]["kind"], "assessment");
+    let start = j.ok("2026-01-05", &["plan", "--json"]).json();
+    check_plan_contract(&start);
+    assert_eq!(
+        (start["status"].as_str(), start["week"].as_u64()),
+        (Some("active"), Some(1))
+    );
+    let bout = start["walking"]["bout_minutes"].as_u64().unwrap() as u32;
+    assert!(bout < 30, "starts below the 30 pain-free minutes");
+
+    // Week 1: three easy walks with settled mornings -> progress.
+    for (d, m) in [("05", "06"), ("07", "08"), ("09", "10")] {
+        log_walk(&j, &format!("2026-01-{d}"), bout, 1, 2);
+        j.ok(
+            "2026-12-31",
+            &[
+                "log",
+                "morning",
+                "--date",
+                &format!("2026-01-{m}"),
+                "--pain",
+                "1",
+            ],
+        );
+    }
+    let week2 = j.ok("2026-01-12", &["plan", "--json"]).json();
+    check_plan_contract(&week2);
+    assert_eq!(week2["week"], 2);
+    assert_eq!(week2["decision"]["kind"], "progress");
+    assert!(
+        week2["walking"]["weekly_minutes"].as_u64() > start["walking"]["weekly_minutes"].as_u64()
+    );
+
+    // Week 2: two red walks -> step back.
+    log_walk(&j, "2026-01-12", bout, 3, 7);
+    log_walk(&j, "2026-01-14", bout, 3, 6);
+    log_walk(&j, "2026-01-16", bout, 2, 3);
+    let week3 = j.ok("2026-01-19", &["plan", "--json"]).json();
+    check_plan_contract(&week3);
+    assert_eq!(week3["decision"]["kind"], "regress");
+    assert!(
+        week3["walking"]["weekly_minutes"].as_u64() < week2["walking"]["weekly_minutes"].as_u64()
+    );
+
+    // Same journal, same day: byte-identical.
+    let a = j.ok("2026-01-19", &["plan", "--json"]).stdout;
+    let b = j.ok("2026-01-19", &["plan", "--json"]).stdout;
+    assert_eq!(a, b);
+
+    // The human plan explains itself and shows the history.
+    let human = j.ok("2026-01-19", &["plan"]).stdout;
+    assert!(
+        human.contains("Step back") && human.contains("Two or more walks went red"),
+        "{human}"
+    );
+    assert!(
+        human.contains("HOW THE PLAN GOT HERE") && human.contains("Week 1"),
+        "{human}"
+    );
+
+    // Today: what's left this week.
+    let today = j.ok("2026-01-19", &["today", "--json"]).json();
+    assert_eq!(today["schema"], "amble.today/1");
+    assert_eq!(today["walks_done_this_week"], 0);
+    assert_eq!(today["walk_today"], true);
+}
+
+#[test]
+fn new_symptoms_suspend_the_plan_until_a_new_check_up() {
+    let j = Journal::new();
+    j.ok(
+        "2026-02-02",
+        &[
+            "assess",
+            "--answers",
+            &example("benign-ache-after-30-min.json"),
+        ],
+    );
+    let r = j.ok(
+        "2026-02-03",
+        &[
+            "log",
+            "walk",
+            "--date",
+            "2026-02-03",
+            "--minutes",
+            "10",
+            "--pain-before",
+            "1",
+            "--pain-peak",
+            "3",
+            "--new-symptoms",
+        ],
+    );
+    assert!(
+        r.stdout.contains("suspended") && r.stdout.contains("emergency department"),
+        "{}",
+        r.stdout
+    );
+    let plan = j.ok("2026-02-03", &["plan", "--json"]).json();
+    check_plan_contract(&plan);
+    assert_eq!(
+        (plan["status"].as_str(), plan["decision"]["kind"].as_str()),
+        (Some("blocked"), Some("suspend"))
+    );
+    assert!(plan["walking"].is_null());
+    j.ok(
+        "2026-02-04",
+        &[
+            "assess",
+            "--answers",
+            &example("benign-ache-after-30-min.json"),
+        ],
+    );
+    let plan = j.ok("2026-02-04", &["plan", "--json"]).json();
+    assert_eq!(
+        (plan["status"].as_str(), plan["decision"]["kind"].as_str()),
+        (Some("active"), Some("start"))
+    );
+}
+
+#[test]
+fn an_emergency_check_up_stores_and_blocks_the_plan() {
+    let j = Journal::new();
+    j.ok(
+        "2026-02-02",
+        &[
+            "assess",
+            "--answers",
+            &example("red-flag-saddle-numbness.json"),
+        ],
+    );
+    let plan = j.ok("2026-02-02", &["plan", "--json"]).json();
+    check_plan_contract(&plan);
+    assert_eq!(plan["status"], "blocked");
+    let human = j.ok("2026-02-02", &["plan"]).stdout;
+    assert!(human.contains("NO PLAN FOR NOW"), "{human}");
+    let today = j.ok("2026-02-02", &["today", "--json"]).json();
+    assert_eq!(today["walk_today"], false);
+}
+
+#[test]
+fn plan_without_a_check_up_says_what_to_do() {
+    let j = Journal::new();
+    let r = j.run("2026-01-01", &["plan", "--json"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("amble assess"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(
+        std::fs::read_dir(j.path()).unwrap().next().is_none(),
+        "reading creates nothing"
+    );
+}
+
+#[test]
+fn assess_with_answers_and_no_journal_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = amble()
+        .args([
+            "assess",
+            "--answers",
+            &example("benign-ache-after-30-min.json"),
+        ])
+        .env("HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(r.status.success());
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+}
+
+// ---- Bad input: exit 2, a precise message, and the journal unchanged ----
+
+#[test]
+fn bad_log_input_is_rejected_and_changes_nothing() {
+    let j = Journal::new();
+    j.ok(
+        "2026-03-02",
+        &[
+            "assess",
+            "--answers",
+            &example("benign-ache-after-30-min.json"),
+        ],
+    );
+    log_walk(&j, "2026-03-02", 10, 1, 2);
+    let before = j.export();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "log",
+                "walk",
+                "--minutes",
+                "10",
+                "--pain-before",
+                "1",
+                "--pain-peak",
+                "11",
+            ],
+            "--pain-peak: expected a pain score from 0 to 10, found 11",
+        ),
+        (
+            &[
+                "log",
+                "walk",
+                "--minutes",
+                "10",
+                "--pain-before",
+                "-1",
+                "--pain-peak",
+                "2",
+            ],
+            "--pain-before",
+        ),
+        (
+            &[
+                "log",
+                "walk",
+                "--date",
+                "2026-02-30",
+                "--minutes",
+                "10",
+                "--pain-before",
+                "1",
+                "--pain-peak",
+                "2",
+            ],
+            "--date: \"2026-02-30\" is not a real date",
+        ),
+        (
+            &[
+                "log",
+                "walk",
+                "--date",
+                "03/02/2026",
+                "--minutes",
+                "10",
+                "--pain-before",
+                "1",
+                "--pain-peak",
+                "2",
+            ],
+            "--date",
+        ),
+        (
+            &[
+                "log",
+                "walk",
+                "--date",
+                "2026-03-09",
+                "--minutes",
+                "10",
+                "--pain-before",
+                "1",
+                "--pain-peak",
+                "2",
+            ],
+            "after today",
+        ),
+        (
+            &[
+                "log",
+                "walk",
+                "--minutes",
+                "-5",
+                "--pain-before",
+                "1",
+                "--pain-peak",
+                "2",
+            ],
+            "--minutes",
+        ),
+        (
+            &[
+                "log",
+                "walk",
+                "--minutes",
+                "0",
+                "--pain-before",
+                "1",
+                "--pain-peak",
+                "2",
+            ],
+            "--minutes: expected a duration above 0",
+        ),
+        (
+            &["log", "walk", "--minutes", "10", "--pain-before", "1"],
+            "missing --pain-peak",
+        ),
+        (
+            &[
+                "log",
+                "walk",
+                "--minutes",
+                "10",
+                "--pain-before",
+                "1",
+                "--pain-peak",
+                "2",
+                "--leg-spread",
+                "lots",
+            ],
+            "--leg-spread",
+        ),
+        (
+            &["log", "morning", "--pain", "12"],
+            "--pain: expected a pain score from 0 to 10, found 12",
+        ),
+        (
+            &["log", "exercise", "--id", "burpee"],
+            "unknown exercise \"burpee\"",
+        ),
+        (
+            &["log", "exercise", "--id", "bird_dog", "--pain-after", "99"],
+            "--pain-after",
+        ),
+        (
+            &["journal", "edit", "w-1", "--pain-peak", "14"],
+            "--pain-peak",
+        ),
+        (
+            &["journal", "edit", "w-1", "--pain", "3"],
+            "--pain does not apply to a walk entry",
+        ),
+        (
+            &["journal", "edit", "w-404", "--minutes", "3"],
+            "no journal entry with id \"w-404\"",
+        ),
+        (&["journal", "delete", "w-404", "--yes"], "no journal entry"),
+        (&["journal", "delete", "w-1"], "add --yes"),
+    ];
+    for (args, needle) in cases {
+        let r = j.run("2026-03-02", args);
+        assert_eq!(r.code, 2, "{args:?} should be bad input: {}", r.stderr);
+        assert!(
+            r.stderr.contains(needle),
+            "{args:?}: {:?} should mention {needle:?}",
+            r.stderr
+        );
+        assert!(r.stdout.is_empty(), "{args:?}: nothing on stdout");
+        assert_eq!(j.export(), before, "{args:?} changed the journal");
+    }
+}
+
+#[test]
+fn a_corrupt_or_newer_journal_gives_a_clear_error_never_a_reset() {
+    let j = Journal::new();
+    let file = j.path().join("journal.db");
+    std::fs::write(
+        &file,
+        b"not a database at all, just some bytes ".repeat(100),
+    )
+    .unwrap();
+    let before = std::fs::read(&file).unwrap();
+    for args in [
+        &["journal"][..],
+        &["plan"],
+        &["log", "morning", "--pain", "2"],
+    ] {
+        let r = j.run("2026-01-01", args);
+        assert_eq!(r.code, 1, "{args:?}");
+        assert!(
+            r.stderr.contains("not an Amble journal") && r.stderr.contains("has not been changed"),
+            "{}",
+            r.stderr
+        );
+    }
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+
+    let k = Journal::new();
+    k.ok("2026-01-01", &["log", "morning", "--pain", "2"]);
+    let kfile = k.path().join("journal.db");
+    {
+        let c = Command::new("sqlite3")
+            .arg(&kfile)
+            .arg("PRAGMA user_version = 42;")
+            .output();
+        if c.map(|o| !o.status.success()).unwrap_or(true) {
+            // No sqlite3 tool here: set the header field directly (offset 60, big-endian).
+            let mut bytes = std::fs::read(&kfile).unwrap();
+            bytes[60..64].copy_from_slice(&42u32.to_be_bytes());
+            std::fs::write(&kfile, bytes).unwrap();
+        }
+    }
+    let r = k.run("2026-01-01", &["journal"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("newer version of Amble"), "{}", r.stderr);
+}
+
+// ---- Corrections, deletion, export and import ----
+
+#[test]
+fn entries_can_be_corrected_deleted_and_listed() {
+    let j = Journal::new();
+    log_walk(&j, "2026-01-05", 20, 2, 4);
+    j.ok(
+        "2026-01-06",
+        &["log", "morning", "--date", "2026-01-06", "--pain", "3"],
+    );
+    j.ok(
+        "2026-01-06",
+        &[
+            "log",
+            "exercise",
+            "--date",
+            "2026-01-06",
+            "--id",
+            "bird_dog",
+            "--sets",
+            "2",
+        ],
+    );
+    let fixed = j
+        .ok(
+            "2026-01-06",
+            &[
+                "journal",
+                "edit",
+                "w-1",
+                "--pain-peak",
+                "5",
+                "--minutes",
+                "22.5",
+                "--json",
+            ],
+        )
+        .json();
+    assert_eq!(
+        (fixed["pain_peak"].as_u64(), fixed["minutes"].as_f64()),
+        (Some(5), Some(22.5))
+    );
+    let listed = j.ok("2026-01-06", &["journal"]).stdout;
+    assert!(
+        listed.contains("w-1") && listed.contains("walk 22.5 min, pain 2 -> 5"),
+        "{listed}"
+    );
+    j.ok("2026-01-06", &["journal", "delete", "m-1", "--yes"]);
+    let doc = j.ok("2026-01-06", &["journal", "--json"]).json();
+    check_journal_contract(&doc);
+    let ids: Vec<&str> = doc["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["w-1", "x-1"]);
+}
+
+#[test]
+fn needs_pain_lists_only_walks_without_ratings() {
+    let j = Journal::new();
+    log_walk(&j, "2026-01-05", 20, 2, 4);
+    let doc = serde_json::json!({"schema": "amble.journal/1", "entries": [
+        {"id": "w-100", "kind": "walk", "date": "2026-01-04", "start": "2026-01-04T17:14:00+01:00", "minutes": 25.0,
+         "elapsed_minutes": 27.5, "bouts": 1, "pain_before": null, "pain_peak": null, "leg_spread": null, "new_symptoms": false,
+         "distance_km": 1.68, "steps": 2437, "cadence_spm": 97.5, "avg_hr_bpm": 104.0, "surface": null, "shoes": null, "source": "fit"}
+    ]});
+    let f = write(j.path(), "import.json", &doc.to_string());
+    j.ok("2026-01-06", &["journal", "import", f.to_str().unwrap()]);
+    let needs = j
+        .ok("2026-01-06", &["journal", "--needs-pain", "--json"])
+        .json();
+    let ids: Vec<&str> = needs["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["w-100"]);
+    j.ok(
+        "2026-01-06",
+        &[
+            "journal",
+            "edit",
+            "w-100",
+            "--pain-before",
+            "1",
+            "--pain-peak",
+            "3",
+        ],
+    );
+    let needs = j
+        .ok("2026-01-06", &["journal", "--needs-pain", "--json"])
+        .json();
+    assert_eq!(needs["entries"], serde_json::json!([]));
+}
+
+#[test]
+fn export_and_import_round_trip_losslessly() {
+    let j = Journal::new();
+    j.ok(
+        "2026-01-05",
+        &["assess", "--answers", &example("with-instruments.json")],
+    );
+    j.ok(
+        "2026-01-05",
+        &[
+            "log",
+            "walk",
+            "--minutes",
+            "12.5",
+            "--pain-before",
+            "2",
+            "--pain-peak",
+            "4",
+            "--bouts",
+            "2",
+            "--leg-spread",
+            "usual",
+            "--distance-km",
+            "1.1",
+            "--surface",
+            "grass, wet",
+            "--shoes",
+            "trail \"X\"",
+            "--notes",
+            "windy, ünïcode",
+        ],
+    );
+    j.ok("2026-01-06", &["log", "morning", "--pain", "2"]);
+    j.ok(
+        "2026-01-06",
+        &[
+            "log",
+            "exercise",
+            "--id",
+            "glute_bridge",
+            "--sets",
+            "2",
+            "--pain-after",
+            "1",
+        ],
+    );
+    let exported = j.export();
+    check_journal_contract(&serde_json::from_str(&exported).unwrap());
+
+    let k = Journal::new();
+    let f = write(k.path(), "backup.json", &exported);
+    let r = k.ok("2026-01-07", &["journal", "import", f.to_str().unwrap()]);
+    assert!(r.stdout.contains("4 new entries"), "{}", r.stdout);
+    assert_eq!(k.export(), exported, "byte-identical after a round trip");
+    let again = k
+        .ok(
+            "2026-01-07",
+            &["journal", "import", f.to_str().unwrap(), "--json"],
+        )
+        .json();
+    assert_eq!(
+        (again["added"].as_u64(), again["unchanged"].as_u64()),
+        (Some(0), Some(4))
+    );
+    assert_eq!(k.export(), exported);
+    // The plan is the same on both journals.
+    assert_eq!(
+        j.ok("2026-01-20", &["plan", "--json"]).stdout,
+        k.ok("2026-01-20", &["plan", "--json"]).stdout
+    );
+
+    // To a file: complete, and the CSV has a header and one row per entry.
+    let out = k.path().join("journal.csv");
+    k.ok(
+        "2026-01-07",
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    );
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("id,kind,date,minutes"));
+    assert_eq!(lines.len(), 5);
+    assert!(csv.contains("\"grass, wet\""), "CSV quoting: {csv}");
+}
+
+#[test]
+fn a_broken_import_file_changes_nothing() {
+    let j = Journal::new();
+    log_walk(&j, "2026-01-05", 20, 2, 4);
+    let before = j.export();
+    let bad_docs = [
+        ("{\"schema\": \"amble.journal/1\", \"entries\": [", "EOF"),
+        (r#"{"schema": "amble.journal/2", "entries": []}"#, "schema"),
+        (
+            r#"{"schema": "amble.journal/1", "entries": [{"id": "m-9", "kind": "morning", "date": "2026-01-07", "pain": 3}, {"id": "m-10", "kind": "morning", "date": "2026-01-08", "pain": 30}]}"#,
+            "entries[1] (m-10): pain",
+        ),
+        (
+            r#"{"schema": "amble.journal/1", "entries": [{"id": "m-9", "kind": "morning", "date": "2026-02-30", "pain": 3}]}"#,
+            "entries[0]: parsed date is not valid",
+        ),
+        (
+            r#"{"schema": "amble.journal/1", "entries": [{"id": "x-9", "kind": "exercise", "date": "2026-01-07", "exercise": "burpee"}]}"#,
+            "unknown exercise",
+        ),
+        (
+            r#"{"schema": "amble.journal/1", "entries": [{"id": "w-1", "kind": "morning", "date": "2026-01-07", "pain": 3}]}"#,
+            "already exists with different content",
+        ),
+        (
+            r#"{"schema": "amble.journal/1", "entries": [{"id": "m-9", "kind": "morning", "date": "2026-01-07", "pain": 3, "mood": "fine"}]}"#,
+            "mood",
+        ),
+    ];
+    for (text, needle) in bad_docs {
+        let f = write(j.path(), "bad.json", text);
+        let r = j.run("2026-01-09", &["journal", "import", f.to_str().unwrap()]);
+        assert_eq!(r.code, 2, "{text}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(needle),
+            "{text}: {:?} should mention {needle:?}",
+            r.stderr
+        );
+        assert_eq!(j.export(), before, "{text} changed the journal");
+    }
+}
+
+// ---- Crash safety and concurrency, across real processes ----
+
+#[test]
+fn two_processes_writing_at_once_never_lose_an_entry() {
+    let j = Journal::new();
+    j.ok("2026-01-01", &["log", "morning", "--pain", "1"]); // create the journal first
+    let children: Vec<_> = (0..6)
+        .map(|p| {
+            let dir = j.path().to_path_buf();
+            std::thread::spawn(move || {
+                for i in 0..8 {
+                    let r = amble()
+                        .args([
+                            "--data-dir",
+                            dir.to_str().unwrap(),
+                            "--today",
+                            "2026-01-31",
+                            "log",
+                            "walk",
+                            "--date",
+                            &format!("2026-01-{:02}", 1 + (p * 8 + i) % 28),
+                            "--minutes",
+                            "10",
+                            "--pain-before",
+                            "1",
+                            "--pain-peak",
+                            "2",
+                        ])
+                        .stdin(Stdio::null())
+                        .output()
+                        .unwrap();
+                    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+                }
+            })
+        })
+        .collect();
+    for c in children {
+        c.join().unwrap();
+    }
+    let doc = j.ok("2026-01-31", &["journal", "--json"]).json();
+    let walks: Vec<&Value> = doc["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "walk")
+        .collect();
+    assert_eq!(walks.len(), 48);
+    let ids: std::collections::BTreeSet<&str> =
+        walks.iter().map(|w| w["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 48);
+}
+
+#[test]
+fn a_process_killed_mid_write_leaves_no_half_entry() {
+    let j = Journal::new();
+    log_walk(&j, "2026-01-05", 20, 2, 4);
+    let before = j.export();
+    let marker = j.path().join("in-transaction");
+    let mut child = amble()
+        .args([
+            "--data-dir",
+            j.path().to_str().unwrap(),
+            "--today",
+            "2026-01-06",
+            "log",
+            "walk",
+            "--minutes",
+            "30",
+            "--pain-before",
+            "1",
+            "--pain-peak",
+            "2",
+        ])
+        .env("AMBLE_TEST_PAUSE_BEFORE_COMMIT", &marker)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let t0 = Instant::now();
+    while !marker.exists() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(30),
+            "the writer reached its transaction"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL: no chance to clean up
+    child.wait().unwrap();
+    assert_eq!(j.export(), before, "the killed write left nothing behind");
+    // The journal is healthy and takes the next write.
+    log_walk(&j, "2026-01-06", 25, 1, 2);
+    let doc = j.ok("2026-01-07", &["journal", "--json"]).json();
+    assert_eq!(doc["entries"].as_array().unwrap().len(), 2);
+}

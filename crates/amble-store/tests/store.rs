@@ -1,0 +1,293 @@
+//! The SQLite journal: round trips, lossless import, refusal of files it must not touch, and
+//! concurrent writers.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
+
+use amble_core::journal::{Entry, ExerciseSession, LegSpread, Morning, Walk, WalkSource};
+use amble_store::{SCHEMA_VERSION, SqliteStore, Store, StoreError};
+use jiff::civil::date;
+
+fn walk(day: i8, minutes: f64) -> Entry {
+    Entry::Walk(Walk {
+        id: String::new(),
+        date: date(2026, 1, day),
+        start: None,
+        minutes,
+        elapsed_minutes: Some(minutes + 2.5),
+        bouts: 1,
+        pain_before: Some(2),
+        pain_peak: Some(4),
+        leg_spread: Some(LegSpread::Usual),
+        new_symptoms: false,
+        distance_km: Some(1.68),
+        steps: Some(2437),
+        cadence_spm: Some(97.5),
+        avg_hr_bpm: None,
+        surface: Some("trail".into()),
+        shoes: Some("old \"blue\" ones, size 9".into()),
+        source: WalkSource::Manual,
+        notes: Some("windy; ünïcode ✓".into()),
+    })
+}
+
+fn morning(day: i8, pain: u8) -> Entry {
+    Entry::Morning(Morning {
+        id: String::new(),
+        date: date(2026, 1, day),
+        pain,
+    })
+}
+
+#[test]
+fn entries_round_trip_in_journal_order_with_stable_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = SqliteStore::open(dir.path()).unwrap();
+    let a = s.add(walk(6, 20.0)).unwrap();
+    let b = s.add(morning(7, 2)).unwrap();
+    let c = s.add(walk(5, 15.0)).unwrap(); // earlier date, stored later
+    let x = s
+        .add(Entry::Exercise(ExerciseSession {
+            id: String::new(),
+            date: date(2026, 1, 7),
+            exercise: "bird_dog".into(),
+            sets: Some(2),
+            pain_after: None,
+        }))
+        .unwrap();
+    assert_eq!(
+        (a.id(), b.id(), c.id(), x.id()),
+        ("w-1", "m-1", "w-2", "x-1")
+    );
+    let listed = s.list().unwrap();
+    let ids: Vec<&str> = listed.iter().map(|e| e.id()).collect();
+    assert_eq!(
+        ids,
+        ["w-2", "w-1", "m-1", "x-1"],
+        "oldest date first, then the order stored"
+    );
+    assert_eq!(listed[1], a, "stored exactly as given");
+    drop(s);
+    let s = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(s.list().unwrap(), listed, "survives reopening");
+}
+
+#[test]
+fn correct_and_delete() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = SqliteStore::open(dir.path()).unwrap();
+    let mut w = s.add(walk(6, 20.0)).unwrap();
+    if let Entry::Walk(inner) = &mut w {
+        inner.pain_peak = Some(6);
+        inner.date = date(2026, 1, 4);
+    }
+    s.replace(w.clone()).unwrap();
+    assert_eq!(s.get("w-1").unwrap(), Some(w.clone()));
+    // The kind of an entry cannot change under its id.
+    let mut m = morning(5, 1);
+    m.set_id("w-1".into());
+    assert!(matches!(s.replace(m), Err(StoreError::Conflict { .. })));
+    assert!(matches!(
+        s.replace({
+            let mut e = walk(1, 1.0);
+            e.set_id("w-99".into());
+            e
+        }),
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(s.delete("w-1").unwrap(), w);
+    assert!(s.list().unwrap().is_empty());
+    assert!(matches!(s.delete("w-1"), Err(StoreError::NotFound(_))));
+    // A deleted id is never reused.
+    assert_eq!(s.add(walk(6, 10.0)).unwrap().id(), "w-2");
+}
+
+#[test]
+fn import_is_lossless_idempotent_and_all_or_nothing() {
+    let one = tempfile::tempdir().unwrap();
+    let mut s = SqliteStore::open(one.path()).unwrap();
+    for d in 1..=5 {
+        s.add(walk(d, f64::from(d) * 3.5)).unwrap();
+        s.add(morning(d + 1, (d % 3) as u8)).unwrap();
+    }
+    let exported = s.list().unwrap();
+
+    let two = tempfile::tempdir().unwrap();
+    let mut t = SqliteStore::open(two.path()).unwrap();
+    let sum = t.import(exported.clone()).unwrap();
+    assert_eq!((sum.added, sum.unchanged), (10, 0));
+    assert_eq!(t.list().unwrap(), exported, "identical after a round trip");
+    let again = t.import(exported.clone()).unwrap();
+    assert_eq!(
+        (again.added, again.unchanged),
+        (0, 10),
+        "importing twice changes nothing"
+    );
+    // New entries after an import get fresh ids.
+    assert_eq!(t.add(walk(9, 5.0)).unwrap().id(), "w-6");
+
+    // A conflicting entry rolls back the whole import.
+    let mut changed = exported.clone();
+    if let Entry::Walk(w) = &mut changed[0] {
+        w.minutes += 1.0;
+    }
+    let three = tempfile::tempdir().unwrap();
+    let mut u = SqliteStore::open(three.path()).unwrap();
+    u.import(vec![exported[0].clone()]).unwrap();
+    let mut batch = exported[1..].to_vec();
+    batch.push(changed[0].clone());
+    assert!(matches!(u.import(batch), Err(StoreError::Conflict { .. })));
+    assert_eq!(
+        u.list().unwrap().len(),
+        1,
+        "nothing from the failed import stays"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = SqliteStore::file_in(dir.path());
+    let garbage = b"this is my shopping list, not a database\n".repeat(200);
+    std::fs::write(&path, &garbage).unwrap();
+    let err = SqliteStore::open(dir.path()).err().expect("refused");
+    assert!(matches!(err, StoreError::NotAJournal { .. }), "{err}");
+    assert!(err.to_string().contains("has not been changed"));
+    assert_eq!(std::fs::read(&path).unwrap(), garbage, "not reset");
+}
+
+#[test]
+fn another_programs_database_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = SqliteStore::file_in(dir.path());
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch("CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup');")
+            .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    assert!(matches!(
+        SqliteStore::open(dir.path()),
+        Err(StoreError::NotAJournal { .. })
+    ));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_newer_journal_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        s.add(walk(1, 10.0)).unwrap();
+    }
+    let path = SqliteStore::file_in(dir.path());
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(&format!("PRAGMA user_version = {};", SCHEMA_VERSION + 1))
+            .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    match SqliteStore::open(dir.path()) {
+        Err(StoreError::TooNew {
+            found, supported, ..
+        }) => {
+            assert_eq!((found, supported), (SCHEMA_VERSION + 1, SCHEMA_VERSION));
+        }
+        other => panic!("expected TooNew, got {:?}", other.err()),
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_version_1_journal_is_migrated_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = SqliteStore::file_in(dir.path());
+    {
+        // A journal as version 1 of the schema left it.
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(include_str!("../migrations/0001_entries.sql"))
+            .unwrap();
+        c.execute_batch(&format!(
+            "PRAGMA user_version = 1; PRAGMA application_id = {};",
+            0x416D_626C
+        ))
+        .unwrap();
+        let body = serde_json::to_string(&{
+            let mut w = walk(3, 12.0);
+            w.set_id("w-7".into());
+            w
+        })
+        .unwrap();
+        c.execute(
+            "INSERT INTO entries (id, kind, date, body) VALUES ('w-7', 'walk', '2026-01-03', ?1)",
+            [body],
+        )
+        .unwrap();
+    }
+    let mut s = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(s.list().unwrap().len(), 1, "entries kept");
+    assert_eq!(
+        s.add(walk(4, 5.0)).unwrap().id(),
+        "w-8",
+        "counter seeded from existing ids"
+    );
+    let version: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+}
+
+#[test]
+fn migrations_are_numbered_in_order() {
+    let mut names: Vec<String> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+    names.sort();
+    for (i, n) in names.iter().enumerate() {
+        assert!(
+            n.starts_with(&format!("{:04}_", i + 1)),
+            "{n} is migration {}",
+            i + 1
+        );
+    }
+    assert_eq!(
+        names.len() as i64,
+        SCHEMA_VERSION,
+        "every migration file is applied"
+    );
+}
+
+#[test]
+fn open_existing_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("not-yet");
+    assert!(SqliteStore::open_existing(&sub).unwrap().is_none());
+    assert!(!sub.exists());
+}
+
+#[test]
+fn concurrent_writers_never_lose_an_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    SqliteStore::open(dir.path()).unwrap();
+    let threads: Vec<_> = (0..6)
+        .map(|t| {
+            let path = dir.path().to_path_buf();
+            std::thread::spawn(move || {
+                let mut s = SqliteStore::open(&path).unwrap();
+                for i in 0..25 {
+                    s.add(walk(1 + (i % 28) as i8, f64::from(t * 100 + i)))
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let all = SqliteStore::open(dir.path()).unwrap().list().unwrap();
+    assert_eq!(all.len(), 150);
+    let ids: std::collections::BTreeSet<&str> = all.iter().map(|e| e.id()).collect();
+    assert_eq!(ids.len(), 150, "every id unique");
+}
