@@ -417,7 +417,7 @@ fn a_flare_switches_to_gentle_walking_then_builds_back() {
 #[test]
 fn missed_weeks_hold_the_plan() {
     let start = date(2026, 1, 5);
-    let mut j = Journal::new(start, benign());
+    let j = Journal::new(start, benign());
     let first = j.plan(start).plan.walking.expect("walking");
     let r = j.plan(day(start, 35));
     assert_eq!(r.plan.week, 6);
