@@ -807,3 +807,68 @@ fn a_process_killed_mid_write_leaves_no_half_entry() {
     let doc = j.ok("2026-01-07", &["journal", "--json"]).json();
     assert_eq!(doc["entries"].as_array().unwrap().len(), 2);
 }
+
+/// Interactive logging through a real pseudo-terminal (util-linux `script`): one line per
+/// answer, Enter takes the default.
+#[test]
+fn interactive_walk_logging_asks_one_line_per_answer() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script` to provide a terminal");
+        return;
+    }
+    let j = Journal::new();
+    j.ok(
+        "2026-01-05",
+        &[
+            "assess",
+            "--answers",
+            &example("benign-ache-after-30-min.json"),
+        ],
+    );
+    let cmd = format!(
+        "{} --data-dir {} --today 2026-01-06 log walk",
+        env!("CARGO_BIN_EXE_amble"),
+        j.path().display()
+    );
+    // Date: Enter (today); minutes: Enter (the plan's); pain before 2; a bad peak, then 4;
+    // leg symptoms: Enter (none); new symptoms: Enter (no).
+    let r = run_script(&cmd, "\n\n2\neleven\n4\n\n\n");
+    assert!(r.contains("Logged walk w-1 on 2026-01-06"), "{r}");
+    assert!(r.contains("Please type a whole number from 0 to 10"), "{r}");
+    let doc = j.ok("2026-01-06", &["journal", "--json"]).json();
+    let walk = &doc["entries"][1];
+    assert_eq!(
+        (walk["pain_before"].as_u64(), walk["pain_peak"].as_u64()),
+        (Some(2), Some(4))
+    );
+    assert_eq!(walk["leg_spread"], "none");
+    assert_eq!(walk["new_symptoms"], false);
+    let planned = j.ok("2026-01-05", &["plan", "--json"]).json();
+    assert_eq!(
+        walk["minutes"].as_f64(),
+        planned["walking"]["bout_minutes"].as_f64(),
+        "default minutes come from the plan"
+    );
+}
+
+fn run_script(cmd: &str, input: &str) -> String {
+    use std::io::Write;
+    let mut child = Command::new("script")
+        .args(["-qec", cmd, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for line in input.split_inclusive('\n') {
+        // One answer at a time, as a person types.
+        std::thread::sleep(Duration::from_millis(150));
+        let _ = stdin.write_all(line.as_bytes());
+        let _ = stdin.flush();
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

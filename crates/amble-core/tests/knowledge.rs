@@ -245,3 +245,127 @@ fn unknown_keys_and_bad_toml_are_rejected() {
         "expected content version 1",
     );
 }
+
+/// The wording guide (brief §8.3): Amble never diagnoses, never reassures a risk away, never
+/// tells people to push through pain, and never blames posture or recommends orthotics.
+#[test]
+fn content_follows_the_wording_guide() {
+    let forbidden = [
+        // Naming a condition as fact (the person's own answers may be echoed: "you have diabetes").
+        "you have sciatica",
+        "you have stenosis",
+        "you have spinal",
+        "you have a disc",
+        "you have a slipped",
+        "you have arthritis",
+        "you have a fracture",
+        "you have cancer",
+        "you have an aneurysm",
+        "you have cauda",
+        "you've got",
+        "this is muscular",
+        "diagnosis is",
+        "nothing serious",
+        "not serious",
+        "safe to carry on",
+        "no need to see",
+        "push through",
+        "no pain, no gain",
+        "cures ",
+        "treats ",
+        "heals ",
+        "bad posture",
+        "poor posture",
+        "correct posture",
+        "wrong posture",
+        "you should get orthotics",
+        "buy insoles",
+    ];
+    for file in EMBEDDED {
+        // Only user-facing text: skip comment lines.
+        let text: String = file
+            .text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .to_lowercase();
+        for phrase in forbidden {
+            assert!(!text.contains(phrase), "{}: contains {phrase:?}", file.name);
+        }
+    }
+    let kb = KnowledgeBase::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let shoes = kb
+        .guidance
+        .iter()
+        .find(|n| n.id == "shoes")
+        .map(|n| n.text.to_lowercase())
+        .unwrap_or_default();
+    assert!(
+        shoes.contains("not recommended"),
+        "insoles and belts are named as not recommended"
+    );
+}
+
+#[test]
+fn every_exercise_has_a_full_entry() {
+    let kb = KnowledgeBase::embedded().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        kb.exercises.len(),
+        amble_core::knowledge::EXERCISE_IDS.len()
+    );
+    for e in &kb.exercises {
+        assert!(
+            !e.target.is_empty()
+                && !e.progression.is_empty()
+                && !e.regression.is_empty()
+                && !e.caution.is_empty(),
+            "{}",
+            e.id
+        );
+        assert!(e.cues.len() >= 2, "{} has form cues", e.id);
+    }
+    let press_up = kb
+        .exercise("prone_press_up")
+        .unwrap_or_else(|| panic!("prone_press_up"));
+    assert!(
+        press_up
+            .avoid
+            .iter()
+            .any(|a| a.pattern.as_deref() == Some("lss_nc"))
+    );
+}
+
+#[test]
+fn a_broken_exercise_reference_is_rejected() {
+    expect_invalid(
+        "exercises.toml",
+        "pattern = \"lss_nc\"",
+        "pattern = \"stenosis\"",
+        "avoids unknown pattern",
+    );
+    expect_invalid(
+        "exercises.toml",
+        "context = \"context.pregnant\"",
+        "context = \"context.pregant\"",
+        "unknown yes/no answer",
+    );
+    expect_invalid(
+        "exercises.toml",
+        "id = \"childs_pose\"",
+        "id = \"childs_pose_2\"",
+        "not an exercise id",
+    );
+    expect_invalid(
+        "exercises.toml",
+        "sources = [\"R51\", \"R11\"]",
+        "sources = [\"R5100\"]",
+        "unknown source",
+    );
+    expect_invalid(
+        "guidance.toml",
+        "when = [\"radicular\"]",
+        "when = [\"sciatica\"]",
+        "unknown pattern or mode",
+    );
+}
