@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::answers::{Answers, Facts};
-use crate::assessment::{Assessment, Because, FiredFlag, PatternScore, Strength};
+use crate::assessment::{Assessment, Because, PatternScore, Strength};
 use crate::instruments::{OdiBand, StartBackRisk};
 use crate::knowledge::{KnowledgeBase, QuestionKind};
 use crate::tier::{PlanStatus, Tier};
@@ -129,190 +129,203 @@ pub fn unanswered_red_flags<'a>(kb: &'a KnowledgeBase, answers: &Answers) -> Vec
         .collect()
 }
 
-/// The full text report.
-pub fn render_text(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> String {
-    let mut out = String::new();
+/// A flag as shown to a person: what it is, why it fired (one line per answer), sources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagView {
+    pub id: String,
+    pub tier: Tier,
+    pub title: String,
+    pub explain: String,
+    pub because: Vec<String>,
+    pub sources: Vec<String>,
+}
+
+/// A pattern as shown to a person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatternView {
+    pub id: String,
+    pub name: String,
+    pub strength: Strength,
+    pub strength_words: &'static str,
+    pub score: f64,
+    pub summary: String,
+    /// "why [answer +weight]" lines pointing towards and away from the pattern.
+    pub toward: Vec<String>,
+    pub away: Vec<String>,
+    pub care: String,
+    pub sources: Vec<String>,
+}
+
+/// A score line ("Oswestry Disability Index: 54% ...") with its meaning and sub-lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScoreView {
+    pub line: String,
+    pub items: Vec<String>,
+    pub meaning: Option<String>,
+}
+
+/// Everything the check-up report says, in order; rendered as text by the CLI and as HTML by the
+/// web app, so both always say the same.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportView {
+    pub intro: &'static str,
+    pub tier: Tier,
+    pub marker: &'static str,
+    pub headline: String,
+    pub action: String,
+    pub flags: Vec<FlagView>,
+    /// Warning-sign questions left unanswered (shown unless care already comes first).
+    pub unanswered: Vec<String>,
+    pub unanswered_note: Option<String>,
+    /// `None` when the patterns are held back because care comes first.
+    pub patterns: Option<Vec<PatternView>>,
+    pub held_back: &'static str,
+    pub patterns_intro: &'static str,
+    pub scores: Vec<ScoreView>,
+    pub next_steps: Vec<String>,
+    /// (id, citation) in the order first cited.
+    pub sources: Vec<(String, String)>,
+}
+
+pub const INTRO: &str = "Amble is a walking coach, not a diagnosis. It suggests what may be worth acting on; a doctor or physiotherapist can examine you.";
+
+/// Builds the report's content from an assessment.
+pub fn view(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> ReportView {
     let mut cited = Cited::default();
-    let _ = writeln!(out, "AMBLE CHECK-UP");
-    wrap(
-        &mut out,
-        "",
-        "Amble is a walking coach, not a diagnosis. It suggests what may be worth acting on; a doctor or physiotherapist can examine you.",
-    );
-
-    // 1. What to do now: always first.
-    heading(&mut out, "WHAT TO DO NOW");
     let tier = a.tier();
-    if let Some(t) = kb.tier_text(tier) {
-        let _ = writeln!(out, "[{}] {}", tier_marker(tier), t.headline);
-        wrap(&mut out, "  ", &t.action);
-        cited.extend(t.sources.iter().cloned());
-    }
+    let (headline, action) = match kb.tier_text(tier) {
+        Some(t) => {
+            cited.extend(t.sources.iter().cloned());
+            (t.headline.clone(), t.action.clone())
+        }
+        None => (String::new(), String::new()),
+    };
     let facts = answers.facts();
-    for f in &a.triage.flags {
-        render_flag(&mut out, kb, &facts, f, &mut cited);
-    }
-    let unanswered = unanswered_red_flags(kb, answers);
-    if !unanswered.is_empty() && tier < Tier::Urgent {
-        let _ = writeln!(out);
-        wrap(
-            &mut out,
-            "  ",
-            &format!(
-                "You left {} of the {} warning-sign questions unanswered, so Amble cannot rule them in or out. Please answer them (run `amble assess`) before you start the plan:",
-                unanswered.len(),
-                kb.questions.iter().filter(|q| q.is_red_flag()).count()
-            ),
-        );
-        for q in &unanswered {
-            wrap(&mut out, "    - ", q);
-        }
-    }
-
-    // 2. What may be contributing. Held back when care comes first.
-    heading(&mut out, "WHAT MAY BE CONTRIBUTING");
-    if a.plan_status == PlanStatus::Blocked {
-        wrap(
-            &mut out,
-            "  ",
-            "Left out for now: getting checked comes first. Once a clinician has seen you, you can run the check-up again.",
-        );
+    let flags: Vec<FlagView> = a
+        .triage
+        .flags
+        .iter()
+        .filter_map(|f| {
+            let flag = kb.flag(&f.id)?;
+            cited.extend(flag.sources.iter().cloned());
+            Some(FlagView {
+                id: f.id.clone(),
+                tier: f.tier,
+                title: flag.title.clone(),
+                explain: flag.explain.clone(),
+                because: f
+                    .because
+                    .iter()
+                    .map(|path| flag_reason(kb, &facts, path))
+                    .collect(),
+                sources: flag.sources.clone(),
+            })
+        })
+        .collect();
+    let unanswered: Vec<String> = if tier < Tier::Urgent {
+        unanswered_red_flags(kb, answers)
+            .into_iter()
+            .map(str::to_string)
+            .collect()
     } else {
-        wrap(
-            &mut out,
-            "  ",
-            "These are patterns your answers share with common causes of back pain on walks, most likely first. They are not a diagnosis, and more than one can apply.",
-        );
-        for (i, p) in a.patterns.iter().enumerate() {
-            render_pattern(&mut out, kb, i + 1, p, &mut cited);
-        }
-    }
-
-    // 3. Scores.
-    heading(&mut out, "YOUR SCORES");
-    render_scores(&mut out, a, answers, &mut cited);
-
-    // 4. Next steps.
-    heading(&mut out, "NEXT STEPS");
-    let next = match a.plan_status {
-        PlanStatus::Blocked => {
-            "No walking or exercise plan is offered until you have been checked. If anything gets worse while you wait, treat it as an emergency."
-        }
-        PlanStatus::Paused => {
-            "Until you have seen a doctor, Amble offers gentle walking only and will not increase it. Run `amble plan` to see it, and run the check-up again after your appointment."
-        }
-        PlanStatus::Allowed => {
-            "Run `amble plan` for a walking and exercise plan that starts below what you can do today and builds slowly. Log your walks so the plan can adapt to how your back responds."
-        }
+        Vec::new()
     };
-    wrap(&mut out, "  ", next);
+    let unanswered_note = (!unanswered.is_empty()).then(|| {
+        format!(
+            "You left {} of the {} warning-sign questions unanswered, so Amble cannot rule them in or out. Please answer them (run `amble assess`) before you start the plan:",
+            unanswered.len(),
+            kb.questions.iter().filter(|q| q.is_red_flag()).count()
+        )
+    });
+    let patterns = (a.plan_status != PlanStatus::Blocked).then(|| {
+        a.patterns
+            .iter()
+            .filter_map(|p| {
+                let v = pattern_view(kb, p)?;
+                cited.extend(v.sources.iter().cloned());
+                Some(v)
+            })
+            .collect()
+    });
+    let scores = score_views(a, answers, &mut cited);
+    let mut next_steps = vec![
+        match a.plan_status {
+            PlanStatus::Blocked => "No walking or exercise plan is offered until you have been checked. If anything gets worse while you wait, treat it as an emergency.",
+            PlanStatus::Paused => "Until you have seen a doctor, Amble offers gentle walking only and will not increase it. Run `amble plan` to see it, and run the check-up again after your appointment.",
+            PlanStatus::Allowed => "Run `amble plan` for a walking and exercise plan that starts below what you can do today and builds slowly. Log your walks so the plan can adapt to how your back responds.",
+        }
+        .to_string(),
+    ];
     if answers.context.clinician_plan == Some(true) {
-        wrap(
-            &mut out,
-            "  ",
-            "You told us you already have a plan from a doctor or physiotherapist: follow that plan first, and use Amble only where it agrees with it.",
-        );
+        next_steps.push("You told us you already have a plan from a doctor or physiotherapist: follow that plan first, and use Amble only where it agrees with it.".into());
     }
-
-    // Sources.
-    heading(&mut out, "SOURCES");
-    for id in &cited.0 {
-        if let Some(s) = kb.source(id) {
-            wrap(&mut out, "  ", &format!("[{}] {}", s.id, s.citation));
-        }
+    let sources = cited
+        .0
+        .iter()
+        .filter_map(|id| kb.source(id).map(|s| (s.id.clone(), s.citation.clone())))
+        .collect();
+    ReportView {
+        intro: INTRO,
+        tier,
+        marker: tier_marker(tier),
+        headline,
+        action,
+        flags,
+        unanswered,
+        unanswered_note,
+        patterns,
+        held_back: "Left out for now: getting checked comes first. Once a clinician has seen you, you can run the check-up again.",
+        patterns_intro: "These are patterns your answers share with common causes of back pain on walks, most likely first. They are not a diagnosis, and more than one can apply.",
+        scores,
+        next_steps,
+        sources,
     }
-    out
 }
 
-fn render_flag(
-    out: &mut String,
-    kb: &KnowledgeBase,
-    facts: &Facts,
-    f: &FiredFlag,
-    cited: &mut Cited,
-) {
-    let Some(flag) = kb.flag(&f.id) else { return };
-    let _ = writeln!(out);
-    let _ = writeln!(out, "  * {} ({})", flag.title, f.tier.as_str());
-    wrap(out, "    ", &flag.explain);
-    if !f.because.is_empty() {
-        let _ = writeln!(out, "    Because you answered:");
-        for path in &f.because {
-            let line = match (kb.question(path), facts.get(path)) {
-                (Some(q), Some(serde_json::Value::Bool(true))) => {
-                    format!("yes to \"{}\" [{path}]", q.text)
-                }
-                (_, Some(v)) => format!("{} [{path}]", describe_answer(kb, path, v)),
-                (_, None) => path.clone(),
-            };
-            wrap(out, "      - ", &line);
-        }
+fn flag_reason(kb: &KnowledgeBase, facts: &Facts, path: &str) -> String {
+    match (kb.question(path), facts.get(path)) {
+        (Some(q), Some(Value::Bool(true))) => format!("yes to \"{}\" [{path}]", q.text),
+        (_, Some(v)) => format!("{} [{path}]", describe_answer(kb, path, v)),
+        (_, None) => path.to_string(),
     }
-    let _ = writeln!(out, "    Sources: {}", flag.sources.join(", "));
-    cited.extend(flag.sources.iter().cloned());
 }
 
-fn render_pattern(
-    out: &mut String,
-    kb: &KnowledgeBase,
-    n: usize,
-    p: &PatternScore,
-    cited: &mut Cited,
-) {
-    let Some(pattern) = kb.pattern(&p.id) else {
-        return;
-    };
-    let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "  {n}. {} - {} (score {})",
-        pattern.name,
-        strength_words(p.strength),
-        p.score
-    );
-    wrap(out, "     ", &pattern.summary);
-    let (toward, away): (Vec<&Because>, Vec<&Because>) =
-        p.because.iter().partition(|b| b.weight > 0.0);
+fn pattern_view(kb: &KnowledgeBase, p: &PatternScore) -> Option<PatternView> {
+    let pattern = kb.pattern(&p.id)?;
     let why = |b: &Because| {
-        pattern
+        let text = pattern
             .rules
             .iter()
             .find(|r| r.condition.answer == b.answer && r.weight == b.weight)
-            .map_or_else(|| b.answer.clone(), |r| r.why.clone())
+            .map_or_else(|| b.answer.clone(), |r| r.why.clone());
+        format!("{text} [{} {:+}]", b.answer, b.weight)
     };
-    if toward.is_empty() {
-        wrap(
-            out,
-            "     ",
-            "Listed because no other pattern fitted your answers.",
-        );
-    } else {
-        let _ = writeln!(out, "     Pointing towards it:");
-        for b in toward {
-            wrap(
-                out,
-                "       + ",
-                &format!("{} [{} {:+}]", why(b), b.answer, b.weight),
-            );
-        }
-    }
-    if !away.is_empty() {
-        let _ = writeln!(out, "     Pointing away from it:");
-        for b in away {
-            wrap(
-                out,
-                "       - ",
-                &format!("{} [{} {:+}]", why(b), b.answer, b.weight),
-            );
-        }
-    }
-    wrap(out, "     ", &format!("What to do: {}", pattern.care));
-    let _ = writeln!(out, "     Sources: {}", pattern.sources.join(", "));
-    cited.extend(pattern.sources.iter().cloned());
+    Some(PatternView {
+        id: p.id.clone(),
+        name: pattern.name.clone(),
+        strength: p.strength,
+        strength_words: strength_words(p.strength),
+        score: p.score,
+        summary: pattern.summary.clone(),
+        toward: p
+            .because
+            .iter()
+            .filter(|b| b.weight > 0.0)
+            .map(why)
+            .collect(),
+        away: p
+            .because
+            .iter()
+            .filter(|b| b.weight < 0.0)
+            .map(why)
+            .collect(),
+        care: pattern.care.clone(),
+        sources: pattern.sources.clone(),
+    })
 }
 
-fn render_scores(out: &mut String, a: &Assessment, answers: &Answers, cited: &mut Cited) {
-    let mut any = false;
+fn score_views(a: &Assessment, answers: &Answers, cited: &mut Cited) -> Vec<ScoreView> {
+    let mut out = Vec::new();
     let pain = &answers.pain;
     let parts: Vec<String> = [
         ("now", pain.now),
@@ -323,18 +336,15 @@ fn render_scores(out: &mut String, a: &Assessment, answers: &Answers, cited: &mu
     .filter_map(|(label, v)| v.map(|v| format!("{label} {v}/10")))
     .collect();
     if !parts.is_empty() {
-        any = true;
-        let _ = writeln!(out, "  Pain (0-10): {}", parts.join("; "));
-        wrap(
-            out,
-            "    ",
-            "A change of 2 points or 30% is the smallest that people usually notice. [R34, R35]",
-        );
+        out.push(ScoreView {
+            line: format!("Pain (0-10): {}", parts.join("; ")),
+            items: Vec::new(),
+            meaning: Some("A change of 2 points or 30% is the smallest that people usually notice. [R34, R35]".into()),
+        });
         cited.extend(["R34".to_string(), "R35".to_string()]);
     }
     let ins = &a.instruments;
     if let Some(s) = ins.startback {
-        any = true;
         let risk = match s.risk {
             StartBackRisk::Low => "low risk group: simple support and staying active usually suit",
             StartBackRisk::Medium => {
@@ -344,20 +354,19 @@ fn render_scores(out: &mut String, a: &Assessment, answers: &Answers, cited: &mu
                 "high risk group: support that also covers worry and low mood often helps; worth discussing with a clinician"
             }
         };
-        let _ = writeln!(
-            out,
-            "  STarT Back: total {}/9, distress subscale {}/5",
-            s.total, s.psychosocial
-        );
-        wrap(
-            out,
-            "    ",
-            &format!("{risk}. This screening score is meant to be read with a clinician. [R31]"),
-        );
+        out.push(ScoreView {
+            line: format!(
+                "STarT Back: total {}/9, distress subscale {}/5",
+                s.total, s.psychosocial
+            ),
+            items: Vec::new(),
+            meaning: Some(format!(
+                "{risk}. This screening score is meant to be read with a clinician. [R31]"
+            )),
+        });
         cited.insert("R31".into());
     }
     if let Some(o) = ins.odi {
-        any = true;
         match (o.percent, o.band) {
             (Some(p), Some(band)) => {
                 let words = match band {
@@ -367,66 +376,142 @@ fn render_scores(out: &mut String, a: &Assessment, answers: &Answers, cited: &mu
                     OdiBand::VerySevere => "very severe",
                     OdiBand::Extreme => "extreme",
                 };
-                let _ = writeln!(
-                    out,
-                    "  Oswestry Disability Index: {p}% ({} of 10 sections answered)",
-                    o.answered
-                );
-                let reliability = if o.answered < 10 {
-                    " With sections missing, read it as a guide."
-                } else {
-                    ""
-                };
-                wrap(
-                    out,
-                    "    ",
-                    &format!(
-                        "{words} limitation in daily life. A 10-point or 30% drop is a meaningful improvement.{reliability} [R32, R34]"
-                    ),
-                );
+                let reliability = if o.answered < 10 { " With sections missing, read it as a guide." } else { "" };
+                out.push(ScoreView {
+                    line: format!("Oswestry Disability Index: {p}% ({} of 10 sections answered)", o.answered),
+                    items: Vec::new(),
+                    meaning: Some(format!("{words} limitation in daily life. A 10-point or 30% drop is a meaningful improvement.{reliability} [R32, R34]")),
+                });
             }
-            _ => {
-                let _ = writeln!(
-                    out,
-                    "  Oswestry Disability Index: not scored ({} of 10 sections answered; at least 8 are needed)",
-                    o.answered
-                );
-            }
+            _ => out.push(ScoreView {
+                line: format!("Oswestry Disability Index: not scored ({} of 10 sections answered; at least 8 are needed)", o.answered),
+                items: Vec::new(),
+                meaning: None,
+            }),
         }
         cited.extend(["R32".to_string(), "R34".to_string()]);
     }
     if let Some(r) = ins.rmdq {
-        any = true;
-        let _ = writeln!(out, "  Roland-Morris: {}/24", r.score);
-        wrap(
-            out,
-            "    ",
-            "Higher means more limited. 2 or less often goes with feeling recovered; a 5-point drop is meaningful. [R33, R34]",
-        );
+        out.push(ScoreView {
+            line: format!("Roland-Morris: {}/24", r.score),
+            items: Vec::new(),
+            meaning: Some("Higher means more limited. 2 or less often goes with feeling recovered; a 5-point drop is meaningful. [R33, R34]".into()),
+        });
         cited.extend(["R33".to_string(), "R34".to_string()]);
     }
     if let Some(p) = ins.psfs {
-        any = true;
-        let _ = writeln!(
-            out,
-            "  Activities you find hard (PSFS): average {}/10",
-            p.mean
-        );
-        if let Some(items) = &answers.instruments.psfs {
-            for i in items {
-                let _ = writeln!(out, "    - {}: {}/10", i.activity, i.score);
-            }
-        }
-        wrap(
-            out,
-            "    ",
-            "10 means as able as before the problem. A rise of 2 points on average is meaningful. [R36]",
-        );
+        out.push(ScoreView {
+            line: format!("Activities you find hard (PSFS): average {}/10", p.mean),
+            items: answers.instruments.psfs.iter().flatten().map(|i| format!("{}: {}/10", i.activity, i.score)).collect(),
+            meaning: Some("10 means as able as before the problem. A rise of 2 points on average is meaningful. [R36]".into()),
+        });
         cited.insert("R36".into());
     }
-    if !any {
-        wrap(out, "  ", "No pain ratings or questionnaires were given.");
+    out
+}
+
+/// The full text report.
+pub fn render_text(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> String {
+    let v = view(a, answers, kb);
+    let mut out = String::new();
+    let _ = writeln!(out, "AMBLE CHECK-UP");
+    wrap(&mut out, "", v.intro);
+
+    // 1. What to do now: always first.
+    heading(&mut out, "WHAT TO DO NOW");
+    let _ = writeln!(out, "[{}] {}", v.marker, v.headline);
+    wrap(&mut out, "  ", &v.action);
+    for f in &v.flags {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "  * {} ({})", f.title, f.tier.as_str());
+        wrap(&mut out, "    ", &f.explain);
+        if !f.because.is_empty() {
+            let _ = writeln!(out, "    Because you answered:");
+            for line in &f.because {
+                wrap(&mut out, "      - ", line);
+            }
+        }
+        let _ = writeln!(out, "    Sources: {}", f.sources.join(", "));
     }
+    if let Some(note) = &v.unanswered_note {
+        let _ = writeln!(out);
+        wrap(&mut out, "  ", note);
+        for q in &v.unanswered {
+            wrap(&mut out, "    - ", q);
+        }
+    }
+
+    // 2. What may be contributing. Held back when care comes first.
+    heading(&mut out, "WHAT MAY BE CONTRIBUTING");
+    match &v.patterns {
+        None => wrap(&mut out, "  ", v.held_back),
+        Some(patterns) => {
+            wrap(&mut out, "  ", v.patterns_intro);
+            for (i, p) in patterns.iter().enumerate() {
+                let _ = writeln!(out);
+                let _ = writeln!(
+                    out,
+                    "  {}. {} - {} (score {})",
+                    i + 1,
+                    p.name,
+                    p.strength_words,
+                    p.score
+                );
+                wrap(&mut out, "     ", &p.summary);
+                if p.toward.is_empty() {
+                    wrap(
+                        &mut out,
+                        "     ",
+                        "Listed because no other pattern fitted your answers.",
+                    );
+                } else {
+                    let _ = writeln!(out, "     Pointing towards it:");
+                    for line in &p.toward {
+                        wrap(&mut out, "       + ", line);
+                    }
+                }
+                if !p.away.is_empty() {
+                    let _ = writeln!(out, "     Pointing away from it:");
+                    for line in &p.away {
+                        wrap(&mut out, "       - ", line);
+                    }
+                }
+                wrap(&mut out, "     ", &format!("What to do: {}", p.care));
+                let _ = writeln!(out, "     Sources: {}", p.sources.join(", "));
+            }
+        }
+    }
+
+    // 3. Scores.
+    heading(&mut out, "YOUR SCORES");
+    if v.scores.is_empty() {
+        wrap(
+            &mut out,
+            "  ",
+            "No pain ratings or questionnaires were given.",
+        );
+    }
+    for s in &v.scores {
+        let _ = writeln!(out, "  {}", s.line);
+        for item in &s.items {
+            let _ = writeln!(out, "    - {item}");
+        }
+        if let Some(m) = &s.meaning {
+            wrap(&mut out, "    ", m);
+        }
+    }
+
+    // 4. Next steps.
+    heading(&mut out, "NEXT STEPS");
+    for n in &v.next_steps {
+        wrap(&mut out, "  ", n);
+    }
+
+    heading(&mut out, "SOURCES");
+    for (id, citation) in &v.sources {
+        wrap(&mut out, "  ", &format!("[{id}] {citation}"));
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
