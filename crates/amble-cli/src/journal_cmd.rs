@@ -102,34 +102,7 @@ pub struct ExportArgs {
 }
 
 fn summary(e: &Entry) -> String {
-    let p = |v: Option<u8>| v.map_or("?".to_string(), |p| p.to_string());
-    match e {
-        Entry::Assessment(_) => "check-up".into(),
-        Entry::Walk(w) => {
-            let mut s = format!(
-                "walk {} min, pain {} -> {}",
-                w.minutes,
-                p(w.pain_before),
-                p(w.pain_peak)
-            );
-            if w.bouts > 1 {
-                s.push_str(&format!(", {} bouts", w.bouts));
-            }
-            if w.new_symptoms {
-                s.push_str(", NEW SYMPTOMS");
-            }
-            if w.pain_peak.is_none() {
-                s.push_str(" (needs pain ratings)");
-            }
-            s
-        }
-        Entry::Morning(m) => format!("morning pain {}", m.pain),
-        Entry::Exercise(x) => format!(
-            "exercise {}{}",
-            x.exercise,
-            x.sets.map_or(String::new(), |s| format!(", {s} sets"))
-        ),
-    }
+    e.summary()
 }
 
 fn print_json<T: Serialize>(doc: &T) -> Result<(), Failure> {

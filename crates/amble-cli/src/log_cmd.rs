@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, Write};
 
-use amble_core::journal::{self, Entry, ExerciseSession, LegSpread, Morning, Walk, WalkSource};
+use amble_core::journal::{self, Entry, EntryError, ExerciseSession, LegSpread, Morning, NewWalk};
 use amble_core::knowledge::KnowledgeBase;
 use amble_store::Store;
 use anyhow::Context;
@@ -105,6 +105,11 @@ pub struct ExerciseArgs {
     /// Back pain after the session, 0-10.
     #[arg(long, value_name = "0-10", allow_negative_numbers = true)]
     pub pain_after: Option<i64>,
+}
+
+/// An entry error named by its command-line flag (`pain_peak` -> `--pain-peak`).
+pub fn flag_error(e: EntryError) -> Failure {
+    Failure::BadInput(format!("--{}: {}", e.field.replace('_', "-"), e.message))
 }
 
 /// A date flag checked against today: entries can't be logged in the future.
@@ -296,37 +301,25 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
     match cmd {
         LogCommand::Walk(mut args) => {
             complete_walk(&mut args, global, &kb, today)?;
-            let date = entry_date("--date", args.date.as_deref(), today)?;
-            let minutes = args.minutes.unwrap_or_default();
-            if !minutes.is_finite() || minutes <= 0.0 {
-                return Err(Failure::BadInput(format!(
-                    "--minutes: expected a duration above 0 minutes, found {minutes}"
-                )));
-            }
-            let walk = Walk {
-                id: String::new(),
+            let date = match args.date.as_deref() {
+                Some(d) => Some(parse_date("--date", d)?),
+                None => None,
+            };
+            let new = NewWalk {
                 date,
-                start: None,
-                minutes,
-                elapsed_minutes: None,
-                bouts: args.bouts.unwrap_or(1),
-                pain_before: pain("--pain-before", args.pain_before)?,
-                pain_peak: pain("--pain-peak", args.pain_peak)?,
+                minutes: args.minutes.unwrap_or_default(),
+                pain_before: args.pain_before,
+                pain_peak: args.pain_peak,
+                bouts: args.bouts,
                 leg_spread: args.leg_spread.map(Into::into),
                 new_symptoms: args.new_symptoms,
                 distance_km: args.distance_km,
-                steps: None,
-                cadence_spm: None,
-                avg_hr_bpm: None,
                 surface: args.surface,
                 shoes: args.shoes,
-                source: WalkSource::Manual,
                 notes: args.notes,
             };
+            let walk = new.into_walk(today).map_err(flag_error)?;
             let entry = Entry::Walk(walk);
-            journal::validate(&entry).map_err(|e| {
-                Failure::BadInput(format!("--{}: {}", e.field.replace('_', "-"), e.message))
-            })?;
             let stored = global.open_store()?.add(entry)?;
             let Entry::Walk(w) = &stored else {
                 return Err(Failure::Other(anyhow::anyhow!(

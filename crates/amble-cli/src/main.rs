@@ -8,6 +8,7 @@ mod interactive;
 mod journal_cmd;
 mod log_cmd;
 mod plan_cmd;
+mod serve_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,6 +58,8 @@ enum Command {
     Journal(journal_cmd::JournalArgs),
     /// Export the whole journal as JSON (lossless) or CSV.
     Export(journal_cmd::ExportArgs),
+    /// Open Amble in your browser: the check-up, your plan, logging and progress.
+    Serve(serve_cmd::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +72,7 @@ fn main() -> ExitCode {
         Command::Log(cmd) => log_cmd::run(&global, cmd),
         Command::Journal(args) => journal_cmd::run(&global, args),
         Command::Export(args) => journal_cmd::export(&global, &args),
+        Command::Serve(args) => serve_cmd::run(&global, &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

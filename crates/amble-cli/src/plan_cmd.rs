@@ -5,12 +5,11 @@ use std::path::PathBuf;
 
 use amble_core::journal::Entry;
 use amble_core::knowledge::KnowledgeBase;
-use amble_core::plan::{self, Plan, Replay, Status};
+use amble_core::plan::{self, Replay, Status};
 use amble_core::{assess, report};
 use amble_store::Store;
 use anyhow::Context;
 use clap::Args;
-use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -73,93 +72,10 @@ pub fn run_plan(global: &Global, args: &PlanArgs) -> Result<(), Failure> {
     }
 }
 
-/// `amble.today/1`: what to do today given what is already logged this week.
-#[derive(Debug, Serialize)]
-struct Today {
-    schema: &'static str,
-    date: Date,
-    week: u32,
-    status: Status,
-    /// Days left in this 7-day block, today included.
-    days_left_in_week: i64,
-    walks_done_this_week: u32,
-    walks_left_this_week: u32,
-    walked_today: bool,
-    walk_today: bool,
-    walking: Option<amble_core::plan::WalkingOut>,
-    exercises_today: Vec<String>,
-    message: String,
-}
-
-fn today_view(r: &Replay, entries: &[Entry], today: Date) -> Today {
-    let plan: &Plan = &r.plan;
-    let block_start = r.block_start();
-    let block_end = block_start.saturating_add(7.days());
-    let in_block = |d: Date| d >= block_start && d <= today && d < block_end && d >= r.start;
-    let walk_days: std::collections::BTreeSet<Date> = entries
-        .iter()
-        .filter_map(|e| match e {
-            Entry::Walk(w) if in_block(w.date) => Some(w.date),
-            _ => None,
-        })
-        .collect();
-    let walked_today = walk_days.contains(&today);
-    let done = walk_days.len() as u32;
-    let days_left = (block_end - today).get_days().max(1) as i64;
-    let sessions = plan.walking.as_ref().map_or(0, |w| w.sessions_per_week);
-    let left = sessions.saturating_sub(done);
-    let walk_today = plan.status != Status::Blocked && !walked_today && left > 0;
-    let exercises_today: Vec<String> = plan
-        .exercises
-        .iter()
-        .filter(|d| {
-            let sessions_done = entries
-                .iter()
-                .filter(
-                    |e| matches!(e, Entry::Exercise(x) if x.exercise == d.id && in_block(x.date)),
-                )
-                .count() as u32;
-            let done_today = entries
-                .iter()
-                .any(|e| matches!(e, Entry::Exercise(x) if x.exercise == d.id && x.date == today));
-            !done_today && sessions_done < d.days_per_week
-        })
-        .map(|d| d.id.clone())
-        .collect();
-    let message = match plan.status {
-        Status::Blocked => plan.decision.because.join(" "),
-        _ if walked_today => {
-            "You've walked today. Log tomorrow morning's back pain, and rest or do your exercises."
-                .into()
-        }
-        _ if left == 0 => format!(
-            "You've done all {sessions} walks for this week. A rest day, or gentle everyday walking, is fine."
-        ),
-        _ if i64::from(left) < days_left => format!(
-            "Walk today if you feel like it: {left} walk(s) left this week and {days_left} day(s) to go."
-        ),
-        _ => format!("Walk today: {left} walk(s) left this week and {days_left} day(s) to go."),
-    };
-    Today {
-        schema: "amble.today/1",
-        date: today,
-        week: plan.week,
-        status: plan.status,
-        days_left_in_week: days_left,
-        walks_done_this_week: done,
-        walks_left_this_week: left,
-        walked_today,
-        walk_today,
-        walking: plan.walking.clone(),
-        exercises_today,
-        message,
-    }
-}
-
 pub fn run_today(global: &Global) -> Result<(), Failure> {
     let kb = load_kb()?;
     let (r, entries, today) = journal_replay(global, &kb)?;
-    let view = today_view(&r, &entries, today);
+    let view = plan::today_view(&r, &entries, today);
     if global.json {
         return print_json(&view);
     }

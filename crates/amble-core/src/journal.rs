@@ -244,3 +244,122 @@ pub fn validate(entry: &Entry) -> Result<(), EntryError> {
     }
     Ok(())
 }
+
+/// A walk as a person logs it (CLI flags, a web form or a JSON body): validated into a [`Walk`]
+/// by [`NewWalk::into_walk`], with errors naming the field.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewWalk {
+    #[serde(default)]
+    pub date: Option<Date>,
+    pub minutes: f64,
+    #[serde(default)]
+    pub pain_before: Option<i64>,
+    #[serde(default)]
+    pub pain_peak: Option<i64>,
+    #[serde(default)]
+    pub bouts: Option<u32>,
+    #[serde(default)]
+    pub leg_spread: Option<LegSpread>,
+    #[serde(default)]
+    pub new_symptoms: bool,
+    #[serde(default)]
+    pub distance_km: Option<f64>,
+    #[serde(default)]
+    pub surface: Option<String>,
+    #[serde(default)]
+    pub shoes: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// A pain score 0-10 named by `field`.
+pub fn pain_score(field: &str, v: Option<i64>) -> Result<Option<u8>, EntryError> {
+    match v {
+        None => Ok(None),
+        Some(p) if (0..=10).contains(&p) => Ok(Some(p as u8)),
+        Some(p) => Err(bad(
+            field,
+            format!("expected a pain score from 0 to 10, found {p}"),
+        )),
+    }
+}
+
+/// Entries can't be dated in the future.
+pub fn check_not_future(field: &str, date: Date, today: Date) -> Result<(), EntryError> {
+    if date > today {
+        return Err(bad(
+            field,
+            format!("{date} is after today ({today}); entries can't be logged in the future"),
+        ));
+    }
+    Ok(())
+}
+
+impl NewWalk {
+    /// The walk to store (id empty until the store gives one).
+    pub fn into_walk(self, today: Date) -> Result<Walk, EntryError> {
+        let date = self.date.unwrap_or(today);
+        check_not_future("date", date, today)?;
+        let empty = |s: Option<String>| s.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+        let walk = Walk {
+            id: String::new(),
+            date,
+            start: None,
+            minutes: self.minutes,
+            elapsed_minutes: None,
+            bouts: self.bouts.unwrap_or(1),
+            pain_before: pain_score("pain_before", self.pain_before)?,
+            pain_peak: pain_score("pain_peak", self.pain_peak)?,
+            leg_spread: self.leg_spread,
+            new_symptoms: self.new_symptoms,
+            distance_km: self.distance_km,
+            steps: None,
+            cadence_spm: None,
+            avg_hr_bpm: None,
+            surface: empty(self.surface),
+            shoes: empty(self.shoes),
+            source: WalkSource::Manual,
+            notes: empty(self.notes),
+        };
+        validate(&Entry::Walk(walk.clone()))?;
+        Ok(walk)
+    }
+}
+
+impl Entry {
+    /// One line describing the entry, e.g. "walk 25 min, pain 2 -> 4".
+    pub fn summary(&self) -> String {
+        let p = |v: Option<u8>| v.map_or("?".to_string(), |p| p.to_string());
+        match self {
+            Entry::Assessment(_) => "check-up".into(),
+            Entry::Walk(w) => {
+                let mut s = format!(
+                    "walk {} min, pain {} -> {}",
+                    w.minutes,
+                    p(w.pain_before),
+                    p(w.pain_peak)
+                );
+                if w.bouts > 1 {
+                    s.push_str(&format!(", {} bouts", w.bouts));
+                }
+                if w.leg_spread == Some(LegSpread::Further) {
+                    s.push_str(", leg symptoms spread further");
+                }
+                if w.new_symptoms {
+                    s.push_str(", NEW SYMPTOMS");
+                }
+                if w.pain_peak.is_none() {
+                    s.push_str(" (needs pain ratings)");
+                }
+                s
+            }
+            Entry::Morning(m) => format!("morning pain {}", m.pain),
+            Entry::Exercise(x) => format!(
+                "exercise {}{}",
+                x.exercise,
+                x.sets.map_or(String::new(), |s| format!(", {s} sets"))
+            ),
+        }
+    }
+}

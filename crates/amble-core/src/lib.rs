@@ -4,6 +4,7 @@
 
 pub mod answers;
 pub mod assessment;
+pub mod charts;
 pub mod instruments;
 pub mod journal;
 pub mod knowledge;

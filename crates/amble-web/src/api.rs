@@ -1,0 +1,251 @@
+//! The JSON API (`/api/v1`): the documents of the scripting contract. Errors are
+//! `{"error": "...", "field": "..."}` with a 4xx status, and bad input changes nothing.
+
+use amble_core::Answers;
+use amble_core::journal::{
+    self, Entry, JOURNAL_SCHEMA, JournalDoc, Morning, NewWalk, StoredAssessment,
+};
+use amble_core::plan::{self, Replay};
+use amble_store::{Store, StoreError};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jiff::civil::Date;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use crate::AppState;
+
+/// An API error: status, message and the field at fault (`None` when the body isn't JSON).
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    error: String,
+    field: Option<String>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, error: impl Into<String>, field: Option<&str>) -> ApiError {
+        ApiError {
+            status,
+            error: error.into(),
+            field: field.map(str::to_string),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            Json(json!({"error": self.error, "field": self.field})),
+        )
+            .into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        match e {
+            StoreError::NotFound(_) => ApiError::new(StatusCode::NOT_FOUND, e.to_string(), None),
+            StoreError::Conflict { .. } => ApiError::new(StatusCode::CONFLICT, e.to_string(), None),
+            other => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, other.to_string(), None),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TodayQuery {
+    today: Option<String>,
+}
+
+impl TodayQuery {
+    pub fn date(&self, state: &AppState) -> Result<Date, ApiError> {
+        match &self.today {
+            None => Ok(state.today(None)),
+            Some(t) => t
+                .parse::<Date>()
+                .map(|d| state.today(Some(d)))
+                .map_err(|e| {
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        format!("today: expected a date as YYYY-MM-DD ({e})"),
+                        Some("today"),
+                    )
+                }),
+        }
+    }
+}
+
+/// Decodes a JSON body; errors name the key path. A body that is not JSON at all has no field.
+fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("the body is not valid JSON: {e}"),
+            None,
+        )
+    })?;
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." || path == "?" {
+            String::new()
+        } else {
+            path
+        };
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            e.into_inner().to_string(),
+            Some(&field),
+        )
+    })
+}
+
+fn answers(state: &AppState, bytes: &Bytes) -> Result<Answers, ApiError> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("the body is not valid JSON: {e}"),
+            None,
+        )
+    })?;
+    Answers::from_value(value, state.kb())
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message, Some(&e.path)))
+}
+
+pub async fn assess(State(state): State<AppState>, bytes: Bytes) -> Result<Response, ApiError> {
+    let a = answers(&state, &bytes)?;
+    Ok(Json(amble_core::assess(&a, state.kb())).into_response())
+}
+
+pub async fn store_assessment(
+    State(state): State<AppState>,
+    Query(q): Query<TodayQuery>,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let today = q.date(&state)?;
+    let a = answers(&state, &bytes)?;
+    let result = amble_core::assess(&a, state.kb());
+    let entry = Entry::Assessment(Box::new(StoredAssessment {
+        id: String::new(),
+        date: today,
+        answers: a,
+    }));
+    let stored = state
+        .with_store(true, move |s| {
+            s.map_or(Err(StoreError::Database("no store".into())), |s| {
+                s.add(entry)
+            })
+        })
+        .await?;
+    let mut resp = (StatusCode::CREATED, Json(result)).into_response();
+    if let Ok(v) = format!("/checkup/{}", stored.id()).parse() {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(resp)
+}
+
+/// The journal and the current plan, or 404 when no check-up is stored.
+pub async fn replay(state: &AppState, today: Date) -> Result<(Replay, Vec<Entry>), ApiError> {
+    let entries = state
+        .with_store(false, |s| s.map_or(Ok(Vec::new()), |s| s.list()))
+        .await?;
+    let r = plan::replay(&entries, today, state.kb())
+        .map_err(|e| ApiError::new(StatusCode::NOT_FOUND, e.to_string(), None))?;
+    Ok((r, entries))
+}
+
+pub async fn plan(
+    State(state): State<AppState>,
+    Query(q): Query<TodayQuery>,
+) -> Result<Response, ApiError> {
+    let today = q.date(&state)?;
+    let (r, _) = replay(&state, today).await?;
+    Ok(Json(r.plan).into_response())
+}
+
+pub async fn today(
+    State(state): State<AppState>,
+    Query(q): Query<TodayQuery>,
+) -> Result<Response, ApiError> {
+    let today = q.date(&state)?;
+    let (r, entries) = replay(&state, today).await?;
+    Ok(Json(crate::pages::today_view(&r, &entries, today)).into_response())
+}
+
+pub async fn walk(
+    State(state): State<AppState>,
+    Query(q): Query<TodayQuery>,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let today = q.date(&state)?;
+    let new: NewWalk = body(&bytes)?;
+    let walk = new
+        .into_walk(today)
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message, Some(&e.field)))?;
+    let entry = Entry::Walk(walk);
+    let stored = state
+        .with_store(true, move |s| {
+            s.map_or(Err(StoreError::Database("no store".into())), |s| {
+                s.add(entry)
+            })
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(stored)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MorningBody {
+    #[serde(default)]
+    date: Option<Date>,
+    pain: i64,
+}
+
+pub async fn morning(
+    State(state): State<AppState>,
+    Query(q): Query<TodayQuery>,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let today = q.date(&state)?;
+    let m: MorningBody = body(&bytes)?;
+    let date = m.date.unwrap_or(today);
+    let bad = |e: journal::EntryError| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message, Some(&e.field))
+    };
+    journal::check_not_future("date", date, today).map_err(bad)?;
+    let pain = journal::pain_score("pain", Some(m.pain))
+        .map_err(bad)?
+        .unwrap_or_default();
+    let entry = Entry::Morning(Morning {
+        id: String::new(),
+        date,
+        pain,
+    });
+    let stored = state
+        .with_store(true, move |s| {
+            s.map_or(Err(StoreError::Database("no store".into())), |s| {
+                s.add(entry)
+            })
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(stored)).into_response())
+}
+
+pub async fn journal(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let entries = state
+        .with_store(false, |s| s.map_or(Ok(Vec::new()), |s| s.list()))
+        .await?;
+    Ok(Json(JournalDoc {
+        schema: JOURNAL_SCHEMA.into(),
+        entries,
+    })
+    .into_response())
+}
+
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], crate::OPENAPI).into_response()
+}

@@ -1,0 +1,129 @@
+//! HTML forms to domain values. Field names are the answer key paths of the contract
+//! (`red_flags.saddle_numbness`), so the form, the answers file and the API agree.
+
+use amble_core::Answers;
+use amble_core::knowledge::{KnowledgeBase, Question, QuestionKind};
+use serde_json::{Map, Value};
+
+/// The fields of a submitted form, in order, repeated keys kept.
+#[derive(Debug, Clone, Default)]
+pub struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    pub fn parse(body: &[u8]) -> Fields {
+        Fields(serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default())
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    pub fn all(&self, key: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+}
+
+/// A form error: the message and the field it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+fn set(doc: &mut Map<String, Value>, path: &str, value: Value) {
+    match path.split_once('.') {
+        Some((section, key)) => {
+            if let Value::Object(m) = doc
+                .entry(section.to_string())
+                .or_insert_with(|| Value::Object(Map::new()))
+            {
+                m.insert(key.to_string(), value);
+            }
+        }
+        None => {
+            doc.insert(path.to_string(), value);
+        }
+    }
+}
+
+fn value_for(q: &Question, fields: &Fields) -> Result<Option<Value>, FieldError> {
+    let err = |m: String| FieldError {
+        field: q.id.clone(),
+        message: m,
+    };
+    Ok(match q.kind {
+        QuestionKind::Bool => match fields.get(&q.id) {
+            Some("yes") => Some(Value::Bool(true)),
+            Some("no") => Some(Value::Bool(false)),
+            Some("unsure") | None => None,
+            Some(other) => {
+                return Err(err(format!(
+                    "expected yes, no or not sure, found \"{other}\""
+                )));
+            }
+        },
+        QuestionKind::Choice => match fields.get(&q.id) {
+            None | Some("unsure") => None,
+            Some(v) if q.options.iter().any(|o| o == v) => Some(Value::String(v.to_string())),
+            Some(v) => return Err(err(format!("\"{v}\" is not one of the choices"))),
+        },
+        QuestionKind::Multi => {
+            let picked = fields.all(&q.id);
+            if let Some(bad) = picked.iter().find(|v| !q.options.iter().any(|o| o == *v)) {
+                return Err(err(format!("\"{bad}\" is not one of the choices")));
+            }
+            (!picked.is_empty()).then(|| {
+                Value::Array(
+                    picked
+                        .iter()
+                        .map(|v| Value::String(v.to_string()))
+                        .collect(),
+                )
+            })
+        }
+        QuestionKind::Number | QuestionKind::Integer => match fields.get(&q.id) {
+            None => None,
+            Some(v) => {
+                let x: f64 = v
+                    .parse()
+                    .map_err(|_| err(format!("expected a number, found \"{v}\"")))?;
+                if q.kind == QuestionKind::Integer {
+                    if x.fract() != 0.0 {
+                        return Err(err("expected a whole number".into()));
+                    }
+                    Some(Value::from(x as i64))
+                } else {
+                    serde_json::Number::from_f64(x).map(Value::Number)
+                }
+            }
+        },
+    })
+}
+
+/// Answers from the questions in `questions` (others are ignored), validated like an answers
+/// file.
+pub fn answers<'a>(
+    kb: &KnowledgeBase,
+    questions: impl Iterator<Item = &'a Question>,
+    fields: &Fields,
+) -> Result<Answers, FieldError> {
+    let mut doc = Map::new();
+    for q in questions {
+        if let Some(v) = value_for(q, fields)? {
+            set(&mut doc, &q.id, v);
+        }
+    }
+    Answers::from_value(Value::Object(doc), kb).map_err(|e| FieldError {
+        field: e.path,
+        message: e.message,
+    })
+}

@@ -1,0 +1,184 @@
+//! `amble serve`: Amble in the browser, on the same journal as the CLI, on the person's own
+//! machine. Server-rendered HTML that works without JavaScript, and a JSON API under `/api/v1`
+//! with the documents of the scripting contract. Every decision is made by `amble-core`.
+
+mod api;
+mod forms;
+mod pages;
+mod security;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use amble_core::knowledge::KnowledgeBase;
+use amble_store::{SqliteStore, StoreError};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use jiff::civil::Date;
+
+/// Largest request body accepted (answers, a walk): far above any real form.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// The API routes, as (method, path) pairs; the OpenAPI file must describe exactly these.
+pub const API_ROUTES: &[(&str, &str)] = &[
+    ("post", "/api/v1/assess"),
+    ("post", "/api/v1/assessments"),
+    ("get", "/api/v1/plan"),
+    ("get", "/api/v1/today"),
+    ("post", "/api/v1/walks"),
+    ("post", "/api/v1/mornings"),
+    ("get", "/api/v1/journal"),
+];
+
+/// The OpenAPI description of the JSON API.
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    data_dir: PathBuf,
+    kb: KnowledgeBase,
+    today: Option<Date>,
+}
+
+impl AppState {
+    /// State for a journal folder. `today` fixes the date (like `--today`); `None` uses the
+    /// local date of each request.
+    pub fn new(data_dir: PathBuf, kb: KnowledgeBase, today: Option<Date>) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                data_dir,
+                kb,
+                today,
+            }),
+        }
+    }
+
+    pub fn kb(&self) -> &KnowledgeBase {
+        &self.inner.kb
+    }
+
+    /// `?today=` if given, else the server's fixed date, else the local date.
+    pub(crate) fn today(&self, query: Option<Date>) -> Date {
+        query
+            .or(self.inner.today)
+            .unwrap_or_else(|| jiff::ZonedDateTime::now().date())
+    }
+
+    /// Runs a store operation on a blocking thread (SQLite is synchronous).
+    pub(crate) async fn with_store<T, F>(&self, write: bool, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(Option<&mut SqliteStore>) -> Result<T, StoreError> + Send + 'static,
+    {
+        let dir = self.inner.data_dir.clone();
+        tokio::task::spawn_blocking(move || {
+            if write {
+                let mut s = SqliteStore::open(&dir)?;
+                f(Some(&mut s))
+            } else {
+                match SqliteStore::open_existing(&dir)? {
+                    Some(mut s) => f(Some(&mut s)),
+                    None => f(None),
+                }
+            }
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("background task failed: {e}")))?
+    }
+}
+
+/// The whole application: pages, API, assets, security layers.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route(
+            "/checkup",
+            get(pages::checkup_form).post(pages::checkup_submit),
+        )
+        .route("/checkup/{id}", get(pages::checkup_result))
+        .route(
+            "/screen",
+            get(pages::screen_form).post(pages::screen_submit),
+        )
+        .route("/today", get(pages::today))
+        .route("/plan", get(pages::plan))
+        .route("/progress", get(pages::progress))
+        .route("/exercises", get(pages::exercises))
+        .route("/log", get(pages::log_walk_form))
+        .route("/log/walk", get(pages::log_walk_form).post(pages::log_walk))
+        .route(
+            "/log/morning",
+            get(pages::log_morning_form).post(pages::log_morning),
+        )
+        .route(
+            "/log/exercise",
+            get(pages::log_exercise_form).post(pages::log_exercise),
+        )
+        .route("/journal", get(pages::journal))
+        .route(
+            "/journal/{id}/edit",
+            get(pages::edit_form).post(pages::edit_submit),
+        )
+        .route(
+            "/journal/{id}/delete",
+            get(pages::delete_form).post(pages::delete_submit),
+        )
+        .route("/assets/app.css", get(pages::css))
+        .route("/assets/timer.js", get(pages::timer_js))
+        .route("/api/v1/assess", post(api::assess))
+        .route("/api/v1/assessments", post(api::store_assessment))
+        .route("/api/v1/plan", get(api::plan))
+        .route("/api/v1/today", get(api::today))
+        .route("/api/v1/walks", post(api::walk))
+        .route("/api/v1/mornings", post(api::morning))
+        .route("/api/v1/journal", get(api::journal))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(security::guard))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot start the server: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// Binds `addr`, calls `ready` with the URL being served (before any request is taken), and
+/// serves until Ctrl-C. Builds its own runtime, so callers stay synchronous.
+pub fn serve_blocking(
+    addr: SocketAddr,
+    state: AppState,
+    ready: impl FnOnce(&str),
+) -> Result<(), ServeError> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(ServeError::Runtime)?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| ServeError::Bind { addr, source })?;
+        let local = listener.local_addr().map_err(ServeError::Runtime)?;
+        ready(&format!("http://{local}/"));
+        axum::serve(listener, router(state))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(ServeError::Runtime)
+    })
+}
