@@ -331,7 +331,13 @@ pub fn pain_svg(points: &[PainPoint], markers: &[Marker]) -> String {
             esc(m.label)
         );
     }
-    let series: [(&str, &str, &str, fn(&PainPoint) -> Option<u8>); 3] = [
+    type Series = (
+        &'static str,
+        &'static str,
+        &'static str,
+        fn(&PainPoint) -> Option<u8>,
+    );
+    let series: [Series; 3] = [
         ("before a walk", "#1570ef", "", |p| p.before),
         ("worst during", "#c4320a", "6 3", |p| p.peak),
         ("next morning", "#6941c6", "2 2", |p| p.morning),

@@ -942,9 +942,11 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
             current = next;
         }
         if next_week.is_multiple_of(4) && next.mode != Mode::Gentle && !paused {
+            let full = next.weekly_minutes();
             next = deload(next);
             because.push(format!(
-                "Week {next_week} is an easier week (about 20% less) to let your body adapt."
+                "Week {next_week} is an easier week to let your body adapt: {} minutes instead of {full}; the plan picks up again after it.",
+                next.weekly_minutes()
             ));
         }
         let mut cap = cap_for(&planned);
