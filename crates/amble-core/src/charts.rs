@@ -83,19 +83,31 @@ pub fn progress_data(r: &Replay, entries: &[Entry], today: Date) -> ProgressData
         });
     }
     let mut pain: Vec<PainPoint> = Vec::new();
-    let mut rows: Vec<(Date, Option<u8>, Option<u8>, Option<u8>)> = Vec::new();
+    let mut rows: Vec<PainPoint> = Vec::new();
     for e in entries {
         match e {
-            Entry::Walk(w) if w.date >= r.start && w.date <= today => {
-                rows.push((w.date, w.pain_before, w.pain_peak, None))
-            }
-            Entry::Morning(m) if m.date >= r.start && m.date <= today => {
-                rows.push((m.date, None, None, Some(m.pain)))
-            }
+            Entry::Walk(w) if w.date >= r.start && w.date <= today => rows.push(PainPoint {
+                date: w.date,
+                before: w.pain_before,
+                peak: w.pain_peak,
+                morning: None,
+            }),
+            Entry::Morning(m) if m.date >= r.start && m.date <= today => rows.push(PainPoint {
+                date: m.date,
+                before: None,
+                peak: None,
+                morning: Some(m.pain),
+            }),
             _ => {}
         }
     }
-    for (date, before, peak, morning) in rows {
+    for PainPoint {
+        date,
+        before,
+        peak,
+        morning,
+    } in rows
+    {
         let i = match pain.iter().position(|p| p.date == date) {
             Some(i) => i,
             None => {
