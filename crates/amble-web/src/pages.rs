@@ -1073,21 +1073,21 @@ pub async fn log_walk_form(
     let day = q.date(&state)?;
     let mut fields = Fields::default();
     let mut hint = String::new();
-    if let Some((r, _)) = replay(&state, day).await? {
-        if let Some(w) = &r.plan.walking {
-            // Defaults from the plan: a few taps for a walk as planned.
-            fields.0.push((
-                "minutes".into(),
-                (w.bout_minutes * w.bouts_per_session).to_string(),
-            ));
-            fields
-                .0
-                .push(("bouts".into(), w.bouts_per_session.to_string()));
-            hint = format!(
-                "Planned: {}.",
-                report::walking_line(&r.plan).unwrap_or_default()
-            );
-        }
+    if let Some((r, _)) = replay(&state, day).await?
+        && let Some(w) = &r.plan.walking
+    {
+        // Defaults from the plan: a few taps for a walk as planned.
+        fields.0.push((
+            "minutes".into(),
+            (w.bout_minutes * w.bouts_per_session).to_string(),
+        ));
+        fields
+            .0
+            .push(("bouts".into(), w.bouts_per_session.to_string()));
+        hint = format!(
+            "Planned: {}.",
+            report::walking_line(&r.plan).unwrap_or_default()
+        );
     }
     Ok(render(&walk_page(
         &q.qs(),
