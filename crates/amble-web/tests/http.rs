@@ -1,0 +1,728 @@
+//! In-process HTTP tests of every route: status, content, errors, security.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
+
+use amble_core::knowledge::KnowledgeBase;
+use amble_web::{API_ROUTES, AppState, OPENAPI, router};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct App {
+    dir: tempfile::TempDir,
+    router: Router,
+}
+
+struct Resp {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Resp {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    fn location(&self) -> String {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+const BENIGN: &str =
+    include_str!("../../amble-cli/tests/contract-examples/benign-ache-after-30-min.json");
+const RED: &str =
+    include_str!("../../amble-cli/tests/contract-examples/red-flag-saddle-numbness.json");
+
+impl App {
+    fn new() -> App {
+        let dir = tempfile::tempdir().unwrap();
+        let kb = KnowledgeBase::embedded().unwrap();
+        let router = router(AppState::new(
+            dir.path().to_path_buf(),
+            kb,
+            Some(jiff::civil::date(2026, 3, 2)),
+        ));
+        App { dir, router }
+    }
+
+    async fn send(
+        &self,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: impl Into<Body>,
+    ) -> Resp {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::HOST, "127.0.0.1:8080");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let resp = self
+            .router
+            .clone()
+            .oneshot(req.body(body.into()).unwrap())
+            .await
+            .unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        Resp {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn get(&self, uri: &str) -> Resp {
+        self.send("GET", uri, &[], Body::empty()).await
+    }
+
+    async fn post_json(&self, uri: &str, body: &str) -> Resp {
+        self.send(
+            "POST",
+            uri,
+            &[("content-type", "application/json")],
+            body.to_string(),
+        )
+        .await
+    }
+
+    async fn post_form(&self, uri: &str, body: &str) -> Resp {
+        self.send(
+            "POST",
+            uri,
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("origin", "http://127.0.0.1:8080"),
+            ],
+            body.to_string(),
+        )
+        .await
+    }
+
+    async fn journal(&self) -> Value {
+        self.get("/api/v1/journal").await.json()
+    }
+
+    async fn with_checkup(self) -> App {
+        let r = self.post_json("/api/v1/assessments", BENIGN).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        self
+    }
+}
+
+fn assert_security_headers(r: &Resp) {
+    for h in [
+        "content-security-policy",
+        "x-content-type-options",
+        "x-frame-options",
+        "referrer-policy",
+    ] {
+        assert!(r.headers.contains_key(h), "missing {h}");
+    }
+    let csp = r
+        .headers
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"));
+}
+
+// ---- The API and its description ----
+
+#[tokio::test]
+async fn openapi_describes_exactly_the_api_routes() {
+    let doc: Value = serde_json::from_str(OPENAPI).unwrap();
+    let mut described: Vec<(String, String)> = Vec::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for method in ops.as_object().unwrap().keys() {
+            described.push((method.clone(), path.clone()));
+        }
+    }
+    described.sort();
+    let mut routes: Vec<(String, String)> = API_ROUTES
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    routes.sort();
+    assert_eq!(described, routes);
+    // Every described route is served (not the 404 fallback or 405).
+    let app = App::new().with_checkup().await;
+    for (method, path) in &routes {
+        let r = if method == "get" {
+            app.get(path).await
+        } else {
+            app.post_json(path, "{}").await
+        };
+        assert!(
+            r.status != StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        assert!(
+            r.headers
+                .get(header::CONTENT_TYPE)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("application/json"),
+            "{method} {path} answers JSON"
+        );
+    }
+    let served = app.get("/api/v1/openapi.json").await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert_eq!(served.json()["openapi"], "3.1.0");
+}
+
+#[tokio::test]
+async fn assess_returns_the_contract_document_and_stores_nothing() {
+    let app = App::new();
+    let r = app.post_json("/api/v1/assess", RED).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let doc = r.json();
+    assert_eq!(doc["schema"], "amble.assessment/1");
+    assert_eq!(doc["triage"]["tier"], "emergency");
+    assert_eq!(doc["plan_status"], "blocked");
+    assert_eq!(app.journal().await["entries"], json!([]));
+    assert!(
+        !app.dir.path().join("journal.db").exists(),
+        "a read creates no journal"
+    );
+}
+
+#[tokio::test]
+async fn api_errors_name_the_field_and_change_nothing() {
+    let app = App::new().with_checkup().await;
+    let before = app.journal().await;
+    let cases = [
+        (
+            "/api/v1/assess",
+            "not json at all",
+            StatusCode::BAD_REQUEST,
+            Value::Null,
+        ),
+        (
+            "/api/v1/assess",
+            r#"{"symptoms": {"loc_bak": true}}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!("symptoms.loc_bak"),
+        ),
+        (
+            "/api/v1/assessments",
+            r#"{"pain": {"now": 11}}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!("pain.now"),
+        ),
+        (
+            "/api/v1/walks",
+            r#"{"minutes": 20, "pain_before": 1, "pain_peak": 11}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!("pain_peak"),
+        ),
+        (
+            "/api/v1/walks",
+            r#"{"minutes": -3}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!("minutes"),
+        ),
+        (
+            "/api/v1/walks",
+            r#"{"minutes": 20, "date": "2026-02-30"}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!("date"),
+        ),
+        (
+            "/api/v1/walks",
+            r#"{"minutes": 20, "date": "2026-03-09"}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!("date"),
+        ),
+        (
+            "/api/v1/walks",
+            r#"{"minutes": 20, "colour": "red"}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!("colour"),
+        ),
+        (
+            "/api/v1/walks",
+            r#"{"minutes": "twenty"}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!("minutes"),
+        ),
+        (
+            "/api/v1/mornings",
+            r#"{"pain": 12}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!("pain"),
+        ),
+        (
+            "/api/v1/mornings",
+            r#"{"date": "2026-03-01"}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!(""),
+        ),
+        (
+            "/api/v1/mornings",
+            "[",
+            StatusCode::BAD_REQUEST,
+            Value::Null,
+        ),
+    ];
+    for (uri, body, status, field) in cases {
+        let r = app.post_json(uri, body).await;
+        assert_eq!(r.status, status, "{uri} {body}: {}", r.body);
+        let doc = r.json();
+        assert!(
+            doc["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{uri} {body}: error message"
+        );
+        assert_eq!(doc["field"], field, "{uri} {body}: {}", r.body);
+        assert_eq!(
+            app.journal().await,
+            before,
+            "{uri} {body} changed the journal"
+        );
+    }
+    let r = app.get("/api/v1/plan?today=yesterday").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["field"], "today");
+}
+
+#[tokio::test]
+async fn the_journal_api_logs_and_plans() {
+    let app = App::new();
+    let r = app.get("/api/v1/plan").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.json()["error"].as_str().unwrap().contains("amble assess"));
+    let stored = app
+        .post_json("/api/v1/assessments?today=2026-03-02", BENIGN)
+        .await;
+    assert_eq!(stored.status, StatusCode::CREATED);
+    assert_eq!(stored.json()["schema"], "amble.assessment/1");
+    for d in ["2026-03-02", "2026-03-04", "2026-03-06"] {
+        let w = app.post_json("/api/v1/walks?today=2026-03-09", &format!(r#"{{"date": "{d}", "minutes": 25, "pain_before": 1, "pain_peak": 2, "leg_spread": "none"}}"#)).await;
+        assert_eq!(w.status, StatusCode::CREATED, "{}", w.body);
+        assert_eq!(w.json()["kind"], "walk");
+    }
+    let m = app
+        .post_json("/api/v1/mornings?today=2026-03-03", r#"{"pain": 1}"#)
+        .await;
+    assert_eq!(m.status, StatusCode::CREATED);
+    assert_eq!(
+        (m.json()["date"].as_str(), m.json()["pain"].as_u64()),
+        (Some("2026-03-03"), Some(1))
+    );
+    let plan = app.get("/api/v1/plan?today=2026-03-09").await;
+    assert_eq!(plan.status, StatusCode::OK);
+    let p = plan.json();
+    assert_eq!(
+        (
+            p["schema"].as_str(),
+            p["week"].as_u64(),
+            p["decision"]["kind"].as_str()
+        ),
+        (Some("amble.plan/1"), Some(2), Some("progress"))
+    );
+    let today = app.get("/api/v1/today?today=2026-03-09").await.json();
+    assert_eq!(today["schema"], "amble.today/1");
+    let journal = app.journal().await;
+    assert_eq!(journal["schema"], "amble.journal/1");
+    assert_eq!(journal["entries"].as_array().unwrap().len(), 5);
+}
+
+// ---- Security ----
+
+#[tokio::test]
+async fn posts_from_another_site_are_refused() {
+    let app = App::new().with_checkup().await;
+    let before = app.journal().await;
+    let walk = r#"{"minutes": 20, "pain_before": 1, "pain_peak": 2}"#;
+    for headers in [
+        vec![("origin", "http://evil.example")],
+        vec![("origin", "http://127.0.0.1:9999")],
+        vec![("origin", "null")],
+        vec![("sec-fetch-site", "cross-site")],
+    ] {
+        let mut h = headers.clone();
+        h.push(("content-type", "application/json"));
+        let r = app
+            .send("POST", "/api/v1/walks", &h, walk.to_string())
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{headers:?}");
+        assert_eq!(r.json()["field"], Value::Null);
+        let form = app
+            .send(
+                "POST",
+                "/log/walk",
+                &[
+                    headers[0],
+                    ("content-type", "application/x-www-form-urlencoded"),
+                ],
+                "minutes=20&pain_before=1&pain_peak=2",
+            )
+            .await;
+        assert_eq!(form.status, StatusCode::FORBIDDEN, "form {headers:?}");
+        assert_eq!(
+            app.journal().await,
+            before,
+            "{headers:?} changed the journal"
+        );
+    }
+    // The app's own pages (same origin) and scripts without Origin are fine.
+    let same = app
+        .send(
+            "POST",
+            "/api/v1/walks",
+            &[
+                ("origin", "http://127.0.0.1:8080"),
+                ("content-type", "application/json"),
+            ],
+            walk.to_string(),
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::CREATED);
+    let script = app.post_json("/api/v1/walks", walk).await;
+    assert_eq!(script.status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused() {
+    let app = App::new();
+    let big = format!(r#"{{"age": 50, "x": "{}"}}"#, "a".repeat(200 * 1024));
+    let r = app.post_json("/api/v1/assess", &big).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn every_page_answers_with_security_headers() {
+    let app = App::new().with_checkup().await;
+    app.post_json(
+        "/api/v1/walks",
+        r#"{"minutes": 20, "pain_before": 1, "pain_peak": 2}"#,
+    )
+    .await;
+    for page in [
+        "/",
+        "/today",
+        "/checkup",
+        "/screen",
+        "/plan",
+        "/progress",
+        "/exercises",
+        "/log",
+        "/log/walk",
+        "/log/morning",
+        "/log/exercise",
+        "/journal",
+        "/journal/w-1/edit",
+        "/journal/w-1/delete",
+        "/checkup/a-1",
+    ] {
+        let r = app.get(page).await;
+        assert_eq!(r.status, StatusCode::OK, "{page}: {}", r.body);
+        assert!(
+            r.headers
+                .get(header::CONTENT_TYPE)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        assert_security_headers(&r);
+        assert!(
+            r.body.contains("Something new or worse?"),
+            "{page} has the red-flag button"
+        );
+        assert!(r.body.contains("<main id=\"main\">"), "{page}");
+        assert_eq!(r.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
+    }
+    let css = app.get("/assets/app.css").await;
+    assert_eq!(
+        css.headers.get(header::CONTENT_TYPE).unwrap(),
+        "text/css; charset=utf-8"
+    );
+    let js = app.get("/assets/timer.js").await;
+    assert!(js.body.contains("data-hold"));
+    for missing in [
+        "/assets/",
+        "/assets",
+        "/nope",
+        "/journal/w-404/edit",
+        "/checkup/a-404",
+        "/../Cargo.toml",
+    ] {
+        let r = app.get(missing).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{missing}");
+        assert!(!r.body.contains("Index of"), "no directory listing");
+    }
+}
+
+#[tokio::test]
+async fn pages_without_a_journal_guide_to_the_check_up() {
+    let app = App::new();
+    let home = app.get("/").await;
+    assert!(home.body.contains("Start the check-up"));
+    for page in ["/plan", "/progress"] {
+        let r = app.get(page).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("check-up"), "{page}");
+    }
+    assert!(
+        !app.dir.path().join("journal.db").exists(),
+        "reading pages creates no journal"
+    );
+}
+
+// ---- The check-up in the browser ----
+
+fn all_no(prefix: &str) -> String {
+    let kb = KnowledgeBase::embedded().unwrap();
+    kb.questions
+        .iter()
+        .filter(|q| q.is_red_flag())
+        .map(|q| format!("{prefix}{}=no", q.id))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[tokio::test]
+async fn an_emergency_answer_shows_the_card_at_once_and_no_plan() {
+    let app = App::new();
+    let body = all_no("").replace(
+        "red_flags.saddle_numbness=no",
+        "red_flags.saddle_numbness=yes",
+    );
+    let r = app.post_form("/checkup", &format!("step=1&{body}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let todo = r.body.find("What to do now").unwrap();
+    let card = r.body.find("Get emergency care now").unwrap();
+    assert!(card > todo);
+    assert!(!r.body.contains("See my plan"));
+    assert!(r.body.contains("Left out for now"));
+    assert!(
+        !r.body.contains("Your back and legs"),
+        "the rest of the questionnaire is not asked"
+    );
+    let plan = app.get("/api/v1/plan").await.json();
+    assert_eq!(plan["status"], "blocked", "stored, and the plan is blocked");
+}
+
+#[tokio::test]
+async fn the_two_step_check_up_stores_and_explains() {
+    let app = App::new();
+    let step1 = app
+        .post_form("/checkup", &format!("step=1&{}", all_no("")))
+        .await;
+    assert_eq!(step1.status, StatusCode::OK);
+    assert!(step1.body.contains("Your back and legs"));
+    assert!(
+        step1
+            .body
+            .contains("type=\"hidden\" name=\"red_flags.saddle_numbness\" value=\"no\"")
+    );
+    let body = format!(
+        "step=2&{}&age=74&symptoms.loc_buttock=both&symptoms.loc_thigh=both&symptoms.standing_alone_provokes=yes&symptoms.relief_by=sitting&symptoms.relief_by=bending_forward&symptoms.sitting_effect=eases&walking.pain_free_minutes=6&pain.usual_morning=2",
+        all_no("")
+    );
+    let r = app.post_form("/checkup", &body).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), "/checkup/a-1");
+    let result = app.get("/checkup/a-1").await;
+    assert!(
+        result
+            .body
+            .contains("None of the warning signs we ask about")
+    );
+    assert!(result.body.contains("spinal stenosis pattern"));
+    assert!(
+        result
+            .body
+            .contains("sitting eases it [symptoms.sitting_effect +3]"),
+        "the answers behind it, as in the CLI"
+    );
+    let plan = app.get("/api/v1/plan").await.json();
+    assert_eq!(plan["walking"]["mode"], "interval");
+    // Bad input re-shows the form with the field named, and stores nothing.
+    let bad = app
+        .post_form("/checkup", &format!("step=2&{}&age=250", all_no("")))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("role=\"alert\"") && bad.body.contains("q-age"));
+    assert_eq!(app.journal().await["entries"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_red_flag_screen_re_screens_and_blocks_when_needed() {
+    let app = App::new().with_checkup().await;
+    let fine = app.post_form("/screen", &all_no("")).await;
+    assert!(fine.body.contains("None of the warning signs we ask about"));
+    assert_eq!(app.get("/api/v1/plan").await.json()["status"], "active");
+    let fever = all_no("").replace("red_flags.fever_unwell=no", "red_flags.fever_unwell=yes");
+    let r = app.post_form("/screen", &fever).await;
+    assert!(r.body.contains("Contact a doctor today"), "{}", r.body);
+    assert_eq!(app.get("/api/v1/plan").await.json()["status"], "blocked");
+}
+
+// ---- Logging, editing and deleting in the browser ----
+
+#[tokio::test]
+async fn a_walk_in_a_few_taps_then_edit_and_delete() {
+    let app = App::new().with_checkup().await;
+    let form = app.get("/log/walk").await;
+    assert!(
+        form.body.contains("name=\"minutes\" value=\""),
+        "minutes prefilled from the plan"
+    );
+    let r = app
+        .post_form(
+            "/log/walk",
+            "date=2026-03-02&minutes=25&pain_before=2&pain_peak=4&leg_spread=none",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/today?saved=w-1");
+    let bad = app
+        .post_form(
+            "/log/walk",
+            "date=2026-03-02&minutes=25&pain_before=2&pain_peak=14",
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("pain_peak") && bad.body.contains("from 0 to 10"));
+    let edit = app
+        .post_form(
+            "/journal/w-1/edit",
+            "date=2026-03-01&minutes=30&pain_before=2&pain_peak=3&leg_spread=usual",
+        )
+        .await;
+    assert_eq!(edit.status, StatusCode::SEE_OTHER);
+    let j = app.journal().await;
+    let w = j["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "w-1")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            w["minutes"].as_f64(),
+            w["pain_peak"].as_u64(),
+            w["date"].as_str()
+        ),
+        (Some(30.0), Some(3), Some("2026-03-01"))
+    );
+    // Delete needs the confirmation field.
+    let no = app.post_form("/journal/w-1/delete", "").await;
+    assert_eq!(no.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.journal().await["entries"].as_array().unwrap().len(), 2);
+    let yes = app.post_form("/journal/w-1/delete", "confirm=yes").await;
+    assert_eq!(yes.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.journal().await["entries"].as_array().unwrap().len(), 1);
+    // Morning and exercise forms.
+    let m = app
+        .post_form("/log/morning", "date=2026-03-02&pain=2")
+        .await;
+    assert_eq!(m.status, StatusCode::SEE_OTHER);
+    let x = app
+        .post_form("/log/exercise", "date=2026-03-02&exercise=bird_dog&sets=2")
+        .await;
+    assert_eq!(x.status, StatusCode::SEE_OTHER);
+    let bad_x = app
+        .post_form("/log/exercise", "date=2026-03-02&exercise=burpee")
+        .await;
+    assert_eq!(bad_x.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.journal().await["entries"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn new_symptoms_with_a_walk_go_to_the_red_flag_screen() {
+    let app = App::new().with_checkup().await;
+    let r = app
+        .post_form(
+            "/log/walk",
+            "minutes=10&pain_before=2&pain_peak=3&new_symptoms=on",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/screen?after=new-symptoms");
+    let screen = app.get("/screen?after=new-symptoms").await;
+    assert!(screen.body.contains("your plan is paused"));
+    assert_eq!(
+        app.get("/api/v1/plan").await.json()["decision"]["kind"],
+        "suspend"
+    );
+}
+
+#[tokio::test]
+async fn progress_charts_are_svg_with_text_alternatives() {
+    let app = App::new().with_checkup().await;
+    for (d, peak) in [("2026-03-02", 3), ("2026-03-03", 4)] {
+        let w = app
+            .post_json(
+                "/api/v1/walks?today=2026-03-05",
+                &format!(
+                    r#"{{"date": "{d}", "minutes": 20, "pain_before": 2, "pain_peak": {peak}}}"#
+                ),
+            )
+            .await;
+        assert_eq!(w.status, StatusCode::CREATED);
+    }
+    let r = app.get("/progress?today=2026-03-05").await;
+    assert_eq!(r.body.matches("<svg").count(), 2);
+    assert!(r.body.contains("role=\"img\""));
+    assert!(
+        r.body.contains("2026-03-03: before 2, worst 4"),
+        "the data as text"
+    );
+    assert!(r.body.contains("<table>"));
+}
+
+// ---- Snapshots of key pages ----
+
+fn scrub(html: &str) -> String {
+    html.to_string()
+}
+
+#[tokio::test]
+async fn page_snapshots() {
+    let app = App::new();
+    let body = all_no("").replace(
+        "red_flags.bladder_change=no",
+        "red_flags.bladder_change=yes",
+    );
+    insta::assert_snapshot!(
+        "emergency_card",
+        scrub(
+            &app.post_form("/checkup", &format!("step=1&{body}"))
+                .await
+                .body
+        )
+    );
+    let app = App::new().with_checkup().await;
+    for (d, peak) in [("2026-03-02", 2), ("2026-03-04", 3), ("2026-03-06", 2)] {
+        app.post_json(
+            "/api/v1/walks?today=2026-03-09",
+            &format!(r#"{{"date": "{d}", "minutes": 25, "pain_before": 1, "pain_peak": {peak}}}"#),
+        )
+        .await;
+    }
+    insta::assert_snapshot!(
+        "plan_week_2",
+        scrub(&app.get("/plan?today=2026-03-09").await.body)
+    );
+    insta::assert_snapshot!(
+        "today_week_2",
+        scrub(&app.get("/today?today=2026-03-09").await.body)
+    );
+    insta::assert_snapshot!("result_benign", scrub(&app.get("/checkup/a-1").await.body));
+}
