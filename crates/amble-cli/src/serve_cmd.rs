@@ -19,6 +19,9 @@ pub struct ServeArgs {
     /// anyone who can reach the address can read and change the journal.
     #[arg(long)]
     allow_remote: bool,
+    /// Open the app in your web browser once it is running.
+    #[arg(long)]
+    open: bool,
 }
 
 pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
@@ -43,11 +46,35 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
         None => None,
     };
     let state = AppState::new(global.data_dir()?, load_kb()?, today);
+    let open = args.open;
     amble_web::serve_blocking(addr, state, |url| {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{url}");
         let _ = out.flush();
         eprintln!("Amble is running at {url} - open it in your browser. Press Ctrl-C to stop.");
+        if open {
+            open_browser(url);
+        }
     })
     .map_err(|e| Failure::Other(e.into()))
+}
+
+/// Best effort: hand the URL to the desktop's browser; say so if that isn't possible.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(target_os = "windows") {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let started = std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if started.is_err() {
+        eprintln!("(Could not open a browser here; open {url} yourself.)");
+    }
 }

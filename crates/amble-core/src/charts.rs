@@ -74,6 +74,8 @@ pub fn progress_data(r: &Replay, entries: &[Entry], today: Date) -> ProgressData
                 _ => None,
             })
             .sum();
+        // An empty sum is -0.0; add 0.0 so it reads "0".
+        let walked = walked + 0.0;
         weeks.push(WeekBar {
             week: r.plan.week,
             start,

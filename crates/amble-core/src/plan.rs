@@ -508,6 +508,8 @@ fn review_block(
     );
     let logged = green + amber + red;
     let walked: f64 = walks.iter().map(|w| w.minutes).sum();
+    // An empty sum is -0.0; add 0.0 so it reads "0".
+    let walked = walked + 0.0;
     let rated_before: Vec<f64> = walks
         .iter()
         .filter_map(|w| w.pain_before.map(f64::from))

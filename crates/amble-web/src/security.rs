@@ -14,15 +14,16 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 fn same_origin(headers: &HeaderMap) -> bool {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
-        && (site == "cross-site" || site == "same-site")
-    {
-        return false;
+    // Browsers that send Fetch Metadata say plainly where the request came from.
+    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        Some("same-origin") | Some("none") => return true,
+        Some(_) => return false,
+        None => {}
     }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
         None => true,
-        // Sandboxed frames and some privacy modes send "null": never ours.
+        // Sandboxed frames and some privacy modes send "null": never trusted.
         Some("null") => false,
         Some(origin) => {
             let authority = origin
@@ -60,9 +61,11 @@ pub async fn guard(req: Request<Body>, next: Next) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // "same-origin", not "no-referrer": with no-referrer, Chrome sends `Origin: null` on the
+    // app's own form posts, which the forgery check must refuse.
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(
         "permissions-policy",

@@ -351,6 +351,7 @@ async fn posts_from_another_site_are_refused() {
         vec![("origin", "http://127.0.0.1:9999")],
         vec![("origin", "null")],
         vec![("sec-fetch-site", "cross-site")],
+        vec![("sec-fetch-site", "same-site")],
     ] {
         let mut h = headers.clone();
         h.push(("content-type", "application/json"));
@@ -392,6 +393,19 @@ async fn posts_from_another_site_are_refused() {
     assert_eq!(same.status, StatusCode::CREATED);
     let script = app.post_json("/api/v1/walks", walk).await;
     assert_eq!(script.status, StatusCode::CREATED);
+    // A browser saying the post came from this very page is trusted over a missing Origin.
+    let fetch = app
+        .send(
+            "POST",
+            "/api/v1/walks",
+            &[
+                ("sec-fetch-site", "same-origin"),
+                ("content-type", "application/json"),
+            ],
+            walk.to_string(),
+        )
+        .await;
+    assert_eq!(fetch.status, StatusCode::CREATED);
 }
 
 #[tokio::test]

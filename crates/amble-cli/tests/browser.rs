@@ -1,0 +1,382 @@
+//! End-to-end tests in a real browser: the real `amble serve` binary, driven through headless
+//! Chromium (Debian's `chromium` and `chromium-driver`) over WebDriver. A newcomer completes a
+//! check-up, sees the plan, logs a walk and sees the progress chart change; and the red-flag
+//! path leads to the emergency card. Screenshots of every page are saved under
+//! `target/tmp/screenshots/` for people to look at.
+//!
+//! Without chromedriver the tests are skipped with a note, unless `AMBLE_E2E_REQUIRED=1` (set by
+//! CI), in which case they fail.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+struct Kill(Child);
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn find_program(env: &str, names: &[&str]) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os(env) {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH")?;
+    for dir in std::env::split_paths(&path) {
+        for n in names {
+            let p = dir.join(n);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_for_port(port: u16) {
+    let t0 = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "chromedriver did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// chromedriver, the Chromium binary, and whether a missing one is a failure.
+fn browser() -> Option<(PathBuf, PathBuf)> {
+    let driver = find_program("CHROMEDRIVER", &["chromedriver"]);
+    let chrome = find_program(
+        "CHROMIUM",
+        &["chromium", "chromium-browser", "google-chrome"],
+    );
+    match (driver, chrome) {
+        (Some(d), Some(c)) => Some((d, c)),
+        _ => {
+            if std::env::var("AMBLE_E2E_REQUIRED").as_deref() == Ok("1") {
+                panic!(
+                    "browser tests are required but chromedriver or chromium is missing (apt-get install chromium chromium-driver)"
+                );
+            }
+            eprintln!(
+                "skipped: no chromedriver/chromium (apt-get install chromium chromium-driver)"
+            );
+            None
+        }
+    }
+}
+
+struct Session {
+    client: Client,
+    url: String,
+    shots: PathBuf,
+    _server: Kill,
+    _driver: Kill,
+    _profile: tempfile::TempDir,
+    _data: tempfile::TempDir,
+}
+
+async fn start(driver: &Path, chrome: &Path, name: &str) -> Session {
+    let data = tempfile::tempdir().unwrap();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_amble"))
+        .args([
+            "--data-dir",
+            data.path().to_str().unwrap(),
+            "--today",
+            "2026-03-02",
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().trim_end_matches('/').to_string();
+    assert!(
+        url.starts_with("http://127.0.0.1:"),
+        "serve prints its URL first: {line:?}"
+    );
+    let server = Kill(server);
+
+    let port = free_port();
+    let drv = Kill(
+        Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for_port(port);
+    let profile = tempfile::tempdir().unwrap();
+    let caps = serde_json::json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": chrome.to_str().unwrap(),
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--no-first-run", "--window-size=412,915",
+                     format!("--user-data-dir={}", profile.path().display())]
+        }
+    });
+    let serde_json::Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a WebDriver session");
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("screenshots")
+        .join(name);
+    std::fs::create_dir_all(&shots).unwrap();
+    Session {
+        client,
+        url,
+        shots,
+        _server: server,
+        _driver: drv,
+        _profile: profile,
+        _data: data,
+    }
+}
+
+impl Session {
+    async fn shot(&self, name: &str) {
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::write(self.shots.join(format!("{name}.png")), png).unwrap();
+    }
+    async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+    /// Clicks something that loads a new page, and waits until the new page has loaded.
+    async fn follow(&self, css: &str) {
+        let old = self.client.find(Locator::Css("html")).await.unwrap();
+        self.click(css).await;
+        let t0 = Instant::now();
+        // The old document goes stale once the browser has navigated.
+        while old.tag_name().await.is_ok() {
+            assert!(
+                t0.elapsed() < Duration::from_secs(20),
+                "clicking {css} did not load a page"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        loop {
+            let state = self
+                .client
+                .execute("return document.readyState", vec![])
+                .await;
+            if matches!(
+                state.as_ref().ok().and_then(|v| v.as_str()),
+                Some("complete")
+            ) {
+                break;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(20),
+                "page did not finish loading"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+    async fn text(&self) -> String {
+        match self.client.find(Locator::Css("main")).await {
+            Ok(m) => m.text().await.unwrap(),
+            Err(e) => panic!(
+                "no <main> on {}: {e}\n{}",
+                self.path().await,
+                self.client.source().await.unwrap_or_default()
+            ),
+        }
+    }
+    async fn path(&self) -> String {
+        self.client.current_url().await.unwrap().path().to_string()
+    }
+    async fn type_into(&self, css: &str, text: &str) {
+        let e = self.client.find(Locator::Css(css)).await.unwrap();
+        e.clear().await.unwrap();
+        e.send_keys(text).await.unwrap();
+    }
+    async fn minutes_chart(&self) -> String {
+        self.client
+            .goto(&format!("{}/progress", self.url))
+            .await
+            .unwrap();
+        self.client
+            .find(Locator::Css("svg#minutes-d, desc#minutes-d"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap_or_default()
+            + &self.client.source().await.unwrap()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_newcomer_goes_from_check_up_to_a_logged_walk() {
+    let Some((driver, chrome)) = browser() else {
+        return;
+    };
+    let s = start(&driver, &chrome, "newcomer").await;
+    s.client.goto(&format!("{}/", s.url)).await.unwrap();
+    s.shot("01-welcome").await;
+    assert!(s.text().await.contains("Welcome to Amble"));
+    s.follow("main a.button").await; // Start the check-up
+    assert_eq!(s.path().await, "/checkup");
+    // Step 1: warning signs, all "No".
+    for radio in s
+        .client
+        .find_all(Locator::Css("input[type=radio][value=no]"))
+        .await
+        .unwrap()
+    {
+        radio.click().await.unwrap();
+    }
+    s.shot("02-checkup-warning-signs").await;
+    s.follow("button[type=submit]").await;
+    // Step 2: a few answers, by keyboard-accessible controls.
+    assert!(s.text().await.contains("Your back and legs"));
+    s.type_into("input[name=age]", "52").await;
+    s.click("input[name='symptoms.loc_back'][value=yes]").await;
+    s.click("input[name='symptoms.loc_below_knee'][value=none]")
+        .await;
+    s.click("input[name='symptoms.relief_by'][value=keep_moving]")
+        .await;
+    s.type_into("input[name='walking.pain_free_minutes']", "20")
+        .await;
+    s.type_into("input[name='walking.walks_per_week']", "3")
+        .await;
+    s.shot("03-checkup-about-your-back").await;
+    s.follow("button[type=submit]").await;
+    let result = s.text().await;
+    assert!(
+        s.path().await.starts_with("/checkup/a-"),
+        "stored and redirected"
+    );
+    assert!(result.contains("None of the warning signs we ask about"));
+    assert!(result.contains("What may be contributing"));
+    s.shot("04-checkup-result").await;
+
+    s.follow("a.button[href^='/plan']").await; // See my plan
+    let plan = s.text().await;
+    assert!(
+        plan.contains("This week's walking") && plan.contains("minutes"),
+        "{plan}"
+    );
+    s.shot("05-plan").await;
+
+    let before = s.minutes_chart().await;
+    assert!(
+        before.contains("Week 1: walked 0 of"),
+        "no walking yet: {before}"
+    );
+    s.shot("06-progress-before").await;
+
+    s.client.goto(&format!("{}/log/walk", s.url)).await.unwrap();
+    s.shot("07-log-walk").await;
+    s.click("input[name=pain_before][value='2'] + span").await;
+    s.click("input[name=pain_peak][value='3'] + span").await;
+    s.type_into("input[name=minutes]", "20").await;
+    s.follow("button[type=submit]").await;
+    assert_eq!(s.path().await, "/today");
+    let today = s.text().await;
+    assert!(
+        today.contains("Saved (w-1)") && today.contains("1 walk(s) done"),
+        "{today}"
+    );
+    s.shot("08-today-after-walk").await;
+
+    let after = s.minutes_chart().await;
+    assert!(
+        after.contains("Week 1: walked 20 of"),
+        "the progress chart shows the walk"
+    );
+    s.shot("09-progress-after").await;
+
+    s.client
+        .goto(&format!("{}/exercises", s.url))
+        .await
+        .unwrap();
+    // The hold timer (small vendored script) is there and starts counting.
+    s.click(".timer button").await;
+    let out = s
+        .client
+        .find(Locator::Css(".timer output"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(out.ends_with(" s"), "timer shows seconds: {out:?}");
+    s.shot("10-exercises").await;
+
+    s.client.goto(&format!("{}/journal", s.url)).await.unwrap();
+    assert!(s.text().await.contains("walk 20 min, pain 2 -> 3"));
+    s.shot("11-journal").await;
+    s.client.clone().close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_red_flag_path_leads_to_the_emergency_card() {
+    let Some((driver, chrome)) = browser() else {
+        return;
+    };
+    let s = start(&driver, &chrome, "red-flag").await;
+    s.client.goto(&format!("{}/", s.url)).await.unwrap();
+    s.follow("a.worse").await; // "Something new or worse?" in the header of every page
+    assert_eq!(s.path().await, "/screen");
+    s.click("input[name='red_flags.saddle_numbness'][value=yes]")
+        .await;
+    s.shot("01-screen").await;
+    s.follow("button[type=submit]").await;
+    let text = s.text().await;
+    let todo = text.find("What to do now").expect("the what-to-do card");
+    let card = text
+        .find("Get emergency care now")
+        .expect("emergency headline");
+    assert!(todo < card);
+    assert!(text.contains("emergency department"));
+    assert!(!text.contains("See my plan"), "no plan offered");
+    s.shot("02-emergency-card").await;
+    // The same from the check-up itself.
+    s.client.goto(&format!("{}/checkup", s.url)).await.unwrap();
+    s.click("input[name='red_flags.bladder_change'][value=yes]")
+        .await;
+    s.follow("button[type=submit]").await;
+    assert!(s.text().await.contains("Get emergency care now"));
+    s.shot("03-checkup-emergency").await;
+    s.client.goto(&format!("{}/plan", s.url)).await.unwrap();
+    assert!(s.text().await.contains("No plan for now"));
+    s.shot("04-plan-blocked").await;
+    s.client.clone().close().await.unwrap();
+}
