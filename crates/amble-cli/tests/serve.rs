@@ -1,0 +1,82 @@
+//! `amble serve` as a program: the URL comes first on stdout, loopback by default, other
+//! addresses only with --allow-remote and a warning.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
+
+mod common;
+
+use common::*;
+use std::io::{BufRead, BufReader, Read};
+use std::process::Stdio;
+
+fn start(args: &[&str]) -> (std::process::Child, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = amble()
+        .args(["--data-dir", dir.path().to_str().unwrap(), "serve"])
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (child, line)
+}
+
+#[test]
+fn serve_prints_its_url_first_and_answers() {
+    let (mut child, line) = start(&["--bind", "127.0.0.1:0"]);
+    let url = line.trim();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with('/'),
+        "{line:?}"
+    );
+    let port: u16 = url
+        .trim_start_matches("http://127.0.0.1:")
+        .trim_end_matches('/')
+        .parse()
+        .unwrap();
+    assert_ne!(port, 0, "port 0 picks a real free port");
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    use std::io::Write;
+    s.write_all(b"GET /api/v1/journal HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
+    assert!(resp.contains("amble.journal/1"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn another_address_needs_allow_remote() {
+    let r = run(&["serve", "--bind", "0.0.0.0:0"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("--allow-remote") && r.stderr.contains("no accounts"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["serve", "--bind", "localhost:http"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--bind"), "{}", r.stderr);
+
+    let (mut child, line) = start(&["--bind", "0.0.0.0:0", "--allow-remote"]);
+    assert!(line.starts_with("http://0.0.0.0:"), "{line:?}");
+    child.kill().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(
+        err.contains("warning") && err.contains("no accounts yet"),
+        "{err}"
+    );
+}
