@@ -6,6 +6,8 @@ use std::process::ExitCode;
 pub enum Failure {
     /// The user's input was wrong; the message names the file or flag, the key and what was expected.
     BadInput(String),
+    /// Bad input already reported on stdout (e.g. an import summary with errors): exit 2.
+    Reported,
     /// Anything else.
     Other(anyhow::Error),
 }
@@ -17,6 +19,7 @@ impl Failure {
                 eprintln!("error: {msg}");
                 ExitCode::from(2)
             }
+            Failure::Reported => ExitCode::from(2),
             Failure::Other(e) => {
                 eprintln!("error: {e:#}");
                 ExitCode::from(1)

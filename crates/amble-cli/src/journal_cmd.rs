@@ -255,6 +255,12 @@ fn edit(global: &Global, a: EditArgs) -> Result<(), Failure> {
                 x.pain_after = pain("--pain-after", a.pain_after)?;
             }
         }
+        Entry::DailyMetrics(_) => {
+            return Err(Failure::BadInput(format!(
+                "{} is imported daily data; import the export again to update it",
+                a.id
+            )));
+        }
         Entry::Assessment(_) => {
             return Err(Failure::BadInput(format!(
                 "{} is a check-up; run `amble assess` again instead of editing it",
@@ -443,6 +449,7 @@ fn csv_row(e: &Entry) -> Vec<String> {
             row[19] = o(x.pain_after.map(|v| v.to_string()));
         }
         Entry::Assessment(_) => {}
+        Entry::DailyMetrics(d) => row[11] = o(d.steps.map(|v| v.to_string())),
     }
     row
 }

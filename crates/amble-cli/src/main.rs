@@ -4,6 +4,7 @@
 mod assess_cmd;
 mod context;
 mod failure;
+mod import_cmd;
 mod interactive;
 mod journal_cmd;
 mod log_cmd;
@@ -60,6 +61,8 @@ enum Command {
     Export(journal_cmd::ExportArgs),
     /// Open Amble in your browser: the check-up, your plan, logging and progress.
     Serve(serve_cmd::ServeArgs),
+    /// Import walks from watches and phones: FIT, GPX, TCX files, folders, zips, Apple Health.
+    Import(import_cmd::ImportArgs),
 }
 
 fn main() -> ExitCode {
@@ -73,6 +76,7 @@ fn main() -> ExitCode {
         Command::Journal(args) => journal_cmd::run(&global, args),
         Command::Export(args) => journal_cmd::export(&global, &args),
         Command::Serve(args) => serve_cmd::run(&global, &args),
+        Command::Import(args) => import_cmd::run(&global, &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -100,6 +100,28 @@ pub struct StoredAssessment {
     pub answers: Answers,
 }
 
+/// A day of imported walking data (Apple Health): the de-duplicated step total and Apple's
+/// walking metrics as daily means. Fractions are 0-1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DailyMetrics {
+    pub id: String,
+    pub date: Date,
+    #[serde(default)]
+    pub steps: Option<u64>,
+    #[serde(default)]
+    pub walking_speed_mps: Option<f64>,
+    #[serde(default)]
+    pub step_length_m: Option<f64>,
+    #[serde(default)]
+    pub asymmetry_frac: Option<f64>,
+    #[serde(default)]
+    pub double_support_frac: Option<f64>,
+    #[serde(default)]
+    pub steadiness_frac: Option<f64>,
+    pub source: WalkSource,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Entry {
@@ -107,6 +129,7 @@ pub enum Entry {
     Walk(Walk),
     Morning(Morning),
     Exercise(ExerciseSession),
+    DailyMetrics(DailyMetrics),
 }
 
 impl Entry {
@@ -116,6 +139,7 @@ impl Entry {
             Entry::Walk(e) => &e.id,
             Entry::Morning(e) => &e.id,
             Entry::Exercise(e) => &e.id,
+            Entry::DailyMetrics(e) => &e.id,
         }
     }
 
@@ -125,6 +149,7 @@ impl Entry {
             Entry::Walk(e) => e.id = id,
             Entry::Morning(e) => e.id = id,
             Entry::Exercise(e) => e.id = id,
+            Entry::DailyMetrics(e) => e.id = id,
         }
     }
 
@@ -134,6 +159,7 @@ impl Entry {
             Entry::Walk(e) => e.date,
             Entry::Morning(e) => e.date,
             Entry::Exercise(e) => e.date,
+            Entry::DailyMetrics(e) => e.date,
         }
     }
 
@@ -143,6 +169,7 @@ impl Entry {
             Entry::Walk(_) => "walk",
             Entry::Morning(_) => "morning",
             Entry::Exercise(_) => "exercise",
+            Entry::DailyMetrics(_) => "daily_metrics",
         }
     }
 
@@ -153,6 +180,7 @@ impl Entry {
             Entry::Walk(_) => "w",
             Entry::Morning(_) => "m",
             Entry::Exercise(_) => "x",
+            Entry::DailyMetrics(_) => "d",
         }
     }
 }
@@ -241,6 +269,19 @@ pub fn validate(entry: &Entry) -> Result<(), EntryError> {
             }
         }
         Entry::Assessment(_) => {}
+        Entry::DailyMetrics(d) => {
+            for (field, v) in [
+                ("asymmetry_frac", d.asymmetry_frac),
+                ("double_support_frac", d.double_support_frac),
+                ("steadiness_frac", d.steadiness_frac),
+            ] {
+                if v.is_some_and(|x| !(0.0..=1.0).contains(&x)) {
+                    return Err(bad(field, "expected a fraction from 0 to 1"));
+                }
+            }
+            check_non_negative("walking_speed_mps", d.walking_speed_mps, 5.0)?;
+            check_non_negative("step_length_m", d.step_length_m, 3.0)?;
+        }
     }
     Ok(())
 }
@@ -360,6 +401,16 @@ impl Entry {
                 x.exercise,
                 x.sets.map_or(String::new(), |s| format!(", {s} sets"))
             ),
+            Entry::DailyMetrics(d) => {
+                let mut s = String::from("day of walking data");
+                if let Some(steps) = d.steps {
+                    s.push_str(&format!(", {steps} steps"));
+                }
+                if let Some(v) = d.walking_speed_mps {
+                    s.push_str(&format!(", walking speed {v:.2} m/s"));
+                }
+                s
+            }
         }
     }
 }

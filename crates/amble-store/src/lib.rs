@@ -51,6 +51,15 @@ pub struct ImportSummary {
     pub unchanged: usize,
 }
 
+/// One change of a batch.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// A new entry (its id is assigned by the store).
+    Add(Entry),
+    /// A corrected entry, replacing the one with the same id.
+    Replace(Entry),
+}
+
 /// The journal: entries in journal order (oldest date first, then the order they were stored).
 pub trait Store {
     /// Stores a new entry under a fresh id and returns it as stored.
@@ -66,4 +75,7 @@ pub trait Store {
     /// Imports entries with their ids, all or nothing: identical entries are skipped, an id that
     /// exists with other content is a conflict and nothing is written.
     fn import(&mut self, entries: Vec<Entry>) -> Result<ImportSummary, StoreError>;
+    /// Applies a batch of changes in one transaction: all of them, or (on any error) none.
+    /// Returns the added entries with their ids.
+    fn apply(&mut self, changes: Vec<Change>) -> Result<Vec<Entry>, StoreError>;
 }

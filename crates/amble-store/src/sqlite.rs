@@ -6,7 +6,7 @@ use std::time::Duration;
 use amble_core::journal::Entry;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
-use crate::{ImportSummary, Store, StoreError};
+use crate::{Change, ImportSummary, Store, StoreError};
 
 /// Migrations in order; the schema version is the number applied.
 const MIGRATIONS: &[&str] = &[
@@ -339,5 +339,42 @@ impl Store for SqliteStore {
         pause_hook(self.pause_before_commit.as_deref());
         tx.commit().map_err(|e| classify(&path, e))?;
         Ok(summary)
+    }
+
+    fn apply(&mut self, changes: Vec<Change>) -> Result<Vec<Entry>, StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        let mut added = Vec::new();
+        for change in changes {
+            match change {
+                Change::Add(mut entry) => {
+                    let id = next_id(&tx, entry.id_prefix()).map_err(|e| classify(&path, e))?;
+                    entry.set_id(id.clone());
+                    tx.execute(
+                        "INSERT INTO entries (id, kind, date, body) VALUES (?1, ?2, ?3, ?4)",
+                        params![id, entry.kind(), entry.date().to_string(), encode(&entry)?],
+                    )
+                    .map_err(|e| classify(&path, e))?;
+                    added.push(entry);
+                }
+                Change::Replace(entry) => {
+                    let n = tx
+                        .execute(
+                            "UPDATE entries SET date = ?2, body = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1 AND kind = ?4",
+                            params![entry.id(), entry.date().to_string(), encode(&entry)?, entry.kind()],
+                        )
+                        .map_err(|e| classify(&path, e))?;
+                    if n != 1 {
+                        return Err(StoreError::NotFound(entry.id().to_string()));
+                    }
+                }
+            }
+        }
+        pause_hook(self.pause_before_commit.as_deref());
+        tx.commit().map_err(|e| classify(&path, e))?;
+        Ok(added)
     }
 }

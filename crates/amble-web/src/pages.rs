@@ -1468,7 +1468,7 @@ pub async fn journal(
                 e.date().to_string(),
                 e.kind(),
                 e.summary(),
-                !matches!(e, Entry::Assessment(_)),
+                !matches!(e, Entry::Assessment(_) | Entry::DailyMetrics(_)),
             )
         })
         .collect();
@@ -1530,7 +1530,7 @@ fn fields_of(e: &Entry) -> Fields {
             put("sets", x.sets.map(|s| s.to_string()));
             put("pain_after", x.pain_after.map(|p| p.to_string()));
         }
-        Entry::Assessment(_) => {}
+        Entry::Assessment(_) | Entry::DailyMetrics(_) => {}
     }
     f
 }
@@ -1565,7 +1565,7 @@ fn edit_page(
             fields,
             error,
         )),
-        Entry::Assessment(_) => PageError {
+        Entry::Assessment(_) | Entry::DailyMetrics(_) => PageError {
             status: StatusCode::BAD_REQUEST,
             message: "A check-up can't be edited; run a new check-up instead.".into(),
         }
@@ -1622,7 +1622,7 @@ pub async fn edit_submit(
             n.id = x.id.clone();
             Entry::Exercise(n)
         }),
-        Entry::Assessment(_) => Err(FieldError {
+        Entry::Assessment(_) | Entry::DailyMetrics(_) => Err(FieldError {
             field: "id".into(),
             message: "a check-up can't be edited".into(),
         }),

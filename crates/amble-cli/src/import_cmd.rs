@@ -1,0 +1,144 @@
+//! `amble import`.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use amble_imports::pipeline::{self, Options, Progress, Report};
+use anyhow::Context;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::Global;
+use crate::failure::Failure;
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files, folders or zip archives: .fit, .gpx, .tcx, an Apple Health export.zip or export.xml
+    /// (or its unpacked folder).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Show what would be imported without changing the journal.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// A progress bar on a terminal; nothing when stderr is piped.
+struct Bar {
+    bar: Option<ProgressBar>,
+    done: u64,
+}
+
+impl Progress for Bar {
+    fn start(&mut self, total: u64) {
+        if std::io::stderr().is_terminal() {
+            let bar =
+                ProgressBar::with_draw_target(Some(total.max(1)), ProgressDrawTarget::stderr());
+            if let Ok(style) = ProgressStyle::with_template(
+                "{spinner} importing {bar:30} {bytes}/{total_bytes} {wide_msg}",
+            ) {
+                bar.set_style(style);
+            }
+            self.bar = Some(bar);
+        }
+    }
+    fn file(&mut self, name: &str) {
+        if let Some(b) = &self.bar {
+            b.set_message(name.rsplit('/').next().unwrap_or(name).to_string());
+        }
+    }
+    fn within(&mut self, bytes: u64) {
+        if let Some(b) = &self.bar {
+            if self.done + bytes > b.length().unwrap_or(0) {
+                b.set_length(self.done + bytes);
+            }
+            b.set_position(self.done + bytes);
+        }
+    }
+    fn done(&mut self, bytes: u64) {
+        self.done += bytes;
+        if let Some(b) = &self.bar {
+            b.set_position(self.done);
+        }
+    }
+}
+
+pub fn run(global: &Global, args: &ImportArgs) -> Result<(), Failure> {
+    let today = global.today()?;
+    let opts = Options {
+        dry_run: args.dry_run,
+        today,
+        tz: jiff::tz::TimeZone::system(),
+    };
+    let mut store = global.open_store()?;
+    let mut bar = Bar { bar: None, done: 0 };
+    let report = pipeline::run(&args.paths, &mut store, &opts, &mut bar)?;
+    if let Some(b) = &bar.bar {
+        b.finish_and_clear();
+    }
+    let mut out = std::io::stdout().lock();
+    if global.json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&report).context("cannot encode the report")?
+        )?;
+    } else {
+        write!(out, "{}", human(&report, args.dry_run))?;
+    }
+    if report.errors.is_empty() {
+        Ok(())
+    } else {
+        // Exit code 2: some files had errors; the others were imported and the report printed.
+        Err(Failure::Reported)
+    }
+}
+
+fn human(r: &Report, dry_run: bool) -> String {
+    let mut s = String::new();
+    let verb = if dry_run { "Would import" } else { "Imported" };
+    s.push_str(&format!(
+        "{verb} {} walk(s); {} already in the journal{}; {} day(s) of walking data{}.\n",
+        r.imported,
+        r.duplicates,
+        if r.enriched > 0 {
+            format!(" ({} given more detail)", r.enriched)
+        } else {
+            String::new()
+        },
+        r.daily_metrics,
+        if dry_run {
+            " (dry run: nothing was changed)"
+        } else {
+            ""
+        }
+    ));
+    let width = r
+        .skipped
+        .iter()
+        .map(|x| x.file.len())
+        .chain(r.errors.iter().map(|x| x.file.len()))
+        .max()
+        .unwrap_or(0)
+        .min(60);
+    if !r.skipped.is_empty() {
+        s.push_str(&format!("\nSkipped ({}):\n", r.skipped.len()));
+        for x in &r.skipped {
+            s.push_str(&format!("  {:<width$}  {}\n", x.file, x.reason));
+        }
+    }
+    if !r.errors.is_empty() {
+        s.push_str(&format!(
+            "\nErrors ({}), nothing imported from these files:\n",
+            r.errors.len()
+        ));
+        for x in &r.errors {
+            s.push_str(&format!("  {:<width$}  {}\n", x.file, x.message));
+        }
+    }
+    if r.imported > 0 && !dry_run {
+        s.push_str(
+            "\nAdd how your back felt on these walks: `amble journal --needs-pain` lists them.\n",
+        );
+    }
+    s
+}

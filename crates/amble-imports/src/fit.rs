@@ -1,0 +1,301 @@
+//! Garmin/ANT FIT files, including chained files with several sessions. Cadence in FIT counts
+//! one foot (strides per minute): steps per minute are twice that. CRC mismatches are tolerated
+//! (the structure is still checked and values are checked for plausibility later); a truncated
+//! or corrupt file is an error with its byte offset, and nothing from it is imported.
+
+use amble_core::journal::WalkSource;
+use fitparser::de::{DecodeOption, FitObject, FitStreamProcessor};
+use fitparser::{FitDataRecord, Value};
+
+use crate::geo::summarise;
+use crate::model::{Activity, ParseError, Parsed, Point, Sport};
+use crate::tcx::steps_from_cadence;
+
+fn num(v: &Value) -> Option<f64> {
+    Some(match v {
+        Value::Byte(x) | Value::UInt8(x) | Value::UInt8z(x) | Value::Enum(x) => f64::from(*x),
+        Value::SInt8(x) => f64::from(*x),
+        Value::SInt16(x) => f64::from(*x),
+        Value::UInt16(x) | Value::UInt16z(x) => f64::from(*x),
+        Value::SInt32(x) => f64::from(*x),
+        Value::UInt32(x) | Value::UInt32z(x) => f64::from(*x),
+        Value::SInt64(x) => *x as f64,
+        Value::UInt64(x) | Value::UInt64z(x) => *x as f64,
+        Value::Float32(x) => f64::from(*x),
+        Value::Float64(x) => *x,
+        Value::Timestamp(t) => {
+            t.timestamp() as f64 + f64::from(t.timestamp_subsec_millis()) / 1000.0
+        }
+        _ => return None,
+    })
+    .filter(|x| x.is_finite())
+}
+
+fn field<'a>(rec: &'a FitDataRecord, name: &str) -> Option<&'a Value> {
+    rec.fields()
+        .iter()
+        .find(|f| f.name() == name)
+        .map(|f| f.value())
+}
+
+fn fnum(rec: &FitDataRecord, name: &str) -> Option<f64> {
+    field(rec, name).and_then(num)
+}
+
+fn fstr(rec: &FitDataRecord, name: &str) -> Option<String> {
+    match field(rec, name)? {
+        Value::String(s) => Some(s.clone()),
+        other => num(other).map(|n| format!("{n}")),
+    }
+}
+
+const SEMICIRCLE: f64 = 180.0 / 2_147_483_648.0;
+
+#[derive(Default)]
+struct Session {
+    sport: Option<String>,
+    start: Option<f64>,
+    elapsed: Option<f64>,
+    timer: Option<f64>,
+    distance: Option<f64>,
+    strides: Option<f64>,
+    avg_hr: Option<f64>,
+}
+
+/// Decodes every message, stopping at the first structural error (with its byte offset).
+fn decode(bytes: &[u8]) -> Result<Vec<FitDataRecord>, ParseError> {
+    let mut p = FitStreamProcessor::new();
+    p.add_option(DecodeOption::SkipDataCrcValidation);
+    p.add_option(DecodeOption::SkipHeaderCrcValidation);
+    let mut rest = bytes;
+    let mut out = Vec::new();
+    let mut saw_header = false;
+    while !rest.is_empty() {
+        let at = (bytes.len() - rest.len()) as u64;
+        let (next, obj) = p
+            .deserialize_next(rest)
+            .map_err(|e| describe(&e.to_string(), at, bytes.len() as u64))?;
+        match obj {
+            FitObject::Crc(_) => p.reset(),
+            FitObject::Header(_) => saw_header = true,
+            FitObject::DataMessage(m) => out.push(
+                p.decode_message(m)
+                    .map_err(|e| describe(&e.to_string(), at, bytes.len() as u64))?,
+            ),
+            FitObject::DefinitionMessage(_) => {}
+        }
+        rest = next;
+    }
+    if !saw_header {
+        return Err(ParseError::at("not a FIT file: no FIT header", 0));
+    }
+    Ok(out)
+}
+
+fn describe(msg: &str, at: u64, len: u64) -> ParseError {
+    let lower = msg.to_ascii_lowercase();
+    if lower.contains("eof") || lower.contains("more bytes") || lower.contains("incomplete") {
+        ParseError::at(
+            format!("truncated: the file ends in the middle of a message ({len} bytes)"),
+            at,
+        )
+    } else if lower.contains("header") {
+        ParseError::at(format!("corrupt FIT header ({msg})"), at)
+    } else {
+        ParseError::at(format!("corrupt FIT data ({msg})"), at)
+    }
+}
+
+/// Each FIT header (chained files have several) announces its data size; a file shorter than
+/// announced was cut off, even when the cut falls between two messages.
+fn check_sizes(bytes: &[u8]) -> Result<(), ParseError> {
+    let len = bytes.len() as u64;
+    let mut pos: u64 = 0;
+    while pos < len {
+        let at = pos as usize;
+        let Some(&header_size) = bytes.get(at) else {
+            break;
+        };
+        let Some(size) = bytes.get(at + 4..at + 8) else {
+            return Err(ParseError::at(
+                "truncated: the file ends inside a FIT header",
+                len,
+            ));
+        };
+        if header_size < 12 {
+            return Err(ParseError::at(
+                format!("corrupt FIT header (header size {header_size})"),
+                pos,
+            ));
+        }
+        let data_size = u64::from(u32::from_le_bytes([size[0], size[1], size[2], size[3]]));
+        let end = pos + u64::from(header_size) + data_size + 2;
+        if end > len {
+            return Err(ParseError::at(
+                format!(
+                    "truncated: the FIT header announces {} bytes, the file has {len}",
+                    end
+                ),
+                len,
+            ));
+        }
+        pos = end;
+    }
+    Ok(())
+}
+
+pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
+    if bytes.len() < 12 || &bytes[8..12] != b".FIT" {
+        return Err(ParseError::at(
+            "not a FIT file: the header lacks the \".FIT\" signature",
+            8,
+        ));
+    }
+    check_sizes(bytes)?;
+    let records = decode(bytes)?;
+    let mut file_type: Option<String> = None;
+    let mut sessions: Vec<Session> = Vec::new();
+    let mut points: Vec<Point> = Vec::new();
+    let mut cadence: Vec<(f64, f64)> = Vec::new();
+    let mut offset_s: Option<i32> = None;
+    for rec in &records {
+        match rec.kind().to_string().as_str() {
+            "file_id" if file_type.is_none() => {
+                file_type = fstr(rec, "type");
+            }
+            "session" => sessions.push(Session {
+                sport: fstr(rec, "sport"),
+                start: fnum(rec, "start_time"),
+                elapsed: fnum(rec, "total_elapsed_time"),
+                timer: fnum(rec, "total_timer_time"),
+                distance: fnum(rec, "total_distance"),
+                strides: fnum(rec, "total_strides").or_else(|| fnum(rec, "total_cycles")),
+                avg_hr: fnum(rec, "avg_heart_rate"),
+            }),
+            "record" => {
+                let Some(t) = fnum(rec, "timestamp") else {
+                    continue;
+                };
+                let lat = fnum(rec, "position_lat").map(|v| v * SEMICIRCLE);
+                let lon = fnum(rec, "position_long").map(|v| v * SEMICIRCLE);
+                points.push(Point {
+                    t,
+                    lat,
+                    lon,
+                    ele: fnum(rec, "enhanced_altitude").or_else(|| fnum(rec, "altitude")),
+                    hr: fnum(rec, "heart_rate"),
+                    dist: fnum(rec, "distance"),
+                });
+                if let Some(c) = fnum(rec, "cadence") {
+                    let frac = fnum(rec, "fractional_cadence").unwrap_or(0.0);
+                    cadence.push((t, 2.0 * (c + frac)));
+                }
+            }
+            "activity" => {
+                if let (Some(ts), Some(local)) =
+                    (fnum(rec, "timestamp"), fnum(rec, "local_timestamp"))
+                {
+                    let off = (local - ts).round();
+                    if off.abs() <= 14.0 * 3600.0 {
+                        offset_s = Some(off as i32);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    match file_type.as_deref() {
+        Some("activity") | None => {}
+        Some(other) => {
+            let what = match other {
+                t if t.starts_with("monitoring") => "a daily monitoring file",
+                "settings" => "a settings file",
+                "workout" => "a planned workout",
+                "course" => "a course",
+                "device" => "a device file",
+                "totals" | "goals" | "sport" | "schedules" | "weight" | "blood_pressure"
+                | "segment" => "a summary or profile file",
+                _ => "not an activity",
+            };
+            return Ok(Parsed::NotActivity(format!(
+                "not an activity: {what} ({other})"
+            )));
+        }
+    }
+    points.sort_by(|a, b| a.t.total_cmp(&b.t));
+    let mut out = Vec::new();
+    if sessions.is_empty()
+        && let Some(s) = summarise(&points)
+    {
+        out.push(Activity {
+            sport: Sport::Unknown,
+            start: s.start,
+            offset_s,
+            elapsed_s: s.end - s.start,
+            moving_s: s.moving_s,
+            distance_m: points
+                .iter()
+                .rev()
+                .find_map(|p| p.dist)
+                .or(s.has_positions.then_some(s.distance_m)),
+            steps: steps_from_cadence(&cadence),
+            avg_hr: s.avg_hr,
+            source: WalkSource::Fit,
+            index: 0,
+            declared: None,
+        });
+    }
+    for (index, s) in sessions.iter().enumerate() {
+        let Some(start) = s.start.or_else(|| points.first().map(|p| p.t)) else {
+            continue;
+        };
+        let elapsed = s.elapsed.unwrap_or(0.0);
+        let end = start + elapsed;
+        let in_session: Vec<Point> = points
+            .iter()
+            .filter(|p| p.t >= start - 1.0 && p.t <= end + 1.0)
+            .copied()
+            .collect();
+        let summary = summarise(&in_session);
+        let cad: Vec<(f64, f64)> = cadence
+            .iter()
+            .filter(|(t, _)| *t >= start - 1.0 && *t <= end + 1.0)
+            .copied()
+            .collect();
+        let steps = s
+            .strides
+            .filter(|x| *x > 0.0)
+            .map(|x| (2.0 * x).round() as u64)
+            .or_else(|| steps_from_cadence(&cad));
+        let sport = s.sport.as_deref().map_or(Sport::Unknown, Sport::from_name);
+        out.push(Activity {
+            sport,
+            start,
+            offset_s,
+            elapsed_s: if elapsed > 0.0 {
+                elapsed
+            } else {
+                summary.map_or(0.0, |x| x.end - x.start)
+            },
+            moving_s: s
+                .timer
+                .filter(|t| *t > 0.0)
+                .or(summary.map(|x| x.moving_s))
+                .unwrap_or(0.0),
+            distance_m: s
+                .distance
+                .or(summary.filter(|x| x.has_positions).map(|x| x.distance_m)),
+            steps,
+            avg_hr: s.avg_hr.or(summary.and_then(|x| x.avg_hr)),
+            source: WalkSource::Fit,
+            index,
+            declared: s.sport.clone(),
+        });
+    }
+    if out.is_empty() {
+        return Ok(Parsed::NotActivity(
+            "an activity file without any recorded data".into(),
+        ));
+    }
+    Ok(Parsed::Activities(out))
+}
