@@ -545,7 +545,7 @@ fn apple_health_xml_and_folder_give_the_same() {
     assert_eq!((ra.imported, ra.daily_metrics), (3, 3), "{ra:?}");
     check_apple(&a);
     let mut b = J::new();
-    let rb = b.import(&[folder.clone()]);
+    let rb = b.import(std::slice::from_ref(&folder));
     assert_eq!(
         (rb.imported, rb.daily_metrics, rb.skipped.len()),
         (3, 3, 0),
@@ -620,7 +620,7 @@ fn zip_members_import_and_a_zip_bomb_is_refused() {
         z.finish().unwrap();
     }
     let mut j = J::new();
-    let r = j.import(&[zpath.clone()]);
+    let r = j.import(std::slice::from_ref(&zpath));
     assert_eq!(r.imported, 1, "{r:?}");
     let bomb = r
         .errors
@@ -672,7 +672,7 @@ fn the_same_walk_from_fit_and_gpx_is_one_walk_keeping_the_richer_record() {
     let gpx = fit_walk_as_gpx(dir.path());
     // GPX first, then the richer FIT: one walk, enriched with steps and heart rate.
     let mut j = J::new();
-    let a = j.import(&[gpx.clone()]);
+    let a = j.import(std::slice::from_ref(&gpx));
     assert_eq!(a.imported, 1, "{a:?}");
     // The person rates the walk before the FIT file arrives.
     let mut w = j.walks()[0].clone();
