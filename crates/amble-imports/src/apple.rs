@@ -165,13 +165,37 @@ fn raw_attr<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
     None
 }
 
+/// A step-count sample, packed into 16 bytes: exports hold millions of them and all are needed
+/// until the end (the de-duplication compares sources across the whole file).
 #[derive(Clone, Copy)]
 struct StepSample {
     day: i32,
-    prio: u8,
-    start: i64,
-    end: i64,
-    value: f64,
+    /// Seconds from the local day's start (UTC-based), start and end.
+    start: i32,
+    end: i32,
+    value: f32,
+}
+
+/// Priority lives in the top bits of the day so the sample stays at 16 bytes.
+const PRIO_SHIFT: i32 = 28;
+
+impl StepSample {
+    fn new(day: i32, prio: u8, start: i64, end: i64, value: f64) -> StepSample {
+        let base = i64::from(day) * 86_400;
+        let clamp = |x: i64| (x - base).clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
+        StepSample {
+            day: day | (i32::from(prio) << PRIO_SHIFT),
+            start: clamp(start),
+            end: clamp(end),
+            value: value as f32,
+        }
+    }
+    fn day(&self) -> i32 {
+        self.day & ((1 << PRIO_SHIFT) - 1)
+    }
+    fn prio(&self) -> i32 {
+        self.day >> PRIO_SHIFT
+    }
 }
 
 #[derive(Default, Clone, Copy)]
@@ -307,14 +331,12 @@ pub fn parse<R: BufRead>(input: R, progress: &mut dyn FnMut(u64)) -> Result<Appl
                                     raw_attr(raw, "sourceName").unwrap_or(""),
                                     raw_attr(raw, "device").unwrap_or(""),
                                 );
-                                if (0.0..1e6).contains(&value) {
-                                    steps.push(StepSample {
-                                        day: start.day,
-                                        prio,
-                                        start: start.unix,
-                                        end,
-                                        value,
-                                    });
+                                if (0.0..1e6).contains(&value)
+                                    && (0..1 << PRIO_SHIFT).contains(&start.day)
+                                {
+                                    steps.push(StepSample::new(
+                                        start.day, prio, start.unix, end, value,
+                                    ));
                                 }
                             }
                             Kind::Speed => {
@@ -493,30 +515,33 @@ fn close(w: OpenWorkout, index: usize) -> Workout {
 
 /// Daily step totals, each sample counted only for time not covered by higher-priority samples.
 fn dedup_steps(mut samples: Vec<StepSample>) -> BTreeMap<i32, f64> {
-    samples.sort_by_key(|a| (a.day, a.prio, a.start));
+    // Sorting by the packed day sorts by priority within a day (it is in the high bits), but
+    // days must group first: sort by (day, priority, start).
+    samples.sort_by_key(|a| (a.day(), a.prio(), a.start));
     let mut out: BTreeMap<i32, f64> = BTreeMap::new();
     let mut i = 0;
     while i < samples.len() {
-        let day = samples[i].day;
+        let day = samples[i].day();
         let mut covered: Vec<(i64, i64)> = Vec::new();
         let mut total = 0.0;
-        while i < samples.len() && samples[i].day == day {
+        while i < samples.len() && samples[i].day() == day {
             let s = samples[i];
-            let len = s.end - s.start;
+            let (start, end) = (i64::from(s.start), i64::from(s.end));
+            let len = end - start;
             let overlap: i64 = covered
                 .iter()
-                .map(|(a, b)| (s.end.min(*b) - s.start.max(*a)).max(0))
+                .map(|(a, b)| (end.min(*b) - start.max(*a)).max(0))
                 .sum();
             let share = if len > 0 {
                 (1.0 - overlap as f64 / len as f64).clamp(0.0, 1.0)
-            } else if covered.iter().any(|(a, b)| s.start >= *a && s.start < *b) {
+            } else if covered.iter().any(|(a, b)| start >= *a && start < *b) {
                 0.0
             } else {
                 1.0
             };
-            total += s.value * share;
+            total += f64::from(s.value) * share;
             if len > 0 {
-                insert_interval(&mut covered, (s.start, s.end));
+                insert_interval(&mut covered, (start, end));
             }
             i += 1;
         }
@@ -567,12 +592,8 @@ mod tests {
 
     #[test]
     fn overlapping_steps_count_once_by_priority() {
-        let s = |prio, start, end, value| StepSample {
-            day: 1,
-            prio,
-            start,
-            end,
-            value,
+        let s = |prio: u8, start: i64, end: i64, value: f64| {
+            StepSample::new(1, prio, 86_400 + start, 86_400 + end, value)
         };
         // Watch 0-100 s: 100 steps; phone 50-150 s: 100 steps, half overlapping.
         let out = dedup_steps(vec![s(1, 50, 150, 100.0), s(0, 0, 100, 100.0)]);

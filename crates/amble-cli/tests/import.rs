@@ -1,0 +1,185 @@
+//! `amble import` end to end: the `amble.import/1` document, exit codes, dry runs, and imported
+//! walks in the journal and the plan.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
+
+mod common;
+
+use common::*;
+
+fn data(rel: &str) -> String {
+    manifest_dir()
+        .join("../amble-imports/tests/data")
+        .join(rel)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn check_import_contract(doc: &serde_json::Value) {
+    assert_eq!(doc["schema"], "amble.import/1");
+    for k in ["imported", "duplicates", "daily_metrics"] {
+        assert!(doc[k].is_u64(), "{k}");
+    }
+    for s in doc["skipped"].as_array().unwrap() {
+        assert!(s["file"].is_string() && s["reason"].is_string());
+    }
+    for e in doc["errors"].as_array().unwrap() {
+        assert!(e["file"].is_string() && e["message"].is_string());
+    }
+}
+
+#[test]
+fn import_reports_exits_and_is_idempotent() {
+    let j = Journal::new();
+    let walk = data("fitparse/garmin-fenix-5-walk.fit");
+    let zip = data("imports/apple-health-3d/export.zip");
+    let settings = data("imports/Settings.fit");
+    let r = j.ok("2026-11-26", &["import", &walk, &zip, &settings, "--json"]);
+    let doc = r.json();
+    check_import_contract(&doc);
+    assert_eq!(
+        (
+            doc["imported"].as_u64(),
+            doc["daily_metrics"].as_u64(),
+            doc["duplicates"].as_u64()
+        ),
+        (Some(4), Some(3), Some(0))
+    );
+    assert_eq!(
+        doc["skipped"][0]["file"],
+        settings.as_str(),
+        "files are named as given"
+    );
+    assert!(
+        doc["skipped"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("settings")
+    );
+    let again = j
+        .ok("2026-11-26", &["import", &walk, &zip, "--json"])
+        .json();
+    assert_eq!(
+        (
+            again["imported"].as_u64(),
+            again["duplicates"].as_u64(),
+            again["daily_metrics"].as_u64()
+        ),
+        (Some(0), Some(4), Some(0))
+    );
+
+    // Journal: walks from devices, waiting for pain ratings; daily metrics as their own kind.
+    let journal = j.ok("2026-11-26", &["journal", "--json"]).json();
+    check_journal_contract(&journal);
+    let entries = journal["entries"].as_array().unwrap();
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e["kind"] == "daily_metrics")
+            .count(),
+        3
+    );
+    let needs = j
+        .ok("2026-11-26", &["journal", "--needs-pain", "--json"])
+        .json();
+    assert_eq!(needs["entries"].as_array().unwrap().len(), 4);
+    let apple = entries
+        .iter()
+        .find(|e| e["source"] == "apple_health")
+        .unwrap();
+    assert_eq!(apple["start"], "2024-06-03T17:14:00+01:00");
+    assert_eq!(apple["steps"], 2437);
+}
+
+#[test]
+fn a_file_with_errors_exits_2_and_still_imports_the_rest() {
+    let j = Journal::new();
+    let r = j.run(
+        "2026-11-26",
+        &[
+            "import",
+            &data("fitparse/activity-unexpected-eof.fit"),
+            &data("fitparse/garmin-fenix-5-walk.fit"),
+            "--json",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let doc = r.json();
+    check_import_contract(&doc);
+    assert_eq!(doc["imported"], 1);
+    assert!(
+        doc["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("truncated")
+    );
+    assert!(
+        doc["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("byte 768"),
+        "{doc}"
+    );
+    let human = j.run(
+        "2026-11-26",
+        &["import", &data("fitparse/activity-unexpected-eof.fit")],
+    );
+    assert_eq!(human.code, 2);
+    assert!(
+        human.stdout.contains("Errors (1)") && human.stdout.contains("activity-unexpected-eof.fit"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        !human.stderr.contains("importing"),
+        "no progress bar when not on a terminal"
+    );
+}
+
+#[test]
+fn dry_run_changes_nothing() {
+    let j = Journal::new();
+    let r = j.ok(
+        "2026-11-26",
+        &[
+            "import",
+            "--dry-run",
+            &data("imports"),
+            &data("fitparse/garmin-fenix-5-walk.fit"),
+        ],
+    );
+    assert!(
+        r.stdout.contains("Would import") && r.stdout.contains("dry run"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        j.ok("2026-11-26", &["journal", "--json"]).json()["entries"],
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn imported_walks_count_in_the_plan() {
+    let j = Journal::new();
+    j.ok(
+        "2024-06-03",
+        &[
+            "assess",
+            "--answers",
+            &manifest_dir()
+                .join("tests/contract-examples/benign-ache-after-30-min.json")
+                .to_string_lossy(),
+        ],
+    );
+    j.ok(
+        "2024-06-10",
+        &["import", &data("imports/apple-health-3d/export.zip")],
+    );
+    let plan = j.ok("2024-06-10", &["plan", "--json"]).json();
+    assert_eq!(plan["week"], 2);
+    let human = j.ok("2024-06-10", &["plan"]).stdout;
+    // 22.5 + 50.5 + 44.5 minutes walked in week 1, none rated yet.
+    assert!(human.contains("walked 118 min"), "{human}");
+    assert!(human.contains("3 without pain ratings"), "{human}");
+}
