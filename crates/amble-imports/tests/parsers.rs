@@ -67,3 +67,39 @@ proptest! {
         let _ = apple::parse(doc.as_bytes(), &mut |_| {});
     }
 }
+
+/// Inputs that once broke a parser (or found a bug), replayed on every `cargo test`. Each must
+/// give an error or a value without panicking; these in particular must be errors or non-walks.
+#[test]
+fn fuzz_regressions_are_replayed() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
+    let mut seen = 0;
+    for target in ["fit", "gpx", "tcx", "apple"] {
+        for entry in std::fs::read_dir(dir.join(target)).unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            let walks = match target {
+                "fit" => fit::parse(&bytes)
+                    .ok()
+                    .map(|p| matches!(p, amble_imports::model::Parsed::Activities(_))),
+                "gpx" => gpx::parse(bytes.as_slice(), WalkSource::Gpx)
+                    .ok()
+                    .map(|p| matches!(p, amble_imports::model::Parsed::Activities(_))),
+                "tcx" => tcx::parse(bytes.as_slice())
+                    .ok()
+                    .map(|p| matches!(p, amble_imports::model::Parsed::Activities(_))),
+                _ => apple::parse(bytes.as_slice(), &mut |_| {})
+                    .ok()
+                    .map(|d| !d.workouts.is_empty()),
+            };
+            assert_ne!(
+                walks,
+                Some(true),
+                "{} must not give activities",
+                path.display()
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen >= 4);
+}

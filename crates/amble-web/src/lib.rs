@@ -122,6 +122,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/journal", get(pages::journal))
         .route(
+            "/journal/needs-pain",
+            get(pages::needs_pain_form).post(pages::needs_pain_submit),
+        )
+        .route(
             "/journal/{id}/edit",
             get(pages::edit_form).post(pages::edit_submit),
         )

@@ -270,6 +270,8 @@ struct TodayPage {
     qs: String,
     has_plan: bool,
     blocked: bool,
+    /// Imported walks still waiting for pain ratings.
+    unrated: usize,
     view: Option<Today>,
     walking: String,
     exercises: Vec<ExerciseRow>,
@@ -403,6 +405,23 @@ struct JournalPage {
     qs: String,
     rows: Vec<(String, String, &'static str, String, bool)>,
     saved: Option<String>,
+}
+
+pub struct RateRow {
+    id: String,
+    date: String,
+    summary: String,
+}
+
+#[derive(Template)]
+#[template(path = "needs_pain.html")]
+struct NeedsPainPage {
+    title: String,
+    nav: &'static str,
+    qs: String,
+    walks: Vec<RateRow>,
+    action: String,
+    error: Option<String>,
 }
 
 #[derive(Template)]
@@ -797,6 +816,7 @@ pub async fn today(
             qs: q.qs(),
             has_plan: false,
             blocked: false,
+            unrated: 0,
             view: None,
             walking: String::new(),
             exercises: Vec::new(),
@@ -810,6 +830,10 @@ pub async fn today(
                 qs: q.qs(),
                 has_plan: true,
                 blocked: r.plan.status == Status::Blocked,
+                unrated: all
+                    .iter()
+                    .filter(|e| matches!(e, Entry::Walk(w) if w.pain_peak.is_none()))
+                    .count(),
                 walking: report::walking_line(&r.plan).unwrap_or_default(),
                 exercises: exercise_rows(state.kb(), &r.plan, Some(&view.exercises_today)),
                 view: Some(view),
@@ -1680,4 +1704,113 @@ pub async fn delete_submit(
         })
         .await?;
     Ok(Redirect::to(&with_qs("/journal", &q.qs(), "")).into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rating imported walks in one go
+
+async fn unrated(state: &AppState) -> Result<Vec<journal::Walk>, PageError> {
+    Ok(entries(state)
+        .await?
+        .into_iter()
+        .filter_map(|e| match e {
+            Entry::Walk(w) if w.pain_peak.is_none() => Some(w),
+            _ => None,
+        })
+        .collect())
+}
+
+fn needs_pain_page(walks: &[journal::Walk], qs: &str, error: Option<String>) -> NeedsPainPage {
+    NeedsPainPage {
+        title: "Walks waiting for pain ratings".into(),
+        nav: "journal",
+        qs: qs.to_string(),
+        walks: walks
+            .iter()
+            .map(|w| RateRow {
+                id: w.id.clone(),
+                date: w.date.to_string(),
+                summary: Entry::Walk(w.clone()).summary(),
+            })
+            .collect(),
+        action: with_qs("/journal/needs-pain", qs, ""),
+        error,
+    }
+}
+
+pub async fn needs_pain_form(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    Ok(render(&needs_pain_page(
+        &unrated(&state).await?,
+        &q.qs(),
+        None,
+    )))
+}
+
+/// Saves every walk that got both ratings, in one transaction; walks left blank stay unrated.
+pub async fn needs_pain_submit(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let fields = Fields::parse(&body);
+    let walks = unrated(&state).await?;
+    let mut changes = Vec::new();
+    for w in &walks {
+        let before = fields.get(&format!("pain_before.{}", w.id));
+        let peak = fields.get(&format!("pain_peak.{}", w.id));
+        let (Some(before), Some(peak)) = (before, peak) else {
+            if before.is_some() || peak.is_some() {
+                let msg = format!(
+                    "{} on {}: choose both the pain before and the worst pain during",
+                    w.id, w.date
+                );
+                return Ok((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    render(&needs_pain_page(&walks, &q.qs(), Some(msg))),
+                )
+                    .into_response());
+            }
+            continue;
+        };
+        let parse = |field: &str, v: &str| -> Result<Option<u8>, String> {
+            let n: i64 = v
+                .parse()
+                .map_err(|_| format!("{}: {field}: expected 0 to 10", w.id))?;
+            journal::pain_score(field, Some(n)).map_err(|e| format!("{}: {e}", w.id))
+        };
+        let rated = match (parse("pain_before", before), parse("pain_peak", peak)) {
+            (Ok(b), Ok(p)) => journal::Walk {
+                pain_before: b,
+                pain_peak: p,
+                leg_spread: match fields.get(&format!("leg_spread.{}", w.id)) {
+                    Some("usual") => Some(LegSpread::Usual),
+                    Some("further") => Some(LegSpread::Further),
+                    _ => Some(LegSpread::None),
+                },
+                ..w.clone()
+            },
+            (Err(m), _) | (_, Err(m)) => {
+                return Ok((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    render(&needs_pain_page(&walks, &q.qs(), Some(m))),
+                )
+                    .into_response());
+            }
+        };
+        changes.push(amble_store::Change::Replace(Entry::Walk(rated)));
+    }
+    let n = changes.len();
+    if n > 0 {
+        state
+            .with_store(true, move |s| {
+                s.map_or(Err(StoreError::Database("no store".into())), |s| {
+                    s.apply(changes).map(|_| ())
+                })
+            })
+            .await?;
+    }
+    Ok(Redirect::to(&with_qs("/today", &q.qs(), &format!("saved={n}+rating(s)"))).into_response())
 }

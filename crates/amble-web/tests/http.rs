@@ -740,3 +740,60 @@ async fn page_snapshots() {
     );
     insta::assert_snapshot!("result_benign", scrub(&app.get("/checkup/a-1").await.body));
 }
+
+#[tokio::test]
+async fn imported_walks_are_rated_in_one_go() {
+    let app = App::new().with_checkup().await;
+    for d in ["2026-03-01", "2026-03-02"] {
+        let r = app
+            .post_json(
+                "/api/v1/walks",
+                &format!(r#"{{"date": "{d}", "minutes": 30}}"#),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
+    }
+    let today = app.get("/today").await;
+    assert!(
+        today
+            .body
+            .contains("2 walk(s) from your watch or phone are waiting"),
+        "{}",
+        today.body
+    );
+    let page = app.get("/journal/needs-pain").await;
+    assert!(
+        page.body.contains("name=\"pain_before.w-1\"")
+            && page.body.contains("name=\"pain_peak.w-2\"")
+    );
+    // Only one half-rated: refused, nothing saved.
+    let half = app
+        .post_form("/journal/needs-pain", "pain_before.w-1=2")
+        .await;
+    assert_eq!(half.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .post_form(
+            "/journal/needs-pain",
+            "pain_before.w-1=2&pain_peak.w-1=4&leg_spread.w-1=usual",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let j = app.journal().await;
+    let w1 = j["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "w-1")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            w1["pain_before"].as_u64(),
+            w1["pain_peak"].as_u64(),
+            w1["leg_spread"].as_str()
+        ),
+        (Some(2), Some(4), Some("usual"))
+    );
+    let still = app.get("/journal/needs-pain").await;
+    assert!(!still.body.contains("pain_before.w-1") && still.body.contains("pain_before.w-2"));
+}
