@@ -56,6 +56,9 @@ pub struct Walk {
     pub cadence_spm: Option<f64>,
     #[serde(default)]
     pub avg_hr_bpm: Option<f64>,
+    /// Total climb in metres, where the device recorded elevation.
+    #[serde(default)]
+    pub ascent_m: Option<f64>,
     #[serde(default)]
     pub surface: Option<String>,
     #[serde(default)]
@@ -260,6 +263,7 @@ pub fn validate(entry: &Entry) -> Result<(), EntryError> {
             check_non_negative("distance_km", w.distance_km, 200.0)?;
             check_non_negative("cadence_spm", w.cadence_spm, 300.0)?;
             check_non_negative("avg_hr_bpm", w.avg_hr_bpm, 260.0)?;
+            check_non_negative("ascent_m", w.ascent_m, 9000.0)?;
         }
         Entry::Morning(m) => check_pain("pain", Some(m.pain))?,
         Entry::Exercise(x) => {
@@ -358,6 +362,7 @@ impl NewWalk {
             steps: None,
             cadence_spm: None,
             avg_hr_bpm: None,
+            ascent_m: None,
             surface: empty(self.surface),
             shoes: empty(self.shoes),
             source: WalkSource::Manual,

@@ -110,6 +110,7 @@ impl Journal {
             steps: None,
             cadence_spm: None,
             avg_hr_bpm: None,
+            ascent_m: None,
             surface: None,
             shoes: None,
             source: WalkSource::Manual,

@@ -273,6 +273,7 @@ struct OpenWorkout {
     distance_m: Option<f64>,
     steps: Option<f64>,
     avg_hr: Option<f64>,
+    ascent_m: Option<f64>,
     pause_at: Option<i64>,
     paused_s: f64,
     route: Option<String>,
@@ -386,6 +387,7 @@ pub fn parse<R: BufRead>(input: R, progress: &mut dyn FnMut(u64)) -> Result<Appl
                             distance_m: None,
                             steps: None,
                             avg_hr: None,
+                            ascent_m: None,
                             pause_at: None,
                             paused_s: 0.0,
                             route: None,
@@ -427,6 +429,19 @@ pub fn parse<R: BufRead>(input: R, progress: &mut dyn FnMut(u64)) -> Result<Appl
                                     w.avg_hr = raw_attr(raw, "average").and_then(|v| v.parse().ok())
                                 }
                                 _ => {}
+                            }
+                        }
+                    }
+                    "MetadataEntry" => {
+                        // Workout metadata: "HKElevationAscended" = "1234 cm".
+                        if let Some(w) = open.as_mut() {
+                            let raw = e.attributes_raw();
+                            if raw_attr(raw, "key") == Some("HKElevationAscended") {
+                                w.ascent_m = raw_attr(raw, "value").and_then(|v| {
+                                    let mut parts = v.split_whitespace();
+                                    let x: f64 = parts.next()?.parse().ok()?;
+                                    length_m(x, parts.next().unwrap_or("m"))
+                                });
                             }
                         }
                     }
@@ -500,6 +515,7 @@ fn close(w: OpenWorkout, index: usize) -> Workout {
             distance_m: w.distance_m.or(w.total_distance_m),
             steps: w.steps.filter(|s| *s >= 0.0).map(|s| s.round() as u64),
             avg_hr: w.avg_hr,
+            ascent_m: w.ascent_m,
             source: WalkSource::AppleHealth,
             index,
             declared: Some(

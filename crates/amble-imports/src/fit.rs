@@ -60,6 +60,7 @@ struct Session {
     distance: Option<f64>,
     strides: Option<f64>,
     avg_hr: Option<f64>,
+    ascent: Option<f64>,
 }
 
 /// Decodes every message, stopping at the first structural error (with its byte offset).
@@ -171,6 +172,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
                 distance: fnum(rec, "total_distance"),
                 strides: fnum(rec, "total_strides").or_else(|| fnum(rec, "total_cycles")),
                 avg_hr: fnum(rec, "avg_heart_rate"),
+                ascent: fnum(rec, "total_ascent"),
             }),
             "record" => {
                 let Some(t) = fnum(rec, "timestamp") else {
@@ -240,6 +242,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
                 .or(s.has_positions.then_some(s.distance_m)),
             steps: steps_from_cadence(&cadence),
             avg_hr: s.avg_hr,
+            ascent_m: s.ascent_m,
             source: WalkSource::Fit,
             index: 0,
             declared: None,
@@ -287,6 +290,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
                 .or(summary.filter(|x| x.has_positions).map(|x| x.distance_m)),
             steps,
             avg_hr: s.avg_hr.or(summary.and_then(|x| x.avg_hr)),
+            ascent_m: s.ascent.or(summary.and_then(|x| x.ascent_m)),
             source: WalkSource::Fit,
             index,
             declared: s.sport.clone(),

@@ -32,6 +32,40 @@ pub struct TrackSummary {
     pub distance_m: f64,
     pub has_positions: bool,
     pub avg_hr: Option<f64>,
+    pub ascent_m: Option<f64>,
+}
+
+/// Climb below this is treated as GPS or barometer noise.
+pub const ASCENT_HYSTERESIS_M: f64 = 2.0;
+
+/// Total climb of a track: rises are counted once the elevation has gone up by the hysteresis
+/// from the last low point, so noise does not add up.
+pub fn ascent(points: &[Point]) -> Option<f64> {
+    let mut eles = points
+        .iter()
+        .filter_map(|p| p.ele)
+        .filter(|e| e.is_finite());
+    let mut low = eles.next()?;
+    let mut high = low;
+    let mut total = 0.0;
+    for e in eles {
+        if e > high {
+            high = e;
+        } else if e < high - ASCENT_HYSTERESIS_M {
+            if high - low >= ASCENT_HYSTERESIS_M {
+                total += high - low;
+            }
+            low = e;
+            high = e;
+        } else if e < low {
+            low = e;
+            high = e;
+        }
+    }
+    if high - low >= ASCENT_HYSTERESIS_M {
+        total += high - low;
+    }
+    Some(total)
 }
 
 /// Distance, moving time and heart rate of a track of timed points (sorted by time).
@@ -78,6 +112,7 @@ pub fn summarise(points: &[Point]) -> Option<TrackSummary> {
         distance_m: distance,
         has_positions,
         avg_hr,
+        ascent_m: ascent(points),
     })
 }
 
@@ -119,6 +154,7 @@ pub fn summarise_group(group: &[Vec<Point>]) -> Option<TrackSummary> {
         distance_m: parts.iter().map(|p| p.distance_m).sum(),
         has_positions: parts.iter().any(|p| p.has_positions),
         avg_hr: (!hrs.is_empty()).then(|| hrs.iter().sum::<f64>() / hrs.len() as f64),
+        ascent_m: parts.iter().filter_map(|p| p.ascent_m).reduce(|a, b| a + b),
     })
 }
 
@@ -185,5 +221,38 @@ mod tests {
         ];
         let s = summarise(&pts).unwrap();
         assert_eq!(s.moving_s, 120.0, "the 880-second gap is a pause");
+    }
+}
+
+#[cfg(test)]
+mod ascent_tests {
+    use super::*;
+
+    fn e(ele: f64) -> Point {
+        Point {
+            t: 0.0,
+            lat: None,
+            lon: None,
+            ele: Some(ele),
+            hr: None,
+            dist: None,
+        }
+    }
+
+    #[test]
+    fn noise_does_not_add_up_but_climbs_do() {
+        let noisy: Vec<Point> = (0..100)
+            .map(|i| e(10.0 + if i % 2 == 0 { 0.0 } else { 1.5 }))
+            .collect();
+        assert_eq!(ascent(&noisy), Some(0.0));
+        let hill = vec![e(10.0), e(15.0), e(30.0), e(20.0), e(25.0), e(40.0)];
+        assert_eq!(ascent(&hill), Some(20.0 + 20.0));
+        assert_eq!(
+            ascent(&[Point {
+                ele: None,
+                ..e(0.0)
+            }]),
+            None
+        );
     }
 }

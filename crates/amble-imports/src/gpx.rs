@@ -155,6 +155,7 @@ pub fn parse<R: BufRead>(input: R, source: WalkSource) -> Result<Parsed, ParseEr
                 distance_m: s.has_positions.then_some(s.distance_m),
                 steps: None,
                 avg_hr: s.avg_hr,
+                ascent_m: s.ascent_m,
                 source,
                 index,
                 declared: declared.clone(),

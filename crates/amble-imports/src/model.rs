@@ -97,6 +97,8 @@ pub struct Activity {
     pub distance_m: Option<f64>,
     pub steps: Option<u64>,
     pub avg_hr: Option<f64>,
+    /// Total climb in metres.
+    pub ascent_m: Option<f64>,
     pub source: WalkSource,
     /// Index of the activity within its file (for messages).
     pub index: usize,

@@ -274,7 +274,7 @@ fn parse_activity_bytes(name: &str, bytes: &[u8]) -> Result<Parsed, ParseError> 
 // Activities to walks
 
 enum Verdict {
-    Walk(Walk),
+    Walk(Box<Walk>),
     Skip(String),
 }
 
@@ -389,6 +389,10 @@ fn to_walk(a: &Activity, opts: &Options) -> Result<Verdict, ParseError> {
             .avg_hr
             .map(|h| (h * 10.0).round() / 10.0)
             .filter(|h| *h > 20.0 && *h < 250.0),
+        ascent_m: a
+            .ascent_m
+            .map(|x| (x * 10.0).round() / 10.0)
+            .filter(|x| *x <= 9000.0),
         surface: None,
         shoes: None,
         source: a.source,
@@ -396,7 +400,7 @@ fn to_walk(a: &Activity, opts: &Options) -> Result<Verdict, ParseError> {
     };
     journal::validate(&Entry::Walk(walk.clone()))
         .map_err(|e| ParseError::new(format!("{}: {}", e.field, e.message)))?;
-    Ok(Verdict::Walk(walk))
+    Ok(Verdict::Walk(Box::new(walk)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -459,6 +463,7 @@ fn enrich(old: &Walk, new: &Walk) -> Walk {
         steps: new.steps.or(old.steps),
         cadence_spm: new.cadence_spm.or(old.cadence_spm),
         avg_hr_bpm: new.avg_hr_bpm.or(old.avg_hr_bpm),
+        ascent_m: new.ascent_m.or(old.ascent_m),
         surface: old.surface.clone(),
         shoes: old.shoes.clone(),
         source: new.source,
@@ -734,6 +739,7 @@ fn apply_outcome(
                 reason: format!("{reason}{label}"),
             }),
             Ok(Verdict::Walk(w)) => {
+                let w = *w;
                 if let Some(i) = journal.walks.iter().position(|old| same_walk(old, &w)) {
                     duplicates += 1;
                     let old = journal.walks[i].clone();

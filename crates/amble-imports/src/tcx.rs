@@ -160,6 +160,7 @@ pub fn parse<R: BufRead>(input: R) -> Result<Parsed, ParseError> {
             },
             steps,
             avg_hr: s.avg_hr,
+            ascent_m: s.ascent_m,
             source: WalkSource::Tcx,
             index,
             declared: (!a.sport.is_empty()).then_some(a.sport),

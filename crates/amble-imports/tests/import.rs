@@ -118,6 +118,7 @@ fn fit_walk_matches_its_decoded_records() {
     assert_eq!(w.steps, Some(82), "41 strides (one foot) are 82 steps");
     assert!(close(w.cadence_spm.unwrap(), 82.0 / (45.379 / 60.0), 1.0));
     assert_eq!(w.source, WalkSource::Fit);
+    assert_eq!(w.ascent_m, Some(1.0), "the session's own total_ascent");
     assert_eq!(w.pain_peak, None, "waiting for pain ratings");
 }
 
@@ -217,6 +218,12 @@ fn gpx_hike_is_one_walk_from_its_timed_tracks() {
         w.minutes > 60.0 && w.minutes < w.elapsed_minutes.unwrap(),
         "moving time excludes stops: {}",
         w.minutes
+    );
+    // A hike from the coast road into the hills: the climb, with GPS noise below 2 m ignored.
+    assert!(
+        w.ascent_m.is_some_and(|a| (200.0..500.0).contains(&a)),
+        "{:?}",
+        w.ascent_m
     );
 }
 
@@ -748,6 +755,7 @@ fn a_walk_logged_by_hand_is_enriched_not_doubled() {
         steps: None,
         cadence_spm: None,
         avg_hr_bpm: None,
+        ascent_m: None,
         surface: Some("park".into()),
         shoes: None,
         source: WalkSource::Manual,

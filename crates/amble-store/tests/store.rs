@@ -23,6 +23,7 @@ fn walk(day: i8, minutes: f64) -> Entry {
         steps: Some(2437),
         cadence_spm: Some(97.5),
         avg_hr_bpm: None,
+        ascent_m: None,
         surface: Some("trail".into()),
         shoes: Some("old \"blue\" ones, size 9".into()),
         source: WalkSource::Manual,
