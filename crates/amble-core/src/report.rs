@@ -517,9 +517,37 @@ pub fn render_text(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> Str
 // ---------------------------------------------------------------------------------------------
 // The plan
 
-use crate::plan::{DecisionKind, Mode, Plan, Status, WeekRecord};
+use crate::knowledge::GuidanceNote;
+use crate::plan::{DecisionKind, Excluded, Mode, Plan, Status, WeekRecord};
 
-fn decision_words(kind: DecisionKind) -> &'static str {
+/// Why an exercise was left out, in words ("arching backwards narrows ...").
+pub fn excluded_reason<'a>(kb: &'a KnowledgeBase, x: &Excluded) -> Option<(&'a str, &'a str)> {
+    let e = kb.exercise(&x.id)?;
+    let reason = e
+        .avoid
+        .iter()
+        .find(|a| {
+            a.pattern.as_deref() == Some(x.because.as_str())
+                || a.context.as_deref() == Some(x.because.as_str())
+        })
+        .map_or("", |a| a.reason.as_str());
+    Some((e.name.as_str(), reason))
+}
+
+/// The posture, footwear and pacing notes that apply to a plan and the patterns found.
+pub fn relevant_guidance<'a>(
+    kb: &'a KnowledgeBase,
+    plan: &Plan,
+    patterns: &'a [String],
+) -> impl Iterator<Item = &'a GuidanceNote> + 'a {
+    let mode = plan.walking.as_ref().map_or("", |w| w.mode.as_str());
+    kb.guidance.iter().filter(move |n| {
+        n.when.is_empty() || n.when.iter().any(|w| w == mode || patterns.contains(w))
+    })
+}
+
+/// The decision kinds as a person reads them.
+pub fn decision_words(kind: DecisionKind) -> &'static str {
     match kind {
         DecisionKind::Start => "Starting plan",
         DecisionKind::Progress => "Step up",
@@ -637,32 +665,20 @@ pub fn render_plan(
     if !plan.excluded.is_empty() {
         heading(&mut out, "LEFT OUT FOR YOU");
         for x in &plan.excluded {
-            let Some(e) = kb.exercise(&x.id) else {
-                continue;
-            };
-            let reason = e
-                .avoid
-                .iter()
-                .find(|a| {
-                    a.pattern.as_deref() == Some(x.because.as_str())
-                        || a.context.as_deref() == Some(x.because.as_str())
-                })
-                .map_or("", |a| a.reason.as_str());
-            wrap(
-                &mut out,
-                "  - ",
-                &format!("{}: {reason} [{}]", e.name, x.because),
-            );
+            if let Some((name, reason)) = excluded_reason(kb, x) {
+                wrap(
+                    &mut out,
+                    "  - ",
+                    &format!("{name}: {reason} [{}]", x.because),
+                );
+            }
         }
     }
 
     heading(&mut out, "GOOD TO KNOW");
-    let mode = plan.walking.as_ref().map(|w| w.mode.as_str()).unwrap_or("");
-    for n in &kb.guidance {
-        if n.when.is_empty() || n.when.iter().any(|w| w == mode || patterns.contains(w)) {
-            wrap(&mut out, "  - ", &n.text);
-            cited.extend(n.sources.iter().cloned());
-        }
+    for n in relevant_guidance(kb, plan, patterns) {
+        wrap(&mut out, "  - ", &n.text);
+        cited.extend(n.sources.iter().cloned());
     }
     wrap(
         &mut out,

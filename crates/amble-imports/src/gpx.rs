@@ -31,14 +31,7 @@ pub fn parse<R: BufRead>(input: R, source: WalkSource) -> Result<Parsed, ParseEr
     let mut in_trk = false;
     let mut saw_gpx = false;
     let mut field = Field::None;
-    let mut cur = Point {
-        t: f64::NAN,
-        lat: None,
-        lon: None,
-        ele: None,
-        hr: None,
-        dist: None,
-    };
+    let mut cur = Point::EMPTY;
     let mut sport = Sport::Unknown;
     let mut declared: Option<String> = None;
     let mut route_points = 0usize;
@@ -53,14 +46,7 @@ pub fn parse<R: BufRead>(input: R, source: WalkSource) -> Result<Parsed, ParseEr
                     "trk" => in_trk = true,
                     "trkpt" if in_trk => {
                         in_trkpt = true;
-                        cur = Point {
-                            t: f64::NAN,
-                            lat: None,
-                            lon: None,
-                            ele: None,
-                            hr: None,
-                            dist: None,
-                        };
+                        cur = Point::EMPTY;
                         for a in e.attributes().flatten() {
                             match a.key.local_name().as_ref() {
                                 "lat" => cur.lat = a.value.trim().parse().ok(),

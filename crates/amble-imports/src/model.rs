@@ -15,6 +15,18 @@ pub struct Point {
     pub dist: Option<f64>,
 }
 
+impl Point {
+    /// A point with nothing known yet (time NaN until read).
+    pub const EMPTY: Point = Point {
+        t: f64::NAN,
+        lat: None,
+        lon: None,
+        ele: None,
+        hr: None,
+        dist: None,
+    };
+}
+
 /// The sport a file declares, normalised.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Sport {

@@ -228,6 +228,11 @@ fn expand_zip(path: &Path, shown: &str, units: &mut Vec<Unit>) {
     }
 }
 
+fn open_zip(path: &Path) -> Result<zip::ZipArchive<File>, ParseError> {
+    let f = File::open(path).map_err(|e| ParseError::new(format!("cannot open: {e}")))?;
+    zip::ZipArchive::new(f).map_err(|e| ParseError::new(format!("not a readable zip archive: {e}")))
+}
+
 /// Reads at most `limit` bytes; more is an error (a bomb, or not the file it claims to be).
 fn read_limited(mut r: impl Read, limit: u64) -> Result<Vec<u8>, ParseError> {
     let mut out = Vec::new();
@@ -576,10 +581,7 @@ fn process(
         } => {
             progress.file(&shown);
             let r = (|| {
-                let f = File::open(&archive)
-                    .map_err(|e| ParseError::new(format!("cannot open: {e}")))?;
-                let mut z = zip::ZipArchive::new(f)
-                    .map_err(|e| ParseError::new(format!("not a readable zip archive: {e}")))?;
+                let mut z = open_zip(&archive)?;
                 let member = z
                     .by_index(index)
                     .map_err(|e| ParseError::new(format!("cannot read the member: {e}")))?;
@@ -618,10 +620,7 @@ fn process(
         } => {
             progress.file(&shown);
             let r = (|| {
-                let f = File::open(&archive)
-                    .map_err(|e| ParseError::new(format!("cannot open: {e}")))?;
-                let mut z = zip::ZipArchive::new(f)
-                    .map_err(|e| ParseError::new(format!("not a readable zip archive: {e}")))?;
+                let mut z = open_zip(&archive)?;
                 let data = {
                     let member = z
                         .by_index(index)

@@ -27,14 +27,7 @@ pub fn parse<R: BufRead>(input: R) -> Result<Parsed, ParseError> {
     let mut path: Vec<String> = Vec::new();
     let mut acts: Vec<Current> = Vec::new();
     let mut saw_root = false;
-    let mut pt = Point {
-        t: f64::NAN,
-        lat: None,
-        lon: None,
-        ele: None,
-        hr: None,
-        dist: None,
-    };
+    let mut pt = Point::EMPTY;
     let mut run_cadence: Option<f64> = None;
     loop {
         let ev = r.read_event_into(&mut buf).map_err(|e| err(&r, e))?;
@@ -58,14 +51,7 @@ pub fn parse<R: BufRead>(input: R) -> Result<Parsed, ParseError> {
                         }
                     }
                     "Trackpoint" => {
-                        pt = Point {
-                            t: f64::NAN,
-                            lat: None,
-                            lon: None,
-                            ele: None,
-                            hr: None,
-                            dist: None,
-                        };
+                        pt = Point::EMPTY;
                         run_cadence = None;
                     }
                     _ => {}

@@ -203,22 +203,12 @@ fn next_id(tx: &rusqlite::Transaction<'_>, prefix: &str) -> Result<String, rusql
 }
 
 impl Store for SqliteStore {
-    fn add(&mut self, mut entry: Entry) -> Result<Entry, StoreError> {
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| classify(&path, e))?;
-        let id = next_id(&tx, entry.id_prefix()).map_err(|e| classify(&path, e))?;
-        entry.set_id(id.clone());
-        tx.execute(
-            "INSERT INTO entries (id, kind, date, body) VALUES (?1, ?2, ?3, ?4)",
-            params![id, entry.kind(), entry.date().to_string(), encode(&entry)?],
-        )
-        .map_err(|e| classify(&path, e))?;
-        pause_hook(self.pause_before_commit.as_deref());
-        tx.commit().map_err(|e| classify(&path, e))?;
-        Ok(entry)
+    fn add(&mut self, entry: Entry) -> Result<Entry, StoreError> {
+        let added = self.apply(vec![Change::Add(entry)])?;
+        added
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::Database("the entry was not stored".into()))
     }
 
     fn list(&self) -> Result<Vec<Entry>, StoreError> {

@@ -134,13 +134,7 @@ pub async fn store_assessment(
         date: today,
         answers: a,
     }));
-    let stored = state
-        .with_store(true, move |s| {
-            s.map_or(Err(StoreError::Database("no store".into())), |s| {
-                s.add(entry)
-            })
-        })
-        .await?;
+    let stored = state.add_entry(entry).await?;
     let mut resp = (StatusCode::CREATED, Json(result)).into_response();
     if let Ok(v) = format!("/checkup/{}", stored.id()).parse() {
         resp.headers_mut().insert(header::LOCATION, v);
@@ -187,13 +181,7 @@ pub async fn walk(
         .into_walk(today)
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message, Some(&e.field)))?;
     let entry = Entry::Walk(walk);
-    let stored = state
-        .with_store(true, move |s| {
-            s.map_or(Err(StoreError::Database("no store".into())), |s| {
-                s.add(entry)
-            })
-        })
-        .await?;
+    let stored = state.add_entry(entry).await?;
     Ok((StatusCode::CREATED, Json(stored)).into_response())
 }
 
@@ -225,13 +213,7 @@ pub async fn morning(
         date,
         pain,
     });
-    let stored = state
-        .with_store(true, move |s| {
-            s.map_or(Err(StoreError::Database("no store".into())), |s| {
-                s.add(entry)
-            })
-        })
-        .await?;
+    let stored = state.add_entry(entry).await?;
     Ok((StatusCode::CREATED, Json(stored)).into_response())
 }
 

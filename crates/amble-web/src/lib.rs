@@ -70,6 +70,20 @@ impl AppState {
             .unwrap_or_else(|| jiff::ZonedDateTime::now().date())
     }
 
+    /// Stores a new entry and returns it with its id.
+    pub(crate) async fn add_entry(
+        &self,
+        entry: amble_core::journal::Entry,
+    ) -> Result<amble_core::journal::Entry, StoreError> {
+        self.with_store(true, move |s| match s {
+            Some(s) => amble_store::Store::add(s, entry),
+            None => Err(StoreError::Database(
+                "the journal could not be opened".into(),
+            )),
+        })
+        .await
+    }
+
     /// Runs a store operation on a blocking thread (SQLite is synchronous).
     pub(crate) async fn with_store<T, F>(&self, write: bool, f: F) -> Result<T, StoreError>
     where

@@ -8,7 +8,7 @@ use amble_core::journal::{
     self, Entry, ExerciseSession, LegSpread, Morning, NewWalk, StoredAssessment,
 };
 use amble_core::knowledge::{ExerciseKind, KnowledgeBase, Question, QuestionKind};
-use amble_core::plan::{self, DecisionKind, Mode, Replay, Status, Today};
+use amble_core::plan::{self, Replay, Status, Today};
 use amble_core::report::{self, ReportView};
 use amble_core::tier::{PlanStatus, Tier};
 use amble_store::{Store, StoreError};
@@ -119,13 +119,7 @@ async fn entries(state: &AppState) -> Result<Vec<Entry>, PageError> {
 }
 
 async fn add(state: &AppState, entry: Entry) -> Result<Entry, PageError> {
-    Ok(state
-        .with_store(true, move |s| {
-            s.map_or(Err(StoreError::Database("no store".into())), |s| {
-                s.add(entry)
-            })
-        })
-        .await?)
+    Ok(state.add_entry(entry).await?)
 }
 
 async fn replay(state: &AppState, today: Date) -> Result<Option<(Replay, Vec<Entry>)>, PageError> {
@@ -847,17 +841,6 @@ pub async fn today(
 // ---------------------------------------------------------------------------------------------
 // Plan and progress
 
-fn decision_words(k: DecisionKind) -> &'static str {
-    match k {
-        DecisionKind::Start => "Starting plan",
-        DecisionKind::Progress => "Step up",
-        DecisionKind::Hold => "Hold steady",
-        DecisionKind::Regress => "Step back",
-        DecisionKind::Flare => "Flare: keep moving gently",
-        DecisionKind::Suspend => "Suspended",
-    }
-}
-
 pub async fn plan(
     State(state): State<AppState>,
     Query(q): Query<PageQuery>,
@@ -875,33 +858,16 @@ pub async fn plan(
     };
     let kb = state.kb();
     let p = &r.plan;
-    let mode = p.walking.as_ref().map(|w| w.mode);
     let patterns: Vec<String> = r.assessment.patterns.iter().map(|x| x.id.clone()).collect();
-    let notes = kb
-        .guidance
-        .iter()
-        .filter(|n| {
-            n.when.is_empty()
-                || n.when
-                    .iter()
-                    .any(|w| Some(w.as_str()) == mode.map(Mode::as_str) || patterns.contains(w))
-        })
+    let notes = report::relevant_guidance(kb, p, &patterns)
         .map(|n| n.text.clone())
         .collect();
     let excluded = p
         .excluded
         .iter()
         .filter_map(|x| {
-            let e = kb.exercise(&x.id)?;
-            let reason = e
-                .avoid
-                .iter()
-                .find(|a| {
-                    a.pattern.as_deref() == Some(x.because.as_str())
-                        || a.context.as_deref() == Some(x.because.as_str())
-                })
-                .map_or(String::new(), |a| a.reason.clone());
-            Some((e.name.clone(), reason))
+            report::excluded_reason(kb, x)
+                .map(|(name, reason)| (name.to_string(), reason.to_string()))
         })
         .collect();
     let history = r
@@ -913,7 +879,7 @@ pub async fn plan(
             planned: h.planned_weekly_minutes,
             walked: format!("{:.0}", h.walked_minutes),
             lights: format!("{} green, {} amber, {} red", h.green, h.amber, h.red),
-            decision: decision_words(h.decision.kind).into(),
+            decision: report::decision_words(h.decision.kind).into(),
             because: h.decision.because.clone(),
         })
         .collect();
@@ -934,7 +900,7 @@ pub async fn plan(
                 w.weekly_minutes, w.target.minutes_per_session, w.target.sessions_per_week
             )
         }),
-        decision: decision_words(p.decision.kind).into(),
+        decision: report::decision_words(p.decision.kind).into(),
         because: p.decision.because.clone(),
         exercises: exercise_rows(kb, p, None),
         excluded,
@@ -1008,15 +974,7 @@ pub async fn exercises(
             let left_out = current
                 .as_ref()
                 .and_then(|p| p.excluded.iter().find(|x| x.id == e.id))
-                .map(|x| {
-                    e.avoid
-                        .iter()
-                        .find(|a| {
-                            a.pattern.as_deref() == Some(x.because.as_str())
-                                || a.context.as_deref() == Some(x.because.as_str())
-                        })
-                        .map_or(String::new(), |a| a.reason.clone())
-                });
+                .and_then(|x| report::excluded_reason(kb, x).map(|(_, reason)| reason.to_string()));
             let (sets, reps, hold, days) = planned.map_or(
                 (
                     e.dose.sets,
