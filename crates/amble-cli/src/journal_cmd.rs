@@ -49,27 +49,37 @@ enum JournalAction {
 struct EditArgs {
     /// The entry's id, as shown by `amble journal`.
     id: String,
+    /// New date, YYYY-MM-DD.
     #[arg(long, value_name = "YYYY-MM-DD")]
     date: Option<String>,
+    /// Minutes walked (a walk).
     #[arg(long, value_name = "M", allow_negative_numbers = true)]
     minutes: Option<f64>,
+    /// Back pain before the walk, 0-10.
     #[arg(long, value_name = "0-10", allow_negative_numbers = true)]
     pain_before: Option<i64>,
+    /// Worst pain during the walk, 0-10.
     #[arg(long, value_name = "0-10", allow_negative_numbers = true)]
     pain_peak: Option<i64>,
+    /// Separate walking bouts.
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     bouts: Option<u32>,
+    /// How far leg symptoms spread compared with usual.
     #[arg(long, value_enum)]
     leg_spread: Option<Spread>,
     /// Set or clear the new-symptoms mark of a walk.
     #[arg(long, value_name = "true|false")]
     new_symptoms: Option<bool>,
+    /// Distance in kilometres.
     #[arg(long, value_name = "KM", allow_negative_numbers = true)]
     distance_km: Option<f64>,
+    /// Surface walked on.
     #[arg(long, value_name = "S")]
     surface: Option<String>,
+    /// Shoes worn.
     #[arg(long, value_name = "NAME")]
     shoes: Option<String>,
+    /// A note for yourself.
     #[arg(long, value_name = "TEXT")]
     notes: Option<String>,
     /// Morning pain (a morning entry).
@@ -78,8 +88,10 @@ struct EditArgs {
     /// Exercise id (an exercise entry).
     #[arg(long = "exercise", value_name = "EXERCISE_ID")]
     exercise: Option<String>,
+    /// Sets done (an exercise session).
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     sets: Option<u32>,
+    /// Back pain after the session, 0-10.
     #[arg(long, value_name = "0-10", allow_negative_numbers = true)]
     pain_after: Option<i64>,
 }
