@@ -797,3 +797,25 @@ async fn imported_walks_are_rated_in_one_go() {
     let still = app.get("/journal/needs-pain").await;
     assert!(!still.body.contains("pain_before.w-1") && still.body.contains("pain_before.w-2"));
 }
+
+#[tokio::test]
+async fn the_journal_page_links_only_to_pages_that_exist() {
+    let app = App::new().with_checkup().await;
+    app.post_json(
+        "/api/v1/walks",
+        r#"{"minutes": 20, "pain_before": 1, "pain_peak": 2}"#,
+    )
+    .await;
+    let page = app.get("/journal").await;
+    let hrefs: Vec<&str> = page
+        .body
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|h| h.starts_with("/journal/") || h.starts_with("/checkup/"))
+        .collect();
+    assert!(hrefs.len() >= 3, "{hrefs:?}");
+    for h in hrefs {
+        assert_eq!(app.get(h).await.status, StatusCode::OK, "{h}");
+    }
+}
