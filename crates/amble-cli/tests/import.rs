@@ -183,3 +183,64 @@ fn imported_walks_count_in_the_plan() {
     assert!(human.contains("walked 118 min"), "{human}");
     assert!(human.contains("3 without pain ratings"), "{human}");
 }
+
+#[test]
+fn imported_daily_steps_show_on_the_progress_page() {
+    let j = Journal::new();
+    j.ok(
+        "2024-06-03",
+        &[
+            "assess",
+            "--answers",
+            &manifest_dir()
+                .join("tests/contract-examples/benign-ache-after-30-min.json")
+                .to_string_lossy(),
+        ],
+    );
+    j.ok(
+        "2024-06-06",
+        &["import", &data("imports/apple-health-3d/export.zip")],
+    );
+    // The web app reads the same journal: start it and fetch the progress page.
+    let mut child = amble()
+        .args([
+            "--data-dir",
+            j.path().to_str().unwrap(),
+            "--today",
+            "2024-06-06",
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let port: u16 = line
+        .trim()
+        .trim_start_matches("http://127.0.0.1:")
+        .trim_end_matches('/')
+        .parse()
+        .unwrap();
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    std::io::Write::write_all(
+        &mut s,
+        b"GET /progress HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    let mut page = String::new();
+    std::io::Read::read_to_string(&mut s, &mut page).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(page.contains("Steps each day"), "{page}");
+    assert!(
+        page.contains("2024-06-03: 40670 steps, walking speed 4.0 km/h."),
+        "the day's de-duplicated total and speed"
+    );
+}

@@ -415,6 +415,26 @@ mod tests {
     }
 
     #[test]
+    fn daily_steps_chart() {
+        let days = vec![
+            DayBar {
+                date: date(2024, 6, 3),
+                steps: 40_670,
+                speed_mps: Some(1.1018),
+            },
+            DayBar {
+                date: date(2024, 6, 4),
+                steps: 43_245,
+                speed_mps: None,
+            },
+        ];
+        let svg = daily_steps_svg(&days);
+        assert_eq!(svg.matches("<rect").count(), 2);
+        assert!(svg.contains("2024-06-03: 40670 steps, walking speed 4.0 km/h."));
+        assert!(svg.contains(">40k</text>") && svg.contains(">50k</text>"));
+    }
+
+    #[test]
     fn bars_and_lines_follow_the_data() {
         let weeks = vec![
             WeekBar {
@@ -469,4 +489,99 @@ mod tests {
         assert_eq!(svg.matches("<circle").count(), 5);
         assert!(svg.contains(">start</text>"));
     }
+}
+
+/// One day of imported walking data for the steps chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayBar {
+    pub date: Date,
+    pub steps: u64,
+    pub speed_mps: Option<f64>,
+}
+
+/// The last `days` days of imported daily metrics (Apple Health), oldest first.
+pub fn daily_steps(entries: &[Entry], today: Date, days: i64) -> Vec<DayBar> {
+    let from = today.saturating_sub(days.days());
+    let mut out: Vec<DayBar> = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::DailyMetrics(d) if d.date > from && d.date <= today => {
+                d.steps.map(|steps| DayBar {
+                    date: d.date,
+                    steps,
+                    speed_mps: d.walking_speed_mps,
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    out.sort_by_key(|d| d.date);
+    out
+}
+
+/// Daily steps as bars (from a watch or phone), with walking speed in the description.
+pub fn daily_steps_svg(days: &[DayBar]) -> String {
+    let mut out = String::new();
+    let desc = if days.is_empty() {
+        "No imported daily steps.".to_string()
+    } else {
+        days.iter()
+            .map(|d| match d.speed_mps {
+                Some(v) => format!(
+                    "{}: {} steps, walking speed {:.1} km/h.",
+                    d.date,
+                    d.steps,
+                    v * 3.6
+                ),
+                None => format!("{}: {} steps.", d.date, d.steps),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    open(
+        &mut out,
+        "steps",
+        "Steps each day, from your watch or phone",
+        &desc,
+    );
+    let max_val = days.iter().map(|d| d.steps as f64).fold(10_000.0, f64::max);
+    let step = if max_val > 20_000.0 {
+        10_000.0
+    } else {
+        5_000.0
+    };
+    let max = (max_val / step).ceil() * step;
+    // Ticks in thousands ("20k") so the labels fit.
+    let ticks: Vec<f64> = (0..=((max / step) as u32))
+        .map(|i| f64::from(i) * step / 1000.0)
+        .collect();
+    y_axis(&mut out, max / 1000.0, &ticks, "k");
+    let plot_w = W - LEFT - RIGHT;
+    let plot_h = H - TOP - BOTTOM;
+    let slot = plot_w / (days.len().max(7) as f64);
+    for (i, d) in days.iter().enumerate() {
+        let x = LEFT + slot * i as f64 + slot * 0.15;
+        let h = plot_h * (d.steps as f64 / max);
+        let _ = write!(
+            out,
+            r##"<rect x="{x:.1}" y="{:.1}" width="{:.1}" height="{h:.1}" fill="#0e7c72"><title>{}: {} steps</title></rect>"##,
+            TOP + plot_h - h,
+            slot * 0.7,
+            d.date,
+            d.steps
+        );
+    }
+    if let (Some(first), Some(last)) = (days.first(), days.last()) {
+        let _ = write!(
+            out,
+            r##"<text x="{LEFT}" y="{:.1}" font-size="13" fill="#344054">{}</text><text x="{:.1}" y="{:.1}" font-size="13" text-anchor="end" fill="#344054">{}</text>"##,
+            H - BOTTOM + 16.0,
+            first.date,
+            W - RIGHT,
+            H - BOTTOM + 16.0,
+            last.date
+        );
+    }
+    out.push_str("</svg>");
+    out
 }

@@ -308,6 +308,8 @@ struct ProgressPage {
     qs: String,
     minutes_svg: String,
     pain_svg: String,
+    /// Imported daily steps (Apple Health), when there are any.
+    steps_svg: Option<String>,
     weeks: Vec<(u32, String, u32, String)>,
     pain: Vec<(String, String, String, String)>,
 }
@@ -933,6 +935,10 @@ pub async fn progress(
         qs: q.qs(),
         minutes_svg: charts::weekly_minutes_svg(&data.weeks),
         pain_svg: charts::pain_svg(&data.pain, &data.markers),
+        steps_svg: {
+            let days = charts::daily_steps(&all, day, 60);
+            (!days.is_empty()).then(|| charts::daily_steps_svg(&days))
+        },
         weeks: data
             .weeks
             .iter()
