@@ -1,5 +1,5 @@
 //! Helpers shared by the end-to-end tests: run the real `amble` binary, and check JSON
-//! documents against the scripting contract (../shared/spec/cli-contract.md) key for key.
+//! documents against the scripting contract (docs/cli.md) key for key.
 #![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
 use std::io::Write;
