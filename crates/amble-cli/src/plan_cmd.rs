@@ -46,18 +46,23 @@ fn print_json<T: Serialize>(doc: &T) -> Result<(), Failure> {
 
 pub fn run_plan(global: &Global, args: &PlanArgs) -> Result<(), Failure> {
     let kb = load_kb()?;
-    let (plan, history, patterns) = match &args.answers {
+    let (plan, history, patterns, earlier) = match &args.answers {
         Some(path) => {
             let answers = read_answers(path, &kb)?;
             let a = assess(&answers, &kb);
             let patterns: Vec<String> = a.patterns.iter().map(|p| p.id.clone()).collect();
-            (plan::start_plan(&a, &answers, &kb), Vec::new(), patterns)
+            (
+                plan::start_plan(&a, &answers, &kb),
+                Vec::new(),
+                patterns,
+                None,
+            )
         }
         None => {
             let (r, _, _) = journal_replay(global, &kb)?;
             let patterns: Vec<String> =
                 r.assessment.patterns.iter().map(|p| p.id.clone()).collect();
-            (r.plan, r.history, patterns)
+            (r.plan, r.history, patterns, r.earlier_warning)
         }
     };
     if global.json {
@@ -66,7 +71,7 @@ pub fn run_plan(global: &Global, args: &PlanArgs) -> Result<(), Failure> {
         write!(
             std::io::stdout().lock(),
             "{}",
-            report::render_plan(&plan, &history, &kb, &patterns)
+            report::render_plan(&plan, &history, &kb, &patterns, earlier.as_ref())
         )?;
         Ok(())
     }

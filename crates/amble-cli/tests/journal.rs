@@ -872,3 +872,66 @@ fn run_script(cmd: &str, input: &str) -> String {
     let out = child.wait_with_output().unwrap();
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+#[test]
+fn earlier_warning_signs_are_not_cleared_silently() {
+    let j = Journal::new();
+    j.ok(
+        "2026-02-02",
+        &[
+            "assess",
+            "--answers",
+            &example("red-flag-saddle-numbness.json"),
+        ],
+    );
+    j.ok(
+        "2026-02-09",
+        &[
+            "assess",
+            "--answers",
+            &example("benign-ache-after-30-min.json"),
+        ],
+    );
+    let plan = j.ok("2026-02-09", &["plan", "--json"]).json();
+    assert_eq!(
+        plan["status"], "active",
+        "the newer check-up starts a plan (contract §4)"
+    );
+    let human = j.ok("2026-02-09", &["plan"]).stdout;
+    let warn = human
+        .find("EARLIER WARNING SIGNS")
+        .expect("a reminder of the earlier warning signs");
+    assert!(
+        warn < human.find("THIS WEEK'S WALKING").unwrap(),
+        "before the walking"
+    );
+    assert!(
+        human.contains("2026-02-02")
+            && human.contains("needed emergency care")
+            && human.contains("checked by a doctor"),
+        "{human}"
+    );
+    // A calm history has no reminder.
+    let k = Journal::new();
+    k.ok(
+        "2026-02-02",
+        &[
+            "assess",
+            "--answers",
+            &example("benign-ache-after-30-min.json"),
+        ],
+    );
+    k.ok(
+        "2026-02-09",
+        &[
+            "assess",
+            "--answers",
+            &example("benign-ache-after-30-min.json"),
+        ],
+    );
+    assert!(
+        !k.ok("2026-02-09", &["plan"])
+            .stdout
+            .contains("EARLIER WARNING SIGNS")
+    );
+}

@@ -183,6 +183,17 @@ pub struct Replay {
     pub assessment: Assessment,
     pub answers: Answers,
     pub assessment_id: String,
+    /// The most recent earlier check-up that found warning signs needing a clinician (soon or
+    /// more urgent), if the current one is less urgent: a flag is never cleared silently.
+    pub earlier_warning: Option<EarlierWarning>,
+}
+
+/// An earlier check-up's warning signs, shown until the person has been checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EarlierWarning {
+    pub date: Date,
+    pub tier: crate::tier::Tier,
+    pub flags: Vec<String>,
 }
 
 impl Replay {
@@ -814,7 +825,24 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
         assessment,
         answers,
         assessment_id: stored.id.clone(),
+        earlier_warning: None,
     };
+    let current_tier = out.assessment.tier();
+    out.earlier_warning = entries[..start_index]
+        .iter()
+        .rev()
+        .filter_map(|e| match e {
+            Entry::Assessment(a) if a.date <= start => Some(a),
+            _ => None,
+        })
+        .map(|a| (a.date, assess(&a.answers, kb)))
+        .find(|(_, x)| x.tier() >= crate::tier::Tier::Soon)
+        .filter(|(_, x)| x.tier() > current_tier)
+        .map(|(date, x)| EarlierWarning {
+            date,
+            tier: x.tier(),
+            flags: x.triage.flags.iter().map(|f| f.id.clone()).collect(),
+        });
 
     if out.plan.status == Status::Blocked {
         return Ok(out);

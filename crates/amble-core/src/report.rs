@@ -518,7 +518,7 @@ pub fn render_text(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> Str
 // The plan
 
 use crate::knowledge::GuidanceNote;
-use crate::plan::{DecisionKind, Excluded, Mode, Plan, Status, WeekRecord};
+use crate::plan::{DecisionKind, EarlierWarning, Excluded, Mode, Plan, Status, WeekRecord};
 
 /// Why an exercise was left out, in words ("arching backwards narrows ...").
 pub fn excluded_reason<'a>(kb: &'a KnowledgeBase, x: &Excluded) -> Option<(&'a str, &'a str)> {
@@ -544,6 +544,25 @@ pub fn relevant_guidance<'a>(
     kb.guidance.iter().filter(move |n| {
         n.when.is_empty() || n.when.iter().any(|w| w == mode || patterns.contains(w))
     })
+}
+
+/// A reminder of an earlier check-up's warning signs (brief §2.4: never cleared silently).
+pub fn earlier_warning_text(kb: &KnowledgeBase, w: &EarlierWarning) -> String {
+    let titles: Vec<String> = w
+        .flags
+        .iter()
+        .filter_map(|id| kb.flag(id).map(|f| f.title.to_lowercase()))
+        .collect();
+    let how_soon = match w.tier {
+        Tier::Emergency => "needed emergency care",
+        Tier::Urgent => "needed a doctor the same day",
+        _ => "needed a doctor's appointment within days",
+    };
+    format!(
+        "Your check-up on {} found warning signs that {how_soon} ({}). If you have not been checked by a doctor since, please do that before following this plan.",
+        w.date,
+        titles.join("; ")
+    )
 }
 
 /// The decision kinds as a person reads them.
@@ -584,10 +603,15 @@ pub fn render_plan(
     history: &[WeekRecord],
     kb: &KnowledgeBase,
     patterns: &[String],
+    earlier: Option<&EarlierWarning>,
 ) -> String {
     let mut out = String::new();
     let mut cited = Cited::default();
     let _ = writeln!(out, "AMBLE PLAN - week {}", plan.week);
+    if let Some(w) = earlier {
+        heading(&mut out, "EARLIER WARNING SIGNS");
+        wrap(&mut out, "  ", &earlier_warning_text(kb, w));
+    }
     match plan.status {
         Status::Blocked => {
             heading(&mut out, "NO PLAN FOR NOW");

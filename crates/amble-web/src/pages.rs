@@ -290,6 +290,8 @@ struct PlanPage {
     qs: String,
     status: &'static str,
     week: u32,
+    /// A reminder of an earlier check-up's warning signs.
+    earlier: Option<String>,
     walking: String,
     weekly: String,
     decision: String,
@@ -895,6 +897,10 @@ pub async fn plan(
             Status::Blocked => "blocked",
         },
         week: p.week,
+        earlier: r
+            .earlier_warning
+            .as_ref()
+            .map(|w| report::earlier_warning_text(kb, w)),
         walking: report::walking_line(p).unwrap_or_default(),
         weekly: p.walking.as_ref().map_or(String::new(), |w| {
             format!(
