@@ -264,19 +264,25 @@ async fn a_newcomer_goes_from_check_up_to_a_logged_walk() {
     }
     s.shot("02-checkup-warning-signs").await;
     s.follow("button[type=submit]").await;
-    // Step 2: a few answers, by keyboard-accessible controls.
-    assert!(s.text().await.contains("Your back and legs"));
+    // Steps 2 to 4: a few answers, by keyboard-accessible controls.
+    assert!(s.text().await.contains("Step 2 of 4"));
     s.type_into("input[name=age]", "52").await;
+    s.shot("03-checkup-about-you").await;
+    s.follow("button[type=submit]").await;
+    assert!(s.text().await.contains("Step 3 of 4"));
     s.click("input[name='symptoms.loc_back'][value=yes]").await;
     s.click("input[name='symptoms.loc_below_knee'][value=none]")
         .await;
     s.click("input[name='symptoms.relief_by'][value=keep_moving]")
         .await;
+    s.shot("04-checkup-your-back").await;
+    s.follow("button[type=submit]").await;
+    assert!(s.text().await.contains("Step 4 of 4"));
     s.type_into("input[name='walking.pain_free_minutes']", "20")
         .await;
     s.type_into("input[name='walking.walks_per_week']", "3")
         .await;
-    s.shot("03-checkup-about-your-back").await;
+    s.shot("05-checkup-walking-and-pain").await;
     s.follow("button[type=submit]").await;
     let result = s.text().await;
     assert!(
@@ -285,7 +291,7 @@ async fn a_newcomer_goes_from_check_up_to_a_logged_walk() {
     );
     assert!(result.contains("None of the warning signs we ask about"));
     assert!(result.contains("What may be contributing"));
-    s.shot("04-checkup-result").await;
+    s.shot("06-checkup-result").await;
 
     s.follow("a.button[href^='/plan']").await; // See my plan
     let plan = s.text().await;
@@ -293,17 +299,17 @@ async fn a_newcomer_goes_from_check_up_to_a_logged_walk() {
         plan.contains("This week's walking") && plan.contains("minutes"),
         "{plan}"
     );
-    s.shot("05-plan").await;
+    s.shot("07-plan").await;
 
     let before = s.minutes_chart().await;
     assert!(
         before.contains("Week 1: walked 0 of"),
         "no walking yet: {before}"
     );
-    s.shot("06-progress-before").await;
+    s.shot("08-progress-before").await;
 
     s.client.goto(&format!("{}/log/walk", s.url)).await.unwrap();
-    s.shot("07-log-walk").await;
+    s.shot("09-log-walk").await;
     s.click("input[name=pain_before][value='2'] + span").await;
     s.click("input[name=pain_peak][value='3'] + span").await;
     s.type_into("input[name=minutes]", "20").await;
@@ -314,14 +320,14 @@ async fn a_newcomer_goes_from_check_up_to_a_logged_walk() {
         today.contains("Saved (w-1)") && today.contains("1 walk(s) done"),
         "{today}"
     );
-    s.shot("08-today-after-walk").await;
+    s.shot("10-today-after-walk").await;
 
     let after = s.minutes_chart().await;
     assert!(
         after.contains("Week 1: walked 20 of"),
         "the progress chart shows the walk"
     );
-    s.shot("09-progress-after").await;
+    s.shot("11-progress-after").await;
 
     s.client
         .goto(&format!("{}/exercises", s.url))
@@ -338,11 +344,11 @@ async fn a_newcomer_goes_from_check_up_to_a_logged_walk() {
         .await
         .unwrap();
     assert!(out.ends_with(" s"), "timer shows seconds: {out:?}");
-    s.shot("10-exercises").await;
+    s.shot("12-exercises").await;
 
     s.client.goto(&format!("{}/journal", s.url)).await.unwrap();
     assert!(s.text().await.contains("walk 20 min, pain 2 -> 3"));
-    s.shot("11-journal").await;
+    s.shot("13-journal").await;
     s.client.clone().close().await.unwrap();
 }
 

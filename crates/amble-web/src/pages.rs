@@ -484,29 +484,68 @@ fn group_title(id: &str) -> &'static str {
     }
 }
 
-fn step_two(
+/// The check-up in short steps: warning signs, then about you, your back and legs, and walking
+/// and pain today.
+pub const LAST_STEP: u8 = 4;
+
+fn step_questions(kb: &KnowledgeBase, step: u8) -> Vec<&Question> {
+    kb.questions
+        .iter()
+        .filter(|q| match step {
+            1 => q.is_red_flag(),
+            2 => {
+                !q.is_red_flag()
+                    && !q.id.starts_with("symptoms.")
+                    && !q.id.starts_with("walking.")
+                    && !q.id.starts_with("pain.")
+            }
+            3 => q.id.starts_with("symptoms."),
+            _ => q.id.starts_with("walking.") || q.id.starts_with("pain."),
+        })
+        .collect()
+}
+
+/// Steps 2 to 4: this step's questions, and every earlier answer carried along hidden.
+fn later_step(
     kb: &KnowledgeBase,
+    step: u8,
     fields: &Fields,
     qs: &str,
     error: Option<FieldError>,
 ) -> CheckupPage {
+    let questions = step_questions(kb, step);
     let mut groups: Vec<(String, Vec<QView>)> = Vec::new();
-    for q in kb.questions.iter().filter(|q| !q.is_red_flag()) {
+    for q in &questions {
         let title = group_title(&q.id);
         match groups.last_mut() {
-            Some((t, qs)) if t == title => qs.push(QView::new(q, fields)),
+            Some((t, list)) if t == title => list.push(QView::new(q, fields)),
             _ => groups.push((title.to_string(), vec![QView::new(q, fields)])),
         }
     }
-    let hidden = red_flag_questions(kb)
-        .filter_map(|q| fields.get(&q.id).map(|v| (q.id.clone(), v.to_string())))
+    let shown: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
+    let hidden = fields
+        .0
+        .iter()
+        .filter(|(k, v)| k != "step" && !v.trim().is_empty() && !shown.contains(&k.as_str()))
+        .cloned()
         .collect();
+    let intro = match step {
+        2 => "Thank you. Now a little about you. Skip any question you are not sure about.",
+        3 => "Where you feel it, and what brings it on or eases it.",
+        _ => "Last step: your walking and your pain today.",
+    };
     CheckupPage {
-        title: "Check-up: about your back".into(),
+        title: format!(
+            "Check-up: {}",
+            groups
+                .first()
+                .map_or("about you", |g| g.0.as_str())
+                .to_lowercase()
+        ),
         nav: "checkup",
         qs: qs.to_string(),
-        step: 2,
-        intro: "Thank you. Now some questions about your back and your walking. Skip any you are not sure about.".into(),
+        step,
+        intro: intro.into(),
         groups,
         hidden,
         error,
@@ -621,18 +660,23 @@ pub async fn checkup_submit(
                 &qs,
             )));
         }
-        return Ok(render(&step_two(kb, &fields, &qs, None)));
+        return Ok(render(&later_step(kb, 2, &fields, &qs, None)));
     }
+    let step: u8 = step.parse().unwrap_or(LAST_STEP).clamp(2, LAST_STEP);
+    // Every answer so far is checked at each step, so nothing wrong is carried forward.
     let answers = match crate::forms::answers(kb, kb.questions.iter(), &fields) {
         Ok(a) => a,
         Err(e) => {
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                render(&step_two(kb, &fields, &qs, Some(e))),
+                render(&later_step(kb, step, &fields, &qs, Some(e))),
             )
                 .into_response());
         }
     };
+    if step < LAST_STEP {
+        return Ok(render(&later_step(kb, step + 1, &fields, &qs, None)));
+    }
     let stored = add(
         &state,
         Entry::Assessment(Box::new(StoredAssessment {

@@ -523,7 +523,7 @@ async fn an_emergency_answer_shows_the_card_at_once_and_no_plan() {
     assert!(!r.body.contains("See my plan"));
     assert!(r.body.contains("Left out for now"));
     assert!(
-        !r.body.contains("Your back and legs"),
+        !r.body.contains("Your back and legs") && !r.body.contains("Step 2 of 4"),
         "the rest of the questionnaire is not asked"
     );
     let plan = app.get("/api/v1/plan").await.json();
@@ -531,20 +531,42 @@ async fn an_emergency_answer_shows_the_card_at_once_and_no_plan() {
 }
 
 #[tokio::test]
-async fn the_two_step_check_up_stores_and_explains() {
+async fn the_step_by_step_check_up_stores_and_explains() {
     let app = App::new();
     let step1 = app
         .post_form("/checkup", &format!("step=1&{}", all_no("")))
         .await;
     assert_eq!(step1.status, StatusCode::OK);
-    assert!(step1.body.contains("Your back and legs"));
+    assert!(step1.body.contains("Step 2 of 4") && step1.body.contains("name=\"age\""));
     assert!(
         step1
             .body
             .contains("type=\"hidden\" name=\"red_flags.saddle_numbness\" value=\"no\"")
     );
+    // Each step carries the earlier answers forward.
+    let step2 = app
+        .post_form("/checkup", &format!("step=2&{}&age=74", all_no("")))
+        .await;
+    assert!(step2.body.contains("Step 3 of 4") && step2.body.contains("Your back and legs"));
+    assert!(
+        step2
+            .body
+            .contains("type=\"hidden\" name=\"age\" value=\"74\"")
+    );
+    let step3 = app
+        .post_form(
+            "/checkup",
+            &format!("step=3&{}&age=74&symptoms.loc_back=yes", all_no("")),
+        )
+        .await;
+    assert!(step3.body.contains("Step 4 of 4") && step3.body.contains("See my results"));
+    assert!(
+        step3
+            .body
+            .contains("type=\"hidden\" name=\"symptoms.loc_back\" value=\"yes\"")
+    );
     let body = format!(
-        "step=2&{}&age=74&symptoms.loc_buttock=both&symptoms.loc_thigh=both&symptoms.standing_alone_provokes=yes&symptoms.relief_by=sitting&symptoms.relief_by=bending_forward&symptoms.sitting_effect=eases&walking.pain_free_minutes=6&pain.usual_morning=2",
+        "step=4&{}&age=74&symptoms.loc_buttock=both&symptoms.loc_thigh=both&symptoms.standing_alone_provokes=yes&symptoms.relief_by=sitting&symptoms.relief_by=bending_forward&symptoms.sitting_effect=eases&walking.pain_free_minutes=6&pain.usual_morning=2",
         all_no("")
     );
     let r = app.post_form("/checkup", &body).await;
