@@ -81,14 +81,19 @@ impl TodayQuery {
 }
 
 /// Decodes a JSON body; errors name the key path. A body that is not JSON at all has no field.
-fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+/// The body as JSON, or 400 with no field when it is not JSON at all.
+fn json_value(bytes: &Bytes) -> Result<Value, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             format!("the body is not valid JSON: {e}"),
             None,
         )
-    })?;
+    })
+}
+
+fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
+    let value = json_value(bytes)?;
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let field = if path == "." || path == "?" {
@@ -105,13 +110,7 @@ fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
 }
 
 fn answers(state: &AppState, bytes: &Bytes) -> Result<Answers, ApiError> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            format!("the body is not valid JSON: {e}"),
-            None,
-        )
-    })?;
+    let value = json_value(bytes)?;
     Answers::from_value(value, state.kb())
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message, Some(&e.path)))
 }
