@@ -94,18 +94,19 @@ pub fn run(global: &Global, args: &ImportArgs) -> Result<(), Failure> {
 }
 
 fn human(r: &Report, dry_run: bool) -> String {
+    use amble_core::words::count;
     let mut s = String::new();
     let verb = if dry_run { "Would import" } else { "Imported" };
     s.push_str(&format!(
-        "{verb} {} walk(s); {} already in the journal{}; {} day(s) of walking data{}.\n",
-        r.imported,
+        "{verb} {}; {} already in the journal{}; {} of walking data{}.\n",
+        count(r.imported as u64, "walk", "walks"),
         r.duplicates,
         if r.enriched > 0 {
             format!(" ({} given more detail)", r.enriched)
         } else {
             String::new()
         },
-        r.daily_metrics,
+        count(r.daily_metrics as u64, "day", "days"),
         if dry_run {
             " (dry run: nothing was changed)"
         } else {

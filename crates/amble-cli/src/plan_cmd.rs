@@ -100,12 +100,12 @@ pub fn run_today(global: &Global) -> Result<(), Failure> {
                 kb.exercise(id),
                 r.plan.exercises.iter().find(|d| &d.id == id),
             ) {
-                let hold = if d.hold_s > 0 {
-                    format!(", hold {} s", d.hold_s)
-                } else {
-                    String::new()
-                };
-                writeln!(out, "  - {} ({} set(s) x {}{hold})", e.name, d.sets, d.reps)?;
+                writeln!(
+                    out,
+                    "  - {} ({})",
+                    e.name,
+                    amble_core::plan::describe_exercise_dose(d)
+                )?;
             }
         }
     }

@@ -181,7 +181,7 @@ fn imported_walks_count_in_the_plan() {
     let human = j.ok("2024-06-10", &["plan"]).stdout;
     // 22.5 + 50.5 + 44.5 minutes walked in week 1, none rated yet.
     assert!(human.contains("walked 118 min"), "{human}");
-    assert!(human.contains("3 without pain ratings"), "{human}");
+    assert!(human.contains("3 walks without pain"), "{human}");
 }
 
 #[test]

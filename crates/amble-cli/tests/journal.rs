@@ -146,7 +146,7 @@ fn a_newcomer_assesses_logs_weeks_and_watches_the_plan_respond() {
     // The human plan explains itself and shows the history.
     let human = j.ok("2026-01-19", &["plan"]).stdout;
     assert!(
-        human.contains("Step back") && human.contains("Two or more walks went red"),
+        human.contains("Step back") && human.contains("2 walks went red"),
         "{human}"
     );
     assert!(

@@ -2,6 +2,8 @@
 //! files in `content/` and validated so a broken reference can never ship.
 
 use serde::Deserialize;
+
+use crate::plan::tuning::PlanTuning;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -40,6 +42,10 @@ pub const EMBEDDED: &[ContentFile<'static>] = &[
     ContentFile {
         name: "content/guidance.toml",
         text: include_str!("../../../content/guidance.toml"),
+    },
+    ContentFile {
+        name: "content/plan.toml",
+        text: include_str!("../../../content/plan.toml"),
     },
 ];
 
@@ -387,6 +393,8 @@ pub struct KnowledgeBase {
     pub strength: StrengthThresholds,
     pub exercises: Vec<Exercise>,
     pub guidance: Vec<GuidanceNote>,
+    /// The plan's tunable numbers (`content/plan.toml`).
+    pub plan: PlanTuning,
 }
 
 #[derive(Deserialize)]
@@ -469,6 +477,8 @@ impl KnowledgeBase {
         let guidance_file = find(files, "guidance.toml")?;
         let x: ExercisesFile = parse(exercises_file)?;
         let g: GuidanceFile = parse(guidance_file)?;
+        let plan_file = find(files, "plan.toml")?;
+        let plan: PlanTuning = parse(plan_file)?;
         for (file, version) in [
             (sources_file, s.version),
             (questions_file, q.version),
@@ -476,6 +486,7 @@ impl KnowledgeBase {
             (patterns_file, p.version),
             (exercises_file, x.version),
             (guidance_file, g.version),
+            (plan_file, plan.version),
         ] {
             if version != CONTENT_VERSION {
                 return Err(KnowledgeError::Invalid {
@@ -494,6 +505,7 @@ impl KnowledgeBase {
             strength: p.strength,
             exercises: x.exercise,
             guidance: g.note,
+            plan,
         };
         kb.validate(
             sources_file.name,
@@ -502,6 +514,7 @@ impl KnowledgeBase {
             patterns_file.name,
         )?;
         kb.validate_library(exercises_file.name, guidance_file.name)?;
+        kb.validate_plan(plan_file.name)?;
         Ok(kb)
     }
 
@@ -523,6 +536,29 @@ impl KnowledgeBase {
 
     pub fn exercise(&self, id: &str) -> Option<&Exercise> {
         self.exercises.iter().find(|e| e.id == id)
+    }
+
+    fn validate_plan(&self, file: &str) -> Result<(), KnowledgeError> {
+        let invalid = |location: String, message: String| KnowledgeError::Invalid {
+            file: file.to_string(),
+            location,
+            message,
+        };
+        for (section, sources) in self.plan.source_lists() {
+            if sources.is_empty() {
+                return Err(invalid(
+                    format!("{section}.sources"),
+                    "missing source: every section needs at least one".into(),
+                ));
+            }
+            if let Some(id) = sources.iter().find(|id| self.source(id).is_none()) {
+                return Err(invalid(
+                    format!("{section}.sources"),
+                    format!("unknown source \"{id}\""),
+                ));
+            }
+        }
+        self.plan.check().map_err(|(loc, msg)| invalid(loc, msg))
     }
 
     fn validate_library(

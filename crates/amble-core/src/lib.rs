@@ -11,6 +11,7 @@ pub mod knowledge;
 pub mod plan;
 pub mod report;
 pub mod tier;
+pub mod words;
 
 pub use answers::{Answers, AnswersError};
 pub use assessment::{Assessment, Strength, assess};

@@ -149,11 +149,30 @@ pub struct PatternView {
     pub strength_words: &'static str,
     pub score: f64,
     pub summary: String,
-    /// "why [answer +weight]" lines pointing towards and away from the pattern.
-    pub toward: Vec<String>,
-    pub away: Vec<String>,
+    /// The answers pointing towards and away from the pattern.
+    pub toward: Vec<Reason>,
+    pub away: Vec<Reason>,
     pub care: String,
     pub sources: Vec<String>,
+}
+
+/// One answer behind a pattern: plain words for the person, and the answer key and weight for
+/// a clinician.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reason {
+    /// "You said it settles within a couple of minutes of stopping."
+    pub words: String,
+    /// "symptoms.relief_minutes +1"
+    pub detail: String,
+    /// The rule's own words, as the text report has always shown them.
+    plain: String,
+}
+
+impl std::fmt::Display for Reason {
+    /// The text report's form: words, then the key and weight in brackets.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} [{}]", self.plain, self.detail)
+    }
 }
 
 /// A score line ("Oswestry Disability Index: 54% ...") with its meaning and sub-lines.
@@ -232,7 +251,7 @@ pub fn view(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> ReportView
     };
     let unanswered_note = (!unanswered.is_empty()).then(|| {
         format!(
-            "You left {} of the {} warning-sign questions unanswered, so Amble cannot rule them in or out. Please answer them (run `amble assess`) before you start the plan:",
+            "You left {} of the {} warning-sign questions unanswered, so Amble cannot rule them in or out. Please answer them in a new check-up before you start the plan:",
             unanswered.len(),
             kb.questions.iter().filter(|q| q.is_red_flag()).count()
         )
@@ -251,8 +270,8 @@ pub fn view(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> ReportView
     let mut next_steps = vec![
         match a.plan_status {
             PlanStatus::Blocked => "No walking or exercise plan is offered until you have been checked. If anything gets worse while you wait, treat it as an emergency.",
-            PlanStatus::Paused => "Until you have seen a doctor, Amble offers gentle walking only and will not increase it. Run `amble plan` to see it, and run the check-up again after your appointment.",
-            PlanStatus::Allowed => "Run `amble plan` for a walking and exercise plan that starts below what you can do today and builds slowly. Log your walks so the plan can adapt to how your back responds.",
+            PlanStatus::Paused => "Until you have seen a doctor, Amble offers gentle walking only and will not increase it. Your plan shows it; run the check-up again after your appointment.",
+            PlanStatus::Allowed => "Your walking and exercise plan starts below what you can do today and builds slowly. Log your walks so the plan can adapt to how your back responds.",
         }
         .to_string(),
     ];
@@ -290,15 +309,31 @@ fn flag_reason(kb: &KnowledgeBase, facts: &Facts, path: &str) -> String {
     }
 }
 
+/// A question's own wording for an answer key without a rule text (never the raw key).
+fn describe_key(kb: &KnowledgeBase, key: &str) -> String {
+    kb.question(key).map_or_else(
+        || "something in your answers".to_string(),
+        |q| format!("something about \"{}\"", q.text.trim_end_matches('?')),
+    )
+}
+
 fn pattern_view(kb: &KnowledgeBase, p: &PatternScore) -> Option<PatternView> {
     let pattern = kb.pattern(&p.id)?;
     let why = |b: &Because| {
-        let text = pattern
+        let rule = pattern
             .rules
             .iter()
-            .find(|r| r.condition.answer == b.answer && r.weight == b.weight)
-            .map_or_else(|| b.answer.clone(), |r| r.why.clone());
-        format!("{text} [{} {:+}]", b.answer, b.weight)
+            .find(|r| r.condition.answer == b.answer && r.weight == b.weight);
+        let plain = rule.map_or_else(|| describe_key(kb, &b.answer), |r| r.why.clone());
+        let mut words = format!("You said {plain}");
+        if !words.ends_with('.') {
+            words.push('.');
+        }
+        Reason {
+            words,
+            plain,
+            detail: format!("{} {:+}", b.answer, b.weight),
+        }
     };
     Some(PatternView {
         id: p.id.clone(),
@@ -467,13 +502,13 @@ pub fn render_text(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> Str
                 } else {
                     let _ = writeln!(out, "     Pointing towards it:");
                     for line in &p.toward {
-                        wrap(&mut out, "       + ", line);
+                        wrap(&mut out, "       + ", &line.to_string());
                     }
                 }
                 if !p.away.is_empty() {
                     let _ = writeln!(out, "     Pointing away from it:");
                     for line in &p.away {
-                        wrap(&mut out, "       - ", line);
+                        wrap(&mut out, "       - ", &line.to_string());
                     }
                 }
                 wrap(&mut out, "     ", &format!("What to do: {}", p.care));
@@ -580,18 +615,27 @@ pub fn decision_words(kind: DecisionKind) -> &'static str {
 /// One line saying what to walk, e.g. "5 days a week: one 12-minute walk".
 pub fn walking_line(plan: &Plan) -> Option<String> {
     let w = plan.walking.as_ref()?;
+    use crate::words::{count, noun};
+    let days = format!("{} a week", count(w.sessions_per_week, "day", "days"));
+    let minutes = count(w.bout_minutes, "minute", "minutes");
     Some(match w.mode {
+        Mode::Continuous if w.bouts_per_session > 1 => format!(
+            "{days}: {} of {minutes} each, at different times of the day",
+            count(w.bouts_per_session, "walk", "walks")
+        ),
         Mode::Continuous => format!(
-            "{} days a week: one {}-minute walk at a comfortable pace",
-            w.sessions_per_week, w.bout_minutes
+            "{days}: one {}-minute walk at a comfortable pace",
+            w.bout_minutes
         ),
         Mode::Interval => format!(
-            "{} days a week: {} walks of {} minutes, sitting or leaning forward for {} minute(s) between them",
-            w.sessions_per_week, w.bouts_per_session, w.bout_minutes, w.rest_minutes
+            "{days}: {} of {minutes}, sitting or leaning forward for {} between them",
+            count(w.bouts_per_session, "walk", "walks"),
+            count(w.rest_minutes, "minute", "minutes")
         ),
         Mode::Gentle => format!(
-            "{} days a week: {} short, easy walks of {} minutes, at different times of the day",
-            w.sessions_per_week, w.bouts_per_session, w.bout_minutes
+            "{days}: {} {} of {minutes}, at different times of the day",
+            w.bouts_per_session,
+            noun(w.bouts_per_session, "short, easy walk", "short, easy walks")
         ),
     })
 }
@@ -650,22 +694,8 @@ pub fn render_plan(
             let Some(e) = kb.exercise(&d.id) else {
                 continue;
             };
-            let hold = if d.hold_s > 0 {
-                format!(", hold {} s", d.hold_s)
-            } else {
-                String::new()
-            };
-            let reps = if d.reps > 1 {
-                format!(" x {}", d.reps)
-            } else {
-                String::new()
-            };
             let _ = writeln!(out, "\n  {} [{}]", e.name, e.id);
-            let _ = writeln!(
-                out,
-                "    {} set(s){reps}{hold}, {} days a week",
-                d.sets, d.days_per_week
-            );
+            let _ = writeln!(out, "    {}", crate::plan::dose_line(d));
             wrap(&mut out, "    For: ", &e.target);
             for c in &e.cues {
                 wrap(&mut out, "    - ", c);

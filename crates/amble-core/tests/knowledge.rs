@@ -369,3 +369,32 @@ fn a_broken_exercise_reference_is_rejected() {
         "unknown pattern or mode",
     );
 }
+
+#[test]
+fn broken_plan_numbers_are_caught() {
+    expect_invalid(
+        "plan.toml",
+        r#"sources = ["R5", "R22", "R39", "heuristic"]"#,
+        r#"sources = ["R999"]"#,
+        "unknown source",
+    );
+    expect_invalid(
+        "plan.toml",
+        "regress_fraction = 0.75",
+        "regress_fraction = 1.5",
+        "steps.regress_fraction",
+    );
+    expect_invalid(
+        "plan.toml",
+        "cap_one_week = 1.20",
+        "cap_one_week = 0.9",
+        "cap_one_week",
+    );
+    expect_invalid(
+        "plan.toml",
+        "fraction = 0.4",
+        "fraction = 0.9",
+        "away.restart",
+    );
+    expect_invalid("plan.toml", "min_bout = 5", "min_bout = 0", "min_bout");
+}

@@ -810,17 +810,14 @@ pub async fn screen_submit(
 // Today and home
 
 fn dose_text(sets: u32, reps: u32, hold_s: u32, days: u32) -> String {
-    let reps = if reps > 1 {
-        format!(" x {reps}")
-    } else {
-        String::new()
-    };
-    let hold = if hold_s > 0 {
-        format!(", hold {hold_s} s")
-    } else {
-        String::new()
-    };
-    format!("{sets} set(s){reps}{hold}, {days} days a week")
+    plan::dose_line(&plan::ExerciseDose {
+        id: String::new(),
+        sets,
+        reps,
+        hold_s,
+        days_per_week: days,
+        variant: plan::Variant::Standard,
+    })
 }
 
 fn exercise_rows(
@@ -836,7 +833,7 @@ fn exercise_rows(
             Some(ExerciseRow {
                 id: d.id.clone(),
                 name: e.name.clone(),
-                dose: dose_text(d.sets, d.reps, d.hold_s, d.days_per_week),
+                dose: plan::dose_line(d),
             })
         })
         .collect()
@@ -1826,5 +1823,13 @@ pub async fn needs_pain_submit(
             })
             .await?;
     }
-    Ok(Redirect::to(&with_qs("/today", &q.qs(), &format!("saved={n}+rating(s)"))).into_response())
+    Ok(Redirect::to(&with_qs(
+        "/today",
+        &q.qs(),
+        &format!(
+            "saved={n}+{}",
+            amble_core::words::noun(n as u64, "rating", "ratings")
+        ),
+    ))
+    .into_response())
 }

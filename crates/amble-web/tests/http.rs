@@ -580,10 +580,12 @@ async fn the_step_by_step_check_up_stores_and_explains() {
     );
     assert!(result.body.contains("spinal stenosis pattern"));
     assert!(
-        result
-            .body
-            .contains("sitting eases it [symptoms.sitting_effect +3]"),
-        "the answers behind it, as in the CLI"
+        result.body.contains("You said sitting eases it."),
+        "the answers behind it, in plain words"
+    );
+    assert!(
+        !result.body.contains("+3]") && result.body.contains("Details for clinicians"),
+        "weights only in the clinicians' details"
     );
     let plan = app.get("/api/v1/plan").await.json();
     assert_eq!(plan["walking"]["mode"], "interval");
@@ -779,7 +781,7 @@ async fn imported_walks_are_rated_in_one_go() {
     assert!(
         today
             .body
-            .contains("2 walk(s) from your watch or phone are waiting"),
+            .contains("2 walks from your watch or phone are waiting"),
         "{}",
         today.body
     );

@@ -1,0 +1,30 @@
+//! Walking and exercise plans (`amble.plan/1`): the starting prescription from a check-up, and
+//! the current prescription as a pure function of the journal and today's date (clinical brief
+//! §4.3, §5.5). The tunable numbers live in `content/plan.toml`; docs/plan-rules.md explains
+//! every rule and marks Amble's own heuristics.
+//!
+//! - `types`: prescriptions, decisions and the documents;
+//! - `start`: the starting plan and the exercises chosen;
+//! - `lights`: GREEN, AMBER or RED for one walk, against a personal morning baseline;
+//! - `review`: the decision for one reviewed week;
+//! - `progression`: steps up and back, easier weeks, restarts and the caps;
+//! - `exercises`: exercise doses that progress with logged sessions;
+//! - `replay`: the journal replayed week by week into the current plan;
+//! - `today`: what to do today.
+
+mod exercises;
+mod lights;
+mod progression;
+mod replay;
+mod review;
+mod start;
+mod today;
+pub mod tuning;
+mod types;
+
+pub use exercises::{describe as describe_exercise_dose, dose_line};
+pub use lights::{Light, Mornings, classify, explain as explain_light};
+pub use replay::replay;
+pub use start::{choose_exercises, floor_bout, start_plan, starting_prescription};
+pub use today::{Today, today_view};
+pub use types::*;

@@ -1,0 +1,426 @@
+//! The current plan as a pure function of the journal and today's date: the check-up starts a
+//! plan, and each 7-day block that has ended gets one decision, applied in order.
+//!
+//! The plan keeps a *level* (what a full week would be) apart from each *week's prescription*:
+//! easier weeks, flare weeks and the caps change the week, never the level, so holding really
+//! holds. Caps are measured against the last full weeks.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+
+use crate::assessment::{Strength, assess};
+use crate::journal::{Entry, ExerciseSession, Walk};
+use crate::knowledge::KnowledgeBase;
+
+use super::exercises::ExercisePlan;
+use super::lights::Mornings;
+use super::progression::{Caps, fit_under, progress, scale, shorten, smallest_step};
+use super::review::{Context, review_block};
+use super::start::{
+    choose_exercises, floor_bout, frequency_first, is_older, start_plan, starting_prescription,
+    strength_at_least,
+};
+use super::types::{
+    Decision, DecisionKind, EarlierWarning, Mode, PLAN_SCHEMA, Plan, PlanError, Prescription,
+    Replay, Status, WeekRecord, WeekType,
+};
+
+/// Whole days from `from` to `to` (negative when `to` is earlier).
+fn days_between(from: Date, to: Date) -> i64 {
+    from.until(to).map_or(0, |s| i64::from(s.get_days()))
+}
+
+/// The 7-day block (0-based) a date falls in, counted from `start`.
+fn block_of(start: Date, d: Date) -> Option<u32> {
+    u32::try_from(days_between(start, d).div_euclid(7)).ok()
+}
+
+/// What the journal holds per block, gathered once.
+struct Blocks<'a> {
+    walks: BTreeMap<u32, Vec<&'a Walk>>,
+    exercises: BTreeMap<u32, Vec<&'a ExerciseSession>>,
+    /// Blocks with anything logged in them (walks, mornings, exercises).
+    active: BTreeSet<u32>,
+}
+
+fn words_minutes(p: &Prescription) -> String {
+    crate::words::count(p.weekly_minutes(), "minute", "minutes")
+}
+
+/// The current plan from the journal as of `today` (contract §4). Entries must be in journal
+/// order (oldest first). Same journal and date give the same plan.
+pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Replay, PlanError> {
+    // The plan starts with the latest check-up stored on or before today.
+    let (start_index, stored) = entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| match e {
+            Entry::Assessment(a) if a.date <= today => Some((i, a)),
+            _ => None,
+        })
+        .max_by_key(|(i, a)| (a.date, *i))
+        .ok_or(PlanError::NoAssessment)?;
+    let start = stored.date;
+    let answers = stored.answers.clone();
+    let assessment = assess(&answers, kb);
+    let first = start_plan(&assessment, &answers, kb);
+    let mut out = Replay {
+        plan: first,
+        start,
+        history: Vec::new(),
+        assessment,
+        answers,
+        assessment_id: stored.id.clone(),
+        earlier_warning: None,
+        level: None,
+        week_type: WeekType::Full,
+    };
+    let current_tier = out.assessment.tier();
+    out.earlier_warning = entries[..start_index]
+        .iter()
+        .rev()
+        .filter_map(|e| match e {
+            Entry::Assessment(a) if a.date <= start => Some(a),
+            _ => None,
+        })
+        .map(|a| (a.date, assess(&a.answers, kb)))
+        .find(|(_, x)| x.tier() >= crate::tier::Tier::Soon)
+        .filter(|(_, x)| x.tier() > current_tier)
+        .map(|(date, x)| EarlierWarning {
+            date,
+            tier: x.tier(),
+            flags: x.triage.flags.iter().map(|f| f.id.clone()).collect(),
+        });
+
+    if out.plan.status == Status::Blocked {
+        return Ok(out);
+    }
+
+    // Entries that count: after the check-up (by date, then journal order), up to today.
+    let counts = |i: usize, e: &Entry| {
+        let d = e.date();
+        d <= today && (d > start || (d == start && i > start_index))
+    };
+    let mut blocks = Blocks {
+        walks: BTreeMap::new(),
+        exercises: BTreeMap::new(),
+        active: BTreeSet::new(),
+    };
+    let mut suspended_by: Option<&Walk> = None;
+    for (i, e) in entries.iter().enumerate() {
+        if !counts(i, e) {
+            continue;
+        }
+        let Some(b) = block_of(start, e.date()) else {
+            continue;
+        };
+        match e {
+            Entry::Walk(w) => {
+                if w.new_symptoms && suspended_by.is_none() {
+                    suspended_by = Some(w);
+                }
+                blocks.walks.entry(b).or_default().push(w);
+                blocks.active.insert(b);
+            }
+            Entry::Exercise(x) => {
+                blocks.exercises.entry(b).or_default().push(x);
+                blocks.active.insert(b);
+            }
+            Entry::Morning(_) => {
+                blocks.active.insert(b);
+            }
+            _ => {}
+        }
+    }
+
+    // New symptoms suspend the plan at once, until a new check-up.
+    if let Some(w) = suspended_by {
+        let days = days_between(start, today).max(0);
+        out.plan = Plan {
+            schema: PLAN_SCHEMA,
+            status: Status::Blocked,
+            week: u32::try_from(days / 7 + 1).unwrap_or(u32::MAX),
+            decision: Decision {
+                kind: DecisionKind::Suspend,
+                because: vec![
+                    format!("On {} you logged new symptoms after a walk.", w.date),
+                    "The plan is suspended until you run a new check-up. If you have numbness around the genitals or back passage, new bladder or bowel trouble, or new symptoms in both legs, go to an emergency department now.".into(),
+                ],
+            },
+            walking: None,
+            exercises: Vec::new(),
+            excluded: out.plan.excluded.clone(),
+        };
+        return Ok(out);
+    }
+
+    let tuning = &kb.plan;
+    let s = &tuning.steps;
+    let mornings = Mornings::new_until(entries, &out.answers, today);
+    let floor = floor_bout(&out.answers, tuning);
+    let (first_prescription, _) = starting_prescription(&out.assessment, &out.answers, tuning);
+    let paused = out.plan.status == Status::Paused;
+    let freq_first = frequency_first(&out.assessment, &out.answers);
+    let slow_start = strength_at_least(&out.assessment, "overload", Strength::Moderate);
+    let (base_exercises, excluded) = choose_exercises(&out.assessment, &out.answers, kb);
+    let mut exercise_plan = ExercisePlan::new(base_exercises, kb, is_older(&out.answers));
+
+    let mut level = first_prescription;
+    let mut this_week = first_prescription;
+    let mut this_type = if first_prescription.mode == Mode::Gentle {
+        WeekType::Gentle
+    } else {
+        WeekType::Full
+    };
+    let mut caps = Caps::default();
+    caps.record_full(first_prescription);
+    let mut in_flare = false;
+    // During a flare, gentle weeks never plan more than the week the flare was found in.
+    let mut flare_cap = f64::INFINITY;
+    let mut rebuild_to: Option<Prescription> = None;
+    let mut away_from: Option<Prescription> = None;
+    let mut empty_run = 0u32;
+    let mut previous_avg: Option<f64> = None;
+    let mut last_kind = DecisionKind::Start;
+    let mut last_because = out.plan.decision.because.clone();
+    let mut progressions = 0u32;
+    let mut week: u32 = 1;
+    let no_walks: Vec<&Walk> = Vec::new();
+    let no_sessions: Vec<&ExerciseSession> = Vec::new();
+
+    loop {
+        let index = week - 1;
+        let block_start = start.saturating_add((i64::from(index) * 7).days());
+        let block_end = block_start.saturating_add(7.days());
+        if block_end > today || week == u32::MAX {
+            break;
+        }
+        let block_walks = blocks.walks.get(&index).unwrap_or(&no_walks);
+        let empty = !blocks.active.contains(&index);
+        let review = review_block(
+            block_walks,
+            &Context {
+                mornings: &mornings,
+                tuning,
+                block_start,
+                previous_avg,
+                after_setback: last_kind == DecisionKind::Regress,
+                in_flare,
+            },
+        );
+        if review.avg_pain_before.is_some() {
+            previous_avg = review.avg_pain_before;
+        }
+        let mut because = review.because;
+        let mut kind = review.decision;
+
+        if empty {
+            empty_run += 1;
+            kind = DecisionKind::Hold;
+            because = Vec::new();
+            if !paused && empty_run >= tuning.away.after_empty_weeks {
+                let from = *away_from.get_or_insert(level);
+                in_flare = false;
+                flare_cap = f64::INFINITY;
+                if let Some(row) = tuning.away.restart_for(empty_run) {
+                    level = scale(from, row.fraction, floor);
+                    rebuild_to = (level.weekly_minutes() < from.weekly_minutes()).then_some(from);
+                    because.push(format!(
+                        "Nothing has been logged for {} weeks, so the plan counts you as away. Welcome back whenever you're ready.",
+                        empty_run
+                    ));
+                    because.push(format!(
+                        "After a break the plan restarts lower, at about {:.0}% of where you were ({} a week instead of {}), and builds back from there.",
+                        row.fraction * 100.0,
+                        words_minutes(&level),
+                        words_minutes(&from)
+                    ));
+                    if row.suggest_checkup {
+                        because.push("After a long break, consider running the check-up again, especially if your back feels different.".into());
+                    }
+                }
+            } else {
+                because.push("Nothing was logged this week, so the plan stays where it is.".into());
+            }
+        } else {
+            empty_run = 0;
+            away_from = None;
+        }
+
+        if paused && kind != DecisionKind::Flare {
+            kind = DecisionKind::Hold;
+            because.push("The plan is paused at gentle walking until you have seen a doctor and run a new check-up.".into());
+        }
+
+        if !paused && !empty {
+            match kind {
+                DecisionKind::Flare => {
+                    if !in_flare {
+                        let before = rebuild_to
+                            .filter(|r| r.weekly_minutes() > level.weekly_minutes())
+                            .unwrap_or(level);
+                        rebuild_to = Some(before);
+                        level = shorten(level, s.flare_resume_fraction, floor);
+                        in_flare = true;
+                        flare_cap = f64::from(this_week.weekly_minutes());
+                    }
+                }
+                DecisionKind::Progress if in_flare => {
+                    in_flare = false;
+                    flare_cap = f64::INFINITY;
+                    because.push(format!(
+                        "The flare has settled: walking picks up again a little below where it was ({} a week), then builds back.",
+                        words_minutes(&level)
+                    ));
+                }
+                DecisionKind::Progress => {
+                    let cap = caps.limit(s);
+                    let rebuilt = rebuild_to
+                        .map(|goal| fit_under(goal, cap, floor))
+                        .filter(|n| n.weekly_minutes() > level.weekly_minutes());
+                    if let Some(n) = rebuilt {
+                        level = n;
+                        because.push(format!(
+                            "Building back toward where you were before: {} a week now.",
+                            words_minutes(&level)
+                        ));
+                    } else {
+                        rebuild_to = None;
+                        let stepped = progress(level, freq_first, cap, s, &mut because);
+                        progressions += 1;
+                        level = if slow_start && progressions <= s.overload_first_steps {
+                            // Overload pattern: small increases for the first steps (§4.3).
+                            let small = fit_under(
+                                stepped,
+                                f64::from(level.weekly_minutes()) * s.overload_step_cap,
+                                floor,
+                            );
+                            if small.weekly_minutes() > level.weekly_minutes() {
+                                small
+                            } else {
+                                smallest_step(level).map_or(stepped, |(n, _)| n)
+                            }
+                        } else {
+                            stepped
+                        };
+                    }
+                    if rebuild_to.is_some_and(|g| level.weekly_minutes() >= g.weekly_minutes()) {
+                        rebuild_to = None;
+                    }
+                }
+                DecisionKind::Regress => {
+                    if !in_flare {
+                        level = shorten(level, s.regress_fraction, floor);
+                        rebuild_to = None;
+                    }
+                }
+                DecisionKind::Hold | DecisionKind::Start | DecisionKind::Suspend => {}
+            }
+        }
+
+        // Exercises move with their own sessions, but never up in a week that went badly.
+        if !paused {
+            let allow_up =
+                !in_flare && !matches!(kind, DecisionKind::Regress | DecisionKind::Flare);
+            let sessions = blocks.exercises.get(&index).unwrap_or(&no_sessions);
+            exercise_plan.review(sessions, allow_up, kb, &mut because);
+        }
+
+        // Next week's prescription: the level, unless the week is gentle (flare, paused) or
+        // easier; then the caps.
+        let next_week = week.saturating_add(1);
+        let away = empty_run >= tuning.away.after_empty_weeks;
+        let (mut next, mut next_type) = if paused || level.mode == Mode::Gentle {
+            (level, WeekType::Gentle)
+        } else if in_flare {
+            (Prescription::gentle(floor), WeekType::Gentle)
+        } else if next_week.is_multiple_of(s.easier_week_every) && !away {
+            let bout = (f64::from(level.bout_minutes) * s.easier_week_fraction).floor() as u32;
+            let easier = Prescription {
+                bout_minutes: bout.max(floor).min(level.bout_minutes),
+                ..level
+            };
+            if easier == level {
+                (level, WeekType::Full)
+            } else {
+                because.push(format!(
+                    "Week {next_week} is an easier week to let your body adapt: {} instead of {}; the plan picks up again after it.",
+                    words_minutes(&easier),
+                    level.weekly_minutes()
+                ));
+                (easier, WeekType::Easier)
+            }
+        } else {
+            (level, WeekType::Full)
+        };
+        let mut cap = caps.limit(s);
+        if matches!(kind, DecisionKind::Regress | DecisionKind::Flare) {
+            // A step back never raises the weekly dose, whatever the mode switch.
+            cap = cap.min(f64::from(this_week.weekly_minutes()));
+        }
+        if in_flare {
+            cap = cap.min(flare_cap);
+        }
+        let capped = fit_under(next, cap, floor);
+        if capped != next && next_type != WeekType::Gentle {
+            because.push(format!(
+                "Weekly walking is kept within 20% of your last full week ({} at most).",
+                words_minutes(&capped)
+            ));
+        }
+        next = capped;
+        if next_type == WeekType::Easier && next == level {
+            next_type = WeekType::Full;
+        }
+
+        out.history.push(WeekRecord {
+            week,
+            start: block_start,
+            planned_weekly_minutes: this_week.weekly_minutes(),
+            planned_walks: this_week.walks_per_week(),
+            week_type: this_type,
+            walked_minutes: review.walked,
+            green: review.green,
+            amber: review.amber,
+            red: review.red,
+            unrated: review.unrated,
+            empty,
+            decision: Decision {
+                kind,
+                because: because.clone(),
+            },
+        });
+        if next_type == WeekType::Full {
+            caps.record_full(next);
+        }
+        this_week = next;
+        this_type = next_type;
+        last_kind = kind;
+        last_because = because;
+        week = next_week;
+    }
+
+    out.level = Some(level);
+    out.week_type = this_type;
+    if week > 1 {
+        out.plan = Plan {
+            schema: PLAN_SCHEMA,
+            status: out.plan.status,
+            week,
+            decision: Decision {
+                kind: last_kind,
+                because: last_because,
+            },
+            walking: Some(this_week.into()),
+            exercises: if paused {
+                Vec::new()
+            } else {
+                exercise_plan.doses()
+            },
+            excluded,
+        };
+    }
+    Ok(out)
+}

@@ -1,0 +1,183 @@
+//! The weekly review of one 7-day block (§4.3's pseudo-rule): counts the lights and decides.
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+
+use crate::journal::Walk;
+use crate::words::count;
+
+use super::lights::{Light, Mornings, classify};
+use super::tuning::PlanTuning;
+use super::types::DecisionKind;
+
+pub(crate) struct BlockReview {
+    pub decision: DecisionKind,
+    pub because: Vec<String>,
+    pub green: u32,
+    pub amber: u32,
+    pub red: u32,
+    pub unrated: u32,
+    pub walked: f64,
+    pub avg_pain_before: Option<f64>,
+}
+
+/// What the review needs to know besides the block's walks.
+pub(crate) struct Context<'a> {
+    pub mornings: &'a Mornings,
+    pub tuning: &'a PlanTuning,
+    pub block_start: Date,
+    pub previous_avg: Option<f64>,
+    /// The week before was a step back or a flare: hold one more week before building.
+    pub after_setback: bool,
+    /// The plan is in gentle walking for a flare.
+    pub in_flare: bool,
+}
+
+/// The longest run of mornings that are a real rise over the baseline, among the block's days
+/// and the few days just before it (so a flare across two blocks is seen at once).
+fn risen_run(cx: &Context<'_>) -> u32 {
+    let lights = &cx.tuning.lights;
+    let lead = i64::from(cx.tuning.review.flare_mornings.saturating_sub(1));
+    let (mut best, mut run) = (0, 0);
+    for d in -lead..7 {
+        let day = cx.block_start.saturating_add(d.days());
+        let risen = cx.mornings.risen(day, lights, None) == Some(true);
+        run = if risen { run + 1 } else { 0 };
+        // Only runs that reach into this block count.
+        if d >= 0 {
+            best = best.max(run);
+        }
+    }
+    best
+}
+
+pub(crate) fn review_block(walks: &[&Walk], cx: &Context<'_>) -> BlockReview {
+    let lights = &cx.tuning.lights;
+    let rules = &cx.tuning.review;
+    let classes: Vec<Light> = walks
+        .iter()
+        .map(|w| classify(w, cx.mornings, lights))
+        .collect();
+    let n = |l: Light| classes.iter().filter(|x| **x == l).count() as u32;
+    let (green, amber, red, unrated) = (
+        n(Light::Green),
+        n(Light::Amber),
+        n(Light::Red),
+        n(Light::Unrated),
+    );
+    let logged = green + amber + red;
+    // An empty sum is -0.0; add 0.0 so it reads "0".
+    let walked: f64 = walks.iter().map(|w| w.minutes).sum::<f64>() + 0.0;
+    let rated_before: Vec<f64> = walks
+        .iter()
+        .filter_map(|w| w.pain_before.map(f64::from))
+        .collect();
+    let avg_pain_before = (!rated_before.is_empty())
+        .then(|| rated_before.iter().sum::<f64>() / rated_before.len() as f64);
+
+    // A RED walk whose next two mornings were both a real rise over the baseline.
+    let red_lasting = walks.iter().zip(&classes).any(|(w, l)| {
+        *l == Light::Red
+            && (1..=2).all(|k| {
+                cx.mornings
+                    .risen(w.date.saturating_add(k.days()), lights, w.pain_before)
+                    == Some(true)
+            })
+    });
+    let run = risen_run(cx);
+    let flare = run >= rules.flare_mornings || red >= rules.flare_red_walks;
+    let trend_up = matches!((avg_pain_before, cx.previous_avg),
+        (Some(now), Some(before)) if now - before >= rules.trend_rise);
+
+    let mut because = Vec::new();
+    let no_morning = walks
+        .iter()
+        .zip(&classes)
+        .filter(|(w, l)| {
+            **l == Light::Amber
+                && w.pain_peak.is_some_and(|p| p <= lights.green_peak_max)
+                && cx.mornings.after(w.date, 1).is_none()
+        })
+        .count() as u32;
+    let mut tally = format!(
+        "That week: {green} green, {amber} amber and {red} red {}",
+        crate::words::noun(green + amber + red, "walk", "walks")
+    );
+    if unrated > 0 {
+        tally.push_str(&format!(
+            ", and {} without pain ratings",
+            count(unrated, "walk", "walks")
+        ));
+    }
+    tally.push('.');
+    because.push(tally);
+    if no_morning > 0 {
+        because.push(format!(
+            "{} had no next-morning pain logged, so {} as amber; logging the next morning lets an easy walk count as green.",
+            count(no_morning, "easy walk", "easy walks"),
+            if no_morning == 1 { "it counts" } else { "they count" }
+        ));
+    }
+    let min_logged = if cx.in_flare {
+        rules.min_rated_walks_in_flare
+    } else {
+        rules.min_rated_walks
+    };
+    let decision = if flare {
+        because.push(if red >= rules.flare_red_walks {
+            format!("{} went red: that looks like a flare.", count(red, "walk", "walks"))
+        } else {
+            format!("Your back pain on waking was clearly higher than your usual mornings (by 2 points or more) for {run} days in a row: that looks like a flare.")
+        });
+        because.push("Flares are common and usually settle. For now: short, easy walks, two a day. If it isn't settling within 1 to 2 weeks, or you're worried, contact your doctor or physiotherapist; if anything new appears, such as numbness or weakness, run the check-up again.".into());
+        DecisionKind::Flare
+    } else if logged < min_logged {
+        because.push(format!(
+            "{} with pain ratings {} logged; at least {min_logged} are needed to move on, so the plan stays where it is.",
+            count(logged, "walk", "walks"),
+            if logged == 1 { "was" } else { "were" }
+        ));
+        DecisionKind::Hold
+    } else if red >= rules.regress_red_walks || red_lasting {
+        because.push(if red_lasting {
+            "A red walk left your morning pain clearly above usual for two days, so the walks get shorter for a week.".into()
+        } else {
+            format!("{} went red, so the walks get shorter for a week.", count(red, "walk", "walks"))
+        });
+        DecisionKind::Regress
+    } else if red == 1 {
+        because.push("One walk went red, so the plan repeats this week before moving on.".into());
+        DecisionKind::Hold
+    } else if f64::from(green + amber) / f64::from(logged.max(1)) >= rules.progress_ok_fraction
+        && !trend_up
+    {
+        if cx.in_flare {
+            because.push("Your walks went well again: the flare looks settled.".into());
+            DecisionKind::Progress
+        } else if cx.after_setback {
+            because.push("Walks went well; after the step back, the plan holds one more week before building again.".into());
+            DecisionKind::Hold
+        } else {
+            because.push(
+                "Your walks went well (green or amber, none red), so the plan takes one step up."
+                    .into(),
+            );
+            DecisionKind::Progress
+        }
+    } else {
+        if trend_up {
+            because.push("Your pain before walks rose by 2 points or more compared with the week before, so the plan holds.".into());
+        }
+        DecisionKind::Hold
+    };
+    BlockReview {
+        decision,
+        because,
+        green,
+        amber,
+        red,
+        unrated,
+        walked,
+        avg_pain_before,
+    }
+}
