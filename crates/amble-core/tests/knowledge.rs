@@ -392,7 +392,7 @@ fn broken_plan_numbers_are_caught() {
     );
     expect_invalid(
         "plan.toml",
-        "fraction = 0.4",
+        "fraction = 0.5",
         "fraction = 0.9",
         "away.restart",
     );

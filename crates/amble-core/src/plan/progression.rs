@@ -19,6 +19,11 @@ impl Caps {
         self.full.push((p.weekly_minutes(), p.walks_per_week()));
     }
 
+    /// Planned minutes of the last full week.
+    pub fn last_full(&self) -> Option<u32> {
+        self.full.last().map(|(m, _)| *m)
+    }
+
     /// The most weekly minutes the next week may plan.
     pub fn limit(&self, steps: &Steps) -> f64 {
         let allow = |(minutes, walks): (u32, u32), factor: f64| {

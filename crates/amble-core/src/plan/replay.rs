@@ -208,6 +208,7 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
                 previous_avg,
                 after_setback: last_kind == DecisionKind::Regress,
                 in_flare,
+                rebuilding: rebuild_to.is_some(),
             },
         );
         if review.avg_pain_before.is_some() {
@@ -277,8 +278,11 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
                 }
                 DecisionKind::Progress => {
                     let cap = caps.limit(s);
+                    // Building back toward a level walked before: up to a fifth more a week
+                    // (the caps then trim each week, never the level).
+                    let rebuild_cap = cap.max(f64::from(level.weekly_minutes()) * s.cap_one_week);
                     let rebuilt = rebuild_to
-                        .map(|goal| fit_under(goal, cap, floor))
+                        .map(|goal| fit_under(goal, rebuild_cap, floor))
                         .filter(|n| n.weekly_minutes() > level.weekly_minutes());
                     if let Some(n) = rebuilt {
                         level = n;
@@ -336,12 +340,17 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
             (level, WeekType::Gentle)
         } else if in_flare {
             (Prescription::gentle(floor), WeekType::Gentle)
-        } else if next_week.is_multiple_of(s.easier_week_every) && !away {
+        } else if next_week.is_multiple_of(s.easier_week_every) && !away && rebuild_to.is_none() {
+            // About a fifth below the level, and never above that much below the last full
+            // week (when the level has just stepped up).
             let bout = (f64::from(level.bout_minutes) * s.easier_week_fraction).floor() as u32;
-            let easier = Prescription {
+            let mut easier = Prescription {
                 bout_minutes: bout.max(floor).min(level.bout_minutes),
                 ..level
             };
+            if let Some(last) = caps.last_full() {
+                easier = fit_under(easier, f64::from(last) * s.easier_week_fraction, floor);
+            }
             if easier == level {
                 (level, WeekType::Full)
             } else {

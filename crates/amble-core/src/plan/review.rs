@@ -31,18 +31,25 @@ pub(crate) struct Context<'a> {
     pub after_setback: bool,
     /// The plan is in gentle walking for a flare.
     pub in_flare: bool,
+    /// The plan is building back toward a level the person walked before (after a flare or a
+    /// break): fewer rated walks are enough to take the next step back up.
+    pub rebuilding: bool,
 }
 
-/// The longest run of mornings that are a real rise over the baseline, among the block's days
-/// and the few days just before it (so a flare across two blocks is seen at once).
+/// The longest run of logged mornings that are a real rise over the baseline, among the block's
+/// days and the few days just before it (so a flare across two blocks is seen at once). A day
+/// with no morning logged neither breaks nor extends a run.
 fn risen_run(cx: &Context<'_>) -> u32 {
     let lights = &cx.tuning.lights;
     let lead = i64::from(cx.tuning.review.flare_mornings.saturating_sub(1));
     let (mut best, mut run) = (0, 0);
     for d in -lead..7 {
         let day = cx.block_start.saturating_add(d.days());
-        let risen = cx.mornings.risen(day, lights, None) == Some(true);
-        run = if risen { run + 1 } else { 0 };
+        match cx.mornings.risen(day, lights, None) {
+            Some(true) => run += 1,
+            Some(false) => run = 0,
+            None => {}
+        }
         // Only runs that reach into this block count.
         if d >= 0 {
             best = best.max(run);
@@ -118,7 +125,7 @@ pub(crate) fn review_block(walks: &[&Walk], cx: &Context<'_>) -> BlockReview {
             if no_morning == 1 { "it counts" } else { "they count" }
         ));
     }
-    let min_logged = if cx.in_flare {
+    let min_logged = if cx.in_flare || cx.rebuilding {
         rules.min_rated_walks_in_flare
     } else {
         rules.min_rated_walks

@@ -1,0 +1,166 @@
+//! Cohorts of simulated people, each drawn from a seed.
+
+use amble_core::knowledge::KnowledgeBase;
+
+use crate::person::{Break, Flare, Person, Trace, simulate};
+use crate::report::{CohortFigures, figures};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CohortKind {
+    /// Walk as planned and log everything; only day-to-day noise in pain.
+    Noise,
+    /// Miss walks and leave ratings and mornings out now and then.
+    Missed,
+    /// A real flare of one to two weeks, some time in the first months.
+    Flare,
+    /// Six weeks away with nothing logged, then back.
+    Break,
+    /// Walk 30-70 % longer than planned.
+    Overdo,
+    /// Log only two walks a week, for a year.
+    FewWalks,
+    /// Spinal-stenosis interval walkers.
+    Stenosis,
+}
+
+impl CohortKind {
+    pub const ALL: [CohortKind; 7] = [
+        CohortKind::Noise,
+        CohortKind::Missed,
+        CohortKind::Flare,
+        CohortKind::Break,
+        CohortKind::Overdo,
+        CohortKind::FewWalks,
+        CohortKind::Stenosis,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            CohortKind::Noise => "noise",
+            CohortKind::Missed => "missed",
+            CohortKind::Flare => "flare",
+            CohortKind::Break => "break",
+            CohortKind::Overdo => "overdo",
+            CohortKind::FewWalks => "few-walks",
+            CohortKind::Stenosis => "stenosis",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CohortKind> {
+        CohortKind::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            CohortKind::Noise => "walk as planned, log everything; only day-to-day noise in pain",
+            CohortKind::Missed => "miss 15-40 % of walks, and some ratings and mornings",
+            CohortKind::Flare => {
+                "a real flare (3-4.5 points worse for 7-14 days) between weeks 5 and 14"
+            }
+            CohortKind::Break => "six weeks away (nothing logged) starting between weeks 8 and 14",
+            CohortKind::Overdo => "walk 30-70 % longer than planned",
+            CohortKind::FewWalks => "log only two walks a week, for a year",
+            CohortKind::Stenosis => "interval walkers with leg symptoms that sitting eases",
+        }
+    }
+
+    /// How many weeks each person is followed.
+    pub fn weeks(self) -> u32 {
+        match self {
+            CohortKind::FewWalks => 52,
+            CohortKind::Break => 32,
+            _ => 26,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Cohort {
+    pub kind: CohortKind,
+    pub people: Vec<(Person, u64)>,
+}
+
+fn uniform(rng: &mut fastrand::Rng, lo: f64, hi: f64) -> f64 {
+    lo + (hi - lo) * rng.f64()
+}
+
+/// A person whose only trouble is day-to-day noise.
+fn base(rng: &mut fastrand::Rng) -> Person {
+    let capacity = uniform(rng, 10.0, 25.0);
+    Person {
+        stenosis: false,
+        age: uniform(rng, 30.0, 72.0),
+        capacity,
+        reported_pain_free: capacity * uniform(rng, 0.9, 1.1),
+        ceiling: uniform(rng, 45.0, 90.0),
+        growth: uniform(rng, 0.025, 0.04),
+        usual: uniform(rng, 1.0, 3.0),
+        noise: uniform(rng, 0.4, 0.8),
+        adherence: 1.0,
+        rates: 1.0,
+        mornings: 0.9,
+        overdo: 1.0,
+        max_walks: None,
+        walks_per_week_answer: rng.u32(2..=5),
+        flare: None,
+        away: None,
+    }
+}
+
+impl Cohort {
+    pub fn new(kind: CohortKind, size: usize, seed: u64) -> Cohort {
+        let mut rng =
+            fastrand::Rng::with_seed(seed ^ (kind as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let people = (0..size)
+            .map(|_| {
+                let mut p = base(&mut rng);
+                match kind {
+                    CohortKind::Noise => {}
+                    CohortKind::Missed => {
+                        p.adherence = uniform(&mut rng, 0.6, 0.85);
+                        p.rates = 0.85;
+                        p.mornings = 0.6;
+                    }
+                    CohortKind::Flare => {
+                        p.flare = Some(Flare {
+                            onset: rng.u32(28..=98),
+                            days: rng.u32(7..=14),
+                            rise: uniform(&mut rng, 3.0, 4.5),
+                        });
+                    }
+                    CohortKind::Break => {
+                        p.away = Some(Break {
+                            from: rng.u32(8..=14),
+                            weeks: 6,
+                        });
+                    }
+                    CohortKind::Overdo => p.overdo = uniform(&mut rng, 1.3, 1.7),
+                    CohortKind::FewWalks => p.max_walks = Some(2),
+                    CohortKind::Stenosis => {
+                        p.stenosis = true;
+                        p.age = uniform(&mut rng, 60.0, 82.0);
+                        p.capacity = uniform(&mut rng, 5.0, 12.0);
+                        p.reported_pain_free = p.capacity * uniform(&mut rng, 0.9, 1.1);
+                        p.ceiling = uniform(&mut rng, 30.0, 60.0);
+                    }
+                }
+                (p, rng.u64(..))
+            })
+            .collect();
+        Cohort { kind, people }
+    }
+}
+
+/// Runs every person of a cohort and computes its figures.
+pub fn run_cohort(
+    cohort: &Cohort,
+    kb: &KnowledgeBase,
+) -> Result<(CohortFigures, Vec<Trace>), String> {
+    let weeks = cohort.kind.weeks();
+    let traces = cohort
+        .people
+        .iter()
+        .map(|(p, seed)| simulate(p, weeks, *seed, kb))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((figures(cohort.kind, &traces, kb), traces))
+}
