@@ -22,7 +22,13 @@ pub struct PlanArgs {
     /// The starting plan for an answers file (stateless) instead of the journal's current plan.
     #[arg(long, value_name = "FILE")]
     answers: Option<PathBuf>,
+    /// Show every reviewed week in "How the plan got here" (by default the last 8).
+    #[arg(long)]
+    all_weeks: bool,
 }
+
+/// Reviewed weeks the text plan shows unless `--all-weeks` is given.
+const RECENT_WEEKS: usize = 8;
 
 pub fn journal_replay(
     global: &Global,
@@ -62,7 +68,11 @@ pub fn run_plan(global: &Global, args: &PlanArgs) -> Result<(), Failure> {
             let (r, _, _) = journal_replay(global, &kb)?;
             let patterns: Vec<String> =
                 r.assessment.patterns.iter().map(|p| p.id.clone()).collect();
-            (r.plan, r.history, patterns, r.earlier_warning)
+            let mut history = r.history;
+            if !args.all_weeks && history.len() > RECENT_WEEKS {
+                history.drain(..history.len() - RECENT_WEEKS);
+            }
+            (r.plan, history, patterns, r.earlier_warning)
         }
     };
     if global.json {

@@ -52,8 +52,51 @@ fn marker_label(kind: DecisionKind) -> &'static str {
     }
 }
 
-/// The data behind the charts, from a replayed plan and the journal, up to `today`.
-pub fn progress_data(r: &Replay, entries: &[Entry], today: Date) -> ProgressData {
+/// Most labels an axis carries, so they never overlap on a phone.
+pub const MAX_LABELS: usize = 16;
+
+/// Every `k`-th of `n` items gets a label so that at most [`MAX_LABELS`] do, always including
+/// the last one.
+fn labelled(i: usize, n: usize) -> bool {
+    let step = n.div_ceil(MAX_LABELS).max(1);
+    i + 1 == n || (n - 1 - i).is_multiple_of(step) && (n - 1 - i) / step < MAX_LABELS - 1
+}
+
+/// The data behind the charts, from a replayed plan and the journal, up to `today`: the last
+/// `weeks` weeks (the week under way included), or everything with `None`.
+pub fn progress_data(
+    r: &Replay,
+    entries: &[Entry],
+    today: Date,
+    weeks: Option<u32>,
+) -> ProgressData {
+    // The first week shown: the week under way counts as one.
+    let from = match weeks {
+        None => r.start,
+        Some(n) => {
+            let past = (n as usize).saturating_sub(1);
+            r.history
+                .len()
+                .checked_sub(past)
+                .and_then(|i| r.history.get(i))
+                .map_or(r.start, |h| h.start)
+                .max(r.start)
+        }
+    };
+    let recent = crate::journal::since(entries, from);
+    let data = progress_all(r, recent, today);
+    ProgressData {
+        weeks: data.weeks.into_iter().filter(|w| w.start >= from).collect(),
+        pain: data.pain.into_iter().filter(|p| p.date >= from).collect(),
+        markers: data
+            .markers
+            .into_iter()
+            .filter(|m| m.date >= from)
+            .collect(),
+    }
+}
+
+fn progress_all(r: &Replay, entries: &[Entry], today: Date) -> ProgressData {
     let mut weeks: Vec<WeekBar> = r
         .history
         .iter()
@@ -84,7 +127,7 @@ pub fn progress_data(r: &Replay, entries: &[Entry], today: Date) -> ProgressData
             current: true,
         });
     }
-    let mut pain: Vec<PainPoint> = Vec::new();
+    let mut by_day: std::collections::BTreeMap<Date, PainPoint> = std::collections::BTreeMap::new();
     let mut rows: Vec<PainPoint> = Vec::new();
     for e in entries {
         match e {
@@ -110,25 +153,18 @@ pub fn progress_data(r: &Replay, entries: &[Entry], today: Date) -> ProgressData
         morning,
     } in rows
     {
-        let i = match pain.iter().position(|p| p.date == date) {
-            Some(i) => i,
-            None => {
-                pain.push(PainPoint {
-                    date,
-                    before: None,
-                    peak: None,
-                    morning: None,
-                });
-                pain.len() - 1
-            }
-        };
+        let p = by_day.entry(date).or_insert(PainPoint {
+            date,
+            before: None,
+            peak: None,
+            morning: None,
+        });
         // Several walks a day: show the worst of the day.
-        let p = &mut pain[i];
         p.before = p.before.max(before);
         p.peak = p.peak.max(peak);
         p.morning = p.morning.or(morning);
     }
-    pain.sort_by_key(|p| p.date);
+    let pain: Vec<PainPoint> = by_day.into_values().collect();
     let mut markers = vec![Marker {
         date: r.start,
         label: "start",
@@ -225,6 +261,7 @@ pub fn weekly_minutes_svg(weeks: &[WeekBar]) -> String {
     let n = weeks.len().max(1) as f64;
     let slot = plot_w / n.max(4.0);
     let y_of = |v: f64| TOP + plot_h * (1.0 - v / max);
+    let count = weeks.len();
     for (i, w) in weeks.iter().enumerate() {
         let x = LEFT + slot * i as f64 + slot * 0.2;
         let bw = slot * 0.6;
@@ -246,13 +283,15 @@ pub fn weekly_minutes_svg(weeks: &[WeekBar]) -> String {
             w.week,
             w.planned
         );
-        let _ = write!(
-            out,
-            r##"<text x="{:.1}" y="{:.1}" font-size="13" text-anchor="middle" fill="#344054">W{}</text>"##,
-            x + bw / 2.0,
-            H - BOTTOM + 16.0,
-            w.week
-        );
+        if labelled(i, count) {
+            let _ = write!(
+                out,
+                r##"<text x="{:.1}" y="{:.1}" font-size="13" text-anchor="middle" fill="#344054">W{}</text>"##,
+                x + bw / 2.0,
+                H - BOTTOM + 16.0,
+                w.week
+            );
+        }
     }
     let ty = y_of(target);
     let _ = write!(
@@ -332,12 +371,27 @@ pub fn pain_svg(points: &[PainPoint], markers: &[Marker]) -> String {
         W - RIGHT,
         y5 - 4.0
     );
+    // Every decision gets a line; only the changes (not "hold") get a label, and at most
+    // MAX_LABELS of those, the most recent kept.
+    let named: Vec<&Marker> = markers.iter().filter(|m| m.label != "hold").collect();
     for m in markers {
         let x = x_of(m.date);
         let _ = write!(
             out,
-            r##"<line x1="{x:.1}" x2="{x:.1}" y1="{TOP}" y2="{:.1}" stroke="#98a2b3" stroke-width="1"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#475467" transform="rotate(90 {:.1} {:.1})">{}</text>"##,
+            r##"<line x1="{x:.1}" x2="{x:.1}" y1="{TOP}" y2="{:.1}" stroke="#98a2b3" stroke-width="1"><title>{}: {}</title></line>"##,
             TOP + plot_h,
+            m.date,
+            esc(m.label)
+        );
+    }
+    for (i, m) in named.iter().enumerate() {
+        if !labelled(i, named.len()) {
+            continue;
+        }
+        let x = x_of(m.date);
+        let _ = write!(
+            out,
+            r##"<text x="{:.1}" y="{:.1}" font-size="12" fill="#475467" transform="rotate(90 {:.1} {:.1})">{}</text>"##,
             x + 4.0,
             TOP + 2.0,
             x + 4.0,
@@ -404,6 +458,35 @@ pub fn pain_svg(points: &[PainPoint], markers: &[Marker]) -> String {
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn axes_never_carry_more_than_sixteen_labels() {
+        for n in [1usize, 2, 15, 16, 17, 26, 52, 100, 261, 1000] {
+            let count = (0..n).filter(|i| labelled(*i, n)).count();
+            assert!(
+                count <= MAX_LABELS && count >= n.min(2).min(MAX_LABELS),
+                "{n}: {count}"
+            );
+            assert!(labelled(n - 1, n), "the latest is always labelled");
+        }
+        let weeks: Vec<WeekBar> = (1..=260)
+            .map(|w| WeekBar {
+                week: w,
+                start: date(2026, 1, 5),
+                planned: 100,
+                walked: 90.0,
+                current: false,
+            })
+            .collect();
+        let svg = weekly_minutes_svg(&weeks);
+        let labels = svg
+            .split(">W")
+            .skip(1)
+            .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+            .count();
+        assert!((2..=MAX_LABELS).contains(&labels), "{labels}");
+        assert!(svg.contains(">W260</text>"));
+    }
 
     #[test]
     fn empty_charts_are_valid_svg() {
@@ -502,7 +585,7 @@ pub struct DayBar {
 /// The last `days` days of imported daily metrics (Apple Health), oldest first.
 pub fn daily_steps(entries: &[Entry], today: Date, days: i64) -> Vec<DayBar> {
     let from = today.saturating_sub(days.days());
-    let mut out: Vec<DayBar> = entries
+    let mut out: Vec<DayBar> = crate::journal::since(entries, from)
         .iter()
         .filter_map(|e| match e {
             Entry::DailyMetrics(d) if d.date > from && d.date <= today => {

@@ -419,3 +419,14 @@ impl Entry {
         }
     }
 }
+
+/// The tail of a journal from `from` on: a binary search when the entries are in journal order
+/// (by date, as the store returns them), else all of them. Lets views of recent weeks skip
+/// years of history.
+pub fn since(entries: &[Entry], from: Date) -> &[Entry] {
+    if entries.is_sorted_by_key(Entry::date) {
+        &entries[entries.partition_point(|e| e.date() < from)..]
+    } else {
+        entries
+    }
+}

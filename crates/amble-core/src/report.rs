@@ -742,6 +742,14 @@ pub fn render_plan(
 
     if !history.is_empty() {
         heading(&mut out, "HOW THE PLAN GOT HERE");
+        if history.first().is_some_and(|h| h.week > 1) {
+            let _ = writeln!(
+                out,
+                "  (the last {}; `amble plan --all-weeks` shows all {})",
+                crate::words::count(history.len() as u64, "week", "weeks"),
+                history.last().map_or(0, |h| h.week)
+            );
+        }
         for h in history {
             let _ = writeln!(
                 out,

@@ -14,7 +14,7 @@
 
 use amble_core::Answers;
 use amble_core::journal::{
-    Entry, ExerciseSession, LegSpread, Morning, StoredAssessment, Walk, WalkSource,
+    DailyMetrics, Entry, ExerciseSession, LegSpread, Morning, StoredAssessment, Walk, WalkSource,
 };
 use amble_core::knowledge::KnowledgeBase;
 use amble_core::plan::{
@@ -90,6 +90,8 @@ pub struct Trace {
     pub last: Replay,
     /// The shortest walk the plan may prescribe this person.
     pub floor: u32,
+    /// Everything the person logged, in journal order.
+    pub entries: Vec<Entry>,
 }
 
 fn normal(rng: &mut fastrand::Rng) -> f64 {
@@ -164,6 +166,22 @@ pub fn simulate(
     seed: u64,
     kb: &KnowledgeBase,
 ) -> Result<Trace, String> {
+    simulate_with(person, weeks, seed, kb, false)
+}
+
+fn uniform(rng: &mut fastrand::Rng, lo: f64, hi: f64) -> f64 {
+    lo + (hi - lo) * rng.f64()
+}
+
+/// As [`simulate`]; with `steps`, a day of imported step counts is logged every day too (as a
+/// phone would), for journals used in benchmarks.
+pub fn simulate_with(
+    person: &Person,
+    weeks: u32,
+    seed: u64,
+    kb: &KnowledgeBase,
+    steps: bool,
+) -> Result<Trace, String> {
     let mut rng = fastrand::Rng::with_seed(seed);
     let answers = answers(person, kb)?;
     let floor = amble_core::plan::floor_bout(&answers, &kb.plan);
@@ -214,6 +232,19 @@ pub fn simulate(
                 .flare
                 .filter(|f| index >= f.onset && index < f.onset + f.days)
                 .map_or(0.0, |f| f.rise);
+            if steps {
+                entries.push(Entry::DailyMetrics(DailyMetrics {
+                    id: id("d"),
+                    date,
+                    steps: Some(rng.u64(2_000..12_000)),
+                    walking_speed_mps: Some(uniform(&mut rng, 1.0, 1.35)),
+                    step_length_m: Some(uniform(&mut rng, 0.6, 0.75)),
+                    asymmetry_frac: None,
+                    double_support_frac: None,
+                    steadiness_frac: None,
+                    source: WalkSource::AppleHealth,
+                }));
+            }
             if rng.f64() < p.mornings {
                 let pain =
                     score(p.usual + flare + extra[index as usize] + p.noise * normal(&mut rng));
@@ -307,5 +338,6 @@ pub fn simulate(
         weeks: views,
         last,
         floor,
+        entries,
     })
 }

@@ -66,6 +66,15 @@ impl SqliteStore {
         &self.path
     }
 
+    /// A number that changes whenever another connection (this process or another) has
+    /// committed a change to the journal since this connection last asked: a cheap way for a
+    /// long-lived reader to know its cached view is stale (SQLite's `PRAGMA data_version`).
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
     pub fn set_pause_before_commit(&mut self, marker: Option<PathBuf>) {
         self.pause_before_commit = marker;
     }

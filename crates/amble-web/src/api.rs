@@ -1,12 +1,12 @@
 //! The JSON API (`/api/v1`): the documents of the scripting contract. Errors are
 //! `{"error": "...", "field": "..."}` with a 4xx status, and bad input changes nothing.
 
+use std::sync::Arc;
+
 use amble_core::Answers;
-use amble_core::journal::{
-    self, Entry, JOURNAL_SCHEMA, JournalDoc, Morning, NewWalk, StoredAssessment,
-};
+use amble_core::journal::{self, Entry, Morning, NewWalk, StoredAssessment};
 use amble_core::plan::{self, Replay};
-use amble_store::{Store, StoreError};
+use amble_store::StoreError;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -142,12 +142,18 @@ pub async fn store_assessment(
 }
 
 /// The journal and the current plan, or 404 when no check-up is stored.
-pub async fn replay(state: &AppState, today: Date) -> Result<(Replay, Vec<Entry>), ApiError> {
-    let entries = state
-        .with_store(false, |s| s.map_or(Ok(Vec::new()), |s| s.list()))
-        .await?;
-    let r = plan::replay(&entries, today, state.kb())
-        .map_err(|e| ApiError::new(StatusCode::NOT_FOUND, e.to_string(), None))?;
+pub async fn replay(
+    state: &AppState,
+    today: Date,
+) -> Result<(Arc<Replay>, Arc<Vec<Entry>>), ApiError> {
+    let (r, entries) = state.replay(today).await?;
+    let r = r.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            plan::PlanError::NoAssessment.to_string(),
+            None,
+        )
+    })?;
     Ok((r, entries))
 }
 
@@ -157,7 +163,7 @@ pub async fn plan(
 ) -> Result<Response, ApiError> {
     let today = q.date(&state)?;
     let (r, _) = replay(&state, today).await?;
-    Ok(Json(r.plan).into_response())
+    Ok(Json(&r.plan).into_response())
 }
 
 pub async fn today(
@@ -217,14 +223,12 @@ pub async fn morning(
 }
 
 pub async fn journal(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let entries = state
-        .with_store(false, |s| s.map_or(Ok(Vec::new()), |s| s.list()))
-        .await?;
-    Ok(Json(JournalDoc {
-        schema: JOURNAL_SCHEMA.into(),
-        entries,
-    })
-    .into_response())
+    let text = state.journal_json().await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/json")],
+        text.as_str().to_owned(),
+    )
+        .into_response())
 }
 
 pub async fn openapi() -> Response {

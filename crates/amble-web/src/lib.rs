@@ -3,6 +3,7 @@
 //! with the documents of the scripting contract. Every decision is made by `amble-core`.
 
 mod api;
+mod cache;
 mod forms;
 mod pages;
 mod security;
@@ -44,6 +45,7 @@ struct Inner {
     data_dir: PathBuf,
     kb: KnowledgeBase,
     today: Option<Date>,
+    cache: cache::JournalCache,
 }
 
 impl AppState {
@@ -55,6 +57,7 @@ impl AppState {
                 data_dir,
                 kb,
                 today,
+                cache: cache::JournalCache::default(),
             }),
         }
     }
@@ -84,6 +87,58 @@ impl AppState {
         .await
     }
 
+    /// Every entry, oldest first (cached per journal version).
+    pub(crate) async fn entries(&self) -> Result<Arc<Vec<amble_core::journal::Entry>>, StoreError> {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            state
+                .inner
+                .cache
+                .snapshot(&state.inner.data_dir)
+                .map(|s| s.entries)
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("background task failed: {e}")))?
+    }
+
+    /// The plan as of `today` (`None` before the first check-up) and the entries it came from,
+    /// cached per journal version and date.
+    pub(crate) async fn replay(&self, today: Date) -> Result<cache::Current, StoreError> {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let inner = &state.inner;
+            inner.cache.replay(&inner.data_dir, &inner.kb, today)
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("background task failed: {e}")))?
+    }
+
+    pub(crate) fn cache(&self) -> &cache::JournalCache {
+        &self.inner.cache
+    }
+
+    /// The journal's version as this server has read it (reloading if it changed).
+    pub(crate) async fn generation(&self) -> Result<u64, StoreError> {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            state
+                .inner
+                .cache
+                .snapshot(&state.inner.data_dir)
+                .map(|s| s.generation)
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("background task failed: {e}")))?
+    }
+
+    /// The `amble.journal/1` document as JSON (cached per journal version).
+    pub(crate) async fn journal_json(&self) -> Result<Arc<String>, StoreError> {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || state.inner.cache.journal_json(&state.inner.data_dir))
+            .await
+            .map_err(|e| StoreError::Database(format!("background task failed: {e}")))?
+    }
+
     /// Runs a store operation on a blocking thread (SQLite is synchronous).
     pub(crate) async fn with_store<T, F>(&self, write: bool, f: F) -> Result<T, StoreError>
     where
@@ -91,10 +146,13 @@ impl AppState {
         F: FnOnce(Option<&mut SqliteStore>) -> Result<T, StoreError> + Send + 'static,
     {
         let dir = self.inner.data_dir.clone();
+        let state = self.clone();
         tokio::task::spawn_blocking(move || {
             if write {
                 let mut s = SqliteStore::open(&dir)?;
-                f(Some(&mut s))
+                let out = f(Some(&mut s));
+                state.inner.cache.invalidate();
+                out
             } else {
                 match SqliteStore::open_existing(&dir)? {
                     Some(mut s) => f(Some(&mut s)),
@@ -158,6 +216,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/journal", get(api::journal))
         .route("/api/v1/openapi.json", get(api::openapi))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cache::layer,
+        ))
         .layer(axum::middleware::from_fn(security::guard))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)

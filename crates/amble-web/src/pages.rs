@@ -1,6 +1,8 @@
 //! Server-rendered pages. Each works without JavaScript; forms post back to the same server and
 //! redirect after a successful write, so a reload never logs a walk twice.
 
+use std::sync::Arc;
+
 use amble_core::Answers;
 use amble_core::assessment::Assessment;
 use amble_core::charts;
@@ -79,9 +81,54 @@ pub struct PageQuery {
     today: Option<String>,
     saved: Option<String>,
     after: Option<String>,
+    /// Journal page number (1 = newest).
+    page: Option<String>,
+    /// Progress charts: `12`, `26`, `52` or `all` weeks.
+    weeks: Option<String>,
+    /// Plan: `all` shows every reviewed week.
+    history: Option<String>,
 }
 
+/// Entries per journal page.
+const JOURNAL_PAGE: usize = 50;
+/// Reviewed weeks shown on the plan page before "show all".
+const RECENT_WEEKS: usize = 8;
+/// Weeks the progress charts show unless asked otherwise.
+const CHART_WEEKS: u32 = 26;
+
 impl PageQuery {
+    fn bad(field: &str, message: String) -> PageError {
+        PageError {
+            status: StatusCode::BAD_REQUEST,
+            message: format!("{field}: {message}"),
+        }
+    }
+
+    /// The journal page asked for (1 when not given).
+    fn page(&self) -> Result<usize, PageError> {
+        match &self.page {
+            None => Ok(1),
+            Some(p) => p
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=1_000_000).contains(n))
+                .ok_or_else(|| Self::bad("page", format!("expected a page number, got {p:?}"))),
+        }
+    }
+
+    /// Weeks the charts show: `None` for all of them.
+    fn chart_weeks(&self) -> Result<Option<u32>, PageError> {
+        match self.weeks.as_deref() {
+            None => Ok(Some(CHART_WEEKS)),
+            Some("all") => Ok(None),
+            Some(w @ ("12" | "26" | "52")) => Ok(w.parse().ok()),
+            Some(w) => Err(Self::bad(
+                "weeks",
+                format!("expected 12, 26, 52 or all, got {w:?}"),
+            )),
+        }
+    }
+
     fn date(&self, state: &AppState) -> Result<Date, PageError> {
         match &self.today {
             None => Ok(state.today(None)),
@@ -112,19 +159,20 @@ fn with_qs(path: &str, qs: &str, extra: &str) -> String {
     }
 }
 
-async fn entries(state: &AppState) -> Result<Vec<Entry>, PageError> {
-    Ok(state
-        .with_store(false, |s| s.map_or(Ok(Vec::new()), |s| s.list()))
-        .await?)
+async fn entries(state: &AppState) -> Result<Arc<Vec<Entry>>, PageError> {
+    Ok(state.entries().await?)
 }
 
 async fn add(state: &AppState, entry: Entry) -> Result<Entry, PageError> {
     Ok(state.add_entry(entry).await?)
 }
 
-async fn replay(state: &AppState, today: Date) -> Result<Option<(Replay, Vec<Entry>)>, PageError> {
-    let all = entries(state).await?;
-    Ok(plan::replay(&all, today, state.kb()).ok().map(|r| (r, all)))
+async fn replay(
+    state: &AppState,
+    today: Date,
+) -> Result<Option<(Arc<Replay>, Arc<Vec<Entry>>)>, PageError> {
+    let (r, all) = state.replay(today).await?;
+    Ok(r.map(|r| (r, all)))
 }
 
 /// Public for the API's `/today`.
@@ -299,6 +347,9 @@ struct PlanPage {
     exercises: Vec<ExerciseRow>,
     excluded: Vec<(String, String)>,
     notes: Vec<String>,
+    /// Earlier reviewed weeks not shown, with the link that shows them.
+    history_hidden: usize,
+    all_history: String,
     history: Vec<HistoryRow>,
 }
 
@@ -314,6 +365,9 @@ struct ProgressPage {
     steps_svg: Option<String>,
     weeks: Vec<(u32, String, u32, String)>,
     pain: Vec<(String, String, String, String)>,
+    /// (label, link, current) for the chart ranges.
+    ranges: Vec<(&'static str, String, bool)>,
+    shown: String,
 }
 
 pub struct ExerciseCard {
@@ -403,6 +457,11 @@ struct JournalPage {
     qs: String,
     rows: Vec<(String, String, &'static str, String, bool)>,
     saved: Option<String>,
+    page: usize,
+    pages: usize,
+    total: usize,
+    newer: Option<String>,
+    older: Option<String>,
 }
 
 pub struct RateRow {
@@ -777,14 +836,10 @@ pub async fn screen_submit(
     }
     // A warning sign: store a new check-up that keeps the earlier answers about the back, with
     // these warning-sign answers, so the plan follows the new tier at once.
-    let previous = entries(&state)
-        .await?
-        .into_iter()
-        .rev()
-        .find_map(|e| match e {
-            Entry::Assessment(s) => Some(s.answers),
-            _ => None,
-        });
+    let previous = entries(&state).await?.iter().rev().find_map(|e| match e {
+        Entry::Assessment(s) => Some(s.answers.clone()),
+        _ => None,
+    });
     let mut answers = previous.unwrap_or_default();
     answers.red_flags = flags.red_flags;
     let a = amble_core::assess(&answers, kb);
@@ -915,9 +970,16 @@ pub async fn plan(
                 .map(|(name, reason)| (name.to_string(), reason.to_string()))
         })
         .collect();
+    let show_all = q.history.as_deref() == Some("all");
+    let hidden = if show_all {
+        0
+    } else {
+        r.history.len().saturating_sub(RECENT_WEEKS)
+    };
     let history = r
         .history
         .iter()
+        .skip(hidden)
         .map(|h| HistoryRow {
             week: h.week,
             start: h.start.to_string(),
@@ -955,6 +1017,8 @@ pub async fn plan(
         excluded,
         notes,
         history,
+        history_hidden: hidden,
+        all_history: format!("{}#hist", with_qs("/plan", &q.qs(), "history=all")),
     };
     Ok(render(&page))
 }
@@ -974,7 +1038,31 @@ pub async fn progress(
                 .into(),
         }));
     };
-    let data = charts::progress_data(&r, &all, day);
+    let window = q.chart_weeks()?;
+    let data = charts::progress_data(&r, &all, day, window);
+    let ranges = [
+        ("12 weeks", "12"),
+        ("26 weeks", "26"),
+        ("a year", "52"),
+        ("everything", "all"),
+    ]
+    .into_iter()
+    .map(|(label, v)| {
+        let current = match window {
+            Some(n) => v == n.to_string(),
+            None => v == "all",
+        };
+        (
+            label,
+            with_qs("/progress", &q.qs(), &format!("weeks={v}")),
+            current,
+        )
+    })
+    .collect();
+    let shown = match window {
+        Some(n) => format!("the last {n} weeks"),
+        None => "every week since the check-up".into(),
+    };
     let f = |v: Option<u8>| v.map_or("-".to_string(), |v| v.to_string());
     let page = ProgressPage {
         title: "Progress".into(),
@@ -1003,6 +1091,8 @@ pub async fn progress(
             .iter()
             .map(|p| (p.date.to_string(), f(p.before), f(p.peak), f(p.morning)))
             .collect(),
+        ranges,
+        shown,
     };
     Ok(render(&page))
 }
@@ -1015,7 +1105,7 @@ pub async fn exercises(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
-    let current = replay(&state, day).await?.map(|(r, _)| r.plan);
+    let current = replay(&state, day).await?.map(|(r, _)| r.plan.clone());
     let kb = state.kb();
     let cards = kb
         .exercises
@@ -1494,9 +1584,24 @@ pub async fn journal(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let all = entries(&state).await?;
+    let total = all.len();
+    let pages = total.div_ceil(JOURNAL_PAGE).max(1);
+    let page = q.page()?;
+    if page > pages {
+        return Err(PageError {
+            status: StatusCode::NOT_FOUND,
+            message: format!(
+                "page: the journal has {}, so there is no page {page}.",
+                amble_core::words::count(pages as u64, "page", "pages")
+            ),
+        });
+    }
+    let link = |n: usize| with_qs("/journal", &q.qs(), &format!("page={n}"));
     let rows = all
         .iter()
         .rev()
+        .skip((page - 1) * JOURNAL_PAGE)
+        .take(JOURNAL_PAGE)
         .map(|e| {
             (
                 e.id().to_string(),
@@ -1513,6 +1618,11 @@ pub async fn journal(
         qs: q.qs(),
         rows,
         saved: q.saved.clone(),
+        page,
+        pages,
+        total,
+        newer: (page > 1).then(|| link(page - 1)),
+        older: (page < pages).then(|| link(page + 1)),
     }))
 }
 
@@ -1723,9 +1833,9 @@ pub async fn delete_submit(
 async fn unrated(state: &AppState) -> Result<Vec<journal::Walk>, PageError> {
     Ok(entries(state)
         .await?
-        .into_iter()
+        .iter()
         .filter_map(|e| match e {
-            Entry::Walk(w) if w.pain_peak.is_none() => Some(w),
+            Entry::Walk(w) if w.pain_peak.is_none() => Some(w.clone()),
             _ => None,
         })
         .collect())

@@ -843,3 +843,132 @@ async fn the_journal_page_links_only_to_pages_that_exist() {
         assert_eq!(app.get(h).await.status, StatusCode::OK, "{h}");
     }
 }
+
+/// Adds entries through a second connection, as the CLI in another process would.
+fn add_directly(app: &App, entries: Vec<amble_core::journal::Entry>) {
+    use amble_store::{Change, SqliteStore, Store};
+    let mut store = SqliteStore::open(app.dir.path()).unwrap();
+    store
+        .apply(entries.into_iter().map(Change::Add).collect())
+        .unwrap();
+}
+
+fn years_of_entries(from: jiff::civil::Date, days: i64) -> Vec<amble_core::journal::Entry> {
+    use amble_core::journal::{Entry, Morning};
+    use jiff::ToSpan;
+    let mut out = Vec::new();
+    for d in 0..days {
+        let date = from.saturating_add(d.days());
+        out.push(Entry::Morning(Morning {
+            id: String::new(),
+            date,
+            pain: (d % 3) as u8 + 1,
+        }));
+        if d % 2 == 0 {
+            let mut w: Value = json!({
+                "id": "", "date": date.to_string(), "minutes": 20.0, "pain_before": 2,
+                "pain_peak": 3, "leg_spread": "none", "source": "manual"
+            });
+            w["kind"] = json!("walk");
+            out.push(serde_json::from_value(w).unwrap());
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn years_of_history_are_paged_and_windowed() {
+    let app = App::new().with_checkup().await;
+    let start = jiff::civil::date(2026, 3, 2);
+    add_directly(&app, years_of_entries(start, 3 * 365));
+    let today = "?today=2029-03-01";
+
+    let journal = app.get(&format!("/journal{today}")).await;
+    assert_eq!(journal.status, StatusCode::OK);
+    let rows = journal.body.matches("<tr><td>").count();
+    assert_eq!(rows, 50, "one page of 50 entries");
+    assert!(
+        journal.body.contains("page 1 of 33; 1644 entries"),
+        "{}",
+        journal.body
+    );
+    assert!(journal.body.contains("page=2") && !journal.body.contains("Newer entries"));
+    let last = app.get(&format!("/journal{today}&page=33")).await;
+    assert!(last.body.contains("Newer entries") && !last.body.contains("Older entries"));
+    assert!(
+        last.body.contains("(a-1)"),
+        "the check-up is on the last page"
+    );
+    assert_eq!(
+        app.get(&format!("/journal{today}&page=34")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let bad = app.get(&format!("/journal{today}&page=two")).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("page"));
+
+    let plan = app.get(&format!("/plan{today}")).await;
+    let history_rows = plan.body.split("id=\"hist\"").nth(1).unwrap_or_default();
+    assert_eq!(
+        history_rows.matches("<tr><td>").count(),
+        8,
+        "recent weeks only"
+    );
+    assert!(plan.body.contains("Show all weeks"));
+    let all = app.get(&format!("/plan{today}&history=all")).await;
+    assert!(all.body.matches("<tr><td>").count() > 150);
+
+    let progress = app.get(&format!("/progress{today}")).await;
+    assert!(progress.body.contains("Showing the last 26 weeks"));
+    let labels = progress
+        .body
+        .split(">W")
+        .skip(1)
+        .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+        .count();
+    assert!((2..=16).contains(&labels), "{labels} week labels");
+    let everything = app.get(&format!("/progress{today}&weeks=all")).await;
+    assert_eq!(everything.status, StatusCode::OK);
+    assert!(everything.body.contains("every week since the check-up"));
+    let bad = app.get(&format!("/progress{today}&weeks=7")).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("weeks"));
+}
+
+#[tokio::test]
+async fn a_change_from_another_process_shows_at_once() {
+    let app = App::new().with_checkup().await;
+    let before = app.journal().await["entries"].as_array().unwrap().len();
+    let page = app.get("/journal").await;
+    assert!(!page.body.contains("Back pain on waking: 7/10") && !page.body.contains("7/10"));
+    // The same reads again (now cached), then a write by another connection.
+    assert_eq!(app.get("/journal").await.body, page.body);
+    add_directly(
+        &app,
+        vec![amble_core::journal::Entry::Morning(
+            amble_core::journal::Morning {
+                id: String::new(),
+                date: jiff::civil::date(2026, 3, 2),
+                pain: 7,
+            },
+        )],
+    );
+    assert_eq!(
+        app.journal().await["entries"].as_array().unwrap().len(),
+        before + 1
+    );
+    assert_ne!(
+        app.get("/journal").await.body,
+        page.body,
+        "the page changed"
+    );
+    // And a write through the server itself.
+    let r = app
+        .post_json("/api/v1/mornings", r#"{"date": "2026-03-02", "pain": 4}"#)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    assert_eq!(
+        app.journal().await["entries"].as_array().unwrap().len(),
+        before + 2
+    );
+}

@@ -292,7 +292,17 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
                         ));
                     } else {
                         rebuild_to = None;
+                        let before = level;
                         let stepped = progress(level, freq_first, cap, s, &mut because);
+                        if stepped == before {
+                            // At the target (or gentle walking): nothing to step up to.
+                            kind = DecisionKind::Hold;
+                            for b in &mut because {
+                                if b.ends_with("so the plan takes one step up.") {
+                                    *b = "Your walks went well (green or amber, none red).".into();
+                                }
+                            }
+                        }
                         progressions += 1;
                         level = if slow_start && progressions <= s.overload_first_steps {
                             // Overload pattern: small increases for the first steps (§4.3).

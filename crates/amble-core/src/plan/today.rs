@@ -32,6 +32,7 @@ pub fn today_view(r: &Replay, entries: &[Entry], today: Date) -> Today {
     let block_start = r.block_start();
     let block_end = block_start.saturating_add(7.days());
     let in_block = |d: Date| d >= block_start && d <= today && d < block_end && d >= r.start;
+    let entries = crate::journal::since(entries, block_start);
     let walk_days: std::collections::BTreeSet<Date> = entries
         .iter()
         .filter_map(|e| match e {

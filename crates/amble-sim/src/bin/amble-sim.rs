@@ -24,14 +24,41 @@ struct Args {
     /// Cohorts to run (noise, missed, flare, break, overdo, few-walks, stenosis); all by default.
     #[arg(long = "cohort")]
     cohorts: Vec<String>,
-    /// Print cap or floor breaches person by person.
+    /// Print cap or floor breaches, step backs and flares person by person.
     #[arg(long)]
     verbose: bool,
+    /// Instead of cohorts: write the journal of one simulated person (an `amble.journal/1`
+    /// export, with daily step counts) to FILE, for `amble journal import` and benchmarks.
+    #[arg(long, value_name = "FILE")]
+    journal_out: Option<std::path::PathBuf>,
+    /// Weeks of that journal.
+    #[arg(long, default_value_t = 260, value_parser = clap::value_parser!(u32).range(1..=2_600))]
+    weeks: u32,
 }
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let kb = KnowledgeBase::embedded().context("loading the knowledge base")?;
+    if let Some(path) = &args.journal_out {
+        let cohort = Cohort::new(CohortKind::Noise, 1, args.seed);
+        let (person, seed) = &cohort.people[0];
+        let trace = amble_sim::person::simulate_with(person, args.weeks, *seed, &kb, true)
+            .map_err(anyhow::Error::msg)?;
+        let doc = amble_core::journal::JournalDoc {
+            schema: amble_core::journal::JOURNAL_SCHEMA.into(),
+            entries: trace.entries,
+        };
+        let text = serde_json::to_string(&doc)?;
+        std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
+        println!(
+            "Wrote {} entries ({} weeks from {}) to {}",
+            doc.entries.len(),
+            args.weeks,
+            amble_sim::person::START,
+            path.display()
+        );
+        return Ok(());
+    }
     let kinds: Vec<CohortKind> = if args.cohorts.is_empty() {
         CohortKind::ALL.to_vec()
     } else {
