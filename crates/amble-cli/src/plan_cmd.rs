@@ -39,8 +39,11 @@ pub fn journal_replay(
         Some(store) => store.list()?,
         None => Vec::new(),
     };
-    let replay =
-        plan::replay(&entries, today, kb).map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
+    let replay = plan::replay(&entries, today, kb).map_err(|e| match e {
+        plan::PlanError::NoAssessment => Failure::Other(anyhow::anyhow!(
+            "no check-up is stored yet: run `amble assess` first"
+        )),
+    })?;
     Ok((replay, entries, today))
 }
 

@@ -404,7 +404,10 @@ impl Entry {
             Entry::Exercise(x) => format!(
                 "exercise {}{}",
                 x.exercise,
-                x.sets.map_or(String::new(), |s| format!(", {s} sets"))
+                x.sets.map_or(String::new(), |s| format!(
+                    ", {}",
+                    crate::words::count(s, "set", "sets")
+                ))
             ),
             Entry::DailyMetrics(d) => {
                 let mut s = String::from("day of walking data");

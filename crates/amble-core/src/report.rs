@@ -679,8 +679,10 @@ pub fn render_plan(
         wrap(&mut out, "  ", &line);
         let _ = writeln!(
             out,
-            "  {} minutes this week; target {} minutes on {} days",
-            w.weekly_minutes, w.target.minutes_per_session, w.target.sessions_per_week
+            "  {} this week; target {} minutes on {} days",
+            crate::words::count(w.weekly_minutes, "minute", "minutes"),
+            w.target.minutes_per_session,
+            w.target.sessions_per_week
         );
     }
     let _ = writeln!(out, "\n  {}:", decision_words(plan.decision.kind));

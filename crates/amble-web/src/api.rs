@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use amble_core::Answers;
 use amble_core::journal::{self, Entry, Morning, NewWalk, StoredAssessment};
-use amble_core::plan::{self, Replay};
+use amble_core::plan::Replay;
 use amble_store::StoreError;
 use axum::Json;
 use axum::body::Bytes;
@@ -150,7 +150,7 @@ pub async fn replay(
     let r = r.ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
-            plan::PlanError::NoAssessment.to_string(),
+            "no check-up is stored yet: store one with POST /api/v1/assessments".to_string(),
             None,
         )
     })?;

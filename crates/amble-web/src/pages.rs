@@ -1007,8 +1007,10 @@ pub async fn plan(
         walking: report::walking_line(p).unwrap_or_default(),
         weekly: p.walking.as_ref().map_or(String::new(), |w| {
             format!(
-                "{} minutes this week; the target is {} minutes on {} days.",
-                w.weekly_minutes, w.target.minutes_per_session, w.target.sessions_per_week
+                "{} this week; the target is {} minutes on {} days.",
+                amble_core::words::count(w.weekly_minutes, "minute", "minutes"),
+                w.target.minutes_per_session,
+                w.target.sessions_per_week
             )
         }),
         decision: report::decision_words(p.decision.kind).into(),

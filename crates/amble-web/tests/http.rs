@@ -302,7 +302,12 @@ async fn the_journal_api_logs_and_plans() {
     let app = App::new();
     let r = app.get("/api/v1/plan").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert!(r.json()["error"].as_str().unwrap().contains("amble assess"));
+    assert!(
+        r.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("no check-up is stored yet")
+    );
     let stored = app
         .post_json("/api/v1/assessments?today=2026-03-02", BENIGN)
         .await;

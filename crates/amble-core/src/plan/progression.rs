@@ -114,8 +114,8 @@ fn steps_up(p: Prescription, frequency_first: bool, s: &Steps) -> Vec<(Prescript
                 steps.push((
                     n,
                     format!(
-                        "Step up: each walking bout {} minutes longer ({bout} minutes, {} per outing).",
-                        s.interval_bout_step,
+                        "Step up: each walking bout {} longer ({bout} minutes, {} per outing).",
+                        count(s.interval_bout_step, "minute", "minutes"),
                         count(bouts, "bout", "bouts")
                     ),
                 ));

@@ -135,7 +135,7 @@ pub fn starting_prescription(
     }
     if strength_at_least(a, "overload", Strength::Moderate) {
         bout = ((f64::from(bout) * 0.8).floor() as u32).max(floor);
-        why.push(format!("Your walking went up quickly before the pain started, so the first week is a step back ({bout} minutes a walk), and increases stay small."));
+        why.push(format!("Your walking went up quickly before the pain started, so the first week is a step back ({} a walk), and increases stay small.", crate::words::count(bout, "minute", "minutes")));
     }
     if strength_at_least(a, "radicular", Strength::Moderate) && sessions < 5 && bout > 10 {
         sessions = 5;

@@ -241,6 +241,6 @@ impl Replay {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
-    #[error("no check-up is stored yet: run `amble assess` first")]
+    #[error("no check-up is stored yet: start with the check-up")]
     NoAssessment,
 }
