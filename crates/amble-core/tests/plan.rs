@@ -4,7 +4,9 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
 
-use amble_core::journal::{Entry, LegSpread, Morning, StoredAssessment, Walk, WalkSource};
+use amble_core::journal::{
+    Entry, ExerciseSession, LegSpread, Morning, StoredAssessment, Walk, WalkSource,
+};
 use amble_core::knowledge::KnowledgeBase;
 use amble_core::plan::{DecisionKind, Mode, Replay, Status, WeekType, replay, start_plan};
 use amble_core::{Answers, assess};
@@ -115,6 +117,16 @@ impl Journal {
             shoes: None,
             source: WalkSource::Manual,
             notes: None,
+        }));
+    }
+    fn exercise(&mut self, d: Date, id: &str, pain_after: u8) {
+        let n = self.id("x");
+        self.entries.push(Entry::Exercise(ExerciseSession {
+            id: n,
+            date: d,
+            exercise: id.into(),
+            sets: None,
+            pain_after: Some(pain_after),
         }));
     }
     fn morning(&mut self, d: Date, pain: u8) {
@@ -607,6 +619,169 @@ fn entries_after_today_are_ignored() {
     j.walk(day(start, 20), 10.0, 1, 9, LegSpread::Further, true);
     let b = j.plan(day(start, 7));
     assert_eq!(a.plan, b.plan);
+}
+
+// ---- Real lives: noise, small plans, exercises ----
+
+fn usual_two() -> Answers {
+    let mut v = serde_json::to_value(benign()).unwrap();
+    v["pain"]["usual_morning"] = json!(2);
+    answers(v)
+}
+
+#[test]
+fn one_point_wobbles_in_morning_pain_are_not_harm() {
+    // Walks go fine (pain 2 before, 3 during); mornings wobble 1-3 around a usual of 2.
+    let start = date(2026, 1, 5);
+    let mut j = Journal::new(start, usual_two());
+    let mut r = j.plan(start);
+    let wobble = [1u8, 3, 2, 3, 1, 3, 2];
+    for week in 0..26 {
+        let ws = day(start, 7 * week);
+        let w = r.plan.walking.clone().expect("walking");
+        for d in 0..7 {
+            if d < i64::from(w.sessions_per_week) {
+                j.walk(
+                    day(ws, d),
+                    f64::from(w.session_minutes()),
+                    2,
+                    3,
+                    LegSpread::None,
+                    false,
+                );
+            }
+            j.morning(day(ws, d + 1), wobble[((week * 7 + d) % 7) as usize]);
+        }
+        r = j.plan(day(ws, 7));
+    }
+    assert!(
+        r.history
+            .iter()
+            .all(|h| !matches!(h.decision.kind, DecisionKind::Regress | DecisionKind::Flare)),
+        "{:?}",
+        r.history
+            .iter()
+            .map(|h| h.decision.kind)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(r.history.iter().map(|h| h.red).sum::<u32>(), 0);
+    let w = r.plan.walking.clone().expect("walking");
+    assert_eq!(
+        (w.bout_minutes, w.sessions_per_week),
+        (30, 5),
+        "reaches the target"
+    );
+}
+
+#[test]
+fn a_real_rise_the_next_morning_is_still_red() {
+    let start = date(2026, 1, 5);
+    let mut j = Journal::new(start, usual_two());
+    // Two weeks of settled mornings at 2, then walks followed by mornings at 4 and 5.
+    for d in 0..14 {
+        j.morning(day(start, d), 2);
+    }
+    for d in [14, 16] {
+        j.walk(day(start, d), 10.0, 2, 3, LegSpread::None, false);
+        j.morning(day(start, d + 1), 4 + (d as u8 % 3));
+    }
+    j.walk(day(start, 18), 10.0, 2, 3, LegSpread::None, false);
+    j.morning(day(start, 19), 2);
+    let r = j.plan(day(start, 21));
+    let h = r.history.last().expect("week 3 reviewed");
+    assert_eq!(h.red, 2, "{:?}", h.decision.because);
+    assert_eq!(r.plan.decision.kind, DecisionKind::Regress);
+}
+
+#[test]
+fn a_small_plan_always_moves_and_never_goes_under_the_floor() {
+    let mut v = serde_json::to_value(benign()).unwrap();
+    v["walking"]["pain_free_minutes"] = json!(3);
+    v["walking"]["usual_minutes"] = json!(4);
+    let a = answers(v);
+    let start = date(2026, 1, 5);
+    let mut j = Journal::new(start, a);
+    let mut r = j.plan(start);
+    let first = r.plan.walking.clone().expect("walking");
+    assert_eq!(first.bout_minutes, 2, "just under the 3 pain-free minutes");
+    let mut seq = vec![first.weekly_minutes];
+    for week in 0..8 {
+        let ws = day(start, 7 * week);
+        let w = r.plan.walking.clone().expect("walking");
+        good_week(
+            &mut j,
+            ws,
+            w.sessions_per_week,
+            f64::from(w.session_minutes()),
+        );
+        r = j.plan(day(ws, 7));
+        seq.push(r.plan.walking.clone().expect("walking").weekly_minutes);
+    }
+    let ups = r
+        .history
+        .iter()
+        .filter(|h| h.decision.kind == DecisionKind::Progress)
+        .count();
+    assert!(ups >= 5, "{seq:?}");
+    assert!(
+        seq.last() > seq.first(),
+        "steps up move something even when 20% is under a minute: {seq:?}"
+    );
+    assert_caps(&r);
+}
+
+#[test]
+fn exercises_progress_with_good_sessions_and_step_back_after_a_red_one() {
+    let start = date(2026, 1, 5);
+    let mut j = Journal::new(start, benign());
+    let first = j.plan(start).plan.exercises.clone();
+    let ex = first[0].clone();
+    for week in 0..3 {
+        let ws = day(start, 7 * week);
+        good_week(&mut j, ws, 3, 12.0);
+        for d in [1, 3, 5] {
+            j.exercise(day(ws, d), &ex.id, 2);
+        }
+    }
+    let r = j.plan(day(start, 21));
+    let now = r
+        .plan
+        .exercises
+        .iter()
+        .find(|e| e.id == ex.id)
+        .expect("still planned");
+    let moved = [
+        now.sets != ex.sets,
+        now.reps != ex.reps,
+        now.hold_s != ex.hold_s,
+    ];
+    assert!(moved.iter().any(|m| *m), "{ex:?} -> {now:?}");
+    assert!(now.sets >= ex.sets && now.reps >= ex.reps && now.hold_s >= ex.hold_s);
+    assert!(
+        r.history[0]
+            .decision
+            .because
+            .iter()
+            .any(|b| b.contains("steps up")),
+        "{:?}",
+        r.history[0].decision.because
+    );
+    // A red session (pain 7 after it) steps it back one rung.
+    let ws = day(start, 21);
+    good_week(&mut j, ws, 3, 12.0);
+    j.exercise(day(ws, 1), &ex.id, 7);
+    let back = j.plan(day(start, 28));
+    let after = back
+        .plan
+        .exercises
+        .iter()
+        .find(|e| e.id == ex.id)
+        .expect("still planned");
+    assert!(
+        (after.sets, after.reps, after.hold_s) < (now.sets, now.reps, now.hold_s)
+            || after.variant < now.variant,
+        "{now:?} -> {after:?}"
+    );
 }
 
 // ---- Properties over random journals ----
