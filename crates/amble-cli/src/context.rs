@@ -65,7 +65,9 @@ impl Global {
 pub fn parse_date(what: &str, text: &str) -> Result<Date, Failure> {
     let ok_shape = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
     match text.parse::<Date>() {
-        Ok(d) if ok_shape => Ok(d),
+        Ok(d) if ok_shape => amble_core::journal::check_date(what, d)
+            .map(|()| d)
+            .map_err(|e| Failure::BadInput(e.to_string())),
         Ok(_) => Err(Failure::BadInput(format!(
             "{what}: expected a date as YYYY-MM-DD, found \"{text}\""
         ))),

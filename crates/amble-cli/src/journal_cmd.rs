@@ -366,6 +366,7 @@ pub fn read_journal_doc(file: &std::path::Path, kb: &KnowledgeBase) -> Result<Ve
                 "{at}: id: expected a unique, non-empty id"
             )));
         }
+        journal::id_number(e).map_err(|err| Failure::BadInput(format!("{at}: {err}")))?;
         journal::validate(e).map_err(|err| Failure::BadInput(format!("{at}: {err}")))?;
         match e {
             Entry::Exercise(x) if kb.exercise(&x.exercise).is_none() => {

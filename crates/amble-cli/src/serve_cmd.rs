@@ -15,9 +15,9 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
     bind: String,
-    /// Allow an address other than this computer (127.0.0.1 / ::1). Amble has no accounts yet:
-    /// anyone who can reach the address can read and change the journal.
-    #[arg(long)]
+    /// Not available yet: serving other computers needs accounts (coach mode), which this
+    /// version does not have. Kept so that asking for it gets a clear answer.
+    #[arg(long, hide = true)]
     allow_remote: bool,
     /// Open the app in your web browser once it is running.
     #[arg(long)]
@@ -31,15 +31,10 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
             args.bind
         ))
     })?;
-    if !addr.ip().is_loopback() {
-        if !args.allow_remote {
-            return Err(Failure::BadInput(format!(
-                "--bind {addr}: this would let other computers reach your journal. Amble has no accounts yet; add --allow-remote if you really want this"
-            )));
-        }
-        eprintln!(
-            "warning: serving on {addr}, reachable from other computers. Amble has no accounts yet: anyone who can reach this address can read and change your journal."
-        );
+    if !addr.ip().is_loopback() || args.allow_remote {
+        return Err(Failure::BadInput(format!(
+            "--bind {addr}: Amble serves this computer only (127.0.0.1 or ::1). Serving other computers needs accounts, which this version does not have: without them anyone on the network could read and change your journal"
+        )));
     }
     let today = match &global.today {
         Some(t) => Some(crate::context::parse_date("--today", t)?),

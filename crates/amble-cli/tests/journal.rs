@@ -935,3 +935,46 @@ fn earlier_warning_signs_are_not_cleared_silently() {
             .contains("EARLIER WARNING SIGNS")
     );
 }
+
+#[test]
+fn a_bad_id_or_date_in_an_import_is_refused_and_the_journal_keeps_working() {
+    let j = Journal::new();
+    for (id, date, needle) in [
+        ("m-99999999999999999999", "2026-01-05", "id"),
+        ("m-0", "2026-01-05", "id"),
+        ("w-3", "2026-01-05", "id"),
+        ("m-007", "2026-01-05", "id"),
+        ("m-5", "1850-01-05", "date"),
+    ] {
+        let f = write(
+            j.path(),
+            "bad.json",
+            &format!(
+                r#"{{"schema": "amble.journal/1", "entries": [{{"id": "{id}", "kind": "morning", "date": "{date}", "pain": 2}}]}}"#
+            ),
+        );
+        let r = j.run("2026-01-06", &["journal", "import", f.to_str().unwrap()]);
+        assert_eq!(r.code, 2, "{id} {date}: {}", r.stderr);
+        assert!(r.stderr.contains(needle), "{id}: {}", r.stderr);
+    }
+    // Nothing was stored, and new entries still get ids.
+    j.ok("2026-01-06", &["log", "morning", "--pain", "2"]);
+    j.ok(
+        "2026-01-06",
+        &["log", "morning", "--date", "2026-01-05", "--pain", "3"],
+    );
+    let journal = j.ok("2026-01-06", &["journal", "--json"]).json();
+    let ids: Vec<&str> = journal["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    // Dates outside 1900-2199 are refused everywhere.
+    for bad in ["1899-12-31", "2200-01-01"] {
+        let r = j.run(bad, &["plan"]);
+        assert_eq!(r.code, 2, "{bad}");
+        assert!(r.stderr.contains("--today"), "{}", r.stderr);
+    }
+}

@@ -232,8 +232,83 @@ fn check_non_negative(field: &str, v: Option<f64>, max: f64) -> Result<(), Entry
     }
 }
 
+/// The earliest and latest dates Amble accepts anywhere (entries, `--today`, `?today=`).
+pub const EARLIEST_DATE: Date = jiff::civil::date(1900, 1, 1);
+pub const LATEST_DATE: Date = jiff::civil::date(2199, 12, 31);
+/// The largest number in an entry id (`w-123`): far beyond any journal, far below overflow.
+pub const MAX_ID_NUMBER: u64 = 1_000_000_000_000;
+/// Daily step totals above this are not a real day of walking.
+pub const MAX_DAILY_STEPS: u64 = 300_000;
+/// Steps in one walk (at most a day of walking).
+pub const MAX_WALK_STEPS: u64 = 200_000;
+/// Longest free text kept in an entry (surface, shoes, notes).
+pub const MAX_TEXT: usize = 2_000;
+
+/// A date Amble can work with: from 1900 to 2199.
+pub fn check_date(field: &str, date: Date) -> Result<(), EntryError> {
+    if date < EARLIEST_DATE || date > LATEST_DATE {
+        return Err(bad(
+            field,
+            format!("{date} is not a date Amble can use (from {EARLIEST_DATE} to {LATEST_DATE})"),
+        ));
+    }
+    Ok(())
+}
+
+/// The number of an id of the form `PREFIX-N` for this entry's kind (N from 1 to
+/// [`MAX_ID_NUMBER`], no leading zeros).
+pub fn id_number(entry: &Entry) -> Result<u64, EntryError> {
+    let id = entry.id();
+    let prefix = entry.id_prefix();
+    let expected = || {
+        bad(
+            "id",
+            format!(
+                "expected an id like \"{prefix}-12\" for a {} entry, found \"{id}\"",
+                entry.kind()
+            ),
+        )
+    };
+    let digits = id
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('-'))
+        .ok_or_else(expected)?;
+    if digits.is_empty()
+        || digits.len() > 13
+        || digits.starts_with('0')
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(expected());
+    }
+    match digits.parse::<u64>() {
+        Ok(n) if (1..=MAX_ID_NUMBER).contains(&n) => Ok(n),
+        _ => Err(bad(
+            "id",
+            format!("the number in \"{id}\" is out of range (1 to {MAX_ID_NUMBER})"),
+        )),
+    }
+}
+
+fn check_text(field: &str, v: Option<&String>) -> Result<(), EntryError> {
+    match v {
+        Some(t) if t.chars().count() > MAX_TEXT => Err(bad(
+            field,
+            format!("expected at most {MAX_TEXT} characters"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn check_count(field: &str, v: Option<u64>, max: u64) -> Result<(), EntryError> {
+    match v {
+        Some(x) if x > max => Err(bad(field, format!("expected at most {max}, found {x}"))),
+        _ => Ok(()),
+    }
+}
+
 /// Known exercise ids are checked by the caller (the knowledge base owns the library).
 pub fn validate(entry: &Entry) -> Result<(), EntryError> {
+    check_date("date", entry.date())?;
     match entry {
         Entry::Walk(w) => {
             if !w.minutes.is_finite() || w.minutes <= 0.0 {
@@ -264,6 +339,10 @@ pub fn validate(entry: &Entry) -> Result<(), EntryError> {
             check_non_negative("cadence_spm", w.cadence_spm, 300.0)?;
             check_non_negative("avg_hr_bpm", w.avg_hr_bpm, 260.0)?;
             check_non_negative("ascent_m", w.ascent_m, 9000.0)?;
+            check_count("steps", w.steps, MAX_WALK_STEPS)?;
+            check_text("surface", w.surface.as_ref())?;
+            check_text("shoes", w.shoes.as_ref())?;
+            check_text("notes", w.notes.as_ref())?;
         }
         Entry::Morning(m) => check_pain("pain", Some(m.pain))?,
         Entry::Exercise(x) => {
@@ -284,6 +363,7 @@ pub fn validate(entry: &Entry) -> Result<(), EntryError> {
                 }
             }
             check_non_negative("walking_speed_mps", d.walking_speed_mps, 5.0)?;
+            check_count("steps", d.steps, MAX_DAILY_STEPS)?;
             check_non_negative("step_length_m", d.step_length_m, 3.0)?;
         }
     }
@@ -332,6 +412,7 @@ pub fn pain_score(field: &str, v: Option<i64>) -> Result<Option<u8>, EntryError>
 
 /// Entries can't be dated in the future.
 pub fn check_not_future(field: &str, date: Date, today: Date) -> Result<(), EntryError> {
+    check_date(field, date)?;
     if date > today {
         return Err(bad(
             field,
@@ -345,6 +426,7 @@ impl NewWalk {
     /// The walk to store (id empty until the store gives one).
     pub fn into_walk(self, today: Date) -> Result<Walk, EntryError> {
         let date = self.date.unwrap_or(today);
+        check_date("date", date)?;
         check_not_future("date", date, today)?;
         let empty = |s: Option<String>| s.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
         let walk = Walk {

@@ -38,6 +38,8 @@ pub enum StoreError {
     Conflict { id: String },
     #[error("cannot open the journal folder {path}: {detail}")]
     Folder { path: PathBuf, detail: String },
+    #[error("entry \"{id}\": {message}")]
+    Invalid { id: String, message: String },
     #[error("journal error: {0}")]
     Database(String),
 }

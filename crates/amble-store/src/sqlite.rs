@@ -203,7 +203,16 @@ fn next_id(tx: &rusqlite::Transaction<'_>, prefix: &str) -> Result<String, rusql
             |r| r.get(0),
         )
         .optional()?;
-    let next = in_use.unwrap_or(0).max(counted.unwrap_or(0)) + 1;
+    let next = in_use
+        .unwrap_or(0)
+        .max(counted.unwrap_or(0))
+        .checked_add(1)
+        .filter(|n| u64::try_from(*n).is_ok_and(|n| n <= amble_core::journal::MAX_ID_NUMBER))
+        .ok_or_else(|| {
+            rusqlite::Error::ToSqlConversionFailure(
+                format!("no id left for \"{prefix}\" entries").into(),
+            )
+        })?;
     tx.execute(
         "INSERT INTO id_counters (prefix, last) VALUES (?1, ?2) ON CONFLICT (prefix) DO UPDATE SET last = excluded.last",
         params![prefix, next],
@@ -296,6 +305,13 @@ impl Store for SqliteStore {
     }
 
     fn import(&mut self, entries: Vec<Entry>) -> Result<ImportSummary, StoreError> {
+        // Ids come from outside: only well-formed ones, so later ids can always be given.
+        for entry in &entries {
+            amble_core::journal::id_number(entry).map_err(|e| StoreError::Invalid {
+                id: entry.id().to_string(),
+                message: e.to_string(),
+            })?;
+        }
         let path = self.path.clone();
         let tx = self
             .conn

@@ -292,3 +292,24 @@ fn concurrent_writers_never_lose_an_entry() {
     let ids: std::collections::BTreeSet<&str> = all.iter().map(|e| e.id()).collect();
     assert_eq!(ids.len(), 150, "every id unique");
 }
+
+#[test]
+fn imported_ids_must_be_well_formed_so_later_ids_can_be_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SqliteStore::open(dir.path()).unwrap();
+    for bad in ["m-99999999999999999999", "m--3", "w-1", "m-", "m-01"] {
+        let mut e = morning(5, 2);
+        e.set_id(bad.to_string());
+        match store.import(vec![e]) {
+            Err(StoreError::Invalid { id, .. }) => assert_eq!(id, bad),
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+    assert!(store.list().unwrap().is_empty());
+    let mut e = morning(5, 2);
+    e.set_id("m-1000000000000".into());
+    store.import(vec![e]).unwrap();
+    // The largest id is taken: the next one cannot be given, and the store says so.
+    assert!(store.add(morning(6, 3)).is_err());
+    assert_eq!(store.list().unwrap().len(), 1);
+}

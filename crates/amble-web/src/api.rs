@@ -64,19 +64,9 @@ pub struct TodayQuery {
 
 impl TodayQuery {
     pub fn date(&self, state: &AppState) -> Result<Date, ApiError> {
-        match &self.today {
-            None => Ok(state.today(None)),
-            Some(t) => t
-                .parse::<Date>()
-                .map(|d| state.today(Some(d)))
-                .map_err(|e| {
-                    ApiError::new(
-                        StatusCode::BAD_REQUEST,
-                        format!("today: expected a date as YYYY-MM-DD ({e})"),
-                        Some("today"),
-                    )
-                }),
-        }
+        state
+            .today_from(self.today.as_deref())
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e, Some("today")))
     }
 }
 

@@ -10,8 +10,15 @@ use serde_json::{Map, Value};
 pub struct Fields(pub Vec<(String, String)>);
 
 impl Fields {
-    pub fn parse(body: &[u8]) -> Fields {
-        Fields(serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default())
+    /// The fields of an `application/x-www-form-urlencoded` body; a body that is not one is an
+    /// error, never "no answers".
+    pub fn parse(body: &[u8]) -> Result<Fields, String> {
+        if !body.is_ascii() || body.iter().any(|b| b.is_ascii_control()) {
+            return Err("the form could not be read: it is not a URL-encoded form".into());
+        }
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+            .map(Fields)
+            .map_err(|e| format!("the form could not be read ({e})"))
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {

@@ -45,6 +45,8 @@ struct Inner {
     data_dir: PathBuf,
     kb: KnowledgeBase,
     today: Option<Date>,
+    /// The latest `?today=` accepted (default: the fixed today, or the clock plus a day).
+    latest: Option<Date>,
     cache: cache::JournalCache,
 }
 
@@ -57,9 +59,45 @@ impl AppState {
                 data_dir,
                 kb,
                 today,
+                latest: None,
                 cache: cache::JournalCache::default(),
             }),
         }
+    }
+
+    /// Accepts `?today=` up to `latest` (for tests and demonstrations that look ahead).
+    pub fn with_latest_date(mut self, latest: Date) -> AppState {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.latest = Some(latest);
+        }
+        self
+    }
+
+    /// The date a request takes as today: `?today=` when given, which must be a real date from
+    /// 1900 on and no later than the server's own today (its fixed date, or the clock plus a
+    /// day for time zones); else the server's today. Errors are for the field `today`.
+    pub(crate) fn today_from(&self, text: Option<&str>) -> Result<Date, String> {
+        let Some(text) = text else {
+            return Ok(self.today(None));
+        };
+        let ok_shape = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
+        let d = text
+            .parse::<Date>()
+            .ok()
+            .filter(|_| ok_shape)
+            .ok_or_else(|| format!("today: expected a date as YYYY-MM-DD, found {text:?}"))?;
+        let latest = self.inner.latest.or(self.inner.today).unwrap_or_else(|| {
+            jiff::ZonedDateTime::now()
+                .date()
+                .saturating_add(jiff::ToSpan::days(1))
+        });
+        if d < amble_core::journal::EARLIEST_DATE || d > latest {
+            return Err(format!(
+                "today: {d} is out of range: it must be from {} to {latest}",
+                amble_core::journal::EARLIEST_DATE
+            ));
+        }
+        Ok(d)
     }
 
     pub fn kb(&self) -> &KnowledgeBase {

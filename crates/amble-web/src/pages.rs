@@ -130,16 +130,12 @@ impl PageQuery {
     }
 
     fn date(&self, state: &AppState) -> Result<Date, PageError> {
-        match &self.today {
-            None => Ok(state.today(None)),
-            Some(t) => t
-                .parse::<Date>()
-                .map(|d| state.today(Some(d)))
-                .map_err(|e| PageError {
-                    status: StatusCode::BAD_REQUEST,
-                    message: format!("today: expected a date as YYYY-MM-DD ({e})"),
-                }),
-        }
+        state
+            .today_from(self.today.as_deref())
+            .map_err(|message| PageError {
+                status: StatusCode::BAD_REQUEST,
+                message,
+            })
     }
 
     /// The query string to carry on links and form actions (`?today=...`), or empty.
@@ -157,6 +153,14 @@ fn with_qs(path: &str, qs: &str, extra: &str) -> String {
         (false, true) => format!("{path}{qs}"),
         (false, false) => format!("{path}{qs}&{extra}"),
     }
+}
+
+/// A submitted form, or 400 when the body is not a form at all.
+fn form(body: &[u8]) -> Result<Fields, PageError> {
+    Fields::parse(body).map_err(|message| PageError {
+        status: StatusCode::BAD_REQUEST,
+        message,
+    })
 }
 
 async fn entries(state: &AppState) -> Result<Arc<Vec<Entry>>, PageError> {
@@ -677,7 +681,7 @@ pub async fn checkup_submit(
 ) -> Result<Response, PageError> {
     let today = q.date(&state)?;
     let qs = q.qs();
-    let fields = Fields::parse(&body);
+    let fields = form(&body)?;
     let kb = state.kb();
     let step = fields.get("step").unwrap_or("1");
     if step == "1" {
@@ -803,7 +807,7 @@ pub async fn screen_submit(
 ) -> Result<Response, PageError> {
     let today = q.date(&state)?;
     let qs = q.qs();
-    let fields = Fields::parse(&body);
+    let fields = form(&body)?;
     let kb = state.kb();
     let flags = match crate::forms::answers(kb, red_flag_questions(kb), &fields) {
         Ok(a) => a,
@@ -1309,7 +1313,7 @@ pub async fn log_walk(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
-    let fields = Fields::parse(&body);
+    let fields = form(&body)?;
     let walk = parse_new_walk(&fields).and_then(|n| {
         n.into_walk(day).map_err(|e| FieldError {
             field: e.field,
@@ -1420,7 +1424,7 @@ pub async fn log_morning(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
-    let fields = Fields::parse(&body);
+    let fields = form(&body)?;
     match parse_morning(&fields, day) {
         Ok((date, pain)) => {
             let stored = add(
@@ -1552,7 +1556,7 @@ pub async fn log_exercise(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
-    let fields = Fields::parse(&body);
+    let fields = form(&body)?;
     match parse_exercise(state.kb(), &fields, day) {
         Ok(x) => {
             let stored = add(&state, Entry::Exercise(x)).await?;
@@ -1738,7 +1742,7 @@ pub async fn edit_submit(
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
     let old = get_entry(&state, &id).await?;
-    let fields = Fields::parse(&body);
+    let fields = form(&body)?;
     let updated: Result<Entry, FieldError> = match &old {
         Entry::Walk(w) => parse_new_walk(&fields)
             .and_then(|n| {
@@ -1816,7 +1820,7 @@ pub async fn delete_submit(
     Query(q): Query<PageQuery>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let fields = Fields::parse(&body);
+    let fields = form(&body)?;
     if fields.get("confirm") != Some("yes") {
         return Ok(Redirect::to(&with_qs("/journal", &q.qs(), "")).into_response());
     }
@@ -1878,7 +1882,7 @@ pub async fn needs_pain_submit(
     Query(q): Query<PageQuery>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let fields = Fields::parse(&body);
+    let fields = form(&body)?;
     let walks = unrated(&state).await?;
     let mut changes = Vec::new();
     for w in &walks {

@@ -1,4 +1,11 @@
-//! Cross-site request forgery protection and security headers for every response.
+//! Cross-site request forgery protection, DNS-rebinding protection and security headers for
+//! every response.
+//!
+//! DNS rebinding: a page on another domain can make its own name resolve to 127.0.0.1 and then
+//! talk to Amble as if it were the same site (matching `Origin`, `Sec-Fetch-Site:
+//! same-origin`). Its requests still carry its own name in `Host`, so every request whose `Host`
+//! is not a loopback name (`localhost`, `127.x.y.z`, `[::1]`) is refused with 421 before anything
+//! is read or written.
 //!
 //! Amble has no accounts or cookies yet, so the forgery risk is another site's page posting a
 //! form to `127.0.0.1`. Browsers send `Origin` (and `Sec-Fetch-Site`) with such posts; any
@@ -12,6 +19,44 @@ use axum::response::{IntoResponse, Response};
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
 object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// `Host` names this computer: `localhost`, an address in 127.0.0.0/8 or `[::1]`, with any
+/// port. Nothing else (a missing `Host` included) is served.
+pub(crate) fn loopback_host(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let host = host.trim().to_ascii_lowercase();
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((inside, after)) if after.is_empty() || after.starts_with(':') => inside,
+            _ => return false,
+        }
+    } else {
+        match host.rsplit_once(':') {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+            Some(_) => return false,
+            None => host.as_str(),
+        }
+    };
+    if name == "localhost" || name == "::1" {
+        return true;
+    }
+    name.parse::<std::net::Ipv4Addr>()
+        .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The body is declared as an HTML form.
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| {
+            t.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
 
 fn same_origin(headers: &HeaderMap) -> bool {
     // Browsers that send Fetch Metadata say plainly where the request came from.
@@ -37,7 +82,24 @@ fn same_origin(headers: &HeaderMap) -> bool {
 pub async fn guard(req: Request<Body>, next: Next) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let api = req.uri().path().starts_with("/api/");
-    let mut resp = if unsafe_method && !same_origin(req.headers()) {
+    let mut resp = if !loopback_host(req.headers()) {
+        let msg = "refused: this server answers only to addresses of this computer (localhost, 127.0.0.1, [::1])";
+        if api {
+            (
+                StatusCode::MISDIRECTED_REQUEST,
+                axum::Json(serde_json::json!({"error": msg, "field": null})),
+            )
+                .into_response()
+        } else {
+            (StatusCode::MISDIRECTED_REQUEST, msg).into_response()
+        }
+    } else if unsafe_method && !api && !is_form(req.headers()) {
+        (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "refused: pages take forms (application/x-www-form-urlencoded) only",
+        )
+            .into_response()
+    } else if unsafe_method && !same_origin(req.headers()) {
         let msg = "refused: this request came from another site";
         if api {
             (

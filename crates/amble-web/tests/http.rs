@@ -44,11 +44,15 @@ impl App {
     fn new() -> App {
         let dir = tempfile::tempdir().unwrap();
         let kb = KnowledgeBase::embedded().unwrap();
-        let router = router(AppState::new(
-            dir.path().to_path_buf(),
-            kb,
-            Some(jiff::civil::date(2026, 3, 2)),
-        ));
+        // Today is 2026-03-02; `?today=` may look ahead to the end of 2030.
+        let router = router(
+            AppState::new(
+                dir.path().to_path_buf(),
+                kb,
+                Some(jiff::civil::date(2026, 3, 2)),
+            )
+            .with_latest_date(jiff::civil::date(2030, 12, 31)),
+        );
         App { dir, router }
     }
 
@@ -59,10 +63,10 @@ impl App {
         headers: &[(&str, &str)],
         body: impl Into<Body>,
     ) -> Resp {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::HOST, "127.0.0.1:8080");
+        let mut req = Request::builder().method(method).uri(uri);
+        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+            req = req.header(header::HOST, "127.0.0.1:8080");
+        }
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
@@ -976,4 +980,123 @@ async fn a_change_from_another_process_shows_at_once() {
         app.journal().await["entries"].as_array().unwrap().len(),
         before + 2
     );
+}
+
+#[tokio::test]
+async fn a_rebinding_page_cannot_read_or_write() {
+    let app = App::new().with_checkup().await;
+    // Another site's name resolving to 127.0.0.1: matching Origin and Fetch Metadata, but its
+    // own name in Host.
+    let evil = [
+        ("host", "attacker.example:8080"),
+        ("origin", "http://attacker.example:8080"),
+        ("sec-fetch-site", "same-origin"),
+    ];
+    for uri in ["/api/v1/journal", "/api/v1/plan", "/journal", "/today"] {
+        let r = app.send("GET", uri, &evil, Body::empty()).await;
+        assert_eq!(r.status, StatusCode::MISDIRECTED_REQUEST, "{uri}");
+        assert!(!r.body.contains("a-1"), "{uri} leaked the journal");
+        assert_security_headers(&r);
+    }
+    let mut with_json = evil.to_vec();
+    with_json.push(("content-type", "application/json"));
+    let r = app
+        .send(
+            "POST",
+            "/api/v1/mornings",
+            &with_json,
+            r#"{"date": "2026-03-02", "pain": 3}"#.to_string(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::MISDIRECTED_REQUEST);
+    assert_eq!(app.journal().await["entries"].as_array().unwrap().len(), 1);
+    // A missing Host, or one that only starts like a loopback name, is refused too.
+    for host in [
+        "127.0.0.1.attacker.example",
+        "localhost.attacker.example:80",
+        "[::1]x",
+    ] {
+        let r = app
+            .send("GET", "/api/v1/plan", &[("host", host)], Body::empty())
+            .await;
+        assert_eq!(r.status, StatusCode::MISDIRECTED_REQUEST, "{host}");
+    }
+    // This computer's own names work, with any port.
+    for host in [
+        "localhost:8080",
+        "127.0.0.1",
+        "[::1]:9000",
+        "127.0.0.2:80",
+        "LOCALHOST:1",
+    ] {
+        let r = app
+            .send("GET", "/api/v1/plan", &[("host", host)], Body::empty())
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{host}");
+    }
+}
+
+#[tokio::test]
+async fn today_in_the_query_is_bounded() {
+    let app = App::new().with_checkup().await;
+    for bad in [
+        "9999-12-31",
+        "-000005-01-01",
+        "1899-12-31",
+        "2031-01-01",
+        "2026-3-9",
+        "soon",
+    ] {
+        let r = app.get(&format!("/api/v1/plan?today={bad}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {}", r.body);
+        assert_eq!(r.json()["field"], "today", "{bad}");
+        let page = app.get(&format!("/plan?today={bad}")).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(page.body.contains("today"));
+    }
+    // A POST cannot use ?today to store an entry in the future.
+    let r = app
+        .post_json(
+            "/api/v1/mornings?today=2099-01-01",
+            r#"{"date": "2099-01-01", "pain": 3}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // Dates in bodies are bounded the same way.
+    let r = app
+        .post_json("/api/v1/mornings", r#"{"date": "1850-01-01", "pain": 3}"#)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["field"], "date");
+    assert_eq!(app.journal().await["entries"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_a_form_is_refused() {
+    let app = App::new().with_checkup().await;
+    let r = app
+        .send(
+            "POST",
+            "/log/morning",
+            &[
+                ("content-type", "application/json"),
+                ("origin", "http://127.0.0.1:8080"),
+            ],
+            r#"{"pain": 3}"#.to_string(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let r = app
+        .send(
+            "POST",
+            "/checkup",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("origin", "http://127.0.0.1:8080"),
+            ],
+            vec![b's', b't', b'e', b'p', b'=', 0xff, 0xfe],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(app.journal().await["entries"].as_array().unwrap().len(), 1);
 }
