@@ -691,8 +691,12 @@ fn a_broken_import_file_changes_nothing() {
             "unknown exercise",
         ),
         (
-            r#"{"schema": "amble.journal/1", "entries": [{"id": "w-1", "kind": "morning", "date": "2026-01-07", "pain": 3}]}"#,
+            r#"{"schema": "amble.journal/1", "entries": [{"id": "w-1", "kind": "walk", "date": "2026-01-05", "minutes": 99.0, "source": "manual"}]}"#,
             "already exists with different content",
+        ),
+        (
+            r#"{"schema": "amble.journal/1", "entries": [{"id": "w-1", "kind": "morning", "date": "2026-01-07", "pain": 3}]}"#,
+            "expected an id like \"m-12\"",
         ),
         (
             r#"{"schema": "amble.journal/1", "entries": [{"id": "m-9", "kind": "morning", "date": "2026-01-07", "pain": 3, "mood": "fine"}]}"#,
