@@ -982,3 +982,38 @@ fn a_bad_id_or_date_in_an_import_is_refused_and_the_journal_keeps_working() {
         assert!(r.stderr.contains("--today"), "{}", r.stderr);
     }
 }
+
+#[test]
+fn readers_do_not_wait_behind_a_writer() {
+    let j = Journal::new();
+    log_walk(&j, "2026-01-05", 20, 2, 4);
+    let marker = j.path().join("in-transaction");
+    let mut child = amble()
+        .args([
+            "--data-dir",
+            j.path().to_str().unwrap(),
+            "--today",
+            "2026-01-06",
+            "log",
+            "morning",
+            "--pain",
+            "2",
+        ])
+        .env("AMBLE_TEST_PAUSE_BEFORE_COMMIT", &marker)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let t0 = Instant::now();
+    while !marker.exists() {
+        assert!(t0.elapsed() < Duration::from_secs(30), "the writer started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The writer holds the write lock for a minute; reading must not wait for it (before, every
+    // open took the lock to migrate and failed with "database is locked" after 30 s).
+    let doc = j.ok("2026-01-07", &["journal", "--json"]).json();
+    assert_eq!(doc["entries"].as_array().unwrap().len(), 1);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

@@ -50,7 +50,15 @@ impl SqliteStore {
             pause_before_commit: None,
         };
         store.configure()?;
-        store.migrate()?;
+        // Take the write lock only when there is something to migrate, so that readers never
+        // wait behind another process's write.
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| store.err(e))?;
+        if version != SCHEMA_VERSION {
+            store.migrate()?;
+        }
         Ok(store)
     }
 
