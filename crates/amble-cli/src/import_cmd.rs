@@ -8,6 +8,9 @@ use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use amble_core::journal::Entry;
+use amble_store::{Change, ImportSummary, Store, StoreError};
+
 use crate::Global;
 use crate::failure::Failure;
 
@@ -20,6 +23,39 @@ pub struct ImportArgs {
     /// Show what would be imported without changing the journal.
     #[arg(long)]
     dry_run: bool,
+}
+
+/// The journal of a dry run when there is none yet: empty, and never written.
+struct NoJournal;
+
+impl Store for NoJournal {
+    fn add(&mut self, _: Entry) -> Result<Entry, StoreError> {
+        Err(NoJournal::refused())
+    }
+    fn list(&self) -> Result<Vec<Entry>, StoreError> {
+        Ok(Vec::new())
+    }
+    fn get(&self, _: &str) -> Result<Option<Entry>, StoreError> {
+        Ok(None)
+    }
+    fn replace(&mut self, _: Entry) -> Result<(), StoreError> {
+        Err(NoJournal::refused())
+    }
+    fn delete(&mut self, id: &str) -> Result<Entry, StoreError> {
+        Err(StoreError::NotFound(id.to_string()))
+    }
+    fn import(&mut self, _: Vec<Entry>) -> Result<ImportSummary, StoreError> {
+        Err(NoJournal::refused())
+    }
+    fn apply(&mut self, _: Vec<Change>) -> Result<Vec<Entry>, StoreError> {
+        Err(NoJournal::refused())
+    }
+}
+
+impl NoJournal {
+    fn refused() -> StoreError {
+        StoreError::Database("a dry run writes nothing".into())
+    }
 }
 
 /// A progress bar on a terminal; nothing when stderr is piped.
@@ -69,9 +105,16 @@ pub fn run(global: &Global, args: &ImportArgs) -> Result<(), Failure> {
         today,
         tz: jiff::tz::TimeZone::system(),
     };
-    let mut store = global.open_store()?;
     let mut bar = Bar { bar: None, done: 0 };
-    let report = pipeline::run(&args.paths, &mut store, &opts, &mut bar)?;
+    // A dry run reads the journal if there is one and never creates or changes anything.
+    let report = match (args.dry_run, global.open_existing_store()?) {
+        (true, None) => pipeline::run(&args.paths, &mut NoJournal, &opts, &mut bar)?,
+        (true, Some(mut store)) => pipeline::run(&args.paths, &mut store, &opts, &mut bar)?,
+        (false, _) => {
+            let mut store = global.open_store()?;
+            pipeline::run(&args.paths, &mut store, &opts, &mut bar)?
+        }
+    };
     if let Some(b) = &bar.bar {
         b.finish_and_clear();
     }

@@ -153,6 +153,11 @@ fn dry_run_changes_nothing() {
         "{}",
         r.stdout
     );
+    // Not even a journal file is created.
+    assert!(
+        std::fs::read_dir(j.path()).unwrap().next().is_none(),
+        "a dry run created files"
+    );
     assert_eq!(
         j.ok("2026-11-26", &["journal", "--json"]).json()["entries"],
         serde_json::json!([])
