@@ -53,7 +53,7 @@ pub fn ask(kb: &KnowledgeBase) -> Result<Answers, Failure> {
         match prompt(q, &mut input, &mut err)? {
             Reply::Value(v) => set(&mut doc, &q.id, v),
             Reply::Skip => {}
-            Reply::Eof => break,
+            Reply::Eof => return Err(cancelled(&doc, kb)),
         }
         if q.is_red_flag() {
             let answers = Answers::from_value(Value::Object(doc.clone()), kb)
@@ -69,6 +69,23 @@ pub fn ask(kb: &KnowledgeBase) -> Result<Answers, Failure> {
     }
     writeln!(err)?;
     Answers::from_value(Value::Object(doc), kb).map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))
+}
+
+/// Input ended before the check-up did: nothing is stored (a partial check-up must never
+/// become the latest one and restart the plan). Warning signs already answered still lead.
+fn cancelled(doc: &Map<String, Value>, kb: &KnowledgeBase) -> Failure {
+    let mut msg = String::from(
+        "the check-up was cancelled before the end (the input ended); nothing was stored",
+    );
+    if let Ok(answers) = Answers::from_value(Value::Object(doc.clone()), kb) {
+        let tier = assess(&answers, kb).tier();
+        if tier >= Tier::Soon
+            && let Some(t) = kb.tier_text(tier)
+        {
+            msg = format!("{}. {}\n\n{msg}", t.headline, t.action);
+        }
+    }
+    Failure::BadInput(msg)
 }
 
 fn set(doc: &mut Map<String, Value>, path: &str, value: Value) {

@@ -541,7 +541,8 @@ fn interactive_check_up_runs_to_the_end_with_skips_and_retries() {
     input.push_str("6,1\n"); // heaviness, ache
     input.push_str("banana\n1\n"); // onset: a bad answer is asked again
     input.push_str("y\n1,2\n2\n2\n1\n"); // standing provokes; relief sitting+bending; 2to10; worse downhill; sitting eases
-    // everything else: end of input -> the rest stays unknown
+    // everything else skipped (Enter): the rest stays unknown
+    input.push_str(&"\n".repeat(200));
     let r = run_with_stdin(&["assess", "--json"], &input);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
@@ -553,6 +554,43 @@ fn interactive_check_up_runs_to_the_end_with_skips_and_retries() {
     check_assessment_contract(&doc);
     assert_eq!(doc["triage"]["tier"], "none");
     assert_eq!(doc["patterns"][0]["id"], "lss_nc");
+}
+
+#[test]
+fn end_of_input_mid_check_up_cancels_and_stores_nothing() {
+    let j = Journal::new();
+    let mut full = vec![
+        "--data-dir",
+        j.path().to_str().unwrap(),
+        "--today",
+        "2026-01-05",
+    ];
+    full.push("assess");
+    // The warning signs all "no", then the input ends in the middle.
+    let r = run_with_stdin(&full, &"n\n".repeat(18));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("cancelled") && r.stderr.contains("nothing was stored"));
+    let doc = j.ok("2026-01-05", &["journal", "--json"]).json();
+    assert_eq!(doc["entries"], serde_json::json!([]), "no partial check-up");
+    // A warning sign answered before the end still leads the message.
+    let mut input = "n\n".repeat(13);
+    input.push_str("y\n"); // cancer history (14th): see a doctor soon
+    let r = run_with_stdin(&full, &input);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let error = r
+        .stderr
+        .split("error:")
+        .nth(1)
+        .unwrap_or_default()
+        .to_lowercase();
+    let (doctor, cancelled) = (error.find("doctor"), error.find("cancelled"));
+    assert!(
+        doctor.is_some() && doctor < cancelled,
+        "what to do comes first: {}",
+        r.stderr
+    );
+    let doc = j.ok("2026-01-05", &["journal", "--json"]).json();
+    assert_eq!(doc["entries"], serde_json::json!([]));
 }
 
 // ---- Snapshots of the human report ----
