@@ -81,10 +81,10 @@ enum Unit {
         path: PathBuf,
         shown: String,
     },
-    ZipMember {
+    /// The activity files of one zip archive, read with the archive opened once.
+    ZipMembers {
         archive: PathBuf,
-        index: usize,
-        shown: String,
+        members: Vec<(usize, String)>,
     },
     AppleXml {
         xml: PathBuf,
@@ -153,7 +153,20 @@ fn expand(path: &Path, shown: String, units: &mut Vec<Unit>) {
             if name.starts_with('.') {
                 continue;
             }
-            expand(&c, format!("{}/{name}", shown.trim_end_matches('/')), units);
+            let child = format!("{}/{name}", shown.trim_end_matches('/'));
+            // Linked folders are not followed: a link back up would never end.
+            if c.symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink())
+                && c.is_dir()
+            {
+                units.push(Unit::Skip {
+                    shown: child,
+                    reason: "a linked folder is not followed (give its own path to import it)"
+                        .into(),
+                });
+                continue;
+            }
+            expand(&c, child, units);
         }
         return;
     }
@@ -205,17 +218,14 @@ fn expand_zip(path: &Path, shown: &str, units: &mut Vec<Unit>) {
         });
         return;
     }
+    let mut members = Vec::new();
     for (index, name) in names.iter().enumerate() {
         if name.ends_with('/') {
             continue;
         }
         let member = format!("{shown}!{name}");
         match ext(name).as_str() {
-            "fit" | "gpx" | "tcx" => units.push(Unit::ZipMember {
-                archive: path.to_path_buf(),
-                index,
-                shown: member,
-            }),
+            "fit" | "gpx" | "tcx" => members.push((index, member)),
             "zip" => units.push(Unit::Skip {
                 shown: member,
                 reason: "a zip inside a zip is not opened".into(),
@@ -225,6 +235,12 @@ fn expand_zip(path: &Path, shown: &str, units: &mut Vec<Unit>) {
                 reason: "not an activity file".into(),
             }),
         }
+    }
+    if !members.is_empty() {
+        units.push(Unit::ZipMembers {
+            archive: path.to_path_buf(),
+            members,
+        });
     }
 }
 
@@ -574,23 +590,33 @@ fn process(
                 .map(Outcome::Parsed);
             (shown, r)
         }
-        Unit::ZipMember {
-            archive,
-            index,
-            shown,
-        } => {
-            progress.file(&shown);
-            let r = (|| {
-                let mut z = open_zip(&archive)?;
-                let member = z
-                    .by_index(index)
-                    .map_err(|e| ParseError::new(format!("cannot read the member: {e}")))?;
-                check_member(&member, MAX_ACTIVITY_FILE)?;
-                let bytes = read_limited(member, MAX_ACTIVITY_FILE)?;
-                parse_activity_bytes(&shown, &bytes)
-            })()
-            .map(Outcome::Parsed);
-            (shown, r)
+        Unit::ZipMembers { archive, members } => {
+            let mut z = match open_zip(&archive) {
+                Ok(z) => z,
+                Err(e) => {
+                    for (_, shown) in members {
+                        report.errors.push(FileError {
+                            file: shown,
+                            message: e.to_string(),
+                        });
+                    }
+                    return Ok(());
+                }
+            };
+            for (index, shown) in members {
+                progress.file(&shown);
+                let r = (|| {
+                    let member = z
+                        .by_index(index)
+                        .map_err(|e| ParseError::new(format!("cannot read the member: {e}")))?;
+                    check_member(&member, MAX_ACTIVITY_FILE)?;
+                    let bytes = read_limited(member, MAX_ACTIVITY_FILE)?;
+                    parse_activity_bytes(&shown, &bytes)
+                })()
+                .map(Outcome::Parsed);
+                finish(shown, r, store, opts, journal, report)?;
+            }
+            return Ok(());
         }
         Unit::AppleXml { xml, shown } => {
             progress.file(&shown);
@@ -603,7 +629,11 @@ fn process(
                         &mut |b| progress.within(b),
                     )?;
                     let routes = |path: &str| -> Option<Vec<u8>> {
-                        let p = base.join(path.trim_start_matches('/'));
+                        let p = base.join(route_path(path)?);
+                        // Only a regular file: never a device, a FIFO or a folder.
+                        if !std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_file()) {
+                            return None;
+                        }
                         File::open(p)
                             .ok()
                             .and_then(|f| read_limited(f, MAX_ACTIVITY_FILE).ok())
@@ -632,7 +662,7 @@ fn process(
                     )?
                 };
                 let mut routes = |path: &str| -> Option<Vec<u8>> {
-                    let name = format!("{prefix}{}", path.trim_start_matches('/'));
+                    let name = format!("{prefix}{}", route_path(path)?.to_str()?);
                     let m = z.by_name(&name).ok()?;
                     check_member(&m, MAX_ACTIVITY_FILE).ok()?;
                     read_limited(m, MAX_ACTIVITY_FILE).ok()
@@ -642,6 +672,18 @@ fn process(
             (shown, r)
         }
     };
+    finish(shown, result, store, opts, journal, report)
+}
+
+/// Records a file's result: its error, or what it brought into the journal.
+fn finish(
+    shown: String,
+    result: Result<Outcome, ParseError>,
+    store: &mut dyn Store,
+    opts: &Options,
+    journal: &mut Journal,
+    report: &mut Report,
+) -> Result<(), StoreError> {
     match result {
         Err(e) => report.errors.push(FileError {
             file: shown,
@@ -650,6 +692,23 @@ fn process(
         Ok(outcome) => apply_outcome(&shown, outcome, store, opts, journal, report)?,
     }
     Ok(())
+}
+
+/// A workout route's path inside an Apple export (`/workout-routes/route_….gpx`), as a relative
+/// path of plain names: anything with `..`, a drive or an absolute root inside is refused, so an
+/// export can never open a file outside itself.
+fn route_path(path: &str) -> Option<PathBuf> {
+    use std::path::Component;
+    let rel = Path::new(path.trim_start_matches('/'));
+    let mut out = PathBuf::new();
+    for c in rel.components() {
+        match c {
+            Component::Normal(n) => out.push(n),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    (!out.as_os_str().is_empty()).then_some(out)
 }
 
 enum Outcome {

@@ -770,3 +770,79 @@ fn a_walk_logged_by_hand_is_enriched_not_doubled() {
         (Some(3), Some("park"), Some(82))
     );
 }
+
+#[test]
+fn apple_route_paths_cannot_leave_the_export() {
+    let dir = tempfile::tempdir().unwrap();
+    unzip(&data("imports/apple-health-3d/export.zip"), dir.path());
+    let export = dir.path().join("apple_health_export");
+    // The routes move outside the export, and the export points at them with `..`.
+    let outside = dir.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    for e in std::fs::read_dir(export.join("workout-routes")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::rename(&p, outside.join(p.file_name().unwrap())).unwrap();
+    }
+    let xml_path = export.join("export.xml");
+    let xml = std::fs::read_to_string(&xml_path).unwrap();
+    let rewritten: String = xml
+        .replace("path=\"/workout-routes/", "path=\"/../outside/")
+        .lines()
+        .filter(|l| !l.contains("DistanceWalkingRunning\" startDate"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&xml_path, rewritten).unwrap();
+    let mut j = J::new();
+    let r = j.import(std::slice::from_ref(&export));
+    // Without their routes, the workouts have no distance: none may come from outside.
+    assert!(
+        j.walks().iter().all(|w| w.distance_km.is_none()),
+        "a route outside the export was read: {r:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_that_links_back_to_itself_finishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("activities");
+    std::fs::create_dir(&base).unwrap();
+    std::fs::copy(
+        data("fitparse/garmin-fenix-5-walk.fit"),
+        base.join("walk.fit"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&base, base.join("loop")).unwrap();
+    std::os::unix::fs::symlink(dir.path(), base.join("up")).unwrap();
+    let mut j = J::new();
+    let r = j.import(std::slice::from_ref(&base));
+    assert_eq!(r.imported, 1, "{r:?}");
+    assert_eq!(
+        r.skipped
+            .iter()
+            .filter(|s| s.reason.contains("linked folder"))
+            .count(),
+        2,
+        "{r:?}"
+    );
+}
+
+#[test]
+fn a_zip_of_many_activity_files_is_read_in_one_pass() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let zip_path = dir.path().join("many.zip");
+    let fit = std::fs::read(data("fitparse/garmin-fenix-5-walk.fit")).unwrap();
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for i in 0..300 {
+        w.start_file(format!("activities/{i:04}.fit"), opts)
+            .unwrap();
+        w.write_all(&fit).unwrap();
+    }
+    w.finish().unwrap();
+    let mut j = J::new();
+    let r = j.import(&[zip_path]);
+    assert_eq!((r.imported, r.duplicates), (1, 299), "{r:?}");
+}
