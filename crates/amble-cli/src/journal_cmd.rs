@@ -201,39 +201,26 @@ fn edit(global: &Global, a: EditArgs) -> Result<(), Failure> {
             if a.exercise.is_some() || a.sets.is_some() || a.pain_after.is_some() {
                 return Err(not_for("--exercise/--sets/--pain-after", kind));
             }
-            if let Some(d) = &a.date {
-                w.date = entry_date("--date", Some(d), today)?;
-            }
-            if let Some(m) = a.minutes {
-                w.minutes = m;
-            }
-            if a.pain_before.is_some() {
-                w.pain_before = pain("--pain-before", a.pain_before)?;
-            }
-            if a.pain_peak.is_some() {
-                w.pain_peak = pain("--pain-peak", a.pain_peak)?;
-            }
-            if let Some(b) = a.bouts {
-                w.bouts = b;
-            }
-            if let Some(s) = a.leg_spread {
-                w.leg_spread = Some(s.into());
-            }
-            if let Some(n) = a.new_symptoms {
-                w.new_symptoms = n;
-            }
-            if a.distance_km.is_some() {
-                w.distance_km = a.distance_km;
-            }
-            if a.surface.is_some() {
-                w.surface = a.surface.clone();
-            }
-            if a.shoes.is_some() {
-                w.shoes = a.shoes.clone();
-            }
-            if a.notes.is_some() {
-                w.notes = a.notes.clone();
-            }
+            let date = match &a.date {
+                Some(d) => Some(entry_date("--date", Some(d), today)?),
+                None => None,
+            };
+            let correction = journal::WalkCorrection {
+                date,
+                minutes: a.minutes,
+                pain_before: a.pain_before.map(|p| Some(i64::from(p))),
+                pain_peak: a.pain_peak.map(|p| Some(i64::from(p))),
+                bouts: a.bouts,
+                leg_spread: a.leg_spread.map(|s| Some(s.into())),
+                new_symptoms: a.new_symptoms,
+                distance_km: a.distance_km.map(Some),
+                surface: a.surface.clone().map(Some),
+                shoes: a.shoes.clone().map(Some),
+                notes: a.notes.clone().map(Some),
+            };
+            *w = correction.apply(w, today).map_err(|e| {
+                Failure::BadInput(format!("--{}: {}", e.field.replace('_', "-"), e.message))
+            })?;
         }
         Entry::Morning(m) => {
             if walk_flags || a.exercise.is_some() || a.sets.is_some() || a.pain_after.is_some() {

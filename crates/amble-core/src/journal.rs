@@ -455,6 +455,86 @@ impl NewWalk {
     }
 }
 
+/// A correction to a stored walk: only the fields given (`Some`) change; everything else the
+/// walk holds (imported details such as `ascent_m`, and any field added later) is kept. Used
+/// by `amble journal edit` and the web app's edit form alike.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WalkCorrection {
+    pub date: Option<Date>,
+    pub minutes: Option<f64>,
+    /// `Some(None)` clears the rating.
+    pub pain_before: Option<Option<i64>>,
+    pub pain_peak: Option<Option<i64>>,
+    pub bouts: Option<u32>,
+    pub leg_spread: Option<Option<LegSpread>>,
+    pub new_symptoms: Option<bool>,
+    pub distance_km: Option<Option<f64>>,
+    pub surface: Option<Option<String>>,
+    pub shoes: Option<Option<String>>,
+    pub notes: Option<Option<String>>,
+}
+
+impl WalkCorrection {
+    /// Every field a logging form shows, from what the form submitted.
+    pub fn from_form(n: NewWalk) -> WalkCorrection {
+        WalkCorrection {
+            date: n.date,
+            minutes: Some(n.minutes),
+            pain_before: Some(n.pain_before),
+            pain_peak: Some(n.pain_peak),
+            bouts: Some(n.bouts.unwrap_or(1)),
+            leg_spread: Some(n.leg_spread),
+            new_symptoms: Some(n.new_symptoms),
+            distance_km: Some(n.distance_km),
+            surface: Some(n.surface),
+            shoes: Some(n.shoes),
+            notes: Some(n.notes),
+        }
+    }
+
+    /// The corrected walk, validated (errors name the field); `old` is unchanged.
+    pub fn apply(self, old: &Walk, today: Date) -> Result<Walk, EntryError> {
+        let text = |s: Option<String>| s.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+        let mut w = old.clone();
+        if let Some(d) = self.date {
+            check_not_future("date", d, today)?;
+            w.date = d;
+        }
+        if let Some(m) = self.minutes {
+            w.minutes = m;
+        }
+        if let Some(p) = self.pain_before {
+            w.pain_before = pain_score("pain_before", p)?;
+        }
+        if let Some(p) = self.pain_peak {
+            w.pain_peak = pain_score("pain_peak", p)?;
+        }
+        if let Some(b) = self.bouts {
+            w.bouts = b;
+        }
+        if let Some(s) = self.leg_spread {
+            w.leg_spread = s;
+        }
+        if let Some(n) = self.new_symptoms {
+            w.new_symptoms = n;
+        }
+        if let Some(d) = self.distance_km {
+            w.distance_km = d;
+        }
+        if let Some(s) = self.surface {
+            w.surface = text(s);
+        }
+        if let Some(s) = self.shoes {
+            w.shoes = text(s);
+        }
+        if let Some(s) = self.notes {
+            w.notes = text(s);
+        }
+        validate(&Entry::Walk(w.clone()))?;
+        Ok(w)
+    }
+}
+
 impl Entry {
     /// One line describing the entry, e.g. "walk 25 min, pain 2 -> 4".
     pub fn summary(&self) -> String {

@@ -1744,24 +1744,16 @@ pub async fn edit_submit(
     let old = get_entry(&state, &id).await?;
     let fields = form(&body)?;
     let updated: Result<Entry, FieldError> = match &old {
-        Entry::Walk(w) => parse_new_walk(&fields)
-            .and_then(|n| {
-                n.into_walk(day).map_err(|e| FieldError {
+        // Only what the form shows changes; imported details (and any field added later) stay.
+        Entry::Walk(w) => parse_new_walk(&fields).and_then(|n| {
+            journal::WalkCorrection::from_form(n)
+                .apply(w, day)
+                .map(Entry::Walk)
+                .map_err(|e| FieldError {
                     field: e.field,
                     message: e.message,
                 })
-            })
-            .map(|mut n| {
-                // Keep what the form doesn't show (imported details).
-                n.id = w.id.clone();
-                n.start = w.start.clone();
-                n.elapsed_minutes = w.elapsed_minutes;
-                n.steps = w.steps;
-                n.cadence_spm = w.cadence_spm;
-                n.avg_hr_bpm = w.avg_hr_bpm;
-                n.source = w.source;
-                Entry::Walk(n)
-            }),
+        }),
         Entry::Morning(m) => parse_morning(&fields, day).map(|(date, pain)| {
             Entry::Morning(Morning {
                 id: m.id.clone(),

@@ -1100,3 +1100,45 @@ async fn a_body_that_is_not_a_form_is_refused() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     assert_eq!(app.journal().await["entries"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn editing_a_walk_keeps_what_the_form_does_not_show() {
+    let app = App::new().with_checkup().await;
+    let walk: amble_core::journal::Entry = serde_json::from_value(json!({
+        "kind": "walk", "id": "", "date": "2026-03-01", "minutes": 42.5, "source": "gpx",
+        "start": "2026-03-01T09:00:00+01:00", "elapsed_minutes": 50.0, "steps": 5200,
+        "cadence_spm": 104.0, "avg_hr_bpm": 101.0, "ascent_m": 37.0, "distance_km": 3.4
+    }))
+    .unwrap();
+    add_directly(&app, vec![walk]);
+    let edit = app
+        .post_form(
+            "/journal/w-1/edit",
+            "date=2026-03-01&minutes=42.5&pain_before=2&pain_peak=4&leg_spread=none&distance_km=3.4",
+        )
+        .await;
+    assert_eq!(edit.status, StatusCode::SEE_OTHER, "{}", edit.body);
+    let j = app.journal().await;
+    let w = j["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "w-1")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (w["pain_before"].clone(), w["pain_peak"].clone()),
+        (json!(2), json!(4))
+    );
+    for (key, want) in [
+        ("ascent_m", json!(37.0)),
+        ("steps", json!(5200)),
+        ("cadence_spm", json!(104.0)),
+        ("avg_hr_bpm", json!(101.0)),
+        ("elapsed_minutes", json!(50.0)),
+        ("start", json!("2026-03-01T09:00:00+01:00")),
+        ("source", json!("gpx")),
+    ] {
+        assert_eq!(w[key], want, "{key} kept");
+    }
+}
