@@ -208,8 +208,8 @@ fn edit(global: &Global, a: EditArgs) -> Result<(), Failure> {
             let correction = journal::WalkCorrection {
                 date,
                 minutes: a.minutes,
-                pain_before: a.pain_before.map(|p| Some(i64::from(p))),
-                pain_peak: a.pain_peak.map(|p| Some(i64::from(p))),
+                pain_before: a.pain_before.map(Some),
+                pain_peak: a.pain_peak.map(Some),
                 bouts: a.bouts,
                 leg_spread: a.leg_spread.map(|s| Some(s.into())),
                 new_symptoms: a.new_symptoms,
