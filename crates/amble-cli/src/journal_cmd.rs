@@ -111,6 +111,11 @@ pub struct ExportArgs {
     /// Write to this file instead of stdout (written in full or not at all).
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Rescue mode for a damaged journal, or one from a newer Amble: export every entry that
+    /// can be read (never changing the journal), list the others on stderr, and exit 1 if any
+    /// could not be read.
+    #[arg(long)]
+    salvage: bool,
 }
 
 fn summary(e: &Entry) -> String {
@@ -455,9 +460,16 @@ fn csv_row(e: &Entry) -> Vec<String> {
 }
 
 pub fn export(global: &Global, args: &ExportArgs) -> Result<(), Failure> {
-    let entries = match global.open_existing_store()? {
-        Some(s) => s.list()?,
-        None => Vec::new(),
+    let mut unreadable = Vec::new();
+    let entries = if args.salvage {
+        let (good, bad) = amble_store::SqliteStore::salvage(&global.data_dir()?)?;
+        unreadable = bad;
+        good
+    } else {
+        match global.open_existing_store()? {
+            Some(s) => s.list()?,
+            None => Vec::new(),
+        }
     };
     let bytes: Vec<u8> = match args.format {
         Format::Json => {
@@ -490,6 +502,22 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<(), Failure> {
                 .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("Exported the journal to {}.", path.display());
         }
+    }
+    if !unreadable.is_empty() {
+        let mut err = std::io::stderr().lock();
+        writeln!(
+            err,
+            "{} could not be read and {} left out (the journal is unchanged):",
+            amble_core::words::count(unreadable.len() as u64, "entry", "entries"),
+            if unreadable.len() == 1 { "is" } else { "are" }
+        )?;
+        for (id, problem) in &unreadable {
+            writeln!(err, "  {id}: {problem}")?;
+        }
+        return Err(Failure::Other(anyhow::anyhow!(
+            "the salvage export is incomplete: {} unreadable",
+            amble_core::words::count(unreadable.len() as u64, "entry", "entries")
+        )));
     }
     Ok(())
 }

@@ -1017,3 +1017,40 @@ fn readers_do_not_wait_behind_a_writer() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn salvage_exports_what_can_be_read_from_a_damaged_or_newer_journal() {
+    let j = Journal::new();
+    log_walk(&j, "2026-01-05", 20, 2, 4);
+    j.ok("2026-01-06", &["log", "morning", "--pain", "2"]);
+    let db = j.path().join("journal.db");
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute_batch(
+            "UPDATE entries SET body = '{\"kind\": \"morning\", \"id\": \"m-1\", \"date\": \"2026-01-06\", \"pain\": \"two\"}' WHERE id = 'm-1'; PRAGMA user_version = 99;",
+        )
+        .unwrap();
+    }
+    let before = std::fs::read(&db).unwrap();
+    let r = j.run("2026-01-07", &["journal"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("newer version"), "{}", r.stderr);
+    let r = j.run("2026-01-07", &["export", "--salvage"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let doc = r.json();
+    assert_eq!(
+        doc["entries"].as_array().unwrap().len(),
+        1,
+        "the walk is rescued"
+    );
+    assert!(
+        r.stderr.contains("m-1") && r.stderr.contains("could not be read"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "the journal is unchanged"
+    );
+}

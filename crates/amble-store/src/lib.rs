@@ -12,7 +12,7 @@ mod sqlite;
 use amble_core::journal::Entry;
 use std::path::PathBuf;
 
-pub use sqlite::{SCHEMA_VERSION, SqliteStore};
+pub use sqlite::{SCHEMA_VERSION, Salvaged, SqliteStore};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -12,11 +12,15 @@ use crate::{Change, ImportSummary, Store, StoreError};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_entries.sql"),
     include_str!("../migrations/0002_id_counters.sql"),
+    include_str!("../migrations/0003_body_format.sql"),
 ];
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// `PRAGMA application_id` marking a file as an Amble journal ("Ambl").
 const APPLICATION_ID: i64 = 0x416D_626C;
 const FILE_NAME: &str = "journal.db";
+
+/// What a salvage read: the readable entries, and (id, problem) for each of the others.
+pub type Salvaged = (Vec<Entry>, Vec<(String, String)>);
 
 pub struct SqliteStore {
     conn: Connection,
@@ -72,6 +76,50 @@ impl SqliteStore {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Every entry that can still be read, and (id, problem) for the rest, without changing
+    /// anything: for rescuing a damaged journal or one written by a newer Amble. The file is
+    /// opened read-only; only its Amble mark is checked.
+    pub fn salvage(dir: &Path) -> Result<Salvaged, StoreError> {
+        let path = Self::file_in(dir);
+        if !path.exists() {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| classify(&path, e))?;
+        let app_id: i64 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(|e| classify(&path, e))?;
+        if app_id != APPLICATION_ID {
+            return Err(StoreError::NotAJournal {
+                path,
+                detail: "no Amble mark".into(),
+            });
+        }
+        let mut stmt = conn
+            .prepare("SELECT id, body FROM entries ORDER BY date, seq")
+            .map_err(|e| classify(&path, e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, rusqlite::types::Value>(1)?,
+                ))
+            })
+            .map_err(|e| classify(&path, e))?;
+        let (mut good, mut bad) = (Vec::new(), Vec::new());
+        for row in rows {
+            match row {
+                Ok((id, rusqlite::types::Value::Text(body))) => match decode(&id, &body) {
+                    Ok(e) => good.push(e),
+                    Err(e) => bad.push((id, e.to_string())),
+                },
+                Ok((id, _)) => bad.push((id, "the entry is not text".into())),
+                Err(e) => bad.push(("?".into(), e.to_string())),
+            }
+        }
+        Ok((good, bad))
     }
 
     /// A number that changes whenever another connection (this process or another) has

@@ -313,3 +313,102 @@ fn imported_ids_must_be_well_formed_so_later_ids_can_be_given() {
     assert!(store.add(morning(6, 3)).is_err());
     assert_eq!(store.list().unwrap().len(), 1);
 }
+
+/// The body of every kind of entry, with every field set: its keys are part of the schema.
+/// Changing them (a new field, a renamed one) needs a new schema version and a migration,
+/// so an older Amble says "this journal is from a newer version" instead of failing on a row.
+#[test]
+fn the_body_format_belongs_to_the_schema_version() {
+    use amble_core::journal::DailyMetrics;
+    let full_walk = serde_json::from_value::<Entry>(serde_json::json!({
+        "kind": "walk", "id": "w-1", "date": "2026-01-05", "start": "2026-01-05T10:00:00Z",
+        "minutes": 20.0, "elapsed_minutes": 22.0, "bouts": 1, "pain_before": 1, "pain_peak": 2,
+        "leg_spread": "none", "new_symptoms": false, "distance_km": 1.5, "steps": 2000,
+        "cadence_spm": 100.0, "avg_hr_bpm": 100.0, "ascent_m": 5.0, "surface": "grass",
+        "shoes": "old", "source": "gpx", "notes": "fine"
+    }))
+    .unwrap();
+    let entries = [
+        full_walk,
+        morning(5, 2),
+        Entry::Exercise(ExerciseSession {
+            id: "x-1".into(),
+            date: date(2026, 1, 5),
+            exercise: "bird_dog".into(),
+            sets: Some(2),
+            pain_after: Some(1),
+        }),
+        Entry::DailyMetrics(DailyMetrics {
+            id: "d-1".into(),
+            date: date(2026, 1, 5),
+            steps: Some(1),
+            walking_speed_mps: Some(1.0),
+            step_length_m: Some(0.7),
+            asymmetry_frac: Some(0.1),
+            double_support_frac: Some(0.3),
+            steadiness_frac: Some(0.9),
+            source: WalkSource::AppleHealth,
+        }),
+    ];
+    let keys: Vec<String> = entries
+        .iter()
+        .map(|e| {
+            let v = serde_json::to_value(e).unwrap();
+            let mut k: Vec<&String> = v.as_object().unwrap().keys().collect();
+            k.sort();
+            format!(
+                "{}: {}",
+                e.kind(),
+                k.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
+            )
+        })
+        .collect();
+    let schema_3 = [
+        "walk: ascent_m,avg_hr_bpm,bouts,cadence_spm,date,distance_km,elapsed_minutes,id,kind,leg_spread,minutes,new_symptoms,notes,pain_before,pain_peak,shoes,source,start,steps,surface",
+        "morning: date,id,kind,pain",
+        "exercise: date,exercise,id,kind,pain_after,sets",
+        "daily_metrics: asymmetry_frac,date,double_support_frac,id,kind,source,steadiness_frac,step_length_m,steps,walking_speed_mps",
+    ];
+    assert_eq!(
+        SCHEMA_VERSION, 3,
+        "a new schema version: record its body keys here"
+    );
+    assert_eq!(
+        keys, schema_3,
+        "the body format changed: add a migration (a new schema version) and record the keys"
+    );
+}
+
+#[test]
+fn salvage_reads_what_it_can_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        s.add(walk(1, 10.0)).unwrap();
+        s.add(morning(2, 3)).unwrap();
+    }
+    let path = SqliteStore::file_in(dir.path());
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(&format!(
+            "UPDATE entries SET body = '{{\"kind\": \"morning\", \"id\": \"m-1\", \"date\": \"2026-01-02\", \"pain\": \"three\"}}' WHERE id = 'm-1'; PRAGMA user_version = {};",
+            SCHEMA_VERSION + 1
+        ))
+        .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    assert!(matches!(
+        SqliteStore::open(dir.path()),
+        Err(StoreError::TooNew { .. })
+    ));
+    let (good, bad) = SqliteStore::salvage(dir.path()).unwrap();
+    assert_eq!(good.len(), 1);
+    assert_eq!(bad.len(), 1);
+    assert_eq!(bad[0].0, "m-1");
+    assert!(bad[0].1.contains("m-1"), "{:?}", bad[0]);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "salvage changes nothing"
+    );
+}
