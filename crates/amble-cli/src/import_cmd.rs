@@ -132,6 +132,17 @@ pub fn run(global: &Global, args: &ImportArgs) -> Result<(), Failure> {
         Ok(())
     } else {
         // Exit code 2: some files had errors; the others were imported and the report printed.
+        // One line on stderr says so, also with --json (stdout stays one document).
+        eprintln!(
+            "error: {} could not be imported ({} imported); see {}",
+            amble_core::words::count(report.errors.len() as u64, "file", "files"),
+            report.imported,
+            if global.json {
+                "\"errors\" in the report"
+            } else {
+                "the list above"
+            }
+        );
         Err(Failure::Reported)
     }
 }

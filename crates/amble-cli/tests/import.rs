@@ -104,6 +104,17 @@ fn a_file_with_errors_exits_2_and_still_imports_the_rest() {
         ],
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr.trim().lines().count(),
+        1,
+        "one summary line on stderr, also with --json: {}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("1 file could not be imported"),
+        "{}",
+        r.stderr
+    );
     let doc = r.json();
     check_import_contract(&doc);
     assert_eq!(doc["imported"], 1);

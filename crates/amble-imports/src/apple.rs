@@ -462,6 +462,13 @@ pub fn parse<R: BufRead>(input: R, progress: &mut dyn FnMut(u64)) -> Result<Appl
                     data.workouts.push(close(w, n));
                 }
             }
+            Event::DocType(d) if AsRef::<str>::as_ref(&d).contains("<!ENTITY") => {
+                // A real export declares no entities, and Amble never expands any: say so
+                // rather than import nothing silently.
+                return Err(ParseError::new(
+                    "the export declares XML entities, which a real Apple Health export never does and Amble never expands; nothing was imported from it",
+                ));
+            }
             Event::Eof => break,
             _ => {}
         }
@@ -523,6 +530,7 @@ fn close(w: OpenWorkout, index: usize) -> Workout {
                     .trim_start_matches("HKWorkoutActivityType")
                     .to_string(),
             ),
+            cadence_spm: None,
         },
         route: w.route,
         kind: w.kind,

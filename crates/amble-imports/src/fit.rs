@@ -60,6 +60,8 @@ struct Session {
     distance: Option<f64>,
     strides: Option<f64>,
     avg_hr: Option<f64>,
+    /// Session average cadence, strides (one foot) a minute.
+    avg_cadence: Option<f64>,
     ascent: Option<f64>,
 }
 
@@ -172,6 +174,8 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
                 distance: fnum(rec, "total_distance"),
                 strides: fnum(rec, "total_strides").or_else(|| fnum(rec, "total_cycles")),
                 avg_hr: fnum(rec, "avg_heart_rate"),
+                avg_cadence: fnum(rec, "avg_cadence")
+                    .map(|c| c + fnum(rec, "avg_fractional_cadence").unwrap_or(0.0)),
                 ascent: fnum(rec, "total_ascent"),
             }),
             "record" => {
@@ -246,6 +250,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
             source: WalkSource::Fit,
             index: 0,
             declared: None,
+            cadence_spm: None,
         });
     }
     for (index, s) in sessions.iter().enumerate() {
@@ -294,6 +299,8 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
             source: WalkSource::Fit,
             index,
             declared: s.sport.clone(),
+            // Walking cadence in FIT is strides a minute: steps are twice that.
+            cadence_spm: s.avg_cadence.filter(|c| *c > 0.0).map(|c| 2.0 * c),
         });
     }
     if out.is_empty() {

@@ -145,6 +145,7 @@ pub fn parse<R: BufRead>(input: R, source: WalkSource) -> Result<Parsed, ParseEr
                 source,
                 index,
                 declared: declared.clone(),
+                cadence_spm: None,
             })
         })
         .collect();

@@ -116,6 +116,9 @@ pub struct Activity {
     pub index: usize,
     /// The sport name as the file wrote it, for messages.
     pub declared: Option<String>,
+    /// The device's own average cadence (steps a minute), where the file has one: it is what
+    /// the watch showed, so it is preferred to one worked out from steps and moving time.
+    pub cadence_spm: Option<f64>,
 }
 
 /// One day of Apple Health walking data.

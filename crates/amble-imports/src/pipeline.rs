@@ -346,7 +346,10 @@ fn to_walk(a: &Activity, opts: &Options) -> Result<Verdict, ParseError> {
         a.elapsed_s
     };
     if moving <= 0.0 {
-        return Ok(Verdict::Skip("no moving time recorded".into()));
+        return Ok(Verdict::Skip(
+            "a route without timing (no time passes between its points): not a recorded walk"
+                .into(),
+        ));
     }
     let speed = a.distance_m.map(|d| d / moving);
     let walkish = matches!(a.sport, Sport::Walking | Sport::Hiking);
@@ -383,10 +386,16 @@ fn to_walk(a: &Activity, opts: &Options) -> Result<Verdict, ParseError> {
         _ => {}
     }
     let minutes = (moving / 60.0 * 10.0).round() / 10.0;
+    // The device's own average cadence when it has one (what the watch showed), else steps
+    // over moving time.
     let cadence = a
-        .steps
-        .filter(|s| *s > 0)
-        .map(|s| ((s as f64) / (moving / 60.0) * 10.0).round() / 10.0);
+        .cadence_spm
+        .map(|c| (c * 10.0).round() / 10.0)
+        .or_else(|| {
+            a.steps
+                .filter(|s| *s > 0)
+                .map(|s| ((s as f64) / (moving / 60.0) * 10.0).round() / 10.0)
+        });
     if cadence.is_some_and(|c| c > 250.0) {
         return Err(ParseError::new(
             "the step count is not plausible for the time walked",

@@ -150,6 +150,7 @@ pub fn parse<R: BufRead>(input: R) -> Result<Parsed, ParseError> {
             source: WalkSource::Tcx,
             index,
             declared: (!a.sport.is_empty()).then_some(a.sport),
+            cadence_spm: None,
         });
     }
     if out.is_empty() {

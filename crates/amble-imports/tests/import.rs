@@ -116,7 +116,12 @@ fn fit_walk_matches_its_decoded_records() {
     );
     assert!(close(w.elapsed_minutes.unwrap(), 45.379 / 60.0, 0.06));
     assert_eq!(w.steps, Some(82), "41 strides (one foot) are 82 steps");
-    assert!(close(w.cadence_spm.unwrap(), 82.0 / (45.379 / 60.0), 1.0));
+    // Cadence is the session's own average (what the watch shows): 61.25 strides a minute is
+    // 122.5 steps, close to the records' mean (twice the per-second cadence column).
+    assert_eq!(w.cadence_spm, Some(122.5));
+    let cad: Vec<f64> = rows.iter().map(|r| r[2].parse().unwrap()).collect();
+    let mean_cad = 2.0 * cad.iter().sum::<f64>() / cad.len() as f64;
+    assert!(close(w.cadence_spm.unwrap(), mean_cad, 3.0), "{mean_cad}");
     assert_eq!(w.source, WalkSource::Fit);
     assert_eq!(w.ascent_m, Some(1.0), "the session's own total_ascent");
     assert_eq!(w.pain_peak, None, "waiting for pain ratings");
@@ -845,4 +850,23 @@ fn a_zip_of_many_activity_files_is_read_in_one_pass() {
     let mut j = J::new();
     let r = j.import(&[zip_path]);
     assert_eq!((r.imported, r.duplicates), (1, 299), "{r:?}");
+}
+
+#[test]
+fn an_apple_export_declaring_entities_is_reported_not_silently_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    unzip(&data("imports/apple-health-3d/export.zip"), dir.path());
+    let xml_path = dir.path().join("apple_health_export/export.xml");
+    let xml = std::fs::read_to_string(&xml_path).unwrap();
+    let laughs = xml.replacen(
+        "<!DOCTYPE HealthData [",
+        "<!DOCTYPE HealthData [\n<!ENTITY a \"aaaaaaaaaa\">\n<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">",
+        1,
+    );
+    std::fs::write(&xml_path, laughs).unwrap();
+    let mut j = J::new();
+    let r = j.import(&[xml_path]);
+    assert_eq!(r.imported, 0);
+    assert_eq!(r.errors.len(), 1, "{r:?}");
+    assert!(r.errors[0].message.contains("entities"), "{r:?}");
 }
