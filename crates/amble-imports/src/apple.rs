@@ -292,7 +292,16 @@ fn get<'a>(v: &'a [(String, String)], k: &str) -> Option<&'a str> {
 
 /// Streams an `export.xml`. `progress` is called now and then with the bytes read so far.
 pub fn parse<R: BufRead>(input: R, progress: &mut dyn FnMut(u64)) -> Result<AppleData, ParseError> {
-    let mut r = reader(input);
+    let (input, dtd) = crate::xml::without_doctype(input)
+        .map_err(|e| ParseError::new(format!("cannot read the export: {e}")))?;
+    if dtd.as_deref().is_some_and(|d| d.contains("<!ENTITY")) {
+        // A real export declares no entities, and Amble never expands any: say so rather
+        // than import nothing silently.
+        return Err(ParseError::new(
+            "the export declares XML entities, which a real Apple Health export never does and Amble never expands; nothing was imported from it",
+        ));
+    }
+    let mut r = reader(std::io::BufReader::with_capacity(256 * 1024, input));
     let mut buf = Vec::with_capacity(4096);
     let mut data = AppleData::default();
     let mut steps: Vec<StepSample> = Vec::new();
@@ -461,13 +470,6 @@ pub fn parse<R: BufRead>(input: R, progress: &mut dyn FnMut(u64)) -> Result<Appl
                     let n = data.workouts.len();
                     data.workouts.push(close(w, n));
                 }
-            }
-            Event::DocType(d) if AsRef::<str>::as_ref(&d).contains("<!ENTITY") => {
-                // A real export declares no entities, and Amble never expands any: say so
-                // rather than import nothing silently.
-                return Err(ParseError::new(
-                    "the export declares XML entities, which a real Apple Health export never does and Amble never expands; nothing was imported from it",
-                ));
             }
             Event::Eof => break,
             _ => {}

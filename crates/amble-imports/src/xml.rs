@@ -17,6 +17,44 @@ pub fn reader<R: BufRead>(r: R) -> Reader<R> {
     reader
 }
 
+/// How far into a document its type declaration may start and end: Apple's is about 10 KB.
+const DTD_WINDOW: usize = 1 << 20;
+
+/// The document with its type declaration (`<!DOCTYPE … [ … ]>`) cut out, and that declaration's
+/// text. Real exports can carry a malformed internal DTD (iOS 16 left an `<!ATTLIST` without
+/// its `>`, so the declaration never closes for a strict reader); Amble never uses the DTD, so it
+/// is skipped by its own end, `]>`, whatever is inside.
+pub fn without_doctype<R: std::io::Read>(
+    mut input: R,
+) -> std::io::Result<(std::io::Chain<std::io::Cursor<Vec<u8>>, R>, Option<String>)> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(64 * 1024);
+    (&mut input)
+        .take(DTD_WINDOW as u64)
+        .read_to_end(&mut head)?;
+    let find = |hay: &[u8], needle: &[u8], from: usize| {
+        hay.get(from..)
+            .and_then(|h| h.windows(needle.len()).position(|w| w == needle))
+            .map(|p| p + from)
+    };
+    let mut dtd = None;
+    if let Some(start) = find(&head, b"<!DOCTYPE", 0) {
+        // With an internal subset the declaration ends at "]>"; without one, at the first ">".
+        let open = find(&head, b"[", start);
+        let first_gt = find(&head, b">", start);
+        let end = match (open, first_gt) {
+            (Some(o), Some(g)) if o < g => find(&head, b"]>", o).map(|e| e + 2),
+            (_, Some(g)) => Some(g + 1),
+            _ => None,
+        };
+        if let Some(end) = end {
+            dtd = Some(String::from_utf8_lossy(&head[start..end]).into_owned());
+            head.drain(start..end);
+        }
+    }
+    Ok((std::io::Cursor::new(head).chain(input), dtd))
+}
+
 pub fn err<R>(reader: &Reader<R>, e: impl std::fmt::Display) -> ParseError {
     ParseError::at(format!("not valid XML: {e}"), reader.buffer_position())
 }

@@ -870,3 +870,37 @@ fn an_apple_export_declaring_entities_is_reported_not_silently_empty() {
     assert_eq!(r.errors.len(), 1, "{r:?}");
     assert!(r.errors[0].message.contains("entities"), "{r:?}");
 }
+
+#[test]
+fn ios16_exports_whose_dtd_never_closes_still_import() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    unzip(&data("imports/apple-health-3d/export.zip"), dir.path());
+    let xml_path = dir.path().join("apple_health_export/export.xml");
+    let xml = std::fs::read_to_string(&xml_path).unwrap();
+    // iOS 16: the last <!ATTLIST (VisionPrescription) lost its ">", so for a strict reader the
+    // DOCTYPE never closes ("DOCTYPE not closed"); some values carry a stray \x0b.
+    let end = xml.find("]>").unwrap();
+    let gt = xml[..end].rfind('>').unwrap();
+    let broken = format!("{}{}", &xml[..gt], &xml[gt + 1..]).replacen(
+        "sourceName=\"",
+        "sourceName=\"\u{b}",
+        2,
+    );
+    std::fs::write(&xml_path, &broken).unwrap();
+    let mut j = J::new();
+    let r = j.import(&[dir.path().join("apple_health_export")]);
+    assert_eq!((r.imported, r.errors.len()), (3, 0), "{r:?}");
+    check_apple(&j);
+    // The same export zipped, as the phone shares it.
+    let zip_path = dir.path().join("export.zip");
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default();
+    w.start_file("apple_health_export/export.xml", opts)
+        .unwrap();
+    w.write_all(broken.as_bytes()).unwrap();
+    w.finish().unwrap();
+    let mut k = J::new();
+    let r = k.import(&[zip_path]);
+    assert_eq!((r.imported, r.errors.len()), (3, 0), "{r:?}");
+}
