@@ -17,6 +17,9 @@ pub fn reader<R: BufRead>(r: R) -> Reader<R> {
     reader
 }
 
+/// A document with its type declaration cut out: the read head, then the rest of the input.
+pub type WithoutDoctype<R> = std::io::Chain<std::io::Cursor<Vec<u8>>, R>;
+
 /// How far into a document its type declaration may start and end: Apple's is about 10 KB.
 const DTD_WINDOW: usize = 1 << 20;
 
@@ -26,7 +29,7 @@ const DTD_WINDOW: usize = 1 << 20;
 /// is skipped by its own end, `]>`, whatever is inside.
 pub fn without_doctype<R: std::io::Read>(
     mut input: R,
-) -> std::io::Result<(std::io::Chain<std::io::Cursor<Vec<u8>>, R>, Option<String>)> {
+) -> std::io::Result<(WithoutDoctype<R>, Option<String>)> {
     use std::io::Read;
     let mut head = Vec::with_capacity(64 * 1024);
     (&mut input)
