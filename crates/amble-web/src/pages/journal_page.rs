@@ -1,0 +1,272 @@
+//! The journal: pages of entries, edit and delete.
+
+use super::*;
+
+#[derive(Template)]
+#[template(path = "journal.html")]
+pub(crate) struct JournalPage {
+    title: String,
+    nav: &'static str,
+    qs: String,
+    rows: Vec<(String, String, &'static str, String, bool)>,
+    saved: Option<String>,
+    page: usize,
+    pages: usize,
+    total: usize,
+    newer: Option<String>,
+    older: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "delete.html")]
+pub(crate) struct DeletePage {
+    title: String,
+    nav: &'static str,
+    qs: String,
+    id: String,
+    date: String,
+    summary: String,
+    action: String,
+}
+
+// Journal: list, edit, delete
+
+pub async fn journal(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    let all = entries(&state).await?;
+    let total = all.len();
+    let pages = total.div_ceil(JOURNAL_PAGE).max(1);
+    let page = q.page()?;
+    if page > pages {
+        return Err(PageError {
+            status: StatusCode::NOT_FOUND,
+            message: format!(
+                "page: the journal has {}, so there is no page {page}.",
+                amble_core::words::count(pages as u64, "page", "pages")
+            ),
+        });
+    }
+    let link = |n: usize| with_qs("/journal", &q.qs(), &format!("page={n}"));
+    let rows = all
+        .iter()
+        .rev()
+        .skip((page - 1) * JOURNAL_PAGE)
+        .take(JOURNAL_PAGE)
+        .map(|e| {
+            (
+                e.id().to_string(),
+                e.date().to_string(),
+                e.kind(),
+                e.summary(),
+                !matches!(e, Entry::Assessment(_) | Entry::DailyMetrics(_)),
+            )
+        })
+        .collect();
+    Ok(render(&JournalPage {
+        title: "Journal".into(),
+        nav: "journal",
+        qs: q.qs(),
+        rows,
+        saved: q.saved.clone(),
+        page,
+        pages,
+        total,
+        newer: (page > 1).then(|| link(page - 1)),
+        older: (page < pages).then(|| link(page + 1)),
+    }))
+}
+
+pub(crate) async fn get_entry(state: &AppState, id: &str) -> Result<Entry, PageError> {
+    let key = id.to_string();
+    state
+        .with_store(false, move |s| s.map_or(Ok(None), |s| s.get(&key)))
+        .await?
+        .ok_or_else(|| PageError {
+            status: StatusCode::NOT_FOUND,
+            message: format!("There is no journal entry \"{id}\"."),
+        })
+}
+
+pub(crate) fn fields_of(e: &Entry) -> Fields {
+    let mut f = Fields::default();
+    let mut put = |k: &str, v: Option<String>| {
+        if let Some(v) = v {
+            f.0.push((k.into(), v));
+        }
+    };
+    match e {
+        Entry::Walk(w) => {
+            put("date", Some(w.date.to_string()));
+            put("minutes", Some(w.minutes.to_string()));
+            put("bouts", Some(w.bouts.to_string()));
+            put("pain_before", w.pain_before.map(|p| p.to_string()));
+            put("pain_peak", w.pain_peak.map(|p| p.to_string()));
+            put(
+                "leg_spread",
+                w.leg_spread.map(|s| match s {
+                    LegSpread::None => "none".to_string(),
+                    LegSpread::Usual => "usual".to_string(),
+                    LegSpread::Further => "further".to_string(),
+                }),
+            );
+            put("new_symptoms", w.new_symptoms.then(|| "on".to_string()));
+            put("distance_km", w.distance_km.map(|d| d.to_string()));
+            put("surface", w.surface.clone());
+            put("shoes", w.shoes.clone());
+            put("notes", w.notes.clone());
+        }
+        Entry::Morning(m) => {
+            put("date", Some(m.date.to_string()));
+            put("pain", Some(m.pain.to_string()));
+        }
+        Entry::Exercise(x) => {
+            put("date", Some(x.date.to_string()));
+            put("exercise", Some(x.exercise.clone()));
+            put("sets", x.sets.map(|s| s.to_string()));
+            put("pain_after", x.pain_after.map(|p| p.to_string()));
+        }
+        Entry::Assessment(_) | Entry::DailyMetrics(_) => {}
+    }
+    f
+}
+
+pub(crate) fn edit_page(
+    state: &AppState,
+    e: &Entry,
+    fields: &Fields,
+    qs: &str,
+    day: Date,
+    error: Option<FieldError>,
+) -> Response {
+    let action = with_qs(&format!("/journal/{}/edit", e.id()), qs, "");
+    let heading = format!("Correct {}", e.id());
+    match e {
+        Entry::Walk(_) => render(&walk_page(
+            qs,
+            action,
+            &heading,
+            day,
+            fields,
+            String::new(),
+            error,
+        )),
+        Entry::Morning(_) => render(&morning_page(qs, action, &heading, day, fields, error)),
+        Entry::Exercise(_) => render(&exercise_page(
+            state.kb(),
+            qs,
+            action,
+            &heading,
+            day,
+            fields,
+            error,
+        )),
+        Entry::Assessment(_) | Entry::DailyMetrics(_) => PageError {
+            status: StatusCode::BAD_REQUEST,
+            message: "A check-up can't be edited; run a new check-up instead.".into(),
+        }
+        .into_response(),
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    let day = q.date(&state)?;
+    let e = get_entry(&state, &id).await?;
+    Ok(edit_page(&state, &e, &fields_of(&e), &q.qs(), day, None))
+}
+
+pub async fn edit_submit(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let day = q.date(&state)?;
+    let old = get_entry(&state, &id).await?;
+    let fields = form(&body)?;
+    let updated: Result<Entry, FieldError> = match &old {
+        // Only what the form shows changes; imported details (and any field added later) stay.
+        Entry::Walk(w) => parse_new_walk(&fields).and_then(|n| {
+            journal::WalkCorrection::from_form(n)
+                .apply(w, day)
+                .map(Entry::Walk)
+                .map_err(|e| FieldError {
+                    field: e.field,
+                    message: e.message,
+                })
+        }),
+        Entry::Morning(m) => parse_morning(&fields, day).map(|(date, pain)| {
+            Entry::Morning(Morning {
+                id: m.id.clone(),
+                date,
+                pain,
+            })
+        }),
+        Entry::Exercise(x) => parse_exercise(state.kb(), &fields, day).map(|mut n| {
+            n.id = x.id.clone();
+            Entry::Exercise(n)
+        }),
+        Entry::Assessment(_) | Entry::DailyMetrics(_) => Err(FieldError {
+            field: "id".into(),
+            message: "a check-up can't be edited".into(),
+        }),
+    };
+    match updated {
+        Ok(entry) => {
+            state
+                .with_store(true, move |s| {
+                    s.map_or(Err(StoreError::Database("no store".into())), |s| {
+                        s.replace(entry)
+                    })
+                })
+                .await?;
+            Ok(Redirect::to(&with_qs("/journal", &q.qs(), &format!("saved={id}"))).into_response())
+        }
+        Err(e) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            edit_page(&state, &old, &fields, &q.qs(), day, Some(e)),
+        )
+            .into_response()),
+    }
+}
+
+pub async fn delete_form(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    let e = get_entry(&state, &id).await?;
+    Ok(render(&DeletePage {
+        title: format!("Delete {id}?"),
+        nav: "journal",
+        qs: q.qs(),
+        id: id.clone(),
+        date: e.date().to_string(),
+        summary: e.summary(),
+        action: with_qs(&format!("/journal/{id}/delete"), &q.qs(), ""),
+    }))
+}
+
+pub async fn delete_submit(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let fields = form(&body)?;
+    if fields.get("confirm") != Some("yes") {
+        return Ok(Redirect::to(&with_qs("/journal", &q.qs(), "")).into_response());
+    }
+    let key = id.clone();
+    state
+        .with_store(true, move |s| {
+            s.map_or(Err(StoreError::NotFound(key.clone())), |s| s.delete(&key))
+        })
+        .await?;
+    Ok(Redirect::to(&with_qs("/journal", &q.qs(), "")).into_response())
+}

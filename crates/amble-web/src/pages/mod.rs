@@ -1,0 +1,222 @@
+//! Server-rendered pages. Each works without JavaScript; forms post back to the same server and
+//! redirect after a successful write, so a reload never logs a walk twice.
+
+use std::sync::Arc;
+
+use amble_core::Answers;
+use amble_core::assessment::Assessment;
+use amble_core::charts;
+use amble_core::journal::{
+    self, Entry, ExerciseSession, LegSpread, Morning, NewWalk, StoredAssessment,
+};
+use amble_core::knowledge::{ExerciseKind, KnowledgeBase, Question, QuestionKind};
+use amble_core::plan::{self, Replay, Status, Today};
+use amble_core::report::{self, ReportView};
+use amble_core::tier::{PlanStatus, Tier};
+use amble_store::{Store, StoreError};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use jiff::civil::Date;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::forms::{FieldError, Fields};
+
+mod assets;
+mod checkup;
+mod exercises;
+mod journal_page;
+mod log;
+mod plan_page;
+mod rate;
+mod today;
+
+pub use assets::*;
+pub use checkup::*;
+pub use exercises::*;
+pub use journal_page::*;
+pub use log::*;
+pub use plan_page::*;
+pub use rate::*;
+pub use today::*;
+
+// ---------------------------------------------------------------------------------------------
+// Plumbing
+
+/// A page-level failure, shown as a page with a way back.
+pub struct PageError {
+    status: StatusCode,
+    message: String,
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> PageError {
+        let status = match e {
+            StoreError::NotFound(_) => StatusCode::NOT_FOUND,
+            StoreError::Conflict { .. } => StatusCode::CONFLICT,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        PageError {
+            status,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let page = MessagePage {
+            title: "Something went wrong".into(),
+            nav: "",
+            qs: String::new(),
+            heading: if self.status == StatusCode::NOT_FOUND {
+                "Not found".into()
+            } else {
+                "Something went wrong".into()
+            },
+            text: self.message,
+        };
+        (self.status, render(&page)).into_response()
+    }
+}
+
+fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("page error: {e}"),
+        )
+            .into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct PageQuery {
+    today: Option<String>,
+    saved: Option<String>,
+    after: Option<String>,
+    /// Journal page number (1 = newest).
+    page: Option<String>,
+    /// Progress charts: `12`, `26`, `52` or `all` weeks.
+    weeks: Option<String>,
+    /// Plan: `all` shows every reviewed week.
+    history: Option<String>,
+}
+
+/// Entries per journal page.
+const JOURNAL_PAGE: usize = 50;
+/// Reviewed weeks shown on the plan page before "show all".
+const RECENT_WEEKS: usize = 8;
+/// Weeks the progress charts show unless asked otherwise.
+const CHART_WEEKS: u32 = 26;
+
+impl PageQuery {
+    fn bad(field: &str, message: String) -> PageError {
+        PageError {
+            status: StatusCode::BAD_REQUEST,
+            message: format!("{field}: {message}"),
+        }
+    }
+
+    /// The journal page asked for (1 when not given).
+    fn page(&self) -> Result<usize, PageError> {
+        match &self.page {
+            None => Ok(1),
+            Some(p) => p
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=1_000_000).contains(n))
+                .ok_or_else(|| Self::bad("page", format!("expected a page number, got {p:?}"))),
+        }
+    }
+
+    /// Weeks the charts show: `None` for all of them.
+    fn chart_weeks(&self) -> Result<Option<u32>, PageError> {
+        match self.weeks.as_deref() {
+            None => Ok(Some(CHART_WEEKS)),
+            Some("all") => Ok(None),
+            Some(w @ ("12" | "26" | "52")) => Ok(w.parse().ok()),
+            Some(w) => Err(Self::bad(
+                "weeks",
+                format!("expected 12, 26, 52 or all, got {w:?}"),
+            )),
+        }
+    }
+
+    fn date(&self, state: &AppState) -> Result<Date, PageError> {
+        state
+            .today_from(self.today.as_deref())
+            .map_err(|message| PageError {
+                status: StatusCode::BAD_REQUEST,
+                message,
+            })
+    }
+
+    /// The query string to carry on links and form actions (`?today=...`), or empty.
+    fn qs(&self) -> String {
+        self.today
+            .as_ref()
+            .map_or(String::new(), |t| format!("?today={t}"))
+    }
+}
+
+fn with_qs(path: &str, qs: &str, extra: &str) -> String {
+    match (qs.is_empty(), extra.is_empty()) {
+        (true, true) => path.to_string(),
+        (true, false) => format!("{path}?{extra}"),
+        (false, true) => format!("{path}{qs}"),
+        (false, false) => format!("{path}{qs}&{extra}"),
+    }
+}
+
+/// A submitted form, or 400 when the body is not a form at all.
+fn form(body: &[u8]) -> Result<Fields, PageError> {
+    Fields::parse(body).map_err(|message| PageError {
+        status: StatusCode::BAD_REQUEST,
+        message,
+    })
+}
+
+async fn entries(state: &AppState) -> Result<Arc<Vec<Entry>>, PageError> {
+    Ok(state.entries().await?)
+}
+
+async fn add(state: &AppState, entry: Entry) -> Result<Entry, PageError> {
+    Ok(state.add_entry(entry).await?)
+}
+
+async fn replay(
+    state: &AppState,
+    today: Date,
+) -> Result<Option<(Arc<Replay>, Arc<Vec<Entry>>)>, PageError> {
+    let (r, all) = state.replay(today).await?;
+    Ok(r.map(|r| (r, all)))
+}
+
+/// Public for the API's `/today`.
+pub fn today_view(r: &Replay, entries: &[Entry], today: Date) -> Today {
+    plan::today_view(r, entries, today)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared templates
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub(crate) struct MessagePage {
+    title: String,
+    nav: &'static str,
+    qs: String,
+    heading: String,
+    text: String,
+}
+
+pub struct ExerciseRow {
+    id: String,
+    name: String,
+    dose: String,
+}

@@ -1,0 +1,213 @@
+//! The plan and the progress charts.
+
+use super::*;
+
+pub struct HistoryRow {
+    week: u32,
+    start: String,
+    planned: u32,
+    walked: String,
+    lights: String,
+    decision: String,
+    because: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+pub(crate) struct PlanPage {
+    title: String,
+    nav: &'static str,
+    qs: String,
+    status: &'static str,
+    week: u32,
+    /// A reminder of an earlier check-up's warning signs.
+    earlier: Option<String>,
+    walking: String,
+    weekly: String,
+    decision: String,
+    because: Vec<String>,
+    exercises: Vec<ExerciseRow>,
+    excluded: Vec<(String, String)>,
+    notes: Vec<String>,
+    /// Earlier reviewed weeks not shown, with the link that shows them.
+    history_hidden: usize,
+    all_history: String,
+    history: Vec<HistoryRow>,
+}
+
+#[derive(Template)]
+#[template(path = "progress.html")]
+pub(crate) struct ProgressPage {
+    title: String,
+    nav: &'static str,
+    qs: String,
+    minutes_svg: String,
+    pain_svg: String,
+    /// Imported daily steps (Apple Health), when there are any.
+    steps_svg: Option<String>,
+    weeks: Vec<(u32, String, u32, String)>,
+    pain: Vec<(String, String, String, String)>,
+    /// (label, link, current) for the chart ranges.
+    ranges: Vec<(&'static str, String, bool)>,
+    shown: String,
+}
+
+// Plan and progress
+
+pub async fn plan(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    let day = q.date(&state)?;
+    let Some((r, _)) = replay(&state, day).await? else {
+        return Ok(render(&MessagePage {
+            title: "Plan".into(),
+            nav: "plan",
+            qs: q.qs(),
+            heading: "No plan yet".into(),
+            text: "Start with the check-up: it takes a few minutes, and your plan starts from it."
+                .into(),
+        }));
+    };
+    let kb = state.kb();
+    let p = &r.plan;
+    let patterns: Vec<String> = r.assessment.patterns.iter().map(|x| x.id.clone()).collect();
+    let notes = report::relevant_guidance(kb, p, &patterns)
+        .map(|n| n.text.clone())
+        .collect();
+    let excluded = p
+        .excluded
+        .iter()
+        .filter_map(|x| {
+            report::excluded_reason(kb, x)
+                .map(|(name, reason)| (name.to_string(), reason.to_string()))
+        })
+        .collect();
+    let show_all = q.history.as_deref() == Some("all");
+    let hidden = if show_all {
+        0
+    } else {
+        r.history.len().saturating_sub(RECENT_WEEKS)
+    };
+    let history = r
+        .history
+        .iter()
+        .skip(hidden)
+        .map(|h| HistoryRow {
+            week: h.week,
+            start: h.start.to_string(),
+            planned: h.planned_weekly_minutes,
+            walked: format!("{:.0}", h.walked_minutes),
+            lights: format!("{} green, {} amber, {} red", h.green, h.amber, h.red),
+            decision: report::decision_words(h.decision.kind).into(),
+            because: h.decision.because.clone(),
+        })
+        .collect();
+    let page = PlanPage {
+        title: "Your plan".into(),
+        nav: "plan",
+        qs: q.qs(),
+        status: match p.status {
+            Status::Active => "active",
+            Status::Paused => "paused",
+            Status::Blocked => "blocked",
+        },
+        week: p.week,
+        earlier: r
+            .earlier_warning
+            .as_ref()
+            .map(|w| report::earlier_warning_text(kb, w)),
+        walking: report::walking_line(p).unwrap_or_default(),
+        weekly: p.walking.as_ref().map_or(String::new(), |w| {
+            format!(
+                "{} this week; the target is {} minutes on {} days.",
+                amble_core::words::count(w.weekly_minutes, "minute", "minutes"),
+                w.target.minutes_per_session,
+                w.target.sessions_per_week
+            )
+        }),
+        decision: report::decision_words(p.decision.kind).into(),
+        because: p.decision.because.clone(),
+        exercises: exercise_rows(kb, p, None),
+        excluded,
+        notes,
+        history,
+        history_hidden: hidden,
+        all_history: format!("{}#hist", with_qs("/plan", &q.qs(), "history=all")),
+    };
+    Ok(render(&page))
+}
+
+pub async fn progress(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    let day = q.date(&state)?;
+    let Some((r, all)) = replay(&state, day).await? else {
+        return Ok(render(&MessagePage {
+            title: "Progress".into(),
+            nav: "progress",
+            qs: q.qs(),
+            heading: "Nothing to show yet".into(),
+            text: "Start with the check-up, then log your walks: your progress appears here."
+                .into(),
+        }));
+    };
+    let window = q.chart_weeks()?;
+    let data = charts::progress_data(&r, &all, day, window);
+    let ranges = [
+        ("12 weeks", "12"),
+        ("26 weeks", "26"),
+        ("a year", "52"),
+        ("everything", "all"),
+    ]
+    .into_iter()
+    .map(|(label, v)| {
+        let current = match window {
+            Some(n) => v == n.to_string(),
+            None => v == "all",
+        };
+        (
+            label,
+            with_qs("/progress", &q.qs(), &format!("weeks={v}")),
+            current,
+        )
+    })
+    .collect();
+    let shown = match window {
+        Some(n) => format!("the last {n} weeks"),
+        None => "every week since the check-up".into(),
+    };
+    let f = |v: Option<u8>| v.map_or("-".to_string(), |v| v.to_string());
+    let page = ProgressPage {
+        title: "Progress".into(),
+        nav: "progress",
+        qs: q.qs(),
+        minutes_svg: charts::weekly_minutes_svg(&data.weeks),
+        pain_svg: charts::pain_svg(&data.pain, &data.markers),
+        steps_svg: {
+            let days = charts::daily_steps(&all, day, 60);
+            (!days.is_empty()).then(|| charts::daily_steps_svg(&days))
+        },
+        weeks: data
+            .weeks
+            .iter()
+            .map(|w| {
+                (
+                    w.week,
+                    w.start.to_string(),
+                    w.planned,
+                    format!("{:.0}", w.walked),
+                )
+            })
+            .collect(),
+        pain: data
+            .pain
+            .iter()
+            .map(|p| (p.date.to_string(), f(p.before), f(p.peak), f(p.morning)))
+            .collect(),
+        ranges,
+        shown,
+    };
+    Ok(render(&page))
+}

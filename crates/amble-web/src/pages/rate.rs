@@ -1,0 +1,140 @@
+//! Rating imported walks in one go.
+
+use super::*;
+
+pub struct RateRow {
+    id: String,
+    date: String,
+    summary: String,
+}
+
+#[derive(Template)]
+#[template(path = "needs_pain.html")]
+pub(crate) struct NeedsPainPage {
+    title: String,
+    nav: &'static str,
+    qs: String,
+    walks: Vec<RateRow>,
+    action: String,
+    error: Option<String>,
+}
+
+// Rating imported walks in one go
+
+pub(crate) async fn unrated(state: &AppState) -> Result<Vec<journal::Walk>, PageError> {
+    Ok(entries(state)
+        .await?
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Walk(w) if w.pain_peak.is_none() => Some(w.clone()),
+            _ => None,
+        })
+        .collect())
+}
+
+pub(crate) fn needs_pain_page(
+    walks: &[journal::Walk],
+    qs: &str,
+    error: Option<String>,
+) -> NeedsPainPage {
+    NeedsPainPage {
+        title: "Walks waiting for pain ratings".into(),
+        nav: "journal",
+        qs: qs.to_string(),
+        walks: walks
+            .iter()
+            .map(|w| RateRow {
+                id: w.id.clone(),
+                date: w.date.to_string(),
+                summary: Entry::Walk(w.clone()).summary(),
+            })
+            .collect(),
+        action: with_qs("/journal/needs-pain", qs, ""),
+        error,
+    }
+}
+
+pub async fn needs_pain_form(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    Ok(render(&needs_pain_page(
+        &unrated(&state).await?,
+        &q.qs(),
+        None,
+    )))
+}
+
+/// Saves every walk that got both ratings, in one transaction; walks left blank stay unrated.
+pub async fn needs_pain_submit(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let fields = form(&body)?;
+    let walks = unrated(&state).await?;
+    let mut changes = Vec::new();
+    for w in &walks {
+        let before = fields.get(&format!("pain_before.{}", w.id));
+        let peak = fields.get(&format!("pain_peak.{}", w.id));
+        let (Some(before), Some(peak)) = (before, peak) else {
+            if before.is_some() || peak.is_some() {
+                let msg = format!(
+                    "{} on {}: choose both the pain before and the worst pain during",
+                    w.id, w.date
+                );
+                return Ok((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    render(&needs_pain_page(&walks, &q.qs(), Some(msg))),
+                )
+                    .into_response());
+            }
+            continue;
+        };
+        let parse = |field: &str, v: &str| -> Result<Option<u8>, String> {
+            let n: i64 = v
+                .parse()
+                .map_err(|_| format!("{}: {field}: expected 0 to 10", w.id))?;
+            journal::pain_score(field, Some(n)).map_err(|e| format!("{}: {e}", w.id))
+        };
+        let rated = match (parse("pain_before", before), parse("pain_peak", peak)) {
+            (Ok(b), Ok(p)) => journal::Walk {
+                pain_before: b,
+                pain_peak: p,
+                leg_spread: match fields.get(&format!("leg_spread.{}", w.id)) {
+                    Some("usual") => Some(LegSpread::Usual),
+                    Some("further") => Some(LegSpread::Further),
+                    _ => Some(LegSpread::None),
+                },
+                ..w.clone()
+            },
+            (Err(m), _) | (_, Err(m)) => {
+                return Ok((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    render(&needs_pain_page(&walks, &q.qs(), Some(m))),
+                )
+                    .into_response());
+            }
+        };
+        changes.push(amble_store::Change::Replace(Entry::Walk(rated)));
+    }
+    let n = changes.len();
+    if n > 0 {
+        state
+            .with_store(true, move |s| {
+                s.map_or(Err(StoreError::Database("no store".into())), |s| {
+                    s.apply(changes).map(|_| ())
+                })
+            })
+            .await?;
+    }
+    Ok(Redirect::to(&with_qs(
+        "/today",
+        &q.qs(),
+        &format!(
+            "saved={n}+{}",
+            amble_core::words::noun(n as u64, "rating", "ratings")
+        ),
+    ))
+    .into_response())
+}

@@ -1,0 +1,95 @@
+//! Today and the home page.
+
+use super::*;
+
+#[derive(Template)]
+#[template(path = "today.html")]
+pub(crate) struct TodayPage {
+    title: String,
+    nav: &'static str,
+    qs: String,
+    has_plan: bool,
+    blocked: bool,
+    /// Imported walks still waiting for pain ratings.
+    unrated: usize,
+    view: Option<Today>,
+    walking: String,
+    exercises: Vec<ExerciseRow>,
+    saved: Option<String>,
+}
+
+// Today and home
+
+pub(crate) fn dose_text(sets: u32, reps: u32, hold_s: u32, days: u32) -> String {
+    plan::dose_line(&plan::ExerciseDose {
+        id: String::new(),
+        sets,
+        reps,
+        hold_s,
+        days_per_week: days,
+        variant: plan::Variant::Standard,
+    })
+}
+
+pub(crate) fn exercise_rows(
+    kb: &KnowledgeBase,
+    plan: &plan::Plan,
+    only: Option<&[String]>,
+) -> Vec<ExerciseRow> {
+    plan.exercises
+        .iter()
+        .filter(|d| only.is_none_or(|ids| ids.contains(&d.id)))
+        .filter_map(|d| {
+            let e = kb.exercise(&d.id)?;
+            Some(ExerciseRow {
+                id: d.id.clone(),
+                name: e.name.clone(),
+                dose: plan::dose_line(d),
+            })
+        })
+        .collect()
+}
+
+pub async fn home(state: State<AppState>, q: Query<PageQuery>) -> Result<Response, PageError> {
+    today(state, q).await
+}
+
+pub async fn today(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    let day = q.date(&state)?;
+    let page = match replay(&state, day).await? {
+        None => TodayPage {
+            title: "Amble".into(),
+            nav: "today",
+            qs: q.qs(),
+            has_plan: false,
+            blocked: false,
+            unrated: 0,
+            view: None,
+            walking: String::new(),
+            exercises: Vec::new(),
+            saved: q.saved.clone(),
+        },
+        Some((r, all)) => {
+            let view = plan::today_view(&r, &all, day);
+            TodayPage {
+                title: "Today".into(),
+                nav: "today",
+                qs: q.qs(),
+                has_plan: true,
+                blocked: r.plan.status == Status::Blocked,
+                unrated: all
+                    .iter()
+                    .filter(|e| matches!(e, Entry::Walk(w) if w.pain_peak.is_none()))
+                    .count(),
+                walking: report::walking_line(&r.plan).unwrap_or_default(),
+                exercises: exercise_rows(state.kb(), &r.plan, Some(&view.exercises_today)),
+                view: Some(view),
+                saved: q.saved.clone(),
+            }
+        }
+    };
+    Ok(render(&page))
+}
