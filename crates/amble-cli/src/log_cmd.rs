@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, Write};
 
-use amble_core::journal::{self, Entry, EntryError, ExerciseSession, LegSpread, Morning, NewWalk};
+use amble_core::journal::{self, Entry, EntryError, LegSpread, NewWalk};
 use amble_core::knowledge::KnowledgeBase;
 use amble_store::Store;
 use anyhow::Context;
@@ -109,7 +109,11 @@ pub struct ExerciseArgs {
 
 /// An entry error named by its command-line flag (`pain_peak` -> `--pain-peak`).
 pub fn flag_error(e: EntryError) -> Failure {
-    Failure::BadInput(format!("--{}: {}", e.field.replace('_', "-"), e.message))
+    let flag = match e.field.as_str() {
+        "exercise" => "id".to_string(),
+        f => f.replace('_', "-"),
+    };
+    Failure::BadInput(format!("--{flag}: {}", e.message))
 }
 
 /// A date flag checked against today: entries can't be logged in the future.
@@ -354,12 +358,14 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
                 }
             };
             let date = entry_date("--date", args.date.as_deref(), today)?;
-            let pain = pain("--pain", Some(p))?.unwrap_or_default();
-            let stored = global.open_store()?.add(Entry::Morning(Morning {
-                id: String::new(),
-                date,
-                pain,
-            }))?;
+            let m = journal::NewMorning {
+                date: Some(date),
+                pain: p,
+            }
+            .into_morning(today)
+            .map_err(flag_error)?;
+            let (date, pain) = (m.date, m.pain);
+            let stored = global.open_store()?.add(Entry::Morning(m))?;
             print_entry(
                 global,
                 &stored,
@@ -385,16 +391,16 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
             };
             check_exercise(&kb, &id)?;
             let date = entry_date("--date", args.date.as_deref(), today)?;
-            let entry = Entry::Exercise(ExerciseSession {
-                id: String::new(),
-                date,
-                exercise: id,
-                sets: args.sets,
-                pain_after: pain("--pain-after", args.pain_after)?,
-            });
-            journal::validate(&entry).map_err(|e| {
-                Failure::BadInput(format!("--{}: {}", e.field.replace('_', "-"), e.message))
-            })?;
+            let entry = Entry::Exercise(
+                journal::NewExercise {
+                    date: Some(date),
+                    exercise: id,
+                    sets: args.sets,
+                    pain_after: args.pain_after,
+                }
+                .into_session(today, |x| kb.exercise(x).is_some())
+                .map_err(flag_error)?,
+            );
             let stored = global.open_store()?.add(entry)?;
             print_entry(
                 global,

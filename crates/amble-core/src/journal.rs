@@ -455,6 +455,65 @@ impl NewWalk {
     }
 }
 
+/// Next-morning pain as a person logs it (CLI, web form, JSON body).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewMorning {
+    #[serde(default)]
+    pub date: Option<Date>,
+    pub pain: i64,
+}
+
+impl NewMorning {
+    /// The morning to store (id empty until the store gives one); errors name the field.
+    pub fn into_morning(self, today: Date) -> Result<Morning, EntryError> {
+        let date = self.date.unwrap_or(today);
+        check_not_future("date", date, today)?;
+        let pain = pain_score("pain", Some(self.pain))?.unwrap_or_default();
+        Ok(Morning {
+            id: String::new(),
+            date,
+            pain,
+        })
+    }
+}
+
+/// An exercise session as a person logs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewExercise {
+    pub date: Option<Date>,
+    pub exercise: String,
+    pub sets: Option<u32>,
+    pub pain_after: Option<i64>,
+}
+
+impl NewExercise {
+    /// The session to store; `known` says whether an exercise id is in the library.
+    pub fn into_session(
+        self,
+        today: Date,
+        known: impl Fn(&str) -> bool,
+    ) -> Result<ExerciseSession, EntryError> {
+        let date = self.date.unwrap_or(today);
+        check_not_future("date", date, today)?;
+        if !known(&self.exercise) {
+            return Err(bad(
+                "exercise",
+                format!("unknown exercise \"{}\"", self.exercise),
+            ));
+        }
+        let x = ExerciseSession {
+            id: String::new(),
+            date,
+            exercise: self.exercise,
+            sets: self.sets,
+            pain_after: pain_score("pain_after", self.pain_after)?,
+        };
+        validate(&Entry::Exercise(x.clone()))?;
+        Ok(x)
+    }
+}
+
 /// A correction to a stored walk: only the fields given (`Some`) change; everything else the
 /// walk holds (imported details such as `ascent_m`, and any field added later) is kept. Used
 /// by `amble journal edit` and the web app's edit form alike.

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use amble_core::Answers;
-use amble_core::journal::{self, Entry, Morning, NewWalk, StoredAssessment};
+use amble_core::journal::{self, Entry, NewWalk, StoredAssessment};
 use amble_core::plan::Replay;
 use amble_store::StoreError;
 use axum::Json;
@@ -180,34 +180,17 @@ pub async fn walk(
     Ok((StatusCode::CREATED, Json(stored)).into_response())
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MorningBody {
-    #[serde(default)]
-    date: Option<Date>,
-    pain: i64,
-}
-
 pub async fn morning(
     State(state): State<AppState>,
     Query(q): Query<TodayQuery>,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let today = q.date(&state)?;
-    let m: MorningBody = body(&bytes)?;
-    let date = m.date.unwrap_or(today);
-    let bad = |e: journal::EntryError| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message, Some(&e.field))
-    };
-    journal::check_not_future("date", date, today).map_err(bad)?;
-    let pain = journal::pain_score("pain", Some(m.pain))
-        .map_err(bad)?
-        .unwrap_or_default();
-    let entry = Entry::Morning(Morning {
-        id: String::new(),
-        date,
-        pain,
-    });
+    let m: journal::NewMorning = body(&bytes)?;
+    let entry =
+        Entry::Morning(m.into_morning(today).map_err(|e| {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message, Some(&e.field))
+        })?);
     let stored = state.add_entry(entry).await?;
     Ok((StatusCode::CREATED, Json(stored)).into_response())
 }

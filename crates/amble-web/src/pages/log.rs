@@ -282,17 +282,7 @@ pub async fn log_morning_form(
 }
 
 pub(crate) fn parse_morning(fields: &Fields, today: Date) -> Result<(Date, u8), FieldError> {
-    let date = match fields.get("date") {
-        None => today,
-        Some(d) => d.parse::<Date>().map_err(|e| FieldError {
-            field: "date".into(),
-            message: format!("\"{d}\" is not a real date ({e})"),
-        })?,
-    };
-    journal::check_not_future("date", date, today).map_err(|e| FieldError {
-        field: e.field,
-        message: e.message,
-    })?;
+    let date = form_date(fields)?;
     let pain = fields
         .get("pain")
         .ok_or(FieldError {
@@ -304,13 +294,30 @@ pub(crate) fn parse_morning(fields: &Fields, today: Date) -> Result<(Date, u8), 
             field: "pain".into(),
             message: "expected a whole number from 0 to 10".into(),
         })?;
-    let pain = journal::pain_score("pain", Some(pain))
-        .map_err(|e| FieldError {
-            field: e.field,
-            message: e.message,
-        })?
-        .unwrap_or_default();
-    Ok((date, pain))
+    let m = journal::NewMorning { date, pain }
+        .into_morning(today)
+        .map_err(field_error)?;
+    Ok((m.date, m.pain))
+}
+
+/// The `date` field, if given: a real date.
+fn form_date(fields: &Fields) -> Result<Option<Date>, FieldError> {
+    fields
+        .get("date")
+        .map(|d| {
+            d.parse::<Date>().map_err(|e| FieldError {
+                field: "date".into(),
+                message: format!("\"{d}\" is not a real date ({e})"),
+            })
+        })
+        .transpose()
+}
+
+fn field_error(e: journal::EntryError) -> FieldError {
+    FieldError {
+        field: e.field,
+        message: e.message,
+    }
 }
 
 pub async fn log_morning(
@@ -406,19 +413,11 @@ pub(crate) fn parse_exercise(
         field: f.into(),
         message: m,
     };
-    let date = match fields.get("date") {
-        None => today,
-        Some(d) => d
-            .parse::<Date>()
-            .map_err(|e| err("date", format!("\"{d}\" is not a real date ({e})")))?,
-    };
-    journal::check_not_future("date", date, today).map_err(|e| err(&e.field, e.message))?;
-    let id = fields
+    let date = form_date(fields)?;
+    let exercise = fields
         .get("exercise")
-        .ok_or(err("exercise", "choose an exercise".into()))?;
-    if kb.exercise(id).is_none() {
-        return Err(err("exercise", format!("unknown exercise \"{id}\"")));
-    }
+        .ok_or(err("exercise", "choose an exercise".into()))?
+        .to_string();
     let sets = fields
         .get("sets")
         .map(|s| {
@@ -433,16 +432,14 @@ pub(crate) fn parse_exercise(
                 .map_err(|_| err("pain_after", "expected 0 to 10".into()))
         })
         .transpose()?;
-    let x = ExerciseSession {
-        id: String::new(),
+    journal::NewExercise {
         date,
-        exercise: id.to_string(),
+        exercise,
         sets,
-        pain_after: journal::pain_score("pain_after", pain_after)
-            .map_err(|e| err(&e.field, e.message))?,
-    };
-    journal::validate(&Entry::Exercise(x.clone())).map_err(|e| err(&e.field, e.message))?;
-    Ok(x)
+        pain_after,
+    }
+    .into_session(today, |id| kb.exercise(id).is_some())
+    .map_err(field_error)
 }
 
 pub async fn log_exercise(
