@@ -5,7 +5,7 @@
 use std::io::{BufRead, Write};
 
 use amble_core::knowledge::{KnowledgeBase, Question, QuestionKind};
-use amble_core::{Answers, PlanStatus, Tier, assess};
+use amble_core::{Answers, Tier, assess};
 use serde_json::{Map, Value};
 
 use crate::failure::Failure;
@@ -41,7 +41,7 @@ pub fn ask(kb: &KnowledgeBase) -> Result<Answers, Failure> {
             // After the warning signs: if care comes first, stop here.
             let answers = Answers::from_value(Value::Object(doc.clone()), kb)
                 .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
-            if assess(&answers, kb).plan_status == PlanStatus::Blocked {
+            if amble_core::checkup::care_comes_first(&assess(&answers, kb)) {
                 writeln!(err)?;
                 return Ok(answers);
             }
@@ -58,7 +58,7 @@ pub fn ask(kb: &KnowledgeBase) -> Result<Answers, Failure> {
         if q.is_red_flag() {
             let answers = Answers::from_value(Value::Object(doc.clone()), kb)
                 .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
-            if assess(&answers, kb).tier() == Tier::Emergency {
+            if amble_core::checkup::stop_at_once(&assess(&answers, kb)) {
                 writeln!(
                     err,
                     "\nStopping the check-up: this answer needs emergency care.\n"

@@ -5,6 +5,7 @@
 pub mod answers;
 pub mod assessment;
 pub mod charts;
+pub mod checkup;
 pub mod instruments;
 pub mod journal;
 pub mod knowledge;

@@ -280,7 +280,7 @@ pub async fn checkup_submit(
             }
         };
         let a = amble_core::assess(&answers, kb);
-        if a.plan_status == PlanStatus::Blocked {
+        if amble_core::checkup::care_comes_first(&a) {
             // Care comes first: show what to do now, and keep the answers (brief §2.4).
             let stored = add(
                 &state,
@@ -419,8 +419,7 @@ pub async fn screen_submit(
         Entry::Assessment(s) => Some(s.answers.clone()),
         _ => None,
     });
-    let mut answers = previous.unwrap_or_default();
-    answers.red_flags = flags.red_flags;
+    let answers = amble_core::checkup::rescreen(previous.as_ref(), &flags);
     let a = amble_core::assess(&answers, kb);
     let stored = add(
         &state,

@@ -12,7 +12,7 @@ use amble_core::journal::{
 use amble_core::knowledge::{ExerciseKind, KnowledgeBase, Question, QuestionKind};
 use amble_core::plan::{self, Replay, Status, Today};
 use amble_core::report::{self, ReportView};
-use amble_core::tier::{PlanStatus, Tier};
+use amble_core::tier::Tier;
 use amble_store::{Store, StoreError};
 use askama::Template;
 use axum::body::Bytes;
