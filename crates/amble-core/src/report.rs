@@ -612,6 +612,84 @@ pub fn decision_words(kind: DecisionKind) -> &'static str {
     }
 }
 
+/// One exercise as a plan shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExerciseView {
+    pub id: String,
+    pub name: String,
+    pub dose: String,
+    pub target: String,
+    pub cues: Vec<String>,
+    pub easier: String,
+    pub harder: String,
+    /// The safety note for this exercise.
+    pub note: String,
+}
+
+/// The parts of a plan that the text plan and the web page both show, in the same words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanView {
+    pub exercises: Vec<ExerciseView>,
+    /// The traffic light for exercises (shown when there are any).
+    pub exercise_safety: &'static str,
+    /// (exercise name, why it is left out, the pattern or answer behind it).
+    pub excluded: Vec<(String, String, String)>,
+    pub notes: Vec<String>,
+    /// (id, citation) of every source behind the exercises and notes, in the order cited.
+    pub sources: Vec<(String, String)>,
+}
+
+pub const EXERCISE_SAFETY: &str = "Use the same traffic light as for walks: stop an exercise that sends symptoms further down a leg.";
+
+/// The shared view of a plan's exercises, exclusions, notes and sources.
+pub fn plan_view(plan: &Plan, kb: &KnowledgeBase, patterns: &[String]) -> PlanView {
+    let mut cited = Cited::default();
+    let exercises = plan
+        .exercises
+        .iter()
+        .filter_map(|d| {
+            let e = kb.exercise(&d.id)?;
+            cited.extend(e.sources.iter().cloned());
+            Some(ExerciseView {
+                id: e.id.clone(),
+                name: e.name.clone(),
+                dose: crate::plan::dose_line(d),
+                target: e.target.clone(),
+                cues: e.cues.clone(),
+                easier: e.regression.clone(),
+                harder: e.progression.clone(),
+                note: e.caution.clone(),
+            })
+        })
+        .collect();
+    let excluded = plan
+        .excluded
+        .iter()
+        .filter_map(|x| {
+            excluded_reason(kb, x)
+                .map(|(name, reason)| (name.to_string(), reason.to_string(), x.because.clone()))
+        })
+        .collect();
+    let notes = relevant_guidance(kb, plan, patterns)
+        .map(|n| {
+            cited.extend(n.sources.iter().cloned());
+            n.text.clone()
+        })
+        .collect();
+    let sources = cited
+        .0
+        .iter()
+        .filter_map(|id| kb.source(id).map(|s| (s.id.clone(), s.citation.clone())))
+        .collect();
+    PlanView {
+        exercises,
+        exercise_safety: EXERCISE_SAFETY,
+        excluded,
+        notes,
+        sources,
+    }
+}
+
 /// One line saying what to walk, e.g. "5 days a week: one 12-minute walk".
 pub fn walking_line(plan: &Plan) -> Option<String> {
     let w = plan.walking.as_ref()?;
@@ -690,52 +768,35 @@ pub fn render_plan(
         wrap(&mut out, "    - ", b);
     }
 
-    if !plan.exercises.is_empty() {
+    let view = plan_view(plan, kb, patterns);
+    if !view.exercises.is_empty() {
         heading(&mut out, "EXERCISES");
-        for d in &plan.exercises {
-            let Some(e) = kb.exercise(&d.id) else {
-                continue;
-            };
+        for e in &view.exercises {
             let _ = writeln!(out, "\n  {} [{}]", e.name, e.id);
-            let _ = writeln!(out, "    {}", crate::plan::dose_line(d));
+            let _ = writeln!(out, "    {}", e.dose);
             wrap(&mut out, "    For: ", &e.target);
             for c in &e.cues {
                 wrap(&mut out, "    - ", c);
             }
-            wrap(&mut out, "    Easier: ", &e.regression);
-            wrap(
-                &mut out,
-                "    Harder (when it feels easy): ",
-                &e.progression,
-            );
-            wrap(&mut out, "    Note: ", &e.caution);
-            cited.extend(e.sources.iter().cloned());
+            wrap(&mut out, "    Easier: ", &e.easier);
+            wrap(&mut out, "    Harder (when it feels easy): ", &e.harder);
+            wrap(&mut out, "    Note: ", &e.note);
         }
         let _ = writeln!(out);
-        wrap(
-            &mut out,
-            "  ",
-            "Use the same traffic light as for walks: stop an exercise that sends symptoms further down a leg.",
-        );
+        wrap(&mut out, "  ", view.exercise_safety);
     }
-    if !plan.excluded.is_empty() {
+    if !view.excluded.is_empty() {
         heading(&mut out, "LEFT OUT FOR YOU");
-        for x in &plan.excluded {
-            if let Some((name, reason)) = excluded_reason(kb, x) {
-                wrap(
-                    &mut out,
-                    "  - ",
-                    &format!("{name}: {reason} [{}]", x.because),
-                );
-            }
+        for (name, reason, because) in &view.excluded {
+            wrap(&mut out, "  - ", &format!("{name}: {reason} [{because}]"));
         }
     }
 
     heading(&mut out, "GOOD TO KNOW");
-    for n in relevant_guidance(kb, plan, patterns) {
-        wrap(&mut out, "  - ", &n.text);
-        cited.extend(n.sources.iter().cloned());
+    for n in &view.notes {
+        wrap(&mut out, "  - ", n);
     }
+    cited.extend(view.sources.iter().map(|(id, _)| id.clone()));
     wrap(
         &mut out,
         "  - ",

@@ -26,9 +26,8 @@ pub(crate) struct PlanPage {
     weekly: String,
     decision: String,
     because: Vec<String>,
-    exercises: Vec<ExerciseRow>,
-    excluded: Vec<(String, String)>,
-    notes: Vec<String>,
+    /// Exercises, exclusions, notes and sources: the same view the text plan shows.
+    view: report::PlanView,
     /// Earlier reviewed weeks not shown, with the link that shows them.
     history_hidden: usize,
     all_history: String,
@@ -72,17 +71,7 @@ pub async fn plan(
     let kb = state.kb();
     let p = &r.plan;
     let patterns: Vec<String> = r.assessment.patterns.iter().map(|x| x.id.clone()).collect();
-    let notes = report::relevant_guidance(kb, p, &patterns)
-        .map(|n| n.text.clone())
-        .collect();
-    let excluded = p
-        .excluded
-        .iter()
-        .filter_map(|x| {
-            report::excluded_reason(kb, x)
-                .map(|(name, reason)| (name.to_string(), reason.to_string()))
-        })
-        .collect();
+    let view = report::plan_view(p, kb, &patterns);
     let show_all = q.history.as_deref() == Some("all");
     let hidden = if show_all {
         0
@@ -128,9 +117,7 @@ pub async fn plan(
         }),
         decision: report::decision_words(p.decision.kind).into(),
         because: p.decision.because.clone(),
-        exercises: exercise_rows(kb, p, None),
-        excluded,
-        notes,
+        view,
         history,
         history_hidden: hidden,
         all_history: format!("{}#hist", with_qs("/plan", &q.qs(), "history=all")),
