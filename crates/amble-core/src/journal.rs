@@ -654,3 +654,44 @@ pub fn since(entries: &[Entry], from: Date) -> &[Entry] {
         entries
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod bounds_tests {
+    use super::*;
+
+    fn day(steps: u64) -> Entry {
+        Entry::DailyMetrics(DailyMetrics {
+            id: "d-1".into(),
+            date: jiff::civil::date(2026, 1, 5),
+            steps: Some(steps),
+            walking_speed_mps: None,
+            step_length_m: None,
+            asymmetry_frac: None,
+            double_support_frac: None,
+            steadiness_frac: None,
+            source: WalkSource::AppleHealth,
+        })
+    }
+
+    #[test]
+    fn implausible_numbers_and_dates_are_refused_with_the_field_named() {
+        assert!(validate(&day(25_000)).is_ok());
+        for steps in [100_000_000_000, u64::MAX] {
+            let e = validate(&day(steps)).unwrap_err();
+            assert_eq!(e.field, "steps");
+        }
+        let mut m = Entry::Morning(Morning {
+            id: "m-1".into(),
+            date: jiff::civil::date(1899, 12, 31),
+            pain: 2,
+        });
+        assert_eq!(validate(&m).unwrap_err().field, "date");
+        m.set_id("m-1".into());
+        assert_eq!(id_number(&m), Ok(1));
+        m.set_id("m-99999999999999999999".into());
+        assert_eq!(id_number(&m).unwrap_err().field, "id");
+        m.set_id("w-1".into());
+        assert!(id_number(&m).is_err());
+    }
+}

@@ -291,13 +291,23 @@ fn routes_without_timestamps_and_car_speed_tracks_are_skipped() {
     );
     let car = gpx_doc(&track("2024-05-01T08:00:00Z", 300, 2, 40.0)); // 20 m/s
     let run_pace = gpx_doc(&track("2024-05-02T08:00:00Z", 300, 2, 7.0)); // 3.5 m/s
+    // A planned route exported with one time on every point: skipped, never an error.
+    let one_time = gpx_doc(&track("2024-05-03T08:00:00Z", 50, 0, 2.0));
     let mut j = J::new();
     let r = j.import(&[
         write(dir.path(), "route.gpx", route.as_bytes()),
         write(dir.path(), "car.gpx", car.as_bytes()),
         write(dir.path(), "run.gpx", run_pace.as_bytes()),
+        write(dir.path(), "one-time.gpx", one_time.as_bytes()),
     ]);
     assert_eq!(r.imported, 0, "{r:?}");
+    assert!(r.errors.is_empty(), "{r:?}");
+    assert!(
+        r.skipped
+            .iter()
+            .any(|s| s.file.ends_with("one-time.gpx") && s.reason.contains("without timing")),
+        "{r:?}"
+    );
     let reason = |name: &str| {
         r.skipped
             .iter()
