@@ -244,13 +244,23 @@ fn every_red_flag_leads_the_human_report() {
             .find("WHAT MAY BE CONTRIBUTING")
             .unwrap_or(usize::MAX);
         assert!(what_to_do < contributing, "{name}: what to do comes first");
+        let open_questions = !doc["triage"]["unanswered"]
+            .as_array()
+            .is_none_or(|u| u.is_empty());
         let headline = match tier.as_str() {
             "emergency" => "Get emergency care now",
             "urgent" => "Contact a doctor today",
             "soon" => "Book a doctor's appointment",
+            _ if open_questions => "Some warning-sign questions are still unanswered",
             "routine" => "Worth mentioning",
             _ => "None of the warning signs",
         };
+        if open_questions {
+            assert!(
+                !r.stdout.contains("None of the warning signs"),
+                "{name}: never \"none\" with questions unanswered"
+            );
+        }
         let at = r
             .stdout
             .find(headline)

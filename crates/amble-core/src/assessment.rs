@@ -25,6 +25,9 @@ pub struct Assessment {
 pub struct Triage {
     pub tier: Tier,
     pub flags: Vec<FiredFlag>,
+    /// Warning-sign questions with no yes/no answer (unanswered is not "no"): while any are
+    /// left, the plan does not start.
+    pub unanswered: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -61,6 +64,12 @@ pub struct Because {
 impl Assessment {
     pub fn tier(&self) -> Tier {
         self.triage.tier
+    }
+
+    /// The plan waits only because warning-sign questions are unanswered (no flag asks for a
+    /// doctor).
+    pub fn waiting_for_answers(&self) -> bool {
+        !self.triage.unanswered.is_empty() && self.triage.tier < Tier::Soon
     }
 
     pub fn has_pattern(&self, id: &str) -> bool {
@@ -115,10 +124,24 @@ pub fn assess(answers: &Answers, kb: &KnowledgeBase) -> Assessment {
     // Most likely first; ties keep the brief's order (stable sort).
     patterns.sort_by(|a, b| b.score.total_cmp(&a.score));
 
+    let unanswered: Vec<String> = kb
+        .questions
+        .iter()
+        .filter(|q| q.is_red_flag() && facts.get(&q.id).is_none())
+        .map(|q| q.id.clone())
+        .collect();
+    let plan_status = match tier.plan_status() {
+        PlanStatus::Allowed if !unanswered.is_empty() => PlanStatus::Paused,
+        s => s,
+    };
     Assessment {
         schema: ASSESSMENT_SCHEMA,
-        triage: Triage { tier, flags },
-        plan_status: tier.plan_status(),
+        triage: Triage {
+            tier,
+            flags,
+            unanswered,
+        },
+        plan_status,
         patterns,
         instruments: score_all(&answers.instruments),
     }

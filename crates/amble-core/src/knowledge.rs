@@ -255,6 +255,15 @@ fn numbers_equal(a: &Value, b: &Value) -> bool {
     matches!((a.as_f64(), b.as_f64()), (Some(x), Some(y)) if x == y)
 }
 
+/// What the report says when warning-sign questions are unanswered.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeText {
+    pub headline: String,
+    pub action: String,
+    pub sources: Vec<String>,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TierText {
@@ -388,6 +397,8 @@ pub struct KnowledgeBase {
     pub sources: Vec<Source>,
     pub questions: Vec<Question>,
     pub tiers: Vec<TierText>,
+    /// The notice for unanswered warning-sign questions.
+    pub unanswered: NoticeText,
     pub flags: Vec<Flag>,
     pub patterns: Vec<Pattern>,
     pub strength: StrengthThresholds,
@@ -426,6 +437,7 @@ struct QuestionsFile {
 #[serde(deny_unknown_fields)]
 struct FlagsFile {
     version: u32,
+    unanswered: NoticeText,
     tier: Vec<TierText>,
     flag: Vec<Flag>,
 }
@@ -500,6 +512,7 @@ impl KnowledgeBase {
             sources: s.source,
             questions: q.question,
             tiers: f.tier,
+            unanswered: f.unanswered,
             flags: f.flag,
             patterns: p.pattern,
             strength: p.strength,
@@ -869,6 +882,7 @@ impl KnowledgeBase {
             };
 
         let mut tiers = BTreeSet::new();
+        check_sources(flags_file, "unanswered".into(), &self.unanswered.sources)?;
         for t in &self.tiers {
             if !tiers.insert(t.id) {
                 return Err(invalid(

@@ -213,6 +213,11 @@ pub fn view(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> ReportView
     let mut cited = Cited::default();
     let tier = a.tier();
     let (headline, action) = match kb.tier_text(tier) {
+        // Unanswered is not "no": never "none of the warning signs" while questions are open.
+        Some(_) if a.waiting_for_answers() => {
+            cited.extend(kb.unanswered.sources.iter().cloned());
+            (kb.unanswered.headline.clone(), kb.unanswered.action.clone())
+        }
         Some(t) => {
             cited.extend(t.sources.iter().cloned());
             (t.headline.clone(), t.action.clone())
@@ -269,6 +274,7 @@ pub fn view(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> ReportView
     let scores = score_views(a, answers, &mut cited);
     let mut next_steps = vec![
         match a.plan_status {
+            PlanStatus::Paused if a.waiting_for_answers() => "Until every warning-sign question has a yes or no, Amble offers gentle walking only and will not increase it. Answer them in a new check-up to start your plan.",
             PlanStatus::Blocked => "No walking or exercise plan is offered until you have been checked. If anything gets worse while you wait, treat it as an emergency.",
             PlanStatus::Paused => "Until you have seen a doctor, Amble offers gentle walking only and will not increase it. Your plan shows it; run the check-up again after your appointment.",
             PlanStatus::Allowed => "Your walking and exercise plan starts below what you can do today and builds slowly. Log your walks so the plan can adapt to how your back responds.",
@@ -286,7 +292,11 @@ pub fn view(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> ReportView
     ReportView {
         intro: INTRO,
         tier,
-        marker: tier_marker(tier),
+        marker: if a.waiting_for_answers() {
+            "? UNANSWERED"
+        } else {
+            tier_marker(tier)
+        },
         headline,
         action,
         flags,

@@ -25,8 +25,14 @@ fn answers(v: serde_json::Value) -> Answers {
     Answers::from_value(v, kb()).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// Every warning-sign question answered "no" (unanswered would hold the plan at gentle walking).
 fn no_flags() -> serde_json::Value {
-    json!({"saddle_numbness": false, "bladder_change": false, "bowel_change": false, "both_legs_new": false})
+    let mut m = serde_json::Map::new();
+    for q in kb().questions.iter().filter(|q| q.is_red_flag()) {
+        let key = q.id.trim_start_matches("red_flags.").to_string();
+        m.insert(key, json!(false));
+    }
+    serde_json::Value::Object(m)
 }
 
 fn benign() -> Answers {

@@ -114,11 +114,28 @@ proptest! {
         let status = match most {
             Tier::Emergency | Tier::Urgent => PlanStatus::Blocked,
             Tier::Soon => PlanStatus::Paused,
+            _ if !r.triage.unanswered.is_empty() => PlanStatus::Paused,
             _ => PlanStatus::Allowed,
         };
         prop_assert_eq!(r.plan_status, status);
         prop_assert!(r.triage.flags.windows(2).all(|w| w[0].tier >= w[1].tier), "most urgent first");
         prop_assert!(r.triage.flags.iter().all(|f| !f.because.is_empty()));
+    }
+
+    /// Unanswered is not "no": with any warning-sign question open, no plan is active and no
+    /// output says that none of the warning signs was found.
+    #[test]
+    fn unanswered_warning_signs_never_give_an_active_plan_or_a_none_heading(a in answers_strategy(), pick in any::<prop::sample::Index>()) {
+        let ids = red_flag_ids();
+        let id = &ids[pick.index(ids.len())];
+        let open = with_answer(&a, id, None);
+        let r = assess(&open, kb());
+        prop_assert!(r.triage.unanswered.contains(id));
+        prop_assert_ne!(r.plan_status, PlanStatus::Allowed);
+        let view = amble_core::report::view(&r, &open, kb());
+        prop_assert!(!view.headline.contains("None of the warning signs"), "{}", view.headline);
+        let plan = amble_core::plan::start_plan(&r, &open, kb());
+        prop_assert_ne!(plan.status, amble_core::plan::Status::Active);
     }
 
     #[test]

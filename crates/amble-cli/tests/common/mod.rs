@@ -138,7 +138,15 @@ pub fn check_assessment_contract(doc: &Value) {
     );
     assert_eq!(doc["schema"], "amble.assessment/1");
     let triage = &doc["triage"];
-    assert_keys(triage, &["tier", "flags"], "triage");
+    assert_keys(triage, &["tier", "flags", "unanswered"], "triage");
+    let unanswered = triage["unanswered"]
+        .as_array()
+        .expect("unanswered is an array");
+    assert!(
+        unanswered
+            .iter()
+            .all(|q| q.as_str().is_some_and(|q| q.starts_with("red_flags.")))
+    );
     assert_one_of(&triage["tier"], TIERS, "triage.tier");
     let flags = triage["flags"].as_array().expect("flags is an array");
     let mut most = "none";
@@ -169,6 +177,8 @@ pub fn check_assessment_contract(doc: &Value) {
     let status = match most {
         "emergency" | "urgent" => "blocked",
         "soon" => "paused",
+        // Unanswered is not "no": the plan waits for the answers (contract §2).
+        _ if !unanswered.is_empty() => "paused",
         _ => "allowed",
     };
     assert_eq!(doc["plan_status"], status, "plan_status follows the tier");

@@ -252,7 +252,11 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
 
         if paused && kind != DecisionKind::Flare {
             kind = DecisionKind::Hold;
-            because.push("The plan is paused at gentle walking until you have seen a doctor and run a new check-up.".into());
+            because.push(if out.assessment.waiting_for_answers() {
+                "The plan stays at gentle walking until every warning-sign question has a yes or no answer in a new check-up.".into()
+            } else {
+                "The plan is paused at gentle walking until you have seen a doctor and run a new check-up.".into()
+            });
         }
 
         if !paused && !empty {

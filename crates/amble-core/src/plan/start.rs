@@ -51,7 +51,11 @@ pub fn starting_prescription(
     let mut why = Vec::new();
     if a.plan_status == PlanStatus::Paused {
         let g = Prescription::gentle(floor);
-        why.push(format!("Your check-up asks you to see a doctor first, so the plan stays at gentle walking (two {}-minute walks a day) and does not increase until a new check-up.", g.bout_minutes));
+        why.push(if a.waiting_for_answers() {
+            format!("Some warning-sign questions are unanswered, so the plan stays at gentle walking (two {}-minute walks a day) until you answer them in a new check-up.", g.bout_minutes)
+        } else {
+            format!("Your check-up asks you to see a doctor first, so the plan stays at gentle walking (two {}-minute walks a day) and does not increase until a new check-up.", g.bout_minutes)
+        });
         return (g, why);
     }
     let given = pain_free(answers);
