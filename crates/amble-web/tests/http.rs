@@ -1142,3 +1142,18 @@ async fn editing_a_walk_keeps_what_the_form_does_not_show() {
         assert_eq!(w[key], want, "{key} kept");
     }
 }
+
+#[tokio::test]
+async fn warning_sign_questions_have_no_answer_chosen_for_the_person() {
+    let app = App::new();
+    let page = app.get("/checkup").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("red_flags.saddle_numbness"));
+    assert!(
+        !page.body.contains(" checked"),
+        "no warning-sign answer is pre-selected"
+    );
+    // Skipping them all never starts the plan, and never says none was found.
+    let r = app.post_form("/checkup", "step=1").await;
+    assert!(!r.body.contains("None of the warning signs"), "{}", r.body);
+}
