@@ -773,13 +773,9 @@ fn a_process_killed_mid_write_leaves_no_half_entry() {
     let j = Journal::new();
     log_walk(&j, "2026-01-05", 20, 2, 4);
     let before = j.export();
-    let marker = j.path().join("in-transaction");
-    let mut child = amble()
-        .args([
-            "--data-dir",
-            j.path().to_str().unwrap(),
-            "--today",
-            "2026-01-06",
+    let mut child = writer_paused_in_its_transaction(
+        &j,
+        &[
             "log",
             "walk",
             "--minutes",
@@ -788,21 +784,8 @@ fn a_process_killed_mid_write_leaves_no_half_entry() {
             "1",
             "--pain-peak",
             "2",
-        ])
-        .env("AMBLE_TEST_PAUSE_BEFORE_COMMIT", &marker)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let t0 = Instant::now();
-    while !marker.exists() {
-        assert!(
-            t0.elapsed() < Duration::from_secs(30),
-            "the writer reached its transaction"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+        ],
+    );
     child.kill().unwrap(); // SIGKILL: no chance to clean up
     child.wait().unwrap();
     assert_eq!(j.export(), before, "the killed write left nothing behind");
@@ -987,18 +970,28 @@ fn a_bad_id_or_date_in_an_import_is_refused_and_the_journal_keeps_working() {
 fn readers_do_not_wait_behind_a_writer() {
     let j = Journal::new();
     log_walk(&j, "2026-01-05", 20, 2, 4);
+    let mut child = writer_paused_in_its_transaction(&j, &["log", "morning", "--pain", "2"]);
+    // The writer holds the write lock for a minute; reading must not wait for it (before, every
+    // open took the lock to migrate and failed with "database is locked" after 30 s).
+    let doc = j.ok("2026-01-07", &["journal", "--json"]).json();
+    assert_eq!(doc["entries"].as_array().unwrap().len(), 1);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+/// Starts `amble ARGS` as a writer that stops inside its write transaction (the test hook) and
+/// returns once it is there.
+fn writer_paused_in_its_transaction(j: &Journal, args: &[&str]) -> std::process::Child {
     let marker = j.path().join("in-transaction");
-    let mut child = amble()
+    let _ = std::fs::remove_file(&marker);
+    let child = amble()
         .args([
             "--data-dir",
             j.path().to_str().unwrap(),
             "--today",
             "2026-01-06",
-            "log",
-            "morning",
-            "--pain",
-            "2",
         ])
+        .args(args)
         .env("AMBLE_TEST_PAUSE_BEFORE_COMMIT", &marker)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -1007,15 +1000,13 @@ fn readers_do_not_wait_behind_a_writer() {
         .unwrap();
     let t0 = Instant::now();
     while !marker.exists() {
-        assert!(t0.elapsed() < Duration::from_secs(30), "the writer started");
+        assert!(
+            t0.elapsed() < Duration::from_secs(30),
+            "the writer reached its transaction"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
-    // The writer holds the write lock for a minute; reading must not wait for it (before, every
-    // open took the lock to migrate and failed with "database is locked" after 30 s).
-    let doc = j.ok("2026-01-07", &["journal", "--json"]).json();
-    assert_eq!(doc["entries"].as_array().unwrap().len(), 1);
-    child.kill().unwrap();
-    child.wait().unwrap();
+    child
 }
 
 #[test]

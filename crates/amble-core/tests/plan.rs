@@ -170,53 +170,10 @@ fn planned_sequence(r: &Replay) -> Vec<u32> {
     v
 }
 
-/// Every planned week keeps the caps (docs/plan-rules.md): at most 20 % above the last full
-/// week (or one more minute per walk, whichever is more) and 30 % above the full week before it;
-/// an easier or gentle week never plans more than the last full week.
+/// Every planned week keeps the caps (docs/plan-rules.md).
 fn assert_caps(r: &Replay) {
-    let mut rows: Vec<(u32, u32, WeekType)> = r
-        .history
-        .iter()
-        .map(|h| (h.planned_weekly_minutes, h.planned_walks, h.week_type))
-        .collect();
-    if let Some(w) = &r.plan.walking {
-        rows.push((
-            w.weekly_minutes,
-            w.sessions_per_week * w.bouts_per_session,
-            r.week_type,
-        ));
-    }
-    let mut full: Vec<(u32, u32)> = Vec::new();
-    for (k, &(m, walks, t)) in rows.iter().enumerate() {
-        let allow = |(minutes, walks): (u32, u32), f: f64| {
-            (f64::from(minutes) * f).max(f64::from(minutes + walks)) + 1e-9
-        };
-        if let Some(&last) = full.last() {
-            assert!(
-                f64::from(m) <= allow(last, 1.2),
-                "week {}: {m} breaks the 20% cap over the last full week {last:?} ({rows:?})",
-                k + 1
-            );
-            if t != WeekType::Full {
-                assert!(
-                    m <= last.0,
-                    "week {}: a {t:?} week above the last full week ({rows:?})",
-                    k + 1
-                );
-            }
-        }
-        if full.len() >= 2 {
-            let before = full[full.len() - 2];
-            assert!(
-                f64::from(m) <= allow(before, 1.3),
-                "week {}: 30% over two full weeks ({rows:?})",
-                k + 1
-            );
-        }
-        if t == WeekType::Full {
-            full.push((m, walks));
-        }
-    }
+    let breaches = amble_core::plan::cap_breaches(r, &kb().plan);
+    assert!(breaches.is_empty(), "{breaches:?}");
 }
 
 // ---- Starting plans ----

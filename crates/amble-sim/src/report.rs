@@ -125,50 +125,8 @@ fn weeks_to_target(t: &Trace) -> Option<u32> {
 }
 
 /// Cap and floor breaches in a person's weeks (the rules of docs/plan-rules.md).
-pub fn breaches(t: &Trace) -> Vec<String> {
-    let mut out = Vec::new();
-    let r = &t.last;
-    let mut rows: Vec<(u32, u32, WeekType)> = r
-        .history
-        .iter()
-        .map(|h| (h.planned_weekly_minutes, h.planned_walks, h.week_type))
-        .collect();
-    if let Some(w) = &r.plan.walking {
-        rows.push((
-            w.weekly_minutes,
-            w.sessions_per_week * w.bouts_per_session,
-            r.week_type,
-        ));
-    }
-    let allow =
-        |(m, walks): (u32, u32), f: f64| (f64::from(m) * f).max(f64::from(m + walks)) + 1e-9;
-    let mut full: Vec<(u32, u32)> = Vec::new();
-    for (k, &(m, walks, ty)) in rows.iter().enumerate() {
-        if let Some(&last) = full.last() {
-            if f64::from(m) > allow(last, 1.2) {
-                out.push(format!(
-                    "week {}: {m} min over 20% of the last full week {}",
-                    k + 1,
-                    last.0
-                ));
-            }
-            if ty != WeekType::Full && m > last.0 {
-                out.push(format!(
-                    "week {}: a {ty:?} week above the last full week",
-                    k + 1
-                ));
-            }
-        }
-        if full.len() >= 2 && f64::from(m) > allow(full[full.len() - 2], 1.3) {
-            out.push(format!(
-                "week {}: {m} min over 30% in two full weeks",
-                k + 1
-            ));
-        }
-        if ty == WeekType::Full {
-            full.push((m, walks));
-        }
-    }
+pub fn breaches(t: &Trace, kb: &KnowledgeBase) -> Vec<String> {
+    let mut out = amble_core::plan::cap_breaches(&t.last, &kb.plan);
     for w in &t.weeks {
         if let Some(p) = &w.walking
             && p.bout_minutes < t.floor
@@ -184,7 +142,7 @@ pub fn breaches(t: &Trace) -> Vec<String> {
     out
 }
 
-pub fn figures(kind: CohortKind, traces: &[Trace], _kb: &KnowledgeBase) -> CohortFigures {
+pub fn figures(kind: CohortKind, traces: &[Trace], kb: &KnowledgeBase) -> CohortFigures {
     let mut f = Vec::new();
     let reach: Vec<Option<u32>> = traces.iter().map(weeks_to_target).collect();
     let median = quantile(&reach, 0.5);
@@ -225,7 +183,7 @@ pub fn figures(kind: CohortKind, traces: &[Trace], _kb: &KnowledgeBase) -> Cohor
         pct(share(regress.iter().map(|r| *r > 1))),
         None,
     ));
-    let breach_count: usize = traces.iter().map(|t| breaches(t).len()).sum();
+    let breach_count: usize = traces.iter().map(|t| breaches(t, kb).len()).sum();
     f.push(figure(
         "weeks breaking a cap or the floor",
         breach_count.to_string(),

@@ -19,7 +19,7 @@ fn every_cohort_meets_its_targets() {
         let (figures, traces) = run_cohort(&Cohort::new(kind, PEOPLE, SEED), &kb).unwrap();
         assert_eq!(traces.len(), PEOPLE);
         for (i, t) in traces.iter().enumerate() {
-            let b = breaches(t);
+            let b = breaches(t, &kb);
             assert!(b.is_empty(), "{} person {i}: {b:?}", kind.name());
         }
         unmet.extend(

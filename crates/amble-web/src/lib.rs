@@ -125,30 +125,29 @@ impl AppState {
         .await
     }
 
+    /// Runs `f` with the cache on a blocking thread (it may read SQLite or replay the journal).
+    async fn cached<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Inner) -> Result<T, StoreError> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || f(&state.inner))
+            .await
+            .map_err(|e| StoreError::Database(format!("background task failed: {e}")))?
+    }
+
     /// Every entry, oldest first (cached per journal version).
     pub(crate) async fn entries(&self) -> Result<Arc<Vec<amble_core::journal::Entry>>, StoreError> {
-        let state = self.clone();
-        tokio::task::spawn_blocking(move || {
-            state
-                .inner
-                .cache
-                .snapshot(&state.inner.data_dir)
-                .map(|s| s.entries)
-        })
-        .await
-        .map_err(|e| StoreError::Database(format!("background task failed: {e}")))?
+        self.cached(|i| i.cache.snapshot(&i.data_dir).map(|s| s.entries))
+            .await
     }
 
     /// The plan as of `today` (`None` before the first check-up) and the entries it came from,
     /// cached per journal version and date.
     pub(crate) async fn replay(&self, today: Date) -> Result<cache::Current, StoreError> {
-        let state = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let inner = &state.inner;
-            inner.cache.replay(&inner.data_dir, &inner.kb, today)
-        })
-        .await
-        .map_err(|e| StoreError::Database(format!("background task failed: {e}")))?
+        self.cached(move |i| i.cache.replay(&i.data_dir, &i.kb, today))
+            .await
     }
 
     pub(crate) fn cache(&self) -> &cache::JournalCache {
@@ -157,24 +156,13 @@ impl AppState {
 
     /// The journal's version as this server has read it (reloading if it changed).
     pub(crate) async fn generation(&self) -> Result<u64, StoreError> {
-        let state = self.clone();
-        tokio::task::spawn_blocking(move || {
-            state
-                .inner
-                .cache
-                .snapshot(&state.inner.data_dir)
-                .map(|s| s.generation)
-        })
-        .await
-        .map_err(|e| StoreError::Database(format!("background task failed: {e}")))?
+        self.cached(|i| i.cache.snapshot(&i.data_dir).map(|s| s.generation))
+            .await
     }
 
     /// The `amble.journal/1` document as JSON (cached per journal version).
     pub(crate) async fn journal_json(&self) -> Result<Arc<String>, StoreError> {
-        let state = self.clone();
-        tokio::task::spawn_blocking(move || state.inner.cache.journal_json(&state.inner.data_dir))
-            .await
-            .map_err(|e| StoreError::Database(format!("background task failed: {e}")))?
+        self.cached(|i| i.cache.journal_json(&i.data_dir)).await
     }
 
     /// Runs a store operation on a blocking thread (SQLite is synchronous).

@@ -24,7 +24,7 @@ mod types;
 
 pub use exercises::{describe as describe_exercise_dose, dose_line};
 pub use lights::{Light, Mornings, classify, explain as explain_light};
-pub use replay::replay;
+pub use replay::{cap_breaches, replay};
 pub use start::{choose_exercises, floor_bout, start_plan, starting_prescription};
 pub use today::{Today, today_view};
 pub use types::*;

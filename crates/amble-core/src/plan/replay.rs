@@ -447,3 +447,53 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
     }
     Ok(out)
 }
+
+/// Every way a replayed plan breaks the caps of docs/plan-rules.md, in words (empty when none):
+/// each week at most 20 % above the last full week (or one more minute per walk) and 30 % above
+/// the full week before it; an easier or gentle week never above the last full week. Used by
+/// the tests and the simulator to check every week.
+pub fn cap_breaches(r: &Replay, tuning: &super::tuning::PlanTuning) -> Vec<String> {
+    let s = &tuning.steps;
+    let mut rows: Vec<(u32, u32, WeekType)> = r
+        .history
+        .iter()
+        .map(|h| (h.planned_weekly_minutes, h.planned_walks, h.week_type))
+        .collect();
+    if let Some(w) = &r.plan.walking {
+        rows.push((
+            w.weekly_minutes,
+            w.sessions_per_week.saturating_mul(w.bouts_per_session),
+            r.week_type,
+        ));
+    }
+    let allow = |(m, walks): (u32, u32), f: f64| {
+        (f64::from(m) * f).max(f64::from(m.saturating_add(walks))) + 1e-9
+    };
+    let mut out = Vec::new();
+    let mut full: Vec<(u32, u32)> = Vec::new();
+    for (k, &(m, walks, ty)) in rows.iter().enumerate() {
+        let week = k + 1;
+        if let Some(&last) = full.last() {
+            if f64::from(m) > allow(last, s.cap_one_week) {
+                out.push(format!(
+                    "week {week}: {m} minutes, over 20% above the last full week ({})",
+                    last.0
+                ));
+            }
+            if ty != WeekType::Full && m > last.0 {
+                out.push(format!(
+                    "week {week}: a {ty:?} week above the last full week"
+                ));
+            }
+        }
+        if full.len() >= 2 && f64::from(m) > allow(full[full.len() - 2], s.cap_two_weeks) {
+            out.push(format!(
+                "week {week}: {m} minutes, over 30% above the full week before the last"
+            ));
+        }
+        if ty == WeekType::Full {
+            full.push((m, walks));
+        }
+    }
+    out
+}

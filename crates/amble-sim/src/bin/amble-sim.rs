@@ -82,7 +82,7 @@ fn main() -> anyhow::Result<()> {
         print!("{}", figures.markdown());
         if args.verbose {
             for (i, t) in traces.iter().enumerate() {
-                for b in amble_sim::report::breaches(t) {
+                for b in amble_sim::report::breaches(t, &kb) {
                     println!("  person {i}: {b}");
                 }
                 for h in &t.last.history {
