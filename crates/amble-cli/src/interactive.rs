@@ -51,7 +51,7 @@ pub fn ask(kb: &KnowledgeBase) -> Result<Answers, Failure> {
             )?;
         }
         match prompt(q, &mut input, &mut err)? {
-            Reply::Value(v) => set(&mut doc, &q.id, v),
+            Reply::Value(v) => amble_core::answers::set_path(&mut doc, &q.id, v),
             Reply::Skip => {}
             Reply::Eof => return Err(cancelled(&doc, kb)),
         }
@@ -86,22 +86,6 @@ fn cancelled(doc: &Map<String, Value>, kb: &KnowledgeBase) -> Failure {
         }
     }
     Failure::BadInput(msg)
-}
-
-fn set(doc: &mut Map<String, Value>, path: &str, value: Value) {
-    match path.split_once('.') {
-        Some((section, key)) => {
-            let entry = doc
-                .entry(section.to_string())
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(m) = entry {
-                m.insert(key.to_string(), value);
-            }
-        }
-        None => {
-            doc.insert(path.to_string(), value);
-        }
-    }
 }
 
 fn prompt(q: &Question, input: &mut impl BufRead, err: &mut impl Write) -> Result<Reply, Failure> {
@@ -149,16 +133,12 @@ pub fn parse_reply(q: &Question, line: &str) -> Result<Value, String> {
         {
             return Ok(q.options[n - 1].clone());
         }
-        q.options
-            .iter()
-            .find(|o| o.eq_ignore_ascii_case(token))
-            .cloned()
-            .ok_or_else(|| {
-                format!(
-                    "Please type a number from 1 to {}, or press Enter to skip.",
-                    q.options.len()
-                )
-            })
+        q.option_named(token).map(str::to_string).ok_or_else(|| {
+            format!(
+                "Please type a number from 1 to {}, or press Enter to skip.",
+                q.options.len()
+            )
+        })
     };
     match q.kind {
         QuestionKind::Bool => match line.to_ascii_lowercase().as_str() {
@@ -177,22 +157,8 @@ pub fn parse_reply(q: &Question, line: &str) -> Result<Value, String> {
             }
             Ok(Value::Array(picked))
         }
-        QuestionKind::Number | QuestionKind::Integer => {
-            let range = format!("{} to {}", q.min.unwrap_or(0.0), q.max.unwrap_or(f64::MAX));
-            let x: f64 = line
-                .parse()
-                .map_err(|_| format!("Please type a number ({range}), or press Enter to skip."))?;
-            if !x.is_finite() || q.min.is_some_and(|m| x < m) || q.max.is_some_and(|m| x > m) {
-                return Err(format!("Please type a number from {range}."));
-            }
-            if q.kind == QuestionKind::Integer {
-                if x.fract() != 0.0 {
-                    return Err("Please type a whole number.".into());
-                }
-                Ok(Value::from(x as i64))
-            } else {
-                Ok(serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number))
-            }
-        }
+        QuestionKind::Number | QuestionKind::Integer => q
+            .number_from(line)
+            .map_err(|e| format!("Please type a number: {e}. Or press Enter to skip.")),
     }
 }

@@ -311,6 +311,23 @@ impl fmt::Display for AnswersError {
     }
 }
 
+/// Puts `value` at an answer key path (`symptoms.loc_back`) in an answers document.
+pub fn set_path(doc: &mut serde_json::Map<String, Value>, path: &str, value: Value) {
+    match path.split_once('.') {
+        Some((section, key)) => {
+            if let Value::Object(m) = doc
+                .entry(section.to_string())
+                .or_insert_with(|| Value::Object(serde_json::Map::new()))
+            {
+                m.insert(key.to_string(), value);
+            }
+        }
+        None => {
+            doc.insert(path.to_string(), value);
+        }
+    }
+}
+
 impl Answers {
     /// Parses and validates an `amble.answers/1` JSON document.
     pub fn from_json(text: &str, kb: &KnowledgeBase) -> Result<Answers, AnswersError> {

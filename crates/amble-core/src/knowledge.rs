@@ -184,6 +184,40 @@ impl Question {
     pub fn is_red_flag(&self) -> bool {
         self.id.starts_with("red_flags.")
     }
+
+    /// The answer to a number question from typed text, within the question's bounds (whole
+    /// for integer questions); the error says what is expected, in words.
+    pub fn number_from(&self, text: &str) -> Result<Value, String> {
+        let range = format!(
+            "{} to {}",
+            self.min.unwrap_or(0.0),
+            self.max.unwrap_or(f64::MAX)
+        );
+        let x: f64 = text
+            .trim()
+            .parse()
+            .map_err(|_| format!("expected a number ({range}), found \"{text}\""))?;
+        if !x.is_finite() || self.min.is_some_and(|m| x < m) || self.max.is_some_and(|m| x > m) {
+            return Err(format!("expected a number from {range}, found {text}"));
+        }
+        if self.kind == QuestionKind::Integer {
+            if x.fract() != 0.0 {
+                return Err("expected a whole number".into());
+            }
+            return Ok(Value::from(x as i64));
+        }
+        serde_json::Number::from_f64(x)
+            .map(Value::Number)
+            .ok_or_else(|| format!("expected a number, found \"{text}\""))
+    }
+
+    /// The option a choice names (its id, any case), if it is one of this question's.
+    pub fn option_named(&self, token: &str) -> Option<&str> {
+        self.options
+            .iter()
+            .find(|o| o.eq_ignore_ascii_case(token.trim()))
+            .map(String::as_str)
+    }
 }
 
 /// One test on one answer. Exactly one of `is`/`contains`/`any_of`, or a numeric range

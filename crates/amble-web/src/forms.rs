@@ -46,22 +46,6 @@ pub struct FieldError {
     pub message: String,
 }
 
-fn set(doc: &mut Map<String, Value>, path: &str, value: Value) {
-    match path.split_once('.') {
-        Some((section, key)) => {
-            if let Value::Object(m) = doc
-                .entry(section.to_string())
-                .or_insert_with(|| Value::Object(Map::new()))
-            {
-                m.insert(key.to_string(), value);
-            }
-        }
-        None => {
-            doc.insert(path.to_string(), value);
-        }
-    }
-}
-
 fn value_for(q: &Question, fields: &Fields) -> Result<Option<Value>, FieldError> {
     let err = |m: String| FieldError {
         field: q.id.clone(),
@@ -80,8 +64,10 @@ fn value_for(q: &Question, fields: &Fields) -> Result<Option<Value>, FieldError>
         },
         QuestionKind::Choice => match fields.get(&q.id) {
             None | Some("unsure") => None,
-            Some(v) if q.options.iter().any(|o| o == v) => Some(Value::String(v.to_string())),
-            Some(v) => return Err(err(format!("\"{v}\" is not one of the choices"))),
+            Some(v) => match q.option_named(v) {
+                Some(o) => Some(Value::String(o.to_string())),
+                None => return Err(err(format!("\"{v}\" is not one of the choices"))),
+            },
         },
         QuestionKind::Multi => {
             let picked = fields.all(&q.id);
@@ -99,19 +85,7 @@ fn value_for(q: &Question, fields: &Fields) -> Result<Option<Value>, FieldError>
         }
         QuestionKind::Number | QuestionKind::Integer => match fields.get(&q.id) {
             None => None,
-            Some(v) => {
-                let x: f64 = v
-                    .parse()
-                    .map_err(|_| err(format!("expected a number, found \"{v}\"")))?;
-                if q.kind == QuestionKind::Integer {
-                    if x.fract() != 0.0 {
-                        return Err(err("expected a whole number".into()));
-                    }
-                    Some(Value::from(x as i64))
-                } else {
-                    serde_json::Number::from_f64(x).map(Value::Number)
-                }
-            }
+            Some(v) => Some(q.number_from(v).map_err(err)?),
         },
     })
 }
@@ -126,7 +100,7 @@ pub fn answers<'a>(
     let mut doc = Map::new();
     for q in questions {
         if let Some(v) = value_for(q, fields)? {
-            set(&mut doc, &q.id, v);
+            amble_core::answers::set_path(&mut doc, &q.id, v);
         }
     }
     Answers::from_value(Value::Object(doc), kb).map_err(|e| FieldError {
