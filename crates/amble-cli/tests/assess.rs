@@ -546,7 +546,7 @@ fn interactive_check_up_runs_to_the_end_with_skips_and_retries() {
     let mut input = "n\n".repeat(18);
     input.push_str("72\n"); // age
     input.push_str("\n\n\n"); // skip sex, height, weight
-    input.push_str("n\nn\nn\n"); // context
+    input.push_str("n\nn\nn\nn\n"); // context
     input.push_str("y\n\n3\n3\n\nn\nn\n"); // back, above belt (skip), buttock both, thigh both, below knee skip, calf only, leg worse
     input.push_str("6,1\n"); // heaviness, ache
     input.push_str("banana\n1\n"); // onset: a bad answer is asked again

@@ -263,6 +263,10 @@ pub struct Context {
     pub spine_surgery_last_3_months: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clinician_plan: Option<bool>,
+    /// A doctor or physiotherapist has assessed this back pain since the warning sign appeared:
+    /// releases `soon` flags that rest on history (brief §2.4), never urgent or emergency ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clinician_checked: Option<bool>,
 }
 
 /// Item scores of the validated questionnaires (no item wording: licensing, brief §3.8).

@@ -210,7 +210,16 @@ fn triage_flags(
 fn fire(flag: &Flag, facts: &Facts, scored: &[(&Pattern, f64, Vec<Because>)]) -> Option<FiredFlag> {
     let mut tier: Option<Tier> = None;
     let mut because: Vec<String> = Vec::new();
+    let checked = facts.get("context.clinician_checked") == Some(&Value::Bool(true));
     for trigger in &flag.triggers {
+        if !trigger.unless.is_empty() && all_hold(&trigger.unless, facts).is_some() {
+            continue;
+        }
+        let trigger_tier = if trigger.history && checked {
+            trigger.tier.min(Tier::Routine)
+        } else {
+            trigger.tier
+        };
         let hit: Option<Vec<String>> = match &trigger.from_pattern {
             Some(pt) => scored
                 .iter()
@@ -226,7 +235,7 @@ fn fire(flag: &Flag, facts: &Facts, scored: &[(&Pattern, f64, Vec<Because>)]) ->
             }
         };
         if let Some(paths) = hit {
-            tier = Some(tier.map_or(trigger.tier, |t| t.max(trigger.tier)));
+            tier = Some(tier.map_or(trigger_tier, |t| t.max(trigger_tier)));
             for p in paths {
                 if !because.contains(&p) {
                     because.push(p);

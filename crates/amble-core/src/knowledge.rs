@@ -320,6 +320,15 @@ pub struct Trigger {
     pub tier: Tier,
     #[serde(default)]
     pub when: Vec<Condition>,
+    /// The trigger does not hold when all of these hold (answered): e.g. trauma long before
+    /// this episode. Unanswered, they never switch a trigger off.
+    #[serde(default)]
+    pub unless: Vec<Condition>,
+    /// The trigger rests on history rather than a new sign (a past cancer, age at onset, a
+    /// raised infection risk): once a clinician has checked this back pain
+    /// (`context.clinician_checked`), it is only a note (routine), never more (brief §2.4).
+    #[serde(default)]
+    pub history: bool,
     #[serde(default)]
     pub from_pattern: Option<PatternTrigger>,
 }
@@ -960,6 +969,16 @@ impl KnowledgeBase {
                         tloc,
                         "a trigger's tier cannot be none".into(),
                     ));
+                }
+                if t.history && t.tier > Tier::Soon {
+                    return Err(invalid(
+                        flags_file,
+                        tloc,
+                        "only a `soon` trigger can rest on history: urgent and emergency signs are never released by a clinician's check".into(),
+                    ));
+                }
+                for c in &t.unless {
+                    check_condition(flags_file, tloc.clone(), c)?;
                 }
                 match (&t.from_pattern, t.when.is_empty()) {
                     (Some(p), true) => {

@@ -91,7 +91,7 @@ fn questions_cover_exactly_the_answers_schema() {
         },
         "walking": { "usual_minutes": 20, "walks_per_week": 3, "pain_free_minutes": 12 },
         "pain": { "now": 3, "walk_peak": 6, "usual_morning": 2 },
-        "context": { "pregnant": false, "spine_surgery_last_3_months": false, "clinician_plan": false }
+        "context": { "pregnant": false, "spine_surgery_last_3_months": false, "clinician_plan": false, "clinician_checked": false }
     });
     let answers = Answers::from_value(full, &kb).unwrap_or_else(|e| panic!("{e}"));
     let facts: BTreeSet<String> = answers
@@ -397,4 +397,14 @@ fn broken_plan_numbers_are_caught() {
         "away.restart",
     );
     expect_invalid("plan.toml", "min_bout = 5", "min_bout = 0", "min_bout");
+}
+
+#[test]
+fn only_soon_triggers_can_rest_on_history() {
+    expect_invalid(
+        "red_flags.toml",
+        "  tier = \"emergency\"\n  when = [{ answer = \"red_flags.significant_trauma\", is = true }]",
+        "  tier = \"emergency\"\n  history = true\n  when = [{ answer = \"red_flags.significant_trauma\", is = true }]",
+        "never released",
+    );
 }
