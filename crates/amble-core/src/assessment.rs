@@ -66,6 +66,32 @@ impl Assessment {
         self.triage.tier
     }
 
+    /// Why pain or distress is severe right now, in words, when it is (brief §5.5: ODI 60 % or
+    /// more, STarT Back high risk, or pain 8/10 or more now) [heuristic thresholds from the
+    /// brief]: the plan then starts gently and suggests a clinician's review.
+    pub fn severity(&self, answers: &Answers) -> Vec<String> {
+        let mut why = Vec::new();
+        if let Some(p) = self.instruments.odi.as_ref().and_then(|o| o.percent)
+            && p >= 60
+        {
+            why.push(format!("your Oswestry score is {p}%"));
+        }
+        if self
+            .instruments
+            .startback
+            .as_ref()
+            .is_some_and(|s| s.risk == crate::instruments::StartBackRisk::High)
+        {
+            why.push("your STarT Back score is in the high-risk group".into());
+        }
+        if let Some(now) = answers.pain.now
+            && now >= 8
+        {
+            why.push(format!("your pain now is {now}/10"));
+        }
+        why
+    }
+
     /// The plan waits only because warning-sign questions are unanswered (no flag asks for a
     /// doctor).
     pub fn waiting_for_answers(&self) -> bool {

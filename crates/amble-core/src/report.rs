@@ -281,6 +281,13 @@ pub fn view(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> ReportView
         }
         .to_string(),
     ];
+    let severe = a.severity(answers);
+    if !severe.is_empty() && a.plan_status != PlanStatus::Blocked {
+        next_steps.push(format!(
+            "Because {}, consider asking a doctor or physiotherapist to review your back; the plan starts gently meanwhile.",
+            severe.join(" and ")
+        ));
+    }
     if answers.context.clinician_plan == Some(true) {
         next_steps.push("You told us you already have a plan from a doctor or physiotherapist: follow that plan first, and use Amble only where it agrees with it.".into());
     }

@@ -584,6 +584,30 @@ fn entries_after_today_are_ignored() {
     assert_eq!(a.plan, b.plan);
 }
 
+#[test]
+fn severe_pain_or_distress_starts_gently_and_suggests_a_review() {
+    for change in [
+        json!({"pain": {"now": 9, "walk_peak": 9, "usual_morning": 5}}),
+        json!({"instruments": {"odi": [5, 4, 4, 4, 3, 4, 4, null, 4, 4]}}),
+        json!({"instruments": {"startback": [1, 1, 1, 1, 1, 1, 1, 1, 4]}}),
+    ] {
+        let mut v = serde_json::to_value(benign()).unwrap();
+        for (k, val) in change.as_object().unwrap() {
+            v[k] = val.clone();
+        }
+        let a = answers(v);
+        let assessment = assess(&a, kb());
+        let plan = start_plan(&assessment, &a, kb());
+        let w = plan.walking.clone().expect("walking");
+        assert!(
+            w.bout_minutes <= 5 && w.weekly_minutes <= 50,
+            "{change}: {w:?}"
+        );
+        let words = plan.decision.because.join(" ");
+        assert!(words.contains("review your back"), "{change}: {words}");
+    }
+}
+
 // ---- Real lives: noise, small plans, exercises ----
 
 fn usual_two() -> Answers {

@@ -58,6 +58,31 @@ pub fn starting_prescription(
         });
         return (g, why);
     }
+    let severe = a.severity(answers);
+    if !severe.is_empty() {
+        // Severe pain or distress: start gently and suggest a review (brief §5.5).
+        let bout = floor.min(5);
+        why.push(format!(
+            "Because {}, the plan starts gently: two walks of {} a day on 5 days, building slowly. It is worth having a doctor or physiotherapist review your back{}.",
+            severe.join(" and "),
+            crate::words::count(bout, "minute", "minutes"),
+            if a.instruments.startback.as_ref().is_some_and(|s| s.risk == crate::instruments::StartBackRisk::High) {
+                " (with a high STarT Back score, physiotherapy that also looks at how the pain affects your daily life and mood often helps most)"
+            } else {
+                ""
+            }
+        ));
+        return (
+            Prescription {
+                mode: Mode::Continuous,
+                sessions_per_week: 5,
+                bouts_per_session: 2,
+                bout_minutes: bout,
+                rest_minutes: 0,
+            },
+            why,
+        );
+    }
     let given = pain_free(answers);
     let estimated = given
         .is_none()
