@@ -608,6 +608,35 @@ fn severe_pain_or_distress_starts_gently_and_suggests_a_review() {
     }
 }
 
+#[test]
+fn week_one_stays_close_to_current_walking_and_below_the_pain_free_time() {
+    // An 84-year-old who walks 5 minutes twice a week, with pain after 2 minutes.
+    let mut v = serde_json::to_value(benign()).unwrap();
+    v["age"] = json!(84);
+    v["walking"] = json!({"usual_minutes": 5, "walks_per_week": 2, "pain_free_minutes": 2});
+    let a = answers(v);
+    let plan = start_plan(&assess(&a, kb()), &a, kb());
+    let w = plan.walking.clone().expect("walking");
+    assert!(
+        w.weekly_minutes <= 20,
+        "at most 10 minutes above her 10 a week: {w:?}"
+    );
+    assert!(
+        w.bout_minutes < 2,
+        "each walk shorter than her 2 pain-free minutes: {w:?}"
+    );
+    let words = plan.decision.because.join(" ");
+    assert!(!words.contains("well within"), "{words}");
+    // Someone who already walks 30 minutes on 5 days is not held below it.
+    let mut v = serde_json::to_value(benign()).unwrap();
+    v["walking"] = json!({"usual_minutes": 30, "walks_per_week": 5, "pain_free_minutes": 40});
+    let a = answers(v);
+    let w = start_plan(&assess(&a, kb()), &a, kb())
+        .walking
+        .expect("walking");
+    assert!(w.weekly_minutes >= 90, "{w:?}");
+}
+
 // ---- Real lives: noise, small plans, exercises ----
 
 fn usual_two() -> Answers {

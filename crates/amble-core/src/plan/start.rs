@@ -47,6 +47,40 @@ pub fn starting_prescription(
     answers: &Answers,
     tuning: &PlanTuning,
 ) -> (Prescription, Vec<String>) {
+    let (p, mut why) = uncapped_start(a, answers, tuning);
+    // Week 1 never asks much more than the person walks now (§5.5) [heuristic numbers].
+    let Some(now) = current_weekly_minutes(answers) else {
+        return (p, why);
+    };
+    let s = &tuning.steps;
+    let cap = (now * s.cap_one_week).max(now + f64::from(s.first_week_extra_minutes));
+    if f64::from(p.weekly_minutes()) <= cap {
+        return (p, why);
+    }
+    let capped = super::progression::fit_under(p, cap, floor_bout(answers, tuning));
+    why.push(format!(
+        "Your first week stays close to the walking you do now (about {} a week): {} in all, building from there.",
+        crate::words::count(now.round() as u64, "minute", "minutes"),
+        crate::words::count(capped.weekly_minutes(), "minute", "minutes")
+    ));
+    (capped, why)
+}
+
+/// The walking a person does now, from their answers (usual walk x walks a week), if known.
+fn current_weekly_minutes(answers: &Answers) -> Option<f64> {
+    let minutes = answers
+        .walking
+        .usual_minutes
+        .filter(|m| m.is_finite() && *m >= 0.0)?;
+    let walks = answers.walking.walks_per_week.filter(|w| *w >= 0)?;
+    Some(minutes * walks as f64)
+}
+
+fn uncapped_start(
+    a: &Assessment,
+    answers: &Answers,
+    tuning: &PlanTuning,
+) -> (Prescription, Vec<String>) {
     let floor = floor_bout(answers, tuning);
     let mut why = Vec::new();
     if a.plan_status == PlanStatus::Paused {

@@ -55,6 +55,9 @@ pub struct Steps {
     pub flare_resume_fraction: f64,
     pub overload_first_steps: u32,
     pub overload_step_cap: f64,
+    /// Week 1 may plan this many minutes above the person's current weekly walking when 20 %
+    /// of it is less (people who walk very little) [heuristic, §5.5].
+    pub first_week_extra_minutes: u32,
     pub sources: Vec<String>,
 }
 
