@@ -247,11 +247,16 @@ fn pregnancy_excludes_lying_face_down() {
     v["context"] = json!({"pregnant": true});
     let a = answers(v);
     let plan = start_plan(&assess(&a, kb()), &a, kb());
-    assert!(
-        plan.excluded
-            .iter()
-            .any(|x| x.id == "prone_press_up" && x.because == "context.pregnant")
-    );
+    for id in ["prone_press_up", "front_plank", "mcgill_curl_up"] {
+        assert!(
+            plan.excluded
+                .iter()
+                .any(|x| x.id == id && x.because == "context.pregnant"),
+            "{id} left out in pregnancy: {:?}",
+            plan.excluded
+        );
+        assert!(plan.exercises.iter().all(|e| e.id != id), "{id} prescribed");
+    }
 }
 
 #[test]
