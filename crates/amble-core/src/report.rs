@@ -356,7 +356,11 @@ fn pattern_view(kb: &KnowledgeBase, p: &PatternScore) -> Option<PatternView> {
         id: p.id.clone(),
         name: pattern.name.clone(),
         strength: p.strength,
-        strength_words: strength_words(p.strength),
+        strength_words: if p.because.iter().any(|b| b.weight > 0.0) {
+            strength_words(p.strength)
+        } else {
+            "none of your answers point here in particular"
+        },
         score: p.score,
         summary: pattern.summary.clone(),
         toward: p
@@ -501,14 +505,12 @@ pub fn render_text(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> Str
             wrap(&mut out, "  ", v.patterns_intro);
             for (i, p) in patterns.iter().enumerate() {
                 let _ = writeln!(out);
-                let _ = writeln!(
-                    out,
-                    "  {}. {} - {} (score {})",
-                    i + 1,
-                    p.name,
-                    p.strength_words,
-                    p.score
-                );
+                let score = if p.toward.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (score {})", p.score)
+                };
+                let _ = writeln!(out, "  {}. {} - {}{score}", i + 1, p.name, p.strength_words,);
                 wrap(&mut out, "     ", &p.summary);
                 if p.toward.is_empty() {
                     wrap(
