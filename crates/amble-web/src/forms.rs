@@ -29,6 +29,23 @@ impl Fields {
             .filter(|v| !v.is_empty())
     }
 
+    /// The field parsed as `T` when given; an error names the field and says what was
+    /// expected (`"a number"`, `"a whole number"`).
+    pub fn parsed<T: std::str::FromStr>(
+        &self,
+        key: &str,
+        expected: &str,
+    ) -> Result<Option<T>, FieldError> {
+        self.get(key)
+            .map(|v| {
+                v.parse::<T>().map_err(|_| FieldError {
+                    field: key.into(),
+                    message: format!("expected {expected}, found \"{v}\""),
+                })
+            })
+            .transpose()
+    }
+
     pub fn all(&self, key: &str) -> Vec<&str> {
         self.0
             .iter()

@@ -127,28 +127,8 @@ pub async fn log_walk_form(
 }
 
 pub(crate) fn parse_new_walk(fields: &Fields) -> Result<NewWalk, FieldError> {
-    let num = |k: &str| -> Result<Option<f64>, FieldError> {
-        fields
-            .get(k)
-            .map(|v| {
-                v.parse::<f64>().map_err(|_| FieldError {
-                    field: k.into(),
-                    message: format!("expected a number, found \"{v}\""),
-                })
-            })
-            .transpose()
-    };
-    let int = |k: &str| -> Result<Option<i64>, FieldError> {
-        fields
-            .get(k)
-            .map(|v| {
-                v.parse::<i64>().map_err(|_| FieldError {
-                    field: k.into(),
-                    message: format!("expected a whole number, found \"{v}\""),
-                })
-            })
-            .transpose()
-    };
+    let num = |k: &str| fields.parsed::<f64>(k, "a number");
+    let int = |k: &str| fields.parsed::<i64>(k, "a whole number");
     let date = fields
         .get("date")
         .map(|d| {
@@ -418,20 +398,8 @@ pub(crate) fn parse_exercise(
         .get("exercise")
         .ok_or(err("exercise", "choose an exercise".into()))?
         .to_string();
-    let sets = fields
-        .get("sets")
-        .map(|s| {
-            s.parse::<u32>()
-                .map_err(|_| err("sets", "expected a whole number of sets".into()))
-        })
-        .transpose()?;
-    let pain_after = fields
-        .get("pain_after")
-        .map(|s| {
-            s.parse::<i64>()
-                .map_err(|_| err("pain_after", "expected 0 to 10".into()))
-        })
-        .transpose()?;
+    let sets = fields.parsed::<u32>("sets", "a whole number of sets")?;
+    let pain_after = fields.parsed::<i64>("pain_after", "a pain score from 0 to 10")?;
     journal::NewExercise {
         date,
         exercise,
