@@ -61,6 +61,7 @@ pub fn run(global: &Global, args: &AssessArgs) -> Result<(), Failure> {
             id: String::new(),
             date: today,
             answers: answers.clone(),
+            rescreen: false,
         }));
         Some(global.open_store()?.add(entry)?)
     } else {

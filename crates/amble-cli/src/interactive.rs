@@ -30,45 +30,52 @@ pub fn ask(kb: &KnowledgeBase) -> Result<Answers, Failure> {
         err,
         "Amble check-up. Press Enter to skip a question you are not sure about."
     )?;
-    writeln!(
-        err,
-        "First, some questions about warning signs that need a doctor.\n"
-    )?;
-    let mut in_red_flags = true;
-    for q in &kb.questions {
-        if in_red_flags && !q.is_red_flag() {
-            in_red_flags = false;
-            // After the warning signs: if care comes first, stop here.
-            let answers = Answers::from_value(Value::Object(doc.clone()), kb)
-                .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
-            if amble_core::checkup::care_comes_first(&assess(&answers, kb)) {
-                writeln!(err)?;
-                return Ok(answers);
+    let current = |doc: &Map<String, Value>| {
+        Answers::from_value(Value::Object(doc.clone()), kb)
+            .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))
+    };
+    // One topic at a time, in order; a question is asked only when it applies to the answers so
+    // far (leg questions only with leg symptoms, pregnancy questions only in pregnancy).
+    for (n, topic) in kb.topics.iter().enumerate() {
+        let mut asked_any = false;
+        let mut asked_flag = false;
+        for q in kb.topic_questions(&topic.id) {
+            if !q.applies(&current(&doc)?.facts()) {
+                continue;
             }
-            writeln!(
-                err,
-                "\nThank you. Now some questions about you and your back.\n"
-            )?;
-        }
-        match prompt(q, &mut input, &mut err)? {
-            Reply::Value(v) => amble_core::answers::set_path(&mut doc, &q.id, v),
-            Reply::Skip => {}
-            Reply::Eof => return Err(cancelled(&doc, kb)),
-        }
-        if q.is_red_flag() {
-            let answers = Answers::from_value(Value::Object(doc.clone()), kb)
-                .map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))?;
-            if amble_core::checkup::stop_at_once(&assess(&answers, kb)) {
-                writeln!(
-                    err,
-                    "\nStopping the check-up: this answer needs emergency care.\n"
-                )?;
-                return Ok(answers);
+            if !asked_any {
+                asked_any = true;
+                let intro = if n == 0 {
+                    topic.intro.clone()
+                } else {
+                    format!("\n{}", topic.intro)
+                };
+                writeln!(err, "{intro}\n")?;
             }
+            match prompt(q, &mut input, &mut err)? {
+                Reply::Value(v) => amble_core::answers::set_path(&mut doc, &q.id, v),
+                Reply::Skip => {}
+                Reply::Eof => return Err(cancelled(&doc, kb)),
+            }
+            if q.is_red_flag() {
+                asked_flag = true;
+                if amble_core::checkup::stop_at_once(&assess(&current(&doc)?, kb)) {
+                    writeln!(
+                        err,
+                        "\nStopping the check-up: this answer needs emergency care.\n"
+                    )?;
+                    return current(&doc);
+                }
+            }
+        }
+        // After warning signs: if care comes first, stop here (the answers are kept).
+        if asked_flag && amble_core::checkup::care_comes_first(&assess(&current(&doc)?, kb)) {
+            writeln!(err)?;
+            return current(&doc);
         }
     }
     writeln!(err)?;
-    Answers::from_value(Value::Object(doc), kb).map_err(|e| Failure::Other(anyhow::anyhow!("{e}")))
+    current(&doc)
 }
 
 /// Input ended before the check-up did: nothing is stored (a partial check-up must never

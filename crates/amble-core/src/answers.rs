@@ -87,6 +87,9 @@ pub struct RedFlags {
     pub foot_rest_pain_or_ulcer: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chest_symptoms_on_exertion: Option<bool>,
+    /// Asked only in pregnancy (`context.pregnant`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pregnancy_warning_signs: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -259,6 +262,9 @@ pub struct Pain {
 pub struct Context {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pregnant: Option<bool>,
+    /// Weeks of pregnancy (0 after giving birth), asked only in pregnancy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pregnancy_weeks: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spine_surgery_last_3_months: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -19,6 +19,11 @@ pub struct Assessment {
     pub plan_status: PlanStatus,
     pub patterns: Vec<PatternScore>,
     pub instruments: InstrumentScores,
+    /// Answers to questions that did not apply to this person (for example "only in the calf"
+    /// with nothing below the knee): left out of the scoring and named in the report. Warning
+    /// signs are never set aside.
+    #[serde(skip)]
+    pub set_aside: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -113,7 +118,7 @@ impl Assessment {
 
 /// Runs the whole check-up on validated answers.
 pub fn assess(answers: &Answers, kb: &KnowledgeBase) -> Assessment {
-    let facts = answers.facts();
+    let (facts, set_aside) = relevant_facts(kb, answers.facts());
     let scored: Vec<(&Pattern, f64, Vec<Because>)> = kb
         .patterns
         .iter()
@@ -151,9 +156,8 @@ pub fn assess(answers: &Answers, kb: &KnowledgeBase) -> Assessment {
     patterns.sort_by(|a, b| b.score.total_cmp(&a.score));
 
     let unanswered: Vec<String> = kb
-        .questions
-        .iter()
-        .filter(|q| q.is_red_flag() && facts.get(&q.id).is_none())
+        .red_flag_questions_for(&facts)
+        .filter(|q| facts.get(&q.id).is_none())
         .map(|q| q.id.clone())
         .collect();
     let plan_status = match tier.plan_status() {
@@ -170,7 +174,21 @@ pub fn assess(answers: &Answers, kb: &KnowledgeBase) -> Assessment {
         plan_status,
         patterns,
         instruments: score_all(&answers.instruments),
+        set_aside,
     }
+}
+
+/// The answers that count: those to questions that apply to this person, decided in the
+/// check-up's order (a condition looks only at earlier topics). Warning signs always count.
+pub fn relevant_facts(kb: &KnowledgeBase, mut facts: Facts) -> (Facts, Vec<String>) {
+    let mut set_aside = Vec::new();
+    for q in &kb.questions {
+        if !q.is_red_flag() && facts.get(&q.id).is_some() && !q.applies(&facts) {
+            facts.0.remove(&q.id);
+            set_aside.push(q.id.clone());
+        }
+    }
+    (facts, set_aside)
 }
 
 fn strength(kb: &KnowledgeBase, score: f64) -> Strength {

@@ -101,6 +101,11 @@ pub struct StoredAssessment {
     pub id: String,
     pub date: Date,
     pub answers: Answers,
+    /// A "Something new or worse?" re-screen: the warning-sign answers given that day, with
+    /// everything else carried from the check-up before. It never restarts the plan; a clean
+    /// one lifts a new-symptoms suspension (`plan::replay`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rescreen: bool,
 }
 
 /// A day of imported walking data (Apple Health): the de-duplicated step total and Apple's

@@ -7,7 +7,7 @@ use crate::plan::tuning::PlanTuning;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::answers::DERIVED_KEYS;
+use crate::answers::{DERIVED_KEYS, Facts};
 use crate::tier::Tier;
 
 /// A knowledge-base file's name and text.
@@ -164,12 +164,33 @@ pub enum QuestionKind {
     Integer,
 }
 
+/// A topic of the check-up: the questions asked together (one web step).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Topic {
+    pub id: String,
+    pub title: String,
+    pub intro: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
     pub id: String,
+    /// The topic (web step) the question belongs to.
+    pub topic: String,
     pub kind: QuestionKind,
     pub text: String,
+    /// Asked only when one of these holds on an earlier topic's answer (see `applies`).
+    #[serde(default)]
+    pub only_if: Vec<Condition>,
+    /// Whether the question is asked while the answers in `only_if` are unknown.
+    #[serde(default = "yes")]
+    pub ask_if_unknown: bool,
     #[serde(default)]
     pub options: Vec<String>,
     #[serde(default)]
@@ -183,6 +204,18 @@ pub struct Question {
 impl Question {
     pub fn is_red_flag(&self) -> bool {
         self.id.starts_with("red_flags.")
+    }
+
+    /// Whether the question applies to a person with these answers: always without `only_if`;
+    /// otherwise when one of its conditions holds, or while an answer it depends on is unknown
+    /// (unless `ask_if_unknown` is false). Not knowing is never less careful.
+    pub fn applies(&self, facts: &Facts) -> bool {
+        self.only_if.is_empty()
+            || self
+                .only_if
+                .iter()
+                .any(|c| c.matches(facts.get(&c.answer)).is_some())
+            || (self.ask_if_unknown && self.only_if.iter().any(|c| facts.get(&c.answer).is_none()))
     }
 
     /// The answer to a number question from typed text, within the question's bounds (whole
@@ -339,6 +372,9 @@ pub struct Flag {
     pub id: String,
     pub title: String,
     pub explain: String,
+    /// What to do, when it differs from the tier's words (pregnancy: the maternity unit).
+    #[serde(default)]
+    pub action: Option<String>,
     pub sources: Vec<String>,
     #[serde(rename = "trigger")]
     pub triggers: Vec<Trigger>,
@@ -438,6 +474,8 @@ pub const PATTERN_IDS: &[&str] = &[
 #[derive(Debug, Clone)]
 pub struct KnowledgeBase {
     pub sources: Vec<Source>,
+    /// The check-up's topics in order; every question belongs to one.
+    pub topics: Vec<Topic>,
     pub questions: Vec<Question>,
     pub tiers: Vec<TierText>,
     /// The notice for unanswered warning-sign questions.
@@ -474,6 +512,7 @@ struct SourcesFile {
 #[serde(deny_unknown_fields)]
 struct QuestionsFile {
     version: u32,
+    topic: Vec<Topic>,
     question: Vec<Question>,
 }
 #[derive(Deserialize)]
@@ -553,6 +592,7 @@ impl KnowledgeBase {
         }
         let kb = KnowledgeBase {
             sources: s.source,
+            topics: q.topic,
             questions: q.question,
             tiers: f.tier,
             unanswered: f.unanswered,
@@ -576,6 +616,22 @@ impl KnowledgeBase {
 
     pub fn question(&self, id: &str) -> Option<&Question> {
         self.questions.iter().find(|q| q.id == id)
+    }
+
+    /// The questions of one topic, in order.
+    pub fn topic_questions<'a>(&'a self, topic: &'a str) -> impl Iterator<Item = &'a Question> {
+        self.questions.iter().filter(move |q| q.topic == topic)
+    }
+
+    /// The warning-sign questions that apply to a person with these answers (a yes/no is
+    /// needed for each before the plan starts).
+    pub fn red_flag_questions_for<'a>(
+        &'a self,
+        facts: &'a Facts,
+    ) -> impl Iterator<Item = &'a Question> {
+        self.questions
+            .iter()
+            .filter(move |q| q.is_red_flag() && q.applies(facts))
     }
 
     pub fn source(&self, id: &str) -> Option<&Source> {
@@ -756,6 +812,70 @@ impl KnowledgeBase {
         self.tiers.iter().find(|t| t.id == tier)
     }
 
+    /// Topics are unique and each holds a run of questions in file order (a web step is one
+    /// topic); a question's `only_if` may only look at answers from earlier topics.
+    fn validate_topics(
+        &self,
+        file: &str,
+        check_condition: &dyn Fn(&str, String, &Condition) -> Result<(), KnowledgeError>,
+    ) -> Result<(), KnowledgeError> {
+        let invalid = |location: String, message: String| KnowledgeError::Invalid {
+            file: file.to_string(),
+            location,
+            message,
+        };
+        let position = |id: &str| self.topics.iter().position(|t| t.id == id);
+        for (i, t) in self.topics.iter().enumerate() {
+            if position(&t.id) != Some(i) {
+                return Err(invalid(format!("topic {}", t.id), "duplicate id".into()));
+            }
+        }
+        let mut last = 0;
+        for q in &self.questions {
+            let loc = format!("question {}", q.id);
+            let Some(at) = position(&q.topic) else {
+                return Err(invalid(loc, format!("unknown topic \"{}\"", q.topic)));
+            };
+            if at < last {
+                return Err(invalid(
+                    loc,
+                    format!(
+                        "topic \"{}\" is out of order: questions of a topic stand together, topics in the order listed",
+                        q.topic
+                    ),
+                ));
+            }
+            last = at;
+            for c in &q.only_if {
+                check_condition(file, loc.clone(), c)?;
+                let earlier = self
+                    .question(&c.answer)
+                    .and_then(|g| position(&g.topic))
+                    .is_some_and(|g| g < at);
+                if !earlier {
+                    return Err(invalid(
+                        loc,
+                        format!(
+                            "only_if looks at {}, which is not asked in an earlier topic",
+                            c.answer
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(t) = self
+            .topics
+            .iter()
+            .find(|t| self.topic_questions(&t.id).next().is_none())
+        {
+            return Err(invalid(
+                format!("topic {}", t.id),
+                "has no questions".into(),
+            ));
+        }
+        Ok(())
+    }
+
     fn validate(
         &self,
         sources_file: &str,
@@ -923,6 +1043,8 @@ impl KnowledgeBase {
                 }
                 Ok(())
             };
+
+        self.validate_topics(questions_file, &check_condition)?;
 
         let mut tiers = BTreeSet::new();
         check_sources(flags_file, "unanswered".into(), &self.unanswered.sources)?;

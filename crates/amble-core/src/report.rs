@@ -124,7 +124,7 @@ pub fn unanswered_red_flags<'a>(kb: &'a KnowledgeBase, answers: &Answers) -> Vec
     let facts = answers.facts();
     kb.questions
         .iter()
-        .filter(|q| q.is_red_flag() && facts.get(&q.id).is_none())
+        .filter(|q| q.is_red_flag() && q.applies(&facts) && facts.get(&q.id).is_none())
         .map(|q| q.text.as_str())
         .collect()
 }
@@ -200,6 +200,8 @@ pub struct ReportView {
     pub patterns: Option<Vec<PatternView>>,
     pub held_back: &'static str,
     pub patterns_intro: &'static str,
+    /// Answers left out because an earlier answer means the question does not apply.
+    pub set_aside: Option<String>,
     pub scores: Vec<ScoreView>,
     pub next_steps: Vec<String>,
     /// (id, citation) in the order first cited.
@@ -220,7 +222,10 @@ pub fn view(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> ReportView
         }
         Some(t) => {
             cited.extend(t.sources.iter().cloned());
-            (t.headline.clone(), t.action.clone())
+            (
+                t.headline.clone(),
+                flag_action(a, kb).unwrap_or_else(|| t.action.clone()),
+            )
         }
         None => (String::new(), String::new()),
     };
@@ -258,7 +263,7 @@ pub fn view(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> ReportView
         format!(
             "You left {} of the {} warning-sign questions unanswered, so Amble cannot rule them in or out. Please answer them in a new check-up before you start the plan:",
             unanswered.len(),
-            kb.questions.iter().filter(|q| q.is_red_flag()).count()
+            kb.red_flag_questions_for(&facts).count()
         )
     });
     let patterns = (a.plan_status != PlanStatus::Blocked).then(|| {
@@ -310,11 +315,53 @@ pub fn view(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> ReportView
         unanswered,
         unanswered_note,
         patterns,
+        set_aside: set_aside_note(a, answers, kb),
         held_back: "Left out for now: getting checked comes first. Once a clinician has seen you, you can run the check-up again.",
         patterns_intro: "These are patterns your answers share with common causes of back pain on walks, most likely first. They are not a diagnosis, and more than one can apply.",
         scores,
         next_steps,
         sources,
+    }
+}
+
+/// Names the answers left out because they did not fit an earlier one (contradictory answers
+/// are never used silently).
+fn set_aside_note(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> Option<String> {
+    if a.set_aside.is_empty() {
+        return None;
+    }
+    let facts = answers.facts();
+    let items: Vec<String> = a
+        .set_aside
+        .iter()
+        .filter_map(|id| {
+            let v = facts.get(id)?;
+            Some(describe_answer(kb, id, v))
+        })
+        .collect();
+    Some(format!(
+        "Left out: {}. Your other answers (where you feel it) mean {} not apply to you; if that is wrong, run the check-up again.",
+        items.join("; "),
+        if items.len() == 1 {
+            "this question does"
+        } else {
+            "these questions do"
+        }
+    ))
+}
+
+/// The top tier's flags' own action, when every one of them has the same one.
+fn flag_action(a: &Assessment, kb: &KnowledgeBase) -> Option<String> {
+    let top: Vec<Option<&String>> = a
+        .triage
+        .flags
+        .iter()
+        .filter(|f| f.tier == a.tier())
+        .map(|f| kb.flag(&f.id).and_then(|k| k.action.as_ref()))
+        .collect();
+    match top.first() {
+        Some(Some(first)) if top.iter().all(|x| *x == Some(*first)) => Some((*first).clone()),
+        _ => None,
     }
 }
 
@@ -534,6 +581,11 @@ pub fn render_text(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> Str
                 let _ = writeln!(out, "     Sources: {}", p.sources.join(", "));
             }
         }
+    }
+
+    if let (Some(_), Some(note)) = (&v.patterns, &v.set_aside) {
+        let _ = writeln!(out);
+        wrap(&mut out, "  ", note);
     }
 
     // 3. Scores.

@@ -45,7 +45,7 @@ fn embedded_knowledge_base_is_valid() {
     let kb = KnowledgeBase::embedded().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(kb.patterns.len(), PATTERN_IDS.len());
     assert!(kb.flags.len() >= 15);
-    assert!(kb.questions.iter().filter(|q| q.is_red_flag()).count() == 18);
+    assert_eq!(kb.questions.iter().filter(|q| q.is_red_flag()).count(), 19);
 }
 
 #[test]
@@ -57,9 +57,39 @@ fn red_flag_questions_come_first() {
         .position(|q| !q.is_red_flag())
         .unwrap_or(0);
     assert!(kb.questions[..first_other].iter().all(|q| q.is_red_flag()));
-    assert!(
-        kb.questions[first_other..].iter().all(|q| !q.is_red_flag()),
-        "no warning-sign question is left for later"
+    assert_eq!(kb.topics[0].id, "warning_signs");
+    assert!(kb.topic_questions("warning_signs").all(|q| q.is_red_flag()));
+    for q in kb.questions[first_other..]
+        .iter()
+        .filter(|q| q.is_red_flag())
+    {
+        assert!(
+            !q.only_if.is_empty() && !q.ask_if_unknown,
+            "{}: a warning sign asked later applies only to some people",
+            q.id
+        );
+    }
+}
+
+#[test]
+fn a_condition_must_look_at_an_earlier_topic() {
+    expect_invalid(
+        "questions.toml",
+        "only_if = [{ answer = \"symptoms.loc_below_knee\", any_of = [\"one\", \"both\"] }]",
+        "only_if = [{ answer = \"walking.usual_minutes\", min = 1 }]",
+        "not asked in an earlier topic",
+    );
+    expect_invalid(
+        "questions.toml",
+        "topic = \"circulation\"\nkind = \"bool\"\ntext = \"Do you smoke",
+        "topic = \"circulaton\"\nkind = \"bool\"\ntext = \"Do you smoke",
+        "unknown topic",
+    );
+    expect_invalid(
+        "questions.toml",
+        "topic = \"today\"\nkind = \"integer\"\nmin = 0\nmax = 10\ntext = \"Your back pain right now",
+        "topic = \"where\"\nkind = \"integer\"\nmin = 0\nmax = 10\ntext = \"Your back pain right now",
+        "out of order",
     );
 }
 
@@ -75,7 +105,8 @@ fn questions_cover_exactly_the_answers_schema() {
             "spreading_numbness_unsteady": false, "cancer_history": false, "weight_loss_unexplained": false,
             "fever_unwell": false, "infection_risk": false, "significant_trauma": false,
             "minor_trauma_bone_risk": false, "constant_night_pain": false, "aaa_signs": false,
-            "sudden_cold_pale_leg": false, "foot_rest_pain_or_ulcer": false, "chest_symptoms_on_exertion": false
+            "sudden_cold_pale_leg": false, "foot_rest_pain_or_ulcer": false, "chest_symptoms_on_exertion": false,
+            "pregnancy_warning_signs": false
         },
         "symptoms": {
             "loc_back": true, "loc_buttock": "none", "loc_thigh": "none", "loc_below_knee": "none",
@@ -91,7 +122,7 @@ fn questions_cover_exactly_the_answers_schema() {
         },
         "walking": { "usual_minutes": 20, "walks_per_week": 3, "pain_free_minutes": 12 },
         "pain": { "now": 3, "walk_peak": 6, "usual_morning": 2 },
-        "context": { "pregnant": false, "spine_surgery_last_3_months": false, "clinician_plan": false, "clinician_checked": false }
+        "context": { "pregnant": false, "pregnancy_weeks": 20, "spine_surgery_last_3_months": false, "clinician_plan": false, "clinician_checked": false }
     });
     let answers = Answers::from_value(full, &kb).unwrap_or_else(|e| panic!("{e}"));
     let facts: BTreeSet<String> = answers

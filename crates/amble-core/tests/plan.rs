@@ -91,6 +91,7 @@ impl Journal {
                 id,
                 date: d,
                 answers: a,
+                rescreen: false,
             })));
     }
     fn walk(
@@ -555,6 +556,62 @@ fn new_symptoms_suspend_at_once_until_a_new_check_up() {
     let r = j.plan(day(start, 4));
     assert_eq!(r.plan.status, Status::Active);
     assert_eq!(r.plan.decision.kind, DecisionKind::Start);
+}
+
+/// A clean re-screen ("Something new or worse?", every warning sign no, symptoms settled) lifts
+/// the suspension without restarting the plan; new symptoms after it suspend again; a re-screen
+/// with a warning sign leads with it.
+#[test]
+fn a_clean_rescreen_lifts_a_suspension_and_keeps_the_plan() {
+    let start = date(2026, 1, 5);
+    let mut j = Journal::new(start, benign());
+    for week in 0..3 {
+        good_week(&mut j, day(start, 7 * week), 5, 10.0);
+    }
+    let before = j.plan(day(start, 21)).plan;
+    j.walk(day(start, 22), 10.0, 1, 2, LegSpread::None, true);
+    assert_eq!(
+        j.plan(day(start, 23)).plan.decision.kind,
+        DecisionKind::Suspend
+    );
+    let rescreen = |j: &mut Journal, d: Date, flags: serde_json::Value| {
+        let mut v = serde_json::to_value(benign()).unwrap();
+        v["red_flags"] = flags;
+        let id = j.id("a");
+        j.entries.push(Entry::Assessment(Box::new(StoredAssessment {
+            id,
+            date: d,
+            answers: answers(v),
+            rescreen: true,
+        })));
+    };
+    let all_no = serde_json::to_value(benign()).unwrap()["red_flags"].clone();
+    rescreen(&mut j, day(start, 24), all_no.clone());
+    let r = j.plan(day(start, 24));
+    assert_eq!(r.plan.status, Status::Active);
+    assert_ne!(
+        r.plan.decision.kind,
+        DecisionKind::Start,
+        "the plan is not restarted"
+    );
+    assert_eq!(r.start, start);
+    assert_eq!(
+        r.plan.walking, before.walking,
+        "the week's walking goes on as it was"
+    );
+    // New symptoms after the re-screen suspend again.
+    j.walk(day(start, 25), 10.0, 1, 2, LegSpread::None, true);
+    assert_eq!(
+        j.plan(day(start, 25)).plan.decision.kind,
+        DecisionKind::Suspend
+    );
+    // A re-screen with a warning sign: its tier takes over.
+    let mut weak = all_no;
+    weak["progressive_weakness"] = json!(true);
+    rescreen(&mut j, day(start, 26), weak);
+    let r = j.plan(day(start, 26));
+    assert_eq!(r.plan.status, Status::Blocked);
+    assert_eq!(r.assessment.tier(), amble_core::Tier::Urgent);
 }
 
 #[test]

@@ -128,6 +128,12 @@ proptest! {
     fn unanswered_warning_signs_never_give_an_active_plan_or_a_none_heading(a in answers_strategy(), pick in any::<prop::sample::Index>()) {
         let ids = red_flag_ids();
         let id = &ids[pick.index(ids.len())];
+        // The pregnancy warning signs apply only in pregnancy.
+        let a = if id == "red_flags.pregnancy_warning_signs" {
+            with_answer(&a, "context.pregnant", Some(Value::Bool(true)))
+        } else {
+            a
+        };
         let open = with_answer(&a, id, None);
         let r = assess(&open, kb());
         prop_assert!(r.triage.unanswered.contains(id));
@@ -136,6 +142,22 @@ proptest! {
         prop_assert!(!view.headline.contains("None of the warning signs"), "{}", view.headline);
         let plan = amble_core::plan::start_plan(&r, &open, kb());
         prop_assert_ne!(plan.status, amble_core::plan::Status::Active);
+    }
+
+    /// A question that applies only to some people is never asked of others, and an answer to
+    /// it is set aside (never a warning sign, which always counts).
+    #[test]
+    fn questions_that_do_not_apply_are_never_missing(a in answers_strategy()) {
+        let r = assess(&a, kb());
+        let facts = a.facts();
+        if facts.get("context.pregnant") != Some(&Value::Bool(true)) {
+            prop_assert!(!r.triage.unanswered.iter().any(|q| q == "red_flags.pregnancy_warning_signs"));
+        }
+        for id in &r.set_aside {
+            prop_assert!(!id.starts_with("red_flags."));
+            let q = kb().question(id).unwrap();
+            prop_assert!(!q.only_if.is_empty());
+        }
     }
 
     #[test]

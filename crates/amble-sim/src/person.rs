@@ -189,6 +189,7 @@ pub fn simulate_with(
         id: "a-1".into(),
         date: START,
         answers,
+        rescreen: false,
     }))];
     let mut n = 1u64;
     let mut id = |prefix: &str| {

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_entries.sql"),
     include_str!("../migrations/0002_id_counters.sql"),
     include_str!("../migrations/0003_body_format.sql"),
+    include_str!("../migrations/0004_rescreen_and_pregnancy.sql"),
 ];
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// `PRAGMA application_id` marking a file as an Amble journal ("Ambl").

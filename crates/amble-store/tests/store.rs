@@ -349,6 +349,12 @@ fn the_body_format_belongs_to_the_schema_version() {
             steadiness_frac: Some(0.9),
             source: WalkSource::AppleHealth,
         }),
+        Entry::Assessment(Box::new(amble_core::journal::StoredAssessment {
+            id: "a-1".into(),
+            date: date(2026, 1, 5),
+            answers: amble_core::Answers::default(),
+            rescreen: true,
+        })),
     ];
     let keys: Vec<String> = entries
         .iter()
@@ -363,18 +369,19 @@ fn the_body_format_belongs_to_the_schema_version() {
             )
         })
         .collect();
-    let schema_3 = [
+    let schema_4 = [
         "walk: ascent_m,avg_hr_bpm,bouts,cadence_spm,date,distance_km,elapsed_minutes,id,kind,leg_spread,minutes,new_symptoms,notes,pain_before,pain_peak,shoes,source,start,steps,surface",
         "morning: date,id,kind,pain",
         "exercise: date,exercise,id,kind,pain_after,sets",
         "daily_metrics: asymmetry_frac,date,double_support_frac,id,kind,source,steadiness_frac,step_length_m,steps,walking_speed_mps",
+        "assessment: answers,date,id,kind,rescreen",
     ];
     assert_eq!(
-        SCHEMA_VERSION, 3,
+        SCHEMA_VERSION, 4,
         "a new schema version: record its body keys here"
     );
     assert_eq!(
-        keys, schema_3,
+        keys, schema_4,
         "the body format changed: add a migration (a new schema version) and record the keys"
     );
 }

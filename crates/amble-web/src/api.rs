@@ -122,6 +122,7 @@ pub async fn store_assessment(
         id: String::new(),
         date: today,
         answers: a,
+        rescreen: false,
     }));
     let stored = state.add_entry(entry).await?;
     let mut resp = (StatusCode::CREATED, Json(result)).into_response();

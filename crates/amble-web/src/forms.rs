@@ -108,20 +108,28 @@ fn value_for(q: &Question, fields: &Fields) -> Result<Option<Value>, FieldError>
 }
 
 /// Answers from the questions in `questions` (others are ignored), validated like an answers
-/// file.
+/// file. Every field in error is reported at once, each with its field.
 pub fn answers<'a>(
     kb: &KnowledgeBase,
     questions: impl Iterator<Item = &'a Question>,
     fields: &Fields,
-) -> Result<Answers, FieldError> {
+) -> Result<Answers, Vec<FieldError>> {
     let mut doc = Map::new();
+    let mut errors = Vec::new();
     for q in questions {
-        if let Some(v) = value_for(q, fields)? {
-            amble_core::answers::set_path(&mut doc, &q.id, v);
+        match value_for(q, fields) {
+            Ok(Some(v)) => amble_core::answers::set_path(&mut doc, &q.id, v),
+            Ok(None) => {}
+            Err(e) => errors.push(e),
         }
     }
-    Answers::from_value(Value::Object(doc), kb).map_err(|e| FieldError {
-        field: e.path,
-        message: e.message,
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Answers::from_value(Value::Object(doc), kb).map_err(|e| {
+        vec![FieldError {
+            field: e.path,
+            message: e.message,
+        }]
     })
 }

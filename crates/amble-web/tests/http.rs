@@ -524,7 +524,9 @@ async fn an_emergency_answer_shows_the_card_at_once_and_no_plan() {
         "red_flags.saddle_numbness=no",
         "red_flags.saddle_numbness=yes",
     );
-    let r = app.post_form("/checkup", &format!("step=1&{body}")).await;
+    let r = app
+        .post_form("/checkup", &format!("step=1&seen=1&{body}"))
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     let todo = r.body.find("What to do now").unwrap();
     let card = r.body.find("Get emergency care now").unwrap();
@@ -532,7 +534,7 @@ async fn an_emergency_answer_shows_the_card_at_once_and_no_plan() {
     assert!(!r.body.contains("See my plan"));
     assert!(r.body.contains("Left out for now"));
     assert!(
-        !r.body.contains("Your back and legs") && !r.body.contains("Step 2 of 4"),
+        !r.body.contains("Where you feel it") && !r.body.contains("Step 2 of"),
         "the rest of the questionnaire is not asked"
     );
     let plan = app.get("/api/v1/plan").await.json();
@@ -543,39 +545,64 @@ async fn an_emergency_answer_shows_the_card_at_once_and_no_plan() {
 async fn the_step_by_step_check_up_stores_and_explains() {
     let app = App::new();
     let step1 = app
-        .post_form("/checkup", &format!("step=1&{}", all_no("")))
+        .post_form("/checkup", &format!("step=1&seen=1&{}", all_no("")))
         .await;
     assert_eq!(step1.status, StatusCode::OK);
-    assert!(step1.body.contains("Step 2 of 4") && step1.body.contains("name=\"age\""));
+    assert!(step1.body.contains("Step 2 of 9") && step1.body.contains("name=\"age\""));
     assert!(
         step1
             .body
             .contains("type=\"hidden\" name=\"red_flags.saddle_numbness\" value=\"no\"")
     );
-    // Each step carries the earlier answers forward.
+    assert!(
+        !step1.body.contains("pregnancy_weeks"),
+        "pregnancy questions only in pregnancy"
+    );
+    // Each step carries the earlier answers forward; a step that does not apply is skipped.
     let step2 = app
-        .post_form("/checkup", &format!("step=2&{}&age=74", all_no("")))
+        .post_form(
+            "/checkup",
+            &format!("step=2&seen=1,2&{}&age=74", all_no("")),
+        )
         .await;
-    assert!(step2.body.contains("Step 3 of 4") && step2.body.contains("Your back and legs"));
+    assert!(step2.body.contains("Step 3 of 9") && step2.body.contains("Where you feel it"));
     assert!(
         step2
             .body
             .contains("type=\"hidden\" name=\"age\" value=\"74\"")
     );
-    let step3 = app
+    assert!(step2.body.contains("name=\"seen\" value=\"1,2,4\""));
+    // No leg symptoms: the leg questions are not asked.
+    let no_legs = app
         .post_form(
             "/checkup",
-            &format!("step=3&{}&age=74&symptoms.loc_back=yes", all_no("")),
+            &format!(
+                "step=4&seen=1,2,4&{}&age=74&symptoms.loc_back=yes&symptoms.loc_thigh=none&symptoms.loc_below_knee=none",
+                all_no("")
+            ),
         )
         .await;
-    assert!(step3.body.contains("Step 4 of 4") && step3.body.contains("See my results"));
+    assert!(no_legs.body.contains("Step 4 of 8"), "{}", no_legs.body);
+    assert!(no_legs.body.contains("What brings it on"));
+    assert!(!no_legs.body.contains("name=\"symptoms.loc_calf_only\""));
+    assert!(!no_legs.body.contains("name=\"symptoms.leg_quality\""));
+    // Leg symptoms: the leg step follows.
+    let legs = app
+        .post_form(
+            "/checkup",
+            &format!(
+                "step=4&seen=1,2,4&{}&age=74&symptoms.loc_thigh=both&symptoms.loc_below_knee=none",
+                all_no("")
+            ),
+        )
+        .await;
+    assert!(legs.body.contains("name=\"symptoms.leg_quality\""));
     assert!(
-        step3
-            .body
-            .contains("type=\"hidden\" name=\"symptoms.loc_back\" value=\"yes\"")
+        !legs.body.contains("name=\"symptoms.loc_calf_only\""),
+        "nothing below the knee: no calf question"
     );
     let body = format!(
-        "step=4&{}&age=74&symptoms.loc_buttock=both&symptoms.loc_thigh=both&symptoms.standing_alone_provokes=yes&symptoms.relief_by=sitting&symptoms.relief_by=bending_forward&symptoms.sitting_effect=eases&walking.pain_free_minutes=6&pain.usual_morning=2",
+        "step=10&seen=1,2,4,5,6,7,8,9&{}&age=74&symptoms.loc_buttock=both&symptoms.loc_thigh=both&symptoms.standing_alone_provokes=yes&symptoms.relief_by=sitting&symptoms.relief_by=bending_forward&symptoms.sitting_effect=eases&walking.pain_free_minutes=6&pain.usual_morning=2",
         all_no("")
     );
     let r = app.post_form("/checkup", &body).await;
@@ -598,13 +625,82 @@ async fn the_step_by_step_check_up_stores_and_explains() {
     );
     let plan = app.get("/api/v1/plan").await.json();
     assert_eq!(plan["walking"]["mode"], "interval");
-    // Bad input re-shows the form with the field named, and stores nothing.
+    // Bad input re-shows the form with every error at once, each beside its field, in words,
+    // and stores nothing.
     let bad = app
-        .post_form("/checkup", &format!("step=2&{}&age=250", all_no("")))
+        .post_form(
+            "/checkup",
+            &format!("step=2&seen=1,2&{}&age=250&height_cm=20", all_no("")),
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.body.contains("role=\"alert\"") && bad.body.contains("q-age"));
+    assert!(bad.body.contains("role=\"alert\"") && bad.body.contains("these 2 answers"));
+    assert!(bad.body.contains("href=\"#q-age\"") && bad.body.contains("href=\"#q-height_cm\""));
+    assert_eq!(bad.body.matches("class=\"field-error\"").count(), 2);
+    assert!(
+        !bad.body.contains("height_cm:"),
+        "no internal field names in the words"
+    );
     assert_eq!(app.journal().await["entries"].as_array().unwrap().len(), 1);
+}
+
+/// Steps come in order: a tampered step number never stores a check-up from a few answers.
+#[tokio::test]
+async fn check_up_steps_cannot_be_skipped() {
+    let app = App::new();
+    let r = app.post_form("/checkup", "step=99&age=50").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = app
+        .post_form("/checkup", &format!("step=10&seen=1&{}&age=50", all_no("")))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("Step 2 of 9"),
+        "back to the first step not shown"
+    );
+    let r = app
+        .post_form("/checkup", "step=10&walking.usual_minutes=20")
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Warning signs"));
+    assert_eq!(app.journal().await["entries"].as_array().unwrap().len(), 0);
+}
+
+/// In pregnancy the check-up asks the stage and the pregnancy warning signs; a yes leads with
+/// the maternity unit.
+#[tokio::test]
+async fn pregnancy_warning_signs_are_asked_and_lead() {
+    let app = App::new();
+    let flags = all_no("").replace("&red_flags.pregnancy_warning_signs=no", "");
+    let step2 = app
+        .post_form(
+            "/checkup",
+            &format!("step=2&seen=1,2&{flags}&age=31&context.pregnant=yes"),
+        )
+        .await;
+    assert!(step2.body.contains("Your pregnancy"), "{}", step2.body);
+    assert!(
+        step2
+            .body
+            .contains("name=\"red_flags.pregnancy_warning_signs\"")
+    );
+    assert!(step2.body.contains("name=\"context.pregnancy_weeks\""));
+    let r = app
+        .post_form(
+            "/checkup",
+            &format!(
+                "step=3&seen=1,2,3&{flags}&age=31&context.pregnant=yes&context.pregnancy_weeks=30&red_flags.pregnancy_warning_signs=yes"
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Get emergency care now"));
+    assert!(
+        r.body
+            .contains("Contact your maternity unit or midwife now")
+    );
+    assert!(!r.body.contains("See my plan"));
+    assert_eq!(app.get("/api/v1/plan").await.json()["status"], "blocked");
 }
 
 #[tokio::test]
@@ -617,6 +713,63 @@ async fn the_red_flag_screen_re_screens_and_blocks_when_needed() {
     let r = app.post_form("/screen", &fever).await;
     assert!(r.body.contains("Contact a doctor today"), "{}", r.body);
     assert_eq!(app.get("/api/v1/plan").await.json()["status"], "blocked");
+}
+
+/// New symptoms suspend the plan; "Something new or worse?" with every warning sign no and
+/// the symptoms settled lifts it and says so, without restarting the plan.
+#[tokio::test]
+async fn a_clean_rescreen_lifts_a_new_symptoms_suspension() {
+    let app = App::new().with_checkup().await;
+    let r = app
+        .post_form(
+            "/log/walk",
+            "date=2026-03-02&minutes=10&pain_before=2&pain_peak=4&leg_spread=none&new_symptoms=on",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let plan = app.get("/api/v1/plan").await.json();
+    assert_eq!(plan["decision"]["kind"], "suspend");
+    let form = app.get("/screen").await;
+    assert!(
+        form.body.contains("name=\"settled\""),
+        "asks whether they settled"
+    );
+    // All no, but not settled: still paused, nothing stored.
+    let r = app.post_form("/screen", &all_no("")).await;
+    assert!(r.body.contains("stays paused"), "{}", r.body);
+    assert_eq!(
+        app.get("/api/v1/plan").await.json()["decision"]["kind"],
+        "suspend"
+    );
+    // A "not sure" never lifts it.
+    let open = all_no("").replace("red_flags.fever_unwell=no", "red_flags.fever_unwell=unsure");
+    let r = app
+        .post_form("/screen", &format!("{open}&settled=yes"))
+        .await;
+    assert!(r.body.contains("still unanswered"));
+    assert_eq!(
+        app.get("/api/v1/plan").await.json()["decision"]["kind"],
+        "suspend"
+    );
+    // All no and settled: the plan goes on from where it was.
+    let r = app
+        .post_form("/screen", &format!("{}&settled=yes", all_no("")))
+        .await;
+    assert!(r.body.contains("your plan goes on"), "{}", r.body);
+    let plan = app.get("/api/v1/plan").await.json();
+    assert_eq!(plan["status"], "active");
+    assert_eq!(plan["decision"]["kind"], "start", "week 1 of the same plan");
+    let journal = app.journal().await;
+    let checkups = journal["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "assessment")
+        .count();
+    assert_eq!(
+        checkups, 3,
+        "the check-up, the unanswered and the clean re-screen"
+    );
 }
 
 // ---- Logging, editing and deleting in the browser ----

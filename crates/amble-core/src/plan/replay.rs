@@ -13,6 +13,7 @@ use jiff::civil::Date;
 use crate::assessment::{Strength, assess};
 use crate::journal::{Entry, ExerciseSession, Walk};
 use crate::knowledge::KnowledgeBase;
+use crate::tier::Tier;
 
 use super::exercises::ExercisePlan;
 use super::lights::Mornings;
@@ -52,18 +53,27 @@ fn words_minutes(p: &Prescription) -> String {
 /// The current plan from the journal as of `today` (contract §4). Entries must be in journal
 /// order (oldest first). Same journal and date give the same plan.
 pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Replay, PlanError> {
-    // The plan starts with the latest check-up stored on or before today.
-    let (start_index, stored) = entries
-        .iter()
-        .enumerate()
-        .filter_map(|(i, e)| match e {
-            Entry::Assessment(a) if a.date <= today => Some((i, a)),
+    // The plan starts with the latest full check-up stored on or before today (a re-screen
+    // alone never restarts it; with no full check-up, the latest re-screen starts it).
+    let stored_by_now = || {
+        entries.iter().enumerate().filter_map(|(i, e)| match e {
+            Entry::Assessment(a) if a.date <= today => Some((i, a.as_ref())),
             _ => None,
         })
+    };
+    let (start_index, stored) = stored_by_now()
+        .filter(|(_, a)| !a.rescreen)
         .max_by_key(|(i, a)| (a.date, *i))
+        .or_else(|| stored_by_now().max_by_key(|(i, a)| (a.date, *i)))
         .ok_or(PlanError::NoAssessment)?;
     let start = stored.date;
-    let answers = stored.answers.clone();
+    // A later re-screen ("Something new or worse?") holds the current warning-sign answers.
+    let rescreen = stored_by_now()
+        .filter(|(i, a)| a.rescreen && (a.date, *i) > (start, start_index))
+        .max_by_key(|(i, a)| (a.date, *i));
+    let answers = rescreen
+        .map_or(&stored.answers, |(_, r)| &r.answers)
+        .clone();
     let assessment = assess(&answers, kb);
     let first = start_plan(&assessment, &answers, kb);
     let mut out = Replay {
@@ -86,7 +96,7 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
             _ => None,
         })
         .map(|a| (a.date, assess(&a.answers, kb)))
-        .find(|(_, x)| x.tier() >= crate::tier::Tier::Soon)
+        .find(|(_, x)| x.tier() >= Tier::Soon)
         .filter(|(_, x)| x.tier() > current_tier)
         .map(|(date, x)| EarlierWarning {
             date,
@@ -108,6 +118,11 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
         exercises: BTreeMap::new(),
         active: BTreeSet::new(),
     };
+    // A clean re-screen (every warning sign answered no) lifts a suspension by earlier new
+    // symptoms; new symptoms logged after it suspend the plan again.
+    let lifted_after = rescreen
+        .filter(|_| out.assessment.triage.unanswered.is_empty() && current_tier < Tier::Soon)
+        .map(|(i, r)| (r.date, i));
     let mut suspended_by: Option<&Walk> = None;
     for (i, e) in entries.iter().enumerate() {
         if !counts(i, e) {
@@ -118,7 +133,10 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
         };
         match e {
             Entry::Walk(w) => {
-                if w.new_symptoms && suspended_by.is_none() {
+                if w.new_symptoms
+                    && suspended_by.is_none()
+                    && lifted_after.is_none_or(|lift| (w.date, i) > lift)
+                {
                     suspended_by = Some(w);
                 }
                 blocks.walks.entry(b).or_default().push(w);

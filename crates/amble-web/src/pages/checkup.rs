@@ -13,10 +13,12 @@ pub struct QView {
     step: &'static str,
     /// Current values (for re-showing a form after an error).
     values: Vec<String>,
+    /// What is wrong with this answer, in words, shown next to it.
+    error: Option<String>,
 }
 
 impl QView {
-    fn new(q: &Question, fields: &Fields) -> QView {
+    fn new(q: &Question, fields: &Fields, errors: &[FieldError]) -> QView {
         let kind = match q.kind {
             QuestionKind::Bool => "bool",
             QuestionKind::Choice => "choice",
@@ -43,6 +45,10 @@ impl QView {
                 "any"
             },
             values: fields.all(&q.id).into_iter().map(str::to_string).collect(),
+            error: errors
+                .iter()
+                .find(|e| e.field == q.id)
+                .map(|e| e.message.clone()),
         }
     }
 
@@ -67,10 +73,15 @@ pub(crate) struct CheckupPage {
     nav: &'static str,
     qs: String,
     step: u8,
+    /// "Step 3 of 7": this step's place among the steps that apply, and how many apply.
+    place: usize,
+    of: usize,
+    last: bool,
     intro: String,
     groups: Vec<(String, Vec<QView>)>,
     hidden: Vec<(String, String)>,
-    error: Option<FieldError>,
+    /// Every error on the page, each with a link to its question.
+    errors: Vec<(String, String)>,
     action: String,
 }
 
@@ -83,12 +94,6 @@ pub(crate) struct ResultPage {
     r: ReportView,
     saved: Option<String>,
     plan_url: String,
-}
-
-impl CheckupPage {
-    fn anchor(&self, field: &str) -> String {
-        field.replace('.', "-")
-    }
 }
 
 impl ResultPage {
@@ -109,87 +114,113 @@ pub(crate) fn tier_class(t: Tier) -> &'static str {
 
 // Check-up
 
+/// The warning-sign questions of the first step (those that apply to everyone).
 pub(crate) fn red_flag_questions(kb: &KnowledgeBase) -> impl Iterator<Item = &Question> {
-    kb.questions.iter().filter(|q| q.is_red_flag())
+    kb.topics
+        .first()
+        .into_iter()
+        .flat_map(|t| kb.topic_questions(&t.id))
+        .filter(|q| q.is_red_flag())
 }
 
-pub(crate) fn group_title(id: &str) -> &'static str {
-    match id.split_once('.').map(|(s, _)| s) {
-        Some("symptoms") => "Your back and legs",
-        Some("walking") => "Walking now",
-        Some("pain") => "Pain today",
-        Some("context") => "About you",
-        _ => "About you",
+/// The check-up in short steps, one topic each (`content/questions.toml`): step `n` is topic
+/// `n - 1`. A step whose questions do not apply to the answers so far is skipped.
+pub(crate) fn step_questions<'a>(
+    kb: &'a KnowledgeBase,
+    step: u8,
+    facts: &Facts,
+) -> Vec<&'a Question> {
+    match kb.topics.get(usize::from(step).saturating_sub(1)) {
+        Some(t) if step >= 1 => kb
+            .topic_questions(&t.id)
+            .filter(|q| q.applies(facts))
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
-/// The check-up in short steps: warning signs, then about you, your back and legs, and walking
-/// and pain today.
-pub const LAST_STEP: u8 = 4;
+fn last_step(kb: &KnowledgeBase) -> u8 {
+    u8::try_from(kb.topics.len()).unwrap_or(u8::MAX)
+}
 
-pub(crate) fn step_questions(kb: &KnowledgeBase, step: u8) -> Vec<&Question> {
-    kb.questions
-        .iter()
-        .filter(|q| match step {
-            1 => q.is_red_flag(),
-            2 => {
-                !q.is_red_flag()
-                    && !q.id.starts_with("symptoms.")
-                    && !q.id.starts_with("walking.")
-                    && !q.id.starts_with("pain.")
-            }
-            3 => q.id.starts_with("symptoms."),
-            _ => q.id.starts_with("walking.") || q.id.starts_with("pain."),
-        })
+/// The steps with questions for these answers, in order.
+fn steps_that_apply(kb: &KnowledgeBase, facts: &Facts) -> Vec<u8> {
+    (1..=last_step(kb))
+        .filter(|&n| !step_questions(kb, n, facts).is_empty())
         .collect()
 }
 
-/// Steps 2 to 4: this step's questions, and every earlier answer carried along hidden.
+/// The steps a form says were shown (`seen=1,2,4`).
+fn seen_steps(fields: &Fields) -> Vec<u8> {
+    fields
+        .get("seen")
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|n| n.trim().parse().ok())
+        .collect()
+}
+
+/// A step of the check-up with this step's questions, and every earlier answer carried along
+/// hidden.
 pub(crate) fn later_step(
     kb: &KnowledgeBase,
     step: u8,
     fields: &Fields,
     qs: &str,
-    error: Option<FieldError>,
+    errors: &[FieldError],
 ) -> CheckupPage {
-    let questions = step_questions(kb, step);
-    let mut groups: Vec<(String, Vec<QView>)> = Vec::new();
-    for q in &questions {
-        let title = group_title(&q.id);
-        match groups.last_mut() {
-            Some((t, list)) if t == title => list.push(QView::new(q, fields)),
-            _ => groups.push((title.to_string(), vec![QView::new(q, fields)])),
-        }
-    }
+    let facts = crate::forms::answers(kb, kb.questions.iter(), fields)
+        .map(|a| a.facts())
+        .unwrap_or_default();
+    let questions = step_questions(kb, step, &facts);
+    let topic = kb.topics.get(usize::from(step).saturating_sub(1));
+    let title = topic.map_or("About you", |t| t.title.as_str());
+    let groups = vec![(
+        title.to_string(),
+        questions
+            .iter()
+            .map(|q| QView::new(q, fields, errors))
+            .collect(),
+    )];
     let shown: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
-    let hidden = fields
+    let mut seen = seen_steps(fields);
+    seen.retain(|&n| n < step);
+    seen.push(step);
+    let mut hidden: Vec<(String, String)> = fields
         .0
         .iter()
-        .filter(|(k, v)| k != "step" && !v.trim().is_empty() && !shown.contains(&k.as_str()))
+        .filter(|(k, v)| {
+            k != "step" && k != "seen" && !v.trim().is_empty() && !shown.contains(&k.as_str())
+        })
         .cloned()
         .collect();
-    let intro = match step {
-        2 => "Thank you. Now a little about you. Skip any question you are not sure about.",
-        3 => "Where you feel it, and what brings it on or eases it.",
-        _ => "Last step: your walking and your pain today.",
-    };
+    hidden.push((
+        "seen".into(),
+        seen.iter().map(u8::to_string).collect::<Vec<_>>().join(","),
+    ));
+    let applying = steps_that_apply(kb, &facts);
+    let place = applying.iter().filter(|&&n| n <= step).count().max(1);
     CheckupPage {
-        title: format!(
-            "Check-up: {}",
-            groups
-                .first()
-                .map_or("about you", |g| g.0.as_str())
-                .to_lowercase()
-        ),
+        title: format!("Check-up: {}", title.to_lowercase()),
         nav: "checkup",
         qs: qs.to_string(),
         step,
-        intro: intro.into(),
+        place,
+        of: applying.len().max(place),
+        last: !applying.iter().any(|&n| n > step),
+        intro: topic.map_or(String::new(), |t| t.intro.clone()),
         groups,
         hidden,
-        error,
+        errors: error_links(errors),
         action: with_qs("/checkup", qs, ""),
     }
+}
+
+fn error_links(errors: &[FieldError]) -> Vec<(String, String)> {
+    errors
+        .iter()
+        .map(|e| (e.field.replace('.', "-"), e.message.clone()))
+        .collect()
 }
 
 pub(crate) fn step_one(
@@ -199,22 +230,51 @@ pub(crate) fn step_one(
     action: &str,
     title: &str,
     intro: &str,
-    error: Option<FieldError>,
+    errors: &[FieldError],
 ) -> CheckupPage {
+    screen_page(
+        kb,
+        red_flag_questions(kb).collect(),
+        fields,
+        qs,
+        action,
+        title,
+        intro,
+        errors,
+    )
+}
+
+/// The warning-sign questions on one page (the check-up's first step, or the re-screen).
+#[allow(clippy::too_many_arguments)]
+fn screen_page(
+    kb: &KnowledgeBase,
+    questions: Vec<&Question>,
+    fields: &Fields,
+    qs: &str,
+    action: &str,
+    title: &str,
+    intro: &str,
+    errors: &[FieldError],
+) -> CheckupPage {
+    let facts = Facts::default();
     CheckupPage {
         title: title.into(),
         nav: "checkup",
         qs: qs.to_string(),
         step: 1,
+        place: 1,
+        of: steps_that_apply(kb, &facts).len(),
+        last: false,
         intro: intro.into(),
         groups: vec![(
             "Warning signs".into(),
-            red_flag_questions(kb)
-                .map(|q| QView::new(q, fields))
+            questions
+                .into_iter()
+                .map(|q| QView::new(q, fields, errors))
                 .collect(),
         )],
-        hidden: Vec::new(),
-        error,
+        hidden: vec![("seen".into(), "1".into())],
+        errors: error_links(errors),
         action: with_qs(action, qs, ""),
     }
 }
@@ -229,7 +289,7 @@ pub async fn checkup_form(State(state): State<AppState>, Query(q): Query<PageQue
         "/checkup",
         "Check-up: warning signs",
         STEP_ONE_INTRO,
-        None,
+        &[],
     ))
 }
 
@@ -259,72 +319,85 @@ pub async fn checkup_submit(
     let qs = q.qs();
     let fields = form(&body)?;
     let kb = state.kb();
-    let step = fields.get("step").unwrap_or("1");
-    if step == "1" {
-        let answers = match crate::forms::answers(kb, red_flag_questions(kb), &fields) {
-            Ok(a) => a,
-            Err(e) => {
-                return Ok((
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    render(&step_one(
-                        kb,
-                        &fields,
-                        &qs,
-                        "/checkup",
-                        "Check-up: warning signs",
-                        STEP_ONE_INTRO,
-                        Some(e),
-                    )),
-                )
-                    .into_response());
-            }
-        };
-        let a = amble_core::assess(&answers, kb);
-        if amble_core::checkup::care_comes_first(&a) {
-            // Care comes first: show what to do now, and keep the answers (brief §2.4).
-            let stored = add(
-                &state,
-                Entry::Assessment(Box::new(StoredAssessment {
-                    id: String::new(),
-                    date: today,
-                    answers: answers.clone(),
-                })),
-            )
-            .await?;
-            return Ok(render(&result_page(
-                &state,
-                &a,
-                &answers,
-                Some(stored.id().to_string()),
-                &qs,
-            )));
+    let invalid =
+        |page: CheckupPage| (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response();
+    let step: u8 = match fields.get("step").unwrap_or("1").parse() {
+        Ok(n) if (1..=last_step(kb)).contains(&n) => n,
+        _ => {
+            return Err(PageError {
+                status: StatusCode::BAD_REQUEST,
+                message: "The check-up form was not complete. Please start it again.".into(),
+            });
         }
-        return Ok(render(&later_step(kb, 2, &fields, &qs, None)));
-    }
-    let step: u8 = step.parse().unwrap_or(LAST_STEP).clamp(2, LAST_STEP);
+    };
     // Every answer so far is checked at each step, so nothing wrong is carried forward.
     let answers = match crate::forms::answers(kb, kb.questions.iter(), &fields) {
         Ok(a) => a,
-        Err(e) => {
-            return Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                render(&later_step(kb, step, &fields, &qs, Some(e))),
-            )
-                .into_response());
+        Err(errors) if step == 1 => {
+            return Ok(invalid(step_one(
+                kb,
+                &fields,
+                &qs,
+                "/checkup",
+                "Check-up: warning signs",
+                STEP_ONE_INTRO,
+                &errors,
+            )));
         }
+        Err(errors) => return Ok(invalid(later_step(kb, step, &fields, &qs, &errors))),
     };
-    if step < LAST_STEP {
-        return Ok(render(&later_step(kb, step + 1, &fields, &qs, None)));
+    let facts = answers.facts();
+    // Steps come in order: a step that applies and was never shown is shown now (no skipping
+    // ahead by editing the form or the address).
+    let seen = seen_steps(&fields);
+    if let Some(&missing) = steps_that_apply(kb, &facts)
+        .iter()
+        .find(|&&n| n < step && !seen.contains(&n))
+    {
+        let page = if missing == 1 {
+            step_one(
+                kb,
+                &fields,
+                &qs,
+                "/checkup",
+                "Check-up: warning signs",
+                STEP_ONE_INTRO,
+                &[],
+            )
+        } else {
+            later_step(kb, missing, &fields, &qs, &[])
+        };
+        return Ok(invalid(page));
     }
+    let asked_flags = step_questions(kb, step, &facts)
+        .iter()
+        .any(|q| q.is_red_flag());
+    let a = amble_core::assess(&answers, kb);
+    let next = steps_that_apply(kb, &facts).into_iter().find(|&n| n > step);
+    let care_first = asked_flags && amble_core::checkup::care_comes_first(&a);
+    if let Some(next) = next.filter(|_| !care_first) {
+        return Ok(render(&later_step(kb, next, &fields, &qs, &[])));
+    }
+    // The end, or care comes first: store what was answered and show what to do (brief §2.4).
     let stored = add(
         &state,
         Entry::Assessment(Box::new(StoredAssessment {
             id: String::new(),
             date: today,
-            answers,
+            answers: answers.clone(),
+            rescreen: false,
         })),
     )
     .await?;
+    if care_first {
+        return Ok(render(&result_page(
+            &state,
+            &a,
+            &answers,
+            Some(stored.id().to_string()),
+            &qs,
+        )));
+    }
     Ok(Redirect::to(&with_qs(&format!("/checkup/{}", stored.id()), &qs, "")).into_response())
 }
 
@@ -358,21 +431,89 @@ pub async fn checkup_result(
 
 pub(crate) const SCREEN_INTRO: &str = "Something new or worse? These questions check for warning signs that need a doctor. If any applies, Amble tells you what to do and how soon.";
 
-pub async fn screen_form(State(state): State<AppState>, Query(q): Query<PageQuery>) -> Response {
-    let intro = if q.after.as_deref() == Some("new-symptoms") {
+/// The question asked on the re-screen while new symptoms suspend the plan.
+const SETTLED: &str = "settled";
+const SETTLED_TEXT: &str = "Have the new symptoms you logged settled back to your usual?";
+
+/// The current warning-sign answers context (the latest check-up and re-screens) and whether
+/// new symptoms suspend the plan now.
+async fn screen_context(state: &AppState, day: Date) -> Result<(Option<Answers>, bool), PageError> {
+    Ok(match replay(state, day).await? {
+        Some((r, _)) => (
+            Some(r.answers.clone()),
+            r.plan.decision.kind == plan::DecisionKind::Suspend,
+        ),
+        None => (None, false),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn rescreen_page(
+    kb: &KnowledgeBase,
+    previous: Option<&Answers>,
+    suspended: bool,
+    fields: &Fields,
+    qs: &str,
+    intro: &str,
+    errors: &[FieldError],
+) -> CheckupPage {
+    let facts = previous.map(Answers::facts).unwrap_or_default();
+    let mut page = screen_page(
+        kb,
+        kb.red_flag_questions_for(&facts).collect(),
+        fields,
+        qs,
+        "/screen",
+        "Something new or worse?",
+        intro,
+        errors,
+    );
+    if suspended {
+        page.groups.push((
+            "The new symptoms".into(),
+            vec![QView {
+                id: SETTLED.into(),
+                kind: "bool",
+                text: SETTLED_TEXT.into(),
+                options: Vec::new(),
+                min: String::new(),
+                max: String::new(),
+                step: "any",
+                values: fields
+                    .all(SETTLED)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                error: errors
+                    .iter()
+                    .find(|e| e.field == SETTLED)
+                    .map(|e| e.message.clone()),
+            }],
+        ));
+    }
+    page
+}
+
+pub async fn screen_form(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    let day = q.date(&state)?;
+    let (previous, suspended) = screen_context(&state, day).await?;
+    let intro = if suspended || q.after.as_deref() == Some("new-symptoms") {
         "You logged new symptoms with a walk, so your plan is paused. Please answer these questions now. If you have numbness around the genitals or back passage, new bladder or bowel trouble, or new symptoms in both legs, go to an emergency department now."
     } else {
         SCREEN_INTRO
     };
-    render(&step_one(
+    Ok(render(&rescreen_page(
         state.kb(),
+        previous.as_ref(),
+        suspended,
         &Fields::default(),
         &q.qs(),
-        "/screen",
-        "Something new or worse?",
         intro,
-        None,
-    ))
+        &[],
+    )))
 }
 
 pub async fn screen_submit(
@@ -384,57 +525,72 @@ pub async fn screen_submit(
     let qs = q.qs();
     let fields = form(&body)?;
     let kb = state.kb();
-    let flags = match crate::forms::answers(kb, red_flag_questions(kb), &fields) {
-        Ok(a) => a,
-        Err(e) => {
+    let (previous, suspended) = screen_context(&state, today).await?;
+    let facts = previous.as_ref().map(Answers::facts).unwrap_or_default();
+    let settled = match fields.get(SETTLED) {
+        Some("yes") => Ok(Some(true)),
+        Some("no") => Ok(Some(false)),
+        None | Some("unsure") => Ok(None),
+        Some(other) => Err(FieldError {
+            field: SETTLED.into(),
+            message: format!("expected yes, no or not sure, found \"{other}\""),
+        }),
+    };
+    let flags = crate::forms::answers(kb, kb.red_flag_questions_for(&facts), &fields);
+    let (flags, settled) = match (flags, settled) {
+        (Ok(f), Ok(s)) => (f, s),
+        (f, s) => {
+            let mut errors = f.err().unwrap_or_default();
+            errors.extend(s.err());
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                render(&step_one(
+                render(&rescreen_page(
                     kb,
+                    previous.as_ref(),
+                    suspended,
                     &fields,
                     &qs,
-                    "/screen",
-                    "Something new or worse?",
                     SCREEN_INTRO,
-                    Some(e),
+                    &errors,
                 )),
             )
                 .into_response());
         }
     };
-    let a = amble_core::assess(&flags, kb);
-    if a.triage.flags.is_empty() {
-        let page = MessagePage {
-            title: "Something new or worse?".into(),
-            nav: "",
-            qs: qs.clone(),
-            heading: "None of the warning signs we ask about".into(),
-            text: "Your answers don't include the warning signs we ask about. If that changes, come back to this page. If you logged new symptoms with a walk, run a new check-up to restart your plan; if things are not improving, or you are worried, talk to your doctor or a physiotherapist.".into(),
-        };
-        return Ok(render(&page));
-    }
-    // A warning sign: store a new check-up that keeps the earlier answers about the back, with
-    // these warning-sign answers, so the plan follows the new tier at once.
-    let previous = entries(&state).await?.iter().rev().find_map(|e| match e {
-        Entry::Assessment(s) => Some(s.answers.clone()),
-        _ => None,
-    });
+    // The new warning-sign answers, with everything else from the latest check-up, so the plan
+    // follows the new tier at once without asking again about the back.
     let answers = amble_core::checkup::rescreen(previous.as_ref(), &flags);
     let a = amble_core::assess(&answers, kb);
-    let stored = add(
-        &state,
-        Entry::Assessment(Box::new(StoredAssessment {
-            id: String::new(),
-            date: today,
-            answers: answers.clone(),
-        })),
-    )
-    .await?;
-    Ok(render(&result_page(
-        &state,
-        &a,
-        &answers,
-        Some(stored.id().to_string()),
-        &qs,
-    )))
+    let outcome = amble_core::checkup::rescreen_outcome(&a, suspended, settled);
+    let care_first = outcome == amble_core::checkup::RescreenOutcome::CareFirst;
+    // Without an earlier check-up, only a warning sign is worth a journal entry.
+    if outcome.stored() && (previous.is_some() || care_first) {
+        let stored = add(
+            &state,
+            Entry::Assessment(Box::new(StoredAssessment {
+                id: String::new(),
+                date: today,
+                answers: answers.clone(),
+                rescreen: true,
+            })),
+        )
+        .await?;
+        if care_first {
+            return Ok(render(&result_page(
+                &state,
+                &a,
+                &answers,
+                Some(stored.id().to_string()),
+                &qs,
+            )));
+        }
+    }
+    let (heading, text) = outcome.words();
+    Ok(render(&MessagePage {
+        title: "Something new or worse?".into(),
+        nav: "",
+        qs,
+        heading: heading.into(),
+        text: text.into(),
+    }))
 }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use amble_core::Answers;
+use amble_core::answers::Facts;
 use amble_core::assessment::Assessment;
 use amble_core::charts;
 use amble_core::journal::{
