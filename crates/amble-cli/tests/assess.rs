@@ -187,6 +187,28 @@ fn every_vignette_matches_the_contract_and_its_expectations() {
                 "{name}: {id} strong"
             );
         }
+        let ids = |key: &str| -> Vec<String> {
+            want.get(key)
+                .and_then(|v| v.as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        };
+        for id in ids("weak") {
+            let strength = listed(&id).map(|p| p["strength"].clone());
+            assert!(
+                strength.is_none() || strength == Some(Value::from("weak")),
+                "{name}: {id} at most weak, found {strength:?}"
+            );
+        }
+        for id in ids("not_top") {
+            assert_ne!(
+                doc["patterns"][0]["id"],
+                id.as_str(),
+                "{name}: {id} not first"
+            );
+        }
         for key in ["startback", "odi"] {
             if let Some(t) = want.get(key).and_then(|v| v.as_table()) {
                 for (k, v) in t {
@@ -622,4 +644,48 @@ fn human_report_snapshots() {
         assert_eq!(r.code, 0);
         insta::assert_snapshot!(name, r.stdout);
     }
+}
+
+/// Explanations and plans describe what the person reported: no leg-symptom talk for someone
+/// without leg symptoms, and a weak pattern never asks for a doctor or takes exercises out.
+#[test]
+fn hallmark_vignettes_never_describe_denied_symptoms() {
+    for name in [
+        "hallmark-buttock-only-not-stenosis",
+        "hallmark-radicular-without-below-knee",
+        "hallmark-vascular-without-leg-symptoms",
+    ] {
+        let path = vignette_dir().join(format!("{name}.json"));
+        let p = path.to_str().unwrap_or_default();
+        let plan = run(&["plan", "--answers", p]);
+        assert_eq!(plan.code, 0, "{name}: {}", plan.stderr);
+        for denied in [
+            "leg symptoms reaching",
+            "interval walking",
+            "sit or forward lean",
+        ] {
+            assert!(
+                !plan.stdout.contains(denied),
+                "{name}: plan says {denied:?}"
+            );
+        }
+        let report = run(&["assess", "--answers", p]).stdout;
+        for advice in ["circulation check", "within about 2 weeks", "same day"] {
+            assert!(!report.contains(advice), "{name}: report says {advice:?}");
+        }
+        assert!(report.contains("You did not report") || report.contains("you did not report"));
+    }
+    let vascular = vignette_dir().join("hallmark-vascular-without-leg-symptoms.json");
+    let plan = run(&[
+        "plan",
+        "--answers",
+        vascular.to_str().unwrap_or_default(),
+        "--json",
+    ]);
+    let doc: Value = serde_json::from_str(&plan.stdout).unwrap_or_default();
+    assert!(
+        doc["excluded"].as_array().is_some_and(|x| x.is_empty()),
+        "a weak circulation pattern takes nothing out: {}",
+        doc["excluded"]
+    );
 }

@@ -57,6 +57,10 @@ pub struct PatternScore {
     pub strength: Strength,
     pub score: f64,
     pub because: Vec<Because>,
+    /// The defining feature the person denied (`what` of the pattern's hallmark), if any: the
+    /// pattern is then weak and listed after the others.
+    #[serde(skip)]
+    pub missing_hallmark: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -119,12 +123,17 @@ impl Assessment {
 /// Runs the whole check-up on validated answers.
 pub fn assess(answers: &Answers, kb: &KnowledgeBase) -> Assessment {
     let (facts, set_aside) = relevant_facts(kb, answers.facts());
-    let scored: Vec<(&Pattern, f64, Vec<Because>)> = kb
+    let scored: Vec<Scored> = kb
         .patterns
         .iter()
         .map(|p| {
             let (score, because) = score_pattern(p, &facts);
-            (p, score, because)
+            let missing = p
+                .hallmarks
+                .iter()
+                .find(|h| h.denied(&facts))
+                .map(|h| h.what.clone());
+            (p, score, because, missing)
         })
         .collect();
 
@@ -133,22 +142,31 @@ pub fn assess(answers: &Answers, kb: &KnowledgeBase) -> Assessment {
 
     let mut patterns: Vec<PatternScore> = scored
         .iter()
-        .filter(|(_, score, _)| *score > 0.0)
-        .map(|(p, score, because)| PatternScore {
+        .filter(|(_, score, _, _)| *score > 0.0)
+        .map(|(p, score, because, missing)| PatternScore {
             id: p.id.clone(),
             strength: strength(kb, *score),
             score: *score,
             because: because.clone(),
+            missing_hallmark: missing.clone(),
         })
         .collect();
+    let denied: Vec<(String, Because)> = scored
+        .iter()
+        .filter_map(|(p, _, _, _)| Some((p.id.clone(), denied_hallmark(p, &facts)?)))
+        .collect();
+    hold_back_denied(kb, &mut patterns, &denied);
     if patterns.is_empty() {
         // Nothing scored: the default, non-specific pattern (§1.3 "anything unclassified").
-        if let Some((p, score, because)) = scored.iter().find(|(p, _, _)| p.id == "nslbp_fatigue") {
+        if let Some((p, score, because, _)) =
+            scored.iter().find(|(p, _, _, _)| p.id == "nslbp_fatigue")
+        {
             patterns.push(PatternScore {
                 id: p.id.clone(),
                 strength: Strength::Weak,
                 score: score.max(0.0),
                 because: because.iter().filter(|b| b.weight > 0.0).cloned().collect(),
+                missing_hallmark: None,
             });
         }
     }
@@ -190,6 +208,52 @@ pub fn relevant_facts(kb: &KnowledgeBase, mut facts: Facts) -> (Facts, Vec<Strin
     }
     (facts, set_aside)
 }
+
+/// The answer that denies a pattern's hallmark, as a `because` entry (weight set later).
+fn denied_hallmark(p: &Pattern, facts: &Facts) -> Option<Because> {
+    let h = p.hallmarks.iter().find(|h| h.denied(facts))?;
+    let c = h.any.first()?;
+    Some(Because {
+        answer: c.answer.clone(),
+        value: facts.get(&c.answer)?.clone(),
+        weight: 0.0,
+    })
+}
+
+/// A pattern whose defining feature the person denied is held below moderate and below every
+/// pattern whose hallmarks hold (half a point under the best of them), by a negative `because`
+/// entry on the answer that denied it, so the score stays the sum of its reasons and the list
+/// stays most likely first. Held at or below zero, it is not listed [heuristic].
+fn hold_back_denied(
+    kb: &KnowledgeBase,
+    patterns: &mut Vec<PatternScore>,
+    denied: &[(String, Because)],
+) {
+    let best_plain = patterns
+        .iter()
+        .filter(|p| p.missing_hallmark.is_none())
+        .map(|p| p.score)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let cap = (kb.strength.moderate - 0.5).min(best_plain - 0.5);
+    for p in patterns.iter_mut() {
+        let Some((_, because)) = denied.iter().find(|(id, _)| *id == p.id) else {
+            continue;
+        };
+        if p.score > cap {
+            let weight = ((cap - p.score) * 100.0).round() / 100.0;
+            p.because.push(Because {
+                weight,
+                ..because.clone()
+            });
+            p.score = ((p.score + weight) * 100.0).round() / 100.0;
+        }
+        p.strength = strength(kb, p.score).min(Strength::Weak);
+    }
+    patterns.retain(|p| p.score > 0.0);
+}
+
+/// A pattern with its score, the answers behind it, and the hallmark denied (if any).
+type Scored<'a> = (&'a Pattern, f64, Vec<Because>, Option<String>);
 
 fn strength(kb: &KnowledgeBase, score: f64) -> Strength {
     if score >= kb.strength.strong {
@@ -236,11 +300,7 @@ fn all_hold<'a>(conditions: &'a [Condition], facts: &Facts) -> Option<Vec<&'a st
         .collect()
 }
 
-fn triage_flags(
-    kb: &KnowledgeBase,
-    facts: &Facts,
-    scored: &[(&Pattern, f64, Vec<Because>)],
-) -> Vec<FiredFlag> {
+fn triage_flags(kb: &KnowledgeBase, facts: &Facts, scored: &[Scored<'_>]) -> Vec<FiredFlag> {
     let mut fired: Vec<FiredFlag> = kb
         .flags
         .iter()
@@ -251,7 +311,7 @@ fn triage_flags(
     fired
 }
 
-fn fire(flag: &Flag, facts: &Facts, scored: &[(&Pattern, f64, Vec<Because>)]) -> Option<FiredFlag> {
+fn fire(flag: &Flag, facts: &Facts, scored: &[Scored<'_>]) -> Option<FiredFlag> {
     let mut tier: Option<Tier> = None;
     let mut because: Vec<String> = Vec::new();
     let checked = facts.get("context.clinician_checked") == Some(&Value::Bool(true));
@@ -265,10 +325,13 @@ fn fire(flag: &Flag, facts: &Facts, scored: &[(&Pattern, f64, Vec<Because>)]) ->
             trigger.tier
         };
         let hit: Option<Vec<String>> = match &trigger.from_pattern {
+            // A pattern whose defining feature was denied never raises a flag on its own.
             Some(pt) => scored
                 .iter()
-                .find(|(p, score, _)| p.id == pt.id && *score >= pt.min_score)
-                .map(|(_, _, b)| {
+                .find(|(p, score, _, missing)| {
+                    p.id == pt.id && *score >= pt.min_score && missing.is_none()
+                })
+                .map(|(_, _, b, _)| {
                     b.iter()
                         .filter(|b| b.weight > 0.0)
                         .map(|b| b.answer.clone())

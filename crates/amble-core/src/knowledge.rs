@@ -447,13 +447,39 @@ pub struct Pattern {
     pub sources: Vec<String>,
     #[serde(rename = "rule")]
     pub rules: Vec<Rule>,
+    /// The defining features: when the person denied one (every answer it looks at is known and
+    /// none holds), the pattern is never ranked above the others or called more than weak.
+    #[serde(default, rename = "hallmark")]
+    pub hallmarks: Vec<Hallmark>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize)]
+/// A pattern's defining feature: it is present when any of its conditions holds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hallmark {
+    /// In words, as "you did not report ..." completes it: "symptoms below the knee".
+    pub what: String,
+    pub any: Vec<Condition>,
+}
+
+impl Hallmark {
+    /// Denied: every answer it looks at is known, and none holds. Unknown is never a denial.
+    pub fn denied(&self, facts: &Facts) -> bool {
+        self.any.iter().all(|c| {
+            facts
+                .get(&c.answer)
+                .is_some_and(|v| c.matches(Some(v)).is_none())
+        })
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StrengthThresholds {
     pub strong: f64,
     pub moderate: f64,
+    /// What to do about a pattern only a few answers fit: never a visit on its own.
+    pub weak_care: String,
 }
 
 /// Pattern ids of the contract, in the order of the brief's §1.2.
@@ -1144,6 +1170,19 @@ impl KnowledgeBase {
             check_sources(patterns_file, loc.clone(), &p.sources)?;
             if p.rules.is_empty() {
                 return Err(invalid(patterns_file, loc, "a pattern needs rules".into()));
+            }
+            for (i, h) in p.hallmarks.iter().enumerate() {
+                let hloc = format!("{loc}, hallmark {}", i + 1);
+                if h.any.is_empty() || h.what.trim().is_empty() {
+                    return Err(invalid(
+                        patterns_file,
+                        hloc,
+                        "a hallmark needs what and at least one condition".into(),
+                    ));
+                }
+                for c in &h.any {
+                    check_condition(patterns_file, hloc.clone(), c)?;
+                }
             }
             for (i, r) in p.rules.iter().enumerate() {
                 let rloc = format!("{loc}, rule {}", i + 1);

@@ -420,9 +420,28 @@ fn pattern_view(kb: &KnowledgeBase, p: &PatternScore) -> Option<PatternView> {
             .because
             .iter()
             .filter(|b| b.weight < 0.0)
-            .map(why)
+            .map(|b| {
+                let is_rule = pattern
+                    .rules
+                    .iter()
+                    .any(|r| r.condition.answer == b.answer && r.weight == b.weight);
+                match &p.missing_hallmark {
+                    Some(what) if !is_rule => Reason {
+                        words: format!(
+                            "You did not report {what}, which this pattern usually has."
+                        ),
+                        plain: format!("you did not report {what}, which this pattern usually has"),
+                        detail: format!("{} {:+} (hallmark missing)", b.answer, b.weight),
+                    },
+                    _ => why(b),
+                }
+            })
             .collect(),
-        care: pattern.care.clone(),
+        care: if p.strength == Strength::Weak {
+            kb.strength.weak_care.clone()
+        } else {
+            pattern.care.clone()
+        },
         sources: pattern.sources.clone(),
     })
 }

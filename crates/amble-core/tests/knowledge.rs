@@ -439,3 +439,41 @@ fn only_soon_triggers_can_rest_on_history() {
         "never released",
     );
 }
+
+/// One urgency per report, from the warning-sign tier: pattern texts never set their own
+/// timing, and every hallmark looks at answers that exist.
+#[test]
+fn pattern_texts_never_name_their_own_urgency() {
+    let kb = KnowledgeBase::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let timing = [
+        "urgent",
+        "same day",
+        "today",
+        "within about",
+        "in the next few days",
+        "emergency care",
+        "soon (",
+    ];
+    for p in &kb.patterns {
+        for text in [&p.care, &p.summary] {
+            for t in timing {
+                assert!(!text.contains(t), "{}: {t:?} in {text:?}", p.id);
+            }
+        }
+    }
+    for t in timing {
+        assert!(!kb.strength.weak_care.contains(t));
+    }
+    for id in ["radicular", "lss_nc", "vascular_claud"] {
+        assert!(
+            !kb.pattern(id).unwrap().hallmarks.is_empty(),
+            "{id} has its hallmarks"
+        );
+    }
+    expect_invalid(
+        "patterns.toml",
+        "any = [{ answer = \"symptoms.loc_below_knee\", any_of = [\"one\", \"both\"] }]",
+        "any = [{ answer = \"symptoms.loc_below_knees\", any_of = [\"one\", \"both\"] }]",
+        "unknown answer",
+    );
+}

@@ -221,6 +221,23 @@ fn uncapped_start(
     )
 }
 
+/// Whether a pattern the exercise should avoid rules it out: only at moderate strength or more
+/// (a weak pattern never excludes on its own), and never an exercise that suits a stronger
+/// pattern (a moderate sciatica score does not take knee-to-chest out of a strong stenosis
+/// plan; the dose line's "stop if leg symptoms spread" still holds) [heuristic].
+fn pattern_rules_out(a: &Assessment, avoid: &str, ex: &crate::knowledge::Exercise) -> bool {
+    let Some(strength) = a.strength_of(avoid) else {
+        return false;
+    };
+    let best_suited = a
+        .patterns
+        .iter()
+        .filter(|p| ex.suits.contains(&p.id))
+        .map(|p| p.strength)
+        .max();
+    strength >= Strength::Moderate && best_suited.is_none_or(|s| s <= strength)
+}
+
 /// Exercises chosen for the patterns found, never one they must avoid.
 pub fn choose_exercises(
     a: &Assessment,
@@ -240,7 +257,7 @@ pub fn choose_exercises(
             .avoid
             .iter()
             .find_map(|av| match (&av.pattern, &av.context) {
-                (Some(p), _) if a.has_pattern(p) => Some(p.clone()),
+                (Some(p), _) if pattern_rules_out(a, p, ex) => Some(p.clone()),
                 (_, Some(c)) if facts.get(c) == Some(&serde_json::Value::Bool(true)) => {
                     Some(c.clone())
                 }
