@@ -285,6 +285,13 @@ fn complete_walk(
     Ok(())
 }
 
+/// What the entry just logged says, in one line (a walk's light and why; a morning against
+/// the walk before it), when there is a plan to read it against.
+fn light_line(global: &Global, kb: &KnowledgeBase, id: &str) -> Option<String> {
+    let (r, entries, today) = crate::plan_cmd::journal_replay(global, kb).ok()?;
+    amble_core::plan::after_logging(&entries, &r, id, today, kb).filter(|l| !l.is_empty())
+}
+
 fn print_entry(global: &Global, entry: &Entry, human: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     if global.json {
@@ -338,9 +345,13 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
                 w.pain_before.map_or("?".into(), |p| p.to_string()),
                 w.pain_peak.map_or("?".into(), |p| p.to_string())
             );
+            let light = light_line(global, &kb, &w.id);
+            if let (Some(line), false) = (&light, w.new_symptoms) {
+                human.push_str(&format!("\n{line}"));
+            }
             if w.new_symptoms {
                 human.push_str("\n\nYou reported new symptoms, so your plan is suspended. Run `amble assess` now.\nIf you have numbness around the genitals or back passage, new bladder or bowel trouble,\nor new symptoms in both legs, go to an emergency department now.");
-            } else {
+            } else if light.is_none() {
                 human.push_str(" Tomorrow, log your back pain on waking: `amble log morning`.");
             }
             print_entry(global, &stored, &human)
@@ -366,14 +377,14 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
             .map_err(flag_error)?;
             let (date, pain) = (m.date, m.pain);
             let stored = global.open_store()?.add(Entry::Morning(m))?;
-            print_entry(
-                global,
-                &stored,
-                &format!(
-                    "Logged morning {} on {date}: back pain {pain}/10.",
-                    stored.id()
-                ),
-            )
+            let mut human = format!(
+                "Logged morning {} on {date}: back pain {pain}/10.",
+                stored.id()
+            );
+            if let Some(line) = light_line(global, &kb, stored.id()) {
+                human.push_str(&format!("\n{line}"));
+            }
+            print_entry(global, &stored, &human)
         }
         LogCommand::Exercise(args) => {
             let id = match args.exercise {

@@ -93,21 +93,35 @@ pub fn run_plan(global: &Global, args: &PlanArgs) -> Result<(), Failure> {
 pub fn run_today(global: &Global) -> Result<(), Failure> {
     let kb = load_kb()?;
     let (r, entries, today) = journal_replay(global, &kb)?;
-    let view = plan::today_view(&r, &entries, today);
+    let view = plan::today_view(&r, &entries, today, &kb);
     if global.json {
         return print_json(&view);
     }
     let mut out = std::io::stdout().lock();
     writeln!(out, "AMBLE TODAY - {} (week {})", view.date, view.week)?;
     writeln!(out)?;
+    for line in &view.feedback {
+        writeln!(out, "{line}")?;
+    }
+    if !view.feedback.is_empty() {
+        writeln!(out)?;
+    }
     writeln!(out, "{}", view.message)?;
     if view.walk_today
         && let Some(line) = report::walking_line(&r.plan)
     {
-        writeln!(out, "  Today's walk: {line}.")?;
+        writeln!(out, "  This week's walks: {line}.")?;
     }
     if !view.exercises_today.is_empty() && view.status != Status::Blocked {
-        writeln!(out, "\nExercises still to do this week:")?;
+        writeln!(
+            out,
+            "\n{}",
+            if view.easier_today {
+                "Gentle exercises for today (strength exercises wait until your back settles):"
+            } else {
+                "Exercises still to do this week:"
+            }
+        )?;
         for id in &view.exercises_today {
             if let (Some(e), Some(d)) = (
                 kb.exercise(id),

@@ -1045,3 +1045,50 @@ fn salvage_exports_what_can_be_read_from_a_damaged_or_newer_journal() {
         "the journal is unchanged"
     );
 }
+
+/// Logging a walk or a morning says its light and why in one line; `amble today` then steps
+/// down after a red walk.
+#[test]
+fn logging_names_the_light_and_today_reacts() {
+    let j = Journal::new();
+    j.ok(
+        "2026-01-05",
+        &[
+            "assess",
+            "--answers",
+            &example("benign-ache-after-30-min.json"),
+        ],
+    );
+    let walk = j.ok(
+        "2026-01-06",
+        &[
+            "log",
+            "walk",
+            "--minutes",
+            "20",
+            "--pain-before",
+            "3",
+            "--pain-peak",
+            "7",
+        ],
+    );
+    assert!(
+        walk.stdout
+            .contains("Red: pain during the walk reached 7/10."),
+        "{}",
+        walk.stdout
+    );
+    let morning = j.ok("2026-01-07", &["log", "morning", "--pain", "2"]);
+    assert!(
+        morning.stdout.contains("Your walk the day before: Red"),
+        "{}",
+        morning.stdout
+    );
+    let today = j.ok("2026-01-07", &["today"]).stdout;
+    assert!(
+        today.contains("was red") && today.contains("Take it easier today"),
+        "{today}"
+    );
+    let json = j.ok("2026-01-07", &["today", "--json"]).json();
+    assert_eq!(json["easier_today"], true);
+}

@@ -643,7 +643,7 @@ pub fn render_text(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> Str
 // The plan
 
 use crate::knowledge::GuidanceNote;
-use crate::plan::{DecisionKind, EarlierWarning, Excluded, Mode, Plan, Status, WeekRecord};
+use crate::plan::{DecisionKind, EarlierWarning, Excluded, Plan, Status, WeekRecord};
 
 /// Why an exercise was left out, in words ("arching backwards narrows ...").
 pub fn excluded_reason<'a>(kb: &'a KnowledgeBase, x: &Excluded) -> Option<(&'a str, &'a str)> {
@@ -782,30 +782,9 @@ pub fn plan_view(plan: &Plan, kb: &KnowledgeBase, patterns: &[String]) -> PlanVi
 
 /// One line saying what to walk, e.g. "5 days a week: one 12-minute walk".
 pub fn walking_line(plan: &Plan) -> Option<String> {
-    let w = plan.walking.as_ref()?;
-    use crate::words::{count, noun};
-    let days = format!("{} a week", count(w.sessions_per_week, "day", "days"));
-    let minutes = count(w.bout_minutes, "minute", "minutes");
-    Some(match w.mode {
-        Mode::Continuous if w.bouts_per_session > 1 => format!(
-            "{days}: {} of {minutes} each, at different times of the day",
-            count(w.bouts_per_session, "walk", "walks")
-        ),
-        Mode::Continuous => format!(
-            "{days}: one {}-minute walk at a comfortable pace",
-            w.bout_minutes
-        ),
-        Mode::Interval => format!(
-            "{days}: {} of {minutes}, sitting or leaning forward for {} between them",
-            count(w.bouts_per_session, "walk", "walks"),
-            count(w.rest_minutes, "minute", "minutes")
-        ),
-        Mode::Gentle => format!(
-            "{days}: {} {} of {minutes}, at different times of the day",
-            w.bouts_per_session,
-            noun(w.bouts_per_session, "short, easy walk", "short, easy walks")
-        ),
-    })
+    plan.walking
+        .as_ref()
+        .map(|w| crate::plan::Prescription::from(w).words())
 }
 
 /// The plan as text: status and what to do first, this week's walking and why, exercises with

@@ -862,6 +862,90 @@ fn exercises_progress_with_good_sessions_and_step_back_after_a_red_one() {
     );
 }
 
+// ---- A coach within the week ----
+
+fn today_of(j: &Journal, today: Date) -> amble_core::plan::Today {
+    let r = j.plan(today);
+    amble_core::plan::today_view(&r, &j.sorted(), today, kb())
+}
+
+#[test]
+fn after_a_red_walk_and_an_unsettled_morning_today_steps_down_and_says_why() {
+    let start = date(2026, 1, 5);
+    let mut j = Journal::new(start, benign());
+    good_week(&mut j, start, 3, 10.0);
+    let today = day(start, 9);
+    j.walk(day(start, 8), 10.0, 3, 7, LegSpread::None, false);
+    j.morning(today, 6);
+    let plan = j.plan(today).plan;
+    let t = today_of(&j, today);
+    assert!(t.easier_today);
+    let planned = plan.walking.clone().expect("walking");
+    let easier = t.walking.clone().expect("walking");
+    assert!(easier.bout_minutes < planned.bout_minutes, "{easier:?}");
+    let words = amble_core::plan::Prescription::from(&easier).day_words();
+    assert!(t.message.contains(&words), "{} / {words}", t.message);
+    assert!(
+        t.feedback[0].contains("was red") && t.feedback[0].contains("7/10"),
+        "{:?}",
+        t.feedback
+    );
+    assert!(
+        t.feedback
+            .iter()
+            .any(|f| f.contains("This morning's back pain (6/10)")),
+        "{:?}",
+        t.feedback
+    );
+    for id in &t.exercises_today {
+        assert_ne!(
+            kb().exercise(id).expect("known").kind,
+            amble_core::knowledge::ExerciseKind::Strength,
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn after_green_days_today_says_so_and_keeps_the_plan() {
+    let start = date(2026, 1, 5);
+    let mut j = Journal::new(start, benign());
+    good_week(&mut j, start, 3, 10.0);
+    let today = day(start, 4);
+    let t = today_of(&j, today);
+    assert!(!t.easier_today);
+    assert_eq!(t.walking, j.plan(today).plan.walking);
+    assert!(t.feedback[0].contains("was green"), "{:?}", t.feedback);
+    // Logging tells the light and why in one line.
+    let entries = j.sorted();
+    let r = j.plan(today);
+    let walk_id = entries
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            Entry::Walk(w) => Some(w.id.clone()),
+            _ => None,
+        })
+        .expect("a walk");
+    let line =
+        amble_core::plan::after_logging(&entries, &r, &walk_id, today, kb()).expect("a line");
+    assert!(
+        line.starts_with("Green") || line.starts_with("Amber"),
+        "{line}"
+    );
+    let morning_id = entries
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            Entry::Morning(m) => Some(m.id.clone()),
+            _ => None,
+        })
+        .expect("a morning");
+    let line =
+        amble_core::plan::after_logging(&entries, &r, &morning_id, today, kb()).expect("a line");
+    assert!(line.contains("Green"), "{line}");
+}
+
 // ---- Properties over random journals ----
 
 #[derive(Debug, Clone)]
@@ -939,6 +1023,55 @@ proptest! {
             if matches!(h.decision.kind, DecisionKind::Regress | DecisionKind::Flare) {
                 prop_assert!(seq[k + 1] <= seq[k], "week {}: {:?} raised {} -> {}", h.week, h.decision.kind, seq[k], seq[k + 1]);
             }
+        }
+    }
+
+    /// Every decision ends with the week it plans, in words made from the plan's own numbers,
+    /// and names the week it describes; no step-up text quotes a dose the week does not have.
+    #[test]
+    fn decision_texts_agree_with_the_numbers(which in 0usize..3, days in proptest::collection::vec(day_log(), 0..120)) {
+        let (j, today) = build(which, &days);
+        let r = j.plan(today);
+        let plan_line = r.plan.walking.as_ref().map(|w| amble_core::plan::Prescription::from(w).week_line(r.plan.week));
+        if let Some(line) = &plan_line
+            && r.plan.decision.kind != DecisionKind::Suspend
+        {
+            prop_assert_eq!(r.plan.decision.because.last(), Some(line));
+        }
+        for (k, h) in r.history.iter().enumerate() {
+            let last = h.decision.because.last().cloned().unwrap_or_default();
+            let next_week = h.week + 1;
+            prop_assert!(last.starts_with(&format!("Week {next_week}: ")), "{last}");
+            let next_minutes = r.history.get(k + 1).map(|n| n.planned_weekly_minutes)
+                .or(r.plan.walking.as_ref().map(|w| w.weekly_minutes));
+            if let Some(m) = next_minutes {
+                prop_assert!(last.contains(&format!("({m} minute")), "week {next_week} plans {m}: {last}");
+            }
+            if !h.empty {
+                let tally = &h.decision.because[0];
+                prop_assert!(tally.starts_with(&format!("Week {}: ", h.week)), "{tally}");
+            }
+            let bout = last.split(" of ").nth(1).or(last.split("one ").nth(1));
+            for b in h.decision.because.iter().filter(|b| b.starts_with("Step up: walks")) {
+                // "Step up: walks 3 minutes longer (28 minutes)." names the week's bout.
+                let quoted = b.rsplit('(').next().unwrap_or_default().split(' ').next().unwrap_or_default();
+                prop_assert!(bout.is_some_and(|x| x.starts_with(quoted)), "{b} vs {last}");
+            }
+        }
+    }
+
+    /// Today's words state today's numbers, and an easier day never asks more than the plan.
+    #[test]
+    fn today_texts_agree_with_the_numbers(which in 0usize..3, days in proptest::collection::vec(day_log(), 0..60)) {
+        let (j, today) = build(which, &days);
+        let r = j.plan(today);
+        let t = amble_core::plan::today_view(&r, &j.sorted(), today, kb());
+        if let (Some(w), true) = (&t.walking, t.walk_today || t.easier_today) {
+            let words = amble_core::plan::Prescription::from(w).day_words();
+            prop_assert!(t.message.contains(&words) || t.walked_today, "{} / {}", t.message, words);
+        }
+        if let (Some(today_walk), Some(planned)) = (&t.walking, &r.plan.walking) {
+            prop_assert!(today_walk.bout_minutes <= planned.bout_minutes);
         }
     }
 

@@ -160,6 +160,23 @@ proptest! {
         }
     }
 
+    /// The starting plan's words end with week 1 as planned, made from its own numbers; a
+    /// pain-free time is never quoted that the person did not give.
+    #[test]
+    fn starting_texts_agree_with_the_numbers(a in answers_strategy()) {
+        let r = assess(&a, kb());
+        let plan = amble_core::plan::start_plan(&r, &a, kb());
+        if let Some(w) = &plan.walking {
+            let line = amble_core::plan::Prescription::from(w).week_line(1);
+            prop_assert_eq!(plan.decision.because.last(), Some(&line));
+        }
+        if a.walking.pain_free_minutes.is_none() {
+            for b in &plan.decision.because {
+                prop_assert!(!b.contains("before pain starts") || b.contains("didn't say"), "{}", b);
+            }
+        }
+    }
+
     #[test]
     fn adding_a_red_flag_never_lowers_the_tier(a in answers_strategy(), pick in any::<prop::sample::Index>()) {
         let ids = red_flag_ids();

@@ -163,7 +163,7 @@ pub async fn today(
 ) -> Result<Response, ApiError> {
     let today = q.date(&state)?;
     let (r, entries) = replay(&state, today).await?;
-    Ok(Json(crate::pages::today_view(&r, &entries, today)).into_response())
+    Ok(Json(crate::pages::today_view(&r, &entries, today, state.kb())).into_response())
 }
 
 pub async fn walk(

@@ -772,6 +772,33 @@ async fn a_clean_rescreen_lifts_a_new_symptoms_suspension() {
     );
 }
 
+/// A coach within the week: a red walk is named with its reason when saved, and today steps
+/// down with the reason.
+#[tokio::test]
+async fn a_red_walk_is_named_when_saved_and_today_steps_down() {
+    let app = App::new().with_checkup().await;
+    let r = app
+        .post_form(
+            "/log/walk",
+            "date=2026-03-02&minutes=20&pain_before=3&pain_peak=7&leg_spread=none",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let today = app.get(&r.location()).await;
+    assert!(
+        today
+            .body
+            .contains("Red: pain during the walk reached 7/10."),
+        "{}",
+        today.body
+    );
+    let tomorrow = app.get("/today?today=2026-03-03").await;
+    assert!(tomorrow.body.contains("An easier day"), "{}", tomorrow.body);
+    assert!(tomorrow.body.contains("was red"));
+    let json = app.get("/api/v1/today?today=2026-03-03").await.json();
+    assert_eq!(json["easier_today"], true);
+}
+
 // ---- Logging, editing and deleting in the browser ----
 
 #[tokio::test]

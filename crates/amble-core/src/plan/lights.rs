@@ -132,3 +132,24 @@ pub fn explain(walk: &Walk, mornings: &Mornings, lights: &Lights) -> String {
         Light::Unrated => "No pain ratings yet, so this walk counts for minutes only.".into(),
     }
 }
+
+/// A morning's pain read against the usual, in one line (logging feedback and today).
+pub fn morning_words(mornings: &Mornings, day: Date, lights: &Lights, today: Date) -> String {
+    let Some(pain) = mornings.on(day) else {
+        return String::new();
+    };
+    let when = if day == today {
+        "This morning's".to_string()
+    } else {
+        format!("The {day} morning's")
+    };
+    match mornings.baseline(day, lights) {
+        Some(base) if f64::from(pain) - base >= f64::from(lights.morning_rise_red) => format!(
+            "{when} back pain ({pain}/10) is clearly above your usual mornings (about {base:.0}/10)."
+        ),
+        Some(base) => format!(
+            "{when} back pain ({pain}/10) is in line with your usual mornings (about {base:.0}/10): settled."
+        ),
+        None => format!("{when} back pain was {pain}/10."),
+    }
+}

@@ -23,8 +23,8 @@ pub mod tuning;
 mod types;
 
 pub use exercises::{describe as describe_exercise_dose, dose_line};
-pub use lights::{Light, Mornings, classify, explain as explain_light};
+pub use lights::{Light, Mornings, classify, explain as explain_light, morning_words};
 pub use replay::{cap_breaches, replay};
 pub use start::{choose_exercises, floor_bout, start_plan, starting_prescription};
-pub use today::{Today, today_view};
+pub use today::{Today, after_logging, today_view};
 pub use types::*;

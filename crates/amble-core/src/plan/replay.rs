@@ -220,6 +220,7 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
         let review = review_block(
             block_walks,
             &Context {
+                week,
                 mornings: &mornings,
                 tuning,
                 block_start,
@@ -415,6 +416,25 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
         if next_type == WeekType::Easier && next == level {
             next_type = WeekType::Full;
         }
+        // Every dose in the words comes from the numbers: a step up that the week does not
+        // show in full (an easier week, the caps) is told as the level's step, and the last
+        // line is always the week as planned.
+        if next != level
+            && kind == DecisionKind::Progress
+            && next.mode != Mode::Gentle
+            && let Some(at) = because.iter().position(|b| b.starts_with("Step up:"))
+        {
+            because.retain(|b| !b.starts_with("Step up:"));
+            because.insert(
+                at.min(because.len()),
+                format!(
+                    "Step up: your level goes up to {} a week ({}).",
+                    words_minutes(&level),
+                    level.words()
+                ),
+            );
+        }
+        because.push(next.week_line(next_week));
 
         out.history.push(WeekRecord {
             week,

@@ -23,6 +23,8 @@ pub(crate) struct BlockReview {
 
 /// What the review needs to know besides the block's walks.
 pub(crate) struct Context<'a> {
+    /// The week reviewed (named in the words, so they say which week they describe).
+    pub week: u32,
     pub mornings: &'a Mornings,
     pub tuning: &'a PlanTuning,
     pub block_start: Date,
@@ -107,7 +109,8 @@ pub(crate) fn review_block(walks: &[&Walk], cx: &Context<'_>) -> BlockReview {
         })
         .count() as u32;
     let mut tally = format!(
-        "That week: {green} green, {amber} amber and {red} red {}",
+        "Week {}: {green} green, {amber} amber and {red} red {}",
+        cx.week,
         crate::words::noun(green + amber + red, "walk", "walks")
     );
     if unrated > 0 {

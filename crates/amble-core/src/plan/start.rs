@@ -48,22 +48,23 @@ pub fn starting_prescription(
     tuning: &PlanTuning,
 ) -> (Prescription, Vec<String>) {
     let (p, mut why) = uncapped_start(a, answers, tuning);
+    let mut start = p;
     // Week 1 never asks much more than the person walks now (§5.5) [heuristic numbers].
-    let Some(now) = current_weekly_minutes(answers) else {
-        return (p, why);
-    };
-    let s = &tuning.steps;
-    let cap = (now * s.cap_one_week).max(now + f64::from(s.first_week_extra_minutes));
-    if f64::from(p.weekly_minutes()) <= cap {
-        return (p, why);
+    if let Some(now) = current_weekly_minutes(answers) {
+        let s = &tuning.steps;
+        let cap = (now * s.cap_one_week).max(now + f64::from(s.first_week_extra_minutes));
+        if f64::from(p.weekly_minutes()) > cap {
+            start = super::progression::fit_under(p, cap, floor_bout(answers, tuning));
+            why.push(format!(
+                "Your first week stays close to the walking you do now (about {} a week), so it asks {} in all instead of {}, and builds from there.",
+                crate::words::count(now.round() as u64, "minute", "minutes"),
+                crate::words::count(start.weekly_minutes(), "minute", "minutes"),
+                p.weekly_minutes()
+            ));
+        }
     }
-    let capped = super::progression::fit_under(p, cap, floor_bout(answers, tuning));
-    why.push(format!(
-        "Your first week stays close to the walking you do now (about {} a week): {} in all, building from there.",
-        crate::words::count(now.round() as u64, "minute", "minutes"),
-        crate::words::count(capped.weekly_minutes(), "minute", "minutes")
-    ));
-    (capped, why)
+    why.push(start.week_line(1));
+    (start, why)
 }
 
 /// The walking a person does now, from their answers (usual walk x walks a week), if known.

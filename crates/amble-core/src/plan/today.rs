@@ -4,10 +4,13 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::journal::Entry;
+use crate::journal::{Entry, Walk};
+use crate::knowledge::{ExerciseKind, KnowledgeBase};
 use crate::words::count;
 
-use super::types::{Plan, Replay, Status, WalkingOut};
+use super::lights::{Light, Mornings, classify, explain, morning_words};
+use super::start::floor_bout;
+use super::types::{Plan, Prescription, Replay, Status, WalkingOut};
 
 /// `amble.today/1`: what to do today given what is already logged this week.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -22,13 +25,56 @@ pub struct Today {
     pub walks_left_this_week: u32,
     pub walked_today: bool,
     pub walk_today: bool,
+    /// Today's walking: the plan's, or an easier one after a red walk or an unsettled
+    /// morning (`easier_today`).
     pub walking: Option<WalkingOut>,
     pub exercises_today: Vec<String>,
+    /// The last logs call for an easier day: a shorter walk and no strength exercises.
+    pub easier_today: bool,
+    /// How the last logs went, one line each (the latest walk's light and why; this morning).
+    pub feedback: Vec<String>,
     pub message: String,
 }
 
-pub fn today_view(r: &Replay, entries: &[Entry], today: Date) -> Today {
+/// What the last few days' logs say: the latest rated walk of the last 3 days with its light,
+/// and the latest morning of the last 2 days if it is clearly above the usual.
+struct Recent<'a> {
+    walk: Option<(&'a Walk, Light)>,
+    risen_morning: Option<Date>,
+}
+
+fn recent<'a>(
+    entries: &'a [Entry],
+    mornings: &Mornings,
+    r: &Replay,
+    today: Date,
+    kb: &KnowledgeBase,
+) -> Recent<'a> {
+    let lights = &kb.plan.lights;
+    let from = today.saturating_sub(2.days()).max(r.start);
+    let walk = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Walk(w) if w.date >= from && w.date <= today && w.pain_peak.is_some() => Some(w),
+            _ => None,
+        })
+        .max_by_key(|w| w.date)
+        .map(|w| (w, classify(w, mornings, lights)));
+    let risen_morning = [today, today.saturating_sub(1.days())]
+        .into_iter()
+        .find(|d| mornings.on(*d).is_some())
+        .filter(|d| *d >= r.start && mornings.risen(*d, lights, None) == Some(true));
+    Recent {
+        walk,
+        risen_morning,
+    }
+}
+
+pub fn today_view(r: &Replay, entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Today {
     let plan: &Plan = &r.plan;
+    let lights = &kb.plan.lights;
+    let mornings = Mornings::new_until(entries, &r.answers, today);
+    let last = recent(entries, &mornings, r, today, kb);
     let block_start = r.block_start();
     let block_end = block_start.saturating_add(7.days());
     let in_block = |d: Date| d >= block_start && d <= today && d < block_end && d >= r.start;
@@ -46,6 +92,48 @@ pub fn today_view(r: &Replay, entries: &[Entry], today: Date) -> Today {
     let sessions = plan.walking.as_ref().map_or(0, |w| w.sessions_per_week);
     let left = sessions.saturating_sub(done);
     let walk_today = plan.status != Status::Blocked && !walked_today && left > 0;
+    // A coach within the week: after a red walk or an unsettled morning, today steps down (a
+    // walk shorter by the plan's step-back fraction, stretches and mobility only) [heuristic].
+    let easier_today = plan.status == Status::Active
+        && (last.walk.is_some_and(|(_, l)| l == Light::Red) || last.risen_morning.is_some());
+    let mut feedback = Vec::new();
+    if plan.status != Status::Blocked {
+        if let Some((w, light)) = last.walk {
+            let when = if w.date == today {
+                "today".to_string()
+            } else {
+                format!("on {}", w.date)
+            };
+            let words = match light {
+                Light::Green => "green",
+                Light::Amber => "amber",
+                Light::Red => "red",
+                Light::Unrated => "not rated",
+            };
+            feedback.push(format!(
+                "Your walk {when} was {words}. {}",
+                explain(w, &mornings, lights)
+            ));
+        }
+        if let Some(d) = last.risen_morning {
+            feedback.push(morning_words(&mornings, d, lights, today));
+        }
+    }
+    let walking = match plan.walking.as_ref() {
+        Some(w) if easier_today => {
+            let p = Prescription::from(w);
+            let floor = floor_bout(&r.answers, &kb.plan);
+            let bout = (f64::from(p.bout_minutes) * kb.plan.steps.regress_fraction).floor() as u32;
+            Some(
+                Prescription {
+                    bout_minutes: bout.max(floor).min(p.bout_minutes),
+                    ..p
+                }
+                .into(),
+            )
+        }
+        other => other.cloned(),
+    };
     let exercises_today: Vec<String> = plan
         .exercises
         .iter()
@@ -59,12 +147,23 @@ pub fn today_view(r: &Replay, entries: &[Entry], today: Date) -> Today {
             let done_today = entries
                 .iter()
                 .any(|e| matches!(e, Entry::Exercise(x) if x.exercise == d.id && x.date == today));
-            !done_today && sessions_done < d.days_per_week
+            let gentle = kb
+                .exercise(&d.id)
+                .is_some_and(|e| e.kind != ExerciseKind::Strength);
+            !done_today && sessions_done < d.days_per_week && (!easier_today || gentle)
         })
         .map(|d| d.id.clone())
         .collect();
+    let today_walk = walking
+        .as_ref()
+        .map(|w| Prescription::from(w).day_words())
+        .unwrap_or_default();
     let message = match plan.status {
         Status::Blocked => plan.decision.because.join(" "),
+        _ if easier_today && walked_today => "Take it easy for the rest of today: stretches and mobility exercises only. Log tomorrow morning's back pain.".into(),
+        _ if easier_today => format!(
+            "Take it easier today. If you walk, keep to {today_walk} at an easy pace on the flat, and do only the stretches and mobility exercises. If your back is still clearly worse tomorrow morning, rest a day."
+        ),
         _ if walked_today => {
             "You've walked today. Log tomorrow morning's back pain, and rest or do your exercises."
                 .into()
@@ -74,12 +173,12 @@ pub fn today_view(r: &Replay, entries: &[Entry], today: Date) -> Today {
             count(sessions, "walking day", "walking days")
         ),
         _ if i64::from(left) < days_left => format!(
-            "Walk today if you feel like it: {} left this week and {} to go.",
+            "Walk today if you feel like it ({today_walk}): {} left this week and {} to go.",
             count(left, "walking day", "walking days"),
             count(days_left.max(0) as u64, "day", "days")
         ),
         _ => format!(
-            "Walk today: {} left this week and {} to go.",
+            "Walk today ({today_walk}): {} left this week and {} to go.",
             count(left, "walking day", "walking days"),
             count(days_left.max(0) as u64, "day", "days")
         ),
@@ -94,8 +193,41 @@ pub fn today_view(r: &Replay, entries: &[Entry], today: Date) -> Today {
         walks_left_this_week: left,
         walked_today,
         walk_today,
-        walking: plan.walking.clone(),
+        walking,
         exercises_today,
+        easier_today,
+        feedback,
         message,
+    }
+}
+
+/// One line on what was just logged: a walk's light and why, or what a morning says about the
+/// walk the day before (or about the usual mornings when there was none).
+pub fn after_logging(
+    entries: &[Entry],
+    r: &Replay,
+    id: &str,
+    today: Date,
+    kb: &KnowledgeBase,
+) -> Option<String> {
+    let lights = &kb.plan.lights;
+    let mornings = Mornings::new_until(entries, &r.answers, today);
+    match entries.iter().find(|e| e.id() == id)? {
+        Entry::Walk(w) => Some(explain(w, &mornings, lights)),
+        Entry::Morning(m) => {
+            let before = m.date.saturating_sub(1.days());
+            let walk = entries.iter().rev().find_map(|e| match e {
+                Entry::Walk(w) if w.date == before && w.pain_peak.is_some() => Some(w),
+                _ => None,
+            });
+            Some(match walk {
+                Some(w) => format!(
+                    "Your walk the day before: {}",
+                    explain(w, &mornings, lights)
+                ),
+                None => morning_words(&mornings, m.date, lights, today),
+            })
+        }
+        _ => None,
     }
 }

@@ -84,6 +84,75 @@ impl Prescription {
             .saturating_mul(self.bouts_per_session)
     }
 
+    /// The week's walking in words, generated from these numbers only (every text that states
+    /// a dose uses this, so words and numbers cannot disagree).
+    pub fn words(&self) -> String {
+        use crate::words::{count, noun};
+        let days = format!("{} a week", count(self.sessions_per_week, "day", "days"));
+        let minutes = count(self.bout_minutes, "minute", "minutes");
+        match self.mode {
+            Mode::Continuous if self.bouts_per_session > 1 => format!(
+                "{days}: {} of {minutes} each, at different times of the day",
+                count(self.bouts_per_session, "walk", "walks")
+            ),
+            Mode::Continuous => format!(
+                "{days}: one {}-minute walk at a comfortable pace",
+                self.bout_minutes
+            ),
+            Mode::Interval => format!(
+                "{days}: {} of {minutes}, sitting or leaning forward for {} between them",
+                count(self.bouts_per_session, "walk", "walks"),
+                count(self.rest_minutes, "minute", "minutes")
+            ),
+            Mode::Gentle => format!(
+                "{days}: {} {} of {minutes}, at different times of the day",
+                self.bouts_per_session,
+                noun(
+                    self.bouts_per_session,
+                    "short, easy walk",
+                    "short, easy walks"
+                )
+            ),
+        }
+    }
+
+    /// One day's walking in words ("one 12-minute walk", "2 walks of 5 minutes"), from these
+    /// numbers only.
+    pub fn day_words(&self) -> String {
+        use crate::words::{count, noun};
+        let minutes = count(self.bout_minutes, "minute", "minutes");
+        match self.mode {
+            Mode::Continuous if self.bouts_per_session > 1 => format!(
+                "{} of {minutes}",
+                count(self.bouts_per_session, "walk", "walks")
+            ),
+            Mode::Continuous => format!("one {}-minute walk", self.bout_minutes),
+            Mode::Interval => format!(
+                "{} of {minutes} with {} sitting or leaning forward between them",
+                count(self.bouts_per_session, "walk", "walks"),
+                count(self.rest_minutes, "minute", "minutes")
+            ),
+            Mode::Gentle => format!(
+                "{} {} of {minutes}",
+                self.bouts_per_session,
+                noun(
+                    self.bouts_per_session,
+                    "short, easy walk",
+                    "short, easy walks"
+                )
+            ),
+        }
+    }
+
+    /// The line that ends every decision: the week and its walking, from the numbers.
+    pub fn week_line(&self, week: u32) -> String {
+        format!(
+            "Week {week}: {} ({}).",
+            self.words(),
+            crate::words::count(self.weekly_minutes(), "minute a week", "minutes a week")
+        )
+    }
+
     /// Gentle walking: two short easy walks a day on 5 days, never longer than `floor` allows
     /// (5 minutes, or just under a shorter pain-free time).
     pub fn gentle(floor: u32) -> Prescription {
@@ -112,6 +181,18 @@ pub struct WalkingOut {
     pub rest_minutes: u32,
     pub weekly_minutes: u32,
     pub target: Target,
+}
+
+impl From<&WalkingOut> for Prescription {
+    fn from(w: &WalkingOut) -> Prescription {
+        Prescription {
+            mode: w.mode,
+            sessions_per_week: w.sessions_per_week,
+            bouts_per_session: w.bouts_per_session,
+            bout_minutes: w.bout_minutes,
+            rest_minutes: w.rest_minutes,
+        }
+    }
 }
 
 impl From<Prescription> for WalkingOut {

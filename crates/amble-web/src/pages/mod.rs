@@ -199,8 +199,8 @@ async fn replay(
 }
 
 /// Public for the API's `/today`.
-pub fn today_view(r: &Replay, entries: &[Entry], today: Date) -> Today {
-    plan::today_view(r, entries, today)
+pub fn today_view(r: &Replay, entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Today {
+    plan::today_view(r, entries, today, kb)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,6 +16,10 @@ pub(crate) struct TodayPage {
     walking: String,
     exercises: Vec<ExerciseRow>,
     saved: Option<String>,
+    /// What the entry just saved says (a walk's light and why), in one line.
+    saved_note: Option<String>,
+    /// Today's walk in words, from today's numbers.
+    today_walk: String,
 }
 
 // Today and home
@@ -71,9 +75,15 @@ pub async fn today(
             walking: String::new(),
             exercises: Vec::new(),
             saved: q.saved.clone(),
+            saved_note: None,
+            today_walk: String::new(),
         },
         Some((r, all)) => {
-            let view = plan::today_view(&r, &all, day);
+            let view = plan::today_view(&r, &all, day, state.kb());
+            let saved_note = q
+                .saved
+                .as_deref()
+                .and_then(|id| plan::after_logging(&all, &r, id, day, state.kb()));
             TodayPage {
                 title: "Today".into(),
                 nav: "today",
@@ -85,7 +95,13 @@ pub async fn today(
                     .filter(|e| matches!(e, Entry::Walk(w) if w.pain_peak.is_none()))
                     .count(),
                 walking: report::walking_line(&r.plan).unwrap_or_default(),
+                today_walk: view
+                    .walking
+                    .as_ref()
+                    .map(|w| plan::Prescription::from(w).day_words())
+                    .unwrap_or_default(),
                 exercises: exercise_rows(state.kb(), &r.plan, Some(&view.exercises_today)),
+                saved_note,
                 view: Some(view),
                 saved: q.saved.clone(),
             }
