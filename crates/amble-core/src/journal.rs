@@ -312,48 +312,59 @@ fn check_count(field: &str, v: Option<u64>, max: u64) -> Result<(), EntryError> 
 }
 
 /// Known exercise ids are checked by the caller (the knowledge base owns the library).
-pub fn validate(entry: &Entry) -> Result<(), EntryError> {
-    check_date("date", entry.date())?;
+/// Every problem with an entry, each naming its field (forms show them all at once).
+pub fn problems(entry: &Entry) -> Vec<EntryError> {
+    let mut out = Vec::new();
+    let mut note = |r: Result<(), EntryError>| {
+        if let Err(e) = r {
+            out.push(e);
+        }
+    };
+    note(check_date("date", entry.date()));
     match entry {
         Entry::Walk(w) => {
             if !w.minutes.is_finite() || w.minutes <= 0.0 {
-                return Err(bad(
+                note(Err(bad(
                     "minutes",
                     format!("expected a duration above 0 minutes, found {}", w.minutes),
-                ));
+                )));
             }
             if w.minutes > 24.0 * 60.0 {
-                return Err(bad(
+                note(Err(bad(
                     "minutes",
                     format!(
                         "expected at most 1440 minutes (one day), found {}",
                         w.minutes
                     ),
-                ));
+                )));
             }
-            check_non_negative("elapsed_minutes", w.elapsed_minutes, 24.0 * 60.0 * 2.0)?;
+            note(check_non_negative(
+                "elapsed_minutes",
+                w.elapsed_minutes,
+                24.0 * 60.0 * 2.0,
+            ));
             if w.bouts == 0 || w.bouts > 50 {
-                return Err(bad(
+                note(Err(bad(
                     "bouts",
                     format!("expected 1 to 50 bouts, found {}", w.bouts),
-                ));
+                )));
             }
-            check_pain("pain_before", w.pain_before)?;
-            check_pain("pain_peak", w.pain_peak)?;
-            check_non_negative("distance_km", w.distance_km, 200.0)?;
-            check_non_negative("cadence_spm", w.cadence_spm, 300.0)?;
-            check_non_negative("avg_hr_bpm", w.avg_hr_bpm, 260.0)?;
-            check_non_negative("ascent_m", w.ascent_m, 9000.0)?;
-            check_count("steps", w.steps, MAX_WALK_STEPS)?;
-            check_text("surface", w.surface.as_ref())?;
-            check_text("shoes", w.shoes.as_ref())?;
-            check_text("notes", w.notes.as_ref())?;
+            note(check_pain("pain_before", w.pain_before));
+            note(check_pain("pain_peak", w.pain_peak));
+            note(check_non_negative("distance_km", w.distance_km, 200.0));
+            note(check_non_negative("cadence_spm", w.cadence_spm, 300.0));
+            note(check_non_negative("avg_hr_bpm", w.avg_hr_bpm, 260.0));
+            note(check_non_negative("ascent_m", w.ascent_m, 9000.0));
+            note(check_count("steps", w.steps, MAX_WALK_STEPS));
+            note(check_text("surface", w.surface.as_ref()));
+            note(check_text("shoes", w.shoes.as_ref()));
+            note(check_text("notes", w.notes.as_ref()));
         }
-        Entry::Morning(m) => check_pain("pain", Some(m.pain))?,
+        Entry::Morning(m) => note(check_pain("pain", Some(m.pain))),
         Entry::Exercise(x) => {
-            check_pain("pain_after", x.pain_after)?;
+            note(check_pain("pain_after", x.pain_after));
             if x.sets == Some(0) || x.sets.is_some_and(|s| s > 20) {
-                return Err(bad("sets", "expected 1 to 20 sets"));
+                note(Err(bad("sets", "expected 1 to 20 sets")));
             }
         }
         Entry::Assessment(_) => {}
@@ -364,15 +375,24 @@ pub fn validate(entry: &Entry) -> Result<(), EntryError> {
                 ("steadiness_frac", d.steadiness_frac),
             ] {
                 if v.is_some_and(|x| !(0.0..=1.0).contains(&x)) {
-                    return Err(bad(field, "expected a fraction from 0 to 1"));
+                    note(Err(bad(field, "expected a fraction from 0 to 1")));
                 }
             }
-            check_non_negative("walking_speed_mps", d.walking_speed_mps, 5.0)?;
-            check_count("steps", d.steps, MAX_DAILY_STEPS)?;
-            check_non_negative("step_length_m", d.step_length_m, 3.0)?;
+            note(check_non_negative(
+                "walking_speed_mps",
+                d.walking_speed_mps,
+                5.0,
+            ));
+            note(check_count("steps", d.steps, MAX_DAILY_STEPS));
+            note(check_non_negative("step_length_m", d.step_length_m, 3.0));
         }
     }
-    Ok(())
+    out
+}
+
+/// The first problem with an entry, if any.
+pub fn validate(entry: &Entry) -> Result<(), EntryError> {
+    problems(entry).into_iter().next().map_or(Ok(()), Err)
 }
 
 /// A walk as a person logs it (CLI flags, a web form or a JSON body): validated into a [`Walk`]
@@ -428,6 +448,57 @@ pub fn check_not_future(field: &str, date: Date, today: Date) -> Result<(), Entr
 }
 
 impl NewWalk {
+    /// The walk to store, or every problem with it at once (each naming its field).
+    pub fn into_walk_checked(self, today: Date) -> Result<Walk, Vec<EntryError>> {
+        let mut errors = Vec::new();
+        let date = self.date.unwrap_or(today);
+        if let Err(e) = check_not_future("date", date, today) {
+            errors.push(e);
+        }
+        let mut pain = |field: &str, v: Option<i64>| {
+            pain_score(field, v).unwrap_or_else(|e| {
+                errors.push(e);
+                None
+            })
+        };
+        let (before, peak) = (
+            pain("pain_before", self.pain_before),
+            pain("pain_peak", self.pain_peak),
+        );
+        let empty = |s: Option<String>| s.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+        let walk = Walk {
+            id: String::new(),
+            date,
+            start: None,
+            minutes: self.minutes,
+            elapsed_minutes: None,
+            bouts: self.bouts.unwrap_or(1),
+            pain_before: before,
+            pain_peak: peak,
+            leg_spread: self.leg_spread,
+            new_symptoms: self.new_symptoms,
+            distance_km: self.distance_km,
+            steps: None,
+            cadence_spm: None,
+            avg_hr_bpm: None,
+            ascent_m: None,
+            surface: empty(self.surface),
+            shoes: empty(self.shoes),
+            source: WalkSource::Manual,
+            notes: empty(self.notes),
+        };
+        for e in problems(&Entry::Walk(walk.clone())) {
+            if !errors.iter().any(|x| x.field == e.field) {
+                errors.push(e);
+            }
+        }
+        if errors.is_empty() {
+            Ok(walk)
+        } else {
+            Err(errors)
+        }
+    }
+
     /// The walk to store (id empty until the store gives one).
     pub fn into_walk(self, today: Date) -> Result<Walk, EntryError> {
         let date = self.date.unwrap_or(today);

@@ -63,6 +63,81 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// Every error of a submitted form, shown all at once: a summary at the top (each linking to
+/// its field, named in words) and each message beside its field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormErrors(pub Vec<FieldError>);
+
+impl From<FieldError> for FormErrors {
+    fn from(e: FieldError) -> FormErrors {
+        FormErrors(vec![e])
+    }
+}
+
+impl From<Vec<FieldError>> for FormErrors {
+    fn from(v: Vec<FieldError>) -> FormErrors {
+        FormErrors(v)
+    }
+}
+
+impl FormErrors {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn push(&mut self, e: FieldError) {
+        if !self.0.iter().any(|x| x.field == e.field) {
+            self.0.push(e);
+        }
+    }
+
+    /// The message for one field, if it has one.
+    pub fn on(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    /// (field id, "Label: message") for the summary.
+    pub fn items(&self) -> Vec<(String, String)> {
+        self.0
+            .iter()
+            .map(|e| {
+                (
+                    e.field.clone(),
+                    format!("{}: {}", label(&e.field), e.message),
+                )
+            })
+            .collect()
+    }
+}
+
+/// A field's name in words, as the form labels it.
+pub fn label(field: &str) -> &'static str {
+    match field {
+        "date" => "Date",
+        "minutes" => "Minutes walked",
+        "pain_before" => "Back pain before the walk",
+        "pain_peak" => "Worst pain during the walk",
+        "leg_spread" => "Leg symptoms",
+        "bouts" => "Separate walking bouts",
+        "distance_km" => "Distance",
+        "surface" => "Surface",
+        "shoes" => "Shoes",
+        "notes" => "Notes",
+        "pain" => "Back pain on waking",
+        "exercise" => "Exercise",
+        "sets" => "Sets done",
+        "pain_after" => "Back pain afterwards",
+        _ => "This answer",
+    }
+}
+
 fn value_for(q: &Question, fields: &Fields) -> Result<Option<Value>, FieldError> {
     let err = |m: String| FieldError {
         field: q.id.clone(),

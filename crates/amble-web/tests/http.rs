@@ -801,6 +801,51 @@ async fn a_red_walk_is_named_when_saved_and_today_steps_down() {
 
 // ---- Logging, editing and deleting in the browser ----
 
+/// Forms show every error at once, each beside its field and named in words; pain is always
+/// chosen on the 0-10 buttons; dates do not wrap; emergency numbers can be tapped.
+#[tokio::test]
+async fn forms_show_every_error_at_once_in_words() {
+    let app = App::new().with_checkup().await;
+    let bad = app
+        .post_form(
+            "/log/walk",
+            "date=2026-03-02&minutes=-5&pain_peak=4&leg_spread=none",
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("these 2 answers"), "{}", bad.body);
+    assert!(
+        bad.body
+            .contains("Minutes walked: expected a duration above 0 minutes, found -5")
+    );
+    assert!(
+        bad.body
+            .contains("Back pain before the walk: choose your pain before the walk")
+    );
+    assert!(
+        bad.body.contains("id=\"minutes-error\"") && bad.body.contains("id=\"pain_before-error\"")
+    );
+    assert!(bad.body.contains("aria-invalid=\"true\""));
+    assert!(
+        !bad.body.contains("pain_before:"),
+        "no internal field names"
+    );
+    assert_eq!(
+        app.journal().await["entries"].as_array().unwrap().len(),
+        1,
+        "nothing stored"
+    );
+    let ex = app.get("/log/exercise").await;
+    assert_eq!(
+        ex.body.matches("name=\"pain_after\" value=").count(),
+        11,
+        "0-10 buttons"
+    );
+    assert!(!ex.body.contains("id=\"pain_after\" type=\"number\""));
+    let css = app.get("/assets/app.css").await;
+    assert!(css.body.contains("white-space: nowrap"));
+}
+
 #[tokio::test]
 async fn a_walk_in_a_few_taps_then_edit_and_delete() {
     let app = App::new().with_checkup().await;
@@ -1074,7 +1119,7 @@ async fn years_of_history_are_paged_and_windowed() {
 
     let journal = app.get(&format!("/journal{today}")).await;
     assert_eq!(journal.status, StatusCode::OK);
-    let rows = journal.body.matches("<tr><td>").count();
+    let rows = journal.body.matches("<tr><td class=\"date\">").count();
     assert_eq!(rows, 50, "one page of 50 entries");
     assert!(
         journal.body.contains("page 1 of 33; 1644 entries"),

@@ -100,6 +100,11 @@ impl ResultPage {
     fn tier_class(&self) -> &'static str {
         tier_class(self.r.tier)
     }
+
+    /// What to do, with the emergency numbers as `tel:` links.
+    fn action_html(&self) -> String {
+        with_tel_links(&self.r.action)
+    }
 }
 
 pub(crate) fn tier_class(t: Tier) -> &'static str {

@@ -138,7 +138,7 @@ pub(crate) fn edit_page(
     fields: &Fields,
     qs: &str,
     day: Date,
-    error: Option<FieldError>,
+    errors: FormErrors,
 ) -> Response {
     let action = with_qs(&format!("/journal/{}/edit", e.id()), qs, "");
     let heading = format!("Correct {}", e.id());
@@ -150,9 +150,9 @@ pub(crate) fn edit_page(
             day,
             fields,
             String::new(),
-            error,
+            errors,
         )),
-        Entry::Morning(_) => render(&morning_page(qs, action, &heading, day, fields, error)),
+        Entry::Morning(_) => render(&morning_page(qs, action, &heading, day, fields, errors)),
         Entry::Exercise(_) => render(&exercise_page(
             state.kb(),
             qs,
@@ -160,7 +160,7 @@ pub(crate) fn edit_page(
             &heading,
             day,
             fields,
-            error,
+            errors,
         )),
         Entry::Assessment(_) | Entry::DailyMetrics(_) => PageError {
             status: StatusCode::BAD_REQUEST,
@@ -177,7 +177,14 @@ pub async fn edit_form(
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
     let e = get_entry(&state, &id).await?;
-    Ok(edit_page(&state, &e, &fields_of(&e), &q.qs(), day, None))
+    Ok(edit_page(
+        &state,
+        &e,
+        &fields_of(&e),
+        &q.qs(),
+        day,
+        FormErrors::default(),
+    ))
 }
 
 pub async fn edit_submit(
@@ -189,24 +196,31 @@ pub async fn edit_submit(
     let day = q.date(&state)?;
     let old = get_entry(&state, &id).await?;
     let fields = form(&body)?;
-    let updated: Result<Entry, FieldError> = match &old {
+    let updated: Result<Entry, FormErrors> = match &old {
         // Only what the form shows changes; imported details (and any field added later) stay.
         Entry::Walk(w) => parse_new_walk(&fields).and_then(|n| {
             journal::WalkCorrection::from_form(n)
                 .apply(w, day)
                 .map(Entry::Walk)
-                .map_err(|e| FieldError {
-                    field: e.field,
-                    message: e.message,
+                .map_err(|e| {
+                    FieldError {
+                        field: e.field,
+                        message: e.message,
+                    }
+                    .into()
                 })
         }),
-        Entry::Morning(m) => parse_morning(&fields, day).map(|(date, pain)| {
-            Entry::Morning(Morning {
-                id: m.id.clone(),
-                date,
-                pain,
-            })
-        }),
+        Entry::Morning(m) => {
+            parse_morning(&fields, day)
+                .map_err(FormErrors::from)
+                .map(|(date, pain)| {
+                    Entry::Morning(Morning {
+                        id: m.id.clone(),
+                        date,
+                        pain,
+                    })
+                })
+        }
         Entry::Exercise(x) => parse_exercise(state.kb(), &fields, day).map(|mut n| {
             n.id = x.id.clone();
             Entry::Exercise(n)
@@ -214,7 +228,8 @@ pub async fn edit_submit(
         Entry::Assessment(_) | Entry::DailyMetrics(_) => Err(FieldError {
             field: "id".into(),
             message: "a check-up can't be edited".into(),
-        }),
+        }
+        .into()),
     };
     match updated {
         Ok(entry) => {
@@ -229,7 +244,7 @@ pub async fn edit_submit(
         }
         Err(e) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            edit_page(&state, &old, &fields, &q.qs(), day, Some(e)),
+            edit_page(&state, &old, &fields, &q.qs(), day, e),
         )
             .into_response()),
     }

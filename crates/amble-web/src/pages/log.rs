@@ -23,7 +23,7 @@ pub(crate) struct LogWalkPage {
     shoes: String,
     notes: String,
     hint: String,
-    error: Option<FieldError>,
+    errors: FormErrors,
 }
 
 #[derive(Template)]
@@ -37,7 +37,7 @@ pub(crate) struct LogMorningPage {
     date: String,
     today: String,
     pain: String,
-    error: Option<FieldError>,
+    errors: FormErrors,
 }
 
 #[derive(Template)]
@@ -54,7 +54,7 @@ pub(crate) struct LogExercisePage {
     sets: String,
     pain_after: String,
     choices: Vec<(String, String)>,
-    error: Option<FieldError>,
+    errors: FormErrors,
 }
 
 // Logging
@@ -66,7 +66,7 @@ pub(crate) fn walk_page(
     today: Date,
     fields: &Fields,
     hint: String,
-    error: Option<FieldError>,
+    errors: FormErrors,
 ) -> LogWalkPage {
     let g = |k: &str| fields.get(k).unwrap_or("").to_string();
     LogWalkPage {
@@ -88,7 +88,7 @@ pub(crate) fn walk_page(
         shoes: g("shoes"),
         notes: g("notes"),
         hint,
-        error,
+        errors,
     }
 }
 
@@ -122,64 +122,95 @@ pub async fn log_walk_form(
         day,
         &fields,
         hint,
-        None,
+        FormErrors::default(),
     )))
 }
 
-pub(crate) fn parse_new_walk(fields: &Fields) -> Result<NewWalk, FieldError> {
-    let num = |k: &str| fields.parsed::<f64>(k, "a number");
-    let int = |k: &str| fields.parsed::<i64>(k, "a whole number");
-    let date = fields
-        .get("date")
-        .map(|d| {
-            d.parse::<Date>().map_err(|e| FieldError {
-                field: "date".into(),
-                message: format!("\"{d}\" is not a real date ({e})"),
-            })
+/// A walk from the form, or every error in it at once (the form's own checks, then the
+/// journal's, so a bad number is flagged even when another field is missing).
+pub(crate) fn parse_new_walk(fields: &Fields) -> Result<NewWalk, FormErrors> {
+    let mut errors = FormErrors::default();
+    let mut keep = |r: Result<Option<f64>, FieldError>| {
+        r.unwrap_or_else(|e| {
+            errors.push(e);
+            None
         })
-        .transpose()?;
+    };
+    let minutes = keep(fields.parsed::<f64>("minutes", "a number of minutes"));
+    let distance_km = keep(fields.parsed::<f64>("distance_km", "a distance in km"));
+    let mut whole = |k: &str| {
+        fields
+            .parsed::<i64>(k, "a whole number")
+            .unwrap_or_else(|e| {
+                errors.push(e);
+                None
+            })
+    };
+    let pain_before = whole("pain_before");
+    let pain_peak = whole("pain_peak");
+    let bouts = whole("bouts");
+    let date = form_date(fields).unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    });
     let leg_spread = match fields.get("leg_spread") {
         None | Some("none") => Some(LegSpread::None),
         Some("usual") => Some(LegSpread::Usual),
         Some("further") => Some(LegSpread::Further),
         Some(other) => {
-            return Err(FieldError {
+            errors.push(FieldError {
                 field: "leg_spread".into(),
                 message: format!("\"{other}\" is not one of the choices"),
             });
+            None
         }
     };
-    let minutes = num("minutes")?.ok_or(FieldError {
-        field: "minutes".into(),
-        message: "how many minutes did you walk?".into(),
-    })?;
-    let pain_before = int("pain_before")?;
-    let pain_peak = int("pain_peak")?;
-    if pain_before.is_none() {
-        return Err(FieldError {
+    if fields.get("minutes").is_none() {
+        errors.push(FieldError {
+            field: "minutes".into(),
+            message: "how many minutes did you walk?".into(),
+        });
+    }
+    if fields.get("pain_before").is_none() {
+        errors.push(FieldError {
             field: "pain_before".into(),
             message: "choose your pain before the walk (0-10)".into(),
         });
     }
-    if pain_peak.is_none() {
-        return Err(FieldError {
+    if fields.get("pain_peak").is_none() {
+        errors.push(FieldError {
             field: "pain_peak".into(),
             message: "choose the worst pain during the walk (0-10)".into(),
         });
     }
-    Ok(NewWalk {
+    let walk = NewWalk {
         date,
-        minutes,
+        minutes: minutes.unwrap_or(f64::NAN),
         pain_before,
         pain_peak,
-        bouts: int("bouts")?.map(|b| b.clamp(0, 1000) as u32),
+        bouts: bouts.map(|b| b.clamp(0, 1000) as u32),
         leg_spread,
         new_symptoms: fields.get("new_symptoms").is_some(),
-        distance_km: num("distance_km")?,
+        distance_km,
         surface: fields.get("surface").map(str::to_string),
         shoes: fields.get("shoes").map(str::to_string),
         notes: fields.get("notes").map(str::to_string),
-    })
+    };
+    if errors.is_empty() {
+        return Ok(walk);
+    }
+    // The journal's own checks on the fields that were readable, so every problem shows.
+    let readable = NewWalk {
+        minutes: minutes.unwrap_or(1.0),
+        date: Some(walk.date.unwrap_or(journal::LATEST_DATE)),
+        ..walk
+    };
+    if let Err(more) = readable.into_walk_checked(journal::LATEST_DATE) {
+        for e in more {
+            errors.push(field_error(e));
+        }
+    }
+    Err(errors)
 }
 
 pub async fn log_walk(
@@ -190,10 +221,8 @@ pub async fn log_walk(
     let day = q.date(&state)?;
     let fields = form(&body)?;
     let walk = parse_new_walk(&fields).and_then(|n| {
-        n.into_walk(day).map_err(|e| FieldError {
-            field: e.field,
-            message: e.message,
-        })
+        n.into_walk_checked(day)
+            .map_err(|v| FormErrors(v.into_iter().map(field_error).collect()))
     });
     let walk = match walk {
         Ok(w) => w,
@@ -205,7 +234,7 @@ pub async fn log_walk(
                 day,
                 &fields,
                 String::new(),
-                Some(e),
+                e,
             );
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
         }
@@ -231,7 +260,7 @@ pub(crate) fn morning_page(
     heading: &str,
     today: Date,
     fields: &Fields,
-    error: Option<FieldError>,
+    errors: FormErrors,
 ) -> LogMorningPage {
     LogMorningPage {
         title: heading.into(),
@@ -242,7 +271,7 @@ pub(crate) fn morning_page(
         date: fields.get("date").map_or(today.to_string(), str::to_string),
         today: today.to_string(),
         pain: fields.get("pain").unwrap_or("").to_string(),
-        error,
+        errors,
     }
 }
 
@@ -257,7 +286,7 @@ pub async fn log_morning_form(
         "Back pain this morning",
         day,
         &Fields::default(),
-        None,
+        FormErrors::default(),
     )))
 }
 
@@ -332,7 +361,7 @@ pub async fn log_morning(
                 "Back pain this morning",
                 day,
                 &fields,
-                Some(e),
+                e.into(),
             );
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
@@ -346,7 +375,7 @@ pub(crate) fn exercise_page(
     heading: &str,
     today: Date,
     fields: &Fields,
-    error: Option<FieldError>,
+    errors: FormErrors,
 ) -> LogExercisePage {
     LogExercisePage {
         title: heading.into(),
@@ -364,7 +393,7 @@ pub(crate) fn exercise_page(
             .iter()
             .map(|e| (e.id.clone(), e.name.clone()))
             .collect(),
-        error,
+        errors,
     }
 }
 
@@ -380,7 +409,7 @@ pub async fn log_exercise_form(
         "Log exercises",
         day,
         &Fields::default(),
-        None,
+        FormErrors::default(),
     )))
 }
 
@@ -388,18 +417,34 @@ pub(crate) fn parse_exercise(
     kb: &KnowledgeBase,
     fields: &Fields,
     today: Date,
-) -> Result<ExerciseSession, FieldError> {
-    let err = |f: &str, m: String| FieldError {
-        field: f.into(),
-        message: m,
-    };
-    let date = form_date(fields)?;
-    let exercise = fields
-        .get("exercise")
-        .ok_or(err("exercise", "choose an exercise".into()))?
-        .to_string();
-    let sets = fields.parsed::<u32>("sets", "a whole number of sets")?;
-    let pain_after = fields.parsed::<i64>("pain_after", "a pain score from 0 to 10")?;
+) -> Result<ExerciseSession, FormErrors> {
+    let mut errors = FormErrors::default();
+    let date = form_date(fields).unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    });
+    let exercise = fields.get("exercise").unwrap_or_default().to_string();
+    if exercise.is_empty() {
+        errors.push(FieldError {
+            field: "exercise".into(),
+            message: "choose an exercise".into(),
+        });
+    }
+    let sets = fields
+        .parsed::<u32>("sets", "a whole number of sets")
+        .unwrap_or_else(|e| {
+            errors.push(e);
+            None
+        });
+    let pain_after = fields
+        .parsed::<i64>("pain_after", "a pain score from 0 to 10")
+        .unwrap_or_else(|e| {
+            errors.push(e);
+            None
+        });
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     journal::NewExercise {
         date,
         exercise,
@@ -407,7 +452,7 @@ pub(crate) fn parse_exercise(
         pain_after,
     }
     .into_session(today, |id| kb.exercise(id).is_some())
-    .map_err(field_error)
+    .map_err(|e| field_error(e).into())
 }
 
 pub async fn log_exercise(
@@ -435,7 +480,7 @@ pub async fn log_exercise(
                 "Log exercises",
                 day,
                 &fields,
-                Some(e),
+                e,
             );
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }

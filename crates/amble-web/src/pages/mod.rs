@@ -24,7 +24,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::forms::{FieldError, Fields};
+use crate::forms::{FieldError, Fields, FormErrors};
 
 mod assets;
 mod checkup;
@@ -220,4 +220,62 @@ pub struct ExerciseRow {
     id: String,
     name: String,
     dose: String,
+}
+
+/// Text as HTML with the emergency and urgent-care numbers it names as tappable `tel:` links
+/// (999, 112, 911, NHS 111). Everything else is escaped.
+pub(crate) fn with_tel_links(text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + 64);
+    for c in text.chars() {
+        match c {
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '"' => html.push_str("&quot;"),
+            '\'' => html.push_str("&#39;"),
+            c => html.push(c),
+        }
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html.as_str();
+    'scan: while !rest.is_empty() {
+        for number in ["999", "112", "911", "111"] {
+            if let Some(after) = rest.strip_prefix(number) {
+                let before_ok = !out
+                    .chars()
+                    .last()
+                    .is_some_and(|c| c.is_ascii_alphanumeric());
+                let after_ok = !after
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric());
+                if before_ok && after_ok {
+                    out.push_str(&format!("<a href=\"tel:{number}\">{number}</a>"));
+                    rest = after;
+                    continue 'scan;
+                }
+            }
+        }
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tel_tests {
+    use super::with_tel_links;
+
+    #[test]
+    fn emergency_numbers_become_links_and_the_rest_is_escaped() {
+        let html = with_tel_links("Call 999 (UK), 112 or 911; NHS 111. <b>1112</b>");
+        assert!(html.contains("<a href=\"tel:999\">999</a>"));
+        assert!(html.contains("<a href=\"tel:112\">112</a>"));
+        assert!(html.contains("<a href=\"tel:911\">911</a>"));
+        assert!(html.contains("NHS <a href=\"tel:111\">111</a>"));
+        assert!(html.contains("&lt;b&gt;1112&lt;/b&gt;"), "{html}");
+    }
 }
