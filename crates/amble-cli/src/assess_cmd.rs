@@ -49,21 +49,33 @@ pub fn read_answers(path: &PathBuf, kb: &KnowledgeBase) -> Result<Answers, Failu
 
 pub fn run(global: &Global, args: &AssessArgs) -> Result<(), Failure> {
     let kb = load_kb()?;
+    let save = !args.no_save && (args.answers.is_none() || global.data_dir_given());
+    let today = global.today()?;
+    if save && args.answers.is_none() {
+        // Before the first question: a journal that can't be written would lose the answers.
+        global.check_store()?;
+    }
     let answers = match &args.answers {
         Some(path) => read_answers(path, &kb)?,
         None => interactive::ask(&kb)?,
     };
     let assessment = assess(&answers, &kb);
-    let save = !args.no_save && (args.answers.is_none() || global.data_dir_given());
+    let mut lost: Option<Failure> = None;
     let stored = if save {
-        let today = global.today()?;
         let entry = Entry::Assessment(Box::new(StoredAssessment {
             id: String::new(),
             date: today,
             answers: answers.clone(),
             rescreen: false,
         }));
-        Some(global.open_store()?.add(entry)?)
+        match save_entry(global, entry) {
+            Ok(e) => Some(e),
+            Err(e) if args.answers.is_none() => {
+                lost = Some(keep_answers(&answers, &e, global));
+                None
+            }
+            Err(e) => return Err(e),
+        }
     } else {
         None
     };
@@ -87,5 +99,48 @@ pub fn run(global: &Global, args: &AssessArgs) -> Result<(), Failure> {
             )?;
         }
     }
-    Ok(())
+    lost.map_or(Ok(()), Err)
+}
+
+fn save_entry(global: &Global, entry: Entry) -> Result<Entry, Failure> {
+    // Test hook: make the save fail after the questions (a disk that fills up, a folder that
+    // goes away), to prove that the answers are kept.
+    if std::env::var_os("AMBLE_TEST_FAIL_SAVE").is_some() {
+        return Err(Failure::Other(anyhow::anyhow!(
+            "the journal could not be written (test)"
+        )));
+    }
+    Ok(global.open_store()?.add(entry)?)
+}
+
+/// Saving failed after the questions: write the answers to a file (the current folder, else the
+/// system's temporary folder) and say where, so nothing typed is lost.
+fn keep_answers(answers: &Answers, why: &Failure, global: &Global) -> Failure {
+    let why = match why {
+        Failure::BadInput(m) => m.clone(),
+        Failure::Other(e) => format!("{e:#}"),
+        Failure::Reported => "see above".into(),
+    };
+    let name = format!(
+        "amble-answers-{}.json",
+        jiff::Timestamp::now().strftime("%Y%m%d-%H%M%S")
+    );
+    let text = serde_json::to_string_pretty(answers).unwrap_or_default();
+    let written = [PathBuf::from(&name), std::env::temp_dir().join(&name)]
+        .into_iter()
+        .find(|p| std::fs::write(p, &text).is_ok());
+    let dir = global
+        .data_dir()
+        .map(|d| d.display().to_string())
+        .unwrap_or_else(|_| "DIR".into());
+    Failure::Other(anyhow::anyhow!(match written {
+        Some(p) => format!(
+            "the check-up could not be saved to the journal ({why}). Your answers are kept in {}; when the data folder works again, store them with: amble assess --answers {} --data-dir {dir}",
+            p.display(),
+            p.display()
+        ),
+        None => format!(
+            "the check-up could not be saved to the journal ({why}), and the answers could not be written to a file either; the report above shows what you answered"
+        ),
+    }))
 }

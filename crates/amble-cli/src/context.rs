@@ -23,14 +23,33 @@ impl From<StoreError> for Failure {
 impl Global {
     /// The journal folder: --data-dir, AMBLE_DATA_DIR, or the platform's data directory.
     pub fn data_dir(&self) -> Result<PathBuf, Failure> {
-        match &self.data_dir {
-            Some(d) => Ok(d.clone()),
+        let dir = match &self.data_dir {
+            Some(d) => d.clone(),
             None => dirs::data_dir().map(|d| d.join("amble")).ok_or_else(|| {
                 Failure::Other(anyhow::anyhow!(
                     "cannot find a data directory for this user; pass --data-dir DIR"
                 ))
-            }),
+            })?,
+        };
+        if dir.exists() && !dir.is_dir() {
+            return Err(Failure::BadInput(format!(
+                "{}: this is a file, not a folder. The data folder holds Amble's journal (journal.db); pass --data-dir with a folder.",
+                dir.display()
+            )));
         }
+        Ok(dir)
+    }
+
+    /// Checks that the journal can be opened for writing (creating it if needed), before a
+    /// person spends time answering questions.
+    pub fn check_store(&self) -> Result<(), Failure> {
+        let dir = self.data_dir()?;
+        SqliteStore::open(&dir).map(drop).map_err(|e| {
+            Failure::Other(anyhow::anyhow!(
+                "cannot use the data folder {}: {e}. Nothing has been asked yet; fix the folder, choose another with --data-dir, or add --no-save.",
+                dir.display()
+            ))
+        })
     }
 
     /// Whether the user chose a journal explicitly (flag or environment).

@@ -689,3 +689,88 @@ fn hallmark_vignettes_never_describe_denied_symptoms() {
         doc["excluded"]
     );
 }
+
+/// A file given as the data folder is named as such, before any question and by every command.
+#[test]
+fn a_file_as_the_data_folder_says_so_before_any_question() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write(dir.path(), "notes.txt", "not a folder");
+    let f = file.to_str().unwrap_or_default();
+    let r = run_with_stdin(&["assess", "--data-dir", f], "n\n");
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.contains("this is a file, not a folder"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("saddle"),
+        "no question was asked: {}",
+        r.stderr
+    );
+    let plan = run(&["plan", "--data-dir", f]);
+    assert!(
+        plan.stderr.contains("this is a file, not a folder"),
+        "{}",
+        plan.stderr
+    );
+    assert!(!plan.stderr.contains("no check-up"), "{}", plan.stderr);
+}
+
+/// When saving fails after the questions, the answers are written to a file that the message
+/// names, and that file stores the check-up later.
+#[test]
+fn answers_are_kept_in_a_named_file_when_saving_fails() {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let work = tempfile::tempdir().expect("tempdir");
+    let data = work.path().join("journal");
+    let mut child = amble()
+        .args([
+            "assess",
+            "--data-dir",
+            data.to_str().unwrap_or_default(),
+            "--today",
+            "2026-03-02",
+        ])
+        .env("AMBLE_TEST_FAIL_SAVE", "1")
+        .current_dir(work.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("amble starts");
+    let mut input = "n\n".repeat(18);
+    input.push_str("58\n");
+    input.push_str(&"\n".repeat(80)); // skip the rest
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input.as_bytes());
+    }
+    let out = child.wait_with_output().expect("amble finishes");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        stderr.contains("Your answers are kept in amble-answers-"),
+        "{stderr}"
+    );
+    let kept: Vec<_> = std::fs::read_dir(work.path())
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    assert_eq!(kept.len(), 1, "one answers file");
+    let text = std::fs::read_to_string(&kept[0]).expect("read kept");
+    assert!(text.contains("\"age\": 58"), "{text}");
+    // The report was still shown, and the kept file stores the check-up.
+    assert!(String::from_utf8_lossy(&out.stdout).contains("AMBLE CHECK-UP"));
+    let r = run(&[
+        "assess",
+        "--answers",
+        kept[0].to_str().unwrap_or_default(),
+        "--data-dir",
+        data.to_str().unwrap_or_default(),
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
