@@ -168,6 +168,17 @@ pub enum NightPain {
     Constant,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InflammatoryFeature {
+    LateNightWaking,
+    AlternatingButtock,
+    NsaidRelief,
+    FamilyHistory,
+    PsoriasisIbdUveitis,
+    None,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Symptoms {
@@ -219,6 +230,9 @@ pub struct Symptoms {
     pub first_episode: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pain_worse_with_rest_better_with_exercise: Option<bool>,
+    /// NICE NG65 features of inflammatory back pain (an Amble extension of the contract).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inflammatory_features: Option<Vec<InflammatoryFeature>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recent_load_increase_pct: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

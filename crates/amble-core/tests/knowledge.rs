@@ -116,7 +116,7 @@ fn questions_cover_exactly_the_answers_schema() {
             "sitting_effect": "eases", "flexion_provokes": false, "extension_provokes": false,
             "cough_sneeze_leg": false, "single_leg_provokes": false, "morning_stiffness_min": 10,
             "night_pain": "none", "onset_age_lt45": false, "duration_weeks": 10, "first_episode": false,
-            "pain_worse_with_rest_better_with_exercise": false, "recent_load_increase_pct": 0,
+            "pain_worse_with_rest_better_with_exercise": false, "inflammatory_features": ["none"], "recent_load_increase_pct": 0,
             "new_or_worn_shoes": false, "shoe_age_km": 300, "risk_smoker": false, "risk_diabetes": false,
             "risk_cvd": false, "feet_cold_pale": false
         },
