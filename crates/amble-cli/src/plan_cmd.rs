@@ -59,7 +59,7 @@ pub fn run_plan(global: &Global, args: &PlanArgs) -> Result<(), Failure> {
         Some(path) => {
             let answers = read_answers(path, &kb)?;
             let a = assess(&answers, &kb);
-            let patterns: Vec<String> = a.patterns.iter().map(|p| p.id.clone()).collect();
+            let patterns = report::plan_context(&a, &answers);
             (
                 plan::start_plan(&a, &answers, &kb),
                 Vec::new(),
@@ -69,8 +69,7 @@ pub fn run_plan(global: &Global, args: &PlanArgs) -> Result<(), Failure> {
         }
         None => {
             let (r, _, _) = journal_replay(global, &kb)?;
-            let patterns: Vec<String> =
-                r.assessment.patterns.iter().map(|p| p.id.clone()).collect();
+            let patterns = report::plan_context(&r.assessment, &r.answers);
             let mut history = r.history;
             if !args.all_weeks && history.len() > RECENT_WEEKS {
                 history.drain(..history.len() - RECENT_WEEKS);

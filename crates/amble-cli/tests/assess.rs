@@ -568,7 +568,7 @@ fn interactive_check_up_runs_to_the_end_with_skips_and_retries() {
     let mut input = "n\n".repeat(18);
     input.push_str("72\n"); // age
     input.push_str("\n\n\n"); // skip sex, height, weight
-    input.push_str("n\nn\nn\nn\n"); // context
+    input.push_str("n\nn\nn\nn\nn\n"); // context (pregnant, surgery, thin bones, plan, checked)
     input.push_str("y\n\n3\n3\n\nn\nn\n"); // back, above belt (skip), buttock both, thigh both, below knee skip, calf only, leg worse
     input.push_str("6,1\n"); // heaviness, ache
     input.push_str("banana\n1\n"); // onset: a bad answer is asked again
@@ -773,4 +773,26 @@ fn answers_are_kept_in_a_named_file_when_saving_fails() {
         "--json",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// `amble plan` repeats what `assess` says about an existing clinician's plan, and gives an
+/// older person advice on getting down to the floor and up.
+#[test]
+fn plan_mentions_a_clinicians_plan_and_floor_safety() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text =
+        std::fs::read_to_string(vignette_dir().join("pattern-lss-neurogenic-claudication.json"))
+            .expect("read");
+    let mut v: Value = serde_json::from_str(&text).expect("json");
+    v["age"] = Value::from(84);
+    v["context"] = serde_json::json!({"clinician_plan": true});
+    let p = write(dir.path(), "a.json", &v.to_string());
+    let r = run(&["plan", "--answers", p.to_str().unwrap_or_default()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Follow that plan first"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("To get down to the floor"),
+        "{}",
+        r.stdout
+    );
 }

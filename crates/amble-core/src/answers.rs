@@ -281,6 +281,10 @@ pub struct Context {
     pub pregnancy_weeks: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spine_surgery_last_3_months: Option<bool>,
+    /// Known osteoporosis or a spinal fracture (an Amble extension of the contract): no loaded
+    /// or forceful bending exercises (brief §6.3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub osteoporosis: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clinician_plan: Option<bool>,
     /// A doctor or physiotherapist has assessed this back pain since the warning sign appeared:

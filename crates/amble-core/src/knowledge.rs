@@ -93,9 +93,27 @@ pub struct Dose {
 pub struct Avoid {
     #[serde(default)]
     pub pattern: Option<String>,
+    /// A yes/no answer that rules the exercise out when yes, or a number answer that rules it
+    /// out from `at_least` (weeks of pregnancy).
     #[serde(default)]
     pub context: Option<String>,
+    #[serde(default)]
+    pub at_least: Option<f64>,
     pub reason: String,
+}
+
+impl Avoid {
+    /// Whether this context rule holds for these answers (an unknown answer never does).
+    pub fn context_holds(&self, facts: &Facts) -> bool {
+        let Some(c) = &self.context else {
+            return false;
+        };
+        match (facts.get(c), self.at_least) {
+            (Some(Value::Bool(true)), None) => true,
+            (Some(v), Some(min)) => v.as_f64().is_some_and(|x| x >= min),
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -130,6 +148,9 @@ pub struct GuidanceNote {
 
 /// Walking modes a guidance note may name.
 pub const MODES: &[&str] = &["continuous", "interval", "gentle"];
+
+/// Situations from the answers a guidance note may name (`report::plan_context`).
+pub const SITUATIONS: &[&str] = &["clinician_plan", "older", "pregnant"];
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum KnowledgeError {
@@ -787,11 +808,24 @@ impl KnowledgeBase {
                         ));
                     }
                     (None, Some(c)) => {
-                        if self.question(c).map(|q| q.kind) != Some(QuestionKind::Bool) {
+                        let kind = self.question(c).map(|q| q.kind);
+                        let ok = match a.at_least {
+                            None => kind == Some(QuestionKind::Bool),
+                            Some(x) => {
+                                x.is_finite()
+                                    && matches!(
+                                        kind,
+                                        Some(QuestionKind::Number | QuestionKind::Integer)
+                                    )
+                            }
+                        };
+                        if !ok {
                             return Err(invalid(
                                 exercises_file,
                                 loc,
-                                format!("avoid names unknown yes/no answer \"{c}\""),
+                                format!(
+                                    "avoid names \"{c}\", which is not a yes/no answer (or a number answer with at_least)"
+                                ),
                             ));
                         }
                     }
@@ -822,11 +856,14 @@ impl KnowledgeBase {
             }
             check_sources(guidance_file, &loc, &n.sources)?;
             for w in &n.when {
-                if !PATTERN_IDS.contains(&w.as_str()) && !MODES.contains(&w.as_str()) {
+                if !PATTERN_IDS.contains(&w.as_str())
+                    && !MODES.contains(&w.as_str())
+                    && !SITUATIONS.contains(&w.as_str())
+                {
                     return Err(invalid(
                         guidance_file,
                         loc,
-                        format!("when names unknown pattern or mode \"{w}\""),
+                        format!("when names unknown pattern, mode or situation \"{w}\""),
                     ));
                 }
             }

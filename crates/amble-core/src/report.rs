@@ -659,6 +659,22 @@ pub fn excluded_reason<'a>(kb: &'a KnowledgeBase, x: &Excluded) -> Option<(&'a s
     Some((e.name.as_str(), reason))
 }
 
+/// What makes guidance relevant for a plan: the patterns found, and situations from the answers
+/// (`knowledge::SITUATIONS`): an existing clinician's plan, age 65 or more, pregnancy.
+pub fn plan_context(a: &crate::assessment::Assessment, answers: &Answers) -> Vec<String> {
+    let mut out: Vec<String> = a.patterns.iter().map(|p| p.id.clone()).collect();
+    if answers.context.clinician_plan == Some(true) {
+        out.push("clinician_plan".into());
+    }
+    if answers.age.is_some_and(|x| x >= 65.0) {
+        out.push("older".into());
+    }
+    if answers.context.pregnant == Some(true) {
+        out.push("pregnant".into());
+    }
+    out
+}
+
 /// The posture, footwear and pacing notes that apply to a plan and the patterns found.
 pub fn relevant_guidance<'a>(
     kb: &'a KnowledgeBase,

@@ -122,7 +122,7 @@ fn questions_cover_exactly_the_answers_schema() {
         },
         "walking": { "usual_minutes": 20, "walks_per_week": 3, "pain_free_minutes": 12 },
         "pain": { "now": 3, "walk_peak": 6, "usual_morning": 2 },
-        "context": { "pregnant": false, "pregnancy_weeks": 20, "spine_surgery_last_3_months": false, "clinician_plan": false, "clinician_checked": false }
+        "context": { "pregnant": false, "pregnancy_weeks": 20, "osteoporosis": false, "spine_surgery_last_3_months": false, "clinician_plan": false, "clinician_checked": false }
     });
     let answers = Answers::from_value(full, &kb).unwrap_or_else(|e| panic!("{e}"));
     let facts: BTreeSet<String> = answers
@@ -379,7 +379,7 @@ fn a_broken_exercise_reference_is_rejected() {
         "exercises.toml",
         "context = \"context.pregnant\"",
         "context = \"context.pregant\"",
-        "unknown yes/no answer",
+        "which is not a yes/no answer",
     );
     expect_invalid(
         "exercises.toml",
@@ -397,7 +397,7 @@ fn a_broken_exercise_reference_is_rejected() {
         "guidance.toml",
         "when = [\"radicular\"]",
         "when = [\"sciatica\"]",
-        "unknown pattern or mode",
+        "unknown pattern, mode or situation",
     );
 }
 

@@ -260,6 +260,84 @@ fn pregnancy_excludes_lying_face_down() {
     }
 }
 
+/// From about 20 weeks no exercise lying flat on the back (brief §6); pregnancy warning signs
+/// are an emergency with the maternity unit's words; unanswered ones pause the plan.
+#[test]
+fn pregnancy_stage_and_warning_signs() {
+    let mut v = serde_json::to_value(benign()).unwrap();
+    v["context"] = json!({"pregnant": true, "pregnancy_weeks": 24});
+    v["red_flags"]["pregnancy_warning_signs"] = json!(false);
+    let a = answers(v.clone());
+    let r = assess(&a, kb());
+    assert_eq!(r.plan_status, amble_core::PlanStatus::Allowed);
+    let plan = start_plan(&r, &a, kb());
+    for id in [
+        "glute_bridge",
+        "dead_bug",
+        "knee_to_chest",
+        "piriformis_stretch",
+    ] {
+        assert!(
+            plan.excluded
+                .iter()
+                .any(|x| x.id == id && x.because == "context.pregnancy_weeks"),
+            "{id} left out from 20 weeks: {:?}",
+            plan.excluded
+        );
+    }
+    v["context"]["pregnancy_weeks"] = json!(12);
+    let early = answers(v.clone());
+    let plan = start_plan(&assess(&early, kb()), &early, kb());
+    assert!(
+        plan.excluded
+            .iter()
+            .all(|x| x.because != "context.pregnancy_weeks")
+    );
+    // Unanswered: the plan waits.
+    v["red_flags"]
+        .as_object_mut()
+        .unwrap()
+        .remove("pregnancy_warning_signs");
+    let open = answers(v.clone());
+    let r = assess(&open, kb());
+    assert_eq!(
+        r.triage.unanswered,
+        vec!["red_flags.pregnancy_warning_signs".to_string()]
+    );
+    assert_eq!(r.plan_status, amble_core::PlanStatus::Paused);
+    // A warning sign: emergency, and the maternity unit first.
+    v["red_flags"]["pregnancy_warning_signs"] = json!(true);
+    let warn = answers(v);
+    let r = assess(&warn, kb());
+    assert_eq!(r.tier(), amble_core::Tier::Emergency);
+    let view = amble_core::report::view(&r, &warn, kb());
+    assert!(
+        view.action
+            .starts_with("Contact your maternity unit or midwife now"),
+        "{}",
+        view.action
+    );
+}
+
+/// Known thin bones: no curl-ups or knee-to-chest (forceful bending, brief §6.3).
+#[test]
+fn osteoporosis_excludes_loaded_bending() {
+    let mut v = serde_json::to_value(benign()).unwrap();
+    v["context"] = json!({"osteoporosis": true});
+    let a = answers(v);
+    let plan = start_plan(&assess(&a, kb()), &a, kb());
+    for id in ["mcgill_curl_up", "knee_to_chest"] {
+        assert!(
+            plan.excluded
+                .iter()
+                .any(|x| x.id == id && x.because == "context.osteoporosis"),
+            "{id}: {:?}",
+            plan.excluded
+        );
+        assert!(plan.exercises.iter().all(|e| e.id != id));
+    }
+}
+
 #[test]
 fn blocked_and_paused_tiers() {
     let mut v = serde_json::to_value(benign()).unwrap();

@@ -259,9 +259,7 @@ pub fn choose_exercises(
             .iter()
             .find_map(|av| match (&av.pattern, &av.context) {
                 (Some(p), _) if pattern_rules_out(a, p, ex) => Some(p.clone()),
-                (_, Some(c)) if facts.get(c) == Some(&serde_json::Value::Bool(true)) => {
-                    Some(c.clone())
-                }
+                (_, Some(c)) if av.context_holds(&facts) => Some(c.clone()),
                 _ => None,
             });
         if let Some(because) = rule_out {

@@ -70,7 +70,7 @@ pub async fn plan(
     };
     let kb = state.kb();
     let p = &r.plan;
-    let patterns: Vec<String> = r.assessment.patterns.iter().map(|x| x.id.clone()).collect();
+    let patterns = report::plan_context(&r.assessment, &r.answers);
     let view = report::plan_view(p, kb, &patterns);
     let show_all = q.history.as_deref() == Some("all");
     let hidden = if show_all {
