@@ -464,6 +464,19 @@ fn pattern_texts_never_name_their_own_urgency() {
     for t in timing {
         assert!(!kb.strength.weak_care.contains(t));
     }
+    // A flag's words never set a timing of their own either: the tier heading does (one
+    // urgency per report, brief §2.4), so a combination that raises the tier never reads
+    // "the same day" under an emergency heading.
+    for f in &kb.flags {
+        for t in ["today", "same day", "next few days", "within", " soon."] {
+            assert!(
+                !f.explain.contains(t),
+                "flag {}: {t:?} in {:?}",
+                f.id,
+                f.explain
+            );
+        }
+    }
     for id in ["radicular", "lss_nc", "vascular_claud"] {
         assert!(
             !kb.pattern(id).unwrap().hallmarks.is_empty(),
