@@ -796,3 +796,30 @@ fn plan_mentions_a_clinicians_plan_and_floor_safety() {
         r.stdout
     );
 }
+
+/// A moderate sciatica score does not take the flexion exercises out of a strong stenosis plan.
+#[test]
+fn a_moderate_sciatica_score_keeps_stenosis_flexion_exercises() {
+    let p = vignette_dir().join("stenosis-with-moderate-sciatica-score.json");
+    let r = run(&[
+        "plan",
+        "--answers",
+        p.to_str().unwrap_or_default(),
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = r.json();
+    let excluded: Vec<&str> = doc["excluded"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x["id"].as_str())
+        .collect();
+    for id in ["knee_to_chest", "childs_pose"] {
+        assert!(!excluded.contains(&id), "{id} excluded: {excluded:?}");
+    }
+    assert!(
+        excluded.contains(&"prone_press_up"),
+        "extension still out for stenosis"
+    );
+}
