@@ -362,6 +362,47 @@ async fn a_newcomer_goes_from_check_up_to_a_logged_walk() {
     s.client.goto(&format!("{}/journal", s.url)).await.unwrap();
     assert!(s.text().await.contains("walk 20 min, pain 2 -> 3"));
     s.shot("13-journal").await;
+
+    // A form with two mistakes shows both at once, beside their fields, in words.
+    s.client.goto(&format!("{}/log/walk", s.url)).await.unwrap();
+    s.type_into("input[name=minutes]", "-5").await;
+    s.follow("button[type=submit]").await;
+    let text = s.text().await;
+    assert!(text.contains("Please check these"), "{text}");
+    assert!(text.contains("Minutes walked: expected a duration above 0 minutes"));
+    assert!(text.contains("Back pain before the walk: choose"));
+    let beside = s
+        .client
+        .find_all(Locator::Css(".field-error"))
+        .await
+        .unwrap()
+        .len();
+    assert!(beside >= 3, "each error beside its field ({beside})");
+    s.shot("14-form-errors").await;
+
+    // New symptoms suspend the plan; a clean re-screen with the symptoms settled lifts it.
+    s.click("input[name=pain_before][value='1'] + span").await;
+    s.click("input[name=pain_peak][value='2'] + span").await;
+    s.type_into("input[name=minutes]", "10").await;
+    s.click("input[name=new_symptoms]").await;
+    s.follow("button[type=submit]").await;
+    assert_eq!(s.path().await, "/screen");
+    for radio in s
+        .client
+        .find_all(Locator::Css("input[type=radio][value=no]"))
+        .await
+        .unwrap()
+    {
+        radio.click().await.unwrap();
+    }
+    s.click("input[name=settled][value=yes]").await;
+    s.shot("15-rescreen").await;
+    s.follow("button[type=submit]").await;
+    let text = s.text().await;
+    assert!(text.contains("your plan goes on"), "{text}");
+    s.client.goto(&format!("{}/today", s.url)).await.unwrap();
+    assert!(!s.text().await.contains("No plan for now"));
+    s.shot("16-today-after-rescreen").await;
     s.client.clone().close().await.unwrap();
 }
 
