@@ -5,6 +5,7 @@ mod assess_cmd;
 mod context;
 mod failure;
 mod import_cmd;
+mod insights_cmd;
 mod interactive;
 mod journal_cmd;
 mod log_cmd;
@@ -63,6 +64,8 @@ enum Command {
     Serve(serve_cmd::ServeArgs),
     /// Import walks from watches and phones: FIT, GPX, TCX files, folders, zips, Apple Health.
     Import(import_cmd::ImportArgs),
+    /// What in your own journal went with more or less pain, with honest statistics.
+    Insights(insights_cmd::InsightsArgs),
 }
 
 fn main() -> ExitCode {
@@ -77,6 +80,7 @@ fn main() -> ExitCode {
         Command::Export(args) => journal_cmd::export(&global, &args),
         Command::Serve(args) => serve_cmd::run(&global, &args),
         Command::Import(args) => import_cmd::run(&global, &args),
+        Command::Insights(args) => insights_cmd::run(&global, &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

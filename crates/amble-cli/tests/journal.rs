@@ -1092,3 +1092,78 @@ fn logging_names_the_light_and_today_reacts() {
     let json = j.ok("2026-01-07", &["today", "--json"]).json();
     assert_eq!(json["easier_today"], true);
 }
+
+/// `amble insights --json` keeps the contract (§8) key for key; a planted difference shows as a
+/// finding with its interval, the rest is listed as tested or as needing more data.
+#[test]
+fn insights_follow_the_contract() {
+    let j = Journal::new();
+    let start = jiff::civil::date(2026, 1, 5);
+    let mut entries = Vec::new();
+    for d in 0..84i64 {
+        let day = start.saturating_add(jiff::Span::new().days(d));
+        let hills = d % 3 == 0;
+        // A gentle wobble in pain that has nothing to do with the surface, and a planted
+        // 2-point rise the morning after hills.
+        let base = 3 + (d % 5 == 0) as i64 - (d % 7 == 3) as i64;
+        entries.push(serde_json::json!({"id": format!("w-{}", d + 1), "kind": "walk", "date": day.to_string(),
+            "start": format!("{day}T{:02}:00:00+00:00", 8 + d % 10), "minutes": 15.0 + (d % 4) as f64 * 5.0,
+            "bouts": 1, "pain_before": base, "pain_peak": base + 1, "leg_spread": null, "new_symptoms": false,
+            "surface": if hills { "hills" } else { "flat" }, "shoes": if d % 2 == 0 { "old" } else { "new" }, "source": "manual"}));
+        let next = day.saturating_add(jiff::Span::new().days(1));
+        entries.push(serde_json::json!({"id": format!("m-{}", d + 1), "kind": "morning", "date": next.to_string(),
+            "pain": base + if hills { 2 } else { 0 } + (d % 4 == 1) as i64}));
+    }
+    let doc = serde_json::json!({"schema": "amble.journal/1", "entries": entries});
+    let f = write(j.path(), "import.json", &doc.to_string());
+    j.ok("2026-04-01", &["journal", "import", f.to_str().unwrap()]);
+    let r = j.ok("2026-04-01", &["insights", "--json"]).json();
+    assert_eq!(r["schema"], "amble.insights/1");
+    for key in [
+        "from",
+        "to",
+        "data",
+        "findings",
+        "tested",
+        "not_enough_data",
+        "trends",
+    ] {
+        assert!(r.get(key).is_some(), "{key}");
+    }
+    assert_eq!(r["data"]["walks_rated"], 84);
+    let finding = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["factor"] == "surface" && f["outcome"] == "next_morning")
+        .unwrap_or_else(|| panic!("the planted difference is found: {r:#}"));
+    for key in [
+        "factor", "level", "outcome", "effect", "unit", "ci95", "n", "q", "text",
+    ] {
+        assert!(finding.get(key).is_some(), "finding.{key}");
+    }
+    assert!(finding["q"].as_f64().unwrap() < 0.05);
+    assert!(
+        finding["text"]
+            .as_str()
+            .unwrap()
+            .contains("not proof of a cause")
+    );
+    assert!(
+        r["not_enough_data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["factor"] == "ascent_m")
+    );
+    let human = j.ok("2026-04-01", &["insights"]).stdout;
+    assert!(
+        human.contains("WHAT WENT WITH MORE OR LESS PAIN"),
+        "{human}"
+    );
+    let bad = j.run(
+        "2026-04-01",
+        &["insights", "--from", "2026-05-01", "--to", "2026-04-01"],
+    );
+    assert_eq!(bad.code, 2);
+}

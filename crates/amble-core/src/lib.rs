@@ -6,6 +6,7 @@ pub mod answers;
 pub mod assessment;
 pub mod charts;
 pub mod checkup;
+pub mod insights;
 pub mod instruments;
 pub mod journal;
 pub mod knowledge;

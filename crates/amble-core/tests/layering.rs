@@ -18,6 +18,8 @@ fn core_dependencies_are_the_allowed_pure_ones() {
         "toml",
         "thiserror",
         "jiff",
+        // Distributions for the insights statistics (no IO; default features off).
+        "statrs",
     ];
     assert!(!deps.is_empty(), "read the core's dependencies");
     for d in deps {
