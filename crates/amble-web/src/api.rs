@@ -208,3 +208,13 @@ pub async fn journal(State(state): State<AppState>) -> Result<Response, ApiError
 pub async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], crate::OPENAPI).into_response()
 }
+
+/// `amble.insights/1` for the journal, from the first walk to today.
+pub async fn insights(
+    State(state): State<AppState>,
+    Query(q): Query<TodayQuery>,
+) -> Result<Response, ApiError> {
+    let today = q.date(&state)?;
+    let entries = state.entries().await.map_err(ApiError::from)?;
+    Ok(Json(crate::pages::insights_of(&entries, today)).into_response())
+}

@@ -31,6 +31,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/walks"),
     ("post", "/api/v1/mornings"),
     ("get", "/api/v1/journal"),
+    ("get", "/api/v1/insights"),
 ];
 
 /// The OpenAPI description of the JSON API.
@@ -207,6 +208,7 @@ pub fn router(state: AppState) -> Router {
         .route("/today", get(pages::today))
         .route("/plan", get(pages::plan))
         .route("/progress", get(pages::progress))
+        .route("/insights", get(pages::insights))
         .route("/exercises", get(pages::exercises))
         .route("/log", get(pages::log_walk_form))
         .route("/log/walk", get(pages::log_walk_form).post(pages::log_walk))
@@ -240,6 +242,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/walks", post(api::walk))
         .route("/api/v1/mornings", post(api::morning))
         .route("/api/v1/journal", get(api::journal))
+        .route("/api/v1/insights", get(api::insights))
         .route("/api/v1/openapi.json", get(api::openapi))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -799,6 +799,31 @@ async fn a_red_walk_is_named_when_saved_and_today_steps_down() {
     assert_eq!(json["easier_today"], true);
 }
 
+/// The insights page and API: honest about too little data, in the contract's shape.
+#[tokio::test]
+async fn insights_page_and_api() {
+    let app = App::new().with_checkup().await;
+    let r = app
+        .post_form(
+            "/log/walk",
+            "date=2026-03-02&minutes=20&pain_before=2&pain_peak=3&leg_spread=none",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = app.get("/insights").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Nothing stood out clearly enough yet"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Needs more data"));
+    let json = app.get("/api/v1/insights").await.json();
+    assert_eq!(json["schema"], "amble.insights/1");
+    assert_eq!(json["data"]["walks_rated"], 1);
+    assert!(json["findings"].as_array().unwrap().is_empty());
+}
+
 // ---- Logging, editing and deleting in the browser ----
 
 /// Forms show every error at once, each beside its field and named in words; pain is always
