@@ -3,6 +3,7 @@
 
 mod assess_cmd;
 mod context;
+mod experiment_cmd;
 mod failure;
 mod import_cmd;
 mod insights_cmd;
@@ -66,6 +67,9 @@ enum Command {
     Import(import_cmd::ImportArgs),
     /// What in your own journal went with more or less pain, with honest statistics.
     Insights(insights_cmd::InsightsArgs),
+    /// A small randomised trial of one person: two options of one factor, in random order.
+    #[command(subcommand)]
+    Experiment(experiment_cmd::ExperimentCommand),
 }
 
 fn main() -> ExitCode {
@@ -81,6 +85,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve_cmd::run(&global, &args),
         Command::Import(args) => import_cmd::run(&global, &args),
         Command::Insights(args) => insights_cmd::run(&global, &args),
+        Command::Experiment(cmd) => experiment_cmd::run(&global, &cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1167,3 +1167,62 @@ fn insights_follow_the_contract() {
     );
     assert_eq!(bad.code, 2);
 }
+
+/// `amble experiment`: the same flags give the same schedule; the analysis says when there is
+/// not enough yet; bad options are refused.
+#[test]
+fn experiments_schedule_and_analyse() {
+    let j = Journal::new();
+    let flags = [
+        "--factor",
+        "surface",
+        "--a",
+        "Flat",
+        "--b",
+        "hills",
+        "--start",
+        "2026-03-02",
+    ];
+    let mut args = vec!["experiment", "schedule"];
+    args.extend(flags);
+    args.push("--json");
+    let one = j.ok("2026-03-01", &args).json();
+    let two = j.ok("2026-03-01", &args).json();
+    assert_eq!(one, two, "repeatable");
+    assert_eq!(one["periods"].as_array().unwrap().len(), 14);
+    assert_eq!(one["design"]["a"], "flat");
+    let mut analyse = vec!["experiment", "analyse"];
+    analyse.extend(flags);
+    let r = j.ok("2026-04-20", &analyse).stdout;
+    assert!(r.contains("Not enough yet: 0 pairs"), "{r}");
+    let bad = j.run(
+        "2026-03-01",
+        &[
+            "experiment",
+            "schedule",
+            "--factor",
+            "shoes",
+            "--a",
+            "x",
+            "--b",
+            "X",
+        ],
+    );
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    let weeks = j.run(
+        "2026-03-01",
+        &[
+            "experiment",
+            "schedule",
+            "--factor",
+            "shoes",
+            "--a",
+            "x",
+            "--b",
+            "y",
+            "--weeks",
+            "9",
+        ],
+    );
+    assert_eq!(weeks.code, 2);
+}

@@ -3,6 +3,7 @@
 //! as one cluster, a false-discovery-rate `q` over everything tested in the run, documented
 //! minimums, and words that say "went with", never "caused". Method: docs/insights.md.
 
+pub mod experiment;
 mod stats;
 
 use std::collections::{BTreeMap, BTreeSet};
