@@ -11,6 +11,7 @@ mod interactive;
 mod journal_cmd;
 mod log_cmd;
 mod plan_cmd;
+mod report_cmd;
 mod serve_cmd;
 
 use std::path::PathBuf;
@@ -67,6 +68,8 @@ enum Command {
     Import(import_cmd::ImportArgs),
     /// What in your own journal went with more or less pain, with honest statistics.
     Insights(insights_cmd::InsightsArgs),
+    /// A self-contained report for your doctor or physiotherapist (HTML, printable).
+    Report(report_cmd::ReportArgs),
     /// A small randomised trial of one person: two options of one factor, in random order.
     #[command(subcommand)]
     Experiment(experiment_cmd::ExperimentCommand),
@@ -86,6 +89,7 @@ fn main() -> ExitCode {
         Command::Import(args) => import_cmd::run(&global, &args),
         Command::Insights(args) => insights_cmd::run(&global, &args),
         Command::Experiment(cmd) => experiment_cmd::run(&global, &cmd),
+        Command::Report(args) => report_cmd::run(&global, &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

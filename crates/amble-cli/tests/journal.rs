@@ -1226,3 +1226,40 @@ fn experiments_schedule_and_analyse() {
     );
     assert_eq!(weeks.code, 2);
 }
+
+/// `amble report` writes one self-contained HTML document with the facts a clinician needs;
+/// PDF says it is not available yet.
+#[test]
+fn the_clinician_report_is_self_contained() {
+    let j = Journal::new();
+    j.ok(
+        "2026-01-05",
+        &[
+            "assess",
+            "--answers",
+            &example("benign-ache-after-30-min.json"),
+        ],
+    );
+    log_walk(&j, "2026-01-06", 20, 2, 4);
+    let out = j.path().join("report.html");
+    j.ok("2026-01-20", &["report", "-o", out.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&out).unwrap();
+    for part in [
+        "Latest check-up (2026-01-05)",
+        "Scores over time",
+        "<svg",
+        "<style>",
+        "@page",
+        "Plan decisions",
+    ] {
+        assert!(html.contains(part), "{part}");
+    }
+    assert!(
+        !html.contains("<script") && !html.contains("href=\"http") && !html.contains("/assets/")
+    );
+    let pdf = j.run("2026-01-20", &["report", "--format", "pdf", "-o", "-"]);
+    assert_eq!(pdf.code, 2);
+    assert!(pdf.stderr.contains("not available yet"));
+    let empty = Journal::new().run("2026-01-20", &["report", "-o", "-"]);
+    assert_eq!(empty.code, 2, "{}", empty.stderr);
+}

@@ -4,6 +4,7 @@
 
 mod api;
 mod cache;
+pub mod clinician;
 mod forms;
 mod pages;
 mod security;
@@ -209,6 +210,7 @@ pub fn router(state: AppState) -> Router {
         .route("/plan", get(pages::plan))
         .route("/progress", get(pages::progress))
         .route("/insights", get(pages::insights))
+        .route("/report", get(pages::clinician_report))
         .route("/exercises", get(pages::exercises))
         .route("/log", get(pages::log_walk_form))
         .route("/log/walk", get(pages::log_walk_form).post(pages::log_walk))
@@ -234,6 +236,7 @@ pub fn router(state: AppState) -> Router {
             get(pages::delete_form).post(pages::delete_submit),
         )
         .route("/assets/app.css", get(pages::css))
+        .route("/assets/report.css", get(pages::report_css))
         .route("/assets/timer.js", get(pages::timer_js))
         .route("/api/v1/assess", post(api::assess))
         .route("/api/v1/assessments", post(api::store_assessment))

@@ -822,6 +822,23 @@ async fn insights_page_and_api() {
     assert_eq!(json["schema"], "amble.insights/1");
     assert_eq!(json["data"]["walks_rated"], 1);
     assert!(json["findings"].as_array().unwrap().is_empty());
+    // The clinician's report: self-contained (no scripts, no outside resources), with the
+    // check-up, the charts and the scores.
+    let report = app.get("/report").await;
+    assert_eq!(report.status, StatusCode::OK);
+    for part in [
+        "Latest check-up",
+        "Scores over time",
+        "<svg",
+        "Plan decisions",
+        "What went with",
+    ] {
+        assert!(report.body.contains(part), "{part}");
+    }
+    assert!(!report.body.contains("<script") && !report.body.contains("src=\"http"));
+    assert!(report.body.contains("/assets/report.css") && !report.body.contains("<style>"));
+    let css = app.get("/assets/report.css").await;
+    assert!(css.body.contains("@page"));
 }
 
 // ---- Logging, editing and deleting in the browser ----

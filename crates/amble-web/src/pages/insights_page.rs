@@ -39,3 +39,36 @@ pub async fn insights(
         i: insights_of(&all, day),
     }))
 }
+
+/// `/report`: the report for a clinician (the last 12 weeks), printable, self-contained.
+pub async fn clinician_report(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    let day = q.date(&state)?;
+    let all = entries(&state).await?;
+    match crate::clinician::clinician_report_html(
+        &all,
+        day,
+        crate::clinician::REPORT_WEEKS,
+        state.kb(),
+        false,
+    ) {
+        Some(html) => Ok(Html(html).into_response()),
+        None => Ok(render(&MessagePage {
+            title: "Report".into(),
+            nav: "",
+            qs: q.qs(),
+            heading: "Nothing to report yet".into(),
+            text: "Start with the check-up, then log your walks: the report for your doctor or physiotherapist appears here.".into(),
+        })),
+    }
+}
+
+pub async fn report_css() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        crate::clinician::REPORT_CSS,
+    )
+        .into_response()
+}
