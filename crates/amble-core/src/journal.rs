@@ -499,35 +499,14 @@ impl NewWalk {
         }
     }
 
-    /// The walk to store (id empty until the store gives one).
+    /// The walk to store (id empty until the store gives one); the first problem, if any.
     pub fn into_walk(self, today: Date) -> Result<Walk, EntryError> {
-        let date = self.date.unwrap_or(today);
-        check_date("date", date)?;
-        check_not_future("date", date, today)?;
-        let empty = |s: Option<String>| s.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
-        let walk = Walk {
-            id: String::new(),
-            date,
-            start: None,
-            minutes: self.minutes,
-            elapsed_minutes: None,
-            bouts: self.bouts.unwrap_or(1),
-            pain_before: pain_score("pain_before", self.pain_before)?,
-            pain_peak: pain_score("pain_peak", self.pain_peak)?,
-            leg_spread: self.leg_spread,
-            new_symptoms: self.new_symptoms,
-            distance_km: self.distance_km,
-            steps: None,
-            cadence_spm: None,
-            avg_hr_bpm: None,
-            ascent_m: None,
-            surface: empty(self.surface),
-            shoes: empty(self.shoes),
-            source: WalkSource::Manual,
-            notes: empty(self.notes),
-        };
-        validate(&Entry::Walk(walk.clone()))?;
-        Ok(walk)
+        self.into_walk_checked(today).map_err(|errors| {
+            errors
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| bad("walk", "invalid"))
+        })
     }
 }
 

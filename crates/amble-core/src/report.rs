@@ -119,16 +119,6 @@ fn strength_words(s: Strength) -> &'static str {
     }
 }
 
-/// Red-flag questions the person did not answer (unknown is not "no").
-pub fn unanswered_red_flags<'a>(kb: &'a KnowledgeBase, answers: &Answers) -> Vec<&'a str> {
-    let facts = answers.facts();
-    kb.questions
-        .iter()
-        .filter(|q| q.is_red_flag() && q.applies(&facts) && facts.get(&q.id).is_none())
-        .map(|q| q.text.as_str())
-        .collect()
-}
-
 /// A flag as shown to a person: what it is, why it fired (one line per answer), sources.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlagView {
@@ -252,9 +242,11 @@ pub fn view(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> ReportView
         })
         .collect();
     let unanswered: Vec<String> = if tier < Tier::Urgent {
-        unanswered_red_flags(kb, answers)
-            .into_iter()
-            .map(str::to_string)
+        // The assessment's own list (one rule for which questions apply), in words.
+        a.triage
+            .unanswered
+            .iter()
+            .filter_map(|id| kb.question(id).map(|q| q.text.clone()))
             .collect()
     } else {
         Vec::new()

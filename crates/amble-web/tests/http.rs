@@ -839,6 +839,15 @@ async fn insights_page_and_api() {
     assert!(report.body.contains("/assets/report.css") && !report.body.contains("<style>"));
     let css = app.get("/assets/report.css").await;
     assert!(css.body.contains("@page"));
+    // Odd dates are refused with a message, never a crash or a wrong period.
+    for uri in [
+        "/insights?today=3026-01-01",
+        "/report?today=junk",
+        "/api/v1/insights?today=2026-02-30",
+    ] {
+        let r = app.get(uri).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}");
+    }
 }
 
 // ---- Logging, editing and deleting in the browser ----
@@ -1259,7 +1268,16 @@ async fn a_rebinding_page_cannot_read_or_write() {
         ("origin", "http://attacker.example:8080"),
         ("sec-fetch-site", "same-origin"),
     ];
-    for uri in ["/api/v1/journal", "/api/v1/plan", "/journal", "/today"] {
+    for uri in [
+        "/api/v1/journal",
+        "/api/v1/plan",
+        "/journal",
+        "/today",
+        "/insights",
+        "/report",
+        "/api/v1/insights",
+        "/screen",
+    ] {
         let r = app.send("GET", uri, &evil, Body::empty()).await;
         assert_eq!(r.status, StatusCode::MISDIRECTED_REQUEST, "{uri}");
         assert!(!r.body.contains("a-1"), "{uri} leaked the journal");

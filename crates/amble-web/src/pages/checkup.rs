@@ -315,6 +315,26 @@ pub(crate) fn result_page(
     }
 }
 
+/// Stores a check-up (or a re-screen) and returns its id.
+async fn store_checkup(
+    state: &AppState,
+    date: Date,
+    answers: &Answers,
+    rescreen: bool,
+) -> Result<String, PageError> {
+    let stored = add(
+        state,
+        Entry::Assessment(Box::new(StoredAssessment {
+            id: String::new(),
+            date,
+            answers: answers.clone(),
+            rescreen,
+        })),
+    )
+    .await?;
+    Ok(stored.id().to_string())
+}
+
 pub async fn checkup_submit(
     State(state): State<AppState>,
     Query(q): Query<PageQuery>,
@@ -384,26 +404,17 @@ pub async fn checkup_submit(
         return Ok(render(&later_step(kb, next, &fields, &qs, &[])));
     }
     // The end, or care comes first: store what was answered and show what to do (brief §2.4).
-    let stored = add(
-        &state,
-        Entry::Assessment(Box::new(StoredAssessment {
-            id: String::new(),
-            date: today,
-            answers: answers.clone(),
-            rescreen: false,
-        })),
-    )
-    .await?;
+    let stored = store_checkup(&state, today, &answers, false).await?;
     if care_first {
         return Ok(render(&result_page(
             &state,
             &a,
             &answers,
-            Some(stored.id().to_string()),
+            Some(stored),
             &qs,
         )));
     }
-    Ok(Redirect::to(&with_qs(&format!("/checkup/{}", stored.id()), &qs, "")).into_response())
+    Ok(Redirect::to(&with_qs(&format!("/checkup/{}", stored), &qs, "")).into_response())
 }
 
 pub async fn checkup_result(
@@ -570,22 +581,13 @@ pub async fn screen_submit(
     let care_first = outcome == amble_core::checkup::RescreenOutcome::CareFirst;
     // Without an earlier check-up, only a warning sign is worth a journal entry.
     if outcome.stored() && (previous.is_some() || care_first) {
-        let stored = add(
-            &state,
-            Entry::Assessment(Box::new(StoredAssessment {
-                id: String::new(),
-                date: today,
-                answers: answers.clone(),
-                rescreen: true,
-            })),
-        )
-        .await?;
+        let stored = store_checkup(&state, today, &answers, true).await?;
         if care_first {
             return Ok(render(&result_page(
                 &state,
                 &a,
                 &answers,
-                Some(stored.id().to_string()),
+                Some(stored),
                 &qs,
             )));
         }
