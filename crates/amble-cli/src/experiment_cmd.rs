@@ -25,11 +25,13 @@ pub enum ExperimentCommand {
 enum FactorArg {
     Surface,
     Shoes,
+    /// Morning, afternoon or evening, from each walk's start time.
+    TimeOfDay,
 }
 
 #[derive(Debug, Args)]
 pub struct DesignArgs {
-    /// What is compared: the surface or the shoes you log with each walk.
+    /// What is compared: the surface, the shoes or the time of day of each walk.
     #[arg(long, value_enum)]
     factor: FactorArg,
     /// Option A, as you log it (e.g. "flat").
@@ -55,31 +57,13 @@ fn design(global: &Global, a: &DesignArgs) -> Result<Design, Failure> {
         Some(d) => parse_date("--start", d)?,
         None => global.today()?,
     };
-    let (opt_a, opt_b) = (a.a.trim().to_lowercase(), a.b.trim().to_lowercase());
-    if opt_a.is_empty() || opt_b.is_empty() || opt_a == opt_b {
-        return Err(Failure::BadInput(
-            "--a and --b: give two different options".into(),
-        ));
-    }
-    let seed = a.seed.unwrap_or_else(|| {
-        // FNV-1a over the design: stable across runs and platforms.
-        format!("{start}|{opt_a}|{opt_b}")
-            .bytes()
-            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-            })
-    });
-    Ok(Design {
-        factor: match a.factor {
-            FactorArg::Surface => Factor::Surface,
-            FactorArg::Shoes => Factor::Shoes,
-        },
-        a: opt_a,
-        b: opt_b,
-        start,
-        weeks: a.weeks,
-        seed,
-    })
+    let factor = match a.factor {
+        FactorArg::Surface => Factor::Surface,
+        FactorArg::Shoes => Factor::Shoes,
+        FactorArg::TimeOfDay => Factor::TimeOfDay,
+    };
+    experiment::design(factor, &a.a, &a.b, start, a.weeks, a.seed)
+        .map_err(|e| Failure::BadInput(format!("--a and --b: {e}")))
 }
 
 pub fn run(global: &Global, cmd: &ExperimentCommand) -> Result<(), Failure> {
@@ -100,18 +84,16 @@ pub fn run(global: &Global, cmd: &ExperimentCommand) -> Result<(), Failure> {
             }
             writeln!(
                 out,
-                "AMBLE EXPERIMENT - {} vs {} ({} weeks from {})\n\nWalk as your plan says; only the {} changes. Log it with each walk ({}).\n",
+                "AMBLE EXPERIMENT - {} vs {} ({} weeks from {})\n\nWalk as your plan says; only {} changes. Log it with each walk ({}).\n",
                 d.a,
                 d.b,
                 d.weeks,
                 d.start,
-                match d.factor {
-                    Factor::Surface => "surface",
-                    Factor::Shoes => "shoes",
-                },
+                d.factor.how_logged(),
                 match d.factor {
                     Factor::Surface => "--surface",
                     Factor::Shoes => "--shoes",
+                    Factor::TimeOfDay => "--start",
                 }
             )?;
             for p in periods {

@@ -79,6 +79,9 @@ pub struct WalkArgs {
     /// A note for yourself.
     #[arg(long, value_name = "TEXT")]
     pub notes: Option<String>,
+    /// When the walk started, HH:MM (24-hour).
+    #[arg(long, value_name = "HH:MM")]
+    pub start: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -327,6 +330,7 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
                 distance_km: args.distance_km,
                 surface: args.surface,
                 shoes: args.shoes,
+                start: args.start,
                 notes: args.notes,
             };
             let walk = new.into_walk(today).map_err(flag_error)?;

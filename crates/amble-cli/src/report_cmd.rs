@@ -17,6 +17,12 @@ enum Format {
     Pdf,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PaperArg {
+    A4,
+    Letter,
+}
+
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// First day of the period (YYYY-MM-DD; default: 12 weeks before --to).
@@ -25,18 +31,24 @@ pub struct ReportArgs {
     /// Last day of the period (YYYY-MM-DD; default: today).
     #[arg(long, value_name = "YYYY-MM-DD")]
     to: Option<String>,
-    /// html (self-contained, printable); pdf is not available yet.
+    /// html (self-contained, printable) or pdf.
     #[arg(long, value_enum, default_value_t = Format::Html)]
     format: Format,
+    /// Paper size of the PDF (the HTML prints on either).
+    #[arg(long, value_enum, default_value_t = PaperArg::A4)]
+    paper: PaperArg,
     /// Where to write the report ("-" for stdout).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: PathBuf,
 }
 
 pub fn run(global: &Global, args: &ReportArgs) -> Result<(), Failure> {
-    if matches!(args.format, Format::Pdf) {
+    if matches!(args.format, Format::Pdf)
+        && args.output.as_os_str() == "-"
+        && std::io::IsTerminal::is_terminal(&std::io::stdout())
+    {
         return Err(Failure::BadInput(
-            "--format pdf is not available yet: write --format html and print it (it fits A4 and Letter)".into(),
+            "a PDF is not for the terminal: write it to a file with -o FILE".into(),
         ));
     }
     let kb = load_kb()?;
@@ -60,14 +72,25 @@ pub fn run(global: &Global, args: &ReportArgs) -> Result<(), Failure> {
         Some(s) => s.list()?,
         None => Vec::new(),
     };
-    let html = amble_web::clinician::clinician_report_html(&entries, to, weeks, &kb, true)
-        .ok_or_else(|| {
-            Failure::BadInput("no check-up is stored yet: run `amble assess` first".into())
-        })?;
+    let report = amble_core::clinician::build(&entries, to, weeks, &kb).ok_or_else(|| {
+        Failure::BadInput("no check-up is stored yet: run `amble assess` first".into())
+    })?;
+    let bytes = match args.format {
+        Format::Html => amble_web::clinician::render(&report, &kb, true, false)
+            .ok_or_else(|| anyhow::anyhow!("the report could not be rendered"))?
+            .into_bytes(),
+        Format::Pdf => {
+            let paper = match args.paper {
+                PaperArg::A4 => amble_pdf::Paper::A4,
+                PaperArg::Letter => amble_pdf::Paper::Letter,
+            };
+            amble_pdf::clinician_report_pdf(&report, &kb, paper).map_err(anyhow::Error::from)?
+        }
+    };
     if args.output.as_os_str() == "-" {
-        std::io::stdout().lock().write_all(html.as_bytes())?;
+        std::io::stdout().lock().write_all(&bytes)?;
     } else {
-        std::fs::write(&args.output, html).map_err(|e| {
+        std::fs::write(&args.output, bytes).map_err(|e| {
             Failure::BadInput(format!(
                 "{}: cannot write the report: {e}",
                 args.output.display()

@@ -1227,8 +1227,8 @@ fn experiments_schedule_and_analyse() {
     assert_eq!(weeks.code, 2);
 }
 
-/// `amble report` writes one self-contained HTML document with the facts a clinician needs;
-/// PDF says it is not available yet.
+/// `amble report` writes one self-contained HTML document with the facts a clinician needs,
+/// or the same report as a PDF on A4 or Letter.
 #[test]
 fn the_clinician_report_is_self_contained() {
     let j = Journal::new();
@@ -1257,9 +1257,39 @@ fn the_clinician_report_is_self_contained() {
     assert!(
         !html.contains("<script") && !html.contains("href=\"http") && !html.contains("/assets/")
     );
-    let pdf = j.run("2026-01-20", &["report", "--format", "pdf", "-o", "-"]);
-    assert_eq!(pdf.code, 2);
-    assert!(pdf.stderr.contains("not available yet"));
+    for paper in ["a4", "letter"] {
+        let file = j.path().join(format!("report-{paper}.pdf"));
+        j.ok(
+            "2026-01-20",
+            &[
+                "report",
+                "--format",
+                "pdf",
+                "--paper",
+                paper,
+                "-o",
+                file.to_str().unwrap(),
+            ],
+        );
+        let pdf = std::fs::read(&file).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"), "{paper}");
+        let size = if paper == "a4" {
+            "595.28 841.89"
+        } else {
+            "612 792"
+        };
+        assert!(
+            String::from_utf8_lossy(&pdf).contains(size),
+            "{paper}: page size {size}"
+        );
+    }
+    let legal = j.run(
+        "2026-01-20",
+        &[
+            "report", "--format", "pdf", "--paper", "legal", "-o", "x.pdf",
+        ],
+    );
+    assert_eq!(legal.code, 2, "{}", legal.stderr);
     let empty = Journal::new().run("2026-01-20", &["report", "-o", "-"]);
     assert_eq!(empty.code, 2, "{}", empty.stderr);
 }

@@ -421,6 +421,32 @@ pub struct NewWalk {
     pub shoes: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// When the walk started, local time "HH:MM".
+    #[serde(default)]
+    pub start: Option<String>,
+}
+
+/// A start time "HH:MM" (24-hour), named by `field`; blank is none.
+pub fn start_time(field: &str, v: Option<String>) -> Result<Option<String>, EntryError> {
+    let Some(t) = v.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let ok = t.len() == 5
+        && t.as_bytes()[2] == b':'
+        && t[..2]
+            .parse::<u8>()
+            .is_ok_and(|h| h < 24 && t[..2].bytes().all(|b| b.is_ascii_digit()))
+        && t[3..]
+            .parse::<u8>()
+            .is_ok_and(|m| m < 60 && t[3..].bytes().all(|b| b.is_ascii_digit()));
+    if ok {
+        Ok(Some(t))
+    } else {
+        Err(bad(
+            field,
+            format!("expected a time of day as HH:MM (24-hour, e.g. 07:30), found {t:?}"),
+        ))
+    }
 }
 
 /// A pain score 0-10 named by `field`.
@@ -465,11 +491,15 @@ impl NewWalk {
             pain("pain_before", self.pain_before),
             pain("pain_peak", self.pain_peak),
         );
+        let start = start_time("start", self.start).unwrap_or_else(|e| {
+            errors.push(e);
+            None
+        });
         let empty = |s: Option<String>| s.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
         let walk = Walk {
             id: String::new(),
             date,
-            start: None,
+            start,
             minutes: self.minutes,
             elapsed_minutes: None,
             bouts: self.bouts.unwrap_or(1),

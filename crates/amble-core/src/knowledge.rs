@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use crate::outcomes::OutcomeRules;
 use crate::plan::tuning::PlanTuning;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -46,6 +47,10 @@ pub const EMBEDDED: &[ContentFile<'static>] = &[
     ContentFile {
         name: "content/plan.toml",
         text: include_str!("../../../content/plan.toml"),
+    },
+    ContentFile {
+        name: "content/outcomes.toml",
+        text: include_str!("../../../content/outcomes.toml"),
     },
 ];
 
@@ -534,6 +539,8 @@ pub struct KnowledgeBase {
     pub guidance: Vec<GuidanceNote>,
     /// The plan's tunable numbers (`content/plan.toml`).
     pub plan: PlanTuning,
+    /// Minimal important changes and "recovered" cut-offs (`content/outcomes.toml`).
+    pub outcomes: OutcomeRules,
 }
 
 #[derive(Deserialize)]
@@ -620,6 +627,8 @@ impl KnowledgeBase {
         let g: GuidanceFile = parse(guidance_file)?;
         let plan_file = find(files, "plan.toml")?;
         let plan: PlanTuning = parse(plan_file)?;
+        let outcomes_file = find(files, "outcomes.toml")?;
+        let outcomes: OutcomeRules = parse(outcomes_file)?;
         for (file, version) in [
             (sources_file, s.version),
             (questions_file, q.version),
@@ -628,6 +637,7 @@ impl KnowledgeBase {
             (exercises_file, x.version),
             (guidance_file, g.version),
             (plan_file, plan.version),
+            (outcomes_file, outcomes.version),
         ] {
             if version != CONTENT_VERSION {
                 return Err(KnowledgeError::Invalid {
@@ -649,6 +659,7 @@ impl KnowledgeBase {
             exercises: x.exercise,
             guidance: g.note,
             plan,
+            outcomes,
         };
         kb.validate(
             sources_file.name,
@@ -658,6 +669,7 @@ impl KnowledgeBase {
         )?;
         kb.validate_library(exercises_file.name, guidance_file.name)?;
         kb.validate_plan(plan_file.name)?;
+        kb.validate_outcomes(outcomes_file.name)?;
         Ok(kb)
     }
 
@@ -695,6 +707,35 @@ impl KnowledgeBase {
 
     pub fn exercise(&self, id: &str) -> Option<&Exercise> {
         self.exercises.iter().find(|e| e.id == id)
+    }
+
+    fn validate_outcomes(&self, file: &str) -> Result<(), KnowledgeError> {
+        let invalid = |location: String, message: String| KnowledgeError::Invalid {
+            file: file.to_string(),
+            location,
+            message,
+        };
+        let lists = self
+            .outcomes
+            .measure
+            .iter()
+            .map(|m| (format!("measure \"{}\".sources", m.id), &m.sources))
+            .chain(std::iter::once((
+                "recovered.sources".to_string(),
+                &self.outcomes.recovered.sources,
+            )));
+        for (location, sources) in lists {
+            if sources.is_empty() {
+                return Err(invalid(
+                    location,
+                    "missing source: every rule needs one".into(),
+                ));
+            }
+            if let Some(id) = sources.iter().find(|id| self.source(id).is_none()) {
+                return Err(invalid(location, format!("unknown source \"{id}\"")));
+            }
+        }
+        self.outcomes.check().map_err(|(l, m)| invalid(l, m))
     }
 
     fn validate_plan(&self, file: &str) -> Result<(), KnowledgeError> {

@@ -490,3 +490,37 @@ fn pattern_texts_never_name_their_own_urgency() {
         "unknown answer",
     );
 }
+
+#[test]
+fn broken_outcome_rules_are_rejected() {
+    expect_invalid(
+        "outcomes.toml",
+        r#"sources = ["R38"]"#,
+        r#"sources = ["R999"]"#,
+        "unknown source \"R999\"",
+    );
+    expect_invalid(
+        "outcomes.toml",
+        "important_points = 10",
+        "important_points = 0",
+        "measure \"odi\".important_points",
+    );
+    expect_invalid(
+        "outcomes.toml",
+        "important_percent = 30\nsources = [\"R34\", \"R35\"]",
+        "important_percent = 300\nsources = [\"R34\", \"R35\"]",
+        "measure \"pain\".important_percent",
+    );
+    expect_invalid(
+        "outcomes.toml",
+        "id = \"rmdq\"",
+        "id = \"rmq\"",
+        "expected the measures",
+    );
+    expect_invalid(
+        "outcomes.toml",
+        "rmdq_max = 2",
+        "rmdq_max = \"2\"",
+        "rmdq_max",
+    );
+}

@@ -216,5 +216,5 @@ pub async fn insights(
 ) -> Result<Response, ApiError> {
     let today = q.date(&state)?;
     let entries = state.entries().await.map_err(ApiError::from)?;
-    Ok(Json(crate::pages::insights_of(&entries, today)).into_response())
+    Ok(Json(crate::pages::insights_of(&entries, today, None)).into_response())
 }

@@ -1275,6 +1275,8 @@ async fn a_rebinding_page_cannot_read_or_write() {
         "/today",
         "/insights",
         "/report",
+        "/report.pdf",
+        "/experiments?factor=shoes&a=x&b=y",
         "/api/v1/insights",
         "/screen",
     ] {
@@ -1441,4 +1443,132 @@ async fn warning_sign_questions_have_no_answer_chosen_for_the_person() {
     // Skipping them all never starts the plan, and never says none was found.
     let r = app.post_form("/checkup", "step=1").await;
     assert!(!r.body.contains("None of the warning signs"), "{}", r.body);
+}
+
+/// The report as a PDF download on either paper, and a period choice; bad choices are a 400.
+#[tokio::test]
+async fn report_pdf_and_periods() {
+    let empty = App::new();
+    let none = empty.get("/report.pdf").await;
+    assert_eq!(none.status, StatusCode::OK);
+    assert!(none.body.contains("Nothing to report yet"));
+    let app = App::new().with_checkup().await;
+    for paper in ["", "?paper=a4", "?paper=letter", "?paper=Letter&weeks=26"] {
+        let r = app.get(&format!("/report.pdf{paper}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{paper}");
+        assert_eq!(r.headers["content-type"], "application/pdf");
+        assert!(
+            r.headers["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment; filename=\"amble-report-"),
+        );
+        assert!(r.body.starts_with("%PDF-"), "{paper}");
+        assert_security_headers(&r);
+    }
+    let html = app.get("/report?weeks=52").await;
+    assert!(html.body.contains("/report.pdf?paper=letter"));
+    for uri in [
+        "/report.pdf?paper=legal",
+        "/report.pdf?weeks=7",
+        "/report?weeks=-1",
+        "/insights?weeks=1000",
+        "/report.pdf?today=2026-13-01",
+    ] {
+        let r = app.get(uri).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}");
+        assert!(!r.body.starts_with("%PDF"), "{uri}");
+    }
+    let recent = app.get("/insights?weeks=12").await;
+    assert_eq!(recent.status, StatusCode::OK);
+    assert!(
+        recent
+            .body
+            .contains("<strong aria-current=\"page\">12 weeks</strong>")
+    );
+}
+
+/// The experiments page: an empty form, then a schedule from the choices (the same every
+/// time), today's option, and the result so far; every bad choice named at once.
+#[tokio::test]
+async fn experiments_page() {
+    let app = App::new().with_checkup().await;
+    let form = app.get("/experiments").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Show my schedule") && !form.body.contains("Your schedule"));
+    let uri =
+        "/experiments?today=2026-03-10&factor=surface&a=Flat&b=hills&first_day=2026-03-02&weeks=4";
+    let r = app.get(uri).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Your schedule"));
+    assert_eq!(
+        r.body.matches("<td class=\"date\">").count(),
+        2 * 8,
+        "4 pairs of 3-day periods"
+    );
+    assert!(r.body.contains("Today: walk with <strong>"), "{}", r.body);
+    assert!(r.body.contains("Not enough yet"));
+    assert_eq!(
+        app.get(uri).await.body,
+        r.body,
+        "the same choices, the same schedule"
+    );
+    let bad = app
+        .get("/experiments?factor=weather&a=&b=x&first_day=soon&weeks=9")
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for m in ["What to compare:", "Option A:", "First day:", "How long:"] {
+        assert!(bad.body.contains(m), "{m}: {}", bad.body);
+    }
+    let same = app
+        .get("/experiments?factor=shoes&a=old&b=OLD&weeks=5")
+        .await;
+    assert_eq!(same.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(same.body.contains("two different options"));
+    let times = app
+        .get("/experiments?factor=time_of_day&a=morning&b=noon&weeks=5")
+        .await;
+    assert_eq!(times.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(times.body.contains("morning, afternoon or evening"));
+    let ok = app
+        .get("/experiments?factor=time_of_day&a=Morning&b=evening&weeks=5")
+        .await;
+    assert_eq!(ok.status, StatusCode::OK);
+    assert!(ok.body.contains("Log the start time with each walk"));
+}
+
+/// A walk's start time: HH:MM or nothing; anything else is named beside its field.
+#[tokio::test]
+async fn walk_start_time() {
+    let app = App::new().with_checkup().await;
+    let r = app
+        .post_form(
+            "/log/walk",
+            "date=2026-03-02&minutes=20&start=25:00&pain_before=12",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("Start time: expected a time of day as HH:MM"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("id=\"start-error\""));
+    let ok = app
+        .post_form(
+            "/log/walk",
+            "date=2026-03-02&minutes=20&start=18:45&pain_before=2&pain_peak=3&leg_spread=none",
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let j = app.journal().await;
+    let walk = j["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "walk")
+        .unwrap()
+        .clone();
+    assert_eq!(walk["start"], "18:45");
 }

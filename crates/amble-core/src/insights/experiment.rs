@@ -37,16 +37,77 @@ pub struct Design {
 pub enum Factor {
     Surface,
     Shoes,
+    /// When the walk started: "morning" (before 12:00), "afternoon" (12:00-16:59) or "evening".
+    TimeOfDay,
 }
 
+/// The options of [`Factor::TimeOfDay`].
+pub const TIMES_OF_DAY: &[&str] = &["morning", "afternoon", "evening"];
+
 impl Factor {
+    /// The option a walk used, as compared: lower case, trimmed.
     pub fn of(self, w: &Walk) -> Option<String> {
         match self {
-            Factor::Surface => w.surface.as_ref(),
-            Factor::Shoes => w.shoes.as_ref(),
+            Factor::Surface => w.surface.as_ref().map(|s| s.trim().to_lowercase()),
+            Factor::Shoes => w.shoes.as_ref().map(|s| s.trim().to_lowercase()),
+            Factor::TimeOfDay => w
+                .start
+                .as_deref()
+                .and_then(super::hour_of)
+                .map(|h| TIMES_OF_DAY[usize::from(h >= 12) + usize::from(h >= 17)].to_string()),
         }
-        .map(|s| s.trim().to_lowercase())
     }
+
+    /// How the person records the option with a walk.
+    pub fn how_logged(self) -> &'static str {
+        match self {
+            Factor::Surface => "the surface",
+            Factor::Shoes => "the shoes",
+            Factor::TimeOfDay => "the start time",
+        }
+    }
+}
+
+/// A design from what the person chose; the seed, unless given, comes from the design itself
+/// (FNV-1a of start and options), so the same choices always give the same schedule.
+pub fn design(
+    factor: Factor,
+    a: &str,
+    b: &str,
+    start: Date,
+    weeks: u32,
+    seed: Option<u64>,
+) -> Result<Design, String> {
+    let (a, b) = (a.trim().to_lowercase(), b.trim().to_lowercase());
+    if a.is_empty() || b.is_empty() || a == b {
+        return Err("give two different options".into());
+    }
+    if a.chars().count() > 40 || b.chars().count() > 40 {
+        return Err("an option is at most 40 characters".into());
+    }
+    if factor == Factor::TimeOfDay
+        && !(TIMES_OF_DAY.contains(&a.as_str()) && TIMES_OF_DAY.contains(&b.as_str()))
+    {
+        return Err("times of day are morning, afternoon or evening".into());
+    }
+    if !(4..=6).contains(&weeks) {
+        return Err(format!("an experiment runs 4 to 6 weeks, not {weeks}"));
+    }
+    let seed = seed.unwrap_or_else(|| {
+        format!("{start}|{a}|{b}")
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, x| {
+                (h ^ u64::from(x)).wrapping_mul(0x0100_0000_01b3)
+            })
+    });
+    Ok(Design {
+        factor,
+        a,
+        b,
+        start,
+        weeks,
+        seed,
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -129,7 +129,7 @@ const FACTORS: &[(&str, &str)] = &[
     ("steps_day", "points per 1,000 steps"),
 ];
 
-fn hour_of(start: &str) -> Option<u32> {
+pub(crate) fn hour_of(start: &str) -> Option<u32> {
     let t = start.split_once('T').map_or(start, |(_, t)| t);
     t.get(0..2)?.parse().ok().filter(|h| *h < 24)
 }

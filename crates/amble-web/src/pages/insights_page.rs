@@ -11,10 +11,12 @@ pub(crate) struct InsightsPage {
     nav: &'static str,
     qs: String,
     i: Insights,
+    /// Links to the other periods: (label, link, current).
+    ranges: Vec<(&'static str, String, bool)>,
 }
 
-/// The journal's insights from the first walk to `today`.
-pub(crate) fn insights_of(entries: &[Entry], today: Date) -> Insights {
+/// The journal's insights from the first walk (or `weeks` weeks back) to `today`.
+pub(crate) fn insights_of(entries: &[Entry], today: Date, weeks: Option<u32>) -> Insights {
     let first = entries
         .iter()
         .find_map(|e| match e {
@@ -23,6 +25,10 @@ pub(crate) fn insights_of(entries: &[Entry], today: Date) -> Insights {
         })
         .unwrap_or(today)
         .min(today);
+    let first = match weeks {
+        Some(n) => first.max(today.saturating_sub(jiff::Span::new().days(i64::from(n) * 7 - 1))),
+        None => first,
+    };
     amble_core::insights::insights(entries, first, today)
 }
 
@@ -31,12 +37,14 @@ pub async fn insights(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
+    let weeks = q.period_weeks(None)?;
     let all = entries(&state).await?;
     Ok(render(&InsightsPage {
         title: "Insights".into(),
         nav: "insights",
         qs: q.qs(),
-        i: insights_of(&all, day),
+        i: insights_of(&all, day, weeks),
+        ranges: period_links("/insights", &q, weeks),
     }))
 }
 
@@ -46,22 +54,67 @@ pub async fn clinician_report(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
+    let weeks = q
+        .period_weeks(Some(crate::clinician::REPORT_WEEKS))?
+        .unwrap_or(crate::clinician::REPORT_WEEKS);
     let all = entries(&state).await?;
-    match crate::clinician::clinician_report_html(
-        &all,
-        day,
-        crate::clinician::REPORT_WEEKS,
-        state.kb(),
-        false,
-    ) {
+    let report = amble_core::clinician::build(&all, day, weeks, state.kb());
+    match report.and_then(|c| crate::clinician::render(&c, state.kb(), false, true)) {
         Some(html) => Ok(Html(html).into_response()),
-        None => Ok(render(&MessagePage {
-            title: "Report".into(),
-            nav: "",
-            qs: q.qs(),
-            heading: "Nothing to report yet".into(),
-            text: "Start with the check-up, then log your walks: the report for your doctor or physiotherapist appears here.".into(),
-        })),
+        None => Ok(nothing_to_report(&q)),
+    }
+}
+
+fn nothing_to_report(q: &PageQuery) -> Response {
+    render(&MessagePage {
+        title: "Report".into(),
+        nav: "",
+        qs: q.qs(),
+        heading: "Nothing to report yet".into(),
+        text: "Start with the check-up, then log your walks: the report for your doctor or physiotherapist appears here.".into(),
+    })
+}
+
+/// `/report.pdf`: the same report as a PDF download (`?paper=a4|letter`, `?weeks=12|26|52`).
+pub async fn clinician_report_pdf(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    let day = q.date(&state)?;
+    let paper = q.paper()?;
+    let weeks = q
+        .period_weeks(Some(crate::clinician::REPORT_WEEKS))?
+        .unwrap_or(crate::clinician::REPORT_WEEKS);
+    let all = entries(&state).await?;
+    let st = state.clone();
+    // Laying out and writing a PDF is CPU work: keep it off the async workers.
+    let made = tokio::task::spawn_blocking(move || {
+        let kb = st.kb();
+        amble_core::clinician::build(&all, day, weeks, kb)
+            .map(|c| amble_pdf::clinician_report_pdf(&c, kb, paper))
+    })
+    .await
+    .map_err(|e| PageError {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        message: format!("the report could not be made: {e}"),
+    })?;
+    match made {
+        None => Ok(nothing_to_report(&q)),
+        Some(Err(e)) => Err(PageError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: e.to_string(),
+        }),
+        Some(Ok(pdf)) => Ok((
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"amble-report-{day}.pdf\""),
+                ),
+            ],
+            pdf,
+        )
+            .into_response()),
     }
 }
 

@@ -21,6 +21,7 @@ pub(crate) struct LogWalkPage {
     distance_km: String,
     surface: String,
     shoes: String,
+    start: String,
     notes: String,
     hint: String,
     errors: FormErrors,
@@ -86,6 +87,7 @@ pub(crate) fn walk_page(
         distance_km: g("distance_km"),
         surface: g("surface"),
         shoes: g("shoes"),
+        start: g("start"),
         notes: g("notes"),
         hint,
         errors,
@@ -194,6 +196,7 @@ pub(crate) fn parse_new_walk(fields: &Fields) -> Result<NewWalk, FormErrors> {
         distance_km,
         surface: fields.get("surface").map(str::to_string),
         shoes: fields.get("shoes").map(str::to_string),
+        start: fields.get("start").map(str::to_string),
         notes: fields.get("notes").map(str::to_string),
     };
     if errors.is_empty() {

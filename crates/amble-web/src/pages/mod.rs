@@ -29,6 +29,7 @@ use crate::forms::{FieldError, Fields, FormErrors};
 mod assets;
 mod checkup;
 mod exercises;
+mod experiments;
 mod insights_page;
 mod journal_page;
 mod log;
@@ -39,6 +40,7 @@ mod today;
 pub use assets::*;
 pub use checkup::*;
 pub use exercises::*;
+pub use experiments::*;
 pub use insights_page::*;
 pub use journal_page::*;
 pub use log::*;
@@ -108,6 +110,8 @@ pub struct PageQuery {
     weeks: Option<String>,
     /// Plan: `all` shows every reviewed week.
     history: Option<String>,
+    /// Report PDF: `a4` or `letter`.
+    paper: Option<String>,
 }
 
 /// Entries per journal page.
@@ -150,6 +154,29 @@ impl PageQuery {
         }
     }
 
+    /// Weeks a period covers (insights, report): `None` for everything, `default` when not
+    /// given.
+    fn period_weeks(&self, default: Option<u32>) -> Result<Option<u32>, PageError> {
+        match self.weeks.as_deref() {
+            None => Ok(default),
+            Some("all") => Ok(None),
+            Some(w @ ("12" | "26" | "52")) => Ok(w.parse().ok()),
+            Some(w) => Err(Self::bad(
+                "weeks",
+                format!("expected 12, 26, 52 or all, got {w:?}"),
+            )),
+        }
+    }
+
+    /// The PDF's paper (A4 when not given).
+    fn paper(&self) -> Result<amble_pdf::Paper, PageError> {
+        match self.paper.as_deref() {
+            None => Ok(amble_pdf::Paper::A4),
+            Some(p) => amble_pdf::Paper::parse(p)
+                .ok_or_else(|| Self::bad("paper", format!("expected a4 or letter, got {p:?}"))),
+        }
+    }
+
     fn date(&self, state: &AppState) -> Result<Date, PageError> {
         state
             .today_from(self.today.as_deref())
@@ -165,6 +192,33 @@ impl PageQuery {
             .as_ref()
             .map_or(String::new(), |t| format!("?today={t}"))
     }
+}
+
+/// Links to the periods a page can show (12, 26, 52 weeks, everything): (label, link, current).
+fn period_links(
+    path: &str,
+    q: &PageQuery,
+    window: Option<u32>,
+) -> Vec<(&'static str, String, bool)> {
+    [
+        ("12 weeks", "12"),
+        ("26 weeks", "26"),
+        ("a year", "52"),
+        ("everything", "all"),
+    ]
+    .into_iter()
+    .map(|(label, v)| {
+        let current = match window {
+            Some(n) => v == n.to_string(),
+            None => v == "all",
+        };
+        (
+            label,
+            with_qs(path, &q.qs(), &format!("weeks={v}")),
+            current,
+        )
+    })
+    .collect()
 }
 
 fn with_qs(path: &str, qs: &str, extra: &str) -> String {

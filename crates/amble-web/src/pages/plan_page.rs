@@ -142,25 +142,7 @@ pub async fn progress(
     };
     let window = q.chart_weeks()?;
     let data = charts::progress_data(&r, &all, day, window);
-    let ranges = [
-        ("12 weeks", "12"),
-        ("26 weeks", "26"),
-        ("a year", "52"),
-        ("everything", "all"),
-    ]
-    .into_iter()
-    .map(|(label, v)| {
-        let current = match window {
-            Some(n) => v == n.to_string(),
-            None => v == "all",
-        };
-        (
-            label,
-            with_qs("/progress", &q.qs(), &format!("weeks={v}")),
-            current,
-        )
-    })
-    .collect();
+    let ranges = period_links("/progress", &q, window);
     let shown = match window {
         Some(n) => format!("the last {n} weeks"),
         None => "every week since the check-up".into(),

@@ -1,0 +1,386 @@
+//! The three progress charts as [`Figure`]s: weekly minutes, pain over time, imported steps.
+
+use jiff::civil::Date;
+
+use super::figure::{Anchor, Figure, Pen, Shape};
+use super::{DayBar, Marker, PainPoint, WeekBar, labelled};
+use crate::plan::{TARGET_MINUTES, TARGET_SESSIONS};
+
+const W: f64 = 480.0;
+const H: f64 = 260.0;
+const LEFT: f64 = 40.0;
+const RIGHT: f64 = 16.0;
+const TOP: f64 = 16.0;
+const BOTTOM: f64 = 40.0;
+const PLOT_W: f64 = W - LEFT - RIGHT;
+const PLOT_H: f64 = H - TOP - BOTTOM;
+
+const INK: &str = "#344054";
+const GRID: &str = "#d0d5dd";
+const TEAL: &str = "#0e7c72";
+const TEAL_LIGHT: &str = "#7fb8b2";
+const DARK: &str = "#1d2939";
+const RED: &str = "#b42318";
+const AMBER: &str = "#b54708";
+
+fn figure(id: &'static str, title: &str, desc: String) -> Figure {
+    Figure {
+        id,
+        width: W,
+        height: H,
+        title: title.into(),
+        desc,
+        shapes: Vec::new(),
+    }
+}
+
+fn text(at: (f64, f64), size: f64, anchor: Anchor, fill: &'static str, s: String) -> Shape {
+    Shape::Text {
+        at,
+        size,
+        anchor,
+        fill,
+        turned: false,
+        text: s,
+    }
+}
+
+fn y_axis(f: &mut Figure, max: f64, ticks: &[f64], unit: &str) {
+    for t in ticks {
+        let y = TOP + PLOT_H * (1.0 - t / max);
+        f.shapes.push(Shape::Line {
+            from: (LEFT, y),
+            to: (W - RIGHT, y),
+            pen: Pen::solid(GRID, 1.0),
+            tip: None,
+        });
+        f.shapes.push(text(
+            (LEFT - 6.0, y + 4.0),
+            13.0,
+            Anchor::End,
+            INK,
+            format!("{t}{unit}"),
+        ));
+    }
+}
+
+/// Bars of minutes walked per week, the plan's minutes as a marker on each, and the 150-minute
+/// target (30 minutes on 5 days) as a dashed line.
+pub fn weekly_minutes(weeks: &[WeekBar]) -> Figure {
+    let target = f64::from(TARGET_MINUTES * TARGET_SESSIONS);
+    let desc = if weeks.is_empty() {
+        "No weeks yet.".to_string()
+    } else {
+        weeks
+            .iter()
+            .map(|w| {
+                format!(
+                    "Week {}: walked {:.0} of {} planned minutes{}.",
+                    w.week,
+                    w.walked,
+                    w.planned,
+                    if w.current { " so far" } else { "" }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut f = figure(
+        "minutes",
+        "Minutes walked each week, against the plan and the target",
+        desc,
+    );
+    let max_val = weeks
+        .iter()
+        .map(|w| w.walked.max(f64::from(w.planned)))
+        .fold(target, f64::max);
+    let max = (max_val / 50.0).ceil() * 50.0;
+    let ticks: Vec<f64> = (0..=((max / 50.0) as u32))
+        .map(|i| f64::from(i) * 50.0)
+        .collect();
+    y_axis(&mut f, max, &ticks, "");
+    let n = weeks.len().max(1) as f64;
+    let slot = PLOT_W / n.max(4.0);
+    let y_of = |v: f64| TOP + PLOT_H * (1.0 - v / max);
+    let count = weeks.len();
+    for (i, w) in weeks.iter().enumerate() {
+        let x = LEFT + slot * i as f64 + slot * 0.2;
+        let bw = slot * 0.6;
+        let y = y_of(w.walked);
+        f.shapes.push(Shape::Rect {
+            x,
+            y,
+            w: bw,
+            h: (TOP + PLOT_H - y).max(0.0),
+            fill: if w.current { TEAL_LIGHT } else { TEAL },
+            tip: Some(format!("Week {}: {:.0} minutes walked", w.week, w.walked)),
+        });
+        let py = y_of(f64::from(w.planned));
+        f.shapes.push(Shape::Line {
+            from: (x - 3.0, py),
+            to: (x + bw + 3.0, py),
+            pen: Pen::solid(DARK, 3.0),
+            tip: Some(format!("Week {}: {} minutes planned", w.week, w.planned)),
+        });
+        if labelled(i, count) {
+            f.shapes.push(text(
+                (x + bw / 2.0, H - BOTTOM + 16.0),
+                13.0,
+                Anchor::Middle,
+                INK,
+                format!("W{}", w.week),
+            ));
+        }
+    }
+    let ty = y_of(target);
+    f.shapes.push(Shape::Line {
+        from: (LEFT, ty),
+        to: (W - RIGHT, ty),
+        pen: Pen {
+            colour: RED,
+            width: 2.0,
+            dash: &[6.0, 4.0],
+        },
+        tip: None,
+    });
+    f.shapes.push(text(
+        (W - RIGHT, ty - 5.0),
+        13.0,
+        Anchor::End,
+        RED,
+        format!("target {target:.0} min"),
+    ));
+    // The legend.
+    f.shapes.push(Shape::Rect {
+        x: LEFT,
+        y: H - 12.0,
+        w: 10.0,
+        h: 10.0,
+        fill: TEAL,
+        tip: None,
+    });
+    f.shapes.push(text(
+        (LEFT + 14.0, H - 3.0),
+        13.0,
+        Anchor::Start,
+        INK,
+        "walked".into(),
+    ));
+    f.shapes.push(Shape::Line {
+        from: (LEFT + 80.0, H - 7.0),
+        to: (LEFT + 94.0, H - 7.0),
+        pen: Pen::solid(DARK, 3.0),
+        tip: None,
+    });
+    f.shapes.push(text(
+        (LEFT + 100.0, H - 3.0),
+        13.0,
+        Anchor::Start,
+        INK,
+        "planned".into(),
+    ));
+    f
+}
+
+/// Pain before walks, the worst during walks and next-morning pain (0-10) by date, with the
+/// plan's weekly decisions as labelled vertical lines.
+pub fn pain(points: &[PainPoint], markers: &[Marker]) -> Figure {
+    let desc = if points.is_empty() {
+        "No pain ratings yet.".to_string()
+    } else {
+        points
+            .iter()
+            .map(|p| {
+                let f = |v: Option<u8>| v.map_or("-".to_string(), |v| v.to_string());
+                format!(
+                    "{}: before {}, worst {}, morning {}.",
+                    p.date,
+                    f(p.before),
+                    f(p.peak),
+                    f(p.morning)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut f = figure(
+        "pain",
+        "Pain before and during walks, and the next morning (0 to 10)",
+        desc,
+    );
+    y_axis(&mut f, 10.0, &[0.0, 2.0, 4.0, 6.0, 8.0, 10.0], "");
+    let dates: Vec<Date> = points
+        .iter()
+        .map(|p| p.date)
+        .chain(markers.iter().map(|m| m.date))
+        .collect();
+    let (Some(first), Some(last)) = (dates.iter().min().copied(), dates.iter().max().copied())
+    else {
+        return f;
+    };
+    let span = ((last - first).get_days().max(1)) as f64;
+    let x_of = |d: Date| LEFT + PLOT_W * ((d - first).get_days() as f64 / span);
+    let y_of = |v: u8| TOP + PLOT_H * (1.0 - f64::from(v) / 10.0);
+    // The amber ceiling of the traffic light: pain during a walk should stay at 5 or below.
+    let y5 = y_of(5);
+    f.shapes.push(Shape::Line {
+        from: (LEFT, y5),
+        to: (W - RIGHT, y5),
+        pen: Pen {
+            colour: AMBER,
+            width: 1.5,
+            dash: &[2.0, 3.0],
+        },
+        tip: None,
+    });
+    f.shapes.push(text(
+        (W - RIGHT, y5 - 4.0),
+        13.0,
+        Anchor::End,
+        AMBER,
+        "keep walks at 5 or below".into(),
+    ));
+    // Every decision gets a line; only the changes (not "hold") get a label, and at most
+    // MAX_LABELS of those, the most recent kept.
+    for m in markers {
+        let x = x_of(m.date);
+        f.shapes.push(Shape::Line {
+            from: (x, TOP),
+            to: (x, TOP + PLOT_H),
+            pen: Pen::solid("#98a2b3", 1.0),
+            tip: Some(format!("{}: {}", m.date, m.label)),
+        });
+    }
+    let named: Vec<&Marker> = markers.iter().filter(|m| m.label != "hold").collect();
+    for (i, m) in named.iter().enumerate() {
+        if labelled(i, named.len()) {
+            f.shapes.push(Shape::Text {
+                at: (x_of(m.date) + 4.0, TOP + 2.0),
+                size: 12.0,
+                anchor: Anchor::Start,
+                fill: "#475467",
+                turned: true,
+                text: m.label.into(),
+            });
+        }
+    }
+    type Series = (
+        &'static str,
+        &'static str,
+        &'static [f64],
+        fn(&PainPoint) -> Option<u8>,
+    );
+    let series: [Series; 3] = [
+        ("before a walk", "#1570ef", &[], |p| p.before),
+        ("worst during", "#c4320a", &[6.0, 3.0], |p| p.peak),
+        ("next morning", "#6941c6", &[2.0, 2.0], |p| p.morning),
+    ];
+    for (i, (label, colour, dash, get)) in series.iter().enumerate() {
+        let pen = Pen {
+            colour,
+            width: 2.0,
+            dash,
+        };
+        let pts: Vec<(f64, f64, Date, u8)> = points
+            .iter()
+            .filter_map(|p| get(p).map(|v| (x_of(p.date), y_of(v), p.date, v)))
+            .collect();
+        if pts.len() > 1 {
+            f.shapes.push(Shape::Polyline {
+                points: pts.iter().map(|(x, y, _, _)| (*x, *y)).collect(),
+                pen,
+            });
+        }
+        for (x, y, d, v) in &pts {
+            f.shapes.push(Shape::Dot {
+                at: (*x, *y),
+                r: 3.0,
+                fill: colour,
+                tip: Some(format!("{d}: {label} {v}/10")),
+            });
+        }
+        let lx = LEFT + 140.0 * i as f64;
+        f.shapes.push(Shape::Line {
+            from: (lx, H - 7.0),
+            to: (lx + 18.0, H - 7.0),
+            pen,
+            tip: None,
+        });
+        f.shapes.push(text(
+            (lx + 22.0, H - 3.0),
+            13.0,
+            Anchor::Start,
+            colour,
+            (*label).into(),
+        ));
+    }
+    date_ends(&mut f, first, last);
+    f
+}
+
+fn date_ends(f: &mut Figure, first: Date, last: Date) {
+    f.shapes.push(text(
+        (LEFT, H - BOTTOM + 16.0),
+        13.0,
+        Anchor::Start,
+        INK,
+        first.to_string(),
+    ));
+    f.shapes.push(text(
+        (W - RIGHT, H - BOTTOM + 16.0),
+        13.0,
+        Anchor::End,
+        INK,
+        last.to_string(),
+    ));
+}
+
+/// Daily steps as bars (from a watch or phone), with walking speed in the description.
+pub fn daily_steps(days: &[DayBar]) -> Figure {
+    let desc = if days.is_empty() {
+        "No imported daily steps.".to_string()
+    } else {
+        days.iter()
+            .map(|d| match d.speed_mps {
+                Some(v) => format!(
+                    "{}: {} steps, walking speed {:.1} km/h.",
+                    d.date,
+                    d.steps,
+                    v * 3.6
+                ),
+                None => format!("{}: {} steps.", d.date, d.steps),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut f = figure("steps", "Steps each day, from your watch or phone", desc);
+    let max_val = days.iter().map(|d| d.steps as f64).fold(10_000.0, f64::max);
+    let step = if max_val > 20_000.0 {
+        10_000.0
+    } else {
+        5_000.0
+    };
+    let max = (max_val / step).ceil() * step;
+    // Ticks in thousands ("20k") so the labels fit.
+    let ticks: Vec<f64> = (0..=((max / step) as u32))
+        .map(|i| f64::from(i) * step / 1000.0)
+        .collect();
+    y_axis(&mut f, max / 1000.0, &ticks, "k");
+    let slot = PLOT_W / (days.len().max(7) as f64);
+    for (i, d) in days.iter().enumerate() {
+        let x = LEFT + slot * i as f64 + slot * 0.15;
+        let h = PLOT_H * (d.steps as f64 / max);
+        f.shapes.push(Shape::Rect {
+            x,
+            y: TOP + PLOT_H - h,
+            w: slot * 0.7,
+            h,
+            fill: TEAL,
+            tip: Some(format!("{}: {} steps", d.date, d.steps)),
+        });
+    }
+    if let (Some(first), Some(last)) = (days.first(), days.last()) {
+        date_ends(&mut f, first.date, last.date);
+    }
+    f
+}

@@ -1,0 +1,351 @@
+//! Progress charts as SVG text: weekly walking minutes against the plan and the target, and pain
+//! before, during and the next morning over time with the plan's decisions marked. Pure string
+//! building, so the web page and a printed report draw exactly the same chart: the data here,
+//! the geometry in [`draw`], the SVG (and, in `amble-pdf`, the PDF) from one [`Figure`].
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+
+use crate::journal::Entry;
+use crate::plan::{DecisionKind, Replay};
+
+pub mod draw;
+pub mod figure;
+
+pub use figure::{Anchor, Figure, Pen, Shape};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeekBar {
+    pub week: u32,
+    pub start: Date,
+    pub planned: u32,
+    pub walked: f64,
+    /// The week under way (not yet reviewed).
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PainPoint {
+    pub date: Date,
+    pub before: Option<u8>,
+    pub peak: Option<u8>,
+    pub morning: Option<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marker {
+    pub date: Date,
+    pub label: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgressData {
+    pub weeks: Vec<WeekBar>,
+    pub pain: Vec<PainPoint>,
+    pub markers: Vec<Marker>,
+}
+
+/// A plan decision in one or two words ("step up", "flare").
+pub fn marker_label(kind: DecisionKind) -> &'static str {
+    match kind {
+        DecisionKind::Start => "start",
+        DecisionKind::Progress => "step up",
+        DecisionKind::Hold => "hold",
+        DecisionKind::Regress => "step back",
+        DecisionKind::Flare => "flare",
+        DecisionKind::Suspend => "suspended",
+    }
+}
+
+/// Most labels an axis carries, so they never overlap on a phone.
+pub const MAX_LABELS: usize = 16;
+
+/// Every `k`-th of `n` items gets a label so that at most [`MAX_LABELS`] do, always including
+/// the last one.
+fn labelled(i: usize, n: usize) -> bool {
+    let step = n.div_ceil(MAX_LABELS).max(1);
+    i + 1 == n || (n - 1 - i).is_multiple_of(step) && (n - 1 - i) / step < MAX_LABELS - 1
+}
+
+/// The data behind the charts, from a replayed plan and the journal, up to `today`: the last
+/// `weeks` weeks (the week under way included), or everything with `None`.
+pub fn progress_data(
+    r: &Replay,
+    entries: &[Entry],
+    today: Date,
+    weeks: Option<u32>,
+) -> ProgressData {
+    // The first week shown: the week under way counts as one.
+    let from = match weeks {
+        None => r.start,
+        Some(n) => {
+            let past = (n as usize).saturating_sub(1);
+            r.history
+                .len()
+                .checked_sub(past)
+                .and_then(|i| r.history.get(i))
+                .map_or(r.start, |h| h.start)
+                .max(r.start)
+        }
+    };
+    let recent = crate::journal::since(entries, from);
+    let data = progress_all(r, recent, today);
+    ProgressData {
+        weeks: data.weeks.into_iter().filter(|w| w.start >= from).collect(),
+        pain: data.pain.into_iter().filter(|p| p.date >= from).collect(),
+        markers: data
+            .markers
+            .into_iter()
+            .filter(|m| m.date >= from)
+            .collect(),
+    }
+}
+
+fn progress_all(r: &Replay, entries: &[Entry], today: Date) -> ProgressData {
+    let mut weeks: Vec<WeekBar> = r
+        .history
+        .iter()
+        .map(|h| WeekBar {
+            week: h.week,
+            start: h.start,
+            planned: h.planned_weekly_minutes,
+            walked: h.walked_minutes,
+            current: false,
+        })
+        .collect();
+    if let Some(w) = &r.plan.walking {
+        let start = r.block_start();
+        let walked: f64 = entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Walk(x) if x.date >= start && x.date <= today => Some(x.minutes),
+                _ => None,
+            })
+            .sum();
+        // An empty sum is -0.0; add 0.0 so it reads "0".
+        let walked = walked + 0.0;
+        weeks.push(WeekBar {
+            week: r.plan.week,
+            start,
+            planned: w.weekly_minutes,
+            walked,
+            current: true,
+        });
+    }
+    let mut by_day: std::collections::BTreeMap<Date, PainPoint> = std::collections::BTreeMap::new();
+    let mut rows: Vec<PainPoint> = Vec::new();
+    for e in entries {
+        match e {
+            Entry::Walk(w) if w.date >= r.start && w.date <= today => rows.push(PainPoint {
+                date: w.date,
+                before: w.pain_before,
+                peak: w.pain_peak,
+                morning: None,
+            }),
+            Entry::Morning(m) if m.date >= r.start && m.date <= today => rows.push(PainPoint {
+                date: m.date,
+                before: None,
+                peak: None,
+                morning: Some(m.pain),
+            }),
+            _ => {}
+        }
+    }
+    for PainPoint {
+        date,
+        before,
+        peak,
+        morning,
+    } in rows
+    {
+        let p = by_day.entry(date).or_insert(PainPoint {
+            date,
+            before: None,
+            peak: None,
+            morning: None,
+        });
+        // Several walks a day: show the worst of the day.
+        p.before = p.before.max(before);
+        p.peak = p.peak.max(peak);
+        p.morning = p.morning.or(morning);
+    }
+    let pain: Vec<PainPoint> = by_day.into_values().collect();
+    let mut markers = vec![Marker {
+        date: r.start,
+        label: "start",
+    }];
+    for h in &r.history {
+        markers.push(Marker {
+            date: h.start.saturating_add(7.days()),
+            label: marker_label(h.decision.kind),
+        });
+    }
+    ProgressData {
+        weeks,
+        pain,
+        markers,
+    }
+}
+
+/// [`draw::weekly_minutes`] as SVG.
+pub fn weekly_minutes_svg(weeks: &[WeekBar]) -> String {
+    draw::weekly_minutes(weeks).to_svg()
+}
+
+/// [`draw::pain`] as SVG.
+pub fn pain_svg(points: &[PainPoint], markers: &[Marker]) -> String {
+    draw::pain(points, markers).to_svg()
+}
+
+/// [`draw::daily_steps`] as SVG.
+pub fn daily_steps_svg(days: &[DayBar]) -> String {
+    draw::daily_steps(days).to_svg()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn axes_never_carry_more_than_sixteen_labels() {
+        for n in [1usize, 2, 15, 16, 17, 26, 52, 100, 261, 1000] {
+            let count = (0..n).filter(|i| labelled(*i, n)).count();
+            assert!(
+                count <= MAX_LABELS && count >= n.min(2).min(MAX_LABELS),
+                "{n}: {count}"
+            );
+            assert!(labelled(n - 1, n), "the latest is always labelled");
+        }
+        let weeks: Vec<WeekBar> = (1..=260)
+            .map(|w| WeekBar {
+                week: w,
+                start: date(2026, 1, 5),
+                planned: 100,
+                walked: 90.0,
+                current: false,
+            })
+            .collect();
+        let svg = weekly_minutes_svg(&weeks);
+        let labels = svg
+            .split(">W")
+            .skip(1)
+            .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+            .count();
+        assert!((2..=MAX_LABELS).contains(&labels), "{labels}");
+        assert!(svg.contains(">W260</text>"));
+    }
+
+    #[test]
+    fn empty_charts_are_valid_svg() {
+        let a = weekly_minutes_svg(&[]);
+        assert!(a.starts_with("<svg") && a.ends_with("</svg>"));
+        assert!(a.contains("No weeks yet."));
+        let b = pain_svg(&[], &[]);
+        assert!(b.starts_with("<svg") && b.ends_with("</svg>"));
+    }
+
+    #[test]
+    fn daily_steps_chart() {
+        let days = vec![
+            DayBar {
+                date: date(2024, 6, 3),
+                steps: 40_670,
+                speed_mps: Some(1.1018),
+            },
+            DayBar {
+                date: date(2024, 6, 4),
+                steps: 43_245,
+                speed_mps: None,
+            },
+        ];
+        let svg = daily_steps_svg(&days);
+        assert_eq!(svg.matches("<rect").count(), 2);
+        assert!(svg.contains("2024-06-03: 40670 steps, walking speed 4.0 km/h."));
+        assert!(svg.contains(">40k</text>") && svg.contains(">50k</text>"));
+    }
+
+    #[test]
+    fn bars_and_lines_follow_the_data() {
+        let weeks = vec![
+            WeekBar {
+                week: 1,
+                start: date(2026, 1, 5),
+                planned: 60,
+                walked: 45.0,
+                current: false,
+            },
+            WeekBar {
+                week: 2,
+                start: date(2026, 1, 12),
+                planned: 72,
+                walked: 10.0,
+                current: true,
+            },
+        ];
+        let svg = weekly_minutes_svg(&weeks);
+        assert_eq!(
+            svg.matches("<rect").count(),
+            3,
+            "two bars and the legend swatch"
+        );
+        assert!(svg.contains("Week 2: walked 10 of 72 planned minutes so far."));
+        assert!(svg.contains("target 150 min"));
+        let pts = vec![
+            PainPoint {
+                date: date(2026, 1, 5),
+                before: Some(2),
+                peak: Some(4),
+                morning: None,
+            },
+            PainPoint {
+                date: date(2026, 1, 6),
+                before: Some(1),
+                peak: Some(3),
+                morning: Some(2),
+            },
+        ];
+        let svg = pain_svg(
+            &pts,
+            &[Marker {
+                date: date(2026, 1, 5),
+                label: "start",
+            }],
+        );
+        assert_eq!(
+            svg.matches("<polyline").count(),
+            2,
+            "before and worst have two points; morning has one"
+        );
+        assert_eq!(svg.matches("<circle").count(), 5);
+        assert!(svg.contains(">start</text>"));
+    }
+}
+
+/// One day of imported walking data for the steps chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayBar {
+    pub date: Date,
+    pub steps: u64,
+    pub speed_mps: Option<f64>,
+}
+
+/// The last `days` days of imported daily metrics (Apple Health), oldest first.
+pub fn daily_steps(entries: &[Entry], today: Date, days: i64) -> Vec<DayBar> {
+    let from = today.saturating_sub(days.days());
+    let mut out: Vec<DayBar> = crate::journal::since(entries, from)
+        .iter()
+        .filter_map(|e| match e {
+            Entry::DailyMetrics(d) if d.date > from && d.date <= today => {
+                d.steps.map(|steps| DayBar {
+                    date: d.date,
+                    steps,
+                    speed_mps: d.walking_speed_mps,
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    out.sort_by_key(|d| d.date);
+    out
+}

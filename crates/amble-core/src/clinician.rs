@@ -1,0 +1,293 @@
+//! The report for a doctor or physiotherapist (contract §9) as data: every fact and every
+//! sentence it prints, built once here and laid out by the HTML page and the PDF alike.
+
+use jiff::civil::Date;
+
+use crate::charts::{self, Figure};
+use crate::journal::Entry;
+use crate::knowledge::KnowledgeBase;
+use crate::outcomes::{self, Change};
+use crate::plan::{self, DecisionKind};
+use crate::{assess, report};
+
+/// Weeks the report covers unless asked otherwise.
+pub const REPORT_WEEKS: u32 = 12;
+
+/// The latest check-up in a few lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckupSummary {
+    pub date: Date,
+    /// "Routine care" style marker and headline of the tier.
+    pub tier_line: String,
+    /// Each warning sign: "title (tier): answer; answer".
+    pub flags: Vec<String>,
+    /// Warning-sign questions left unanswered.
+    pub unanswered: usize,
+    /// The most likely patterns: "name (strength, score s): answer; answer".
+    pub patterns: Vec<String>,
+    /// Set when patterns are held back because care comes first.
+    pub patterns_held_back: Option<String>,
+}
+
+/// One check-up's scores in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreRow {
+    pub date: Date,
+    pub scores: String,
+}
+
+/// One weekly plan decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecisionRow {
+    pub week: u32,
+    pub start: Date,
+    pub kind: &'static str,
+    pub why: String,
+}
+
+/// Everything the report shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClinicianReport {
+    pub generated: Date,
+    pub from: Date,
+    pub to: Date,
+    /// Only what the person entered: age, sex, BMI.
+    pub about: Vec<String>,
+    pub checkup: CheckupSummary,
+    pub scores: Vec<ScoreRow>,
+    /// First check-up against the latest, per measure, against the minimal important change.
+    pub changes: Vec<Change>,
+    /// "Meets the recovered cut-offs" or not, when pain and RMDQ were both given last time.
+    pub recovered: Option<String>,
+    pub walks: usize,
+    pub minutes: f64,
+    pub minutes_chart: Figure,
+    pub pain_chart: Figure,
+    pub decisions: Vec<DecisionRow>,
+    pub flares: usize,
+    pub findings: Vec<String>,
+    pub tested: usize,
+    /// Imported daily walking metrics (steps, speed), when there are any.
+    pub steps_chart: Option<Figure>,
+    pub steps_summary: Option<String>,
+}
+
+/// The smallest changes that matter, in one line for the report's footnote.
+pub fn thresholds_line(kb: &KnowledgeBase) -> String {
+    let parts: Vec<String> = kb
+        .outcomes
+        .measure
+        .iter()
+        .map(|m| match m.important_percent {
+            Some(p) => format!("{} {} points or {p:.0}%", short(&m.id), m.important_points),
+            None => format!("{} {} points", short(&m.id), m.important_points),
+        })
+        .collect();
+    format!(
+        "Smallest changes people notice: {}. Recovered: pain {} and RMDQ {} or less.",
+        parts.join(", "),
+        kb.outcomes.recovered.pain_max,
+        kb.outcomes.recovered.rmdq_max
+    )
+}
+
+fn short(id: &str) -> &'static str {
+    match id {
+        "pain" => "pain",
+        "odi" => "ODI",
+        "rmdq" => "RMDQ",
+        _ => "PSFS",
+    }
+}
+
+fn scores_words(s: &crate::journal::StoredAssessment, kb: &KnowledgeBase) -> String {
+    let x = assess(&s.answers, kb);
+    let mut parts = Vec::new();
+    if let Some(p) = s.answers.pain.now {
+        parts.push(format!("pain now {p}/10"));
+    }
+    if let Some(o) = x.instruments.odi.as_ref().and_then(|o| o.percent) {
+        parts.push(format!("ODI {o}%"));
+    }
+    if let Some(rm) = &x.instruments.rmdq {
+        parts.push(format!("RMDQ {}/24", rm.score));
+    }
+    if let Some(sb) = &x.instruments.startback {
+        parts.push(format!("STarT Back {} ({:?} risk)", sb.total, sb.risk).to_lowercase());
+    }
+    if let Some(ps) = &x.instruments.psfs {
+        parts.push(format!("PSFS {:.1}", ps.mean));
+    }
+    if parts.is_empty() {
+        "no scores given".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// The report for the journal as of `today`, covering the last `weeks` weeks (never before the
+/// plan's start). `None` when there is no check-up to report on.
+pub fn build(
+    entries: &[Entry],
+    today: Date,
+    weeks: u32,
+    kb: &KnowledgeBase,
+) -> Option<ClinicianReport> {
+    let weeks = weeks.clamp(1, 520);
+    let r = plan::replay(entries, today, kb).ok()?;
+    let from = today
+        .saturating_sub(jiff::Span::new().days(i64::from(weeks) * 7 - 1))
+        .max(r.start.min(today));
+    let a = &r.answers;
+    let mut about = Vec::new();
+    if let Some(age) = a.age {
+        about.push(format!("age {age:.0}"));
+    }
+    if let Some(sex) = a.sex {
+        about.push(
+            match sex {
+                crate::answers::Sex::F => "female",
+                crate::answers::Sex::M => "male",
+                crate::answers::Sex::Other => "sex not given",
+            }
+            .into(),
+        );
+    }
+    if let Some(bmi) = a.bmi() {
+        about.push(format!("BMI {bmi:.1}"));
+    }
+    let view = report::view(&r.assessment, a, kb);
+    let checkup = CheckupSummary {
+        date: r.start,
+        tier_line: format!("{}: {}", view.marker, view.headline),
+        flags: view
+            .flags
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} ({}): {}",
+                    f.title,
+                    f.tier.as_str(),
+                    f.because.join("; ")
+                )
+            })
+            .collect(),
+        unanswered: view.unanswered.len(),
+        patterns: view
+            .patterns
+            .as_ref()
+            .map(|ps| {
+                ps.iter()
+                    .take(3)
+                    .map(|p| {
+                        let toward: Vec<String> = p.toward.iter().map(|b| b.to_string()).collect();
+                        if toward.is_empty() {
+                            format!("{} ({}, score {})", p.name, p.strength_words, p.score)
+                        } else {
+                            format!(
+                                "{} ({}, score {}): {}",
+                                p.name,
+                                p.strength_words,
+                                p.score,
+                                toward.join("; ")
+                            )
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        patterns_held_back: view.patterns.is_none().then(|| view.held_back.to_string()),
+    };
+    // Every full check-up up to today, oldest first: scores, and first against latest.
+    let checkups: Vec<&crate::journal::StoredAssessment> = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Assessment(s) if !s.rescreen && s.date <= today => Some(s.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let scores = checkups
+        .iter()
+        .map(|s| ScoreRow {
+            date: s.date,
+            scores: scores_words(s, kb),
+        })
+        .collect();
+    let (changes, recovered) = match (checkups.first(), checkups.last()) {
+        (Some(first), Some(last)) if checkups.len() > 1 => (
+            outcomes::changes(&kb.outcomes, &first.answers, &last.answers),
+            outcomes::recovered(&kb.outcomes, &last.answers).map(|yes| {
+                if yes {
+                    format!("On {} the scores meet the recovered cut-offs.", last.date)
+                } else {
+                    format!(
+                        "On {} the scores do not yet meet the recovered cut-offs.",
+                        last.date
+                    )
+                }
+            }),
+        ),
+        _ => (Vec::new(), None),
+    };
+    let data = charts::progress_data(&r, entries, today, Some(weeks));
+    let days = charts::daily_steps(entries, today, i64::from((today - from).get_days()) + 1);
+    let shown = r
+        .history
+        .iter()
+        .filter(|h| h.start >= from.saturating_sub(jiff::Span::new().days(7)));
+    let decisions: Vec<DecisionRow> = shown
+        .map(|h| DecisionRow {
+            week: h.week,
+            start: h.start,
+            kind: charts::marker_label(h.decision.kind),
+            why: h.decision.because.first().cloned().unwrap_or_default(),
+        })
+        .collect();
+    let flares = r
+        .history
+        .iter()
+        .filter(|h| h.start >= from && h.decision.kind == DecisionKind::Flare)
+        .count();
+    let ins = crate::insights::insights(entries, from, today);
+    let (walks, minutes) =
+        crate::journal::since(entries, from)
+            .iter()
+            .fold((0, 0.0), |(n, m), e| match e {
+                Entry::Walk(w) if w.date >= from && w.date <= today => (n + 1, m + w.minutes),
+                _ => (n, m),
+            });
+    let steps_summary = (!days.is_empty()).then(|| {
+        let n = days.len();
+        let mean = days.iter().map(|d| d.steps as f64).sum::<f64>() / n as f64;
+        let speeds: Vec<f64> = days.iter().filter_map(|d| d.speed_mps).collect();
+        let speed = if speeds.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; walking speed {:.1} km/h on average",
+                speeds.iter().sum::<f64>() / speeds.len() as f64 * 3.6
+            )
+        };
+        format!("{n} days imported: {mean:.0} steps a day on average{speed}.")
+    });
+    Some(ClinicianReport {
+        generated: today,
+        from,
+        to: today,
+        about,
+        checkup,
+        scores,
+        changes,
+        recovered,
+        walks,
+        minutes,
+        minutes_chart: charts::draw::weekly_minutes(&data.weeks),
+        pain_chart: charts::draw::pain(&data.pain, &data.markers),
+        decisions,
+        flares,
+        findings: ins.findings.iter().map(|f| f.text.clone()).collect(),
+        tested: ins.tested.len(),
+        steps_chart: (!days.is_empty()).then(|| charts::draw::daily_steps(&days)),
+        steps_summary,
+    })
+}

@@ -1,0 +1,288 @@
+//! Change in a score between two check-ups, read against the smallest change people notice
+//! (`content/outcomes.toml`): "ODI fell from 30% to 12%: an important improvement".
+
+use serde::{Deserialize, Serialize};
+
+use crate::answers::Answers;
+use crate::instruments;
+
+/// The measures Amble compares over time, in report order.
+pub const MEASURE_IDS: &[&str] = &["pain", "odi", "rmdq", "psfs"];
+
+/// One measure and its minimal important change.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Measure {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub min: f64,
+    pub max: f64,
+    pub higher_is_better: bool,
+    /// A change of at least this many points matters...
+    pub important_points: f64,
+    /// ...or of at least this share of the first score (per cent), where one is agreed.
+    #[serde(default)]
+    pub important_percent: Option<f64>,
+    pub sources: Vec<String>,
+}
+
+/// The "recovered" cut-offs: pain at most `pain_max` and RMDQ at most `rmdq_max`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recovered {
+    pub pain_max: f64,
+    pub rmdq_max: f64,
+    pub sources: Vec<String>,
+}
+
+/// `content/outcomes.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeRules {
+    pub version: u32,
+    pub measure: Vec<Measure>,
+    pub recovered: Recovered,
+}
+
+impl OutcomeRules {
+    pub fn measure(&self, id: &str) -> Option<&Measure> {
+        self.measure.iter().find(|m| m.id == id)
+    }
+
+    /// A broken rule as (location, message).
+    pub fn check(&self) -> Result<(), (String, String)> {
+        let ids: Vec<&str> = self.measure.iter().map(|m| m.id.as_str()).collect();
+        if ids != MEASURE_IDS {
+            return Err((
+                "measure".into(),
+                format!("expected the measures {MEASURE_IDS:?} in that order, found {ids:?}"),
+            ));
+        }
+        for m in &self.measure {
+            let at = |f: &str| format!("measure \"{}\".{f}", m.id);
+            if m.min >= m.max || m.min.is_nan() || m.max.is_nan() {
+                return Err((at("max"), "must be above min".into()));
+            }
+            if !(m.important_points > 0.0 && m.important_points <= m.max - m.min) {
+                return Err((
+                    at("important_points"),
+                    "must be above 0 and within the range".into(),
+                ));
+            }
+            if let Some(p) = m.important_percent
+                && !(p > 0.0 && p <= 100.0)
+            {
+                return Err((at("important_percent"), "must be between 0 and 100".into()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Which way a score moved, from the person's side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Better,
+    Worse,
+    Same,
+}
+
+/// A score's change from a first to a later check-up.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub measure: String,
+    pub from: f64,
+    pub to: f64,
+    pub direction: Direction,
+    /// At least the minimal important change (points, or share of the first score).
+    pub important: bool,
+    /// The change in words, e.g. "Oswestry Disability Index (ODI) fell from 30% to 12%: an
+    /// important improvement (10 points or 30% is the smallest change people notice)".
+    pub words: String,
+}
+
+fn num(v: f64, unit: &str) -> String {
+    let v = if (v - v.round()).abs() < 0.05 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    };
+    if unit == "%" {
+        format!("{v}%")
+    } else {
+        format!("{v}{unit}")
+    }
+}
+
+/// The change from `from` to `to` on measure `m`.
+pub fn change(m: &Measure, from: f64, to: f64) -> Change {
+    let delta = to - from;
+    let gain = if m.higher_is_better { delta } else { -delta };
+    let points = delta.abs() >= m.important_points - 1e-9;
+    // A share of the first score only makes sense when the first score is not zero.
+    let share = m
+        .important_percent
+        .zip((from.abs() > 1e-9).then_some(from))
+        .is_some_and(|(p, f)| delta.abs() / f.abs() * 100.0 >= p - 1e-9);
+    let direction = if delta.abs() < 1e-9 {
+        Direction::Same
+    } else if gain > 0.0 {
+        Direction::Better
+    } else {
+        Direction::Worse
+    };
+    let important = direction != Direction::Same && (points || share);
+    let threshold = match m.important_percent {
+        Some(p) => format!(
+            "{} points or {p:.0}% is the smallest change people notice",
+            num(m.important_points, "")
+        ),
+        None => format!(
+            "{} points is the smallest change people notice",
+            num(m.important_points, "")
+        ),
+    };
+    let moved = if delta > 0.0 { "rose" } else { "fell" };
+    let words = match direction {
+        Direction::Same => format!("{} stayed at {}", m.name, num(from, &m.unit)),
+        d => {
+            let kind = match (d, important) {
+                (Direction::Better, true) => "an important improvement".to_string(),
+                (Direction::Worse, true) => "an important worsening".to_string(),
+                (Direction::Better, false) => {
+                    "better, but less than a change people usually notice".to_string()
+                }
+                _ => "worse, but less than a change people usually notice".to_string(),
+            };
+            format!(
+                "{} {moved} from {} to {}: {kind} ({threshold})",
+                m.name,
+                num(from, &m.unit),
+                num(to, &m.unit)
+            )
+        }
+    };
+    Change {
+        measure: m.id.clone(),
+        from,
+        to,
+        direction,
+        important,
+        words,
+    }
+}
+
+/// The scores of one check-up, by measure id (only those given).
+pub fn scores(answers: &Answers) -> Vec<(&'static str, f64)> {
+    let ins = instruments::score_all(&answers.instruments);
+    let mut out = Vec::new();
+    if let Some(p) = answers.pain.now {
+        out.push(("pain", p as f64));
+    }
+    if let Some(o) = ins.odi.and_then(|o| o.percent) {
+        out.push(("odi", f64::from(o)));
+    }
+    if let Some(r) = ins.rmdq {
+        out.push(("rmdq", f64::from(r.score)));
+    }
+    if let Some(p) = ins.psfs {
+        out.push(("psfs", p.mean));
+    }
+    out
+}
+
+/// Every measure given at both check-ups, first against latest.
+pub fn changes(rules: &OutcomeRules, first: &Answers, latest: &Answers) -> Vec<Change> {
+    let a = scores(first);
+    let b = scores(latest);
+    MEASURE_IDS
+        .iter()
+        .filter_map(|id| {
+            let m = rules.measure(id)?;
+            let from = a.iter().find(|(k, _)| k == id)?.1;
+            let to = b.iter().find(|(k, _)| k == id)?.1;
+            Some(change(m, from, to))
+        })
+        .collect()
+}
+
+/// Whether a check-up meets the "recovered" cut-offs; `None` when pain or RMDQ is missing.
+pub fn recovered(rules: &OutcomeRules, answers: &Answers) -> Option<bool> {
+    let s = scores(answers);
+    let pain = s.iter().find(|(k, _)| *k == "pain")?.1;
+    let rmdq = s.iter().find(|(k, _)| *k == "rmdq")?.1;
+    Some(pain <= rules.recovered.pain_max && rmdq <= rules.recovered.rmdq_max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::KnowledgeBase;
+
+    fn rules() -> OutcomeRules {
+        KnowledgeBase::embedded()
+            .map(|kb| kb.outcomes)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn odi_thresholds_by_points_and_share() {
+        let r = rules();
+        let odi = r.measure("odi").unwrap_or_else(|| panic!("odi"));
+        let c = change(odi, 30.0, 12.0);
+        assert_eq!(c.direction, Direction::Better);
+        assert!(c.important);
+        assert!(
+            c.words.starts_with(
+                "Oswestry Disability Index (ODI) fell from 30% to 12%: an important improvement"
+            ),
+            "{}",
+            c.words
+        );
+        // 8 points from 20 is 40 %: important by share though under 10 points.
+        assert!(change(odi, 20.0, 12.0).important);
+        // 8 points from 40 is 20 %: neither.
+        let small = change(odi, 40.0, 32.0);
+        assert!(!small.important);
+        assert!(
+            small
+                .words
+                .contains("less than a change people usually notice")
+        );
+        // Worse by 10 points is an important worsening.
+        let worse = change(odi, 20.0, 30.0);
+        assert_eq!((worse.direction, worse.important), (Direction::Worse, true));
+        assert!(
+            worse
+                .words
+                .contains("rose from 20% to 30%: an important worsening")
+        );
+        assert_eq!(change(odi, 20.0, 20.0).direction, Direction::Same);
+        assert!(!change(odi, 20.0, 20.0).important);
+    }
+
+    #[test]
+    fn pain_rmdq_psfs_thresholds() {
+        let r = rules();
+        let m = |id: &str| r.measure(id).cloned().unwrap_or_else(|| panic!("{id}"));
+        assert!(change(&m("pain"), 6.0, 4.0).important, "2 points");
+        assert!(!change(&m("pain"), 8.0, 7.0).important, "1 point, 12 %");
+        assert!(
+            change(&m("pain"), 3.0, 2.0).important,
+            "1 point from 3 is 33 %"
+        );
+        assert!(change(&m("rmdq"), 12.0, 7.0).important, "5 points");
+        assert!(!change(&m("rmdq"), 20.0, 16.0).important, "4 points, 20 %");
+        // PSFS: higher is better, 2 points, no share rule.
+        let p = change(&m("psfs"), 4.0, 6.5);
+        assert_eq!((p.direction, p.important), (Direction::Better, true));
+        assert!(
+            !change(&m("psfs"), 1.0, 2.5).important,
+            "1.5 points, though 150 %"
+        );
+        // From zero only points count.
+        assert!(!change(&m("pain"), 0.0, 1.0).important);
+    }
+}

@@ -1,0 +1,252 @@
+//! Draws laid-out pages with krilla: text in the embedded typeface, rules, and charts from the
+//! same [`Figure`] geometry the web page turns into SVG.
+
+use amble_core::charts::{Anchor, Figure, Pen, Shape};
+use krilla::Document;
+use krilla::color::rgb;
+use krilla::geom::{PathBuilder, Point, Transform};
+use krilla::metadata::Metadata;
+use krilla::num::NormalizedF32;
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, LineCap, Stroke, StrokeDash};
+use krilla::surface::Surface;
+use krilla::text::{Font, TextDirection};
+
+use crate::PdfError;
+use crate::fonts::{BOLD, Metrics, REGULAR};
+use crate::layout::{Item, Page, Paper};
+
+struct Faces {
+    regular: Font,
+    bold: Font,
+}
+
+fn colour(c: [u8; 3]) -> rgb::Color {
+    rgb::Color::new(c[0], c[1], c[2])
+}
+
+/// "#rrggbb" to a colour; anything else is dark grey.
+fn hex(s: &str) -> rgb::Color {
+    let v = s
+        .strip_prefix('#')
+        .and_then(|h| u32::from_str_radix(h, 16).ok());
+    match v {
+        Some(v) if s.len() == 7 => rgb::Color::new((v >> 16) as u8, (v >> 8) as u8, v as u8),
+        _ => rgb::Color::new(0x34, 0x40, 0x54),
+    }
+}
+
+fn fill(c: rgb::Color) -> Fill {
+    Fill {
+        paint: c.into(),
+        opacity: NormalizedF32::ONE,
+        rule: Default::default(),
+    }
+}
+
+fn stroke(c: rgb::Color, width: f32, dash: &[f64]) -> Stroke {
+    Stroke {
+        paint: c.into(),
+        width,
+        line_cap: LineCap::Butt,
+        dash: (!dash.is_empty()).then(|| StrokeDash {
+            array: dash.iter().map(|d| *d as f32).collect(),
+            offset: 0.0,
+        }),
+        ..Default::default()
+    }
+}
+
+fn line(s: &mut Surface<'_>, from: (f32, f32), to: (f32, f32), st: Stroke) {
+    let mut pb = PathBuilder::new();
+    pb.move_to(from.0, from.1);
+    pb.line_to(to.0, to.1);
+    if let Some(path) = pb.finish() {
+        s.set_fill(None);
+        s.set_stroke(Some(st));
+        s.draw_path(&path);
+        s.set_stroke(None);
+    }
+}
+
+fn pen_stroke(p: &Pen) -> Stroke {
+    stroke(hex(p.colour), p.width as f32, p.dash)
+}
+
+fn text(
+    s: &mut Surface<'_>,
+    faces: &Faces,
+    at: (f32, f32),
+    size: f32,
+    bold: bool,
+    c: rgb::Color,
+    t: &str,
+) {
+    s.set_stroke(None);
+    s.set_fill(Some(fill(c)));
+    let font = if bold {
+        faces.bold.clone()
+    } else {
+        faces.regular.clone()
+    };
+    s.draw_text(
+        Point::from_xy(at.0, at.1),
+        font,
+        size,
+        t,
+        false,
+        TextDirection::Auto,
+    );
+}
+
+fn chart(s: &mut Surface<'_>, faces: &Faces, m: &Metrics, x: f32, y: f32, scale: f32, f: &Figure) {
+    s.push_transform(&Transform::from_row(scale, 0.0, 0.0, scale, x, y));
+    let p = |v: (f64, f64)| (v.0 as f32, v.1 as f32);
+    for shape in &f.shapes {
+        match shape {
+            Shape::Line { from, to, pen, .. } => line(s, p(*from), p(*to), pen_stroke(pen)),
+            Shape::Rect {
+                x,
+                y,
+                w,
+                h,
+                fill: c,
+                ..
+            } => {
+                let mut pb = PathBuilder::new();
+                if let Some(r) = krilla::geom::Rect::from_xywh(
+                    *x as f32,
+                    *y as f32,
+                    *w as f32,
+                    (*h as f32).max(0.01),
+                ) {
+                    pb.push_rect(r);
+                }
+                if let Some(path) = pb.finish() {
+                    s.set_stroke(None);
+                    s.set_fill(Some(fill(hex(c))));
+                    s.draw_path(&path);
+                }
+            }
+            Shape::Polyline { points, pen } => {
+                let mut pb = PathBuilder::new();
+                for (i, pt) in points.iter().enumerate() {
+                    let (px, py) = p(*pt);
+                    if i == 0 {
+                        pb.move_to(px, py);
+                    } else {
+                        pb.line_to(px, py);
+                    }
+                }
+                if let Some(path) = pb.finish() {
+                    s.set_fill(None);
+                    s.set_stroke(Some(pen_stroke(pen)));
+                    s.draw_path(&path);
+                    s.set_stroke(None);
+                }
+            }
+            Shape::Dot { at, r, fill: c, .. } => {
+                let (cx, cy) = p(*at);
+                let r = *r as f32;
+                // A circle from four cubic arcs.
+                let k = 0.552_284_8 * r;
+                let mut pb = PathBuilder::new();
+                pb.move_to(cx + r, cy);
+                pb.cubic_to(cx + r, cy + k, cx + k, cy + r, cx, cy + r);
+                pb.cubic_to(cx - k, cy + r, cx - r, cy + k, cx - r, cy);
+                pb.cubic_to(cx - r, cy - k, cx - k, cy - r, cx, cy - r);
+                pb.cubic_to(cx + k, cy - r, cx + r, cy - k, cx + r, cy);
+                pb.close();
+                if let Some(path) = pb.finish() {
+                    s.set_stroke(None);
+                    s.set_fill(Some(fill(hex(c))));
+                    s.draw_path(&path);
+                }
+            }
+            Shape::Text {
+                at,
+                size,
+                anchor,
+                fill: c,
+                turned,
+                text: t,
+            } => {
+                let size = *size as f32;
+                let w = m.width(t, size, false);
+                let (ax, ay) = p(*at);
+                let dx = match anchor {
+                    Anchor::Start => 0.0,
+                    Anchor::Middle => -w / 2.0,
+                    Anchor::End => -w,
+                };
+                if *turned {
+                    s.push_transform(&Transform::from_rotate_at(90.0, ax, ay));
+                    text(s, faces, (ax + dx, ay), size, false, hex(c), t);
+                    s.pop();
+                } else {
+                    text(s, faces, (ax + dx, ay), size, false, hex(c), t);
+                }
+            }
+        }
+    }
+    s.pop();
+}
+
+/// The pages as a PDF document.
+pub fn pdf(
+    pages: &[Page<'_>],
+    paper: Paper,
+    m: &Metrics,
+    title: &str,
+) -> Result<Vec<u8>, PdfError> {
+    let faces = Faces {
+        regular: Font::new(REGULAR.to_vec().into(), 0).ok_or(PdfError::Font)?,
+        bold: Font::new(BOLD.to_vec().into(), 0).ok_or(PdfError::Font)?,
+    };
+    let (w, h) = paper.size();
+    let mut doc = Document::new();
+    doc.set_metadata(
+        Metadata::new()
+            .title(title.to_string())
+            .creator("Amble".to_string())
+            .language("en".to_string()),
+    );
+    for page in pages {
+        let settings = PageSettings::from_wh(w, h).ok_or(PdfError::Layout)?;
+        let mut p = doc.start_page_with(settings);
+        let mut s = p.surface();
+        for item in &page.items {
+            match item {
+                Item::Text {
+                    x,
+                    y,
+                    style,
+                    text: t,
+                } => text(
+                    &mut s,
+                    &faces,
+                    (*x, *y),
+                    style.size,
+                    style.bold,
+                    colour(style.colour),
+                    t,
+                ),
+                Item::Rule { x1, x2, y, width } => line(
+                    &mut s,
+                    (*x1, *y),
+                    (*x2, *y),
+                    stroke(rgb::Color::new(0x99, 0x99, 0x99), *width, &[]),
+                ),
+                Item::Chart {
+                    x,
+                    y,
+                    scale,
+                    figure,
+                } => chart(&mut s, &faces, m, *x, *y, *scale, figure),
+            }
+        }
+        s.finish();
+        p.finish();
+    }
+    doc.finish().map_err(|e| PdfError::Write(format!("{e:?}")))
+}
