@@ -101,11 +101,14 @@ pub enum Format {
     #[default]
     Json,
     Csv,
+    /// One FHIR R4 Bundle (JSON) for a clinic's records.
+    Fhir,
 }
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// json (lossless, re-importable) or csv (for spreadsheets).
+    /// json (lossless, re-importable), csv (for spreadsheets) or fhir (an R4 Bundle for a
+    /// clinic's records).
     #[arg(long, value_enum, default_value_t = Format::Json)]
     format: Format,
     /// Write to this file instead of stdout (written in full or not at all).
@@ -478,6 +481,13 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<(), Failure> {
                 entries,
             })
             .context("cannot encode the journal")?;
+            text.push('\n');
+            text.into_bytes()
+        }
+        Format::Fhir => {
+            let kb = crate::assess_cmd::load_kb()?;
+            let mut text = serde_json::to_string_pretty(&amble_core::fhir::bundle(&entries, &kb))
+                .context("cannot encode the FHIR bundle")?;
             text.push('\n');
             text.into_bytes()
         }

@@ -668,6 +668,34 @@ fn export_and_import_round_trip_losslessly() {
     assert!(lines[0].starts_with("id,kind,date,minutes"));
     assert_eq!(lines.len(), 5);
     assert!(csv.contains("\"grass, wet\""), "CSV quoting: {csv}");
+
+    // FHIR: one R4 collection Bundle with a Patient and an Observation per walk and rating
+    // (validated against the R4 schema in amble-core's tests).
+    let fhir = k.path().join("journal.fhir.json");
+    k.ok(
+        "2026-01-07",
+        &["export", "--format", "fhir", "-o", fhir.to_str().unwrap()],
+    );
+    let b: Value = serde_json::from_str(&std::fs::read_to_string(&fhir).unwrap()).unwrap();
+    assert_eq!(
+        (b["resourceType"].as_str(), b["type"].as_str()),
+        (Some("Bundle"), Some("collection"))
+    );
+    let kinds: Vec<&str> = b["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["resource"]["resourceType"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "Patient").count(), 1);
+    assert!(
+        kinds.iter().filter(|k| **k == "Observation").count() >= 4,
+        "{kinds:?}"
+    );
+    assert!(
+        !std::fs::read_to_string(&fhir).unwrap().contains("grass"),
+        "free text stays home"
+    );
 }
 
 #[test]

@@ -7,6 +7,7 @@ pub mod assessment;
 pub mod charts;
 pub mod checkup;
 pub mod clinician;
+pub mod fhir;
 pub mod insights;
 pub mod instruments;
 pub mod journal;
