@@ -403,6 +403,31 @@ async fn a_newcomer_goes_from_check_up_to_a_logged_walk() {
     s.client.goto(&format!("{}/today", s.url)).await.unwrap();
     assert!(!s.text().await.contains("No plan for now"));
     s.shot("16-today-after-rescreen").await;
+
+    // Insights, an experiment and the report read on a phone: nothing wider than the screen.
+    s.client.goto(&format!("{}/insights", s.url)).await.unwrap();
+    s.follow("a[href^='/experiments']").await;
+    s.type_into("input[name=a]", "flat").await;
+    s.type_into("input[name=b]", "hills").await;
+    s.follow("button[type=submit]").await;
+    let text = s.text().await;
+    assert!(text.contains("Your schedule") && text.contains("Today: walk with"), "{text}");
+    s.shot("17-experiment").await;
+    for page in ["/insights", "/experiments", "/report"] {
+        if page != "/experiments" {
+            s.client.goto(&format!("{}{page}", s.url)).await.unwrap();
+        }
+        let fits = s
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth <= window.innerWidth + 1;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(fits, serde_json::Value::Bool(true), "{page} is wider than a phone");
+    }
+    s.shot("18-report").await;
     s.client.clone().close().await.unwrap();
 }
 
