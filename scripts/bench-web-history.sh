@@ -14,7 +14,7 @@ bin=target/release/amble
 work=$(mktemp -d)
 trap 'kill "${SERVE_PID:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-pages=(/ /today /plan /progress /journal /exercises /api/v1/plan /api/v1/today /api/v1/journal)
+pages=(/ /today /plan /progress /journal /exercises /insights /report /report.pdf "/experiments?factor=surface&a=flat&b=hills&first_day=2030-12-01&weeks=6" /api/v1/plan /api/v1/today /api/v1/journal /api/v1/insights)
 
 run() { # name weeks today
   local name=$1 weeks=$2 today=$3

@@ -485,11 +485,18 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<(), Failure> {
             text.into_bytes()
         }
         Format::Fhir => {
+            // One resource at a time: five years of entries never sit in memory as one tree.
             let kb = crate::assess_cmd::load_kb()?;
-            let mut text = serde_json::to_string_pretty(&amble_core::fhir::bundle(&entries, &kb))
-                .context("cannot encode the FHIR bundle")?;
-            text.push('\n');
-            text.into_bytes()
+            let mut out =
+                b"{\"resourceType\": \"Bundle\", \"type\": \"collection\", \"entry\": [\n".to_vec();
+            for (i, e) in amble_core::fhir::bundle_entries(&entries, &kb).enumerate() {
+                if i > 0 {
+                    out.extend_from_slice(b",\n");
+                }
+                serde_json::to_writer(&mut out, &e).context("cannot encode the FHIR bundle")?;
+            }
+            out.extend_from_slice(b"\n]}\n");
+            out
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());

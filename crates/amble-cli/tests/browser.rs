@@ -411,7 +411,10 @@ async fn a_newcomer_goes_from_check_up_to_a_logged_walk() {
     s.type_into("input[name=b]", "hills").await;
     s.follow("button[type=submit]").await;
     let text = s.text().await;
-    assert!(text.contains("Your schedule") && text.contains("Today: walk with"), "{text}");
+    assert!(
+        text.contains("Your schedule") && text.contains("Today: walk with"),
+        "{text}"
+    );
     s.shot("17-experiment").await;
     for page in ["/insights", "/experiments", "/report"] {
         if page != "/experiments" {
@@ -425,7 +428,11 @@ async fn a_newcomer_goes_from_check_up_to_a_logged_walk() {
             )
             .await
             .unwrap();
-        assert_eq!(fits, serde_json::Value::Bool(true), "{page} is wider than a phone");
+        assert_eq!(
+            fits,
+            serde_json::Value::Bool(true),
+            "{page} is wider than a phone"
+        );
     }
     s.shot("18-report").await;
     s.client.clone().close().await.unwrap();

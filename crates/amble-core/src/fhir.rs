@@ -314,19 +314,48 @@ fn patient(latest: Option<&Answers>) -> Value {
     p
 }
 
-/// The whole journal as a FHIR R4 collection Bundle.
-pub fn bundle(entries: &[Entry], kb: &KnowledgeBase) -> Value {
+/// The bundle's entries one journal entry at a time (a Patient first), so a long journal can be
+/// written out without holding the whole bundle: `{"resourceType": "Bundle", "type":
+/// "collection", "entry": [...]}` around them is [`bundle`].
+pub fn bundle_entries<'a>(
+    entries: &'a [Entry],
+    kb: &'a KnowledgeBase,
+) -> impl Iterator<Item = Value> + 'a {
     let latest = entries.iter().rev().find_map(|e| match e {
         Entry::Assessment(s) if !s.rescreen => Some(&s.answers),
         _ => None,
     });
-    let patient_id = uuid_for("patient");
-    let mut b = Builder {
-        patient: format!("urn:uuid:{patient_id}"),
+    let patient_ref = format!("urn:uuid:{}", uuid_for("patient"));
+    let mut first = Builder {
+        patient: patient_ref.clone(),
         entries: Vec::new(),
     };
-    b.push("patient", patient(latest));
-    for e in entries {
+    first.push("patient", patient(latest));
+    first
+        .entries
+        .into_iter()
+        .chain(entries.iter().flat_map(move |e| {
+            let mut b = Builder {
+                patient: patient_ref.clone(),
+                entries: Vec::new(),
+            };
+            b.entry(e, kb);
+            b.entries
+        }))
+}
+
+/// The whole journal as a FHIR R4 collection Bundle.
+pub fn bundle(entries: &[Entry], kb: &KnowledgeBase) -> Value {
+    json!({
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": bundle_entries(entries, kb).collect::<Vec<_>>(),
+    })
+}
+
+impl Builder {
+    fn entry(&mut self, e: &Entry, kb: &KnowledgeBase) {
+        let b = self;
         match e {
             Entry::Assessment(s) if !s.rescreen => b.checkup(s),
             Entry::Assessment(_) => {}
@@ -398,11 +427,6 @@ pub fn bundle(entries: &[Entry], kb: &KnowledgeBase) -> Value {
             }
         }
     }
-    json!({
-        "resourceType": "Bundle",
-        "type": "collection",
-        "entry": b.entries,
-    })
 }
 
 #[cfg(test)]
