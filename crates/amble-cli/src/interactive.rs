@@ -78,6 +78,32 @@ pub fn ask(kb: &KnowledgeBase) -> Result<Answers, Failure> {
     current(&doc)
 }
 
+/// Asks the warning-sign questions that apply to a person with these answers (a check-in, a
+/// re-screen): the answers as a `red_flags` object. `None` when the input ends.
+pub fn ask_warning_signs(
+    kb: &KnowledgeBase,
+    base: &Answers,
+) -> Result<Option<Map<String, Value>>, Failure> {
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let mut err = std::io::stderr().lock();
+    let facts = base.facts();
+    let mut doc = Map::new();
+    for q in kb.red_flag_questions_for(&facts) {
+        match prompt(q, &mut input, &mut err)? {
+            Reply::Value(v) => amble_core::answers::set_path(&mut doc, &q.id, v),
+            Reply::Skip => {}
+            Reply::Eof => return Ok(None),
+        }
+    }
+    Ok(Some(
+        doc.get("red_flags")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default(),
+    ))
+}
+
 /// Input ended before the check-up did: nothing is stored (a partial check-up must never
 /// become the latest one and restart the plan). Warning signs already answered still lead.
 fn cancelled(doc: &Map<String, Value>, kb: &KnowledgeBase) -> Failure {

@@ -268,6 +268,12 @@ fn edit(global: &Global, a: EditArgs) -> Result<(), Failure> {
                 a.id
             )));
         }
+        Entry::Checkin(_) => {
+            return Err(Failure::BadInput(format!(
+                "{} is a check-in; delete it (amble journal delete {}) and check in again",
+                a.id, a.id
+            )));
+        }
         Entry::Assessment(_) => {
             return Err(Failure::BadInput(format!(
                 "{} is a check-up; run `amble assess` again instead of editing it",
@@ -451,6 +457,7 @@ fn csv_row(e: &Entry) -> Vec<String> {
                 .unwrap_or_default();
         }
         Entry::Morning(m) => row[16] = m.pain.to_string(),
+        Entry::Checkin(c) => row[16] = o(c.pain.map(|v| v.to_string())),
         Entry::Exercise(x) => {
             row[17] = x.exercise.clone();
             row[18] = o(x.sets.map(|v| v.to_string()));

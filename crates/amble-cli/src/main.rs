@@ -2,6 +2,7 @@
 //! and prints; every decision is made by `amble-core`.
 
 mod assess_cmd;
+mod checkin_cmd;
 mod context;
 mod experiment_cmd;
 mod failure;
@@ -73,6 +74,9 @@ enum Command {
     /// A small randomised trial of one person: two options of one factor, in random order.
     #[command(subcommand)]
     Experiment(experiment_cmd::ExperimentCommand),
+    /// Check in: the warning signs again, how your back has been, pain, and the
+    /// questionnaires at 6 weeks, 3, 6 and 12 months.
+    Checkin(checkin_cmd::CheckinArgs),
 }
 
 fn main() -> ExitCode {
@@ -90,6 +94,7 @@ fn main() -> ExitCode {
         Command::Insights(args) => insights_cmd::run(&global, &args),
         Command::Experiment(cmd) => experiment_cmd::run(&global, &cmd),
         Command::Report(args) => report_cmd::run(&global, &args),
+        Command::Checkin(args) => checkin_cmd::run(&global, &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -307,6 +307,13 @@ pub struct InstrumentItems {
     pub psfs: Option<Vec<PsfsItem>>,
 }
 
+impl InstrumentItems {
+    /// No questionnaire given.
+    pub fn is_empty(&self) -> bool {
+        self.startback.is_none() && self.odi.is_none() && self.rmdq.is_none() && self.psfs.is_none()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PsfsItem {
@@ -427,7 +434,7 @@ impl Answers {
         self.validate_instruments()
     }
 
-    fn validate_instruments(&self) -> Result<(), AnswersError> {
+    pub(crate) fn validate_instruments(&self) -> Result<(), AnswersError> {
         let ins = &self.instruments;
         if let Some(items) = &ins.startback {
             expect_len("instruments.startback", items.len(), 9)?;

@@ -93,7 +93,7 @@ pub fn thresholds_line(kb: &KnowledgeBase) -> String {
 
 fn short(id: &str) -> &'static str {
     match id {
-        "pain" => "pain",
+        "nprs" => "pain",
         "odi" => "ODI",
         "rmdq" => "RMDQ",
         _ => "PSFS",

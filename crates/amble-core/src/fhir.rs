@@ -252,6 +252,47 @@ impl Builder {
     }
 }
 
+impl Builder {
+    /// A check-in: its pain rating, its global rating of change, its questionnaire items.
+    fn checkin(&mut self, c: &crate::checkin::Checkin) {
+        let when = c.date.to_string();
+        if let Some(p) = c.pain {
+            self.pain(
+                &format!("{}/pain", c.id),
+                &when,
+                ("pain-now", "Back pain now, at a check-in"),
+                p,
+            );
+        }
+        if let Some(ch) = c.change {
+            let mut o = self.observation(
+                ("survey", "Survey"),
+                vec![coding(
+                    AMBLE_CODES,
+                    "global-rating-of-change",
+                    "Back since the last check-in (global rating of change)",
+                )],
+                "Back since the last check-in",
+                &when,
+            );
+            o["valueCodeableConcept"] = json!({"coding": [coding(AMBLE_CODES, &format!("change-{}", ch.as_str()), ch.words())], "text": ch.words()});
+            self.push(&format!("{}/change", c.id), o);
+        }
+        let as_checkup = StoredAssessment {
+            id: c.id.clone(),
+            date: c.date,
+            answers: Answers {
+                instruments: c.instruments.clone(),
+                ..Answers::default()
+            },
+            rescreen: false,
+        };
+        if let Some(qr) = questionnaire_response(&as_checkup, &self.patient) {
+            self.push(&format!("{}/items", c.id), qr);
+        }
+    }
+}
+
 /// Item values of the instruments answered in a check-up, as `linkId`s like `odi-3`; `None`
 /// when no instrument was answered.
 fn questionnaire_response(s: &StoredAssessment, patient: &str) -> Option<Value> {
@@ -359,6 +400,7 @@ impl Builder {
         match e {
             Entry::Assessment(s) if !s.rescreen => b.checkup(s),
             Entry::Assessment(_) => {}
+            Entry::Checkin(c) => b.checkin(c),
             Entry::Walk(w) => b.walk(w),
             Entry::Morning(m) => b.pain(
                 &m.id,

@@ -138,6 +138,7 @@ pub enum Entry {
     Morning(Morning),
     Exercise(ExerciseSession),
     DailyMetrics(DailyMetrics),
+    Checkin(Box<crate::checkin::Checkin>),
 }
 
 impl Entry {
@@ -148,6 +149,7 @@ impl Entry {
             Entry::Morning(e) => &e.id,
             Entry::Exercise(e) => &e.id,
             Entry::DailyMetrics(e) => &e.id,
+            Entry::Checkin(e) => &e.id,
         }
     }
 
@@ -158,6 +160,7 @@ impl Entry {
             Entry::Morning(e) => e.id = id,
             Entry::Exercise(e) => e.id = id,
             Entry::DailyMetrics(e) => e.id = id,
+            Entry::Checkin(e) => e.id = id,
         }
     }
 
@@ -168,6 +171,7 @@ impl Entry {
             Entry::Morning(e) => e.date,
             Entry::Exercise(e) => e.date,
             Entry::DailyMetrics(e) => e.date,
+            Entry::Checkin(e) => e.date,
         }
     }
 
@@ -178,6 +182,7 @@ impl Entry {
             Entry::Morning(_) => "morning",
             Entry::Exercise(_) => "exercise",
             Entry::DailyMetrics(_) => "daily_metrics",
+            Entry::Checkin(_) => "checkin",
         }
     }
 
@@ -189,6 +194,7 @@ impl Entry {
             Entry::Morning(_) => "m",
             Entry::Exercise(_) => "x",
             Entry::DailyMetrics(_) => "d",
+            Entry::Checkin(_) => "c",
         }
     }
 }
@@ -368,6 +374,16 @@ pub fn problems(entry: &Entry) -> Vec<EntryError> {
             }
         }
         Entry::Assessment(_) => {}
+        Entry::Checkin(c) => {
+            note(check_pain("pain", c.pain));
+            let as_answers = crate::answers::Answers {
+                instruments: c.instruments.clone(),
+                ..Default::default()
+            };
+            if let Err(e) = as_answers.validate_instruments() {
+                note(Err(bad(&e.path, e.message)));
+            }
+        }
         Entry::DailyMetrics(d) => {
             for (field, v) in [
                 ("asymmetry_frac", d.asymmetry_frac),
@@ -707,6 +723,19 @@ impl Entry {
                 s
             }
             Entry::Morning(m) => format!("morning pain {}", m.pain),
+            Entry::Checkin(c) => {
+                let mut s = String::from("check-in");
+                if let Some(ch) = c.change {
+                    s.push_str(&format!(", {}", ch.words()));
+                }
+                if let Some(p) = c.pain {
+                    s.push_str(&format!(", pain {p}"));
+                }
+                if !c.instruments.is_empty() {
+                    s.push_str(", with questionnaires");
+                }
+                s
+            }
             Entry::Exercise(x) => format!(
                 "exercise {}{}",
                 x.exercise,

@@ -5,6 +5,7 @@
 pub mod answers;
 pub mod assessment;
 pub mod charts;
+pub mod checkin;
 pub mod checkup;
 pub mod clinician;
 pub mod fhir;

@@ -7,7 +7,7 @@ use crate::answers::Answers;
 use crate::instruments;
 
 /// The measures Amble compares over time, in report order.
-pub const MEASURE_IDS: &[&str] = &["pain", "odi", "rmdq", "psfs"];
+pub const MEASURE_IDS: &[&str] = &["nprs", "odi", "rmdq", "psfs"];
 
 /// One measure and its minimal important change.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -121,11 +121,13 @@ pub fn change(m: &Measure, from: f64, to: f64) -> Change {
     let delta = to - from;
     let gain = if m.higher_is_better { delta } else { -delta };
     let points = delta.abs() >= m.important_points - 1e-9;
-    // A share of the first score only makes sense when the first score is not zero.
-    let share = m
-        .important_percent
-        .zip((from.abs() > 1e-9).then_some(from))
-        .is_some_and(|(p, f)| delta.abs() / f.abs() * 100.0 >= p - 1e-9);
+    // The share rule is the consensus for improvement (30 % of the first score), and only makes
+    // sense when the first score is not zero; a worsening counts by points alone, so a pain of
+    // 1 becoming 2 is not called important.
+    let share = gain > 0.0
+        && m.important_percent
+            .zip((from.abs() > 1e-9).then_some(from))
+            .is_some_and(|(p, f)| delta.abs() / f.abs() * 100.0 >= p - 1e-9);
     let direction = if delta.abs() < 1e-9 {
         Direction::Same
     } else if gain > 0.0 {
@@ -176,10 +178,18 @@ pub fn change(m: &Measure, from: f64, to: f64) -> Change {
 
 /// The scores of one check-up, by measure id (only those given).
 pub fn scores(answers: &Answers) -> Vec<(&'static str, f64)> {
-    let ins = instruments::score_all(&answers.instruments);
+    scores_from(answers.pain.now, &answers.instruments)
+}
+
+/// The scores from a pain rating and questionnaire items (a check-up or a check-in).
+pub fn scores_from(
+    pain_now: Option<i64>,
+    items: &crate::answers::InstrumentItems,
+) -> Vec<(&'static str, f64)> {
+    let ins = instruments::score_all(items);
     let mut out = Vec::new();
-    if let Some(p) = answers.pain.now {
-        out.push(("pain", p as f64));
+    if let Some(p) = pain_now {
+        out.push(("nprs", p as f64));
     }
     if let Some(o) = ins.odi.and_then(|o| o.percent) {
         out.push(("odi", f64::from(o)));
@@ -211,7 +221,7 @@ pub fn changes(rules: &OutcomeRules, first: &Answers, latest: &Answers) -> Vec<C
 /// Whether a check-up meets the "recovered" cut-offs; `None` when pain or RMDQ is missing.
 pub fn recovered(rules: &OutcomeRules, answers: &Answers) -> Option<bool> {
     let s = scores(answers);
-    let pain = s.iter().find(|(k, _)| *k == "pain")?.1;
+    let pain = s.iter().find(|(k, _)| *k == "nprs")?.1;
     let rmdq = s.iter().find(|(k, _)| *k == "rmdq")?.1;
     Some(pain <= rules.recovered.pain_max && rmdq <= rules.recovered.rmdq_max)
 }
@@ -267,10 +277,10 @@ mod tests {
     fn pain_rmdq_psfs_thresholds() {
         let r = rules();
         let m = |id: &str| r.measure(id).cloned().unwrap_or_else(|| panic!("{id}"));
-        assert!(change(&m("pain"), 6.0, 4.0).important, "2 points");
-        assert!(!change(&m("pain"), 8.0, 7.0).important, "1 point, 12 %");
+        assert!(change(&m("nprs"), 6.0, 4.0).important, "2 points");
+        assert!(!change(&m("nprs"), 8.0, 7.0).important, "1 point, 12 %");
         assert!(
-            change(&m("pain"), 3.0, 2.0).important,
+            change(&m("nprs"), 3.0, 2.0).important,
             "1 point from 3 is 33 %"
         );
         assert!(change(&m("rmdq"), 12.0, 7.0).important, "5 points");
@@ -283,6 +293,13 @@ mod tests {
             "1.5 points, though 150 %"
         );
         // From zero only points count.
-        assert!(!change(&m("pain"), 0.0, 1.0).important);
+        assert!(!change(&m("nprs"), 0.0, 1.0).important);
+        // A worsening counts by points only: 1 to 2 is not important, 2 to 4 is.
+        assert!(!change(&m("nprs"), 1.0, 2.0).important);
+        assert!(change(&m("nprs"), 2.0, 4.0).important);
+        assert!(
+            !change(&m("odi"), 10.0, 18.0).important,
+            "80 % worse, but 8 points"
+        );
     }
 }

@@ -828,6 +828,14 @@ pub fn render_plan(
             );
         }
         Status::Active => {}
+        Status::Maintenance => {
+            heading(&mut out, "MAINTENANCE: KEEP IT UP");
+            wrap(
+                &mut out,
+                "  ",
+                "You have held the target for weeks. Keep walking about 30 minutes on 5 days, check in once a month (amble checkin), and if your back flares, follow your flare plan (amble learn flares).",
+            );
+        }
     }
     heading(&mut out, "THIS WEEK'S WALKING");
     if let (Some(line), Some(w)) = (walking_line(plan), plan.walking.as_ref()) {

@@ -509,7 +509,7 @@ fn broken_outcome_rules_are_rejected() {
         "outcomes.toml",
         "important_percent = 30\nsources = [\"R34\", \"R35\"]",
         "important_percent = 300\nsources = [\"R34\", \"R35\"]",
-        "measure \"pain\".important_percent",
+        "measure \"nprs\".important_percent",
     );
     expect_invalid(
         "outcomes.toml",

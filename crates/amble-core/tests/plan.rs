@@ -84,6 +84,20 @@ impl Journal {
         self.n += 1;
         format!("{p}-{}", self.n)
     }
+    fn checkin(&mut self, d: Date, red_flags: serde_json::Value) {
+        let id = self.id("c");
+        self.entries
+            .push(Entry::Checkin(Box::new(amble_core::checkin::Checkin {
+                id,
+                date: d,
+                red_flags: serde_json::from_value(red_flags).unwrap_or_else(|e| panic!("{e}")),
+                change: Some(amble_core::checkin::GlobalChange::Same),
+                pain: Some(2),
+                instruments: Default::default(),
+                activity_limited: None,
+            })));
+    }
+
     fn assess(&mut self, d: Date, a: Answers) {
         let id = self.id("a");
         self.entries
@@ -1196,4 +1210,54 @@ proptest! {
             prop_assert!(w.bout_minutes >= 1);
         }
     }
+}
+
+/// A check-in with a new warning sign suspends the plan like new symptoms after a walk, until a
+/// new check-up; a clean check-in, a sign already known at the check-up, or a routine one do
+/// not.
+#[test]
+fn a_checkin_with_a_new_warning_sign_suspends_the_plan_until_a_new_checkup() {
+    let start = date(2026, 3, 2);
+    let mut j = Journal::new(start, benign());
+    good_week(&mut j, start, 3, 15.0);
+    j.checkin(day(start, 7), no_flags());
+    let r = replay(&j.entries, day(start, 8), kb()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        r.plan.status,
+        Status::Active,
+        "a clean check-in changes nothing"
+    );
+    // A routine flag alone (a history of infection risk) does not suspend.
+    j.checkin(day(start, 9), json!({"infection_risk": true}));
+    let r = replay(&j.entries, day(start, 10), kb()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.plan.status, Status::Active);
+    j.checkin(day(start, 10), json!({"progressive_weakness": true}));
+    let r = replay(&j.entries, day(start, 11), kb()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.plan.status, Status::Blocked);
+    assert_eq!(r.plan.decision.kind, DecisionKind::Suspend);
+    assert!(r.plan.walking.is_none());
+    assert!(
+        r.plan.decision.because[0].contains("your check-in answered yes to a warning sign"),
+        "{:?}",
+        r.plan.decision.because
+    );
+    // Weeks later it is still suspended; a new check-up restarts the plan.
+    let r = replay(&j.entries, day(start, 40), kb()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.plan.status, Status::Blocked);
+    j.assess(day(start, 41), benign());
+    let r = replay(&j.entries, day(start, 42), kb()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.plan.status, Status::Active);
+    // A sign already known at the check-up (and released by a clinician) does not suspend again.
+    let mut known = benign();
+    known.red_flags.cancer_history = Some(true);
+    known.context.clinician_checked = Some(true);
+    let mut k = Journal::new(start, known);
+    k.checkin(day(start, 3), json!({"cancer_history": true}));
+    let r = replay(&k.entries, day(start, 4), kb()).unwrap_or_else(|e| panic!("{e}"));
+    assert_ne!(
+        r.plan.decision.kind,
+        DecisionKind::Suspend,
+        "{:?}",
+        r.plan.decision
+    );
 }

@@ -66,3 +66,65 @@ fn a_noise_only_person_is_not_stepped_back_by_one_point_wobbles() {
         assert!(setbacks <= 1, "{setbacks} setbacks: {:#?}", t.last.history);
     }
 }
+
+/// A person who holds the target reaches maintenance (4 weeks at about 30 minutes on 5 days
+/// with no red walk), and a real flare takes them out of it; after the flare the usual rules
+/// build them back and they can reach maintenance again.
+#[test]
+fn holding_the_target_reaches_maintenance_and_a_flare_leaves_it() {
+    use amble_core::plan::Status;
+    use amble_sim::person::{Flare, simulate};
+    let kb = KnowledgeBase::embedded().unwrap();
+    let mut reached = 0;
+    let cohort = Cohort::new(CohortKind::Noise, 12, 5);
+    for (p, seed) in &cohort.people {
+        let mut p = p.clone();
+        p.capacity = 35.0;
+        p.reported_pain_free = 35.0;
+        p.ceiling = 90.0;
+        p.walks_per_week_answer = 5;
+        let t = simulate(&p, 52, *seed, &kb).unwrap();
+        let Some(first) = t.weeks.iter().position(|w| w.status == Status::Maintenance) else {
+            continue;
+        };
+        reached += 1;
+        eprintln!("maintenance from week {}", first + 1);
+        // Maintenance keeps the target: every week planned there walks at least 150 minutes.
+        for w in t.weeks.iter().filter(|w| w.status == Status::Maintenance) {
+            let m = w.walking.as_ref().map_or(0, |x| x.weekly_minutes);
+            assert!(m >= 150, "week {}: {m} minutes in maintenance", w.index);
+        }
+        // The same person with a flare two weeks into maintenance.
+        let onset = (first as u32 + 2) * 7;
+        p.flare = Some(Flare {
+            onset,
+            days: 12,
+            rise: 4.0,
+        });
+        let f = simulate(&p, 52, *seed, &kb).unwrap();
+        let left = f
+            .weeks
+            .iter()
+            .skip(first + 2)
+            .find(|w| w.status != Status::Maintenance)
+            .unwrap_or_else(|| panic!("a flare leaves maintenance: {:?}", f.weeks));
+        assert!(
+            f.last.history.iter().any(|h| h
+                .decision
+                .because
+                .iter()
+                .any(|b| b.contains("leaves maintenance"))),
+            "the reason is given"
+        );
+        assert_eq!(left.status, Status::Active);
+        assert!(
+            left.index as usize <= first + 5,
+            "left within the flare (week {})",
+            left.index
+        );
+    }
+    assert!(
+        reached >= 9,
+        "{reached} of 12 reached maintenance within a year"
+    );
+}

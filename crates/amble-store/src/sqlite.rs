@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_id_counters.sql"),
     include_str!("../migrations/0003_body_format.sql"),
     include_str!("../migrations/0004_rescreen_and_pregnancy.sql"),
+    include_str!("../migrations/0005_checkins.sql"),
 ];
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// `PRAGMA application_id` marking a file as an Amble journal ("Ambl").

@@ -355,6 +355,18 @@ fn the_body_format_belongs_to_the_schema_version() {
             answers: amble_core::Answers::default(),
             rescreen: true,
         })),
+        Entry::Checkin(Box::new(amble_core::checkin::Checkin {
+            id: "c-1".into(),
+            date: date(2026, 1, 5),
+            red_flags: Default::default(),
+            change: Some(amble_core::checkin::GlobalChange::Better),
+            pain: Some(2),
+            instruments: amble_core::answers::InstrumentItems {
+                rmdq: Some(vec![0; 24]),
+                ..Default::default()
+            },
+            activity_limited: Some(false),
+        })),
     ];
     let keys: Vec<String> = entries
         .iter()
@@ -369,19 +381,20 @@ fn the_body_format_belongs_to_the_schema_version() {
             )
         })
         .collect();
-    let schema_4 = [
+    let schema_5 = [
         "walk: ascent_m,avg_hr_bpm,bouts,cadence_spm,date,distance_km,elapsed_minutes,id,kind,leg_spread,minutes,new_symptoms,notes,pain_before,pain_peak,shoes,source,start,steps,surface",
         "morning: date,id,kind,pain",
         "exercise: date,exercise,id,kind,pain_after,sets",
         "daily_metrics: asymmetry_frac,date,double_support_frac,id,kind,source,steadiness_frac,step_length_m,steps,walking_speed_mps",
         "assessment: answers,date,id,kind,rescreen",
+        "checkin: activity_limited,change,date,id,instruments,kind,pain,red_flags",
     ];
     assert_eq!(
-        SCHEMA_VERSION, 4,
+        SCHEMA_VERSION, 5,
         "a new schema version: record its body keys here"
     );
     assert_eq!(
-        keys, schema_4,
+        keys, schema_5,
         "the body format changed: add a migration (a new schema version) and record the keys"
     );
 }
@@ -418,4 +431,61 @@ fn salvage_reads_what_it_can_and_changes_nothing() {
         before,
         "salvage changes nothing"
     );
+}
+
+/// A journal written before check-ins existed (schema 4) opens, migrates in place with every
+/// entry kept, and then stores a check-in.
+#[test]
+fn a_schema_4_journal_migrates_to_check_ins_without_losing_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        s.add(walk(1, 10.0)).unwrap();
+        s.add(morning(2, 3)).unwrap();
+    }
+    let path = SqliteStore::file_in(dir.path());
+    {
+        // Back to the schema 4 table (no 'checkin' in the kind check), as an older Amble left it.
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "BEGIN;
+             CREATE TABLE old (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+               kind TEXT NOT NULL CHECK (kind IN ('assessment', 'walk', 'morning', 'exercise', 'activity', 'daily_metrics')),
+               date TEXT NOT NULL, body TEXT NOT NULL CHECK (json_valid(body)),
+               created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+               updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
+             INSERT INTO old SELECT * FROM entries;
+             DROP TABLE entries; ALTER TABLE old RENAME TO entries;
+             PRAGMA user_version = 4; COMMIT;",
+        )
+        .unwrap();
+        let refused = c.execute(
+            "INSERT INTO entries (id, kind, date, body) VALUES ('c-9', 'checkin', '2026-01-05', '{}')",
+            [],
+        );
+        assert!(refused.is_err(), "schema 4 refuses check-ins");
+    }
+    let mut s = SqliteStore::open(dir.path()).unwrap();
+    let before = s.list().unwrap();
+    assert_eq!(before.len(), 2);
+    let c = s
+        .add(Entry::Checkin(Box::new(amble_core::checkin::Checkin {
+            id: String::new(),
+            date: date(2026, 1, 6),
+            red_flags: Default::default(),
+            change: None,
+            pain: Some(1),
+            instruments: Default::default(),
+            activity_limited: None,
+        })))
+        .unwrap();
+    assert_eq!(c.id(), "c-1");
+    let after = s.list().unwrap();
+    assert_eq!(after.len(), 3);
+    assert_eq!(&after[..2], &before[..]);
+    let version: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
 }

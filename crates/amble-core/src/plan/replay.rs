@@ -25,7 +25,7 @@ use super::start::{
 };
 use super::types::{
     Decision, DecisionKind, EarlierWarning, Mode, PLAN_SCHEMA, Plan, PlanError, Prescription,
-    Replay, Status, WeekRecord, WeekType,
+    Replay, Status, TARGET_MINUTES, TARGET_SESSIONS, WeekRecord, WeekType,
 };
 
 /// Whole days from `from` to `to` (negative when `to` is earlier).
@@ -123,7 +123,9 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
     let lifted_after = rescreen
         .filter(|_| out.assessment.triage.unanswered.is_empty() && current_tier < Tier::Soon)
         .map(|(i, r)| (r.date, i));
-    let mut suspended_by: Option<&Walk> = None;
+    // What suspended the plan first: new symptoms after a walk, or a check-in with a new
+    // warning sign (its date and the flags' titles).
+    let mut suspended_by: Option<(Date, Option<Vec<String>>)> = None;
     for (i, e) in entries.iter().enumerate() {
         if !counts(i, e) {
             continue;
@@ -137,7 +139,7 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
                     && suspended_by.is_none()
                     && lifted_after.is_none_or(|lift| (w.date, i) > lift)
                 {
-                    suspended_by = Some(w);
+                    suspended_by = Some((w.date, None));
                 }
                 blocks.walks.entry(b).or_default().push(w);
                 blocks.active.insert(b);
@@ -149,13 +151,33 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
             Entry::Morning(_) => {
                 blocks.active.insert(b);
             }
+            Entry::Checkin(c)
+                if suspended_by.is_none() && lifted_after.is_none_or(|lift| (c.date, i) > lift) =>
+            {
+                let now = assess(&crate::checkin::merged_answers(&out.answers, c), kb);
+                let new = crate::checkin::new_warning_signs(&out.assessment, &now);
+                if !new.is_empty() {
+                    let titles = new
+                        .iter()
+                        .map(|f| kb.flag(&f.id).map_or(f.id.clone(), |k| k.title.clone()))
+                        .collect();
+                    suspended_by = Some((c.date, Some(titles)));
+                }
+            }
             _ => {}
         }
     }
 
     // New symptoms suspend the plan at once, until a new check-up.
-    if let Some(w) = suspended_by {
+    if let Some((date, flags)) = suspended_by {
         let days = days_between(start, today).max(0);
+        let first = match flags {
+            None => format!("On {date} you logged new symptoms after a walk."),
+            Some(titles) => format!(
+                "On {date} your check-in answered yes to a warning sign: {}.",
+                titles.join("; ")
+            ),
+        };
         out.plan = Plan {
             schema: PLAN_SCHEMA,
             status: Status::Blocked,
@@ -163,7 +185,7 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
             decision: Decision {
                 kind: DecisionKind::Suspend,
                 because: vec![
-                    format!("On {} you logged new symptoms after a walk.", w.date),
+                    first,
                     "The plan is suspended until you run a new check-up. If you have numbness around the genitals or back passage, new bladder or bowel trouble, or new symptoms in both legs, go to an emergency department now.".into(),
                 ],
             },
@@ -205,6 +227,10 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
     let mut last_because = out.plan.decision.because.clone();
     let mut progressions = 0u32;
     let mut week: u32 = 1;
+    // Maintenance: weeks in a row held at the target, and whether the plan is there.
+    let mut held_weeks = 0u32;
+    let mut maintenance = false;
+    let target_minutes = TARGET_MINUTES * TARGET_SESSIONS;
     let no_walks: Vec<&Walk> = Vec::new();
     let no_sessions: Vec<&ExerciseSession> = Vec::new();
 
@@ -217,6 +243,7 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
         }
         let block_walks = blocks.walks.get(&index).unwrap_or(&no_walks);
         let empty = !blocks.active.contains(&index);
+        let level_at_start = level;
         let review = review_block(
             block_walks,
             &Context {
@@ -357,6 +384,34 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
             }
         }
 
+        // Maintenance: the target held for weeks, walked and without a red walk, keeps it; a
+        // flare, a step back or a break leaves it and the normal rules take over.
+        let m = &tuning.maintenance;
+        let held = !paused
+            && !empty
+            && !in_flare
+            && level_at_start.weekly_minutes() >= target_minutes
+            && level_at_start.sessions_per_week >= TARGET_SESSIONS
+            && review.red == 0
+            && review.green + review.amber > 0
+            && review.walked >= m.min_share_walked * f64::from(this_week.weekly_minutes())
+            && !matches!(kind, DecisionKind::Regress | DecisionKind::Flare);
+        held_weeks = if held { held_weeks + 1 } else { 0 };
+        let leaves = matches!(kind, DecisionKind::Regress | DecisionKind::Flare)
+            || empty_run >= tuning.away.after_empty_weeks
+            || paused;
+        if maintenance && leaves {
+            maintenance = false;
+            held_weeks = 0;
+            because.push("The plan leaves maintenance for now: the usual weekly rules take over until the target is held again.".into());
+        } else if !maintenance && held_weeks >= m.weeks_at_target {
+            maintenance = true;
+            because.push(format!(
+                "You have held the target (about {TARGET_MINUTES} minutes on {TARGET_SESSIONS} days) for {held_weeks} weeks with no red walk: the plan moves to maintenance. Keep walking at the target, check in once every {} weeks, and keep your flare plan at hand.",
+                m.checkin_every_weeks
+            ));
+        }
+
         // Exercises move with their own sessions, but never up in a week that went badly.
         if !paused {
             let allow_up =
@@ -373,7 +428,11 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
             (level, WeekType::Gentle)
         } else if in_flare {
             (Prescription::gentle(floor), WeekType::Gentle)
-        } else if next_week.is_multiple_of(s.easier_week_every) && !away && rebuild_to.is_none() {
+        } else if next_week.is_multiple_of(s.easier_week_every)
+            && !away
+            && rebuild_to.is_none()
+            && !maintenance
+        {
             // About a fifth below the level, and never above that much below the last full
             // week (when the level has just stepped up).
             let bout = (f64::from(level.bout_minutes) * s.easier_week_fraction).floor() as u32;
@@ -468,7 +527,11 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
     if week > 1 {
         out.plan = Plan {
             schema: PLAN_SCHEMA,
-            status: out.plan.status,
+            status: if maintenance && out.plan.status == Status::Active {
+                Status::Maintenance
+            } else {
+                out.plan.status
+            },
             week,
             decision: Decision {
                 kind: last_kind,

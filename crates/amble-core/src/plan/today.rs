@@ -94,7 +94,7 @@ pub fn today_view(r: &Replay, entries: &[Entry], today: Date, kb: &KnowledgeBase
     let walk_today = plan.status != Status::Blocked && !walked_today && left > 0;
     // A coach within the week: after a red walk or an unsettled morning, today steps down (a
     // walk shorter by the plan's step-back fraction, stretches and mobility only) [heuristic].
-    let easier_today = plan.status == Status::Active
+    let easier_today = matches!(plan.status, Status::Active | Status::Maintenance)
         && (last.walk.is_some_and(|(_, l)| l == Light::Red) || last.risen_morning.is_some());
     let mut feedback = Vec::new();
     if plan.status != Status::Blocked {

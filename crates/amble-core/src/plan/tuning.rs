@@ -11,6 +11,20 @@ pub struct PlanTuning {
     pub steps: Steps,
     pub away: Away,
     pub exercise: ExerciseSteps,
+    pub maintenance: Maintenance,
+}
+
+/// When the plan moves to maintenance, and how it keeps in touch there.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Maintenance {
+    /// Weeks in a row at the target, walked and without a red walk, before maintenance.
+    pub weeks_at_target: u32,
+    /// Share of the week's planned minutes walked for the week to count.
+    pub min_share_walked: f64,
+    /// Weeks between check-ins in maintenance.
+    pub checkin_every_weeks: u32,
+    pub sources: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -109,8 +123,9 @@ impl Away {
 
 impl PlanTuning {
     /// Every source list (section name, ids), for the reference check.
-    pub fn source_lists(&self) -> [(&'static str, &[String]); 5] {
+    pub fn source_lists(&self) -> [(&'static str, &[String]); 6] {
         [
+            ("maintenance", &self.maintenance.sources),
             ("lights", &self.lights.sources),
             ("review", &self.review.sources),
             ("steps", &self.steps.sources),
@@ -133,6 +148,19 @@ impl PlanTuning {
             return bad(
                 "lights",
                 "morning_rise_red, baseline_days and baseline_min_mornings must be at least 1",
+            );
+        }
+        let m = &self.maintenance;
+        if m.weeks_at_target == 0 || m.checkin_every_weeks == 0 {
+            return bad(
+                "maintenance",
+                "weeks_at_target and checkin_every_weeks must be at least 1",
+            );
+        }
+        if !(m.min_share_walked > 0.0 && m.min_share_walked <= 1.0) {
+            return bad(
+                "maintenance.min_share_walked",
+                "must be above 0 and at most 1",
             );
         }
         let r = &self.review;

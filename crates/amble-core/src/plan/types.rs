@@ -20,6 +20,9 @@ pub enum Status {
     Blocked,
     Paused,
     Active,
+    /// The target has been held for weeks: keep it, check in monthly, keep the flare plan at
+    /// hand (contract §11).
+    Maintenance,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

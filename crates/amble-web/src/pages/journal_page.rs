@@ -127,7 +127,7 @@ pub(crate) fn fields_of(e: &Entry) -> Fields {
             put("sets", x.sets.map(|s| s.to_string()));
             put("pain_after", x.pain_after.map(|p| p.to_string()));
         }
-        Entry::Assessment(_) | Entry::DailyMetrics(_) => {}
+        Entry::Assessment(_) | Entry::DailyMetrics(_) | Entry::Checkin(_) => {}
     }
     f
 }
@@ -162,9 +162,12 @@ pub(crate) fn edit_page(
             fields,
             errors,
         )),
-        Entry::Assessment(_) | Entry::DailyMetrics(_) => PageError {
+        Entry::Assessment(_) | Entry::DailyMetrics(_) | Entry::Checkin(_) => PageError {
             status: StatusCode::BAD_REQUEST,
-            message: "A check-up can't be edited; run a new check-up instead.".into(),
+            message: format!(
+                "{} can't be edited; delete it and add it again instead.",
+                e.summary()
+            ),
         }
         .into_response(),
     }
@@ -225,9 +228,12 @@ pub async fn edit_submit(
             n.id = x.id.clone();
             Entry::Exercise(n)
         }),
-        Entry::Assessment(_) | Entry::DailyMetrics(_) => Err(FieldError {
+        Entry::Assessment(_) | Entry::DailyMetrics(_) | Entry::Checkin(_) => Err(FieldError {
             field: "id".into(),
-            message: "a check-up can't be edited".into(),
+            message: format!(
+                "{} can't be edited (delete it and add it again)",
+                old.summary()
+            ),
         }
         .into()),
     };

@@ -100,6 +100,7 @@ pub async fn plan(
             Status::Active => "active",
             Status::Paused => "paused",
             Status::Blocked => "blocked",
+            Status::Maintenance => "maintenance",
         },
         week: p.week,
         earlier: r

@@ -1,0 +1,504 @@
+//! Check-ins (contract §11): a short weekly one (warning signs again, a global rating of change,
+//! pain) and fuller ones with the questionnaires at 6 weeks, 3, 6 and 12 months, the schedule of
+//! the back-pain trials; monthly in maintenance. Outcomes against the first scores, read with
+//! the smallest change people notice (`content/outcomes.toml`).
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::answers::{Answers, AnswersError, InstrumentItems, Pain, RedFlags};
+use crate::assessment::{Assessment, FiredFlag};
+use crate::journal::Entry;
+use crate::knowledge::KnowledgeBase;
+use crate::outcomes::{self, Direction};
+use crate::tier::Tier;
+
+pub const CHECKIN_SCHEMA: &str = "amble.checkin/1";
+
+/// "Since the last check-in, your back is ...": the global rating of change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GlobalChange {
+    MuchBetter,
+    Better,
+    Same,
+    Worse,
+    MuchWorse,
+}
+
+impl GlobalChange {
+    pub const ALL: [GlobalChange; 5] = [
+        GlobalChange::MuchBetter,
+        GlobalChange::Better,
+        GlobalChange::Same,
+        GlobalChange::Worse,
+        GlobalChange::MuchWorse,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GlobalChange::MuchBetter => "much_better",
+            GlobalChange::Better => "better",
+            GlobalChange::Same => "same",
+            GlobalChange::Worse => "worse",
+            GlobalChange::MuchWorse => "much_worse",
+        }
+    }
+
+    pub fn words(self) -> &'static str {
+        match self {
+            GlobalChange::MuchBetter => "much better",
+            GlobalChange::Better => "better",
+            GlobalChange::Same => "about the same",
+            GlobalChange::Worse => "worse",
+            GlobalChange::MuchWorse => "much worse",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<GlobalChange> {
+        GlobalChange::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// A stored check-in (journal entry `kind: "checkin"`, ids `c-N`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checkin {
+    pub id: String,
+    pub date: Date,
+    #[serde(default)]
+    pub red_flags: RedFlags,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<GlobalChange>,
+    /// Pain now, 0-10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pain: Option<u8>,
+    #[serde(default, skip_serializing_if = "InstrumentItems::is_empty")]
+    pub instruments: InstrumentItems,
+    /// The monthly maintenance question: has back pain limited your activity since the last
+    /// check-in?
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity_limited: Option<bool>,
+}
+
+/// A check-in as given (`amble checkin --answers FILE`, the web form, the API): the keys of
+/// an answers file (§1) that a check-in asks, plus the rating of change.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckinAnswers {
+    #[serde(default)]
+    pub schema: Option<String>,
+    #[serde(default)]
+    pub red_flags: RedFlags,
+    #[serde(default)]
+    pub change: Option<GlobalChange>,
+    #[serde(default)]
+    pub pain: Pain,
+    #[serde(default)]
+    pub instruments: InstrumentItems,
+    #[serde(default)]
+    pub activity_limited: Option<bool>,
+}
+
+impl CheckinAnswers {
+    /// Parses and validates a check-in answers document; errors name the key.
+    pub fn from_json(text: &str, kb: &KnowledgeBase) -> Result<CheckinAnswers, AnswersError> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let c: CheckinAnswers = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let position = (inner.line() > 0).then(|| (inner.line(), inner.column()));
+            AnswersError {
+                path: if path == "." { String::new() } else { path },
+                message: inner
+                    .to_string()
+                    .split(" at line")
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+                position,
+            }
+        })?;
+        c.validate(kb)?;
+        Ok(c)
+    }
+
+    /// Range checks, as for a check-up (pain 0-10, questionnaire item values).
+    pub fn validate(&self, kb: &KnowledgeBase) -> Result<(), AnswersError> {
+        if let Some(s) = &self.schema
+            && s != crate::answers::ANSWERS_SCHEMA
+        {
+            return Err(AnswersError {
+                path: "schema".into(),
+                message: format!(
+                    "expected \"{}\" or no schema, found \"{s}\"",
+                    crate::answers::ANSWERS_SCHEMA
+                ),
+                position: None,
+            });
+        }
+        if self.pain.walk_peak.is_some() || self.pain.usual_morning.is_some() {
+            return Err(AnswersError {
+                path: "pain".into(),
+                message: "a check-in asks only pain.now".into(),
+                position: None,
+            });
+        }
+        Answers {
+            red_flags: self.red_flags.clone(),
+            pain: self.pain.clone(),
+            instruments: self.instruments.clone(),
+            ..Answers::default()
+        }
+        .validate(kb)
+    }
+
+    /// The entry to store (the id is given by the store).
+    pub fn into_checkin(self, date: Date) -> Checkin {
+        Checkin {
+            id: String::new(),
+            date,
+            red_flags: self.red_flags,
+            change: self.change,
+            pain: self.pain.now.and_then(|p| u8::try_from(p).ok()),
+            instruments: self.instruments,
+            activity_limited: self.activity_limited,
+        }
+    }
+}
+
+/// The check-up's answers with the check-in's on top: its warning-sign answers where given,
+/// its pain and questionnaires.
+pub fn merged_answers(base: &Answers, c: &Checkin) -> Answers {
+    let mut a = base.clone();
+    let given = serde_json::to_value(&c.red_flags).unwrap_or_default();
+    let mut flags = serde_json::to_value(&a.red_flags).unwrap_or_default();
+    if let (Some(g), Some(f)) = (given.as_object(), flags.as_object_mut()) {
+        for (k, v) in g {
+            if !v.is_null() {
+                f.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    if let Ok(rf) = serde_json::from_value(flags) {
+        a.red_flags = rf;
+    }
+    if c.pain.is_some() {
+        a.pain.now = c.pain.map(i64::from);
+    }
+    a.instruments = c.instruments.clone();
+    a
+}
+
+/// Warning signs that fire in a check-in and did not at the check-up the plan rests on: any of
+/// them at "soon" or above suspends the plan, as new symptoms after a walk do.
+pub fn new_warning_signs(base: &Assessment, now: &Assessment) -> Vec<FiredFlag> {
+    now.triage
+        .flags
+        .iter()
+        .filter(|f| f.tier >= Tier::Soon && !base.triage.flags.iter().any(|b| b.id == f.id))
+        .cloned()
+        .collect()
+}
+
+/// Which check-in is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckinKind {
+    /// Warning signs, change, pain.
+    Weekly,
+    /// The same with the questionnaires, at a trial milestone.
+    Full,
+    /// In maintenance: the same as weekly, and whether back pain limited activity.
+    Monthly,
+}
+
+/// The next check-in: when, which kind, and (for a full one) which milestone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Due {
+    pub date: Date,
+    pub kind: CheckinKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub milestone: Option<&'static str>,
+}
+
+/// The fuller check-ins, in days after the first check-up: 6 weeks, 3, 6 and 12 months.
+pub const MILESTONES: [(i64, &str); 4] = [
+    (42, "6 weeks"),
+    (91, "3 months"),
+    (182, "6 months"),
+    (365, "12 months"),
+];
+
+/// A milestone check-in counts when one with questionnaires falls within this many days before
+/// it, or this many after (so a week early or two late still counts).
+const MILESTONE_EARLY: i64 = 7;
+const MILESTONE_LATE: i64 = 14;
+
+fn first_checkup(entries: &[Entry]) -> Option<Date> {
+    entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Assessment(a) if !a.rescreen => Some(a.date),
+            _ => None,
+        })
+        .min()
+}
+
+/// The next check-in as of `today`: a milestone not yet done (and not long past) when it comes
+/// first, otherwise a week after the last check-in or check-up (four weeks in maintenance).
+/// `None` before any check-up.
+pub fn next_due(entries: &[Entry], today: Date, maintenance: bool) -> Option<Due> {
+    let first = first_checkup(entries)?;
+    let checkins: Vec<&Checkin> = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Checkin(c) if c.date <= today => Some(c.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let last = entries
+        .iter()
+        .filter(|e| e.date() <= today)
+        .filter_map(|e| match e {
+            Entry::Checkin(c) => Some(c.date),
+            Entry::Assessment(a) if !a.rescreen => Some(a.date),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(first);
+    let every = if maintenance { 28 } else { 7 };
+    let regular = Due {
+        date: last.saturating_add(every.days()),
+        kind: if maintenance {
+            CheckinKind::Monthly
+        } else {
+            CheckinKind::Weekly
+        },
+        milestone: None,
+    };
+    let milestone = MILESTONES.iter().find_map(|(days, label)| {
+        let at = first.saturating_add(days.days());
+        let done = checkins.iter().any(|c| {
+            !c.instruments.is_empty()
+                && c.date >= at.saturating_sub(MILESTONE_EARLY.days())
+                && c.date <= at.saturating_add(MILESTONE_LATE.days())
+        });
+        let stale = today > at.saturating_add(MILESTONE_LATE.days());
+        (!done && !stale).then_some((at, *label))
+    });
+    Some(match milestone {
+        Some((at, label)) if at <= regular.date.saturating_add(MILESTONE_EARLY.days()) => Due {
+            date: at,
+            kind: CheckinKind::Full,
+            milestone: Some(label),
+        },
+        _ => regular,
+    })
+}
+
+/// One measure's outcome in a check-in document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    pub baseline: f64,
+    pub now: f64,
+    pub change: f64,
+    pub important: bool,
+    /// Amble's extras: which way, and the change in words.
+    pub direction: Direction,
+    pub words: String,
+}
+
+/// For each measure given in this check-in that has an earlier score (a check-up or check-in
+/// before it), the change from the first score to this one.
+pub fn outcomes(
+    entries: &[Entry],
+    c: &Checkin,
+    kb: &KnowledgeBase,
+) -> std::collections::BTreeMap<String, Outcome> {
+    let now = outcomes::scores_from(c.pain.map(i64::from), &c.instruments);
+    let mut out = std::collections::BTreeMap::new();
+    for (id, value) in now {
+        let Some(m) = kb.outcomes.measure(id) else {
+            continue;
+        };
+        let baseline = entries
+            .iter()
+            .filter(|e| e.id() != c.id && e.date() <= c.date)
+            .find_map(|e| {
+                let s = match e {
+                    Entry::Assessment(a) if !a.rescreen => outcomes::scores(&a.answers),
+                    Entry::Checkin(x) => {
+                        outcomes::scores_from(x.pain.map(i64::from), &x.instruments)
+                    }
+                    _ => return None,
+                };
+                s.into_iter().find(|(k, _)| *k == id).map(|(_, v)| v)
+            });
+        if let Some(b) = baseline {
+            let ch = outcomes::change(m, b, value);
+            out.insert(
+                id.to_string(),
+                Outcome {
+                    baseline: b,
+                    now: value,
+                    change: ((value - b) * 100.0).round() / 100.0,
+                    important: ch.important,
+                    direction: ch.direction,
+                    words: ch.words,
+                },
+            );
+        }
+    }
+    out
+}
+
+/// `amble.checkin/1`: a stored check-in read against the plan it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckinDoc {
+    pub schema: &'static str,
+    pub id: String,
+    pub date: Date,
+    /// The warning signs with the check-in's answers on top of the check-up's (contract §2).
+    pub triage: crate::assessment::Triage,
+    /// The plan's status after this check-in: active, paused, blocked or maintenance.
+    pub plan_status: crate::plan::Status,
+    pub outcomes: std::collections::BTreeMap<String, Outcome>,
+    /// Amble's extras: the rating of change, the warning signs that are new since the check-up
+    /// (these suspend the plan), and the next check-in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<GlobalChange>,
+    pub new_warning_signs: Vec<String>,
+    pub next_checkin: Option<Due>,
+}
+
+/// The document for check-in `c`, already in `entries`, as of `today`. `None` with no check-up.
+pub fn document(
+    entries: &[Entry],
+    c: &Checkin,
+    today: Date,
+    kb: &KnowledgeBase,
+) -> Option<CheckinDoc> {
+    let r = crate::plan::replay(entries, today, kb).ok()?;
+    let now = crate::assess(&merged_answers(&r.answers, c), kb);
+    let new = new_warning_signs(&r.assessment, &now);
+    let maintenance = r.plan.status == crate::plan::Status::Maintenance;
+    Some(CheckinDoc {
+        schema: CHECKIN_SCHEMA,
+        id: c.id.clone(),
+        date: c.date,
+        triage: now.triage.clone(),
+        plan_status: r.plan.status,
+        outcomes: outcomes(entries, c, kb),
+        change: c.change,
+        new_warning_signs: new.iter().map(|f| f.id.clone()).collect(),
+        next_checkin: next_due(entries, today, maintenance),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::StoredAssessment;
+    use jiff::civil::date;
+
+    fn checkup(d: Date) -> Entry {
+        Entry::Assessment(Box::new(StoredAssessment {
+            id: "a-1".into(),
+            date: d,
+            answers: Answers::default(),
+            rescreen: false,
+        }))
+    }
+
+    fn checkin(id: &str, d: Date, with_items: bool) -> Entry {
+        Entry::Checkin(Box::new(Checkin {
+            id: id.into(),
+            date: d,
+            red_flags: RedFlags::default(),
+            change: Some(GlobalChange::Better),
+            pain: Some(3),
+            instruments: if with_items {
+                InstrumentItems {
+                    rmdq: Some(vec![0; 24]),
+                    ..Default::default()
+                }
+            } else {
+                InstrumentItems::default()
+            },
+            activity_limited: None,
+        }))
+    }
+
+    #[test]
+    fn weekly_then_the_milestones() {
+        let d0 = date(2026, 1, 5);
+        let mut j = vec![checkup(d0)];
+        let due = next_due(&j, d0, false).unwrap_or_else(|| panic!("due"));
+        assert_eq!(
+            (due.date, due.kind),
+            (date(2026, 1, 12), CheckinKind::Weekly)
+        );
+        // Five weekly check-ins later, the 6-week one is a full one.
+        for w in 1..=5 {
+            j.push(checkin(
+                &format!("c-{w}"),
+                d0.saturating_add((7 * w).days()),
+                false,
+            ));
+        }
+        let today = d0.saturating_add(35.days());
+        let due = next_due(&j, today, false).unwrap_or_else(|| panic!("due"));
+        assert_eq!(
+            (due.date, due.kind, due.milestone),
+            (date(2026, 2, 16), CheckinKind::Full, Some("6 weeks"))
+        );
+        // Done with questionnaires: back to weekly until 3 months.
+        j.push(checkin("c-6", date(2026, 2, 16), true));
+        let due = next_due(&j, date(2026, 2, 16), false).unwrap_or_else(|| panic!("due"));
+        assert_eq!(
+            (due.date, due.kind),
+            (date(2026, 2, 23), CheckinKind::Weekly)
+        );
+        // In maintenance, monthly.
+        let due = next_due(&j, date(2026, 2, 16), true).unwrap_or_else(|| panic!("due"));
+        assert_eq!(
+            (due.date, due.kind),
+            (date(2026, 3, 16), CheckinKind::Monthly)
+        );
+        // A milestone long past is not asked for any more.
+        let j = vec![checkup(d0), checkin("c-1", date(2026, 3, 31), false)];
+        let late = next_due(&j, date(2026, 3, 31), false).unwrap_or_else(|| panic!("due"));
+        assert_eq!(
+            (late.date, late.milestone),
+            (date(2026, 4, 6), Some("3 months")),
+            "the 6-week one is long past"
+        );
+        // An overdue weekly check-in stays due on its date.
+        let overdue =
+            next_due(&[checkup(d0)], date(2026, 1, 30), false).unwrap_or_else(|| panic!("due"));
+        assert_eq!(overdue.date, date(2026, 1, 12));
+    }
+
+    #[test]
+    fn a_checkin_overrides_only_the_answers_it_gives() {
+        let mut base = Answers::default();
+        base.red_flags.cancer_history = Some(true);
+        base.red_flags.fever_unwell = Some(false);
+        let mut c = Checkin {
+            id: "c-1".into(),
+            date: date(2026, 1, 5),
+            red_flags: RedFlags::default(),
+            change: None,
+            pain: Some(4),
+            instruments: InstrumentItems::default(),
+            activity_limited: None,
+        };
+        c.red_flags.fever_unwell = Some(true);
+        let m = merged_answers(&base, &c);
+        assert_eq!(m.red_flags.cancer_history, Some(true));
+        assert_eq!(m.red_flags.fever_unwell, Some(true));
+        assert_eq!(m.pain.now, Some(4));
+    }
+}
