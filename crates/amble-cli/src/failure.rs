@@ -20,6 +20,15 @@ impl Failure {
                 ExitCode::from(2)
             }
             Failure::Reported => ExitCode::from(2),
+            // The reader went away (`amble learn pacing | head`): stop quietly, as Unix tools do.
+            Failure::Other(e)
+                if e.chain().any(|c| {
+                    c.downcast_ref::<std::io::Error>()
+                        .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+                }) =>
+            {
+                ExitCode::SUCCESS
+            }
             Failure::Other(e) => {
                 eprintln!("error: {e:#}");
                 ExitCode::from(1)

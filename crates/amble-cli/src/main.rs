@@ -10,6 +10,7 @@ mod import_cmd;
 mod insights_cmd;
 mod interactive;
 mod journal_cmd;
+mod learn_cmd;
 mod log_cmd;
 mod plan_cmd;
 mod report_cmd;
@@ -77,6 +78,8 @@ enum Command {
     /// Check in: the warning signs again, how your back has been, pain, and the
     /// questionnaires at 6 weeks, 3, 6 and 12 months.
     Checkin(checkin_cmd::CheckinArgs),
+    /// Short articles with sources: causes, posture, shoes, pacing, flares, questions people ask.
+    Learn(learn_cmd::LearnArgs),
 }
 
 fn main() -> ExitCode {
@@ -95,6 +98,7 @@ fn main() -> ExitCode {
         Command::Experiment(cmd) => experiment_cmd::run(&global, &cmd),
         Command::Report(args) => report_cmd::run(&global, &args),
         Command::Checkin(args) => checkin_cmd::run(&global, &args),
+        Command::Learn(args) => learn_cmd::run(&global, &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

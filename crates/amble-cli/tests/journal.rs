@@ -1321,3 +1321,143 @@ fn the_clinician_report_is_self_contained() {
     let empty = Journal::new().run("2026-01-20", &["report", "-o", "-"]);
     assert_eq!(empty.code, 2, "{}", empty.stderr);
 }
+
+/// `amble checkin`: stored in the journal, outcomes against the first scores with the
+/// documented thresholds, a new warning sign leads with what to do and suspends the plan until
+/// a new check-up; bad input is refused with the key named and nothing stored.
+#[test]
+fn check_ins_store_read_outcomes_and_suspend_on_a_warning_sign() {
+    let j = Journal::new();
+    j.ok(
+        "2026-01-05",
+        &[
+            "assess",
+            "--answers",
+            &example("benign-ache-after-30-min.json"),
+        ],
+    );
+    let first = common::write(
+        j.path(),
+        "c1.json",
+        r#"{"change": "better", "pain": {"now": 0}, "red_flags": {"fever_unwell": false},
+            "instruments": {"rmdq": [1,1,1,1,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}}"#,
+    );
+    let doc = j
+        .ok(
+            "2026-01-12",
+            &["checkin", "--answers", first.to_str().unwrap(), "--json"],
+        )
+        .json();
+    assert_eq!(doc["schema"], "amble.checkin/1");
+    assert_eq!(doc["plan_status"], "active");
+    assert_eq!(doc["triage"]["tier"], "none");
+    assert_eq!(doc["next_checkin"]["date"], "2026-01-19");
+    // Pain 1 at the check-up, 0 now: one point is 100 % of the first score, an important
+    // improvement by the share rule; RMDQ has no earlier score yet.
+    assert_eq!(doc["outcomes"]["nprs"]["baseline"], 1.0);
+    assert_eq!(doc["outcomes"]["nprs"]["important"], true);
+    assert!(doc["outcomes"].get("rmdq").is_none());
+    let second = common::write(
+        j.path(),
+        "c2.json",
+        r#"{"change": "much_better", "pain": {"now": 0},
+            "instruments": {"rmdq": [1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}}"#,
+    );
+    let doc = j
+        .ok(
+            "2026-01-19",
+            &["checkin", "--answers", second.to_str().unwrap(), "--json"],
+        )
+        .json();
+    assert_eq!(doc["outcomes"]["rmdq"]["baseline"], 6.0);
+    assert_eq!(doc["outcomes"]["rmdq"]["change"], -5.0);
+    assert_eq!(doc["outcomes"]["rmdq"]["important"], true, "5 points");
+    // A new warning sign: what to do first, then the suspension.
+    let bad = common::write(
+        j.path(),
+        "c3.json",
+        r#"{"red_flags": {"saddle_numbness": true}}"#,
+    );
+    let human = j.ok(
+        "2026-01-20",
+        &["checkin", "--answers", bad.to_str().unwrap()],
+    );
+    assert!(
+        human.stdout.starts_with("GET EMERGENCY CARE NOW"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human
+            .stdout
+            .contains("suspended until you run a new check-up")
+    );
+    let plan = j.ok("2026-01-27", &["plan", "--json"]).json();
+    assert_eq!(plan["status"], "blocked");
+    assert_eq!(plan["decision"]["kind"], "suspend");
+    j.ok(
+        "2026-01-28",
+        &[
+            "assess",
+            "--answers",
+            &example("benign-ache-after-30-min.json"),
+        ],
+    );
+    assert_eq!(
+        j.ok("2026-01-28", &["plan", "--json"]).json()["status"],
+        "active"
+    );
+    // Check-ins are journal entries: listed, exported, deleted like the others.
+    let journal = j.ok("2026-01-28", &["journal", "--json"]).json();
+    let kinds: Vec<&str> = journal["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "checkin")
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["c-1", "c-2", "c-3"]);
+    // Bad input names the key; nothing is stored.
+    let before = j.export();
+    for (text, needle) in [
+        (r#"{"change": "fine"}"#, "change"),
+        (r#"{"pain": {"now": 11}}"#, "pain.now"),
+        (r#"{"instruments": {"rmdq": [1, 2]}}"#, "instruments.rmdq"),
+        (r#"{"mood": "ok"}"#, "mood"),
+    ] {
+        let f = common::write(j.path(), "bad.json", text);
+        let r = j.run("2026-01-29", &["checkin", "--answers", f.to_str().unwrap()]);
+        assert_eq!(r.code, 2, "{text}: {}", r.stderr);
+        assert!(r.stderr.contains(needle), "{text}: {}", r.stderr);
+    }
+    assert_eq!(j.export(), before);
+    let none = Journal::new().run(
+        "2026-01-29",
+        &["checkin", "--answers", first.to_str().unwrap()],
+    );
+    assert_eq!(none.code, 2);
+    assert!(none.stderr.contains("amble assess"));
+}
+
+/// `amble learn`: the list, one article with its sources, search, JSON in the contract's shape.
+#[test]
+fn the_library_reads_searches_and_prints_json() {
+    let list = common::run(&["learn", "--json"]).json();
+    assert_eq!(list["schema"], "amble.learn/1");
+    let topics = list["topics"].as_array().unwrap();
+    assert!(topics.len() >= 15);
+    for t in topics {
+        for k in ["id", "title", "summary", "sources"] {
+            assert!(t.get(k).is_some(), "{k}");
+        }
+        assert!(!t["sources"].as_array().unwrap().is_empty());
+    }
+    let one = common::run(&["learn", "stenosis"]);
+    assert_eq!(one.code, 0);
+    assert!(one.stdout.contains("INTERVAL WALKING") && one.stdout.contains("Sources:"));
+    let found = common::run(&["learn", "--search", "back belt", "--json"]).json();
+    assert_eq!(found["topics"][0]["id"], "back-belts");
+    let missing = common::run(&["learn", "stenosiss"]);
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("did you mean `stenosis`"));
+}

@@ -52,6 +52,10 @@ pub const EMBEDDED: &[ContentFile<'static>] = &[
         name: "content/outcomes.toml",
         text: include_str!("../../../content/outcomes.toml"),
     },
+    ContentFile {
+        name: "content/learn.toml",
+        text: include_str!("../../../content/learn.toml"),
+    },
 ];
 
 /// Exercise ids of the contract (brief §6.3).
@@ -541,6 +545,8 @@ pub struct KnowledgeBase {
     pub plan: PlanTuning,
     /// Minimal important changes and "recovered" cut-offs (`content/outcomes.toml`).
     pub outcomes: OutcomeRules,
+    /// The learning library (`content/learn.toml`), in library order.
+    pub learn: Vec<crate::learn::Topic>,
 }
 
 #[derive(Deserialize)]
@@ -629,6 +635,8 @@ impl KnowledgeBase {
         let plan: PlanTuning = parse(plan_file)?;
         let outcomes_file = find(files, "outcomes.toml")?;
         let outcomes: OutcomeRules = parse(outcomes_file)?;
+        let learn_file = find(files, "learn.toml")?;
+        let learn: crate::learn::LearnFile = parse(learn_file)?;
         for (file, version) in [
             (sources_file, s.version),
             (questions_file, q.version),
@@ -638,6 +646,7 @@ impl KnowledgeBase {
             (guidance_file, g.version),
             (plan_file, plan.version),
             (outcomes_file, outcomes.version),
+            (learn_file, learn.version),
         ] {
             if version != CONTENT_VERSION {
                 return Err(KnowledgeError::Invalid {
@@ -660,6 +669,7 @@ impl KnowledgeBase {
             guidance: g.note,
             plan,
             outcomes,
+            learn: learn.topic,
         };
         kb.validate(
             sources_file.name,
@@ -670,6 +680,7 @@ impl KnowledgeBase {
         kb.validate_library(exercises_file.name, guidance_file.name)?;
         kb.validate_plan(plan_file.name)?;
         kb.validate_outcomes(outcomes_file.name)?;
+        kb.validate_learn(learn_file.name)?;
         Ok(kb)
     }
 
@@ -707,6 +718,66 @@ impl KnowledgeBase {
 
     pub fn exercise(&self, id: &str) -> Option<&Exercise> {
         self.exercises.iter().find(|e| e.id == id)
+    }
+
+    fn validate_learn(&self, file: &str) -> Result<(), KnowledgeError> {
+        let invalid = |location: String, message: String| KnowledgeError::Invalid {
+            file: file.to_string(),
+            location,
+            message,
+        };
+        let mut seen = BTreeSet::new();
+        for t in &self.learn {
+            let at = |f: &str| format!("topic \"{}\".{f}", t.id);
+            if t.id.is_empty()
+                || !t
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
+                return Err(invalid(
+                    at("id"),
+                    "use lower-case letters, digits and hyphens".into(),
+                ));
+            }
+            if !seen.insert(t.id.as_str()) {
+                return Err(invalid(at("id"), "used twice".into()));
+            }
+            if !crate::learn::GROUPS.contains(&t.group.as_str()) {
+                return Err(invalid(
+                    at("group"),
+                    format!("expected one of {:?}", crate::learn::GROUPS),
+                ));
+            }
+            if t.title.trim().is_empty()
+                || t.summary.trim().is_empty()
+                || t.body.iter().all(|p| p.trim().is_empty())
+            {
+                return Err(invalid(
+                    at("body"),
+                    "title, summary and text are needed".into(),
+                ));
+            }
+            if t.keywords.is_empty() {
+                return Err(invalid(
+                    at("keywords"),
+                    "give at least one search word".into(),
+                ));
+            }
+            if t.sources.is_empty() {
+                return Err(invalid(
+                    at("sources"),
+                    "missing source: every article needs one".into(),
+                ));
+            }
+            if let Some(id) = t.sources.iter().find(|id| self.source(id).is_none()) {
+                return Err(invalid(at("sources"), format!("unknown source \"{id}\"")));
+            }
+            if let Some(p) = t.patterns.iter().find(|p| self.pattern(p).is_none()) {
+                return Err(invalid(at("patterns"), format!("unknown pattern \"{p}\"")));
+            }
+        }
+        Ok(())
     }
 
     fn validate_outcomes(&self, file: &str) -> Result<(), KnowledgeError> {

@@ -13,6 +13,7 @@ pub mod insights;
 pub mod instruments;
 pub mod journal;
 pub mod knowledge;
+pub mod learn;
 pub mod outcomes;
 pub mod plan;
 pub mod report;

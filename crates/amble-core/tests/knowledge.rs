@@ -524,3 +524,96 @@ fn broken_outcome_rules_are_rejected() {
         "rmdq_max",
     );
 }
+
+/// The library: every pattern the check-up can name and every plan decision links to an
+/// article, every article has sources, and the search finds each article by its own words.
+#[test]
+fn the_library_covers_the_checkup_and_is_searchable() {
+    use amble_core::learn::{for_decision, for_pattern, search};
+    use amble_core::plan::DecisionKind;
+    let kb = KnowledgeBase::embedded().unwrap_or_else(|e| panic!("{e}"));
+    assert!(kb.learn.len() >= 15);
+    for p in PATTERN_IDS {
+        assert!(
+            for_pattern(&kb.learn, p).is_some(),
+            "no article for pattern {p}"
+        );
+    }
+    assert_eq!(
+        for_pattern(&kb.learn, "lss_nc").map(|t| t.id.as_str()),
+        Some("stenosis")
+    );
+    assert_eq!(
+        for_pattern(&kb.learn, "radicular").map(|t| t.id.as_str()),
+        Some("nerve-pain")
+    );
+    for k in [
+        DecisionKind::Start,
+        DecisionKind::Progress,
+        DecisionKind::Hold,
+        DecisionKind::Regress,
+        DecisionKind::Flare,
+        DecisionKind::Suspend,
+    ] {
+        assert!(for_decision(&kb.learn, k).is_some(), "{k:?}");
+    }
+    for t in &kb.learn {
+        assert!(!t.sources.is_empty(), "{}", t.id);
+        let by_title = search(&kb.learn, &t.title);
+        assert!(
+            by_title.iter().take(3).any(|x| x.id == t.id),
+            "{}: searching its title finds {:?}",
+            t.id,
+            by_title.iter().map(|x| &x.id).collect::<Vec<_>>()
+        );
+        for k in &t.keywords {
+            assert!(
+                search(&kb.learn, k).iter().any(|x| x.id == t.id),
+                "{}: keyword {k:?} does not find it",
+                t.id
+            );
+        }
+    }
+    let first = |q: &str| search(&kb.learn, q).first().map(|t| t.id.clone());
+    assert_eq!(first("back belt").as_deref(), Some("back-belts"));
+    assert_eq!(first("stenossis").as_deref(), Some("stenosis"), "a typo");
+    assert_eq!(first("flares").as_deref(), Some("flares"), "a plural");
+    assert_eq!(
+        first("should I walk through pain?").as_deref(),
+        Some("walk-through-pain")
+    );
+    assert!(search(&kb.learn, "").is_empty());
+    assert!(
+        search(&kb.learn, "the and of").is_empty(),
+        "stop words only"
+    );
+    assert!(search(&kb.learn, "xylophone").is_empty());
+}
+
+#[test]
+fn broken_library_entries_are_rejected() {
+    expect_invalid(
+        "learn.toml",
+        "\"R5\", \"R6\", \"R42\"",
+        "\"R5\", \"R99\"",
+        "unknown source \"R99\"",
+    );
+    expect_invalid(
+        "learn.toml",
+        "patterns = [\"lss_nc\"]",
+        "patterns = [\"lss\"]",
+        "unknown pattern \"lss\"",
+    );
+    expect_invalid(
+        "learn.toml",
+        "id = \"hills\"",
+        "id = \"running\"",
+        "used twice",
+    );
+    expect_invalid(
+        "learn.toml",
+        "group = \"questions\"",
+        "group = \"faq\"",
+        "group",
+    );
+}

@@ -20,6 +20,8 @@ fn core_dependencies_are_the_allowed_pure_ones() {
         "jiff",
         // Distributions for the insights statistics (no IO; default features off).
         "statrs",
+        // String similarity for the library search (no dependencies of its own).
+        "strsim",
     ];
     assert!(!deps.is_empty(), "read the core's dependencies");
     for d in deps {
