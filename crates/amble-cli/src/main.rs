@@ -13,6 +13,7 @@ mod journal_cmd;
 mod learn_cmd;
 mod log_cmd;
 mod plan_cmd;
+mod remind_cmd;
 mod report_cmd;
 mod serve_cmd;
 
@@ -80,6 +81,8 @@ enum Command {
     Checkin(checkin_cmd::CheckinArgs),
     /// Short articles with sources: causes, posture, shoes, pacing, flares, questions people ask.
     Learn(learn_cmd::LearnArgs),
+    /// Reminders for your calendar: the coming 4 weeks' walking days and check-ins (.ics).
+    Remind(remind_cmd::RemindArgs),
 }
 
 fn main() -> ExitCode {
@@ -99,6 +102,7 @@ fn main() -> ExitCode {
         Command::Report(args) => report_cmd::run(&global, &args),
         Command::Checkin(args) => checkin_cmd::run(&global, &args),
         Command::Learn(args) => learn_cmd::run(&global, &args),
+        Command::Remind(args) => remind_cmd::run(&global, &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

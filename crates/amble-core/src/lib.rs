@@ -16,6 +16,7 @@ pub mod knowledge;
 pub mod learn;
 pub mod outcomes;
 pub mod plan;
+pub mod reminders;
 pub mod report;
 pub mod tier;
 pub mod words;

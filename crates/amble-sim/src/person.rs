@@ -139,20 +139,6 @@ pub fn answers(p: &Person, kb: &KnowledgeBase) -> Result<Answers, String> {
     Answers::from_value(v, kb).map_err(|e| e.to_string())
 }
 
-/// Which days of the week (0-6) the walks go on, spread out.
-fn walking_days(sessions: u32) -> &'static [u32] {
-    match sessions {
-        0 => &[],
-        1 => &[0],
-        2 => &[0, 3],
-        3 => &[0, 2, 4],
-        4 => &[0, 1, 3, 5],
-        5 => &[0, 1, 2, 4, 5],
-        6 => &[0, 1, 2, 3, 4, 5],
-        _ => &[0, 1, 2, 3, 4, 5, 6],
-    }
-}
-
 pub const START: Date = date(2026, 1, 5);
 
 fn day(n: u32) -> Date {
@@ -224,7 +210,7 @@ pub fn simulate_with(
         let Some(walking) = r.plan.walking.clone() else {
             continue;
         };
-        let days = walking_days(walking.sessions_per_week);
+        let days = amble_core::reminders::planned_days(walking.sessions_per_week);
         let mut walked = 0u32;
         for d in 0..7u32 {
             let index = w * 7 + d;

@@ -6,6 +6,7 @@ mod api;
 mod cache;
 pub mod clinician;
 mod forms;
+pub mod ics;
 mod pages;
 mod security;
 
@@ -207,13 +208,21 @@ pub fn router(state: AppState) -> Router {
             get(pages::screen_form).post(pages::screen_submit),
         )
         .route("/today", get(pages::today))
+        .route(
+            "/checkin",
+            get(pages::checkin_form).post(pages::checkin_submit),
+        )
+        .route("/checkin/{id}", get(pages::checkin_result))
         .route("/plan", get(pages::plan))
         .route("/progress", get(pages::progress))
         .route("/insights", get(pages::insights))
         .route("/experiments", get(pages::experiments))
         .route("/report", get(pages::clinician_report))
         .route("/report.pdf", get(pages::clinician_report_pdf))
+        .route("/calendar.ics", get(pages::calendar_ics))
         .route("/exercises", get(pages::exercises))
+        .route("/learn", get(pages::learn_index))
+        .route("/learn/{id}", get(pages::learn_topic))
         .route("/log", get(pages::log_walk_form))
         .route("/log/walk", get(pages::log_walk_form).post(pages::log_walk))
         .route(

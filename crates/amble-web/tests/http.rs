@@ -1276,6 +1276,9 @@ async fn a_rebinding_page_cannot_read_or_write() {
         "/insights",
         "/report",
         "/report.pdf",
+        "/calendar.ics",
+        "/checkin",
+        "/learn",
         "/experiments?factor=shoes&a=x&b=y",
         "/api/v1/insights",
         "/screen",
@@ -1571,4 +1574,189 @@ async fn walk_start_time() {
         .unwrap()
         .clone();
     assert_eq!(walk["start"], "18:45");
+}
+
+/// `/calendar.ics` parses with an independent iCalendar parser; walks fall on the plan's
+/// walking days, check-ins on their due dates, ids are stable, and no event text speaks of
+/// health.
+#[tokio::test]
+async fn the_calendar_feed_parses_and_follows_the_plan() {
+    let app = App::new().with_checkup().await;
+    let r = app.get("/calendar.ics?today=2026-03-02").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let parser = ical::IcalParser::new(std::io::BufReader::new(r.body.as_bytes()));
+    let cals: Vec<_> = parser.map(|c| c.unwrap()).collect();
+    assert_eq!(cals.len(), 1);
+    let prop = |e: &ical::parser::ical::component::IcalEvent, name: &str| {
+        e.properties
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.clone())
+            .unwrap_or_default()
+    };
+    let events = &cals[0].events;
+    assert!(!events.is_empty());
+    let plan = app.get("/api/v1/plan?today=2026-03-02").await.json();
+    let sessions = plan["walking"]["sessions_per_week"].as_u64().unwrap() as usize;
+    let walks: Vec<String> = events
+        .iter()
+        .filter(|e| prop(e, "SUMMARY") == "Walk")
+        .map(|e| prop(e, "DTSTART"))
+        .collect();
+    // The check-up was on 2026-03-02 (a Monday, the plan week's first day): 4 weeks of walks.
+    assert_eq!(walks.len(), 4 * sessions, "{walks:?}");
+    assert_eq!(walks[0], "20260302");
+    let checkins: Vec<String> = events
+        .iter()
+        .filter(|e| prop(e, "SUMMARY") == "Amble check-in")
+        .map(|e| prop(e, "DTSTART"))
+        .collect();
+    assert_eq!(
+        checkins.first().map(String::as_str),
+        Some("20260309"),
+        "a week after the check-up"
+    );
+    assert!(checkins.len() >= 3);
+    for e in events {
+        assert!(!prop(e, "UID").is_empty() && !prop(e, "DTSTAMP").is_empty());
+        let summary = prop(e, "SUMMARY");
+        assert!(
+            summary == "Walk" || summary == "Amble check-in",
+            "{summary}"
+        );
+    }
+    let lower = r.body.to_lowercase();
+    for word in ["pain", "back", "flare", "warning", "symptom"] {
+        assert!(!lower.contains(word), "the feed says {word:?}");
+    }
+    // Asked again the same day: the same text, so a subscribed calendar updates, never doubles.
+    assert_eq!(app.get("/calendar.ics?today=2026-03-02").await.body, r.body);
+    // A week later the same walk days keep their ids.
+    let later = app.get("/calendar.ics?today=2026-03-09").await.body;
+    for line in r
+        .body
+        .lines()
+        .filter(|l| l.starts_with("UID:amble-walk-2026-03-1"))
+    {
+        assert!(later.contains(line), "{line} kept");
+    }
+}
+
+/// The check-in page: due on the home page a week after the check-up, every error at once, a
+/// clean check-in stored with its outcome, and one with a new warning sign leading with what to
+/// do and suspending the plan.
+#[tokio::test]
+async fn the_checkin_pages() {
+    let app = App::new().with_checkup().await;
+    let home = app.get("/today?today=2026-03-02").await;
+    assert!(home.body.contains("Next check-in"), "{}", home.body);
+    let due = app.get("/today?today=2026-03-09").await;
+    assert!(
+        due.body.contains("Check-in due")
+            && due.body.contains("href=\"/checkin?today=2026-03-09\"")
+    );
+    let form = app.get("/checkin?today=2026-03-09").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Warning signs") && form.body.contains("Since your last check-in"));
+    assert!(
+        !form.body.contains("activity_limited"),
+        "asked only in maintenance"
+    );
+    let bad = app
+        .post_form(
+            "/checkin?today=2026-03-09",
+            &format!("{}&change=fine&pain.now=12", all_no("")),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("choose one of the five answers") && bad.body.contains("0 to 10"),
+        "{}",
+        bad.body
+    );
+    let ok = app
+        .post_form(
+            "/checkin?today=2026-03-09",
+            &format!("{}&change=better&pain.now=0", all_no("")),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let result = app.get(&ok.location()).await;
+    assert!(result.body.contains("Check-in saved"), "{}", result.body);
+    assert!(
+        result.body.contains("Pain (0-10) fell from"),
+        "{}",
+        result.body
+    );
+    assert!(result.body.contains("Next check-in: 2026-03-16"));
+    assert_eq!(
+        app.get("/api/v1/plan?today=2026-03-09").await.json()["status"],
+        "active"
+    );
+    // A new warning sign: what to do first, and the plan is suspended.
+    let alarm = app
+        .post_form(
+            "/checkin?today=2026-03-10",
+            &format!(
+                "{}&change=worse",
+                all_no("").replace(
+                    "red_flags.bladder_change=no",
+                    "red_flags.bladder_change=yes"
+                )
+            ),
+        )
+        .await;
+    let page = app.get(&alarm.location()).await;
+    assert!(
+        page.body.contains("role=\"alert\"") && page.body.contains("tel:"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.find("role=\"alert\"") < page.body.find("since the last check-in"));
+    let plan = app.get("/api/v1/plan?today=2026-03-10").await.json();
+    assert_eq!(
+        (plan["status"].as_str(), plan["decision"]["kind"].as_str()),
+        (Some("blocked"), Some("suspend"))
+    );
+    assert_eq!(app.get("/checkin/c-99").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/checkin/w-1").await.status, StatusCode::NOT_FOUND);
+}
+
+/// The library: the list, search, an article with its sources, links from the plan and the
+/// check-up result, and a 404 for an unknown article.
+#[tokio::test]
+async fn the_library_pages() {
+    let app = App::new().with_checkup().await;
+    let list = app.get("/learn").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Questions people ask") && list.body.contains("/learn/flares"));
+    let found = app.get("/learn?q=back+belt").await;
+    assert!(
+        found.body.contains("Articles about \"back belt\""),
+        "{}",
+        found.body
+    );
+    let first = found.body.find("/learn/back-belts").unwrap();
+    assert!(found.body.find("/learn/footwear").is_none_or(|f| f > first));
+    let article = app.get("/learn/stenosis").await;
+    assert!(article.body.contains("interval") && article.body.contains("Sources"));
+    assert_eq!(app.get("/learn/nope").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&format!("/learn?q={}", "x".repeat(300)))
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    let plan = app.get("/plan").await;
+    assert!(
+        plan.body.contains("Read more: <a href=\"/learn/pacing\""),
+        "{}",
+        plan.body
+    );
 }

@@ -25,6 +25,17 @@ pub enum Status {
     Maintenance,
 }
 
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Blocked => "blocked",
+            Status::Paused => "paused",
+            Status::Active => "active",
+            Status::Maintenance => "maintenance",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {

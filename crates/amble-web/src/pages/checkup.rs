@@ -18,7 +18,7 @@ pub struct QView {
 }
 
 impl QView {
-    fn new(q: &Question, fields: &Fields, errors: &[FieldError]) -> QView {
+    pub(crate) fn new(q: &Question, fields: &Fields, errors: &[FieldError]) -> QView {
         let kind = match q.kind {
             QuestionKind::Bool => "bool",
             QuestionKind::Choice => "choice",
@@ -52,6 +52,35 @@ impl QView {
         }
     }
 
+    /// A question that is not in the check-up's content (a check-in's own questions).
+    pub(crate) fn custom(
+        id: &str,
+        kind: &'static str,
+        text: &str,
+        options: &[(&str, &str)],
+        range: (&str, &str),
+        fields: &Fields,
+        errors: &[FieldError],
+    ) -> QView {
+        QView {
+            id: id.into(),
+            kind,
+            text: text.into(),
+            options: options
+                .iter()
+                .map(|(v, l)| (v.to_string(), l.to_string()))
+                .collect(),
+            min: range.0.into(),
+            max: range.1.into(),
+            step: "1",
+            values: fields.all(id).into_iter().map(str::to_string).collect(),
+            error: errors
+                .iter()
+                .find(|e| e.field == id)
+                .map(|e| e.message.clone()),
+        }
+    }
+
     fn has(&self, v: &str) -> bool {
         self.values.iter().any(|x| x == v)
     }
@@ -69,20 +98,20 @@ impl QView {
 #[derive(Template)]
 #[template(path = "checkup.html")]
 pub(crate) struct CheckupPage {
-    title: String,
-    nav: &'static str,
-    qs: String,
-    step: u8,
+    pub(crate) title: String,
+    pub(crate) nav: &'static str,
+    pub(crate) qs: String,
+    pub(crate) step: u8,
     /// "Step 3 of 7": this step's place among the steps that apply, and how many apply.
-    place: usize,
-    of: usize,
-    last: bool,
-    intro: String,
-    groups: Vec<(String, Vec<QView>)>,
-    hidden: Vec<(String, String)>,
+    pub(crate) place: usize,
+    pub(crate) of: usize,
+    pub(crate) last: bool,
+    pub(crate) intro: String,
+    pub(crate) groups: Vec<(String, Vec<QView>)>,
+    pub(crate) hidden: Vec<(String, String)>,
     /// Every error on the page, each with a link to its question.
-    errors: Vec<(String, String)>,
-    action: String,
+    pub(crate) errors: Vec<(String, String)>,
+    pub(crate) action: String,
 }
 
 #[derive(Template)]
@@ -94,6 +123,8 @@ pub(crate) struct ResultPage {
     r: ReportView,
     saved: Option<String>,
     plan_url: String,
+    /// Library articles for the patterns shown: (pattern id, article id, title).
+    articles: Vec<(String, String, String)>,
 }
 
 impl ResultPage {
@@ -221,7 +252,7 @@ pub(crate) fn later_step(
     }
 }
 
-fn error_links(errors: &[FieldError]) -> Vec<(String, String)> {
+pub(crate) fn error_links(errors: &[FieldError]) -> Vec<(String, String)> {
     errors
         .iter()
         .map(|e| (e.field.replace('.', "-"), e.message.clone()))
@@ -309,6 +340,13 @@ pub(crate) fn result_page(
         title: "Your check-up".into(),
         nav: "checkup",
         qs: qs.to_string(),
+        articles: amble_core::knowledge::PATTERN_IDS
+            .iter()
+            .filter_map(|p| {
+                amble_core::learn::for_pattern(&state.kb().learn, p)
+                    .map(|t| (p.to_string(), t.id.clone(), t.title.clone()))
+            })
+            .collect(),
         r: report::view(a, answers, state.kb()),
         saved,
         plan_url: with_qs("/plan", qs, ""),

@@ -125,3 +125,24 @@ pub async fn report_css() -> Response {
     )
         .into_response()
 }
+
+/// `/calendar.ics`: the coming weeks' walks and check-ins for a calendar app to subscribe to
+/// (the same as `amble remind --ics`). Event text says nothing about health.
+pub async fn calendar_ics(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    let day = q.date(&state)?;
+    let all = entries(&state).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "inline; filename=\"amble.ics\"",
+            ),
+        ],
+        crate::ics::calendar(&all, day, state.kb()),
+    )
+        .into_response())
+}

@@ -27,22 +27,26 @@ use crate::AppState;
 use crate::forms::{FieldError, Fields, FormErrors};
 
 mod assets;
+mod checkin;
 mod checkup;
 mod exercises;
 mod experiments;
 mod insights_page;
 mod journal_page;
+mod learn;
 mod log;
 mod plan_page;
 mod rate;
 mod today;
 
 pub use assets::*;
+pub use checkin::*;
 pub use checkup::*;
 pub use exercises::*;
 pub use experiments::*;
 pub use insights_page::*;
 pub use journal_page::*;
+pub use learn::*;
 pub use log::*;
 pub use plan_page::*;
 pub use rate::*;

@@ -18,6 +18,8 @@ pub(crate) struct PlanPage {
     title: String,
     nav: &'static str,
     qs: String,
+    /// The library article behind this week's decision: (id, title).
+    article: Option<(String, String)>,
     status: &'static str,
     week: u32,
     /// A reminder of an earlier check-up's warning signs.
@@ -93,6 +95,8 @@ pub async fn plan(
         })
         .collect();
     let page = PlanPage {
+        article: amble_core::learn::for_decision(&state.kb().learn, p.decision.kind)
+            .map(|t| (t.id.clone(), t.title.clone())),
         title: "Your plan".into(),
         nav: "plan",
         qs: q.qs(),

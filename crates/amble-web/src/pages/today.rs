@@ -20,6 +20,20 @@ pub(crate) struct TodayPage {
     saved_note: Option<String>,
     /// Today's walk in words, from today's numbers.
     today_walk: String,
+    /// The next check-in: (date, what, due now).
+    checkin: Option<(String, String, bool)>,
+    /// The plan is in maintenance (show the flare plan).
+    maintenance: bool,
+}
+
+fn checkin_line(all: &[Entry], day: Date, maintenance: bool) -> Option<(String, String, bool)> {
+    let due = amble_core::checkin::next_due(all, day, maintenance)?;
+    let what = match (due.kind, due.milestone) {
+        (amble_core::checkin::CheckinKind::Full, Some(m)) => format!("your {m} check-in"),
+        (amble_core::checkin::CheckinKind::Monthly, _) => "your monthly check-in".into(),
+        _ => "a short check-in".into(),
+    };
+    Some((due.date.to_string(), what, due.date <= day))
 }
 
 // Today and home
@@ -77,6 +91,8 @@ pub async fn today(
             saved: q.saved.clone(),
             saved_note: None,
             today_walk: String::new(),
+            checkin: None,
+            maintenance: false,
         },
         Some((r, all)) => {
             let view = plan::today_view(&r, &all, day, state.kb());
@@ -84,8 +100,13 @@ pub async fn today(
                 .saved
                 .as_deref()
                 .and_then(|id| plan::after_logging(&all, &r, id, day, state.kb()));
+            let maintenance = r.plan.status == Status::Maintenance;
             TodayPage {
                 title: "Today".into(),
+                checkin: (r.plan.status != Status::Blocked)
+                    .then(|| checkin_line(&all, day, maintenance))
+                    .flatten(),
+                maintenance,
                 nav: "today",
                 qs: q.qs(),
                 has_plan: true,
