@@ -218,6 +218,33 @@ pub fn changes(rules: &OutcomeRules, first: &Answers, latest: &Answers) -> Vec<C
         .collect()
 }
 
+/// Every score over time, per measure (in [`MEASURE_IDS`] order, only measures with a score):
+/// from full check-ups and check-ins, oldest first.
+pub fn history(
+    entries: &[crate::journal::Entry],
+) -> Vec<(&'static str, Vec<(jiff::civil::Date, f64)>)> {
+    use crate::journal::Entry;
+    let mut out: Vec<(&'static str, Vec<(jiff::civil::Date, f64)>)> =
+        MEASURE_IDS.iter().map(|id| (*id, Vec::new())).collect();
+    for e in entries {
+        let (date, s) = match e {
+            Entry::Assessment(a) if !a.rescreen => (a.date, scores(&a.answers)),
+            Entry::Checkin(c) => (c.date, scores_from(c.pain.map(i64::from), &c.instruments)),
+            _ => continue,
+        };
+        for (id, v) in s {
+            if let Some((_, list)) = out.iter_mut().find(|(k, _)| *k == id) {
+                list.push((date, v));
+            }
+        }
+    }
+    for (_, list) in &mut out {
+        list.sort_by_key(|(d, _)| *d);
+    }
+    out.retain(|(_, list)| !list.is_empty());
+    out
+}
+
 /// Whether a check-up meets the "recovered" cut-offs; `None` when pain or RMDQ is missing.
 pub fn recovered(rules: &OutcomeRules, answers: &Answers) -> Option<bool> {
     let s = scores(answers);

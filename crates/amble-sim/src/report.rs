@@ -219,6 +219,26 @@ pub fn figures(kind: CohortKind, traces: &[Trace], kb: &KnowledgeBase) -> Cohort
         }
         _ => {}
     }
+    // Maintenance: who gets there, and when.
+    let maint: Vec<Option<u32>> = traces
+        .iter()
+        .map(|t| {
+            t.weeks
+                .iter()
+                .find(|w| w.status == amble_core::plan::Status::Maintenance)
+                .map(|w| w.index + 1)
+        })
+        .collect();
+    let in_maint = share(maint.iter().map(Option::is_some));
+    f.push(figure(
+        "reached maintenance (target held 4 weeks)",
+        format!(
+            "{} (median {})",
+            pct(in_maint),
+            weeks_text(quantile(&maint, 0.5))
+        ),
+        noise.then(|| ("60% or more".into(), in_maint >= 0.6)),
+    ));
     let exercise_up = share(traces.iter().map(|t| {
         t.last
             .history

@@ -94,6 +94,60 @@ fn holding_the_target_reaches_maintenance_and_a_flare_leaves_it() {
             let m = w.walking.as_ref().map_or(0, |x| x.weekly_minutes);
             assert!(m >= 150, "week {}: {m} minutes in maintenance", w.index);
         }
+        // A red week in maintenance (three walks well over the amber ceiling) steps back and
+        // leaves maintenance.
+        let m_start = amble_sim::person::START
+            .saturating_add(jiff::Span::new().days(i64::from(first as u32) * 7));
+        let mut red: Vec<amble_core::journal::Entry> = t
+            .entries
+            .iter()
+            .filter(|e| e.date() < m_start)
+            .cloned()
+            .collect();
+        for (k, d) in [0i64, 2, 4].into_iter().enumerate() {
+            red.push(amble_core::journal::Entry::Walk(
+                amble_core::journal::Walk {
+                    id: format!("w-red-{k}"),
+                    date: m_start.saturating_add(jiff::Span::new().days(d)),
+                    start: None,
+                    minutes: 30.0,
+                    elapsed_minutes: None,
+                    bouts: 1,
+                    pain_before: Some(2),
+                    pain_peak: Some(8),
+                    leg_spread: Some(amble_core::journal::LegSpread::None),
+                    new_symptoms: false,
+                    distance_km: None,
+                    steps: None,
+                    cadence_spm: None,
+                    avg_hr_bpm: None,
+                    ascent_m: None,
+                    surface: None,
+                    shoes: None,
+                    source: amble_core::journal::WalkSource::Manual,
+                    notes: None,
+                },
+            ));
+        }
+        let before = amble_core::plan::replay(&red, m_start, &kb).unwrap();
+        assert_eq!(before.plan.status, Status::Maintenance);
+        let after =
+            amble_core::plan::replay(&red, m_start.saturating_add(jiff::Span::new().days(7)), &kb)
+                .unwrap();
+        assert_eq!(
+            after.plan.status,
+            Status::Active,
+            "{:?}",
+            after.plan.decision
+        );
+        assert!(
+            after
+                .plan
+                .decision
+                .because
+                .iter()
+                .any(|b| b.contains("leaves maintenance"))
+        );
         // The same person with a flare two weeks into maintenance.
         let onset = (first as u32 + 2) * 7;
         p.flare = Some(Flare {

@@ -1695,6 +1695,12 @@ async fn the_checkin_pages() {
         result.body
     );
     assert!(result.body.contains("Next check-in: 2026-03-16"));
+    let progress = app.get("/progress?today=2026-03-09").await;
+    assert!(
+        progress.body.contains("Your scores over time") && progress.body.contains("outcome-nprs-t"),
+        "{}",
+        progress.body
+    );
     assert_eq!(
         app.get("/api/v1/plan?today=2026-03-09").await.json()["status"],
         "active"

@@ -384,3 +384,143 @@ pub fn daily_steps(days: &[DayBar]) -> Figure {
     }
     f
 }
+
+/// One score over time (pain, ODI, RMDQ, PSFS) with a band around the first score as wide as
+/// the smallest change people notice (changes inside it are not important), and the
+/// "recovered" cut-off where there is one.
+pub fn outcome(
+    m: &crate::outcomes::Measure,
+    recovered_at: Option<f64>,
+    points: &[(Date, f64)],
+) -> Figure {
+    let unit = if m.unit == "%" { "%" } else { "" };
+    let desc = points
+        .iter()
+        .map(|(d, v)| format!("{d}: {v:.0}{unit}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut f = Figure {
+        id: match m.id.as_str() {
+            "nprs" => "outcome-nprs",
+            "odi" => "outcome-odi",
+            "rmdq" => "outcome-rmdq",
+            _ => "outcome-psfs",
+        },
+        width: W,
+        height: H,
+        title: format!("{} at each check-up and check-in", m.name),
+        desc: if desc.is_empty() {
+            "No scores yet.".into()
+        } else {
+            format!(
+                "{desc}. The band shows changes smaller than {} points from the first score.",
+                m.important_points
+            )
+        },
+        shapes: Vec::new(),
+    };
+    let (lo, hi) = (m.min, m.max);
+    let step = if hi - lo > 50.0 {
+        20.0
+    } else if hi - lo > 12.0 {
+        4.0
+    } else {
+        2.0
+    };
+    let ticks: Vec<f64> = (0..)
+        .map(|i| lo + f64::from(i) * step)
+        .take_while(|t| *t <= hi + 1e-9)
+        .collect();
+    let y_of = |v: f64| TOP + PLOT_H * (1.0 - (v - lo) / (hi - lo));
+    if let Some(&(_, first)) = points.first() {
+        let top = y_of((first + m.important_points).min(hi));
+        let bottom = y_of((first - m.important_points).max(lo));
+        f.shapes.push(Shape::Rect {
+            x: LEFT,
+            y: top,
+            w: PLOT_W,
+            h: (bottom - top).max(0.0),
+            fill: "#e4e7ec",
+            tip: Some("Smaller than a change people notice".into()),
+        });
+    }
+    for t in &ticks {
+        let y = y_of(*t);
+        f.shapes.push(Shape::Line {
+            from: (LEFT, y),
+            to: (W - RIGHT, y),
+            pen: Pen::solid(GRID, 1.0),
+            tip: None,
+        });
+        f.shapes.push(text(
+            (LEFT - 6.0, y + 4.0),
+            13.0,
+            Anchor::End,
+            INK,
+            format!("{t}{unit}"),
+        ));
+    }
+    if let Some(r) = recovered_at {
+        let y = y_of(r);
+        f.shapes.push(Shape::Line {
+            from: (LEFT, y),
+            to: (W - RIGHT, y),
+            pen: Pen {
+                colour: TEAL,
+                width: 1.5,
+                dash: &[4.0, 3.0],
+            },
+            tip: None,
+        });
+        f.shapes.push(text(
+            (W - RIGHT, y - 4.0),
+            13.0,
+            Anchor::End,
+            TEAL,
+            "recovered".into(),
+        ));
+    }
+    let (Some(first), Some(last)) = (points.first().map(|p| p.0), points.last().map(|p| p.0))
+    else {
+        return f;
+    };
+    let span = ((last - first).get_days().max(1)) as f64;
+    let x_of = |d: Date| {
+        if points.len() == 1 {
+            LEFT + PLOT_W / 2.0
+        } else {
+            LEFT + PLOT_W * ((d - first).get_days() as f64 / span)
+        }
+    };
+    let pts: Vec<(f64, f64)> = points.iter().map(|(d, v)| (x_of(*d), y_of(*v))).collect();
+    if pts.len() > 1 {
+        f.shapes.push(Shape::Polyline {
+            points: pts.clone(),
+            pen: Pen::solid(DARK, 2.0),
+        });
+    }
+    for ((d, v), at) in points.iter().zip(pts) {
+        f.shapes.push(Shape::Dot {
+            at,
+            r: 4.0,
+            fill: DARK,
+            tip: Some(format!("{d}: {v:.0}{unit}")),
+        });
+    }
+    date_ends(&mut f, first, last);
+    f.shapes.push(text(
+        (LEFT, H - 3.0),
+        13.0,
+        Anchor::Start,
+        INK,
+        format!(
+            "{} is better; the grey band: less than a change people notice",
+            if m.higher_is_better {
+                "higher"
+            } else {
+                "lower"
+            }
+        ),
+    ));
+    f
+}

@@ -237,6 +237,37 @@ mod tests {
     }
 
     #[test]
+    fn an_outcome_chart_has_the_band_and_the_cut_off() {
+        let kb = crate::KnowledgeBase::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let m = kb
+            .outcomes
+            .measure("rmdq")
+            .cloned()
+            .unwrap_or_else(|| panic!("rmdq"));
+        let pts = [
+            (date(2026, 1, 5), 12.0),
+            (date(2026, 2, 16), 7.0),
+            (date(2026, 4, 6), 2.0),
+        ];
+        let f = draw::outcome(&m, Some(2.0), &pts);
+        let svg = f.to_svg();
+        assert!(svg.contains("Smaller than a change people notice"));
+        assert!(svg.contains(">recovered</text>"));
+        assert_eq!(svg.matches("<circle").count(), 3);
+        assert!(svg.contains("2026-02-16: 7"));
+        // The band spans 5 points either side of the first score, 12.
+        let band = f.shapes.iter().find_map(|s| match s {
+            Shape::Rect { h, .. } => Some(*h),
+            _ => None,
+        });
+        let per_point = (260.0 - 16.0 - 40.0) / 24.0;
+        assert!(
+            band.is_some_and(|h| (h - 10.0 * per_point).abs() < 1e-6),
+            "{band:?}"
+        );
+    }
+
+    #[test]
     fn empty_charts_are_valid_svg() {
         let a = weekly_minutes_svg(&[]);
         assert!(a.starts_with("<svg") && a.ends_with("</svg>"));

@@ -407,7 +407,7 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
         } else if !maintenance && held_weeks >= m.weeks_at_target {
             maintenance = true;
             because.push(format!(
-                "You have held the target (about {TARGET_MINUTES} minutes on {TARGET_SESSIONS} days) for {held_weeks} weeks with no red walk: the plan moves to maintenance. Keep walking at the target, check in once every {} weeks, and keep your flare plan at hand.",
+                "You have held the target (about {TARGET_MINUTES} minutes on {TARGET_SESSIONS} days) for {held_weeks} weeks with no red walk: the plan moves to maintenance. Keep walking at the target (or, if you like, build toward 150 to 300 minutes of moderate activity a week), check in once every {} weeks, and keep your flare plan at hand.",
                 m.checkin_every_weeks
             ));
         }

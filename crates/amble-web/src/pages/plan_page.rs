@@ -39,6 +39,8 @@ pub(crate) struct PlanPage {
 #[derive(Template)]
 #[template(path = "progress.html")]
 pub(crate) struct ProgressPage {
+    /// Score charts with the change in words: (svg, words).
+    outcomes: Vec<(String, String)>,
     title: String,
     nav: &'static str,
     qs: String,
@@ -153,7 +155,25 @@ pub async fn progress(
         None => "every week since the check-up".into(),
     };
     let f = |v: Option<u8>| v.map_or("-".to_string(), |v| v.to_string());
+    // Scores over time, each against the smallest change people notice.
+    let kb = state.kb();
+    let outcomes: Vec<(String, String)> = amble_core::outcomes::history(&all)
+        .into_iter()
+        .filter(|(_, pts)| pts.len() >= 2)
+        .filter_map(|(id, pts)| {
+            let m = kb.outcomes.measure(id)?;
+            let recovered = match id {
+                "nprs" => Some(kb.outcomes.recovered.pain_max),
+                "rmdq" => Some(kb.outcomes.recovered.rmdq_max),
+                _ => None,
+            };
+            let (first, last) = (pts.first()?.1, pts.last()?.1);
+            let words = amble_core::outcomes::change(m, first, last).words;
+            Some((charts::draw::outcome(m, recovered, &pts).to_svg(), words))
+        })
+        .collect();
     let page = ProgressPage {
+        outcomes,
         title: "Progress".into(),
         nav: "progress",
         qs: q.qs(),
