@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use amble_store::{SqliteStore, StoreError};
+use amble_store::{Database, DynStore, SqliteStore, StoreError};
 use jiff::civil::Date;
 
 use crate::Global;
@@ -40,21 +40,30 @@ impl Global {
         Ok(dir)
     }
 
+    /// Where the journal lives: --database URL (or AMBLE_DATABASE_URL), else the SQLite
+    /// journal in the data folder.
+    pub fn database(&self) -> Result<Database, Failure> {
+        match self.database.as_deref().filter(|u| !u.is_empty()) {
+            Some(url) => Database::from_url(url).map_err(|e| Failure::BadInput(e.to_string())),
+            None => Ok(Database::sqlite(&self.data_dir()?)),
+        }
+    }
+
     /// Checks that the journal can be opened for writing (creating it if needed), before a
     /// person spends time answering questions.
     pub fn check_store(&self) -> Result<(), Failure> {
-        let dir = self.data_dir()?;
-        SqliteStore::open(&dir).map(drop).map_err(|e| {
+        let db = self.database()?;
+        db.open().map(drop).map_err(|e| {
             Failure::Other(anyhow::anyhow!(
-                "cannot use the data folder {}: {e}. Nothing has been asked yet; fix the folder, choose another with --data-dir, or add --no-save.",
-                dir.display()
+                "cannot use the journal at {}: {e}. Nothing has been asked yet; fix it, choose another with --data-dir or --database, or add --no-save.",
+                db.describe()
             ))
         })
     }
 
     /// Whether the user chose a journal explicitly (flag or environment).
     pub fn data_dir_given(&self) -> bool {
-        self.data_dir.is_some()
+        self.data_dir.is_some() || self.database.as_deref().is_some_and(|u| !u.is_empty())
     }
 
     /// --today, AMBLE_TODAY, or the local date.
@@ -65,18 +74,23 @@ impl Global {
         }
     }
 
-    pub fn open_store(&self) -> Result<SqliteStore, Failure> {
-        let mut store = SqliteStore::open(&self.data_dir()?)?;
-        // Test hook for crash-safety tests: pause inside the write transaction.
-        if let Some(marker) = std::env::var_os("AMBLE_TEST_PAUSE_BEFORE_COMMIT") {
-            store.set_pause_before_commit(Some(PathBuf::from(marker)));
+    pub fn open_store(&self) -> Result<DynStore, Failure> {
+        match self.database()? {
+            Database::Sqlite(dir) => {
+                let mut store = SqliteStore::open(&dir)?;
+                // Test hook for crash-safety tests: pause inside the write transaction.
+                if let Some(marker) = std::env::var_os("AMBLE_TEST_PAUSE_BEFORE_COMMIT") {
+                    store.set_pause_before_commit(Some(PathBuf::from(marker)));
+                }
+                Ok(Box::new(store))
+            }
+            db => Ok(db.open()?),
         }
-        Ok(store)
     }
 
     /// Opens the journal for reading; `None` when there is none yet (nothing is created).
-    pub fn open_existing_store(&self) -> Result<Option<SqliteStore>, Failure> {
-        Ok(SqliteStore::open_existing(&self.data_dir()?)?)
+    pub fn open_existing_store(&self) -> Result<Option<DynStore>, Failure> {
+        Ok(self.database()?.open_existing()?)
     }
 }
 

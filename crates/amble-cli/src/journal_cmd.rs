@@ -472,7 +472,12 @@ fn csv_row(e: &Entry) -> Vec<String> {
 pub fn export(global: &Global, args: &ExportArgs) -> Result<(), Failure> {
     let mut unreadable = Vec::new();
     let entries = if args.salvage {
-        let (good, bad) = amble_store::SqliteStore::salvage(&global.data_dir()?)?;
+        let amble_store::Database::Sqlite(dir) = global.database()? else {
+            return Err(Failure::BadInput(
+                "--salvage rescues a damaged SQLite journal; a PostgreSQL database is backed up and restored with its own tools (docs/deploy.md)".into(),
+            ));
+        };
+        let (good, bad) = amble_store::SqliteStore::salvage(&dir)?;
         unreadable = bad;
         good
     } else {

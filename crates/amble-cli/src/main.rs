@@ -42,6 +42,16 @@ pub struct Global {
     /// Directory of the journal (default: the platform's data directory for amble).
     #[arg(long, global = true, env = "AMBLE_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// Where the journal lives: postgres://USER@HOST/DB (a clinic's server) or
+    /// sqlite://FOLDER; default: the SQLite journal in the data directory.
+    #[arg(
+        long,
+        global = true,
+        env = "AMBLE_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    database: Option<String>,
     /// The date Amble takes as today (YYYY-MM-DD; default: the local date).
     #[arg(long, global = true, env = "AMBLE_TODAY", value_name = "YYYY-MM-DD")]
     today: Option<String>,

@@ -40,7 +40,7 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
         Some(t) => Some(crate::context::parse_date("--today", t)?),
         None => None,
     };
-    let state = AppState::new(global.data_dir()?, load_kb()?, today);
+    let state = AppState::with_database(global.database()?, load_kb()?, today);
     let open = args.open;
     amble_web::serve_blocking(addr, state, |url| {
         let mut out = std::io::stdout().lock();

@@ -1,18 +1,90 @@
 //! Amble's journal store. [`Store`] is the storage interface the CLI and the web server use;
 //! [`SqliteStore`] implements it on an embedded SQLite file (compiled in: no system library, no
-//! server). A PostgreSQL backend can implement the same trait later.
+//! server), [`PgStore`] on PostgreSQL for a clinic's server. [`Database`] picks one from
+//! `--database URL` (contract §12); the schema of both comes from [`migrations`].
 //!
 //! Guarantees: every write is one transaction (a crash or a killed process never leaves half an
 //! entry); concurrent writers from several processes wait for each other instead of losing
 //! entries (WAL, busy timeout, `BEGIN IMMEDIATE`); a file that is not an Amble journal, or one
 //! written by a newer Amble, is refused with a clear error and never reset.
 
+pub mod migrations;
+mod postgres;
 mod sqlite;
 
 use amble_core::journal::Entry;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-pub use sqlite::{SCHEMA_VERSION, Salvaged, SqliteStore};
+pub use migrations::SCHEMA_VERSION;
+pub use postgres::{DEFAULT_JOURNAL, PgDatabase, PgStore};
+pub use sqlite::{Salvaged, SqliteStore};
+
+/// Where the journal lives: the SQLite journal in a folder (the default), or a PostgreSQL
+/// database (`postgres://...`). Cheap to clone (a PostgreSQL pool is shared).
+#[derive(Clone)]
+pub enum Database {
+    Sqlite(PathBuf),
+    /// A PostgreSQL database and the journal in it ([`DEFAULT_JOURNAL`] without accounts).
+    Postgres(PgDatabase, i64),
+}
+
+/// A journal of either kind.
+pub type DynStore = Box<dyn Store + Send>;
+
+impl Database {
+    /// From `--database URL`: `postgres://...` (or `postgresql://`), `sqlite://FOLDER`; the
+    /// error says what is accepted.
+    pub fn from_url(url: &str) -> Result<Database, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return PgDatabase::connect(url).map(|db| Database::Postgres(db, DEFAULT_JOURNAL));
+        }
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(StoreError::Database(
+                    "sqlite:// needs the journal's folder, e.g. sqlite:///home/me/amble".into(),
+                ));
+            }
+            return Ok(Database::Sqlite(PathBuf::from(path)));
+        }
+        Err(StoreError::Database(format!(
+            "--database: expected postgres://USER@HOST/DB or sqlite://FOLDER, found {:?}",
+            url.split("://").next().map_or(url, |s| s)
+        )))
+    }
+
+    /// The SQLite journal in `dir`.
+    pub fn sqlite(dir: &Path) -> Database {
+        Database::Sqlite(dir.to_path_buf())
+    }
+
+    /// The journal, created if needed.
+    pub fn open(&self) -> Result<DynStore, StoreError> {
+        Ok(match self {
+            Database::Sqlite(dir) => Box::new(SqliteStore::open(dir)?),
+            Database::Postgres(db, journal) => Box::new(db.open(*journal)?),
+        })
+    }
+
+    /// The journal if there is one (`None`: nothing was ever stored; nothing is created).
+    pub fn open_existing(&self) -> Result<Option<DynStore>, StoreError> {
+        Ok(match self {
+            Database::Sqlite(dir) => {
+                SqliteStore::open_existing(dir)?.map(|s| Box::new(s) as DynStore)
+            }
+            Database::Postgres(db, journal) => {
+                db.open_existing(*journal)?.map(|s| Box::new(s) as DynStore)
+            }
+        })
+    }
+
+    /// Words for messages: the folder, or the database address without its password.
+    pub fn describe(&self) -> String {
+        match self {
+            Database::Sqlite(dir) => dir.display().to_string(),
+            Database::Postgres(db, _) => db.describe(),
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -80,4 +152,35 @@ pub trait Store {
     /// Applies a batch of changes in one transaction: all of them, or (on any error) none.
     /// Returns the added entries with their ids.
     fn apply(&mut self, changes: Vec<Change>) -> Result<Vec<Entry>, StoreError>;
+    /// A number that changes whenever the journal changes, from this process or another (what
+    /// the web app's cache is keyed on).
+    fn version(&self) -> Result<i64, StoreError>;
+}
+
+/// A boxed journal is a journal (so code written for any store takes either engine).
+impl<S: Store + ?Sized> Store for Box<S> {
+    fn add(&mut self, entry: Entry) -> Result<Entry, StoreError> {
+        (**self).add(entry)
+    }
+    fn list(&self) -> Result<Vec<Entry>, StoreError> {
+        (**self).list()
+    }
+    fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {
+        (**self).get(id)
+    }
+    fn replace(&mut self, entry: Entry) -> Result<(), StoreError> {
+        (**self).replace(entry)
+    }
+    fn delete(&mut self, id: &str) -> Result<Entry, StoreError> {
+        (**self).delete(id)
+    }
+    fn import(&mut self, entries: Vec<Entry>) -> Result<ImportSummary, StoreError> {
+        (**self).import(entries)
+    }
+    fn apply(&mut self, changes: Vec<Change>) -> Result<Vec<Entry>, StoreError> {
+        (**self).apply(changes)
+    }
+    fn version(&self) -> Result<i64, StoreError> {
+        (**self).version()
+    }
 }

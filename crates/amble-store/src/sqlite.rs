@@ -8,15 +8,8 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionB
 
 use crate::{Change, ImportSummary, Store, StoreError};
 
-/// Migrations in order; the schema version is the number applied.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../migrations/0001_entries.sql"),
-    include_str!("../migrations/0002_id_counters.sql"),
-    include_str!("../migrations/0003_body_format.sql"),
-    include_str!("../migrations/0004_rescreen_and_pregnancy.sql"),
-    include_str!("../migrations/0005_checkins.sql"),
-];
-pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+use crate::migrations::MIGRATIONS;
+pub use crate::migrations::SCHEMA_VERSION;
 /// `PRAGMA application_id` marking a file as an Amble journal ("Ambl").
 const APPLICATION_ID: i64 = 0x416D_626C;
 const FILE_NAME: &str = "journal.db";
@@ -196,15 +189,14 @@ impl SqliteStore {
                 supported: SCHEMA_VERSION,
             });
         }
-        for (i, sql) in MIGRATIONS
+        for m in MIGRATIONS
             .iter()
-            .enumerate()
             .skip(usize::try_from(version).unwrap_or(0))
         {
-            tx.execute_batch(sql).map_err(|e| classify(&path, e))?;
+            tx.execute_batch(m.sqlite).map_err(|e| classify(&path, e))?;
             tx.execute_batch(&format!(
                 "PRAGMA user_version = {}; PRAGMA application_id = {APPLICATION_ID};",
-                i + 1
+                m.version
             ))
             .map_err(|e| classify(&path, e))?;
         }
@@ -449,5 +441,9 @@ impl Store for SqliteStore {
         pause_hook(self.pause_before_commit.as_deref());
         tx.commit().map_err(|e| classify(&path, e))?;
         Ok(added)
+    }
+
+    fn version(&self) -> Result<i64, StoreError> {
+        self.data_version()
     }
 }

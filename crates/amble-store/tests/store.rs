@@ -205,7 +205,7 @@ fn a_version_1_journal_is_migrated_in_place() {
     {
         // A journal as version 1 of the schema left it.
         let c = rusqlite::Connection::open(&path).unwrap();
-        c.execute_batch(include_str!("../migrations/0001_entries.sql"))
+        c.execute_batch(include_str!("../migrations/sqlite/0001_entries.sql"))
             .unwrap();
         c.execute_batch(&format!(
             "PRAGMA user_version = 1; PRAGMA application_id = {};",
@@ -241,7 +241,7 @@ fn a_version_1_journal_is_migrated_in_place() {
 #[test]
 fn migrations_are_numbered_in_order() {
     let mut names: Vec<String> =
-        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite"))
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();

@@ -4,13 +4,12 @@
 //! process) changes SQLite's data version, and the next request reloads; the server's own
 //! writes also clear the cache at once.
 
-use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use amble_core::journal::Entry;
 use amble_core::knowledge::KnowledgeBase;
 use amble_core::plan::{self, Replay};
-use amble_store::{SqliteStore, Store, StoreError};
+use amble_store::{Database, DynStore, Store, StoreError};
 use jiff::civil::Date;
 
 /// Replays kept per journal version (one per date asked: today, and `?today=` views).
@@ -27,7 +26,7 @@ pub(crate) struct Rendered {
 
 #[derive(Default)]
 struct State {
-    reader: Option<SqliteStore>,
+    reader: Option<DynStore>,
     /// The reader's data version when `entries` was read.
     seen: Option<i64>,
     /// Bumped whenever the cached view is replaced, so derived values can tell.
@@ -94,10 +93,10 @@ impl JournalCache {
     }
 
     /// The current entries (blocking: call from a blocking thread).
-    pub fn snapshot(&self, dir: &Path) -> Result<Snapshot, StoreError> {
+    pub fn snapshot(&self, db: &Database) -> Result<Snapshot, StoreError> {
         let mut s = self.lock();
         if s.reader.is_none() {
-            s.reader = SqliteStore::open_existing(dir)?;
+            s.reader = db.open_existing()?;
         }
         let Some(reader) = s.reader.as_ref() else {
             // No journal yet: nothing to cache.
@@ -106,7 +105,7 @@ impl JournalCache {
                 entries: Arc::new(Vec::new()),
             });
         };
-        let version = reader.data_version()?;
+        let version = reader.version()?;
         if s.seen == Some(version)
             && let Some(entries) = &s.entries
         {
@@ -131,11 +130,11 @@ impl JournalCache {
     /// The plan replayed as of `today` for the current journal (`None`: no check-up yet).
     pub fn replay(
         &self,
-        dir: &Path,
+        db: &Database,
         kb: &KnowledgeBase,
         today: Date,
     ) -> Result<Current, StoreError> {
-        let snap = self.snapshot(dir)?;
+        let snap = self.snapshot(db)?;
         {
             let s = self.lock();
             if s.generation == snap.generation
@@ -157,8 +156,8 @@ impl JournalCache {
     }
 
     /// The `amble.journal/1` document as JSON text.
-    pub fn journal_json(&self, dir: &Path) -> Result<Arc<String>, StoreError> {
-        let snap = self.snapshot(dir)?;
+    pub fn journal_json(&self, db: &Database) -> Result<Arc<String>, StoreError> {
+        let snap = self.snapshot(db)?;
         {
             let s = self.lock();
             if s.generation == snap.generation

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use amble_core::knowledge::KnowledgeBase;
-use amble_store::{SqliteStore, StoreError};
+use amble_store::{Database, DynStore, StoreError};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -45,7 +45,7 @@ pub struct AppState {
 }
 
 struct Inner {
-    data_dir: PathBuf,
+    db: Database,
     kb: KnowledgeBase,
     today: Option<Date>,
     /// The latest `?today=` accepted (default: the fixed today, or the clock plus a day).
@@ -57,9 +57,14 @@ impl AppState {
     /// State for a journal folder. `today` fixes the date (like `--today`); `None` uses the
     /// local date of each request.
     pub fn new(data_dir: PathBuf, kb: KnowledgeBase, today: Option<Date>) -> AppState {
+        AppState::with_database(Database::sqlite(&data_dir), kb, today)
+    }
+
+    /// State for any journal: the SQLite folder or a PostgreSQL database.
+    pub fn with_database(db: Database, kb: KnowledgeBase, today: Option<Date>) -> AppState {
         AppState {
             inner: Arc::new(Inner {
-                data_dir,
+                db,
                 kb,
                 today,
                 latest: None,
@@ -142,14 +147,14 @@ impl AppState {
 
     /// Every entry, oldest first (cached per journal version).
     pub(crate) async fn entries(&self) -> Result<Arc<Vec<amble_core::journal::Entry>>, StoreError> {
-        self.cached(|i| i.cache.snapshot(&i.data_dir).map(|s| s.entries))
+        self.cached(|i| i.cache.snapshot(&i.db).map(|s| s.entries))
             .await
     }
 
     /// The plan as of `today` (`None` before the first check-up) and the entries it came from,
     /// cached per journal version and date.
     pub(crate) async fn replay(&self, today: Date) -> Result<cache::Current, StoreError> {
-        self.cached(move |i| i.cache.replay(&i.data_dir, &i.kb, today))
+        self.cached(move |i| i.cache.replay(&i.db, &i.kb, today))
             .await
     }
 
@@ -159,31 +164,31 @@ impl AppState {
 
     /// The journal's version as this server has read it (reloading if it changed).
     pub(crate) async fn generation(&self) -> Result<u64, StoreError> {
-        self.cached(|i| i.cache.snapshot(&i.data_dir).map(|s| s.generation))
+        self.cached(|i| i.cache.snapshot(&i.db).map(|s| s.generation))
             .await
     }
 
     /// The `amble.journal/1` document as JSON (cached per journal version).
     pub(crate) async fn journal_json(&self) -> Result<Arc<String>, StoreError> {
-        self.cached(|i| i.cache.journal_json(&i.data_dir)).await
+        self.cached(|i| i.cache.journal_json(&i.db)).await
     }
 
     /// Runs a store operation on a blocking thread (SQLite is synchronous).
     pub(crate) async fn with_store<T, F>(&self, write: bool, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(Option<&mut SqliteStore>) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(Option<&mut DynStore>) -> Result<T, StoreError> + Send + 'static,
     {
-        let dir = self.inner.data_dir.clone();
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
+            let db = &state.inner.db;
             if write {
-                let mut s = SqliteStore::open(&dir)?;
+                let mut s = db.open()?;
                 let out = f(Some(&mut s));
                 state.inner.cache.invalidate();
                 out
             } else {
-                match SqliteStore::open_existing(&dir)? {
+                match db.open_existing()? {
                     Some(mut s) => f(Some(&mut s)),
                     None => f(None),
                 }

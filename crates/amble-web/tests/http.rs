@@ -11,9 +11,16 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+/// Runs blocking store calls (PostgreSQL's client blocks) off the test's async thread, as the
+/// server does.
+fn blocking<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| s.spawn(f).join().unwrap())
+}
+
 struct App {
-    dir: tempfile::TempDir,
+    _dir: tempfile::TempDir,
     router: Router,
+    db: amble_store::Database,
 }
 
 struct Resp {
@@ -41,19 +48,41 @@ const RED: &str =
     include_str!("../../amble-cli/tests/contract-examples/red-flag-saddle-numbness.json");
 
 impl App {
+    /// A fresh journal: a SQLite folder, or with `AMBLE_TEST_ENGINE=postgres` a new journal in
+    /// the database `AMBLE_TEST_DATABASE_URL` names (CI runs these tests on both engines).
     fn new() -> App {
         let dir = tempfile::tempdir().unwrap();
         let kb = KnowledgeBase::embedded().unwrap();
+        let db = if std::env::var("AMBLE_TEST_ENGINE").is_ok_and(|e| e == "postgres") {
+            let url = std::env::var("AMBLE_TEST_DATABASE_URL")
+                .expect("AMBLE_TEST_ENGINE=postgres needs AMBLE_TEST_DATABASE_URL");
+            let pg = amble_store::PgDatabase::connect(&url).unwrap();
+            let journal = blocking(|| pg.create_journal().unwrap());
+            amble_store::Database::Postgres(pg, journal)
+        } else {
+            amble_store::Database::sqlite(dir.path())
+        };
         // Today is 2026-03-02; `?today=` may look ahead to the end of 2030.
         let router = router(
-            AppState::new(
-                dir.path().to_path_buf(),
-                kb,
-                Some(jiff::civil::date(2026, 3, 2)),
-            )
-            .with_latest_date(jiff::civil::date(2030, 12, 31)),
+            AppState::with_database(db.clone(), kb, Some(jiff::civil::date(2026, 3, 2)))
+                .with_latest_date(jiff::civil::date(2030, 12, 31)),
         );
-        App { dir, router }
+        App {
+            _dir: dir,
+            router,
+            db,
+        }
+    }
+
+    /// How many entries the journal holds (0 when there is no journal at all).
+    fn stored(&self) -> usize {
+        use amble_store::Store;
+        blocking(|| {
+            self.db
+                .open_existing()
+                .unwrap()
+                .map_or(0, |s| s.list().unwrap().len())
+        })
     }
 
     async fn send(
@@ -197,10 +226,7 @@ async fn assess_returns_the_contract_document_and_stores_nothing() {
     assert_eq!(doc["triage"]["tier"], "emergency");
     assert_eq!(doc["plan_status"], "blocked");
     assert_eq!(app.journal().await["entries"], json!([]));
-    assert!(
-        !app.dir.path().join("journal.db").exists(),
-        "a read creates no journal"
-    );
+    assert!(app.stored() == 0, "a read creates no journal");
 }
 
 #[tokio::test]
@@ -499,10 +525,7 @@ async fn pages_without_a_journal_guide_to_the_check_up() {
         assert_eq!(r.status, StatusCode::OK);
         assert!(r.body.contains("check-up"), "{page}");
     }
-    assert!(
-        !app.dir.path().join("journal.db").exists(),
-        "reading pages creates no journal"
-    );
+    assert!(app.stored() == 0, "reading pages creates no journal");
 }
 
 // ---- The check-up in the browser ----
@@ -1131,11 +1154,13 @@ async fn the_journal_page_links_only_to_pages_that_exist() {
 
 /// Adds entries through a second connection, as the CLI in another process would.
 fn add_directly(app: &App, entries: Vec<amble_core::journal::Entry>) {
-    use amble_store::{Change, SqliteStore, Store};
-    let mut store = SqliteStore::open(app.dir.path()).unwrap();
-    store
-        .apply(entries.into_iter().map(Change::Add).collect())
-        .unwrap();
+    use amble_store::{Change, Store};
+    blocking(|| {
+        let mut store = app.db.open().unwrap();
+        store
+            .apply(entries.into_iter().map(Change::Add).collect())
+            .unwrap();
+    });
 }
 
 fn years_of_entries(from: jiff::civil::Date, days: i64) -> Vec<amble_core::journal::Entry> {

@@ -267,7 +267,11 @@ pub fn check_plan_contract(doc: &Value) {
         "plan",
     );
     assert_eq!(doc["schema"], "amble.plan/1");
-    assert_one_of(&doc["status"], &["blocked", "paused", "active", "maintenance"], "status");
+    assert_one_of(
+        &doc["status"],
+        &["blocked", "paused", "active", "maintenance"],
+        "status",
+    );
     assert!(
         doc["week"].as_u64().is_some_and(|w| w >= 1),
         "week is a number from 1"

@@ -1,0 +1,53 @@
+//! Schema migrations for both engines, in one place. Version N means the same journal body
+//! format on SQLite and PostgreSQL; each step has its SQL for each engine (a step that changes
+//! nothing on one engine says so with `SELECT 1`). Never edit a released step; add one.
+
+pub struct Migration {
+    pub version: i64,
+    pub sqlite: &'static str,
+    pub postgres: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sqlite: include_str!("../migrations/sqlite/0001_entries.sql"),
+        postgres: include_str!("../migrations/postgres/0001_journals.sql"),
+    },
+    Migration {
+        version: 2,
+        sqlite: include_str!("../migrations/sqlite/0002_id_counters.sql"),
+        postgres: "SELECT 1; -- id counters are part of version 1 on PostgreSQL",
+    },
+    Migration {
+        version: 3,
+        sqlite: include_str!("../migrations/sqlite/0003_body_format.sql"),
+        postgres: "SELECT 1; -- body format only",
+    },
+    Migration {
+        version: 4,
+        sqlite: include_str!("../migrations/sqlite/0004_rescreen_and_pregnancy.sql"),
+        postgres: "SELECT 1; -- body format only",
+    },
+    Migration {
+        version: 5,
+        sqlite: include_str!("../migrations/sqlite/0005_checkins.sql"),
+        postgres: "SELECT 1; -- check-ins are allowed from version 1 on PostgreSQL",
+    },
+];
+
+/// The schema version this Amble writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_count_up_from_one_on_both_engines() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i as i64 + 1);
+            assert!(!m.sqlite.trim().is_empty() && !m.postgres.trim().is_empty());
+        }
+    }
+}

@@ -1,0 +1,471 @@
+//! The journal on PostgreSQL, for a clinic's server: many journals in one database (one per
+//! person; journal 1 is the single-person journal), a connection pool shared by every request,
+//! and the same guarantees as the SQLite journal: every write one transaction, writers to one
+//! journal one after another (the journal's row is locked), ids never reused, a database written
+//! by a newer Amble refused and never changed.
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use amble_core::journal::Entry;
+use postgres::{NoTls, Transaction};
+use r2d2_postgres::PostgresConnectionManager;
+
+use crate::migrations::{MIGRATIONS, SCHEMA_VERSION};
+use crate::{Change, ImportSummary, Store, StoreError};
+
+type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+
+/// The single-person journal (no accounts).
+pub const DEFAULT_JOURNAL: i64 = 1;
+/// Advisory lock taken while migrating, so two servers starting at once migrate once.
+const MIGRATION_LOCK: i64 = 0x416D_626C;
+
+/// The pool, closed on a thread of its own: closing a connection blocks, and the last owner
+/// may be an async task (a web server shutting down), where blocking is not allowed.
+struct PoolOwner(Option<Pool>);
+
+impl Drop for PoolOwner {
+    fn drop(&mut self) {
+        if let Some(pool) = self.0.take() {
+            let _ = std::thread::spawn(move || drop(pool)).join();
+        }
+    }
+}
+
+impl std::ops::Deref for PoolOwner {
+    type Target = Pool;
+    fn deref(&self) -> &Pool {
+        // Present until drop.
+        self.0
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("the pool is only taken when dropped"))
+    }
+}
+
+/// A PostgreSQL database: a pool of connections, cheap to clone.
+#[derive(Clone)]
+pub struct PgDatabase {
+    pool: Arc<PoolOwner>,
+    /// The URL without its password, for messages.
+    shown: Arc<str>,
+    migrated: Arc<OnceLock<()>>,
+}
+
+/// `postgres://user:secret@host/db` without the secret.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl PgDatabase {
+    /// A pool for `url` (`postgres://...`). Connects lazily: a server that is down is reported
+    /// by the first use, with the address.
+    pub fn connect(url: &str) -> Result<PgDatabase, StoreError> {
+        let shown: Arc<str> = redact(url).into();
+        let config: postgres::Config = url.parse().map_err(|e| {
+            StoreError::Database(format!("{shown}: not a PostgreSQL address ({e})"))
+        })?;
+        let pool = r2d2::Pool::builder()
+            .max_size(8)
+            .min_idle(Some(0))
+            .connection_timeout(Duration::from_secs(5))
+            .build_unchecked(PostgresConnectionManager::new(config, NoTls));
+        Ok(PgDatabase {
+            pool: Arc::new(PoolOwner(Some(pool))),
+            shown,
+            migrated: Arc::new(OnceLock::new()),
+        })
+    }
+
+    /// The address without its password.
+    pub fn describe(&self) -> String {
+        self.shown.to_string()
+    }
+
+    fn location(&self) -> PathBuf {
+        PathBuf::from(self.shown.as_ref())
+    }
+
+    fn err(&self, e: impl std::fmt::Display) -> StoreError {
+        StoreError::Database(format!("{}: {e}", self.shown))
+    }
+
+    fn conn(&self) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, StoreError> {
+        self.pool.get().map_err(|e| self.err(e))
+    }
+
+    /// The schema version stored, 0 for a database Amble has never used.
+    fn stored_version(&self, c: &mut postgres::Client) -> Result<i64, StoreError> {
+        let exists: bool = c
+            .query_one("SELECT to_regclass('amble_meta') IS NOT NULL", &[])
+            .map_err(|e| self.err(e))?
+            .get(0);
+        if !exists {
+            return Ok(0);
+        }
+        let row = c
+            .query_opt(
+                "SELECT value FROM amble_meta WHERE key = 'schema_version'",
+                &[],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(row.map_or(0, |r| r.get(0)))
+    }
+
+    fn too_new(&self, found: i64) -> StoreError {
+        StoreError::TooNew {
+            path: self.location(),
+            found,
+            supported: SCHEMA_VERSION,
+        }
+    }
+
+    /// Brings the schema up to date (once per process), refusing a newer one.
+    fn migrate(&self) -> Result<(), StoreError> {
+        if self.migrated.get().is_some() {
+            return Ok(());
+        }
+        let mut c = self.conn()?;
+        let mut tx = c.transaction().map_err(|e| self.err(e))?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+            .map_err(|e| self.err(e))?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS amble_meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+        )
+        .map_err(|e| self.err(e))?;
+        let version: i64 = tx
+            .query_opt(
+                "SELECT value FROM amble_meta WHERE key = 'schema_version'",
+                &[],
+            )
+            .map_err(|e| self.err(e))?
+            .map_or(0, |r| r.get(0));
+        if version > SCHEMA_VERSION {
+            return Err(self.too_new(version));
+        }
+        for m in MIGRATIONS.iter().filter(|m| m.version > version) {
+            tx.batch_execute(m.postgres)
+                .map_err(|e| self.err(format!("migration {}: {e}", m.version)))?;
+            tx.execute(
+                "INSERT INTO amble_meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[&m.version],
+            )
+            .map_err(|e| self.err(e))?;
+        }
+        tx.commit().map_err(|e| self.err(e))?;
+        let _ = self.migrated.set(());
+        Ok(())
+    }
+
+    /// Journal `journal` for reading and writing, creating the schema first if needed.
+    pub fn open(&self, journal: i64) -> Result<PgStore, StoreError> {
+        self.migrate()?;
+        let mut c = self.conn()?;
+        let found = c
+            .query_opt("SELECT 1 FROM journals WHERE id = $1", &[&journal])
+            .map_err(|e| self.err(e))?;
+        if found.is_none() {
+            return Err(self.err(format!("there is no journal {journal}")));
+        }
+        Ok(PgStore {
+            db: self.clone(),
+            journal,
+        })
+    }
+
+    /// A new, empty journal (for a new person); its id.
+    pub fn create_journal(&self) -> Result<i64, StoreError> {
+        self.migrate()?;
+        let mut c = self.conn()?;
+        Ok(
+            c.query_one("INSERT INTO journals DEFAULT VALUES RETURNING id", &[])
+                .map_err(|e| self.err(e))?
+                .get(0),
+        )
+    }
+
+    /// Journal `journal` if Amble has used this database before (`None` otherwise; nothing is
+    /// created). A newer schema is refused.
+    pub fn open_existing(&self, journal: i64) -> Result<Option<PgStore>, StoreError> {
+        let version = {
+            let mut c = self.conn()?;
+            self.stored_version(&mut c)?
+        };
+        if version == 0 {
+            return Ok(None);
+        }
+        if version > SCHEMA_VERSION {
+            return Err(self.too_new(version));
+        }
+        self.open(journal).map(Some)
+    }
+}
+
+/// One journal in a PostgreSQL database.
+pub struct PgStore {
+    db: PgDatabase,
+    journal: i64,
+}
+
+fn encode(entry: &Entry) -> Result<String, StoreError> {
+    serde_json::to_string(entry)
+        .map_err(|e| StoreError::Database(format!("cannot encode entry: {e}")))
+}
+
+fn decode(id: &str, body: &str) -> Result<Entry, StoreError> {
+    serde_json::from_str(body)
+        .map_err(|e| StoreError::Database(format!("entry {id} cannot be read: {e}")))
+}
+
+impl PgStore {
+    /// A write: the journal's row locked (writers to one journal take turns), `f`, the
+    /// journal's version bumped, committed; on any error nothing is written.
+    fn write<T>(
+        &mut self,
+        f: impl FnOnce(&mut Transaction<'_>, i64) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let db = self.db.clone();
+        let mut c = db.conn()?;
+        let mut tx = c.transaction().map_err(|e| db.err(e))?;
+        tx.query_one(
+            "SELECT version FROM journals WHERE id = $1 FOR UPDATE",
+            &[&self.journal],
+        )
+        .map_err(|e| db.err(e))?;
+        let out = f(&mut tx, self.journal)?;
+        tx.execute(
+            "UPDATE journals SET version = version + 1 WHERE id = $1",
+            &[&self.journal],
+        )
+        .map_err(|e| db.err(e))?;
+        tx.commit().map_err(|e| db.err(e))?;
+        Ok(out)
+    }
+
+    pub fn journal(&self) -> i64 {
+        self.journal
+    }
+}
+
+fn next_id(
+    db: &PgDatabase,
+    tx: &mut Transaction<'_>,
+    journal: i64,
+    prefix: &str,
+) -> Result<String, StoreError> {
+    let pattern = format!("{prefix}-%");
+    let in_use: Option<i64> = tx
+        .query_one(
+            "SELECT max(split_part(id, '-', 2)::bigint) FROM entries WHERE journal_id = $1 AND id LIKE $2",
+            &[&journal, &pattern],
+        )
+        .map_err(|e| db.err(e))?
+        .get(0);
+    let counted: Option<i64> = tx
+        .query_opt(
+            "SELECT last FROM id_counters WHERE journal_id = $1 AND prefix = $2",
+            &[&journal, &prefix],
+        )
+        .map_err(|e| db.err(e))?
+        .map(|r| r.get(0));
+    let next = in_use
+        .unwrap_or(0)
+        .max(counted.unwrap_or(0))
+        .checked_add(1)
+        .filter(|n| u64::try_from(*n).is_ok_and(|n| n <= amble_core::journal::MAX_ID_NUMBER))
+        .ok_or_else(|| db.err(format!("no id left for \"{prefix}\" entries")))?;
+    tx.execute(
+        "INSERT INTO id_counters (journal_id, prefix, last) VALUES ($1, $2, $3) ON CONFLICT (journal_id, prefix) DO UPDATE SET last = excluded.last",
+        &[&journal, &prefix, &next],
+    )
+    .map_err(|e| db.err(e))?;
+    Ok(format!("{prefix}-{next}"))
+}
+
+fn insert(
+    db: &PgDatabase,
+    tx: &mut Transaction<'_>,
+    journal: i64,
+    entry: &Entry,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO entries (journal_id, id, kind, date, body) VALUES ($1, $2, $3, $4::text::date, $5::text::jsonb)",
+        &[&journal, &entry.id(), &entry.kind(), &entry.date().to_string(), &encode(entry)?],
+    )
+    .map_err(|e| db.err(e))?;
+    Ok(())
+}
+
+impl Store for PgStore {
+    fn add(&mut self, entry: Entry) -> Result<Entry, StoreError> {
+        self.apply(vec![Change::Add(entry)])?
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::Database("the entry was not stored".into()))
+    }
+
+    fn list(&self) -> Result<Vec<Entry>, StoreError> {
+        let mut c = self.db.conn()?;
+        let rows = c
+            .query(
+                "SELECT id, body::text FROM entries WHERE journal_id = $1 ORDER BY date, seq",
+                &[&self.journal],
+            )
+            .map_err(|e| self.db.err(e))?;
+        rows.iter()
+            .map(|r| decode(r.get::<_, &str>(0), r.get::<_, &str>(1)))
+            .collect()
+    }
+
+    fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {
+        let mut c = self.db.conn()?;
+        let row = c
+            .query_opt(
+                "SELECT body::text FROM entries WHERE journal_id = $1 AND id = $2",
+                &[&self.journal, &id],
+            )
+            .map_err(|e| self.db.err(e))?;
+        row.map(|r| decode(id, r.get::<_, &str>(0))).transpose()
+    }
+
+    fn replace(&mut self, entry: Entry) -> Result<(), StoreError> {
+        let db = self.db.clone();
+        self.write(|tx, journal| {
+            let kind: Option<String> = tx
+                .query_opt(
+                    "SELECT kind FROM entries WHERE journal_id = $1 AND id = $2",
+                    &[&journal, &entry.id()],
+                )
+                .map_err(|e| db.err(e))?
+                .map(|r| r.get(0));
+            match kind {
+                None => return Err(StoreError::NotFound(entry.id().to_string())),
+                Some(k) if k != entry.kind() => {
+                    return Err(StoreError::Conflict {
+                        id: entry.id().to_string(),
+                    });
+                }
+                Some(_) => {}
+            }
+            tx.execute(
+                "UPDATE entries SET date = $3::text::date, body = $4::text::jsonb, updated_at = now() WHERE journal_id = $1 AND id = $2",
+                &[&journal, &entry.id(), &entry.date().to_string(), &encode(&entry)?],
+            )
+            .map_err(|e| db.err(e))?;
+            Ok(())
+        })
+    }
+
+    fn delete(&mut self, id: &str) -> Result<Entry, StoreError> {
+        let db = self.db.clone();
+        self.write(|tx, journal| {
+            let row = tx
+                .query_opt(
+                    "DELETE FROM entries WHERE journal_id = $1 AND id = $2 RETURNING body::text",
+                    &[&journal, &id],
+                )
+                .map_err(|e| db.err(e))?;
+            match row {
+                Some(r) => decode(id, r.get::<_, &str>(0)),
+                None => Err(StoreError::NotFound(id.to_string())),
+            }
+        })
+    }
+
+    fn import(&mut self, entries: Vec<Entry>) -> Result<ImportSummary, StoreError> {
+        for entry in &entries {
+            amble_core::journal::id_number(entry).map_err(|e| StoreError::Invalid {
+                id: entry.id().to_string(),
+                message: e.to_string(),
+            })?;
+        }
+        let db = self.db.clone();
+        self.write(|tx, journal| {
+            let mut summary = ImportSummary::default();
+            for entry in &entries {
+                let existing = tx
+                    .query_opt(
+                        "SELECT body::text FROM entries WHERE journal_id = $1 AND id = $2",
+                        &[&journal, &entry.id()],
+                    )
+                    .map_err(|e| db.err(e))?;
+                match existing {
+                    Some(r) if decode(entry.id(), r.get::<_, &str>(0))? == *entry => {
+                        summary.unchanged += 1;
+                    }
+                    Some(_) => {
+                        return Err(StoreError::Conflict {
+                            id: entry.id().to_string(),
+                        });
+                    }
+                    None => {
+                        insert(&db, tx, journal, entry)?;
+                        summary.added += 1;
+                    }
+                }
+            }
+            Ok(summary)
+        })
+    }
+
+    fn apply(&mut self, changes: Vec<Change>) -> Result<Vec<Entry>, StoreError> {
+        let db = self.db.clone();
+        self.write(|tx, journal| {
+            let mut added = Vec::new();
+            for change in changes {
+                match change {
+                    Change::Add(mut entry) => {
+                        let id = next_id(&db, tx, journal, entry.id_prefix())?;
+                        entry.set_id(id);
+                        insert(&db, tx, journal, &entry)?;
+                        added.push(entry);
+                    }
+                    Change::Replace(entry) => {
+                        let n = tx
+                            .execute(
+                                "UPDATE entries SET date = $3::text::date, body = $4::text::jsonb, updated_at = now() WHERE journal_id = $1 AND id = $2 AND kind = $5",
+                                &[&journal, &entry.id(), &entry.date().to_string(), &encode(&entry)?, &entry.kind()],
+                            )
+                            .map_err(|e| db.err(e))?;
+                        if n != 1 {
+                            return Err(StoreError::NotFound(entry.id().to_string()));
+                        }
+                    }
+                }
+            }
+            Ok(added)
+        })
+    }
+
+    fn version(&self) -> Result<i64, StoreError> {
+        let mut c = self.db.conn()?;
+        Ok(c.query_one(
+            "SELECT version FROM journals WHERE id = $1",
+            &[&self.journal],
+        )
+        .map_err(|e| self.db.err(e))?
+        .get(0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            super::redact("postgres://amble:s3cret@db.example/amble"),
+            "postgres://amble:***@db.example/amble"
+        );
+        assert_eq!(super::redact("postgres://db/amble"), "postgres://db/amble");
+    }
+}
