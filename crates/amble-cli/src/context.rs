@@ -12,7 +12,7 @@ use crate::failure::Failure;
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound(_) | StoreError::Conflict { .. } => {
+            StoreError::NotFound(_) | StoreError::Conflict { .. } | StoreError::Invalid { .. } => {
                 Failure::BadInput(e.to_string())
             }
             other => Failure::Other(other.into()),
@@ -43,6 +43,37 @@ impl Global {
     /// Where the journal lives: --database URL (or AMBLE_DATABASE_URL), else the SQLite
     /// journal in the data folder.
     pub fn database(&self) -> Result<Database, Failure> {
+        let db = self.storage()?;
+        match (db, self.as_user.as_deref()) {
+            (Database::Postgres(pg, _), Some(email)) => {
+                let user = pg.user(email)?.ok_or_else(|| {
+                    Failure::BadInput(format!("--as {email}: there is no such account"))
+                })?;
+                let journal = user.journal.ok_or_else(|| {
+                    Failure::BadInput(format!(
+                        "--as {email}: a {} has no journal of their own",
+                        user.role.as_str()
+                    ))
+                })?;
+                Ok(Database::Postgres(pg, journal))
+            }
+            (Database::Postgres(pg, journal), None) => {
+                if pg.has_users()? {
+                    return Err(Failure::BadInput(
+                        "this database has accounts: choose whose journal with --as EMAIL".into(),
+                    ));
+                }
+                Ok(Database::Postgres(pg, journal))
+            }
+            (Database::Sqlite(_), Some(_)) => Err(Failure::BadInput(
+                "--as: accounts live in a PostgreSQL database (--database postgres://...)".into(),
+            )),
+            (db, None) => Ok(db),
+        }
+    }
+
+    /// The storage named by --database (or the SQLite folder), before choosing a journal.
+    pub fn storage(&self) -> Result<Database, Failure> {
         match self.database.as_deref().filter(|u| !u.is_empty()) {
             Some(url) => Database::from_url(url).map_err(|e| Failure::BadInput(e.to_string())),
             None => Ok(Database::sqlite(&self.data_dir()?)),

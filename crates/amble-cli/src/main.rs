@@ -16,6 +16,7 @@ mod plan_cmd;
 mod remind_cmd;
 mod report_cmd;
 mod serve_cmd;
+mod user_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,6 +53,9 @@ pub struct Global {
         hide_env_values = true
     )]
     database: Option<String>,
+    /// In a database with accounts: act on this person's journal.
+    #[arg(long = "as", global = true, value_name = "EMAIL")]
+    as_user: Option<String>,
     /// The date Amble takes as today (YYYY-MM-DD; default: the local date).
     #[arg(long, global = true, env = "AMBLE_TODAY", value_name = "YYYY-MM-DD")]
     today: Option<String>,
@@ -93,6 +97,10 @@ enum Command {
     Learn(learn_cmd::LearnArgs),
     /// Reminders for your calendar: the coming 4 weeks' walking days and check-ins (.ics).
     Remind(remind_cmd::RemindArgs),
+    /// Accounts in a PostgreSQL database (coach mode): add people, coaches and admins, link a
+    /// coach to a person, make an API token.
+    #[command(subcommand)]
+    User(user_cmd::UserCommand),
 }
 
 fn main() -> ExitCode {
@@ -113,6 +121,7 @@ fn main() -> ExitCode {
         Command::Checkin(args) => checkin_cmd::run(&global, &args),
         Command::Learn(args) => learn_cmd::run(&global, &args),
         Command::Remind(args) => remind_cmd::run(&global, &args),
+        Command::User(cmd) => user_cmd::run(&global, cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,6 +2,7 @@
 //! and (later) plans. No IO, no async, no database: every function here is a pure function of
 //! its inputs, so the CLI, the store and the web server can all rely on the same answers.
 
+pub mod access;
 pub mod answers;
 pub mod assessment;
 pub mod charts;

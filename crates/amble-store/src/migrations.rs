@@ -34,6 +34,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_checkins.sql"),
         postgres: "SELECT 1; -- check-ins are allowed from version 1 on PostgreSQL",
     },
+    Migration {
+        version: 6,
+        sqlite: include_str!("../migrations/sqlite/0006_accounts_on_postgresql.sql"),
+        postgres: include_str!("../migrations/postgres/0006_accounts.sql"),
+    },
 ];
 
 /// The schema version this Amble writes.

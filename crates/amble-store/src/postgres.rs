@@ -167,6 +167,23 @@ impl PgDatabase {
         Ok(())
     }
 
+    /// Brings the schema up to date now (accounts use it directly).
+    pub(crate) fn migrate_now(&self) -> Result<(), StoreError> {
+        self.migrate()
+    }
+
+    /// A pooled connection (for the accounts module).
+    pub(crate) fn client(
+        &self,
+    ) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, StoreError> {
+        self.conn()
+    }
+
+    /// An error naming this database.
+    pub(crate) fn error(&self, e: impl std::fmt::Display) -> StoreError {
+        self.err(e)
+    }
+
     /// Journal `journal` for reading and writing, creating the schema first if needed.
     pub fn open(&self, journal: i64) -> Result<PgStore, StoreError> {
         self.migrate()?;

@@ -1,0 +1,300 @@
+//! Accounts on PostgreSQL (contract §12): people, coaches and admins, links from coaches to
+//! people, API tokens. Passwords are kept as Argon2id hashes (OWASP's parameters: 19 MiB, 2
+//! passes, 1 lane) and tokens as SHA-256 hashes of their secrets; neither is ever logged.
+
+use amble_core::access::Role;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
+use sha2::{Digest, Sha256};
+
+use crate::StoreError;
+use crate::postgres::PgDatabase;
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD: usize = 10;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub role: Role,
+    /// A person's journal; `None` for coaches and admins.
+    pub journal: Option<i64>,
+}
+
+fn argon() -> Result<Argon2<'static>, StoreError> {
+    let params = Params::new(19 * 1024, 2, 1, None)
+        .map_err(|e| StoreError::Database(format!("password hashing: {e}")))?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+/// An Argon2id hash of `password` (PHC string, salted).
+pub fn hash_password(password: &str) -> Result<String, StoreError> {
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(StoreError::Invalid {
+            id: "password".into(),
+            message: format!("use at least {MIN_PASSWORD} characters"),
+        });
+    }
+    argon()?
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| StoreError::Database(format!("password hashing: {e}")))
+}
+
+/// Whether `password` matches `hash` (constant-time in the hash comparison).
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    let Ok(parsed) = argon2::password_hash::phc::PasswordHash::new(hash) else {
+        return false;
+    };
+    argon().is_ok_and(|a| a.verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// A new random secret: 32 bytes as 64 hex characters.
+pub fn new_secret() -> Result<String, StoreError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| StoreError::Database(format!("no randomness available: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// What is stored for a secret: its SHA-256, hex.
+pub fn secret_hash(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// An email as stored: trimmed, lower case; refused unless it looks like an address.
+pub fn normalise_email(email: &str) -> Result<String, StoreError> {
+    let e = email.trim().to_lowercase();
+    let ok = e.len() <= 254
+        && e.find('@').is_some_and(|at| at > 0 && at < e.len() - 1)
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control());
+    if ok {
+        Ok(e)
+    } else {
+        Err(StoreError::Invalid {
+            id: "email".into(),
+            message: format!("{email:?} is not an email address"),
+        })
+    }
+}
+
+fn user_from(row: &postgres::Row) -> Result<User, StoreError> {
+    let role: String = row.get("role");
+    Ok(User {
+        id: row.get("id"),
+        email: row.get("email"),
+        role: Role::parse(&role)
+            .ok_or_else(|| StoreError::Database(format!("unknown role {role:?}")))?,
+        journal: row.get("journal_id"),
+    })
+}
+
+impl PgDatabase {
+    /// Whether any account exists (then every page and route needs a signed-in user).
+    pub fn has_users(&self) -> Result<bool, StoreError> {
+        self.migrate_now()?;
+        let mut c = self.client()?;
+        Ok(c.query_one("SELECT EXISTS (SELECT 1 FROM users)", &[])
+            .map_err(|e| self.error(e))?
+            .get(0))
+    }
+
+    /// A new account; a person gets a journal of their own.
+    pub fn add_user(&self, email: &str, role: Role, password: &str) -> Result<User, StoreError> {
+        let email = normalise_email(email)?;
+        let hash = hash_password(password)?;
+        self.migrate_now()?;
+        let mut c = self.client()?;
+        let mut tx = c.transaction().map_err(|e| self.error(e))?;
+        if tx
+            .query_opt("SELECT 1 FROM users WHERE email = $1", &[&email])
+            .map_err(|e| self.error(e))?
+            .is_some()
+        {
+            return Err(StoreError::Conflict { id: email });
+        }
+        let journal: Option<i64> = if role == Role::Person {
+            Some(
+                tx.query_one("INSERT INTO journals DEFAULT VALUES RETURNING id", &[])
+                    .map_err(|e| self.error(e))?
+                    .get(0),
+            )
+        } else {
+            None
+        };
+        let row = tx
+            .query_one(
+                "INSERT INTO users (email, role, password_hash, journal_id) VALUES ($1, $2, $3, $4) RETURNING id, email, role, journal_id",
+                &[&email, &role.as_str(), &hash, &journal],
+            )
+            .map_err(|e| self.error(e))?;
+        let user = user_from(&row)?;
+        tx.commit().map_err(|e| self.error(e))?;
+        Ok(user)
+    }
+
+    pub fn user(&self, email: &str) -> Result<Option<User>, StoreError> {
+        let email = normalise_email(email)?;
+        self.migrate_now()?;
+        let mut c = self.client()?;
+        c.query_opt(
+            "SELECT id, email, role, journal_id FROM users WHERE email = $1",
+            &[&email],
+        )
+        .map_err(|e| self.error(e))?
+        .map(|r| user_from(&r))
+        .transpose()
+    }
+
+    /// The account for an email and password, or `None` (unknown email and wrong password are
+    /// not told apart, and both cost one hash).
+    pub fn check_password(&self, email: &str, password: &str) -> Result<Option<User>, StoreError> {
+        let Ok(email) = normalise_email(email) else {
+            return Ok(None);
+        };
+        self.migrate_now()?;
+        let mut c = self.client()?;
+        let row = c
+            .query_opt(
+                "SELECT id, email, role, journal_id, password_hash FROM users WHERE email = $1",
+                &[&email],
+            )
+            .map_err(|e| self.error(e))?;
+        // A real hash of a throwaway password keeps the time the same when the email is unknown.
+        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let dummy =
+            DUMMY.get_or_init(|| hash_password("no account has this password").unwrap_or_default());
+        let hash: String = row
+            .as_ref()
+            .map_or(dummy.clone(), |r| r.get("password_hash"));
+        let ok = verify_password(&hash, password);
+        match row {
+            Some(r) if ok => user_from(&r).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// Links a coach (or admin) to a person, so they may read that person's journal.
+    pub fn link(&self, coach_email: &str, person_email: &str) -> Result<(), StoreError> {
+        let coach = self
+            .user(coach_email)?
+            .ok_or_else(|| StoreError::NotFound(coach_email.to_string()))?;
+        let person = self
+            .user(person_email)?
+            .ok_or_else(|| StoreError::NotFound(person_email.to_string()))?;
+        if coach.role == Role::Person {
+            return Err(StoreError::Invalid {
+                id: coach.email,
+                message: "is a person, not a coach or admin".into(),
+            });
+        }
+        if person.role != Role::Person {
+            return Err(StoreError::Invalid {
+                id: person.email,
+                message: "is not a person with a journal".into(),
+            });
+        }
+        let mut c = self.client()?;
+        c.execute(
+            "INSERT INTO coach_links (coach_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[&coach.id, &person.id],
+        )
+        .map_err(|e| self.error(e))?;
+        Ok(())
+    }
+
+    /// Whether `coach` is linked to `person`.
+    pub fn is_linked(&self, coach: i64, person: i64) -> Result<bool, StoreError> {
+        let mut c = self.client()?;
+        Ok(c.query_one(
+            "SELECT EXISTS (SELECT 1 FROM coach_links WHERE coach_id = $1 AND person_id = $2)",
+            &[&coach, &person],
+        )
+        .map_err(|e| self.error(e))?
+        .get(0))
+    }
+
+    /// The people linked to a coach, by email.
+    pub fn linked_people(&self, coach: i64) -> Result<Vec<User>, StoreError> {
+        let mut c = self.client()?;
+        c.query(
+            "SELECT u.id, u.email, u.role, u.journal_id FROM coach_links l JOIN users u ON u.id = l.person_id WHERE l.coach_id = $1 ORDER BY u.email",
+            &[&coach],
+        )
+        .map_err(|e| self.error(e))?
+        .iter()
+        .map(user_from)
+        .collect()
+    }
+
+    /// A new API token for an account: the secret, shown once; only its hash is kept.
+    pub fn add_token(&self, user: i64) -> Result<String, StoreError> {
+        let secret = new_secret()?;
+        let mut c = self.client()?;
+        c.execute(
+            "INSERT INTO api_tokens (token_hash, user_id) VALUES ($1, $2)",
+            &[&secret_hash(&secret), &user],
+        )
+        .map_err(|e| self.error(e))?;
+        Ok(secret)
+    }
+
+    /// The account an API token belongs to, unless it was revoked.
+    pub fn user_by_token(&self, secret: &str) -> Result<Option<User>, StoreError> {
+        self.migrate_now()?;
+        let mut c = self.client()?;
+        c.query_opt(
+            "SELECT u.id, u.email, u.role, u.journal_id FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+            &[&secret_hash(secret)],
+        )
+        .map_err(|e| self.error(e))?
+        .map(|r| user_from(&r))
+        .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let h = hash_password("correct horse battery").unwrap_or_else(|e| panic!("{e}"));
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        assert!(verify_password(&h, "correct horse battery"));
+        assert!(!verify_password(&h, "correct horse batterz"));
+        assert!(!verify_password("not a hash", "x"));
+        assert!(hash_password("short").is_err());
+        let again = hash_password("correct horse battery").unwrap_or_else(|e| panic!("{e}"));
+        assert_ne!(h, again, "salted");
+    }
+
+    #[test]
+    fn secrets_are_random_and_stored_hashed() {
+        let a = new_secret().unwrap_or_else(|e| panic!("{e}"));
+        let b = new_secret().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert_eq!(secret_hash(&a).len(), 64);
+        assert_ne!(secret_hash(&a), a);
+        assert_eq!(
+            secret_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            normalise_email(" Ann@Clinic.Example ").ok().as_deref(),
+            Some("ann@clinic.example")
+        );
+        for bad in ["", "ann", "@x", "ann@", "a nn@x.org"] {
+            assert!(normalise_email(bad).is_err(), "{bad}");
+        }
+    }
+}
