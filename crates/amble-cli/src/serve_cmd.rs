@@ -15,8 +15,8 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
     bind: String,
-    /// Not available yet: serving other computers needs accounts (coach mode), which this
-    /// version does not have. Kept so that asking for it gets a clear answer.
+    /// Kept so that asking for it gets a clear answer: serving other computers needs accounts
+    /// (a PostgreSQL database with users), and then any address may be bound.
     #[arg(long, hide = true)]
     allow_remote: bool,
     /// Open the app in your web browser once it is running.
@@ -31,16 +31,30 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
             args.bind
         ))
     })?;
-    if !addr.ip().is_loopback() || args.allow_remote {
+    // Accounts: a PostgreSQL database with any user. Then every request signs in, and any
+    // address may be bound (behind the clinic's TLS proxy).
+    let accounts = match global.storage()? {
+        amble_store::Database::Postgres(pg, _) if pg.has_users()? => Some(pg),
+        _ => None,
+    };
+    if accounts.is_none() && (!addr.ip().is_loopback() || args.allow_remote) {
         return Err(Failure::BadInput(format!(
-            "--bind {addr}: Amble serves this computer only (127.0.0.1 or ::1). Serving other computers needs accounts, which this version does not have: without them anyone on the network could read and change your journal"
+            "--bind {addr}: without accounts Amble serves this computer only (127.0.0.1 or ::1): anyone on the network could otherwise read and change the journal. Accounts live in a PostgreSQL database (docs/deploy.md)"
         )));
     }
     let today = match &global.today {
         Some(t) => Some(crate::context::parse_date("--today", t)?),
         None => None,
     };
-    let state = AppState::with_database(global.database()?, load_kb()?, today);
+    let state = match accounts {
+        Some(pg) => AppState::with_database(
+            amble_store::Database::Postgres(pg.clone(), amble_store::DEFAULT_JOURNAL),
+            load_kb()?,
+            today,
+        )
+        .with_accounts(pg),
+        None => AppState::with_database(global.database()?, load_kb()?, today),
+    };
     let open = args.open;
     amble_web::serve_blocking(addr, state, |url| {
         let mut out = std::io::stdout().lock();

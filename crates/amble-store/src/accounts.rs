@@ -257,6 +257,116 @@ impl PgDatabase {
     }
 }
 
+/// One line of the audit log: (actor email, person email, action, detail).
+pub type AuditRow = (String, Option<String>, String, String);
+
+/// How long a session lasts without signing in again.
+pub const SESSION_DAYS: i32 = 14;
+/// Failed sign-ins allowed in [`FAILURE_WINDOW_MINUTES`] per account and per address.
+pub const FAILURES_PER_ACCOUNT: i64 = 5;
+pub const FAILURES_PER_ADDRESS: i64 = 20;
+pub const FAILURE_WINDOW_MINUTES: i32 = 15;
+
+impl PgDatabase {
+    /// A new session for a user: the secret for the cookie; only its hash is kept, in the
+    /// database, so any server process accepts it.
+    pub fn create_session(&self, user: i64) -> Result<String, StoreError> {
+        let secret = new_secret()?;
+        let mut c = self.client()?;
+        c.execute(
+            "INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() + make_interval(days => $3))",
+            &[&secret_hash(&secret), &user, &SESSION_DAYS],
+        )
+        .map_err(|e| self.error(e))?;
+        Ok(secret)
+    }
+
+    /// The user a session belongs to, while it lasts.
+    pub fn user_by_session(&self, secret: &str) -> Result<Option<User>, StoreError> {
+        self.migrate_now()?;
+        let mut c = self.client()?;
+        c.query_opt(
+            "SELECT u.id, u.email, u.role, u.journal_id FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > now()",
+            &[&secret_hash(secret)],
+        )
+        .map_err(|e| self.error(e))?
+        .map(|r| user_from(&r))
+        .transpose()
+    }
+
+    /// Signs out everywhere: every session of the user the secret belongs to ends.
+    pub fn end_sessions(&self, secret: &str) -> Result<(), StoreError> {
+        let mut c = self.client()?;
+        c.execute(
+            "DELETE FROM sessions WHERE user_id = (SELECT user_id FROM sessions WHERE token_hash = $1)",
+            &[&secret_hash(secret)],
+        )
+        .map_err(|e| self.error(e))?;
+        Ok(())
+    }
+
+    /// Whether sign-ins for this account or from this address are paused for too many
+    /// failures.
+    pub fn too_many_failures(&self, email: &str, address: &str) -> Result<bool, StoreError> {
+        self.migrate_now()?;
+        let mut c = self.client()?;
+        let count = |c: &mut postgres::Client, key: String| -> Result<i64, StoreError> {
+            Ok(c.query_one(
+                "SELECT count(*) FROM login_failures WHERE key = $1 AND at > now() - make_interval(mins => $2)",
+                &[&key, &FAILURE_WINDOW_MINUTES],
+            )
+            .map_err(|e| self.error(e))?
+            .get(0))
+        };
+        let account = count(&mut c, format!("email:{}", email.trim().to_lowercase()))?;
+        let addr = count(&mut c, format!("addr:{address}"))?;
+        Ok(account >= FAILURES_PER_ACCOUNT || addr >= FAILURES_PER_ADDRESS)
+    }
+
+    /// Records a failed sign-in for the account and the address.
+    pub fn record_failure(&self, email: &str, address: &str) -> Result<(), StoreError> {
+        let mut c = self.client()?;
+        for key in [
+            format!("email:{}", email.trim().to_lowercase()),
+            format!("addr:{address}"),
+        ] {
+            c.execute("INSERT INTO login_failures (key) VALUES ($1)", &[&key])
+                .map_err(|e| self.error(e))?;
+        }
+        Ok(())
+    }
+
+    /// Appends to the audit log: who read or changed whose data.
+    pub fn audit(
+        &self,
+        actor: i64,
+        person: Option<i64>,
+        action: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        let mut c = self.client()?;
+        c.execute(
+            "INSERT INTO audit_log (actor_id, person_id, action, detail) VALUES ($1, $2, $3, $4)",
+            &[&actor, &person, &action, &detail],
+        )
+        .map_err(|e| self.error(e))?;
+        Ok(())
+    }
+
+    /// The audit log, newest last.
+    pub fn audit_log(&self) -> Result<Vec<AuditRow>, StoreError> {
+        let mut c = self.client()?;
+        Ok(c.query(
+            "SELECT a.email, p.email, l.action, l.detail FROM audit_log l JOIN users a ON a.id = l.actor_id LEFT JOIN users p ON p.id = l.person_id ORDER BY l.id",
+            &[],
+        )
+        .map_err(|e| self.error(e))?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

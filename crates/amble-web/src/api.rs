@@ -9,7 +9,7 @@ use amble_core::plan::Replay;
 use amble_store::StoreError;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
@@ -105,13 +105,13 @@ fn answers(state: &AppState, bytes: &Bytes) -> Result<Answers, ApiError> {
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message, Some(&e.path)))
 }
 
-pub async fn assess(State(state): State<AppState>, bytes: Bytes) -> Result<Response, ApiError> {
+pub async fn assess(state: crate::authz::Scoped, bytes: Bytes) -> Result<Response, ApiError> {
     let a = answers(&state, &bytes)?;
     Ok(Json(amble_core::assess(&a, state.kb())).into_response())
 }
 
 pub async fn store_assessment(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<TodayQuery>,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
@@ -134,7 +134,7 @@ pub async fn store_assessment(
 
 /// The journal and the current plan, or 404 when no check-up is stored.
 pub async fn replay(
-    state: &AppState,
+    state: &crate::authz::Scoped,
     today: Date,
 ) -> Result<(Arc<Replay>, Arc<Vec<Entry>>), ApiError> {
     let (r, entries) = state.replay(today).await?;
@@ -148,8 +148,84 @@ pub async fn replay(
     Ok((r, entries))
 }
 
+/// `GET /api/v1/people`: the people linked to the signed-in coach, with their plan status,
+/// last entry and what needs attention first (warning signs and new symptoms, then flares,
+/// then no entries for two weeks).
+pub async fn people(
+    axum::extract::State(app): axum::extract::State<crate::AppState>,
+    signed: Option<axum::Extension<crate::authz::Signed>>,
+) -> Result<Response, ApiError> {
+    let (Some(pg), Some(axum::Extension(crate::authz::Signed(actor)))) =
+        (app.accounts().cloned(), signed)
+    else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "this server has no accounts",
+            None,
+        ));
+    };
+    let today = app.today(None);
+    let kb = app.kb_arc();
+    let rows =
+        tokio::task::spawn_blocking(move || -> Result<Vec<serde_json::Value>, StoreError> {
+            let mut rows = Vec::new();
+            for (person, db) in crate::authz::linked_journals(&pg, &actor)? {
+                let entries = match db.open_existing()? {
+                    Some(s) => amble_store::Store::list(&s)?,
+                    None => Vec::new(),
+                };
+                let last = entries.iter().map(|e| e.date()).max();
+                let r = amble_core::plan::replay(&entries, today, &kb).ok();
+                let mut attention: Vec<(u8, String)> = Vec::new();
+                if let Some(r) = &r {
+                    if r.plan.decision.kind == amble_core::plan::DecisionKind::Suspend {
+                        attention.push((
+                            0,
+                            "new symptoms or a new warning sign: the plan is suspended".into(),
+                        ));
+                    } else if r.assessment.tier() >= amble_core::Tier::Soon {
+                        attention.push((
+                            0,
+                            format!(
+                                "warning signs at the check-up ({})",
+                                r.assessment.tier().as_str()
+                            ),
+                        ));
+                    }
+                    if r.history
+                        .last()
+                        .is_some_and(|h| h.decision.kind == amble_core::plan::DecisionKind::Flare)
+                    {
+                        attention.push((1, "a flare in the last week".into()));
+                    }
+                }
+                if last.is_none_or(|d| (today - d).get_days() >= 14) {
+                    attention.push((2, "no entries for 2 weeks".into()));
+                }
+                attention.sort();
+                rows.push(serde_json::json!({
+                    "email": person.email,
+                    "plan_status": r.as_ref().map(|r| r.plan.status.as_str()),
+                    "last_entry": last.map(|d| d.to_string()),
+                    "attention": attention.iter().map(|(_, t)| t).collect::<Vec<_>>(),
+                    "priority": attention.first().map(|(p, _)| *p),
+                }));
+            }
+            rows.sort_by_key(|v| {
+                (
+                    v["priority"].as_u64().unwrap_or(9),
+                    v["email"].as_str().unwrap_or("").to_string(),
+                )
+            });
+            Ok(rows)
+        })
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{e}"), None))??;
+    Ok(Json(serde_json::json!({"schema": "amble.people/1", "people": rows})).into_response())
+}
+
 pub async fn plan(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<TodayQuery>,
 ) -> Result<Response, ApiError> {
     let today = q.date(&state)?;
@@ -158,7 +234,7 @@ pub async fn plan(
 }
 
 pub async fn today(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<TodayQuery>,
 ) -> Result<Response, ApiError> {
     let today = q.date(&state)?;
@@ -167,7 +243,7 @@ pub async fn today(
 }
 
 pub async fn walk(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<TodayQuery>,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
@@ -182,7 +258,7 @@ pub async fn walk(
 }
 
 pub async fn morning(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<TodayQuery>,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
@@ -196,7 +272,7 @@ pub async fn morning(
     Ok((StatusCode::CREATED, Json(stored)).into_response())
 }
 
-pub async fn journal(State(state): State<AppState>) -> Result<Response, ApiError> {
+pub async fn journal(state: crate::authz::Scoped) -> Result<Response, ApiError> {
     let text = state.journal_json().await?;
     Ok((
         [(header::CONTENT_TYPE, "application/json")],
@@ -211,7 +287,7 @@ pub async fn openapi() -> Response {
 
 /// `amble.insights/1` for the journal, from the first walk to today.
 pub async fn insights(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<TodayQuery>,
 ) -> Result<Response, ApiError> {
     let today = q.date(&state)?;

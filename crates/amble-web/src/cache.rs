@@ -20,7 +20,7 @@ const PAGES_KEPT: usize = 64;
 /// A rendered response: its content type and body.
 #[derive(Clone)]
 pub(crate) struct Rendered {
-    pub content_type: axum::http::HeaderValue,
+    pub headers: axum::http::HeaderMap,
     pub body: axum::body::Bytes,
 }
 
@@ -189,7 +189,6 @@ impl JournalCache {
 /// the date taken as today and the URI, so while none of them changes the rendered response is
 /// reused. Only successful responses are kept; writes clear the cache.
 pub(crate) async fn layer(
-    axum::extract::State(state): axum::extract::State<crate::AppState>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
@@ -200,36 +199,50 @@ pub(crate) async fn layer(
         && !path.starts_with("/assets/")
         && path != "/api/v1/journal"
         && req.uri().query().is_none_or(|q| !q.contains("saved="));
+    // The journal this request may use (set by the check before this layer); no scope, no
+    // cache. The cache is the journal's own, so a page is never served to anyone else.
+    let Some(scope) = req
+        .extensions()
+        .get::<std::sync::Arc<crate::authz::Scope>>()
+        .cloned()
+    else {
+        return next.run(req).await;
+    };
     if !cacheable {
         return next.run(req).await;
     }
-    let Ok(generation) = state.generation().await else {
+    let Ok(generation) = crate::authz::generation_of(&scope).await else {
         return next.run(req).await;
     };
-    let key = (state.today(None), req.uri().to_string());
-    if let Some(hit) = state.cache().page(generation, &key) {
-        return (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, hit.content_type)],
-            hit.body,
-        )
-            .into_response();
+    let key = (scope.today, req.uri().to_string());
+    let cache = crate::authz::cache_of(&scope);
+    if let Some(hit) = cache.page(generation, &key) {
+        let mut resp = (StatusCode::OK, hit.body).into_response();
+        resp.headers_mut().extend(hit.headers);
+        return resp;
     }
     let resp = next.run(req).await;
     if resp.status() != StatusCode::OK {
         return resp;
     }
-    let Some(content_type) = resp.headers().get(header::CONTENT_TYPE).cloned() else {
+    if resp.headers().get(header::CONTENT_TYPE).is_none() {
         return resp;
-    };
+    }
+    // The response's own headers (type, a download's file name), not the security layer's.
+    let headers: axum::http::HeaderMap = resp
+        .headers()
+        .iter()
+        .filter(|(k, _)| *k == header::CONTENT_TYPE || *k == header::CONTENT_DISPOSITION)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     let (parts, body) = resp.into_parts();
     match axum::body::to_bytes(body, 8 * 1024 * 1024).await {
         Ok(bytes) => {
-            state.cache().keep_page(
+            cache.keep_page(
                 generation,
                 key,
                 Rendered {
-                    content_type,
+                    headers,
                     body: bytes.clone(),
                 },
             );

@@ -3,6 +3,8 @@
 //! with the documents of the scripting contract. Every decision is made by `amble-core`.
 
 mod api;
+mod auth;
+mod authz;
 mod cache;
 pub mod clinician;
 mod forms;
@@ -15,7 +17,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use amble_core::knowledge::KnowledgeBase;
-use amble_store::{Database, DynStore, StoreError};
+use amble_store::Database;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -34,6 +36,9 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/mornings"),
     ("get", "/api/v1/journal"),
     ("get", "/api/v1/insights"),
+    ("post", "/api/v1/session"),
+    ("delete", "/api/v1/session"),
+    ("get", "/api/v1/people"),
 ];
 
 /// The OpenAPI description of the JSON API.
@@ -46,11 +51,15 @@ pub struct AppState {
 
 struct Inner {
     db: Database,
-    kb: KnowledgeBase,
+    /// Accounts (a PostgreSQL database with users): every request is checked (`authz`).
+    accounts: Option<amble_store::PgDatabase>,
+    kb: Arc<KnowledgeBase>,
     today: Option<Date>,
     /// The latest `?today=` accepted (default: the fixed today, or the clock plus a day).
     latest: Option<Date>,
-    cache: cache::JournalCache,
+    /// One cache per journal (key 0 without accounts), so nothing cached for one person is
+    /// ever served to another.
+    caches: std::sync::Mutex<std::collections::HashMap<i64, Arc<cache::JournalCache>>>,
 }
 
 impl AppState {
@@ -65,10 +74,11 @@ impl AppState {
         AppState {
             inner: Arc::new(Inner {
                 db,
-                kb,
+                accounts: None,
+                kb: Arc::new(kb),
                 today,
                 latest: None,
-                cache: cache::JournalCache::default(),
+                caches: Default::default(),
             }),
         }
     }
@@ -119,83 +129,30 @@ impl AppState {
             .unwrap_or_else(|| jiff::ZonedDateTime::now().date())
     }
 
-    /// Stores a new entry and returns it with its id.
-    pub(crate) async fn add_entry(
-        &self,
-        entry: amble_core::journal::Entry,
-    ) -> Result<amble_core::journal::Entry, StoreError> {
-        self.with_store(true, move |s| match s {
-            Some(s) => amble_store::Store::add(s, entry),
-            None => Err(StoreError::Database(
-                "the journal could not be opened".into(),
-            )),
-        })
-        .await
+    /// With accounts: every request signs in and is checked against `amble_core::access`.
+    pub fn with_accounts(mut self, pg: amble_store::PgDatabase) -> AppState {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.accounts = Some(pg);
+        }
+        self
     }
 
-    /// Runs `f` with the cache on a blocking thread (it may read SQLite or replay the journal).
-    async fn cached<T, F>(&self, f: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Inner) -> Result<T, StoreError> + Send + 'static,
-    {
-        let state = self.clone();
-        tokio::task::spawn_blocking(move || f(&state.inner))
-            .await
-            .map_err(|e| StoreError::Database(format!("background task failed: {e}")))?
+    pub(crate) fn accounts(&self) -> Option<&amble_store::PgDatabase> {
+        self.inner.accounts.as_ref()
     }
 
-    /// Every entry, oldest first (cached per journal version).
-    pub(crate) async fn entries(&self) -> Result<Arc<Vec<amble_core::journal::Entry>>, StoreError> {
-        self.cached(|i| i.cache.snapshot(&i.db).map(|s| s.entries))
-            .await
+    pub(crate) fn database(&self) -> &Database {
+        &self.inner.db
     }
 
-    /// The plan as of `today` (`None` before the first check-up) and the entries it came from,
-    /// cached per journal version and date.
-    pub(crate) async fn replay(&self, today: Date) -> Result<cache::Current, StoreError> {
-        self.cached(move |i| i.cache.replay(&i.db, &i.kb, today))
-            .await
+    pub(crate) fn kb_arc(&self) -> Arc<KnowledgeBase> {
+        self.inner.kb.clone()
     }
 
-    pub(crate) fn cache(&self) -> &cache::JournalCache {
-        &self.inner.cache
-    }
-
-    /// The journal's version as this server has read it (reloading if it changed).
-    pub(crate) async fn generation(&self) -> Result<u64, StoreError> {
-        self.cached(|i| i.cache.snapshot(&i.db).map(|s| s.generation))
-            .await
-    }
-
-    /// The `amble.journal/1` document as JSON (cached per journal version).
-    pub(crate) async fn journal_json(&self) -> Result<Arc<String>, StoreError> {
-        self.cached(|i| i.cache.journal_json(&i.db)).await
-    }
-
-    /// Runs a store operation on a blocking thread (SQLite is synchronous).
-    pub(crate) async fn with_store<T, F>(&self, write: bool, f: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        F: FnOnce(Option<&mut DynStore>) -> Result<T, StoreError> + Send + 'static,
-    {
-        let state = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let db = &state.inner.db;
-            if write {
-                let mut s = db.open()?;
-                let out = f(Some(&mut s));
-                state.inner.cache.invalidate();
-                out
-            } else {
-                match db.open_existing()? {
-                    Some(mut s) => f(Some(&mut s)),
-                    None => f(None),
-                }
-            }
-        })
-        .await
-        .map_err(|e| StoreError::Database(format!("background task failed: {e}")))?
+    /// The cache of one journal.
+    pub(crate) fn journal_cache(&self, key: i64) -> Arc<cache::JournalCache> {
+        let mut caches = self.inner.caches.lock().unwrap_or_else(|e| e.into_inner());
+        caches.entry(key).or_default().clone()
     }
 }
 
@@ -251,6 +208,12 @@ pub fn router(state: AppState) -> Router {
             "/journal/{id}/delete",
             get(pages::delete_form).post(pages::delete_submit),
         )
+        .route("/login", get(auth::login_form).post(auth::login_submit))
+        .route("/logout", post(auth::logout))
+        .route(
+            "/api/v1/session",
+            post(auth::session_create).delete(auth::session_delete),
+        )
         .route("/assets/app.css", get(pages::css))
         .route("/assets/report.css", get(pages::report_css))
         .route("/assets/timer.js", get(pages::timer_js))
@@ -263,12 +226,17 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/journal", get(api::journal))
         .route("/api/v1/insights", get(api::insights))
         .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/people", get(api::people))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(cache::layer))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            cache::layer,
+            authz::layer,
         ))
-        .layer(axum::middleware::from_fn(security::guard))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::guard,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
 }

@@ -79,10 +79,17 @@ fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
-pub async fn guard(req: Request<Body>, next: Next) -> Response {
+pub async fn guard(
+    axum::extract::State(app): axum::extract::State<crate::AppState>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let api = req.uri().path().starts_with("/api/");
-    let mut resp = if !loopback_host(req.headers()) {
+    // Without accounts only this computer is served (a page of another site resolving its name
+    // to 127.0.0.1 must get nothing); with accounts every request signs in, behind the
+    // clinic's proxy under its own name.
+    let mut resp = if app.accounts().is_none() && !loopback_host(req.headers()) {
         let msg = "refused: this server answers only to addresses of this computer (localhost, 127.0.0.1, [::1])";
         if api {
             (

@@ -82,7 +82,7 @@ fn checkin_page(
 }
 
 pub async fn checkin_form(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
@@ -155,7 +155,7 @@ fn parse(
 }
 
 pub async fn checkin_submit(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
     body: Bytes,
 ) -> Result<Response, PageError> {
@@ -203,7 +203,7 @@ pub(crate) struct CheckinResultPage {
 
 /// `/checkin/{id}`: what a stored check-in says.
 pub async fn checkin_result(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {

@@ -317,7 +317,7 @@ fn screen_page(
 
 pub(crate) const STEP_ONE_INTRO: &str = "First, some questions about warning signs that need a doctor. Answer yes or no; choose \"not sure\" if you don't know.";
 
-pub async fn checkup_form(State(state): State<AppState>, Query(q): Query<PageQuery>) -> Response {
+pub async fn checkup_form(state: crate::authz::Scoped, Query(q): Query<PageQuery>) -> Response {
     render(&step_one(
         state.kb(),
         &Fields::default(),
@@ -330,7 +330,7 @@ pub async fn checkup_form(State(state): State<AppState>, Query(q): Query<PageQue
 }
 
 pub(crate) fn result_page(
-    state: &AppState,
+    state: &crate::authz::Scoped,
     a: &Assessment,
     answers: &Answers,
     saved: Option<String>,
@@ -355,7 +355,7 @@ pub(crate) fn result_page(
 
 /// Stores a check-up (or a re-screen) and returns its id.
 async fn store_checkup(
-    state: &AppState,
+    state: &crate::authz::Scoped,
     date: Date,
     answers: &Answers,
     rescreen: bool,
@@ -374,7 +374,7 @@ async fn store_checkup(
 }
 
 pub async fn checkup_submit(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
     body: Bytes,
 ) -> Result<Response, PageError> {
@@ -456,7 +456,7 @@ pub async fn checkup_submit(
 }
 
 pub async fn checkup_result(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
@@ -491,7 +491,10 @@ const SETTLED_TEXT: &str = "Have the new symptoms you logged settled back to you
 
 /// The current warning-sign answers context (the latest check-up and re-screens) and whether
 /// new symptoms suspend the plan now.
-async fn screen_context(state: &AppState, day: Date) -> Result<(Option<Answers>, bool), PageError> {
+async fn screen_context(
+    state: &crate::authz::Scoped,
+    day: Date,
+) -> Result<(Option<Answers>, bool), PageError> {
     Ok(match replay(state, day).await? {
         Some((r, _)) => (
             Some(r.answers.clone()),
@@ -549,7 +552,7 @@ fn rescreen_page(
 }
 
 pub async fn screen_form(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
@@ -571,7 +574,7 @@ pub async fn screen_form(
 }
 
 pub async fn screen_submit(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
     body: Bytes,
 ) -> Result<Response, PageError> {

@@ -29,7 +29,7 @@ pub(crate) struct ExercisesPage {
 // Exercises
 
 pub async fn exercises(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;

@@ -47,7 +47,7 @@ fn field(field: &str, message: impl Into<String>) -> FieldError {
 }
 
 pub async fn experiments(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<ExperimentQuery>,
 ) -> Result<Response, PageError> {
     let day = state

@@ -33,7 +33,7 @@ pub(crate) fn insights_of(entries: &[Entry], today: Date, weeks: Option<u32>) ->
 }
 
 pub async fn insights(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
@@ -50,7 +50,7 @@ pub async fn insights(
 
 /// `/report`: the report for a clinician (the last 12 weeks), printable, self-contained.
 pub async fn clinician_report(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
@@ -77,7 +77,7 @@ fn nothing_to_report(q: &PageQuery) -> Response {
 
 /// `/report.pdf`: the same report as a PDF download (`?paper=a4|letter`, `?weeks=12|26|52`).
 pub async fn clinician_report_pdf(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
@@ -129,7 +129,7 @@ pub async fn report_css() -> Response {
 /// `/calendar.ics`: the coming weeks' walks and check-ins for a calendar app to subscribe to
 /// (the same as `amble remind --ics`). Event text says nothing about health.
 pub async fn calendar_ics(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;

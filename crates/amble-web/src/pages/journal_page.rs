@@ -32,7 +32,7 @@ pub(crate) struct DeletePage {
 // Journal: list, edit, delete
 
 pub async fn journal(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let all = entries(&state).await?;
@@ -78,7 +78,7 @@ pub async fn journal(
     }))
 }
 
-pub(crate) async fn get_entry(state: &AppState, id: &str) -> Result<Entry, PageError> {
+pub(crate) async fn get_entry(state: &crate::authz::Scoped, id: &str) -> Result<Entry, PageError> {
     let key = id.to_string();
     state
         .with_store(false, move |s| s.map_or(Ok(None), |s| s.get(&key)))
@@ -174,7 +174,7 @@ pub(crate) fn edit_page(
 }
 
 pub async fn edit_form(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
@@ -191,7 +191,7 @@ pub async fn edit_form(
 }
 
 pub async fn edit_submit(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
     body: Bytes,
@@ -257,7 +257,7 @@ pub async fn edit_submit(
 }
 
 pub async fn delete_form(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
@@ -274,7 +274,7 @@ pub async fn delete_form(
 }
 
 pub async fn delete_submit(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
     body: Bytes,

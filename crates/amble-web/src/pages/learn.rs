@@ -38,7 +38,7 @@ fn qs_of(today: &Option<String>) -> String {
 }
 
 pub async fn learn_index(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<LearnQuery>,
 ) -> Result<Response, PageError> {
     let kb = state.kb();
@@ -72,7 +72,7 @@ pub async fn learn_index(
 }
 
 pub async fn learn_topic(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Path(id): Path<String>,
     Query(q): Query<LearnQuery>,
 ) -> Result<Response, PageError> {

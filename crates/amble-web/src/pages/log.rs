@@ -95,7 +95,7 @@ pub(crate) fn walk_page(
 }
 
 pub async fn log_walk_form(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
@@ -217,7 +217,7 @@ pub(crate) fn parse_new_walk(fields: &Fields) -> Result<NewWalk, FormErrors> {
 }
 
 pub async fn log_walk(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
     body: Bytes,
 ) -> Result<Response, PageError> {
@@ -279,7 +279,7 @@ pub(crate) fn morning_page(
 }
 
 pub async fn log_morning_form(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
@@ -333,7 +333,7 @@ fn field_error(e: journal::EntryError) -> FieldError {
 }
 
 pub async fn log_morning(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
     body: Bytes,
 ) -> Result<Response, PageError> {
@@ -401,7 +401,7 @@ pub(crate) fn exercise_page(
 }
 
 pub async fn log_exercise_form(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
@@ -459,7 +459,7 @@ pub(crate) fn parse_exercise(
 }
 
 pub async fn log_exercise(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
     body: Bytes,
 ) -> Result<Response, PageError> {

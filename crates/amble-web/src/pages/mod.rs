@@ -17,7 +17,7 @@ use amble_core::tier::Tier;
 use amble_store::{Store, StoreError};
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use jiff::civil::Date;
@@ -242,16 +242,16 @@ fn form(body: &[u8]) -> Result<Fields, PageError> {
     })
 }
 
-async fn entries(state: &AppState) -> Result<Arc<Vec<Entry>>, PageError> {
+async fn entries(state: &crate::authz::Scoped) -> Result<Arc<Vec<Entry>>, PageError> {
     Ok(state.entries().await?)
 }
 
-async fn add(state: &AppState, entry: Entry) -> Result<Entry, PageError> {
+async fn add(state: &crate::authz::Scoped, entry: Entry) -> Result<Entry, PageError> {
     Ok(state.add_entry(entry).await?)
 }
 
 async fn replay(
-    state: &AppState,
+    state: &crate::authz::Scoped,
     today: Date,
 ) -> Result<Option<(Arc<Replay>, Arc<Vec<Entry>>)>, PageError> {
     let (r, all) = state.replay(today).await?;

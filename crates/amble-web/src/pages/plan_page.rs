@@ -58,7 +58,7 @@ pub(crate) struct ProgressPage {
 // Plan and progress
 
 pub async fn plan(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
@@ -133,7 +133,7 @@ pub async fn plan(
 }
 
 pub async fn progress(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;

@@ -21,7 +21,7 @@ pub(crate) struct NeedsPainPage {
 
 // Rating imported walks in one go
 
-pub(crate) async fn unrated(state: &AppState) -> Result<Vec<journal::Walk>, PageError> {
+pub(crate) async fn unrated(state: &crate::authz::Scoped) -> Result<Vec<journal::Walk>, PageError> {
     Ok(entries(state)
         .await?
         .iter()
@@ -55,7 +55,7 @@ pub(crate) fn needs_pain_page(
 }
 
 pub async fn needs_pain_form(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     Ok(render(&needs_pain_page(
@@ -67,7 +67,7 @@ pub async fn needs_pain_form(
 
 /// Saves every walk that got both ratings, in one transaction; walks left blank stay unrated.
 pub async fn needs_pain_submit(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
     body: Bytes,
 ) -> Result<Response, PageError> {

@@ -68,12 +68,12 @@ pub(crate) fn exercise_rows(
         .collect()
 }
 
-pub async fn home(state: State<AppState>, q: Query<PageQuery>) -> Result<Response, PageError> {
+pub async fn home(state: crate::authz::Scoped, q: Query<PageQuery>) -> Result<Response, PageError> {
     today(state, q).await
 }
 
 pub async fn today(
-    State(state): State<AppState>,
+    state: crate::authz::Scoped,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;

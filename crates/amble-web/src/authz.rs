@@ -1,0 +1,375 @@
+//! Who is asking and whose journal they may use, decided in one place for every request
+//! (contract §12). The only way for a handler to reach journal data is a [`Scoped`] state,
+//! made here from the request after the check; a route that skipped the check has none and
+//! fails closed.
+//!
+//! Without accounts (a SQLite journal, or a PostgreSQL database with no user) every request is
+//! scoped to the one journal, as before. With accounts: a session cookie or an API token names
+//! the user; `?person=EMAIL` names whose data (default: one's own); the table in
+//! `amble_core::access` decides; every access is written to the audit log.
+
+use std::sync::Arc;
+
+use amble_core::access::{self, Action, Relation};
+use amble_store::accounts::User;
+use amble_store::{Database, DynStore, StoreError};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::civil::Date;
+
+use crate::AppState;
+use crate::cache::{self, JournalCache};
+
+/// The journal a request may use, after the check. Made only by [`layer`].
+pub(crate) struct Scope {
+    db: Database,
+    cache: Arc<JournalCache>,
+    /// The server's today when the request came (keys the page cache).
+    pub today: Date,
+}
+
+/// A signed-in coach or admin on a route that reads no single journal (`/api/v1/people`).
+#[derive(Clone)]
+pub(crate) struct Signed(pub User);
+
+/// The app state for one request, bound to the journal the check allowed.
+pub(crate) struct Scoped {
+    app: AppState,
+    scope: Arc<Scope>,
+}
+
+impl std::ops::Deref for Scoped {
+    type Target = AppState;
+    fn deref(&self) -> &AppState {
+        &self.app
+    }
+}
+
+impl FromRequestParts<AppState> for Scoped {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Response> {
+        match parts.extensions.get::<Arc<Scope>>() {
+            Some(scope) => Ok(Scoped {
+                app: app.clone(),
+                scope: scope.clone(),
+            }),
+            None => Err((StatusCode::FORBIDDEN, "not signed in").into_response()),
+        }
+    }
+}
+
+impl Scoped {
+    /// Runs `f` with the journal's cache on a blocking thread.
+    async fn cached<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&JournalCache, &Database) -> Result<T, StoreError> + Send + 'static,
+    {
+        let scope = self.scope.clone();
+        tokio::task::spawn_blocking(move || f(&scope.cache, &scope.db))
+            .await
+            .map_err(|e| StoreError::Database(format!("background task failed: {e}")))?
+    }
+
+    /// Every entry, oldest first (cached per journal version).
+    pub(crate) async fn entries(&self) -> Result<Arc<Vec<amble_core::journal::Entry>>, StoreError> {
+        self.cached(|c, db| c.snapshot(db).map(|s| s.entries)).await
+    }
+
+    /// The plan as of `today` and the entries it came from, cached per journal version and date.
+    pub(crate) async fn replay(&self, today: Date) -> Result<cache::Current, StoreError> {
+        let kb = self.app.kb_arc();
+        self.cached(move |c, db| c.replay(db, &kb, today)).await
+    }
+
+    /// The `amble.journal/1` document as JSON (cached per journal version).
+    pub(crate) async fn journal_json(&self) -> Result<Arc<String>, StoreError> {
+        self.cached(|c, db| c.journal_json(db)).await
+    }
+
+    /// Stores a new entry and returns it with its id.
+    pub(crate) async fn add_entry(
+        &self,
+        entry: amble_core::journal::Entry,
+    ) -> Result<amble_core::journal::Entry, StoreError> {
+        self.with_store(true, move |s| match s {
+            Some(s) => amble_store::Store::add(s, entry),
+            None => Err(StoreError::Database(
+                "the journal could not be opened".into(),
+            )),
+        })
+        .await
+    }
+
+    /// Runs a store operation on a blocking thread (the store is synchronous).
+    pub(crate) async fn with_store<T, F>(&self, write: bool, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(Option<&mut DynStore>) -> Result<T, StoreError> + Send + 'static,
+    {
+        let scope = self.scope.clone();
+        tokio::task::spawn_blocking(move || {
+            if write {
+                let mut s = scope.db.open()?;
+                let out = f(Some(&mut s));
+                scope.cache.invalidate();
+                out
+            } else {
+                match scope.db.open_existing()? {
+                    Some(mut s) => f(Some(&mut s)),
+                    None => f(None),
+                }
+            }
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("background task failed: {e}")))?
+    }
+}
+
+/// The journal's version (for the page cache layer).
+pub(crate) async fn generation_of(scope: &Arc<Scope>) -> Result<u64, StoreError> {
+    let scope = scope.clone();
+    tokio::task::spawn_blocking(move || scope.cache.snapshot(&scope.db).map(|s| s.generation))
+        .await
+        .map_err(|e| StoreError::Database(format!("background task failed: {e}")))?
+}
+
+/// The journal's cache (for the page cache layer).
+pub(crate) fn cache_of(scope: &Arc<Scope>) -> Arc<JournalCache> {
+    scope.cache.clone()
+}
+
+/// Routes open without signing in.
+fn open_route(method: &Method, path: &str) -> bool {
+    let _ = method;
+    path.starts_with("/assets/")
+        || path == "/login"
+        || path == "/logout"
+        || path == "/api/v1/session"
+        || path == "/api/v1/openapi.json"
+}
+
+/// Checks every request and gives it its scope (see the module documentation).
+pub(crate) async fn layer(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
+    let Some(pg) = app.accounts() else {
+        // No accounts: the one journal.
+        let scope = Arc::new(Scope {
+            db: app.database().clone(),
+            cache: app.journal_cache(0),
+            today: app.today(None),
+        });
+        req.extensions_mut().insert(scope);
+        return next.run(req).await;
+    };
+    let path = req.uri().path().to_string();
+    if open_route(req.method(), &path) {
+        return next.run(req).await;
+    }
+    let api = path.starts_with("/api/");
+    if path == "/api/v1/people" {
+        // The coach's list: signed in as a coach or admin; no journal of anyone's is opened
+        // here, only the linked people's (the handler asks the same check for each).
+        let pg2 = pg.clone();
+        let headers = req.headers().clone();
+        let who = tokio::task::spawn_blocking(move || user_of(&pg2, &headers)).await;
+        return match who {
+            Ok(Ok(Some(u))) if u.role != amble_core::access::Role::Person => {
+                req.extensions_mut().insert(Signed(u));
+                next.run(req).await
+            }
+            Ok(Ok(Some(_))) => (
+                StatusCode::FORBIDDEN,
+                axum::Json(serde_json::json!({"error": "not allowed"})),
+            )
+                .into_response(),
+            Ok(Ok(None)) => (
+                StatusCode::UNAUTHORIZED,
+                axum::Json(serde_json::json!({"error": "sign in first"})),
+            )
+                .into_response(),
+            _ => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the check could not be made",
+            )
+                .into_response(),
+        };
+    }
+    let headers = req.headers().clone();
+    let query = req.uri().query().map(str::to_string);
+    let method = req.method().clone();
+    let pg2 = pg.clone();
+    let decided = tokio::task::spawn_blocking(move || {
+        decide(&pg2, &headers, query.as_deref(), &method, &path)
+    })
+    .await
+    .unwrap_or(Err(Denied::Error));
+    match decided {
+        Ok((_actor, _person, journal)) => {
+            let scope = Arc::new(Scope {
+                db: Database::Postgres(pg.clone(), journal),
+                cache: app.journal_cache(journal),
+                today: app.today(None),
+            });
+            req.extensions_mut().insert(scope);
+            next.run(req).await
+        }
+        Err(Denied::NotSignedIn) if api => (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            axum::Json(serde_json::json!({"error": "sign in first: POST /api/v1/session, or Authorization: Bearer TOKEN"})),
+        )
+            .into_response(),
+        Err(Denied::NotSignedIn) => {
+            let back = req.uri().path_and_query().map_or("/", |p| p.as_str());
+            let next_q: String = url_encode(back);
+            Redirect::to(&format!("/login?next={next_q}")).into_response()
+        }
+        Err(Denied::Forbidden) => (
+            StatusCode::FORBIDDEN,
+            if api {
+                axum::Json(serde_json::json!({"error": "not allowed"})).into_response()
+            } else {
+                "Not allowed: this is not yours to see or change.".into_response()
+            },
+        )
+            .into_response(),
+        Err(Denied::Error) => (StatusCode::INTERNAL_SERVER_ERROR, "the check could not be made").into_response(),
+    }
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+enum Denied {
+    NotSignedIn,
+    Forbidden,
+    Error,
+}
+
+/// The signed-in user from a session cookie or a bearer token.
+pub(crate) fn user_of(
+    pg: &amble_store::PgDatabase,
+    headers: &axum::http::HeaderMap,
+) -> Result<Option<User>, StoreError> {
+    if let Some(token) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        return pg.user_by_token(token.trim());
+    }
+    match session_cookie(headers) {
+        Some(secret) => pg.user_by_session(&secret),
+        None => Ok(None),
+    }
+}
+
+/// The value of the `amble_session` cookie.
+pub(crate) fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == crate::auth::SESSION_COOKIE)
+        .map(|(_, v)| v.to_string())
+}
+
+fn decide(
+    pg: &amble_store::PgDatabase,
+    headers: &axum::http::HeaderMap,
+    query: Option<&str>,
+    method: &Method,
+    path: &str,
+) -> Result<(User, User, i64), Denied> {
+    let actor = user_of(pg, headers)
+        .map_err(|_| Denied::Error)?
+        .ok_or(Denied::NotSignedIn)?;
+    // Whose data: ?person=EMAIL, else one's own.
+    let wanted: Option<String> = query.and_then(|q| {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+            .ok()?
+            .into_iter()
+            .find(|(k, _)| k == "person")
+            .map(|(_, v)| v)
+    });
+    let person = match &wanted {
+        None => actor.clone(),
+        Some(email) => match pg.user(email) {
+            Ok(Some(u)) => u,
+            // An unknown or malformed email looks the same as one not linked: no probing.
+            _ => return Err(Denied::Forbidden),
+        },
+    };
+    let relation = if person.id == actor.id {
+        Relation::Own
+    } else if pg
+        .is_linked(actor.id, person.id)
+        .map_err(|_| Denied::Error)?
+    {
+        Relation::Linked
+    } else {
+        Relation::Other
+    };
+    let action = if *method == Method::GET || *method == Method::HEAD {
+        Action::ReadHealth
+    } else {
+        Action::WriteHealth
+    };
+    if !access::allowed(actor.role, relation, action) {
+        return Err(Denied::Forbidden);
+    }
+    let journal = person.journal.ok_or(Denied::Forbidden)?;
+    // Reads too: who looked at whose data.
+    pg.audit(
+        actor.id,
+        Some(person.id),
+        if action == Action::ReadHealth {
+            "read"
+        } else {
+            "write"
+        },
+        &format!("{method} {path}"),
+    )
+    .map_err(|_| Denied::Error)?;
+    Ok((actor, person, journal))
+}
+
+/// The journals of the people linked to a coach (or admin), each through the same check as a
+/// single request: `(person, journal)`. Audited as one read of the list per person.
+pub(crate) fn linked_journals(
+    pg: &amble_store::PgDatabase,
+    actor: &User,
+) -> Result<Vec<(User, Database)>, StoreError> {
+    let mut out = Vec::new();
+    for person in pg.linked_people(actor.id)? {
+        let linked = pg.is_linked(actor.id, person.id)?;
+        let relation = if linked {
+            Relation::Linked
+        } else {
+            Relation::Other
+        };
+        if !access::allowed(actor.role, relation, Action::ReadHealth) {
+            continue;
+        }
+        let Some(journal) = person.journal else {
+            continue;
+        };
+        pg.audit(actor.id, Some(person.id), "read", "GET /api/v1/people")?;
+        out.push((person, Database::Postgres(pg.clone(), journal)));
+    }
+    Ok(out)
+}

@@ -1,0 +1,513 @@
+//! Coach mode over HTTP (contract §12), on PostgreSQL (`AMBLE_TEST_DATABASE_URL`; skipped
+//! without it unless `AMBLE_PG_REQUIRED=1`). Every request goes through the real router with
+//! real sessions and tokens: no test helper skips the check. The role × route matrix, the
+//! lessons of wger's 2026 advisories (a tenant check passing when both sides are empty, an
+//! unscoped list, a lookup by raw id, cache keys without the user, a write to another
+//! person's record, a state change on GET), sessions shared by two servers, rate limiting, the
+//! audit log, and 200 concurrent writes across two servers.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
+
+use amble_core::access::Role;
+use amble_core::knowledge::KnowledgeBase;
+use amble_store::{DEFAULT_JOURNAL, Database, PgDatabase};
+use amble_web::{AppState, router};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+const PASSWORD: &str = "a long enough secret";
+
+fn blocking<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| s.spawn(f).join().unwrap())
+}
+
+/// A database of its own with ann and bob (people), cat (coach of ann) and adm (admin).
+fn setup(tag: &str) -> Option<(String, PgDatabase)> {
+    let url = std::env::var("AMBLE_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    let Some(url) = url else {
+        assert!(
+            std::env::var("AMBLE_PG_REQUIRED").map_or(true, |v| v != "1"),
+            "AMBLE_PG_REQUIRED=1 but AMBLE_TEST_DATABASE_URL is not set"
+        );
+        return None;
+    };
+    blocking(|| {
+        let name = format!("amble_web_{tag}_{}", std::process::id());
+        let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        let (base, _) = url.rsplit_once('/').unwrap();
+        let db_url = format!("{base}/{name}");
+        let pg = PgDatabase::connect(&db_url).unwrap();
+        for (email, role) in [
+            ("ann@x.org", Role::Person),
+            ("bob@x.org", Role::Person),
+            ("cat@x.org", Role::Coach),
+            ("adm@x.org", Role::Admin),
+        ] {
+            pg.add_user(email, role, PASSWORD).unwrap();
+        }
+        pg.link("cat@x.org", "ann@x.org").unwrap();
+        Some((db_url, pg))
+    })
+}
+
+fn server(pg: &PgDatabase) -> Router {
+    let kb = KnowledgeBase::embedded().unwrap();
+    router(
+        AppState::with_database(
+            Database::Postgres(pg.clone(), DEFAULT_JOURNAL),
+            kb,
+            Some(jiff::civil::date(2026, 3, 2)),
+        )
+        .with_latest_date(jiff::civil::date(2030, 12, 31))
+        .with_accounts(pg.clone()),
+    )
+}
+
+struct Resp {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+async fn send(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    cookie: Option<&str>,
+    body: Option<(&str, String)>,
+) -> Resp {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::HOST, "amble.clinic.example")
+        .header(header::ORIGIN, "http://amble.clinic.example");
+    if let Some(c) = cookie {
+        req = if c.starts_with("Bearer ") {
+            req.header(header::AUTHORIZATION, c)
+        } else {
+            req.header(header::COOKIE, c)
+        };
+    }
+    let body = match body {
+        Some((ct, b)) => {
+            req = req.header(header::CONTENT_TYPE, ct);
+            Body::from(b)
+        }
+        None => Body::empty(),
+    };
+    let resp = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    Resp {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// Signs in through the API: the session cookie.
+async fn sign_in(app: &Router, email: &str) -> String {
+    let r = send(
+        app,
+        "POST",
+        "/api/v1/session",
+        None,
+        Some((
+            "application/json",
+            format!(r#"{{"email":"{email}","password":"{PASSWORD}"}}"#),
+        )),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{email}: {}", r.body);
+    let set = r.headers[header::SET_COOKIE].to_str().unwrap().to_string();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
+    set.split(';').next().unwrap().to_string()
+}
+
+const BENIGN: &str =
+    include_str!("../../amble-cli/tests/contract-examples/benign-ache-after-30-min.json");
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_for_every_role() {
+    let Some((_, pg)) = setup("matrix") else {
+        return;
+    };
+    let app = server(&pg);
+    let ann = sign_in(&app, "ann@x.org").await;
+    let bob = sign_in(&app, "bob@x.org").await;
+    let cat = sign_in(&app, "cat@x.org").await;
+    let adm = sign_in(&app, "adm@x.org").await;
+    // Ann's journal: a check-up and a walk with a note only she wrote.
+    let r = send(
+        &app,
+        "POST",
+        "/api/v1/assessments",
+        Some(&ann),
+        Some(("application/json", BENIGN.into())),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = send(&app, "POST", "/api/v1/walks", Some(&ann), Some(("application/json", r#"{"date":"2026-03-02","minutes":20,"pain_before":1,"pain_peak":2,"leg_spread":"none","notes":"ANN-SECRET"}"#.into()))).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    let reads = [
+        "/today",
+        "/plan",
+        "/progress",
+        "/journal",
+        "/insights",
+        "/report",
+        "/checkin",
+        "/calendar.ics",
+        "/api/v1/plan",
+        "/api/v1/today",
+        "/api/v1/journal",
+        "/api/v1/insights",
+    ];
+    for path in reads {
+        let api = path.starts_with("/api/");
+        // Nobody signed in: pages go to the sign-in page, the API answers 401.
+        let r = send(&app, "GET", path, None, None).await;
+        if api {
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{path}");
+        } else {
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
+            assert!(
+                r.headers[header::LOCATION]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("/login?next=")
+            );
+        }
+        // Ann reads her own.
+        assert_eq!(
+            send(&app, "GET", path, Some(&ann), None).await.status,
+            StatusCode::OK,
+            "ann {path}"
+        );
+        // Cat, linked, reads Ann's; adm (not linked) and bob may not.
+        let of_ann = format!("{path}?person=ann@x.org");
+        assert_eq!(
+            send(&app, "GET", &of_ann, Some(&cat), None).await.status,
+            StatusCode::OK,
+            "cat {of_ann}"
+        );
+        for (who, c) in [("bob", &bob), ("adm", &adm)] {
+            let r = send(&app, "GET", &of_ann, Some(c), None).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} {of_ann}");
+            assert!(
+                !r.body.contains("ANN-SECRET") && !r.body.contains("w-1"),
+                "{who} {of_ann}"
+            );
+        }
+        // A coach or admin has no journal: their own is refused, never an empty one (wger's
+        // None == None).
+        for (who, c) in [("cat", &cat), ("adm", &adm)] {
+            assert_eq!(
+                send(&app, "GET", path, Some(c), None).await.status,
+                StatusCode::FORBIDDEN,
+                "{who} own {path}"
+            );
+        }
+        // An unknown person looks like a forbidden one.
+        assert_eq!(
+            send(
+                &app,
+                "GET",
+                &format!("{path}?person=eve@x.org"),
+                Some(&cat),
+                None
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+    }
+    let journal = send(
+        &app,
+        "GET",
+        "/api/v1/journal?person=ann@x.org",
+        Some(&cat),
+        None,
+    )
+    .await;
+    assert!(
+        journal.body.contains("ANN-SECRET"),
+        "the coach reads the linked journal"
+    );
+    // Writes: only the person; the coach is read-only.
+    let walk =
+        r#"{"date":"2026-03-02","minutes":10,"pain_before":1,"pain_peak":2,"leg_spread":"none"}"#;
+    for (who, c) in [("cat", &cat), ("bob", &bob), ("adm", &adm)] {
+        let r = send(
+            &app,
+            "POST",
+            "/api/v1/walks?person=ann@x.org",
+            Some(c),
+            Some(("application/json", walk.into())),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} writes ann's");
+    }
+    // wger: a write to another person's record by its id. Bob's edit of "w-1" as ann's: 403;
+    // as his own journal: no such entry.
+    let r = send(
+        &app,
+        "POST",
+        "/journal/w-1/edit?person=ann@x.org",
+        Some(&bob),
+        Some(("application/x-www-form-urlencoded", "minutes=5".into())),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = send(&app, "GET", "/journal/w-1/edit", Some(&bob), None).await;
+    assert_eq!(
+        r.status,
+        StatusCode::NOT_FOUND,
+        "ids are per journal: bob has no w-1"
+    );
+    assert!(!r.body.contains("ANN-SECRET"));
+    // wger: cache keys without the user. Ann's cached pages are never bob's.
+    let ann_plan = send(&app, "GET", "/api/v1/journal", Some(&ann), None).await;
+    let bob_plan = send(&app, "GET", "/api/v1/journal", Some(&bob), None).await;
+    assert!(ann_plan.body.contains("ANN-SECRET") && !bob_plan.body.contains("ANN-SECRET"));
+    let again = send(&app, "GET", "/plan", Some(&bob), None).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(
+        !again.body.contains("Week 1: 0 green"),
+        "bob's plan page is bob's"
+    );
+    // wger: an unscoped list. The coach's people are only the linked ones.
+    let people = send(&app, "GET", "/api/v1/people", Some(&cat), None).await;
+    assert_eq!(people.status, StatusCode::OK, "{}", people.body);
+    assert!(
+        people.body.contains("ann@x.org") && !people.body.contains("bob@x.org"),
+        "{}",
+        people.body
+    );
+    assert_eq!(
+        send(&app, "GET", "/api/v1/people", Some(&ann), None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        send(&app, "GET", "/api/v1/people", None, None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let adm_people = send(&app, "GET", "/api/v1/people", Some(&adm), None).await;
+    assert!(
+        !adm_people.body.contains("ann@x.org"),
+        "an admin sees no health data unless linked"
+    );
+    // wger: a state change on GET. Signing out and deleting need POST.
+    assert_eq!(
+        send(&app, "GET", "/logout", Some(&ann), None).await.status,
+        StatusCode::METHOD_NOT_ALLOWED
+    );
+    let _ = send(&app, "GET", "/journal/w-1/delete", Some(&ann), None).await;
+    let still = send(&app, "GET", "/api/v1/journal", Some(&ann), None).await;
+    assert!(still.body.contains("ANN-SECRET"), "a GET changes nothing");
+    // Bearer tokens work for scripts.
+    let token = blocking(|| {
+        let user = pg.user("ann@x.org").unwrap().unwrap();
+        pg.add_token(user.id).unwrap()
+    });
+    let r = send(
+        &app,
+        "GET",
+        "/api/v1/journal",
+        Some(&format!("Bearer {token}")),
+        None,
+    )
+    .await;
+    assert!(r.body.contains("ANN-SECRET"));
+    assert_eq!(
+        send(&app, "GET", "/api/v1/journal", Some("Bearer nope"), None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    // Every read of another person's data is in the audit log, reads included.
+    let log = blocking(|| pg.audit_log().unwrap());
+    assert!(log.iter().any(|(a, p, act, d)| a == "cat@x.org"
+        && p.as_deref() == Some("ann@x.org")
+        && act == "read"
+        && d.contains("/api/v1/journal")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_are_shared_by_servers_and_end_everywhere() {
+    let Some((_, pg)) = setup("sessions") else {
+        return;
+    };
+    let a = server(&pg);
+    let b = server(&pg);
+    let ann = sign_in(&a, "ann@x.org").await;
+    let other = sign_in(&b, "ann@x.org").await;
+    assert_eq!(
+        send(&b, "GET", "/api/v1/journal", Some(&ann), None)
+            .await
+            .status,
+        StatusCode::OK,
+        "a session from server A works on B"
+    );
+    // Signing out ends every session of the account, on every server.
+    let r = send(&b, "DELETE", "/api/v1/session", Some(&ann), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    for (app, c) in [(&a, &ann), (&a, &other), (&b, &other)] {
+        assert_eq!(
+            send(app, "GET", "/api/v1/journal", Some(c), None)
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // The sign-in page: a wrong password, then too many.
+    let login = send(&a, "GET", "/login?next=/plan", None, None).await;
+    assert!(login.body.contains("name=\"password\"") && login.body.contains("value=\"/plan\""));
+    let ok = send(
+        &a,
+        "POST",
+        "/login",
+        None,
+        Some((
+            "application/x-www-form-urlencoded",
+            format!(
+                "email=bob%40x.org&password={}&next=//evil.example",
+                PASSWORD.replace(' ', "+")
+            ),
+        )),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        ok.headers[header::LOCATION],
+        "/",
+        "never sent to another site"
+    );
+    for _ in 0..5 {
+        let r = send(
+            &a,
+            "POST",
+            "/api/v1/session",
+            None,
+            Some((
+                "application/json",
+                r#"{"email":"bob@x.org","password":"wrong password!"}"#.into(),
+            )),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = send(
+        &b,
+        "POST",
+        "/api/v1/session",
+        None,
+        Some((
+            "application/json",
+            format!(r#"{{"email":"bob@x.org","password":"{PASSWORD}"}}"#),
+        )),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password, for a while, on any server"
+    );
+    // Only hashes are stored.
+    let stored: Vec<String> = blocking(|| {
+        let mut c = postgres::Client::connect(
+            &std::env::var("AMBLE_TEST_DATABASE_URL")
+                .unwrap()
+                .rsplit_once('/')
+                .map(|(b, _)| format!("{b}/amble_web_sessions_{}", std::process::id()))
+                .unwrap(),
+            postgres::NoTls,
+        )
+        .unwrap();
+        c.query("SELECT token_hash FROM sessions", &[])
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    });
+    let secret = ok.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .split('=')
+        .nth(1)
+        .unwrap()
+        .to_string();
+    assert!(!stored.contains(&secret) && !stored.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_take_200_concurrent_walks() {
+    let Some((_, pg)) = setup("concurrent") else {
+        return;
+    };
+    let a = server(&pg);
+    let b = server(&pg);
+    let ann = sign_in(&a, "ann@x.org").await;
+    let r = send(
+        &a,
+        "POST",
+        "/api/v1/assessments",
+        Some(&ann),
+        Some(("application/json", BENIGN.into())),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let mut tasks = Vec::new();
+    for i in 0..200 {
+        let app = if i % 2 == 0 { a.clone() } else { b.clone() };
+        let c = ann.clone();
+        tasks.push(tokio::spawn(async move {
+            let body = format!(r#"{{"date":"2026-03-02","minutes":{},"pain_before":1,"pain_peak":2,"leg_spread":"none"}}"#, 5 + i % 20);
+            send(&app, "POST", "/api/v1/walks", Some(&c), Some(("application/json", body))).await.status
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), StatusCode::CREATED);
+    }
+    let journal: serde_json::Value = serde_json::from_str(
+        &send(&b, "GET", "/api/v1/journal", Some(&ann), None)
+            .await
+            .body,
+    )
+    .unwrap();
+    let ids: std::collections::BTreeSet<String> = journal["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "walk")
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 200, "200 walks with unique ids");
+}
