@@ -19,6 +19,15 @@ pub struct ServeArgs {
     /// (a PostgreSQL database with users), and then any address may be bound.
     #[arg(long, hide = true)]
     allow_remote: bool,
+    /// Coach alerts (with accounts): a rise in pain of this many points over the week before.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=10))]
+    alert_pain_rise: u8,
+    /// Coach alerts: any pain rating of this or more in the last week.
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u8).range(1..=10))]
+    alert_pain: u8,
+    /// Coach alerts: no entries for this many days.
+    #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(i64).range(1..=365))]
+    alert_quiet_days: i64,
     /// Open the app in your web browser once it is running.
     #[arg(long)]
     open: bool,
@@ -52,7 +61,12 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
             load_kb()?,
             today,
         )
-        .with_accounts(pg),
+        .with_accounts(pg)
+        .with_alert_thresholds(amble_web::coach::AlertThresholds {
+            pain_rise: args.alert_pain_rise,
+            pain_high: args.alert_pain,
+            quiet_days: args.alert_quiet_days,
+        }),
         None => AppState::with_database(global.database()?, load_kb()?, today),
     };
     let open = args.open;

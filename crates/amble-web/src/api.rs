@@ -166,61 +166,13 @@ pub async fn people(
     };
     let today = app.today(None);
     let kb = app.kb_arc();
+    let t = app.alert_thresholds();
     let rows =
-        tokio::task::spawn_blocking(move || -> Result<Vec<serde_json::Value>, StoreError> {
-            let mut rows = Vec::new();
-            for (person, db) in crate::authz::linked_journals(&pg, &actor)? {
-                let entries = match db.open_existing()? {
-                    Some(s) => amble_store::Store::list(&s)?,
-                    None => Vec::new(),
-                };
-                let last = entries.iter().map(|e| e.date()).max();
-                let r = amble_core::plan::replay(&entries, today, &kb).ok();
-                let mut attention: Vec<(u8, String)> = Vec::new();
-                if let Some(r) = &r {
-                    if r.plan.decision.kind == amble_core::plan::DecisionKind::Suspend {
-                        attention.push((
-                            0,
-                            "new symptoms or a new warning sign: the plan is suspended".into(),
-                        ));
-                    } else if r.assessment.tier() >= amble_core::Tier::Soon {
-                        attention.push((
-                            0,
-                            format!(
-                                "warning signs at the check-up ({})",
-                                r.assessment.tier().as_str()
-                            ),
-                        ));
-                    }
-                    if r.history
-                        .last()
-                        .is_some_and(|h| h.decision.kind == amble_core::plan::DecisionKind::Flare)
-                    {
-                        attention.push((1, "a flare in the last week".into()));
-                    }
-                }
-                if last.is_none_or(|d| (today - d).get_days() >= 14) {
-                    attention.push((2, "no entries for 2 weeks".into()));
-                }
-                attention.sort();
-                rows.push(serde_json::json!({
-                    "email": person.email,
-                    "plan_status": r.as_ref().map(|r| r.plan.status.as_str()),
-                    "last_entry": last.map(|d| d.to_string()),
-                    "attention": attention.iter().map(|(_, t)| t).collect::<Vec<_>>(),
-                    "priority": attention.first().map(|(p, _)| *p),
-                }));
-            }
-            rows.sort_by_key(|v| {
-                (
-                    v["priority"].as_u64().unwrap_or(9),
-                    v["email"].as_str().unwrap_or("").to_string(),
-                )
-            });
-            Ok(rows)
-        })
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{e}"), None))??;
+        tokio::task::spawn_blocking(move || crate::coach::people(&pg, &actor, today, &kb, t))
+            .await
+            .map_err(|e| {
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{e}"), None)
+            })??;
     Ok(Json(serde_json::json!({"schema": "amble.people/1", "people": rows})).into_response())
 }
 

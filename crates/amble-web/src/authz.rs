@@ -170,7 +170,7 @@ pub(crate) async fn layer(State(app): State<AppState>, mut req: Request, next: N
         return next.run(req).await;
     }
     let api = path.starts_with("/api/");
-    if path == "/api/v1/people" {
+    if path == "/api/v1/people" || path == "/people" {
         // The coach's list: signed in as a coach or admin; no journal of anyone's is opened
         // here, only the linked people's (the handler asks the same check for each).
         let pg2 = pg.clone();
@@ -186,6 +186,7 @@ pub(crate) async fn layer(State(app): State<AppState>, mut req: Request, next: N
                 axum::Json(serde_json::json!({"error": "not allowed"})),
             )
                 .into_response(),
+            Ok(Ok(None)) if !api => Redirect::to("/login?next=/people").into_response(),
             Ok(Ok(None)) => (
                 StatusCode::UNAUTHORIZED,
                 axum::Json(serde_json::json!({"error": "sign in first"})),

@@ -7,6 +7,7 @@ mod auth;
 mod authz;
 mod cache;
 pub mod clinician;
+pub mod coach;
 mod forms;
 pub mod ics;
 mod pages;
@@ -53,6 +54,7 @@ struct Inner {
     db: Database,
     /// Accounts (a PostgreSQL database with users): every request is checked (`authz`).
     accounts: Option<amble_store::PgDatabase>,
+    alerts: coach::AlertThresholds,
     kb: Arc<KnowledgeBase>,
     today: Option<Date>,
     /// The latest `?today=` accepted (default: the fixed today, or the clock plus a day).
@@ -75,6 +77,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 db,
                 accounts: None,
+                alerts: coach::AlertThresholds::default(),
                 kb: Arc::new(kb),
                 today,
                 latest: None,
@@ -135,6 +138,18 @@ impl AppState {
             inner.accounts = Some(pg);
         }
         self
+    }
+
+    /// The coach alerts' thresholds (a clinic's choice).
+    pub fn with_alert_thresholds(mut self, t: coach::AlertThresholds) -> AppState {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.alerts = t;
+        }
+        self
+    }
+
+    pub(crate) fn alert_thresholds(&self) -> coach::AlertThresholds {
+        self.inner.alerts
     }
 
     pub(crate) fn accounts(&self) -> Option<&amble_store::PgDatabase> {
@@ -210,6 +225,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/login", get(auth::login_form).post(auth::login_submit))
         .route("/logout", post(auth::logout))
+        .route("/people", get(coach::people_page))
         .route(
             "/api/v1/session",
             post(auth::session_create).delete(auth::session_delete),

@@ -315,6 +315,35 @@ async fn every_route_for_every_role() {
         !adm_people.body.contains("ann@x.org"),
         "an admin sees no health data unless linked"
     );
+    // The coach's page: most urgent first, with the clinic's thresholds; a pain of 8 this week.
+    let r = send(
+        &app,
+        "POST",
+        "/api/v1/mornings",
+        Some(&ann),
+        Some((
+            "application/json",
+            r#"{"date":"2026-03-02","pain":8}"#.into(),
+        )),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let page = send(&app, "GET", "/people", Some(&cat), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("ann@x.org") && page.body.contains("pain of 8/10 this week"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("bob@x.org"));
+    assert_eq!(
+        send(&app, "GET", "/people", Some(&bob), None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        send(&app, "GET", "/people", None, None).await.status,
+        StatusCode::SEE_OTHER
+    );
     // wger: a state change on GET. Signing out and deleting need POST.
     assert_eq!(
         send(&app, "GET", "/logout", Some(&ann), None).await.status,

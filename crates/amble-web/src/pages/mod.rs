@@ -106,6 +106,8 @@ fn render<T: Template>(t: &T) -> Response {
 #[derive(Debug, Deserialize, Default)]
 pub struct PageQuery {
     today: Option<String>,
+    /// With accounts: whose data a coach is reading (checked by `authz` before any handler).
+    person: Option<String>,
     saved: Option<String>,
     after: Option<String>,
     /// Journal page number (1 = newest).
@@ -190,11 +192,21 @@ impl PageQuery {
             })
     }
 
-    /// The query string to carry on links and form actions (`?today=...`), or empty.
+    /// The query string to carry on links and form actions (`?today=...&person=...`), or
+    /// empty.
     fn qs(&self) -> String {
-        self.today
-            .as_ref()
-            .map_or(String::new(), |t| format!("?today={t}"))
+        let mut parts = Vec::new();
+        if let Some(t) = &self.today {
+            parts.push(format!("today={}", enc(t)));
+        }
+        if let Some(p) = &self.person {
+            parts.push(format!("person={}", enc(p)));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
     }
 }
 
@@ -223,6 +235,13 @@ fn period_links(
         )
     })
     .collect()
+}
+
+/// A query value, percent-encoded.
+fn enc(v: &str) -> String {
+    serde_urlencoded::to_string([("", v)])
+        .map(|s| s.trim_start_matches('=').to_string())
+        .unwrap_or_default()
 }
 
 fn with_qs(path: &str, qs: &str, extra: &str) -> String {
