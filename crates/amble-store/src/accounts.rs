@@ -257,6 +257,68 @@ impl PgDatabase {
     }
 }
 
+/// How long an invite link stays valid.
+pub const INVITE_DAYS: i32 = 7;
+
+impl PgDatabase {
+    /// A new invite link's secret from a coach (or admin): valid for [`INVITE_DAYS`], once.
+    pub fn create_invite(&self, coach: &User) -> Result<String, StoreError> {
+        if coach.role == Role::Person {
+            return Err(StoreError::Invalid {
+                id: coach.email.clone(),
+                message: "only a coach or admin can invite".into(),
+            });
+        }
+        let secret = new_secret()?;
+        let mut c = self.client()?;
+        c.execute(
+            "INSERT INTO invites (token_hash, coach_id, expires_at) VALUES ($1, $2, now() + make_interval(days => $3))",
+            &[&secret_hash(&secret), &coach.id, &INVITE_DAYS],
+        )
+        .map_err(|e| self.error(e))?;
+        Ok(secret)
+    }
+
+    /// The coach an unused, unexpired invite comes from.
+    pub fn invite_coach(&self, secret: &str) -> Result<Option<User>, StoreError> {
+        let mut c = self.client()?;
+        c.query_opt(
+            "SELECT u.id, u.email, u.role, u.journal_id FROM invites i JOIN users u ON u.id = i.coach_id WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > now()",
+            &[&secret_hash(secret)],
+        )
+        .map_err(|e| self.error(e))?
+        .map(|r| user_from(&r))
+        .transpose()
+    }
+
+    /// A person accepts an invite: linked to the coach; the invite is used up. `false` when the
+    /// invite is unknown, used or expired.
+    pub fn accept_invite(&self, secret: &str, person: &User) -> Result<bool, StoreError> {
+        if person.role != Role::Person {
+            return Ok(false);
+        }
+        let mut c = self.client()?;
+        let mut tx = c.transaction().map_err(|e| self.error(e))?;
+        let row = tx
+            .query_opt(
+                "UPDATE invites SET used_by = $2, used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING coach_id",
+                &[&secret_hash(secret), &person.id],
+            )
+            .map_err(|e| self.error(e))?;
+        let Some(row) = row else {
+            return Ok(false);
+        };
+        let coach: i64 = row.get(0);
+        tx.execute(
+            "INSERT INTO coach_links (coach_id, person_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[&coach, &person.id],
+        )
+        .map_err(|e| self.error(e))?;
+        tx.commit().map_err(|e| self.error(e))?;
+        Ok(true)
+    }
+}
+
 /// One line of the audit log: (actor email, person email, action, detail).
 pub type AuditRow = (String, Option<String>, String, String);
 

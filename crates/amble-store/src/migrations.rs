@@ -39,6 +39,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_accounts_on_postgresql.sql"),
         postgres: include_str!("../migrations/postgres/0006_accounts.sql"),
     },
+    Migration {
+        version: 7,
+        sqlite: include_str!("../migrations/sqlite/0007_invites_on_postgresql.sql"),
+        postgres: include_str!("../migrations/postgres/0007_invites_and_audit.sql"),
+    },
 ];
 
 /// The schema version this Amble writes.

@@ -170,14 +170,16 @@ pub(crate) async fn layer(State(app): State<AppState>, mut req: Request, next: N
         return next.run(req).await;
     }
     let api = path.starts_with("/api/");
-    if path == "/api/v1/people" || path == "/people" {
-        // The coach's list: signed in as a coach or admin; no journal of anyone's is opened
-        // here, only the linked people's (the handler asks the same check for each).
+    let join = path.starts_with("/join/");
+    if path == "/api/v1/people" || path == "/people" || path == "/people/invite" || join {
+        // The coach's list and invites: signed in as a coach or admin; no journal of anyone's
+        // is opened here, only the linked people's (the handler asks the same check for each).
+        // An invite is accepted by whoever signed in (the handler takes people only).
         let pg2 = pg.clone();
         let headers = req.headers().clone();
         let who = tokio::task::spawn_blocking(move || user_of(&pg2, &headers)).await;
         return match who {
-            Ok(Ok(Some(u))) if u.role != amble_core::access::Role::Person => {
+            Ok(Ok(Some(u))) if join || u.role != amble_core::access::Role::Person => {
                 req.extensions_mut().insert(Signed(u));
                 next.run(req).await
             }
@@ -186,7 +188,9 @@ pub(crate) async fn layer(State(app): State<AppState>, mut req: Request, next: N
                 axum::Json(serde_json::json!({"error": "not allowed"})),
             )
                 .into_response(),
-            Ok(Ok(None)) if !api => Redirect::to("/login?next=/people").into_response(),
+            Ok(Ok(None)) if !api => {
+                Redirect::to(&format!("/login?next={}", url_encode(&path))).into_response()
+            }
             Ok(Ok(None)) => (
                 StatusCode::UNAUTHORIZED,
                 axum::Json(serde_json::json!({"error": "sign in first"})),

@@ -222,3 +222,146 @@ pub(crate) async fn people_page(
             .into_response(),
     }
 }
+
+fn page(
+    title: &str,
+    heading: &str,
+    text: &str,
+    form: Option<(String, &str)>,
+) -> axum::response::Response {
+    use askama::Template;
+    use axum::response::IntoResponse;
+    #[derive(askama::Template)]
+    #[template(path = "invite.html")]
+    struct InvitePage<'a> {
+        title: String,
+        nav: &'static str,
+        qs: String,
+        heading: &'a str,
+        text: &'a str,
+        form: Option<(String, &'a str)>,
+    }
+    match (InvitePage {
+        title: title.into(),
+        nav: "",
+        qs: String::new(),
+        heading,
+        text,
+        form,
+    })
+    .render()
+    {
+        Ok(h) => axum::response::Html(h).into_response(),
+        Err(e) => (axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+/// `POST /people/invite`: a new invite link (valid 7 days, once) for the coach to send.
+pub(crate) async fn invite(
+    axum::extract::State(app): axum::extract::State<crate::AppState>,
+    headers: axum::http::HeaderMap,
+    signed: Option<axum::Extension<crate::authz::Signed>>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (Some(pg), Some(axum::Extension(crate::authz::Signed(actor)))) =
+        (app.accounts().cloned(), signed)
+    else {
+        return axum::response::Redirect::to("/").into_response();
+    };
+    let Ok(Ok(secret)) = tokio::task::spawn_blocking(move || pg.create_invite(&actor)).await else {
+        return (
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "the invite could not be made",
+        )
+            .into_response();
+    };
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let scheme = if headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v == "https")
+    {
+        "https"
+    } else {
+        "http"
+    };
+    let link = format!("{scheme}://{host}/join/{secret}");
+    page(
+        "Invite",
+        "An invite link",
+        &format!(
+            "Send this link to the person you look after. It works once, for 7 days; they sign in with their own account and confirm: {link}"
+        ),
+        None,
+    )
+}
+
+/// `GET /join/{secret}`: asks the signed-in person to confirm; `POST` links them to the coach.
+pub(crate) async fn join_form(
+    axum::extract::State(app): axum::extract::State<crate::AppState>,
+    axum::extract::Path(secret): axum::extract::Path<String>,
+    signed: Option<axum::Extension<crate::authz::Signed>>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (Some(pg), Some(axum::Extension(crate::authz::Signed(user)))) =
+        (app.accounts().cloned(), signed)
+    else {
+        return axum::response::Redirect::to("/").into_response();
+    };
+    let s2 = secret.clone();
+    let coach = tokio::task::spawn_blocking(move || pg.invite_coach(&s2)).await;
+    match coach {
+        Ok(Ok(Some(coach))) if user.role == amble_core::access::Role::Person => page(
+            "Join",
+            "Share your journal?",
+            &format!(
+                "{} would be able to read your plan, journal, progress and report (not change them). You can ask them, or the clinic, to stop at any time.",
+                coach.email
+            ),
+            Some((format!("/join/{secret}"), "Share with this coach")),
+        ),
+        Ok(Ok(Some(_))) => (
+            axum::http::StatusCode::FORBIDDEN,
+            "Only a person with a journal can accept an invite.",
+        )
+            .into_response(),
+        _ => (
+            axum::http::StatusCode::NOT_FOUND,
+            page(
+                "Join",
+                "This invite does not work",
+                "It may have been used already or be more than 7 days old: ask for a new one.",
+                None,
+            ),
+        )
+            .into_response(),
+    }
+}
+
+pub(crate) async fn join_submit(
+    axum::extract::State(app): axum::extract::State<crate::AppState>,
+    axum::extract::Path(secret): axum::extract::Path<String>,
+    signed: Option<axum::Extension<crate::authz::Signed>>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (Some(pg), Some(axum::Extension(crate::authz::Signed(user)))) =
+        (app.accounts().cloned(), signed)
+    else {
+        return axum::response::Redirect::to("/").into_response();
+    };
+    match tokio::task::spawn_blocking(move || pg.accept_invite(&secret, &user)).await {
+        Ok(Ok(true)) => axum::response::Redirect::to("/today").into_response(),
+        _ => (
+            axum::http::StatusCode::NOT_FOUND,
+            page(
+                "Join",
+                "This invite does not work",
+                "It may have been used already or be more than 7 days old: ask for a new one.",
+                None,
+            ),
+        )
+            .into_response(),
+    }
+}

@@ -226,6 +226,11 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(auth::login_form).post(auth::login_submit))
         .route("/logout", post(auth::logout))
         .route("/people", get(coach::people_page))
+        .route("/people/invite", post(coach::invite))
+        .route(
+            "/join/{secret}",
+            get(coach::join_form).post(coach::join_submit),
+        )
         .route(
             "/api/v1/session",
             post(auth::session_create).delete(auth::session_delete),

@@ -61,6 +61,13 @@ fn setup(tag: &str) -> Option<(String, PgDatabase)> {
     })
 }
 
+/// The URL of a test's own database.
+fn pg_url(tag: &str) -> String {
+    let url = std::env::var("AMBLE_TEST_DATABASE_URL").unwrap();
+    let (base, _) = url.rsplit_once('/').unwrap();
+    format!("{base}/amble_web_{tag}_{}", std::process::id())
+}
+
 fn server(pg: &PgDatabase) -> Router {
     let kb = KnowledgeBase::embedded().unwrap();
     router(
@@ -344,6 +351,78 @@ async fn every_route_for_every_role() {
         send(&app, "GET", "/people", None, None).await.status,
         StatusCode::SEE_OTHER
     );
+    // Invite links: a coach makes one; a person signs in, confirms, and is linked; once only.
+    let inv = send(
+        &app,
+        "POST",
+        "/people/invite",
+        Some(&cat),
+        Some(("application/x-www-form-urlencoded", String::new())),
+    )
+    .await;
+    assert_eq!(inv.status, StatusCode::OK, "{}", inv.body);
+    let at = inv.body.find("/join/").unwrap();
+    let join: String = inv.body[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '/' || *c == '_')
+        .collect();
+    assert_eq!(join.len(), "/join/".len() + 64, "{join}");
+    assert_eq!(
+        send(
+            &app,
+            "POST",
+            "/people/invite",
+            Some(&ann),
+            Some(("application/x-www-form-urlencoded", String::new()))
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        send(&app, "GET", &join, None, None).await.status,
+        StatusCode::SEE_OTHER,
+        "sign in first"
+    );
+    let ask = send(&app, "GET", &join, Some(&bob), None).await;
+    assert!(
+        ask.body.contains("cat@x.org") && ask.body.contains("Share with this coach"),
+        "{}",
+        ask.body
+    );
+    let yes = send(
+        &app,
+        "POST",
+        &join,
+        Some(&bob),
+        Some(("application/x-www-form-urlencoded", String::new())),
+    )
+    .await;
+    assert_eq!(yes.status, StatusCode::SEE_OTHER);
+    assert!(
+        send(&app, "GET", "/people", Some(&cat), None)
+            .await
+            .body
+            .contains("bob@x.org"),
+        "bob joined"
+    );
+    let again = send(
+        &app,
+        "POST",
+        &join,
+        Some(&ann),
+        Some(("application/x-www-form-urlencoded", String::new())),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND, "an invite works once");
+    // The audit log is append-only, enforced by the database.
+    let changed = blocking(|| {
+        let url = pg_url("matrix");
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        c.execute("DELETE FROM audit_log", &[]).is_err()
+            && c.execute("UPDATE audit_log SET action = 'x'", &[]).is_err()
+    });
+    assert!(changed, "UPDATE and DELETE are refused");
     // wger: a state change on GET. Signing out and deleting need POST.
     assert_eq!(
         send(&app, "GET", "/logout", Some(&ann), None).await.status,
