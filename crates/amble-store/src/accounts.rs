@@ -319,6 +319,58 @@ impl PgDatabase {
     }
 }
 
+impl PgDatabase {
+    /// A new secret calendar-feed address for a person; earlier ones are revoked (one feed at a
+    /// time, so a leaked address is shut by making a new one).
+    pub fn new_calendar_feed(&self, person: &User) -> Result<String, StoreError> {
+        if person.journal.is_none() {
+            return Err(StoreError::Invalid {
+                id: person.email.clone(),
+                message: "has no journal, so no calendar".into(),
+            });
+        }
+        let secret = new_secret()?;
+        let mut c = self.client()?;
+        let mut tx = c.transaction().map_err(|e| self.error(e))?;
+        tx.execute(
+            "UPDATE calendar_feeds SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL",
+            &[&person.id],
+        )
+        .map_err(|e| self.error(e))?;
+        tx.execute(
+            "INSERT INTO calendar_feeds (token_hash, user_id) VALUES ($1, $2)",
+            &[&secret_hash(&secret), &person.id],
+        )
+        .map_err(|e| self.error(e))?;
+        tx.commit().map_err(|e| self.error(e))?;
+        Ok(secret)
+    }
+
+    /// Revokes every calendar feed of a person.
+    pub fn revoke_calendar_feeds(&self, person: &User) -> Result<(), StoreError> {
+        let mut c = self.client()?;
+        c.execute(
+            "UPDATE calendar_feeds SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL",
+            &[&person.id],
+        )
+        .map_err(|e| self.error(e))?;
+        Ok(())
+    }
+
+    /// The person a live calendar-feed secret belongs to.
+    pub fn calendar_feed_owner(&self, secret: &str) -> Result<Option<User>, StoreError> {
+        self.migrate_now()?;
+        let mut c = self.client()?;
+        c.query_opt(
+            "SELECT u.id, u.email, u.role, u.journal_id FROM calendar_feeds f JOIN users u ON u.id = f.user_id WHERE f.token_hash = $1 AND f.revoked_at IS NULL",
+            &[&secret_hash(secret)],
+        )
+        .map_err(|e| self.error(e))?
+        .map(|r| user_from(&r))
+        .transpose()
+    }
+}
+
 /// One line of the audit log: (actor email, person email, action, detail).
 pub type AuditRow = (String, Option<String>, String, String);
 

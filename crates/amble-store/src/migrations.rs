@@ -44,6 +44,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_invites_on_postgresql.sql"),
         postgres: include_str!("../migrations/postgres/0007_invites_and_audit.sql"),
     },
+    Migration {
+        version: 8,
+        sqlite: include_str!("../migrations/sqlite/0008_calendar_feeds_on_postgresql.sql"),
+        postgres: include_str!("../migrations/postgres/0008_calendar_feeds.sql"),
+    },
 ];
 
 /// The schema version this Amble writes.

@@ -147,6 +147,8 @@ pub(crate) fn cache_of(scope: &Arc<Scope>) -> Arc<JournalCache> {
 fn open_route(method: &Method, path: &str) -> bool {
     let _ = method;
     path.starts_with("/assets/")
+        // A calendar feed's secret address is its own key (calendar apps cannot sign in).
+        || (path.starts_with("/calendar/") && path.ends_with(".ics"))
         || path == "/login"
         || path == "/logout"
         || path == "/api/v1/session"
@@ -170,7 +172,7 @@ pub(crate) async fn layer(State(app): State<AppState>, mut req: Request, next: N
         return next.run(req).await;
     }
     let api = path.starts_with("/api/");
-    let join = path.starts_with("/join/");
+    let join = path.starts_with("/join/") || path == "/calendar/new";
     if path == "/api/v1/people" || path == "/people" || path == "/people/invite" || join {
         // The coach's list and invites: signed in as a coach or admin; no journal of anyone's
         // is opened here, only the linked people's (the handler asks the same check for each).

@@ -365,3 +365,94 @@ pub(crate) async fn join_submit(
             .into_response(),
     }
 }
+
+/// `POST /calendar/new`: a new secret address for the signed-in person's calendar feed (the
+/// old one stops working).
+pub(crate) async fn calendar_new(
+    axum::extract::State(app): axum::extract::State<crate::AppState>,
+    headers: axum::http::HeaderMap,
+    signed: Option<axum::Extension<crate::authz::Signed>>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (Some(pg), Some(axum::Extension(crate::authz::Signed(user)))) =
+        (app.accounts().cloned(), signed)
+    else {
+        return axum::response::Redirect::to("/").into_response();
+    };
+    match tokio::task::spawn_blocking(move || pg.new_calendar_feed(&user)).await {
+        Ok(Ok(secret)) => {
+            let host = headers
+                .get(axum::http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("");
+            let scheme = if headers
+                .get("x-forwarded-proto")
+                .is_some_and(|v| v == "https")
+            {
+                "https"
+            } else {
+                "http"
+            };
+            page(
+                "Calendar",
+                "Your calendar address",
+                &format!(
+                    "Subscribe to this address in your calendar app: {scheme}://{host}/calendar/{secret}.ics . It shows only \"Walk\" and \"Amble check-in\". Anyone with the address can see those days, so keep it to yourself; making a new one stops this one."
+                ),
+                None,
+            )
+        }
+        _ => (
+            axum::http::StatusCode::FORBIDDEN,
+            "Only a person with a journal has a calendar.",
+        )
+            .into_response(),
+    }
+}
+
+/// `GET /calendar/{secret}.ics`: the feed of the person the live secret belongs to.
+pub(crate) async fn calendar_feed(
+    axum::extract::State(app): axum::extract::State<crate::AppState>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let not_found = || (axum::http::StatusCode::NOT_FOUND, "no such calendar").into_response();
+    let (Some(pg), Some(secret)) = (
+        app.accounts().cloned(),
+        file.strip_suffix(".ics").map(str::to_string),
+    ) else {
+        return not_found();
+    };
+    let (today, kb) = (app.today(None), app.kb_arc());
+    let made = tokio::task::spawn_blocking(move || -> Result<Option<String>, StoreError> {
+        let Some(user) = pg.calendar_feed_owner(&secret)? else {
+            return Ok(None);
+        };
+        let Some(journal) = user.journal else {
+            return Ok(None);
+        };
+        pg.audit(user.id, Some(user.id), "read", "GET /calendar feed")?;
+        let entries = match amble_store::Database::Postgres(pg.clone(), journal).open_existing()? {
+            Some(s) => amble_store::Store::list(&s)?,
+            None => Vec::new(),
+        };
+        Ok(Some(crate::ics::calendar(&entries, today, &kb)))
+    })
+    .await;
+    match made {
+        Ok(Ok(Some(text))) => (
+            [(
+                axum::http::header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8",
+            )],
+            text,
+        )
+            .into_response(),
+        Ok(Ok(None)) => not_found(),
+        _ => (
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "the calendar could not be made",
+        )
+            .into_response(),
+    }
+}

@@ -231,6 +231,8 @@ pub fn router(state: AppState) -> Router {
             "/join/{secret}",
             get(coach::join_form).post(coach::join_submit),
         )
+        .route("/calendar/new", post(coach::calendar_new))
+        .route("/calendar/{file}", get(coach::calendar_feed))
         .route(
             "/api/v1/session",
             post(auth::session_create).delete(auth::session_delete),

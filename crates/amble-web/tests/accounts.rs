@@ -423,6 +423,61 @@ async fn every_route_for_every_role() {
             && c.execute("UPDATE audit_log SET action = 'x'", &[]).is_err()
     });
     assert!(changed, "UPDATE and DELETE are refused");
+    // Ann's calendar at a secret address: no sign-in, only her walks; a new address revokes
+    // the old one; a guessed one is nothing.
+    let cal = send(
+        &app,
+        "POST",
+        "/calendar/new",
+        Some(&ann),
+        Some(("application/x-www-form-urlencoded", String::new())),
+    )
+    .await;
+    let at = cal.body.find("/calendar/").unwrap();
+    let feed: String = cal.body[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '/' || *c == '.')
+        .collect();
+    let r = send(&app, "GET", &feed, None, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{feed}");
+    assert!(r.body.starts_with("BEGIN:VCALENDAR") && r.body.contains("SUMMARY:Walk"));
+    let _ = send(
+        &app,
+        "POST",
+        "/calendar/new",
+        Some(&ann),
+        Some(("application/x-www-form-urlencoded", String::new())),
+    )
+    .await;
+    assert_eq!(
+        send(&app, "GET", &feed, None, None).await.status,
+        StatusCode::NOT_FOUND,
+        "revoked"
+    );
+    assert_eq!(
+        send(
+            &app,
+            "GET",
+            &format!("/calendar/{}.ics", "0".repeat(64)),
+            None,
+            None
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        send(
+            &app,
+            "POST",
+            "/calendar/new",
+            Some(&cat),
+            Some(("application/x-www-form-urlencoded", String::new()))
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
     // wger: a state change on GET. Signing out and deleting need POST.
     assert_eq!(
         send(&app, "GET", "/logout", Some(&ann), None).await.status,
