@@ -167,12 +167,12 @@ pub async fn people(
     let today = app.today(None);
     let kb = app.kb_arc();
     let t = app.alert_thresholds();
-    let rows =
-        tokio::task::spawn_blocking(move || crate::coach::people(&pg, &actor, today, &kb, t))
-            .await
-            .map_err(|e| {
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{e}"), None)
-            })??;
+    let app2 = app.clone();
+    let rows = tokio::task::spawn_blocking(move || {
+        crate::coach::people(&app2, &pg, &actor, today, &kb, t)
+    })
+    .await
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{e}"), None))??;
     Ok(Json(serde_json::json!({"schema": "amble.people/1", "people": rows})).into_response())
 }
 

@@ -63,12 +63,12 @@ fn ratings(entries: &[Entry]) -> Vec<(Date, u8)> {
 /// The alerts for one journal as of `today`, most urgent first.
 pub(crate) fn alerts(
     entries: &[Entry],
+    replayed: Option<&plan::Replay>,
     today: Date,
-    kb: &KnowledgeBase,
     t: AlertThresholds,
 ) -> Vec<Alert> {
     let mut out = Vec::new();
-    if let Ok(r) = plan::replay(entries, today, kb) {
+    if let Some(r) = replayed {
         if r.plan.decision.kind == DecisionKind::Suspend {
             out.push(Alert {
                 tier: 1,
@@ -148,8 +148,10 @@ pub(crate) fn alerts(
     out
 }
 
-/// The coach's people, most urgent first (each journal opened through the same check).
+/// The coach's people, most urgent first (each journal opened through the same check, read
+/// through its own cache).
 pub(crate) fn people(
+    app: &crate::AppState,
     pg: &PgDatabase,
     actor: &User,
     today: Date,
@@ -158,17 +160,13 @@ pub(crate) fn people(
 ) -> Result<Vec<PersonRow>, StoreError> {
     let mut rows = Vec::new();
     for (person, db) in crate::authz::linked_journals(pg, actor)? {
-        let entries = match db.open_existing()? {
-            Some(s) => amble_store::Store::list(&s)?,
-            None => Vec::new(),
-        };
+        let key = person.journal.unwrap_or_default();
+        let (replayed, entries) = app.journal_cache(key).replay(&db, kb, today)?;
         rows.push(PersonRow {
             email: person.email,
-            plan_status: plan::replay(&entries, today, kb)
-                .ok()
-                .map(|r| r.plan.status.as_str()),
+            plan_status: replayed.as_ref().map(|r| r.plan.status.as_str()),
             last_entry: entries.iter().map(Entry::date).max().map(|d| d.to_string()),
-            alerts: alerts(&entries, today, kb, t),
+            alerts: alerts(&entries, replayed.as_deref(), today, t),
         });
     }
     rows.sort_by(|a, b| {
@@ -200,7 +198,8 @@ pub(crate) async fn people_page(
         return axum::response::Redirect::to("/").into_response();
     };
     let (today, kb, t) = (app.today(None), app.kb_arc(), app.alert_thresholds());
-    let rows = tokio::task::spawn_blocking(move || people(&pg, &actor, today, &kb, t)).await;
+    let app2 = app.clone();
+    let rows = tokio::task::spawn_blocking(move || people(&app2, &pg, &actor, today, &kb, t)).await;
     match rows {
         Ok(Ok(rows)) => match (PeoplePage {
             title: "Your people".into(),
