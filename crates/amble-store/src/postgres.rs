@@ -409,15 +409,35 @@ impl Store for PgStore {
         let db = self.db.clone();
         self.write(|tx, journal| {
             let mut summary = ImportSummary::default();
+            // What the journal holds, read once; inserts through one prepared statement.
+            let existing: std::collections::HashMap<String, String> = tx
+                .query(
+                    "SELECT id, body::text FROM entries WHERE journal_id = $1",
+                    &[&journal],
+                )
+                .map_err(|e| db.err(e))?
+                .iter()
+                .map(|r| (r.get::<_, String>(0), r.get::<_, String>(1)))
+                .collect();
+            let insert_stmt = tx
+                .prepare(
+                    "INSERT INTO entries (journal_id, id, kind, date, body) VALUES ($1, $2, $3, $4::text::date, $5::text::jsonb)",
+                )
+                .map_err(|e| db.err(e))?;
+            // Entries of this batch already inserted: a repeat counts like a stored one.
+            let mut inserted: std::collections::HashMap<String, &Entry> = std::collections::HashMap::new();
             for entry in &entries {
-                let existing = tx
-                    .query_opt(
-                        "SELECT body::text FROM entries WHERE journal_id = $1 AND id = $2",
-                        &[&journal, &entry.id()],
-                    )
-                    .map_err(|e| db.err(e))?;
-                match existing {
-                    Some(r) if decode(entry.id(), r.get::<_, &str>(0))? == *entry => {
+                if let Some(prev) = inserted.get(entry.id()) {
+                    if *prev == entry {
+                        summary.unchanged += 1;
+                        continue;
+                    }
+                    return Err(StoreError::Conflict {
+                        id: entry.id().to_string(),
+                    });
+                }
+                match existing.get(entry.id()) {
+                    Some(body) if decode(entry.id(), body)? == *entry => {
                         summary.unchanged += 1;
                     }
                     Some(_) => {
@@ -426,7 +446,12 @@ impl Store for PgStore {
                         });
                     }
                     None => {
-                        insert(&db, tx, journal, entry)?;
+                        inserted.insert(entry.id().to_string(), entry);
+                        tx.execute(
+                            &insert_stmt,
+                            &[&journal, &entry.id(), &entry.kind(), &entry.date().to_string(), &encode(entry)?],
+                        )
+                        .map_err(|e| db.err(e))?;
                         summary.added += 1;
                     }
                 }
