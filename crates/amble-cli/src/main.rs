@@ -6,6 +6,7 @@ mod checkin_cmd;
 mod context;
 mod experiment_cmd;
 mod failure;
+mod gait_cmd;
 mod import_cmd;
 mod insights_cmd;
 mod interactive;
@@ -101,6 +102,8 @@ enum Command {
     /// coach to a person, make an API token.
     #[command(subcommand)]
     User(user_cmd::UserCommand),
+    /// Gait from a sensor at the lower back: walking bouts, cadence, stride length, speed.
+    Gait(gait_cmd::GaitArgs),
 }
 
 fn main() -> ExitCode {
@@ -122,6 +125,7 @@ fn main() -> ExitCode {
         Command::Learn(args) => learn_cmd::run(&global, &args),
         Command::Remind(args) => remind_cmd::run(&global, &args),
         Command::User(cmd) => user_cmd::run(&global, cmd),
+        Command::Gait(args) => gait_cmd::run(&global, &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

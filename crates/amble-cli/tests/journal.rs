@@ -1461,3 +1461,69 @@ fn the_library_reads_searches_and_prints_json() {
     assert_eq!(missing.code, 2);
     assert!(missing.stderr.contains("did you mean `stenosis`"));
 }
+
+/// `amble gait`: the contract's document for a lab recording; bad input is exit 2 with a reason.
+#[test]
+fn gait_reads_a_recording_and_refuses_bad_ones() {
+    let file = manifest_dir().join("../amble-gait/tests/data/HA_001_Test11_Trial1_imu.csv");
+    let r = run(&[
+        "gait",
+        file.to_str().unwrap(),
+        "--sensor-height-m",
+        "0.964",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = r.json();
+    assert_eq!(doc["schema"], "amble.gait/1");
+    for k in [
+        "file",
+        "sample_rate_hz",
+        "duration_s",
+        "walking_s",
+        "bouts",
+        "summary",
+        "drift",
+        "initial_contacts_s",
+    ] {
+        assert!(doc.get(k).is_some(), "{k}");
+    }
+    assert_eq!(doc["sample_rate_hz"], 100.0);
+    assert!(doc["drift"].is_null(), "under 3 minutes of walking");
+    let bouts = doc["bouts"].as_array().unwrap();
+    assert!(bouts.len() >= 5);
+    for k in [
+        "start_s",
+        "end_s",
+        "steps",
+        "cadence_spm",
+        "stride_length_m",
+        "speed_mps",
+        "step_time_cv",
+        "regularity",
+        "symmetry",
+    ] {
+        assert!(bouts[0].get(k).is_some(), "{k}");
+    }
+    let j = Journal::new();
+    let bad = common::write(
+        j.path(),
+        "bad.csv",
+        "time_s,acc_x,acc_y,acc_z\n0,1,2,3\n0.01,x,2,3\n",
+    );
+    let r = run(&["gait", bad.to_str().unwrap(), "--height-cm", "170"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("line 3") && r.stderr.contains("acc_x"),
+        "{}",
+        r.stderr
+    );
+    let no_height = run(&[
+        "--data-dir",
+        j.path().to_str().unwrap(),
+        "gait",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(no_height.code, 2);
+    assert!(no_height.stderr.contains("--height-cm"));
+}
