@@ -45,9 +45,10 @@ fn text(at: (f64, f64), size: f64, anchor: Anchor, fill: &'static str, s: String
     }
 }
 
-fn y_axis(f: &mut Figure, max: f64, ticks: &[f64], unit: &str) {
+/// Grid lines and labels for `ticks` on an axis from `lo` to `max`.
+fn y_axis(f: &mut Figure, lo: f64, max: f64, ticks: &[f64], unit: &str) {
     for t in ticks {
-        let y = TOP + PLOT_H * (1.0 - t / max);
+        let y = TOP + PLOT_H * (1.0 - (t - lo) / (max - lo));
         f.shapes.push(Shape::Line {
             from: (LEFT, y),
             to: (W - RIGHT, y),
@@ -62,6 +63,23 @@ fn y_axis(f: &mut Figure, max: f64, ticks: &[f64], unit: &str) {
             format!("{t}{unit}"),
         ));
     }
+}
+
+/// A labelled horizontal reference line across the plot (a target, a ceiling, a cut-off).
+fn reference_line(f: &mut Figure, y: f64, pen: Pen, label: String, lift: f64) {
+    f.shapes.push(Shape::Line {
+        from: (LEFT, y),
+        to: (W - RIGHT, y),
+        pen,
+        tip: None,
+    });
+    f.shapes.push(text(
+        (W - RIGHT, y - lift),
+        13.0,
+        Anchor::End,
+        pen.colour,
+        label,
+    ));
 }
 
 /// Bars of minutes walked per week, the plan's minutes as a marker on each, and the 150-minute
@@ -98,7 +116,7 @@ pub fn weekly_minutes(weeks: &[WeekBar]) -> Figure {
     let ticks: Vec<f64> = (0..=((max / 50.0) as u32))
         .map(|i| f64::from(i) * 50.0)
         .collect();
-    y_axis(&mut f, max, &ticks, "");
+    y_axis(&mut f, 0.0, max, &ticks, "");
     let n = weeks.len().max(1) as f64;
     let slot = PLOT_W / n.max(4.0);
     let y_of = |v: f64| TOP + PLOT_H * (1.0 - v / max);
@@ -132,24 +150,17 @@ pub fn weekly_minutes(weeks: &[WeekBar]) -> Figure {
             ));
         }
     }
-    let ty = y_of(target);
-    f.shapes.push(Shape::Line {
-        from: (LEFT, ty),
-        to: (W - RIGHT, ty),
-        pen: Pen {
+    reference_line(
+        &mut f,
+        y_of(target),
+        Pen {
             colour: RED,
             width: 2.0,
             dash: &[6.0, 4.0],
         },
-        tip: None,
-    });
-    f.shapes.push(text(
-        (W - RIGHT, ty - 5.0),
-        13.0,
-        Anchor::End,
-        RED,
         format!("target {target:.0} min"),
-    ));
+        5.0,
+    );
     // The legend.
     f.shapes.push(Shape::Rect {
         x: LEFT,
@@ -208,7 +219,7 @@ pub fn pain(points: &[PainPoint], markers: &[Marker]) -> Figure {
         "Pain before and during walks, and the next morning (0 to 10)",
         desc,
     );
-    y_axis(&mut f, 10.0, &[0.0, 2.0, 4.0, 6.0, 8.0, 10.0], "");
+    y_axis(&mut f, 0.0, 10.0, &[0.0, 2.0, 4.0, 6.0, 8.0, 10.0], "");
     let dates: Vec<Date> = points
         .iter()
         .map(|p| p.date)
@@ -222,24 +233,17 @@ pub fn pain(points: &[PainPoint], markers: &[Marker]) -> Figure {
     let x_of = |d: Date| LEFT + PLOT_W * ((d - first).get_days() as f64 / span);
     let y_of = |v: u8| TOP + PLOT_H * (1.0 - f64::from(v) / 10.0);
     // The amber ceiling of the traffic light: pain during a walk should stay at 5 or below.
-    let y5 = y_of(5);
-    f.shapes.push(Shape::Line {
-        from: (LEFT, y5),
-        to: (W - RIGHT, y5),
-        pen: Pen {
+    reference_line(
+        &mut f,
+        y_of(5),
+        Pen {
             colour: AMBER,
             width: 1.5,
             dash: &[2.0, 3.0],
         },
-        tip: None,
-    });
-    f.shapes.push(text(
-        (W - RIGHT, y5 - 4.0),
-        13.0,
-        Anchor::End,
-        AMBER,
         "keep walks at 5 or below".into(),
-    ));
+        4.0,
+    );
     // Every decision gets a line; only the changes (not "hold") get a label, and at most
     // MAX_LABELS of those, the most recent kept.
     for m in markers {
@@ -365,7 +369,7 @@ pub fn daily_steps(days: &[DayBar]) -> Figure {
     let ticks: Vec<f64> = (0..=((max / step) as u32))
         .map(|i| f64::from(i) * step / 1000.0)
         .collect();
-    y_axis(&mut f, max / 1000.0, &ticks, "k");
+    y_axis(&mut f, 0.0, max / 1000.0, &ticks, "k");
     let slot = PLOT_W / (days.len().max(7) as f64);
     for (i, d) in days.iter().enumerate() {
         let x = LEFT + slot * i as f64 + slot * 0.15;
@@ -444,41 +448,19 @@ pub fn outcome(
             tip: Some("Smaller than a change people notice".into()),
         });
     }
-    for t in &ticks {
-        let y = y_of(*t);
-        f.shapes.push(Shape::Line {
-            from: (LEFT, y),
-            to: (W - RIGHT, y),
-            pen: Pen::solid(GRID, 1.0),
-            tip: None,
-        });
-        f.shapes.push(text(
-            (LEFT - 6.0, y + 4.0),
-            13.0,
-            Anchor::End,
-            INK,
-            format!("{t}{unit}"),
-        ));
-    }
+    y_axis(&mut f, lo, hi, &ticks, unit);
     if let Some(r) = recovered_at {
-        let y = y_of(r);
-        f.shapes.push(Shape::Line {
-            from: (LEFT, y),
-            to: (W - RIGHT, y),
-            pen: Pen {
+        reference_line(
+            &mut f,
+            y_of(r),
+            Pen {
                 colour: TEAL,
                 width: 1.5,
                 dash: &[4.0, 3.0],
             },
-            tip: None,
-        });
-        f.shapes.push(text(
-            (W - RIGHT, y - 4.0),
-            13.0,
-            Anchor::End,
-            TEAL,
             "recovered".into(),
-        ));
+            4.0,
+        );
     }
     let (Some(first), Some(last)) = (points.first().map(|p| p.0), points.last().map(|p| p.0))
     else {
