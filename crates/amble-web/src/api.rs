@@ -155,9 +155,7 @@ pub async fn people(
     axum::extract::State(app): axum::extract::State<crate::AppState>,
     signed: Option<axum::Extension<crate::authz::Signed>>,
 ) -> Result<Response, ApiError> {
-    let (Some(pg), Some(axum::Extension(crate::authz::Signed(actor)))) =
-        (app.accounts().cloned(), signed)
-    else {
+    let Some((pg, actor)) = crate::authz::signed_in(&app, signed) else {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             "this server has no accounts",

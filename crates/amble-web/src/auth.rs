@@ -59,10 +59,25 @@ fn address(headers: &HeaderMap) -> String {
         .map_or("direct".to_string(), |a| a.trim().to_string())
 }
 
-fn cookie(headers: &HeaderMap, secret: &str, max_age: i64) -> HeaderValue {
-    let secure = headers
+/// Whether the request came over TLS (the proxy says `X-Forwarded-Proto: https`).
+pub(crate) fn behind_tls(headers: &HeaderMap) -> bool {
+    headers
         .get("x-forwarded-proto")
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+}
+
+/// This site's address as the request saw it (for links to send: invites, calendars).
+pub(crate) fn site(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let scheme = if behind_tls(headers) { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+fn cookie(headers: &HeaderMap, secret: &str, max_age: i64) -> HeaderValue {
+    let secure = behind_tls(headers);
     let text = format!(
         "{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{}",
         if secure { "; Secure" } else { "" }

@@ -35,6 +35,18 @@ pub(crate) struct Scope {
 #[derive(Clone)]
 pub(crate) struct Signed(pub User);
 
+/// The accounts database and the signed-in user, on routes the check marked [`Signed`];
+/// `None` without accounts.
+pub(crate) fn signed_in(
+    app: &AppState,
+    signed: Option<axum::Extension<Signed>>,
+) -> Option<(amble_store::PgDatabase, User)> {
+    match (app.accounts().cloned(), signed) {
+        (Some(pg), Some(axum::Extension(Signed(user)))) => Some((pg, user)),
+        _ => None,
+    }
+}
+
 /// The app state for one request, bound to the journal the check allowed.
 pub(crate) struct Scoped {
     app: AppState,

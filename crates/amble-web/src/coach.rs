@@ -192,9 +192,7 @@ pub(crate) async fn people_page(
 ) -> axum::response::Response {
     use askama::Template;
     use axum::response::IntoResponse;
-    let (Some(pg), Some(axum::Extension(crate::authz::Signed(actor)))) =
-        (app.accounts().cloned(), signed)
-    else {
+    let Some((pg, actor)) = crate::authz::signed_in(&app, signed) else {
         return axum::response::Redirect::to("/").into_response();
     };
     let (today, kb, t) = (app.today(None), app.kb_arc(), app.alert_thresholds());
@@ -255,6 +253,21 @@ fn page(
     }
 }
 
+/// An invite that is unknown, used or expired (the same answer for each: no probing).
+fn invite_gone() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        axum::http::StatusCode::NOT_FOUND,
+        page(
+            "Join",
+            "This invite does not work",
+            "It may have been used already or be more than 7 days old: ask for a new one.",
+            None,
+        ),
+    )
+        .into_response()
+}
+
 /// `POST /people/invite`: a new invite link (valid 7 days, once) for the coach to send.
 pub(crate) async fn invite(
     axum::extract::State(app): axum::extract::State<crate::AppState>,
@@ -262,9 +275,7 @@ pub(crate) async fn invite(
     signed: Option<axum::Extension<crate::authz::Signed>>,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let (Some(pg), Some(axum::Extension(crate::authz::Signed(actor)))) =
-        (app.accounts().cloned(), signed)
-    else {
+    let Some((pg, actor)) = crate::authz::signed_in(&app, signed) else {
         return axum::response::Redirect::to("/").into_response();
     };
     let Ok(Ok(secret)) = tokio::task::spawn_blocking(move || pg.create_invite(&actor)).await else {
@@ -274,19 +285,7 @@ pub(crate) async fn invite(
         )
             .into_response();
     };
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    let scheme = if headers
-        .get("x-forwarded-proto")
-        .is_some_and(|v| v == "https")
-    {
-        "https"
-    } else {
-        "http"
-    };
-    let link = format!("{scheme}://{host}/join/{secret}");
+    let link = format!("{}/join/{secret}", crate::auth::site(&headers));
     page(
         "Invite",
         "An invite link",
@@ -304,9 +303,7 @@ pub(crate) async fn join_form(
     signed: Option<axum::Extension<crate::authz::Signed>>,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let (Some(pg), Some(axum::Extension(crate::authz::Signed(user)))) =
-        (app.accounts().cloned(), signed)
-    else {
+    let Some((pg, user)) = crate::authz::signed_in(&app, signed) else {
         return axum::response::Redirect::to("/").into_response();
     };
     let s2 = secret.clone();
@@ -326,16 +323,7 @@ pub(crate) async fn join_form(
             "Only a person with a journal can accept an invite.",
         )
             .into_response(),
-        _ => (
-            axum::http::StatusCode::NOT_FOUND,
-            page(
-                "Join",
-                "This invite does not work",
-                "It may have been used already or be more than 7 days old: ask for a new one.",
-                None,
-            ),
-        )
-            .into_response(),
+        _ => invite_gone(),
     }
 }
 
@@ -345,23 +333,12 @@ pub(crate) async fn join_submit(
     signed: Option<axum::Extension<crate::authz::Signed>>,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let (Some(pg), Some(axum::Extension(crate::authz::Signed(user)))) =
-        (app.accounts().cloned(), signed)
-    else {
+    let Some((pg, user)) = crate::authz::signed_in(&app, signed) else {
         return axum::response::Redirect::to("/").into_response();
     };
     match tokio::task::spawn_blocking(move || pg.accept_invite(&secret, &user)).await {
         Ok(Ok(true)) => axum::response::Redirect::to("/today").into_response(),
-        _ => (
-            axum::http::StatusCode::NOT_FOUND,
-            page(
-                "Join",
-                "This invite does not work",
-                "It may have been used already or be more than 7 days old: ask for a new one.",
-                None,
-            ),
-        )
-            .into_response(),
+        _ => invite_gone(),
     }
 }
 
@@ -373,30 +350,17 @@ pub(crate) async fn calendar_new(
     signed: Option<axum::Extension<crate::authz::Signed>>,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let (Some(pg), Some(axum::Extension(crate::authz::Signed(user)))) =
-        (app.accounts().cloned(), signed)
-    else {
+    let Some((pg, user)) = crate::authz::signed_in(&app, signed) else {
         return axum::response::Redirect::to("/").into_response();
     };
     match tokio::task::spawn_blocking(move || pg.new_calendar_feed(&user)).await {
         Ok(Ok(secret)) => {
-            let host = headers
-                .get(axum::http::header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("");
-            let scheme = if headers
-                .get("x-forwarded-proto")
-                .is_some_and(|v| v == "https")
-            {
-                "https"
-            } else {
-                "http"
-            };
+            let site = crate::auth::site(&headers);
             page(
                 "Calendar",
                 "Your calendar address",
                 &format!(
-                    "Subscribe to this address in your calendar app: {scheme}://{host}/calendar/{secret}.ics . It shows only \"Walk\" and \"Amble check-in\". Anyone with the address can see those days, so keep it to yourself; making a new one stops this one."
+                    "Subscribe to this address in your calendar app: {site}/calendar/{secret}.ics . It shows only \"Walk\" and \"Amble check-in\". Anyone with the address can see those days, so keep it to yourself; making a new one stops this one."
                 ),
                 None,
             )
