@@ -115,6 +115,9 @@ pub enum StoreError {
     Invalid { id: String, message: String },
     #[error("journal error: {0}")]
     Database(String),
+    /// Another writer holds the journal past the wait (after the busy timeout).
+    #[error("the journal is busy: {0}")]
+    Busy(String),
 }
 
 /// What a lossless journal import did.

@@ -48,17 +48,35 @@ impl SqliteStore {
             path,
             pause_before_commit: None,
         };
-        store.configure()?;
+        // Several processes creating the same new journal at once: switching it to WAL and
+        // migrating can meet a lock that SQLite reports at once instead of waiting for (its
+        // busy handler is not used there); try again shortly, a bounded number of times.
+        let mut attempt = 0u32;
+        loop {
+            match store.prepare() {
+                Err(StoreError::Busy(_)) if attempt < 100 => {
+                    attempt += 1;
+                    std::thread::sleep(Duration::from_millis(5 + u64::from(attempt % 10) * 5));
+                }
+                Err(StoreError::Busy(detail)) => return Err(StoreError::Database(detail)),
+                other => return other.map(|()| store),
+            }
+        }
+    }
+
+    /// Checks the file, sets it up, and migrates it when needed.
+    fn prepare(&mut self) -> Result<(), StoreError> {
+        self.configure()?;
         // Take the write lock only when there is something to migrate, so that readers never
         // wait behind another process's write.
-        let version: i64 = store
+        let version: i64 = self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| store.err(e))?;
+            .map_err(|e| self.err(e))?;
         if version != SCHEMA_VERSION {
-            store.migrate()?;
+            self.migrate()?;
         }
-        Ok(store)
+        Ok(())
     }
 
     /// Opens an existing journal without creating anything; `Ok(None)` when there is none yet.
@@ -139,18 +157,20 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(30))
             .map_err(|e| self.err(e))?;
         // Reading the header first turns "not a database" into a clear error before any write.
-        let app_id: i64 = self
-            .conn
-            .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .map_err(|e| self.err(e))?;
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| self.err(e))?;
-        let tables: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
-            .map_err(|e| self.err(e))?;
+        // One read transaction, so another process migrating a new journal at this moment is
+        // seen whole or not at all (never its tables without its application id).
+        let path = self.path.clone();
+        let (app_id, version, tables): (i64, i64, i64) = {
+            let tx = self.conn.transaction().map_err(|e| classify(&path, e))?;
+            let read = |sql: &str| tx.query_row(sql, [], |r| r.get::<_, i64>(0));
+            let out = (
+                read("PRAGMA application_id").map_err(|e| classify(&path, e))?,
+                read("PRAGMA user_version").map_err(|e| classify(&path, e))?,
+                read("SELECT count(*) FROM sqlite_schema").map_err(|e| classify(&path, e))?,
+            );
+            tx.commit().map_err(|e| classify(&path, e))?;
+            out
+        };
         if app_id != APPLICATION_ID && (app_id != 0 || tables > 0) {
             return Err(StoreError::NotAJournal {
                 path: self.path.clone(),
@@ -214,6 +234,9 @@ fn pause_hook(marker: Option<&Path>) {
 
 fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            StoreError::Busy(format!("{}: {e}", path.display()))
+        }
         Some(ErrorCode::NotADatabase) => StoreError::NotAJournal {
             path: path.to_path_buf(),
             detail: "file is not a database".into(),

@@ -489,3 +489,24 @@ fn a_schema_4_journal_migrates_to_check_ins_without_losing_anything() {
         .unwrap();
     assert_eq!(version, SCHEMA_VERSION);
 }
+
+/// Many writers opening a brand-new journal at once: each sees it whole (never the tables of a
+/// half-migrated one), so nobody is told the file belongs to another program.
+#[test]
+fn writers_opening_a_new_journal_together_all_succeed() {
+    for _ in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().to_path_buf();
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let p = path.clone();
+                std::thread::spawn(move || SqliteStore::open(&p).map(drop))
+            })
+            .collect();
+        for t in threads {
+            if let Err(e) = t.join().unwrap() {
+                panic!("{e}");
+            }
+        }
+    }
+}
