@@ -67,6 +67,9 @@ pub struct Walk {
     pub source: WalkSource,
     #[serde(default)]
     pub notes: Option<String>,
+    /// Gait from a sensor recording of this walk (`amble gait --attach`); absent when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gait: Option<Box<crate::gait::WalkGait>>,
 }
 
 fn one() -> u32 {
@@ -365,6 +368,9 @@ pub fn problems(entry: &Entry) -> Vec<EntryError> {
             note(check_text("surface", w.surface.as_ref()));
             note(check_text("shoes", w.shoes.as_ref()));
             note(check_text("notes", w.notes.as_ref()));
+            if let Some(g) = &w.gait {
+                out.extend(g.problems());
+            }
         }
         Entry::Morning(m) => note(check_pain("pain", Some(m.pain))),
         Entry::Exercise(x) => {
@@ -532,6 +538,7 @@ impl NewWalk {
             shoes: empty(self.shoes),
             source: WalkSource::Manual,
             notes: empty(self.notes),
+            gait: None,
         };
         for e in problems(&Entry::Walk(walk.clone())) {
             if !errors.iter().any(|x| x.field == e.field) {
@@ -716,6 +723,14 @@ impl Entry {
                 }
                 if w.new_symptoms {
                     s.push_str(", NEW SYMPTOMS");
+                }
+                if let Some(g) = &w.gait {
+                    s.push_str(&format!(
+                        ", gait {:.0} steps/min, stride {:.2} m, {:.1} km/h",
+                        g.cadence_spm,
+                        g.stride_length_m,
+                        g.speed_mps * 3.6
+                    ));
                 }
                 if w.pain_peak.is_none() {
                     s.push_str(" (needs pain ratings)");

@@ -10,6 +10,7 @@ pub mod checkin;
 pub mod checkup;
 pub mod clinician;
 pub mod fhir;
+pub mod gait;
 pub mod insights;
 pub mod instruments;
 pub mod journal;

@@ -69,6 +69,7 @@ fn journal() -> Vec<Entry> {
             shoes: None,
             source: Default::default(),
             notes: Some("a private note".into()),
+            gait: None,
         }),
         Entry::Walk(Walk {
             id: "w-3".into(),
@@ -90,6 +91,7 @@ fn journal() -> Vec<Entry> {
             shoes: None,
             source: Default::default(),
             notes: None,
+            gait: None,
         }),
         Entry::Morning(Morning {
             id: "m-4".into(),

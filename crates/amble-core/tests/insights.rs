@@ -89,6 +89,7 @@ fn journal(seed: u64, days: i64, hills_next_morning: f64) -> (Vec<Entry>, Date, 
                 shoes: Some(r.pick(&["old", "new"]).into()),
                 source: WalkSource::Manual,
                 notes: None,
+                gait: None,
             }));
         }
     }
@@ -239,6 +240,7 @@ fn trial(seed: u64, planted: f64) -> (Design, Vec<Entry>) {
                     shoes: None,
                     source: WalkSource::Manual,
                     notes: None,
+                    gait: None,
                 }));
             }
             let next = day.saturating_add(1.days());

@@ -138,6 +138,7 @@ impl Journal {
             shoes: None,
             source: WalkSource::Manual,
             notes: None,
+            gait: None,
         }));
     }
     fn exercise(&mut self, d: Date, id: &str, pain_after: u8) {

@@ -4,6 +4,7 @@
 
 pub mod apple;
 pub mod fit;
+pub mod gait;
 pub mod geo;
 pub mod gpx;
 pub mod model;

@@ -427,6 +427,7 @@ fn to_walk(a: &Activity, opts: &Options) -> Result<Verdict, ParseError> {
         shoes: None,
         source: a.source,
         notes: None,
+        gait: None,
     };
     journal::validate(&Entry::Walk(walk.clone()))
         .map_err(|e| ParseError::new(format!("{}: {}", e.field, e.message)))?;
@@ -498,6 +499,7 @@ fn enrich(old: &Walk, new: &Walk) -> Walk {
         shoes: old.shoes.clone(),
         source: new.source,
         notes: old.notes.clone(),
+        gait: None,
     }
 }
 

@@ -775,6 +775,7 @@ fn a_walk_logged_by_hand_is_enriched_not_doubled() {
         shoes: None,
         source: WalkSource::Manual,
         notes: None,
+        gait: None,
     };
     j.store.add(Entry::Walk(manual)).unwrap();
     let r = j.import(&[data("fitparse/garmin-fenix-5-walk.fit")]);

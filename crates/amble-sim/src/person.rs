@@ -285,6 +285,7 @@ pub fn simulate_with(
                     shoes: None,
                     source: WalkSource::Manual,
                     notes: None,
+                    gait: None,
                 }));
                 walked += 1;
                 if over > 0.3 {

@@ -126,6 +126,7 @@ fn holding_the_target_reaches_maintenance_and_a_flare_leaves_it() {
                     shoes: None,
                     source: amble_core::journal::WalkSource::Manual,
                     notes: None,
+                    gait: None,
                 },
             ));
         }

@@ -28,6 +28,7 @@ fn walk(day: i8, minutes: f64) -> Entry {
         shoes: Some("old \"blue\" ones, size 9".into()),
         source: WalkSource::Manual,
         notes: Some("windy; ünïcode ✓".into()),
+        gait: None,
     })
 }
 

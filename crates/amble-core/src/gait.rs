@@ -1,0 +1,329 @@
+//! A walk's gait as stored on the walk (from `amble gait --attach` or the upload page), what
+//! Amble says about it, and the weekly trend. Describes, never interprets: no gait measure here
+//! is read as a sign of any condition.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::journal::{Entry, EntryError};
+
+/// The gait of one walk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WalkGait {
+    /// The recording's file name.
+    pub file: String,
+    /// Seconds of walking found in the recording.
+    pub walking_s: f64,
+    pub steps: u64,
+    pub cadence_spm: f64,
+    pub stride_length_m: f64,
+    pub speed_mps: f64,
+    pub step_time_cv: f64,
+    pub symmetry: f64,
+    /// Windows of 60 s of walking, in order (empty under 3 minutes of walking).
+    #[serde(default)]
+    pub windows: Vec<GaitWindow>,
+    /// When the walk started to slow for good (seconds from the start of the recording).
+    #[serde(default)]
+    pub deterioration_onset_s: Option<f64>,
+}
+
+/// One window of walking.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GaitWindow {
+    pub start_s: f64,
+    pub cadence_spm: f64,
+    pub stride_length_m: f64,
+    pub speed_mps: f64,
+    pub step_time_cv: f64,
+    pub symmetry: f64,
+}
+
+/// The most windows stored (a day of walking in minutes).
+pub const MAX_WINDOWS: usize = 1440;
+
+impl WalkGait {
+    /// Every number within what walking can be.
+    pub fn problems(&self) -> Vec<EntryError> {
+        let mut out = Vec::new();
+        let mut range = |field: &str, v: f64, lo: f64, hi: f64| {
+            if !v.is_finite() || v < lo || v > hi {
+                out.push(EntryError {
+                    field: format!("gait.{field}"),
+                    message: format!("expected {lo} to {hi}, found {v}"),
+                });
+            }
+        };
+        range("walking_s", self.walking_s, 0.0, 86_400.0);
+        range("steps", self.steps as f64, 0.0, 200_000.0);
+        range("cadence_spm", self.cadence_spm, 0.0, 300.0);
+        range("stride_length_m", self.stride_length_m, 0.0, 4.0);
+        range("speed_mps", self.speed_mps, 0.0, 5.0);
+        range("step_time_cv", self.step_time_cv, 0.0, 5.0);
+        range("symmetry", self.symmetry, 0.0, 1.0);
+        if let Some(t) = self.deterioration_onset_s {
+            range("deterioration_onset_s", t, 0.0, 86_400.0);
+        }
+        for w in &self.windows {
+            range("windows.start_s", w.start_s, 0.0, 86_400.0);
+            range("windows.cadence_spm", w.cadence_spm, 0.0, 300.0);
+            range("windows.stride_length_m", w.stride_length_m, 0.0, 4.0);
+            range("windows.speed_mps", w.speed_mps, 0.0, 5.0);
+            range("windows.step_time_cv", w.step_time_cv, 0.0, 5.0);
+            range("windows.symmetry", w.symmetry, 0.0, 1.0);
+        }
+        if self.windows.len() > MAX_WINDOWS {
+            out.push(EntryError {
+                field: "gait.windows".into(),
+                message: format!("expected at most {MAX_WINDOWS} windows"),
+            });
+        }
+        if self.file.chars().count() > 200 {
+            out.push(EntryError {
+                field: "gait.file".into(),
+                message: "expected a file name of at most 200 characters".into(),
+            });
+        }
+        out
+    }
+
+    /// One line: the walk's gait in plain numbers.
+    pub fn summary(&self) -> String {
+        format!(
+            "about {:.0} steps a minute, strides of about {:.2} m, {:.1} km/h over {} of walking",
+            self.cadence_spm,
+            self.stride_length_m,
+            self.speed_mps * 3.6,
+            minutes(self.walking_s)
+        )
+    }
+
+    /// How the walk changed, in words: over its last 10 minutes (or the whole walk when it is
+    /// shorter), from a straight line through the windows there. Empty under 3 minutes of
+    /// walking.
+    pub fn drift_in_words(&self) -> Vec<String> {
+        let w = &self.windows;
+        if w.len() < 2 {
+            return Vec::new();
+        }
+        let end = w[w.len() - 1].start_s;
+        let from = end - LAST_STRETCH_S;
+        let tail: Vec<GaitWindow> = w.iter().filter(|x| x.start_s >= from).copied().collect();
+        let (used, stretch) = if tail.len() >= 3 && w[0].start_s < from {
+            (tail, "over the last 10 minutes of this walk".to_string())
+        } else {
+            (
+                w.clone(),
+                "from the start to the end of this walk".to_string(),
+            )
+        };
+        let change = |f: fn(&GaitWindow) -> f64| relative_change(&used, f);
+        let mut out = Vec::new();
+        for (pct, down, up, same) in [
+            (
+                change(|x| x.stride_length_m),
+                "Your steps shortened",
+                "Your steps lengthened",
+                "Your step length stayed about the same",
+            ),
+            (
+                change(|x| x.cadence_spm),
+                "Your step rate fell",
+                "Your step rate rose",
+                "Your step rate stayed about the same",
+            ),
+            (
+                change(|x| x.speed_mps),
+                "You slowed",
+                "You sped up",
+                "Your speed stayed about the same",
+            ),
+        ] {
+            let Some(pct) = pct else { continue };
+            if pct.abs() < STEADY_PERCENT {
+                out.push(format!("{same} {stretch} (within {STEADY_PERCENT:.0} %)."));
+            } else {
+                let verb = if pct < 0.0 { down } else { up };
+                out.push(format!("{verb} by about {:.0} % {stretch}.", pct.abs()));
+            }
+        }
+        out
+    }
+
+    /// When the walk began to slow for good, in words (the objective side of "how far before
+    /// the legs go" in interval walking).
+    pub fn onset_in_words(&self) -> Option<String> {
+        self.deterioration_onset_s.map(|t| {
+            format!(
+                "Your walking began to slow after about {} (from then on your speed stayed at least 10 % below its start).",
+                minutes(t)
+            )
+        })
+    }
+}
+
+/// A change smaller than this (percent) is described as "about the same": window-to-window
+/// estimates of a steady walk wobble by a few percent.
+pub const STEADY_PERCENT: f64 = 3.0;
+/// The stretch at the end of a walk the words describe.
+const LAST_STRETCH_S: f64 = 600.0;
+
+/// The straight-line change of `f` across `w` (first to last window), percent of its fitted
+/// start.
+fn relative_change(w: &[GaitWindow], f: fn(&GaitWindow) -> f64) -> Option<f64> {
+    let n = w.len() as f64;
+    let x: Vec<f64> = w.iter().map(|x| x.start_s).collect();
+    let y: Vec<f64> = w.iter().map(f).collect();
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let sxx: f64 = x.iter().map(|a| (a - mx).powi(2)).sum();
+    if sxx <= 0.0 {
+        return None;
+    }
+    let slope = x
+        .iter()
+        .zip(&y)
+        .map(|(a, b)| (a - mx) * (b - my))
+        .sum::<f64>()
+        / sxx;
+    let start = my + slope * (x[0] - mx);
+    let end = my + slope * (x[x.len() - 1] - mx);
+    (start > 0.0).then(|| (end - start) / start * 100.0)
+}
+
+fn minutes(s: f64) -> String {
+    let m = (s / 60.0).round().max(1.0) as u64;
+    if m == 1 {
+        "1 minute".into()
+    } else {
+        format!("{m} minutes")
+    }
+}
+
+/// A week of walks with gait: means weighted by walking time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GaitWeek {
+    /// The Monday the week starts on.
+    pub week: Date,
+    pub walks: usize,
+    pub cadence_spm: f64,
+    pub stride_length_m: f64,
+    pub speed_mps: f64,
+}
+
+/// Cadence, stride and speed per calendar week (Monday first) over the walks with gait.
+pub fn weekly(entries: &[Entry]) -> Vec<GaitWeek> {
+    let mut weeks: std::collections::BTreeMap<Date, (usize, f64, [f64; 3])> =
+        std::collections::BTreeMap::new();
+    for e in entries {
+        let Entry::Walk(w) = e else { continue };
+        let Some(g) = &w.gait else { continue };
+        if g.walking_s <= 0.0 {
+            continue;
+        }
+        let back = i64::from(w.date.weekday().to_monday_zero_offset());
+        let Ok(monday) = w.date.checked_sub(jiff::Span::new().days(back)) else {
+            continue;
+        };
+        let slot = weeks.entry(monday).or_insert((0, 0.0, [0.0; 3]));
+        slot.0 += 1;
+        slot.1 += g.walking_s;
+        slot.2[0] += g.cadence_spm * g.walking_s;
+        slot.2[1] += g.stride_length_m * g.walking_s;
+        slot.2[2] += g.speed_mps * g.walking_s;
+    }
+    weeks
+        .into_iter()
+        .map(|(week, (walks, t, s))| GaitWeek {
+            week,
+            walks,
+            cadence_spm: s[0] / t,
+            stride_length_m: s[1] / t,
+            speed_mps: s[2] / t,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gait(strides: &[f64]) -> WalkGait {
+        WalkGait {
+            file: "walk.csv".into(),
+            walking_s: 60.0 * strides.len() as f64,
+            steps: 100 * strides.len() as u64,
+            cadence_spm: 104.0,
+            stride_length_m: 1.2,
+            speed_mps: 1.04,
+            step_time_cv: 0.03,
+            symmetry: 0.9,
+            windows: strides
+                .iter()
+                .enumerate()
+                .map(|(k, s)| GaitWindow {
+                    start_s: 60.0 * k as f64,
+                    cadence_spm: 104.0,
+                    stride_length_m: *s,
+                    speed_mps: s * 104.0 / 120.0,
+                    step_time_cv: 0.03,
+                    symmetry: 0.9,
+                })
+                .collect(),
+            deterioration_onset_s: None,
+        }
+    }
+
+    #[test]
+    fn steps_shortening_over_the_last_ten_minutes() {
+        // 20 minutes: steady for 10, then 6 % shorter by the end.
+        let mut strides = vec![1.2; 10];
+        strides.extend((0..=10).map(|k| 1.2 * (1.0 - 0.006 * f64::from(k))));
+        let words = gait(&strides).drift_in_words();
+        assert_eq!(
+            words[0],
+            "Your steps shortened by about 6 % over the last 10 minutes of this walk."
+        );
+        assert_eq!(
+            words[1],
+            "Your step rate stayed about the same over the last 10 minutes of this walk (within 3 %)."
+        );
+        assert!(words[2].starts_with("You slowed by about 6 %"));
+    }
+
+    #[test]
+    fn a_short_walk_is_described_whole_and_a_tiny_one_not_at_all() {
+        let words = gait(&[1.2, 1.22, 1.25, 1.27, 1.3]).drift_in_words();
+        assert!(words[0].starts_with("Your steps lengthened by about 8 % from the start"));
+        assert!(gait(&[1.2]).drift_in_words().is_empty());
+    }
+
+    #[test]
+    fn words_never_interpret() {
+        let mut g = gait(&[1.2, 1.1, 1.0, 0.9, 0.8]);
+        g.deterioration_onset_s = Some(125.0);
+        let all = [
+            g.drift_in_words(),
+            vec![g.summary(), g.onset_in_words().unwrap()],
+        ]
+        .concat();
+        for s in &all {
+            for word in ["stenosis", "diagnos", "disease", "abnormal", "should"] {
+                assert!(!s.to_lowercase().contains(word), "{s}");
+            }
+        }
+        assert!(all.last().unwrap().contains("about 2 minutes"));
+    }
+
+    #[test]
+    fn out_of_range_numbers_are_named() {
+        let mut g = gait(&[1.2, 1.2]);
+        g.speed_mps = f64::NAN;
+        g.windows[1].symmetry = 2.0;
+        let p = g.problems();
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[0].field, "gait.speed_mps");
+        assert_eq!(p[1].field, "gait.windows.symmetry");
+    }
+}

@@ -1,0 +1,74 @@
+//! Small statistics over slices.
+
+/// The median (the upper middle value for an even count); NaN for none.
+pub(crate) fn median(v: &[f64]) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let mut s = v.to_vec();
+    let mid = s.len() / 2;
+    *s.select_nth_unstable_by(mid, f64::total_cmp).1
+}
+
+/// The mean of the middle half of the values (the interquartile mean); NaN for none.
+pub(crate) fn interquartile_mean(v: &[f64]) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let q = s.len() / 4;
+    let mid = &s[q..s.len() - q];
+    mid.iter().sum::<f64>() / mid.len() as f64
+}
+
+/// Mean and (population) standard deviation.
+pub(crate) fn mean_sd(v: &[f64]) -> (f64, f64) {
+    let n = v.len() as f64;
+    let m = v.iter().sum::<f64>() / n;
+    let sd = (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / n).sqrt();
+    (m, sd)
+}
+
+/// The slope of `y` over `x` (least squares), per unit of `x`.
+pub(crate) fn slope(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let sxx: f64 = x.iter().map(|a| (a - mx).powi(2)).sum();
+    let sxy: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
+    if sxx > 0.0 { sxy / sxx } else { 0.0 }
+}
+
+/// The unbiased autocorrelation of `x` at `lag`, normalised to 1 at lag 0.
+pub(crate) fn autocorr(x: &[f64], lag: usize) -> f64 {
+    if lag == 0 || lag >= x.len() {
+        return 0.0;
+    }
+    let m = x.iter().sum::<f64>() / x.len() as f64;
+    let var: f64 = x.iter().map(|a| (a - m).powi(2)).sum::<f64>() / x.len() as f64;
+    if var <= 0.0 {
+        return 0.0;
+    }
+    let n = x.len() - lag;
+    let c: f64 = (0..n).map(|i| (x[i] - m) * (x[i + lag] - m)).sum::<f64>() / n as f64;
+    c / var
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_statistics() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert!(median(&[]).is_nan());
+        assert_eq!(interquartile_mean(&[1.0, 2.0, 3.0, 100.0]), 2.5);
+        assert!(interquartile_mean(&[]).is_nan());
+        assert_eq!(mean_sd(&[1.0, 3.0]), (2.0, 1.0));
+        assert!((slope(&[0.0, 1.0, 2.0], &[1.0, 3.0, 5.0]) - 2.0).abs() < 1e-12);
+        let sine: Vec<f64> = (0..400).map(|i| (f64::from(i) * 0.1).sin()).collect();
+        // A period of 2π/0.1 ≈ 63 samples.
+        assert!(autocorr(&sine, 63) > 0.95);
+        assert!(autocorr(&sine, 31) < -0.9);
+    }
+}
