@@ -59,6 +59,9 @@ struct Samples {
     lines: Vec<usize>,
 }
 
+/// Rows read: each with its line number.
+type Rows<const N: usize> = Vec<(usize, [f64; N])>;
+
 /// A delimited text table: its header cells and a way to read numbers from its rows.
 struct Table<'a> {
     header: Vec<String>,
@@ -134,7 +137,7 @@ impl<'a> Table<'a> {
         if parts == 1 {
             return read_part(&rows);
         }
-        let results: Vec<Result<Vec<(usize, [f64; N])>, GaitError>> = std::thread::scope(|s| {
+        let results: Vec<Result<Rows<N>, GaitError>> = std::thread::scope(|s| {
             let handles: Vec<_> = rows
                 .chunks(size)
                 .map(|part| s.spawn(move || read_part(part)))
