@@ -1527,3 +1527,105 @@ fn gait_reads_a_recording_and_refuses_bad_ones() {
     assert_eq!(no_height.code, 2);
     assert!(no_height.stderr.contains("--height-cm"));
 }
+
+/// Eight minutes of walking (the daily-life lab trial three times over and its straight walks),
+/// as a phone's Sensor Logger folder.
+fn long_recording_folder(dir: &std::path::Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(
+        manifest_dir().join("../amble-gait/tests/data/HA_001_Test11_Trial1_imu.csv"),
+    )
+    .unwrap();
+    let rows: Vec<Vec<f64>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(|c| c.parse().unwrap()).collect())
+        .collect();
+    let folder = dir.join("Walk 2026-01-05");
+    std::fs::create_dir_all(&folder).unwrap();
+    let mut total = String::from("time,seconds_elapsed,z,y,x\n");
+    for k in 0..(rows.len() * 5) {
+        let r = &rows[k % rows.len()];
+        let t = k as f64 / 100.0;
+        total.push_str(&format!(
+            "{},{t:.3},{},{},{}\n",
+            1_767_600_000_000_000_000u64 + (t * 1e9) as u64,
+            r[3],
+            r[2],
+            r[1]
+        ));
+    }
+    std::fs::write(folder.join("TotalAcceleration.csv"), total).unwrap();
+    folder
+}
+
+/// `amble gait --attach`: the gait is stored on the walk, shown by `amble journal`, kept in the
+/// journal's JSON, and the walk is checked before the recording is read.
+#[test]
+fn gait_attaches_to_a_walk() {
+    let j = Journal::new();
+    let r = j.run(
+        "2026-01-05",
+        &[
+            "log",
+            "walk",
+            "--minutes",
+            "12",
+            "--pain-before",
+            "2",
+            "--pain-peak",
+            "3",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let folder = long_recording_folder(j.path());
+    let f = folder.to_str().unwrap();
+    let r = j.run(
+        "2026-01-05",
+        &["gait", f, "--height-cm", "159", "--attach", "w-1"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Stored on walk w-1"), "{}", r.stdout);
+    assert!(r.stdout.contains("In all: about"), "{}", r.stdout);
+    assert!(r.stdout.contains("not a diagnosis"), "{}", r.stdout);
+    let r = j.run("2026-01-05", &["journal"]);
+    assert!(r.stdout.contains("gait "), "{}", r.stdout);
+    let r = j.run("2026-01-05", &["journal", "--json"]);
+    let doc = r.json();
+    let gait = &doc["entries"][0]["gait"];
+    assert_eq!(gait["file"], "Walk 2026-01-05");
+    assert!(gait["cadence_spm"].as_f64().unwrap() > 60.0);
+    assert!(gait["windows"].as_array().unwrap().len() >= 2, "{gait}");
+    // The JSON document of a longer walk has a drift with every key.
+    let r = j.run("2026-01-05", &["gait", f, "--height-cm", "159", "--json"]);
+    let drift = &r.json()["drift"];
+    for k in [
+        "window_s",
+        "cadence_spm_per_10min",
+        "stride_length_m_per_10min",
+        "speed_mps_per_10min",
+        "step_time_cv_change",
+        "symmetry_change",
+        "windows",
+    ] {
+        assert!(drift[k].is_number() || drift[k].is_array(), "{k}: {drift}");
+    }
+    assert!(drift["windows"][0]["symmetry"].is_number());
+    // A wrong id or kind is refused before the recording is read.
+    let r = j.run(
+        "2026-01-05",
+        &["gait", f, "--height-cm", "159", "--attach", "w-9"],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("no journal walk with id \"w-9\""),
+        "{}",
+        r.stderr
+    );
+    j.run("2026-01-05", &["log", "morning", "--pain", "2"]);
+    let r = j.run(
+        "2026-01-06",
+        &["gait", f, "--height-cm", "159", "--attach", "m-1"],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not a walk"), "{}", r.stderr);
+}

@@ -1,0 +1,217 @@
+//! Reading gait recordings as people bring them: a CSV, phyphox's CSV (and its zip), Sensor
+//! Logger's zip or folder; and the files that are not recordings.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
+
+#[path = "../../amble-gait/tests/common/mod.rs"]
+mod common;
+
+use std::io::Write;
+
+use amble_gait::CsvOptions;
+use amble_imports::gait::{Choice, read_bytes, read_path, walk_gait};
+
+const TRIAL: &str = "HA_001_Test5_Trial1";
+
+fn zip_of(files: &[(&str, &str)]) -> Vec<u8> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, text) in files {
+            z.start_file(*name, opts).unwrap();
+            z.write_all(text.as_bytes()).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    buf.into_inner()
+}
+
+fn steps(rec: &amble_gait::Recording) -> usize {
+    amble_gait::analyse(rec, common::SENSOR_HEIGHT_M)
+        .bouts
+        .iter()
+        .map(|b| b.steps)
+        .sum()
+}
+
+#[test]
+fn every_format_gives_the_same_walk() {
+    let raw = common::load(TRIAL);
+    let original = read_bytes(
+        "walk.csv",
+        common::imu_text(TRIAL).as_bytes(),
+        None,
+        CsvOptions::default(),
+    )
+    .unwrap();
+    let want = steps(&original);
+    assert!(want >= 8, "{want}");
+
+    let phyphox = common::phyphox_csv(&common::turn(&raw, 20.0, 80.0), false);
+    let (acc, gravity) = common::sensor_logger(&common::turn(&raw, 50.0, -60.0), true);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Accelerometer.csv"), &acc).unwrap();
+    std::fs::write(dir.path().join("Gravity.csv"), &gravity).unwrap();
+    std::fs::write(
+        dir.path().join("Gyroscope.csv"),
+        "time,seconds_elapsed,z,y,x\n",
+    )
+    .unwrap();
+    let cases: Vec<(&str, amble_gait::Recording)> = vec![
+        (
+            "phyphox CSV",
+            read_bytes(
+                "Raw Data.csv",
+                phyphox.as_bytes(),
+                None,
+                CsvOptions::default(),
+            )
+            .unwrap(),
+        ),
+        (
+            "phyphox zip",
+            read_bytes(
+                "Acceleration with g 2026-11-30.zip",
+                &zip_of(&[
+                    ("meta/device.csv", "\"property\",\"value\"\n"),
+                    ("Raw Data.csv", &phyphox),
+                ]),
+                None,
+                CsvOptions::default(),
+            )
+            .unwrap(),
+        ),
+        (
+            "Sensor Logger zip (in a folder inside)",
+            read_bytes(
+                "walk.zip",
+                &zip_of(&[
+                    ("2026-11-30_17-14-00/Accelerometer.csv", &acc),
+                    ("2026-11-30_17-14-00/Gravity.csv", &gravity),
+                    ("2026-11-30_17-14-00/Metadata.csv", "version\n3\n"),
+                ]),
+                None,
+                CsvOptions::default(),
+            )
+            .unwrap(),
+        ),
+        (
+            "Sensor Logger folder",
+            read_path(dir.path(), None, CsvOptions::default()).unwrap(),
+        ),
+    ];
+    for (what, rec) in cases {
+        let got = steps(&rec);
+        assert!(got.abs_diff(want) <= 1, "{what}: {got} steps, want {want}");
+    }
+}
+
+#[test]
+fn files_that_are_not_recordings_say_why() {
+    let opts = CsvOptions::default();
+    let e = read_bytes("x.csv", b"", None, opts).unwrap_err().0;
+    assert_eq!(e, "x.csv: the file is empty");
+    let e = read_bytes("x.csv", b"name,age\nAnn,3\n", None, opts)
+        .unwrap_err()
+        .0;
+    assert!(e.starts_with("x.csv: not a recording Amble reads"), "{e}");
+    let e = read_bytes("x.bin", &[0xff, 0xfe, 0x00, 0x41], None, opts)
+        .unwrap_err()
+        .0;
+    assert!(e.contains("not a text (CSV) file"), "{e}");
+    let e = read_bytes("x.zip", b"PK\x03\x04garbage", None, opts)
+        .unwrap_err()
+        .0;
+    assert!(e.contains("not a readable zip archive"), "{e}");
+    let e = read_bytes("x.zip", &zip_of(&[("notes.txt", "hello")]), None, opts)
+        .unwrap_err()
+        .0;
+    assert!(
+        e.contains("neither a Sensor Logger export nor a phyphox CSV"),
+        "{e}"
+    );
+    // Sensor Logger's accelerometer alone has no gravity.
+    let (acc, _) = common::sensor_logger(&common::load(TRIAL), false);
+    let e = read_bytes("Accelerometer.csv", acc.as_bytes(), None, opts)
+        .unwrap_err()
+        .0;
+    assert!(e.contains("Gravity.csv"), "{e}");
+    let e = read_bytes(
+        "walk.zip",
+        &zip_of(&[("Accelerometer.csv", &acc)]),
+        None,
+        opts,
+    )
+    .unwrap_err()
+    .0;
+    assert!(
+        e.starts_with("walk.zip: Gravity.csv: not in the export"),
+        "{e}"
+    );
+    // A NaN deep inside a member names the member and the line.
+    let (acc, gravity) = common::sensor_logger(&common::load(TRIAL), false);
+    let broken: String = acc
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 300 {
+                "1700000000000000000,2.99,NaN,0,0".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let e = read_bytes(
+        "walk.zip",
+        &zip_of(&[("Accelerometer.csv", &broken), ("Gravity.csv", &gravity)]),
+        None,
+        opts,
+    )
+    .unwrap_err()
+    .0;
+    assert_eq!(
+        e,
+        "walk.zip: Accelerometer.csv: line 301: z: expected a number, found \"NaN\""
+    );
+    // A format forced on the wrong file.
+    let e = read_bytes(
+        "walk.csv",
+        common::imu_text(TRIAL).as_bytes(),
+        Some(Choice::Phyphox),
+        opts,
+    )
+    .unwrap_err()
+    .0;
+    assert!(
+        e.contains("expected a column \"Acceleration x (m/s^2)\""),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_stored_gait_holds_the_summary_and_passes_validation() {
+    let rec = read_bytes(
+        "walk.csv",
+        common::imu_text("HA_001_Test11_Trial1").as_bytes(),
+        None,
+        CsvOptions::default(),
+    )
+    .unwrap();
+    let g = amble_gait::analyse(&rec, common::SENSOR_HEIGHT_M);
+    let stored = walk_gait("walk.csv", &g).unwrap();
+    assert!(stored.problems().is_empty(), "{:?}", stored.problems());
+    assert!((80.0..120.0).contains(&stored.cadence_spm));
+    // Under 3 minutes of walking: no windows, no drift words.
+    assert!(stored.windows.is_empty());
+    assert!(stored.drift_in_words().is_empty());
+    // Nothing walked: nothing to store.
+    let still: String = std::iter::once("time_s,acc_x,acc_y,acc_z".to_string())
+        .chain((0..3000).map(|i| format!("{},0,0,9.8", f64::from(i) * 0.01)))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let rec = read_bytes("still.csv", still.as_bytes(), None, CsvOptions::default()).unwrap();
+    assert!(walk_gait("still.csv", &amble_gait::analyse(&rec, 0.9)).is_none());
+}
