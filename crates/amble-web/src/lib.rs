@@ -26,6 +26,8 @@ use jiff::civil::Date;
 
 /// Largest request body accepted (answers, a walk): far above any real form.
 pub const BODY_LIMIT: usize = 64 * 1024;
+/// The largest gait recording uploaded on `/gait`, bytes.
+pub use pages::GAIT_UPLOAD_LIMIT;
 
 /// The API routes, as (method, path) pairs; the OpenAPI file must describe exactly these.
 pub const API_ROUTES: &[(&str, &str)] = &[
@@ -211,6 +213,13 @@ pub fn router(state: AppState) -> Router {
             get(pages::log_exercise_form).post(pages::log_exercise),
         )
         .route("/journal", get(pages::journal))
+        .route("/journal/{id}/gait", get(pages::walk_gait_page))
+        .route(
+            "/gait",
+            get(pages::gait_form)
+                .post(pages::gait_upload)
+                .layer(DefaultBodyLimit::max(pages::GAIT_UPLOAD_LIMIT)),
+        )
         .route(
             "/journal/needs-pain",
             get(pages::needs_pain_form).post(pages::needs_pain_submit),

@@ -46,15 +46,17 @@ pub(crate) fn loopback_host(headers: &HeaderMap) -> bool {
         .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// The body is declared as an HTML form.
-fn is_form(headers: &HeaderMap) -> bool {
+/// The body is declared as an HTML form: URL-encoded everywhere, and a file upload
+/// (multipart) on the one page that takes files.
+fn is_form(headers: &HeaderMap, path: &str) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|t| {
-            t.trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            let t = t.trim();
+            t.eq_ignore_ascii_case("application/x-www-form-urlencoded")
+                || (path == "/gait" && t.eq_ignore_ascii_case("multipart/form-data"))
         })
 }
 
@@ -100,10 +102,10 @@ pub async fn guard(
         } else {
             (StatusCode::MISDIRECTED_REQUEST, msg).into_response()
         }
-    } else if unsafe_method && !api && !is_form(req.headers()) {
+    } else if unsafe_method && !api && !is_form(req.headers(), req.uri().path()) {
         (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "refused: pages take forms (application/x-www-form-urlencoded) only",
+            "refused: pages take forms (application/x-www-form-urlencoded; a file upload only on /gait)",
         )
             .into_response()
     } else if unsafe_method && !same_origin(req.headers()) {

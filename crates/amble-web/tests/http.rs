@@ -475,6 +475,7 @@ async fn every_page_answers_with_security_headers() {
         "/journal/w-1/edit",
         "/journal/w-1/delete",
         "/checkup/a-1",
+        "/gait",
     ] {
         let r = app.get(page).await;
         assert_eq!(r.status, StatusCode::OK, "{page}: {}", r.body);
@@ -1790,4 +1791,182 @@ async fn the_library_pages() {
         "{}",
         plan.body
     );
+}
+
+/// A multipart upload as a browser sends it.
+fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----amble-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, file, data) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file {
+            Some(f) => body.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+impl App {
+    async fn upload(&self, parts: &[(&str, Option<&str>, &[u8])]) -> Resp {
+        let (ct, body) = multipart(parts);
+        self.send(
+            "POST",
+            "/gait",
+            &[("content-type", &ct), ("origin", "http://127.0.0.1:8080")],
+            body,
+        )
+        .await
+    }
+}
+
+const LAB_TRIAL: &[u8] = include_bytes!("../../amble-gait/tests/data/HA_001_Test11_Trial1_imu.csv");
+
+/// The gait page: a recording is read, shown, stored on the chosen walk, and then appears on
+/// the walk, in the journal and on the progress page; bad files are named on the form.
+#[tokio::test]
+async fn a_gait_recording_is_shown_and_stored_on_a_walk() {
+    let app = App::new().with_checkup().await;
+    app.post_json(
+        "/api/v1/walks",
+        r#"{"minutes": 20, "pain_before": 1, "pain_peak": 2}"#,
+    )
+    .await;
+    let form = app.get("/gait").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("enctype=\"multipart/form-data\""));
+    assert!(
+        form.body.contains("<option value=\"w-1\""),
+        "the walk is offered"
+    );
+    // Just show.
+    let r = app
+        .upload(&[
+            ("file", Some("walk.csv"), LAB_TRIAL),
+            ("height_cm", None, b"159"),
+            ("walk", None, b""),
+        ])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("steps a minute"), "{}", r.body);
+    assert!(r.body.contains("not a diagnosis"));
+    assert!(!r.body.contains("Stored on your walk"));
+    assert!(app.journal().await["entries"][1].get("gait").is_none());
+    // Store on the walk.
+    let r = app
+        .upload(&[
+            ("file", Some("walk.csv"), LAB_TRIAL),
+            ("height_cm", None, b"159"),
+            ("walk", None, b"w-1"),
+        ])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Stored on your walk of"), "{}", r.body);
+    let j = app.journal().await;
+    let walk = j["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "w-1")
+        .unwrap()
+        .clone();
+    assert_eq!(walk["gait"]["file"], "walk.csv");
+    let page = app.get("/journal/w-1/gait").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Gait on your walk of"));
+    assert!(app.get("/journal").await.body.contains("/journal/w-1/gait"));
+    let progress = app.get("/progress").await;
+    assert!(
+        progress.body.contains("id=\"gait-weeks-t\""),
+        "{}",
+        progress.body
+    );
+    assert!(progress.body.contains("<caption>Gait each week</caption>"));
+    // Bad input: each named on the form, nothing stored.
+    let before = app.journal().await;
+    for (parts, field, words) in [
+        (
+            vec![
+                ("file", Some("x.csv"), &b"name,age\nAnn,3\n"[..]),
+                ("height_cm", None, b"159"),
+            ],
+            "file-error",
+            "not a recording Amble reads",
+        ),
+        (
+            vec![
+                ("file", Some("x.csv"), LAB_TRIAL),
+                ("height_cm", None, b"12"),
+            ],
+            "height_cm-error",
+            "100 to 230",
+        ),
+        (
+            vec![("height_cm", None, &b"159"[..])],
+            "file-error",
+            "choose a recording",
+        ),
+        (
+            vec![
+                ("file", Some("x.csv"), LAB_TRIAL),
+                ("height_cm", None, b"159"),
+                ("walk", None, b"a-1"),
+            ],
+            "walk-error",
+            "choose one of your walks",
+        ),
+    ] {
+        let r = app.upload(&parts).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(
+            r.body.contains(field) && r.body.contains(words),
+            "{words}: {}",
+            r.body
+        );
+    }
+    assert_eq!(app.journal().await, before);
+    // Another site cannot post a recording.
+    let (ct, body) = multipart(&[
+        ("file", Some("walk.csv"), LAB_TRIAL),
+        ("height_cm", None, b"159"),
+    ]);
+    let r = app
+        .send(
+            "POST",
+            "/gait",
+            &[("content-type", &ct), ("origin", "https://evil.example")],
+            body,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(app.get("/journal/w-9/gait").await.status == StatusCode::NOT_FOUND);
+}
+
+/// Uploads are bounded: a body over the limit is refused without being read whole.
+#[tokio::test]
+async fn an_oversized_recording_is_refused() {
+    let app = App::new().with_checkup().await;
+    let big = vec![b'1'; amble_web::GAIT_UPLOAD_LIMIT + 1024];
+    let r = app
+        .upload(&[
+            ("file", Some("huge.csv"), &big),
+            ("height_cm", None, b"159"),
+        ])
+        .await;
+    assert!(
+        r.status == StatusCode::PAYLOAD_TOO_LARGE || r.status == StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        r.status
+    );
+    assert!(r.status != StatusCode::OK);
 }

@@ -6,24 +6,24 @@ use super::figure::{Anchor, Figure, Pen, Shape};
 use super::{DayBar, Marker, PainPoint, WeekBar, labelled};
 use crate::plan::{TARGET_MINUTES, TARGET_SESSIONS};
 
-const W: f64 = 480.0;
-const H: f64 = 260.0;
-const LEFT: f64 = 40.0;
-const RIGHT: f64 = 16.0;
-const TOP: f64 = 16.0;
-const BOTTOM: f64 = 40.0;
-const PLOT_W: f64 = W - LEFT - RIGHT;
-const PLOT_H: f64 = H - TOP - BOTTOM;
+pub(super) const W: f64 = 480.0;
+pub(super) const H: f64 = 260.0;
+pub(super) const LEFT: f64 = 40.0;
+pub(super) const RIGHT: f64 = 16.0;
+pub(super) const TOP: f64 = 16.0;
+pub(super) const BOTTOM: f64 = 40.0;
+pub(super) const PLOT_W: f64 = W - LEFT - RIGHT;
+pub(super) const PLOT_H: f64 = H - TOP - BOTTOM;
 
-const INK: &str = "#344054";
-const GRID: &str = "#d0d5dd";
-const TEAL: &str = "#0e7c72";
-const TEAL_LIGHT: &str = "#7fb8b2";
-const DARK: &str = "#1d2939";
-const RED: &str = "#b42318";
-const AMBER: &str = "#b54708";
+pub(super) const INK: &str = "#344054";
+pub(super) const GRID: &str = "#d0d5dd";
+pub(super) const TEAL: &str = "#0e7c72";
+pub(super) const TEAL_LIGHT: &str = "#7fb8b2";
+pub(super) const DARK: &str = "#1d2939";
+pub(super) const RED: &str = "#b42318";
+pub(super) const AMBER: &str = "#b54708";
 
-fn figure(id: &'static str, title: &str, desc: String) -> Figure {
+pub(super) fn figure(id: &'static str, title: &str, desc: String) -> Figure {
     Figure {
         id,
         width: W,
@@ -34,7 +34,13 @@ fn figure(id: &'static str, title: &str, desc: String) -> Figure {
     }
 }
 
-fn text(at: (f64, f64), size: f64, anchor: Anchor, fill: &'static str, s: String) -> Shape {
+pub(super) fn text(
+    at: (f64, f64),
+    size: f64,
+    anchor: Anchor,
+    fill: &'static str,
+    s: String,
+) -> Shape {
     Shape::Text {
         at,
         size,
@@ -46,7 +52,7 @@ fn text(at: (f64, f64), size: f64, anchor: Anchor, fill: &'static str, s: String
 }
 
 /// Grid lines and labels for `ticks` on an axis from `lo` to `max`.
-fn y_axis(f: &mut Figure, lo: f64, max: f64, ticks: &[f64], unit: &str) {
+pub(super) fn y_axis(f: &mut Figure, lo: f64, max: f64, ticks: &[f64], unit: &str) {
     for t in ticks {
         let y = TOP + PLOT_H * (1.0 - (t - lo) / (max - lo));
         f.shapes.push(Shape::Line {
@@ -66,7 +72,7 @@ fn y_axis(f: &mut Figure, lo: f64, max: f64, ticks: &[f64], unit: &str) {
 }
 
 /// A labelled horizontal reference line across the plot (a target, a ceiling, a cut-off).
-fn reference_line(f: &mut Figure, y: f64, pen: Pen, label: String, lift: f64) {
+pub(super) fn reference_line(f: &mut Figure, y: f64, pen: Pen, label: String, lift: f64) {
     f.shapes.push(Shape::Line {
         from: (LEFT, y),
         to: (W - RIGHT, y),
@@ -322,7 +328,7 @@ pub fn pain(points: &[PainPoint], markers: &[Marker]) -> Figure {
     f
 }
 
-fn date_ends(f: &mut Figure, first: Date, last: Date) {
+pub(super) fn date_ends(f: &mut Figure, first: Date, last: Date) {
     f.shapes.push(text(
         (LEFT, H - BOTTOM + 16.0),
         13.0,

@@ -11,6 +11,7 @@ use crate::plan::{DecisionKind, Replay};
 
 pub mod draw;
 pub mod figure;
+pub mod gait;
 
 pub use figure::{Anchor, Figure, Pen, Shape};
 

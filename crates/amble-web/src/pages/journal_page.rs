@@ -8,7 +8,8 @@ pub(crate) struct JournalPage {
     title: String,
     nav: &'static str,
     qs: String,
-    rows: Vec<(String, String, &'static str, String, bool)>,
+    /// (id, date, kind, summary, editable, has gait)
+    rows: Vec<(String, String, &'static str, String, bool, bool)>,
     saved: Option<String>,
     page: usize,
     pages: usize,
@@ -61,6 +62,7 @@ pub async fn journal(
                 e.kind(),
                 e.summary(),
                 !matches!(e, Entry::Assessment(_) | Entry::DailyMetrics(_)),
+                matches!(e, Entry::Walk(w) if w.gait.is_some()),
             )
         })
         .collect();

@@ -48,6 +48,10 @@ pub(crate) struct ProgressPage {
     pain_svg: String,
     /// Imported daily steps (Apple Health), when there are any.
     steps_svg: Option<String>,
+    /// Walking speed per week from gait recordings, and the weeks as rows (week, walks,
+    /// cadence, stride, speed in km/h), when there are any.
+    gait_svg: Option<String>,
+    gait_weeks: Vec<(String, usize, String, String, String)>,
     weeks: Vec<(u32, String, u32, String)>,
     pain: Vec<(String, String, String, String)>,
     /// (label, link, current) for the chart ranges.
@@ -149,6 +153,10 @@ pub async fn progress(
     };
     let window = q.chart_weeks()?;
     let data = charts::progress_data(&r, &all, day, window);
+    // Gait weeks up to today, the last 52 (a year of trend on one chart).
+    let mut gait_weeks = amble_core::gait::weekly(&all);
+    gait_weeks.retain(|w| w.week <= day);
+    let gait_weeks = gait_weeks.split_off(gait_weeks.len().saturating_sub(52));
     let ranges = period_links("/progress", &q, window);
     let shown = match window {
         Some(n) => format!("the last {n} weeks"),
@@ -183,6 +191,20 @@ pub async fn progress(
             let days = charts::daily_steps(&all, day, 60);
             (!days.is_empty()).then(|| charts::daily_steps_svg(&days))
         },
+        gait_svg: (!gait_weeks.is_empty())
+            .then(|| charts::gait::weekly_speed(&gait_weeks).to_svg()),
+        gait_weeks: gait_weeks
+            .iter()
+            .map(|w| {
+                (
+                    w.week.to_string(),
+                    w.walks,
+                    format!("{:.0}", w.cadence_spm),
+                    format!("{:.2}", w.stride_length_m),
+                    format!("{:.1}", w.speed_mps * 3.6),
+                )
+            })
+            .collect(),
         weeks: data
             .weeks
             .iter()

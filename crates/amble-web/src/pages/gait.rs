@@ -1,0 +1,328 @@
+//! `/gait`: upload a recording from a phone or a lower-back sensor, see the walk's gait, and
+//! store it on a walk; `/journal/{id}/gait`: the gait stored on a walk.
+
+use super::*;
+use amble_core::gait::WalkGait;
+use axum::extract::Multipart;
+
+/// The largest upload taken, bytes (a two-hour phone recording as a zip is far smaller).
+pub const GAIT_UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
+
+#[derive(Template)]
+#[template(path = "gait.html")]
+pub(crate) struct GaitFormPage {
+    title: String,
+    nav: &'static str,
+    qs: String,
+    action: String,
+    height_cm: String,
+    /// (id, label, selected)
+    walks: Vec<(String, String, bool)>,
+    errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "gait_result.html")]
+pub(crate) struct GaitResultPage {
+    title: String,
+    nav: &'static str,
+    qs: String,
+    heading: String,
+    /// Where the result is stored (walk id, date), if it is.
+    stored_on: Option<(String, String)>,
+    summary: String,
+    words: Vec<String>,
+    onset: Option<String>,
+    /// (start, end, steps, cadence, stride, speed)
+    bouts: Vec<(String, String, usize, String, String, String)>,
+    svg: Option<String>,
+}
+
+/// The walks offered to attach a recording to: the 30 newest.
+fn walk_choices(all: &[Entry], chosen: Option<&str>) -> Vec<(String, String, bool)> {
+    all.iter()
+        .rev()
+        .filter_map(|e| match e {
+            Entry::Walk(w) => Some((
+                w.id.clone(),
+                format!("{} · {}", w.date, e.summary()),
+                chosen == Some(w.id.as_str()),
+            )),
+            _ => None,
+        })
+        .take(30)
+        .collect()
+}
+
+fn latest_height(all: &[Entry]) -> Option<f64> {
+    all.iter().rev().find_map(|e| match e {
+        Entry::Assessment(a) => a.answers.height_cm,
+        _ => None,
+    })
+}
+
+fn form_page(
+    q: &PageQuery,
+    all: &[Entry],
+    height: String,
+    walk: Option<&str>,
+    errors: FormErrors,
+) -> GaitFormPage {
+    GaitFormPage {
+        title: "Gait from a recording".into(),
+        nav: "progress",
+        qs: q.qs(),
+        action: with_qs("/gait", &q.qs(), ""),
+        height_cm: height,
+        walks: walk_choices(all, walk),
+        errors,
+    }
+}
+
+pub async fn gait_form(
+    state: crate::authz::Scoped,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    let all = entries(&state).await?;
+    let height = latest_height(&all).map_or(String::new(), |h| format!("{h:.0}"));
+    Ok(render(&form_page(
+        &q,
+        &all,
+        height,
+        None,
+        FormErrors::default(),
+    )))
+}
+
+fn error(field: &str, message: impl Into<String>) -> FormErrors {
+    FormErrors(vec![FieldError {
+        field: field.into(),
+        message: message.into(),
+    }])
+}
+
+/// What the upload form sent.
+#[derive(Default)]
+struct Upload {
+    name: String,
+    bytes: Vec<u8>,
+    height: String,
+    walk: String,
+}
+
+async fn read_upload(mut m: Multipart) -> Result<Upload, FormErrors> {
+    let mut u = Upload::default();
+    loop {
+        let field = match m.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                return Err(error(
+                    "file",
+                    format!(
+                        "the upload could not be read ({}); files up to {} MB are taken",
+                        e.body_text(),
+                        GAIT_UPLOAD_LIMIT >> 20
+                    ),
+                ));
+            }
+        };
+        let name = field.name().unwrap_or("").to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let data = field.bytes().await.map_err(|e| {
+            error(
+                "file",
+                format!(
+                    "the upload could not be read ({}); files up to {} MB are taken",
+                    e.body_text(),
+                    GAIT_UPLOAD_LIMIT >> 20
+                ),
+            )
+        })?;
+        match name.as_str() {
+            "file" => {
+                u.name = file_name
+                    .unwrap_or_else(|| "recording".into())
+                    .chars()
+                    .take(200)
+                    .collect();
+                u.bytes = data.to_vec();
+            }
+            "height_cm" => {
+                u.height = String::from_utf8_lossy(&data)
+                    .trim()
+                    .chars()
+                    .take(20)
+                    .collect()
+            }
+            "walk" => {
+                u.walk = String::from_utf8_lossy(&data)
+                    .trim()
+                    .chars()
+                    .take(40)
+                    .collect()
+            }
+            _ => {}
+        }
+    }
+    Ok(u)
+}
+
+pub async fn gait_upload(
+    state: crate::authz::Scoped,
+    Query(q): Query<PageQuery>,
+    multipart: Multipart,
+) -> Result<Response, PageError> {
+    let all = entries(&state).await?;
+    let again = |u: &Upload, e: FormErrors| {
+        let walk = (!u.walk.is_empty()).then_some(u.walk.as_str());
+        Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&form_page(&q, &all, u.height.clone(), walk, e)),
+        )
+            .into_response())
+    };
+    let u = match read_upload(multipart).await {
+        Ok(u) => u,
+        Err(e) => return again(&Upload::default(), e),
+    };
+    let height: f64 = match u.height.parse::<f64>() {
+        Ok(h) if (100.0..=230.0).contains(&h) => h,
+        _ => {
+            return again(
+                &u,
+                error(
+                    "height_cm",
+                    "your height in centimetres, 100 to 230 (stride length needs it)",
+                ),
+            );
+        }
+    };
+    if u.bytes.is_empty() {
+        return again(&u, error("file", "choose a recording to upload"));
+    }
+    let walk = if u.walk.is_empty() {
+        None
+    } else {
+        match all.iter().find(|e| e.id() == u.walk) {
+            Some(Entry::Walk(w)) => Some(w.clone()),
+            _ => return again(&u, error("walk", "choose one of your walks, or none")),
+        }
+    };
+    let name = u.name.clone();
+    let bytes = std::mem::take(&mut { u.bytes });
+    let analysed = tokio::task::spawn_blocking(move || {
+        amble_imports::gait::read_bytes(&name, &bytes, None, amble_gait::CsvOptions::default())
+            .map(|rec| amble_gait::analyse(&rec, 0.53 * height / 100.0))
+    })
+    .await
+    .map_err(|e| PageError {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        message: format!("the analysis stopped: {e}"),
+    })?;
+    let g = match analysed {
+        Ok(g) => g,
+        Err(e) => {
+            let u = Upload {
+                name: u.name.clone(),
+                bytes: Vec::new(),
+                height: u.height.clone(),
+                walk: u.walk.clone(),
+            };
+            return again(&u, error("file", e.0));
+        }
+    };
+    let stored = amble_imports::gait::walk_gait(&u.name, &g);
+    let mut stored_on = None;
+    if let (Some(mut w), Some(s)) = (walk, stored.clone()) {
+        w.gait = Some(Box::new(s));
+        let (id, date) = (w.id.clone(), w.date.to_string());
+        state
+            .with_store(true, move |st| match st {
+                Some(st) => st.replace(Entry::Walk(w)),
+                None => Err(StoreError::Database(
+                    "the journal could not be opened".into(),
+                )),
+            })
+            .await?;
+        stored_on = Some((id, date));
+    }
+    let bouts = g
+        .bouts
+        .iter()
+        .map(|b| {
+            (
+                format!("{:.0}", b.start_s),
+                format!("{:.0}", b.end_s),
+                b.steps,
+                format!("{:.0}", b.cadence_spm),
+                format!("{:.2}", b.stride_length_m),
+                format!("{:.1}", b.speed_mps * 3.6),
+            )
+        })
+        .collect();
+    Ok(render(&result_page(
+        &q,
+        format!("Gait in {}", u.name),
+        stored.as_ref(),
+        stored_on,
+        bouts,
+    )))
+}
+
+fn result_page(
+    q: &PageQuery,
+    heading: String,
+    g: Option<&WalkGait>,
+    stored_on: Option<(String, String)>,
+    bouts: Vec<(String, String, usize, String, String, String)>,
+) -> GaitResultPage {
+    GaitResultPage {
+        title: "Gait".into(),
+        nav: "progress",
+        qs: q.qs(),
+        heading,
+        stored_on,
+        summary: g.map_or(
+            "No walking was found in this recording: a stretch of walking needs at least 4 strides in a row.".into(),
+            |g| {
+                let s = g.summary();
+                let mut c = s.chars();
+                c.next().map_or(String::new(), |f| f.to_uppercase().collect::<String>() + c.as_str()) + "."
+            },
+        ),
+        words: g.map(WalkGait::drift_in_words).unwrap_or_default(),
+        onset: g.and_then(WalkGait::onset_in_words),
+        bouts,
+        svg: g
+            .filter(|g| !g.windows.is_empty())
+            .map(|g| charts::gait::walk_speed(g).to_svg()),
+    }
+}
+
+pub async fn walk_gait_page(
+    state: crate::authz::Scoped,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    let all = entries(&state).await?;
+    let not_found = |m: String| PageError {
+        status: StatusCode::NOT_FOUND,
+        message: m,
+    };
+    let Some(Entry::Walk(w)) = all.iter().find(|e| e.id() == id) else {
+        return Err(not_found(format!("no walk with id \"{id}\"")));
+    };
+    let Some(g) = &w.gait else {
+        return Err(not_found(format!(
+            "walk {id} has no gait recording; add one on the gait page"
+        )));
+    };
+    Ok(render(&result_page(
+        &q,
+        format!("Gait on your walk of {}", w.date),
+        Some(g),
+        None,
+        Vec::new(),
+    )))
+}
