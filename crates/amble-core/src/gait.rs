@@ -164,6 +164,31 @@ impl WalkGait {
     }
 }
 
+/// For interval walking (the pattern where standing and walking bring on leg symptoms): when
+/// the latest walk with a gait recording began to slow, next to the plan's bout length (the
+/// objective side of "how far before the legs go"). `None` for other modes or without one.
+pub fn interval_onset_line(entries: &[Entry], plan: &crate::plan::Plan) -> Option<String> {
+    let walking = plan.walking.as_ref()?;
+    if walking.mode != crate::plan::Mode::Interval {
+        return None;
+    }
+    entries.iter().rev().find_map(|e| match e {
+        Entry::Walk(w) => w.gait.as_ref().map(|g| (w.date, g)),
+        _ => None,
+    })
+    .map(|(date, g)| match g.deterioration_onset_s {
+        Some(t) => format!(
+            "On your walk of {date} (gait recording), your walking began to slow after about {} from the start of the recording; your walking bouts are {} minutes. Following this over weeks shows how far you walk before it changes.",
+            minutes(t),
+            walking.bout_minutes
+        ),
+        None => format!(
+            "On your walk of {date} (gait recording), your walking did not slow for good; your walking bouts are {} minutes.",
+            walking.bout_minutes
+        ),
+    })
+}
+
 /// A change smaller than this (percent) is described as "about the same": window-to-window
 /// estimates of a steady walk wobble by a few percent.
 pub const STEADY_PERCENT: f64 = 3.0;

@@ -240,6 +240,75 @@ fn stenosis_pattern_walks_in_intervals_and_never_gets_press_ups() {
     );
 }
 
+/// Interval walking: the plan page's line says when the latest recorded walk began to slow,
+/// next to the bout length; other modes and walks without a recording say nothing.
+#[test]
+fn interval_walking_names_when_a_recorded_walk_began_to_slow() {
+    use amble_core::gait::{GaitWindow, WalkGait, interval_onset_line};
+    let a = stenosis();
+    let plan = start_plan(&assess(&a, kb()), &a, kb());
+    let walk = |gait: Option<WalkGait>| {
+        Entry::Walk(amble_core::journal::Walk {
+            id: "w-1".into(),
+            date: date(2026, 1, 5),
+            start: None,
+            minutes: 12.0,
+            elapsed_minutes: None,
+            bouts: 2,
+            pain_before: Some(1),
+            pain_peak: Some(3),
+            leg_spread: None,
+            new_symptoms: false,
+            distance_km: None,
+            steps: None,
+            cadence_spm: None,
+            avg_hr_bpm: None,
+            ascent_m: None,
+            surface: None,
+            shoes: None,
+            source: Default::default(),
+            notes: None,
+            gait: gait.map(Box::new),
+        })
+    };
+    assert_eq!(interval_onset_line(&[walk(None)], &plan), None);
+    let g = WalkGait {
+        file: "walk.zip".into(),
+        walking_s: 600.0,
+        steps: 1000,
+        cadence_spm: 100.0,
+        stride_length_m: 1.1,
+        speed_mps: 0.9,
+        step_time_cv: 0.04,
+        symmetry: 0.9,
+        windows: vec![
+            GaitWindow {
+                start_s: 0.0,
+                cadence_spm: 100.0,
+                stride_length_m: 1.1,
+                speed_mps: 0.9,
+                step_time_cv: 0.04,
+                symmetry: 0.9,
+            };
+            2
+        ],
+        deterioration_onset_s: Some(420.0),
+    };
+    let line = interval_onset_line(&[walk(Some(g.clone()))], &plan).unwrap();
+    assert!(
+        line.contains("began to slow after about 7 minutes"),
+        "{line}"
+    );
+    let bout = plan.walking.as_ref().unwrap().bout_minutes;
+    assert!(
+        line.contains(&format!("bouts are {bout} minutes")),
+        "{line}"
+    );
+    let b = benign();
+    let continuous = start_plan(&assess(&b, kb()), &b, kb());
+    assert_eq!(interval_onset_line(&[walk(Some(g))], &continuous), None);
+}
+
 #[test]
 fn nerve_root_pattern_excludes_nerve_stretching_and_loaded_flexion() {
     let a = radicular();

@@ -3,7 +3,7 @@
 use crate::contacts::{STEP_MIN_S, contacts_in, vertical};
 use crate::input::Recording;
 use crate::pendulum::step_length;
-use crate::stats::{autocorr, interquartile_mean, mean_sd, median};
+use crate::stats::{autocorr, interquartile_mean, mean_sd};
 
 /// Longest step time taken for walking, seconds.
 pub const STEP_MAX_S: f64 = 1.25;
@@ -75,7 +75,8 @@ impl Gait {
     }
 }
 
-/// Runs of contacts whose step times look like walking; a long pause or an odd step ends a run.
+/// Runs of contacts whose step times look like walking; a gap outside the step times ends a
+/// run.
 fn runs(ics: &[f64]) -> Vec<Vec<f64>> {
     let mut runs: Vec<Vec<f64>> = Vec::new();
     let mut cur: Vec<f64> = Vec::new();
@@ -91,9 +92,34 @@ fn runs(ics: &[f64]) -> Vec<Vec<f64>> {
         }
     }
     runs.push(cur);
-    // n contacts make n − 2 strides (each contact but the last two starts one).
-    runs.retain(|r| r.len() >= MIN_STRIDES + 2);
     runs
+}
+
+/// Walking bouts: runs of steps joined across breaks of up to 3 s (a longer pause ends a bout),
+/// kept when they hold at least 4 strides (Mobilise-D bout rules). Each bout is its runs; the
+/// breaks between them are not steps.
+fn bouts_of(ics: &[f64]) -> Vec<Vec<Vec<f64>>> {
+    let strides = |runs: &[Vec<f64>]| -> usize {
+        // n contacts in a row make n − 2 strides (each contact but the last two starts one).
+        runs.iter().map(|r| r.len().saturating_sub(2)).sum()
+    };
+    let mut out: Vec<Vec<Vec<f64>>> = Vec::new();
+    let mut cur: Vec<Vec<f64>> = Vec::new();
+    for run in runs(ics).into_iter().filter(|r| r.len() >= 2) {
+        let joined = cur
+            .last()
+            .and_then(|r| r.last())
+            .is_some_and(|&end| run[0] - end <= PAUSE_S);
+        if !joined && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        cur.push(run);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out.retain(|b| strides(b) >= MIN_STRIDES);
+    out
 }
 
 /// Walking bouts and their measures, for a sensor `sensor_height_m` above the ground.
@@ -109,23 +135,27 @@ pub fn analyse(rec: &Recording, sensor_height_m: f64) -> Gait {
         steps: Vec::new(),
         vertical: v,
     };
-    for run in runs(&ics) {
-        let times: Vec<f64> = run.windows(2).map(|w| w[1] - w[0]).collect();
-        let lengths: Vec<f64> = run
-            .windows(2)
-            .map(|w| {
+    for bout in bouts_of(&ics) {
+        let pairs: Vec<(f64, f64)> = bout
+            .iter()
+            .flat_map(|run| run.windows(2).map(|w| (w[0], w[1])))
+            .collect();
+        let times: Vec<f64> = pairs.iter().map(|(a, b)| b - a).collect();
+        let lengths: Vec<f64> = pairs
+            .iter()
+            .map(|(a, b)| {
                 step_length(
                     &g.vertical,
                     fs,
-                    (w[0] * fs) as usize,
-                    (w[1] * fs) as usize,
+                    (a * fs) as usize,
+                    (b * fs) as usize,
                     sensor_height_m,
                 )
             })
             .collect();
-        for ((w, t), l) in run.windows(2).zip(&times).zip(&lengths) {
+        for (((a, _), t), l) in pairs.iter().zip(&times).zip(&lengths) {
             g.steps.push(Step {
-                start_s: w[0],
+                start_s: *a,
                 time_s: *t,
                 length_m: *l,
             });
@@ -135,13 +165,16 @@ pub fn analyse(rec: &Recording, sensor_height_m: f64) -> Gait {
         let step_s = interquartile_mean(&times);
         let cadence = 60.0 / step_s;
         let (mean_t, sd) = mean_sd(&times);
-        let stride = 2.0 * median(&lengths);
-        let (start_s, end_s) = (run[0], run[run.len() - 1]);
+        // Stride from the middle half of the step lengths too: turns' short steps count as in
+        // the lab's average, a missed or an extra contact's odd step does not.
+        let stride = 2.0 * interquartile_mean(&lengths);
+        let start_s = bout[0][0];
+        let end_s = bout[bout.len() - 1][bout[bout.len() - 1].len() - 1];
         let (regularity, symmetry) = g.regularity(start_s, end_s, step_s);
         g.bouts.push(Bout {
             start_s,
             end_s,
-            steps: run.len(),
+            steps: bout.iter().map(Vec::len).sum(),
             cadence_spm: cadence,
             stride_length_m: stride,
             speed_mps: stride * cadence / 120.0,
@@ -152,4 +185,33 @@ pub fn analyse(rec: &Recording, sensor_height_m: f64) -> Gait {
     }
     g.initial_contacts_s = ics;
     g
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn steps(from: f64, n: usize, step: f64) -> Vec<f64> {
+        (0..n).map(|k| from + k as f64 * step).collect()
+    }
+
+    #[test]
+    fn bouts_follow_the_mobilise_d_rules() {
+        // 4 contacts (2 strides), a 2 s break, 5 contacts (3 strides): one bout of 5 strides.
+        let mut ics = steps(0.0, 4, 0.5);
+        ics.extend(steps(3.5, 5, 0.5));
+        let b = bouts_of(&ics);
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].len(), 2, "two runs, the break is not a step");
+        // The same with a 4 s break: two bouts, each too short.
+        let mut ics = steps(0.0, 4, 0.5);
+        ics.extend(steps(5.5, 5, 0.5));
+        assert!(bouts_of(&ics).is_empty());
+        // 6 contacts in a row are 4 strides: a bout; 5 are not.
+        assert_eq!(bouts_of(&steps(0.0, 6, 0.55)).len(), 1);
+        assert!(bouts_of(&steps(0.0, 5, 0.55)).is_empty());
+        // Contacts too close or too far apart for walking are not steps.
+        assert!(bouts_of(&steps(0.0, 20, 0.2)).is_empty());
+        assert!(bouts_of(&steps(0.0, 20, 1.5)).is_empty());
+    }
 }

@@ -2,7 +2,7 @@
 //! per 10 minutes (contract §10), and when a walk starts to deteriorate.
 
 use crate::bouts::{Gait, Step};
-use crate::stats::{interquartile_mean, mean_sd, median, slope};
+use crate::stats::{interquartile_mean, mean_sd, slope};
 
 /// Least walking for a drift (contract §10), seconds.
 pub const MIN_WALKING_S: f64 = 180.0;
@@ -36,7 +36,7 @@ fn window(g: &Gait, chunk: &[Step]) -> Window {
     let (mean_t, sd) = mean_sd(&times);
     let step_s = interquartile_mean(&times);
     let cadence = 60.0 / step_s;
-    let stride = 2.0 * median(&lens);
+    let stride = 2.0 * interquartile_mean(&lens);
     // Symmetry over the window's bouts' stretches (steps are contiguous inside a bout).
     let first = chunk[0];
     let last = chunk[chunk.len() - 1];

@@ -1,15 +1,5 @@
 //! Small statistics over slices.
 
-/// The median (the upper middle value for an even count); NaN for none.
-pub(crate) fn median(v: &[f64]) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    let mut s = v.to_vec();
-    let mid = s.len() / 2;
-    *s.select_nth_unstable_by(mid, f64::total_cmp).1
-}
-
 /// The mean of the middle half of the values (the interquartile mean); NaN for none.
 pub(crate) fn interquartile_mean(v: &[f64]) -> f64 {
     if v.is_empty() {
@@ -60,8 +50,6 @@ mod tests {
 
     #[test]
     fn small_statistics() {
-        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
-        assert!(median(&[]).is_nan());
         assert_eq!(interquartile_mean(&[1.0, 2.0, 3.0, 100.0]), 2.5);
         assert!(interquartile_mean(&[]).is_nan());
         assert_eq!(mean_sd(&[1.0, 3.0]), (2.0, 1.0));

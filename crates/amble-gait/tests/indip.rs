@@ -30,10 +30,13 @@ fn contacts_and_bouts_against_indip() {
         a.matched_contacts as f64 >= 0.8 * a.reference_contacts as f64,
         "contact detection: {a}"
     );
-    // One reference bout (4 strides ending in a 2 s step before a turn) is too short for the
-    // bout rules here.
-    assert!(a.matched_bouts + 1 >= a.reference_bouts, "bouts: {a}");
-    assert!(a.cadence_mae < 4.0, "{a}");
+    assert_eq!(
+        a.matched_bouts, a.reference_bouts,
+        "every reference bout found: {a}"
+    );
+    // The lab counts a 2 s pause step inside one bout in its step rate; Amble's rate is that of
+    // the steps themselves (docs/gait.md), so that bout alone adds about 2 steps/min here.
+    assert!(a.cadence_mae < 5.0, "{a}");
     assert!(a.stride_mae < 0.3 && a.speed_mae < 0.3, "{a}");
 }
 

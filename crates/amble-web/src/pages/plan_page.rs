@@ -20,6 +20,8 @@ pub(crate) struct PlanPage {
     qs: String,
     /// The library article behind this week's decision: (id, title).
     article: Option<(String, String)>,
+    /// Interval walking: when the latest recorded walk began to slow.
+    gait_onset: Option<String>,
     status: &'static str,
     week: u32,
     /// A reminder of an earlier check-up's warning signs.
@@ -66,7 +68,7 @@ pub async fn plan(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
-    let Some((r, _)) = replay(&state, day).await? else {
+    let Some((r, all)) = replay(&state, day).await? else {
         return Ok(render(&MessagePage {
             title: "Plan".into(),
             nav: "plan",
@@ -101,6 +103,7 @@ pub async fn plan(
         })
         .collect();
     let page = PlanPage {
+        gait_onset: amble_core::gait::interval_onset_line(&all, p),
         article: amble_core::learn::for_decision(&state.kb().learn, p.decision.kind)
             .map(|t| (t.id.clone(), t.title.clone())),
         title: "Your plan".into(),
