@@ -435,6 +435,69 @@ async fn a_newcomer_goes_from_check_up_to_a_logged_walk() {
         );
     }
     s.shot("18-report").await;
+
+    // A phone recording uploaded from the progress page, stored on the first walk, shown on it,
+    // and the pages still fit a phone.
+    s.client.goto(&format!("{}/progress", s.url)).await.unwrap();
+    s.follow("a[href^='/gait']").await;
+    let recording = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../amble-gait/tests/data/HA_001_Test11_Trial1_imu.csv")
+        .canonicalize()
+        .unwrap();
+    s.client
+        .find(Locator::Css("input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(recording.to_str().unwrap())
+        .await
+        .unwrap();
+    s.type_into("input[name=height_cm]", "170").await;
+    s.client
+        .execute(
+            "const w = document.querySelector('select[name=walk]'); w.selectedIndex = w.options.length - 1;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    s.follow("button[type=submit]").await;
+    let text = s.text().await;
+    assert!(
+        text.contains("Stored on your walk") && text.contains("steps a minute"),
+        "{text}"
+    );
+    s.shot("19-gait").await;
+    let fits = s
+        .client
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth + 1;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        fits,
+        serde_json::Value::Bool(true),
+        "the gait result is wider than a phone"
+    );
+    s.client.goto(&format!("{}/journal", s.url)).await.unwrap();
+    s.follow("a[href$='/gait']").await;
+    assert!(s.text().await.contains("Gait on your walk of"));
+    for page in ["/gait", "/progress"] {
+        s.client.goto(&format!("{}{page}", s.url)).await.unwrap();
+        let fits = s
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth <= window.innerWidth + 1;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            fits,
+            serde_json::Value::Bool(true),
+            "{page} is wider than a phone"
+        );
+    }
     s.client.clone().close().await.unwrap();
 }
 

@@ -57,15 +57,27 @@ pub fn read_path(
     read_bytes(&shown.to_string(), &bytes, choice, options)
 }
 
-/// Reads a recording from its bytes (an upload), `name` naming it in messages.
+/// Reads a recording from its bytes, `name` naming it in messages.
 pub fn read_bytes(
     name: &str,
     bytes: &[u8],
     choice: Option<Choice>,
     options: CsvOptions,
 ) -> Result<Recording, ReadError> {
+    read_bytes_within(name, bytes, choice, options, MAX_BYTES)
+}
+
+/// [`read_bytes`] with a lower bound on what a zip member may unpack to (an upload to a shared
+/// server takes less than a person's own machine: a small zip must not unpack to gigabytes).
+pub fn read_bytes_within(
+    name: &str,
+    bytes: &[u8],
+    choice: Option<Choice>,
+    options: CsvOptions,
+    max_member_bytes: u64,
+) -> Result<Recording, ReadError> {
     if bytes.starts_with(b"PK\x03\x04") {
-        return read_zip(name, bytes);
+        return read_zip(name, bytes, max_member_bytes.min(MAX_BYTES));
     }
     if bytes.is_empty() {
         return Err(err(name, "the file is empty"));
@@ -120,7 +132,7 @@ fn sensor_logger(
     .map_err(|e| err(name, e))
 }
 
-fn read_zip(name: &str, bytes: &[u8]) -> Result<Recording, ReadError> {
+fn read_zip(name: &str, bytes: &[u8], max: u64) -> Result<Recording, ReadError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| err(name, format!("not a readable zip archive: {e}")))?;
     let names: Vec<String> = zip
@@ -138,7 +150,7 @@ fn read_zip(name: &str, bytes: &[u8]) -> Result<Recording, ReadError> {
             return Ok(None);
         };
         let f = zip.by_name(full).map_err(|e| err(name, e))?;
-        read_limited(f)
+        read_limited_to(f, max)
             .and_then(text)
             .map(Some)
             .map_err(|e| err(format!("{name}: {full}"), e))
@@ -157,7 +169,7 @@ fn read_zip(name: &str, bytes: &[u8]) -> Result<Recording, ReadError> {
         .filter(|n| n.to_ascii_lowercase().ends_with(".csv") && !n.contains("meta/"))
     {
         let f = zip.by_name(full).map_err(|e| err(name, e))?;
-        let content = read_limited(f)
+        let content = read_limited_to(f, max)
             .and_then(text)
             .map_err(|e| err(format!("{name}: {full}"), e))?;
         if amble_gait::detect(&content) == Some(Format::Phyphox) {
@@ -172,15 +184,16 @@ fn read_zip(name: &str, bytes: &[u8]) -> Result<Recording, ReadError> {
 }
 
 fn read_limited(r: impl Read) -> Result<Vec<u8>, String> {
+    read_limited_to(r, MAX_BYTES)
+}
+
+fn read_limited_to(r: impl Read, max: u64) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
-    r.take(MAX_BYTES + 1)
+    r.take(max + 1)
         .read_to_end(&mut out)
         .map_err(|e| e.to_string())?;
-    if out.len() as u64 > MAX_BYTES {
-        return Err(format!(
-            "larger than {} MB; split the recording",
-            MAX_BYTES >> 20
-        ));
+    if out.len() as u64 > max {
+        return Err(format!("larger than {} MB; split the recording", max >> 20));
     }
     Ok(out)
 }

@@ -215,3 +215,24 @@ fn the_stored_gait_holds_the_summary_and_passes_validation() {
     let rec = read_bytes("still.csv", still.as_bytes(), None, CsvOptions::default()).unwrap();
     assert!(walk_gait("still.csv", &amble_gait::analyse(&rec, 0.9)).is_none());
 }
+
+/// A small zip that unpacks to more than the bound is refused while unpacking.
+#[test]
+fn a_zip_bomb_stops_at_the_bound() {
+    let big = "0".repeat(3 << 20);
+    let z = zip_of(&[("TotalAcceleration.csv", &big)]);
+    assert!(z.len() < 100 << 10, "compresses well: {}", z.len());
+    let e = amble_imports::gait::read_bytes_within(
+        "walk.zip",
+        &z,
+        None,
+        CsvOptions::default(),
+        1 << 20,
+    )
+    .unwrap_err()
+    .0;
+    assert_eq!(
+        e,
+        "walk.zip: TotalAcceleration.csv: larger than 1 MB; split the recording"
+    );
+}

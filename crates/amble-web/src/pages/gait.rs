@@ -7,6 +7,9 @@ use axum::extract::Multipart;
 
 /// The largest upload taken, bytes (a two-hour phone recording as a zip is far smaller).
 pub const GAIT_UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
+/// The most a zip member of an upload may unpack to, bytes (about four hours of a phone's
+/// 100 Hz accelerometer as text; a zip bomb stops here).
+pub const GAIT_UNPACK_LIMIT: u64 = 256 * 1024 * 1024;
 
 #[derive(Template)]
 #[template(path = "gait.html")]
@@ -212,8 +215,14 @@ pub async fn gait_upload(
     let name = u.name.clone();
     let bytes = std::mem::take(&mut { u.bytes });
     let analysed = tokio::task::spawn_blocking(move || {
-        amble_imports::gait::read_bytes(&name, &bytes, None, amble_gait::CsvOptions::default())
-            .map(|rec| amble_gait::analyse(&rec, 0.53 * height / 100.0))
+        amble_imports::gait::read_bytes_within(
+            &name,
+            &bytes,
+            None,
+            amble_gait::CsvOptions::default(),
+            GAIT_UNPACK_LIMIT,
+        )
+        .map(|rec| amble_gait::analyse(&rec, 0.53 * height / 100.0))
     })
     .await
     .map_err(|e| PageError {
