@@ -70,6 +70,8 @@ pub struct ClinicianReport {
     /// Imported daily walking metrics (steps, speed), when there are any.
     pub steps_chart: Option<Figure>,
     pub steps_summary: Option<String>,
+    /// Walks with a gait recording in the period, in words, when there are any.
+    pub gait_summary: Option<String>,
 }
 
 /// The smallest changes that matter, in one line for the report's footnote.
@@ -289,5 +291,6 @@ pub fn build(
         tested: ins.tested.len(),
         steps_chart: (!days.is_empty()).then(|| charts::draw::daily_steps(&days)),
         steps_summary,
+        gait_summary: crate::gait::period_summary(entries, from, today),
     })
 }

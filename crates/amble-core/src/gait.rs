@@ -189,6 +189,59 @@ pub fn interval_onset_line(entries: &[Entry], plan: &crate::plan::Plan) -> Optio
     })
 }
 
+/// The report's paragraph on the walks with a gait recording from `from` to `to`: how many,
+/// speed, step rate and stride in the first and the latest week, and when the latest walk that
+/// slowed for good began to. `None` without recordings in the period.
+pub fn period_summary(entries: &[Entry], from: Date, to: Date) -> Option<String> {
+    let inside: Vec<Entry> = entries
+        .iter()
+        .filter(
+            |e| matches!(e, Entry::Walk(w) if w.gait.is_some() && w.date >= from && w.date <= to),
+        )
+        .cloned()
+        .collect();
+    let weeks = weekly(&inside);
+    let (first, last) = (weeks.first()?, weeks.last()?);
+    let n = crate::words::count(inside.len() as u64, "walk", "walks");
+    let mut s = if weeks.len() == 1 {
+        format!(
+            "{n} with a gait recording (week of {}): {:.1} km/h, {:.0} steps a minute, strides of {:.2} m.",
+            first.week,
+            first.speed_mps * 3.6,
+            first.cadence_spm,
+            first.stride_length_m
+        )
+    } else {
+        format!(
+            "{n} with a gait recording. Week of {} to week of {}: walking speed {:.1} to {:.1} km/h, step rate {:.0} to {:.0} steps a minute, strides {:.2} to {:.2} m.",
+            first.week,
+            last.week,
+            first.speed_mps * 3.6,
+            last.speed_mps * 3.6,
+            first.cadence_spm,
+            last.cadence_spm,
+            first.stride_length_m,
+            last.stride_length_m
+        )
+    };
+    let slowed = inside.iter().rev().find_map(|e| match e {
+        Entry::Walk(w) => w
+            .gait
+            .as_ref()
+            .and_then(|g| g.deterioration_onset_s)
+            .map(|t| (w.date, t)),
+        _ => None,
+    });
+    if let Some((date, t)) = slowed {
+        s.push_str(&format!(
+            " On {date} walking began to slow for good after about {} of the recording.",
+            minutes(t)
+        ));
+    }
+    s.push_str(" Stride and speed from one body-worn sensor are estimates.");
+    Some(s)
+}
+
 /// A change smaller than this (percent) is described as "about the same": window-to-window
 /// estimates of a steady walk wobble by a few percent.
 pub const STEADY_PERCENT: f64 = 3.0;
@@ -339,6 +392,60 @@ mod tests {
             }
         }
         assert!(all.last().unwrap().contains("about 2 minutes"));
+    }
+
+    #[test]
+    fn the_report_paragraph_compares_first_and_latest_week() {
+        let walk = |date: Date, g: Option<WalkGait>| {
+            Entry::Walk(crate::journal::Walk {
+                id: "w-1".into(),
+                date,
+                start: None,
+                minutes: 20.0,
+                elapsed_minutes: None,
+                bouts: 1,
+                pain_before: None,
+                pain_peak: None,
+                leg_spread: None,
+                new_symptoms: false,
+                distance_km: None,
+                steps: None,
+                cadence_spm: None,
+                avg_hr_bpm: None,
+                ascent_m: None,
+                surface: None,
+                shoes: None,
+                source: Default::default(),
+                notes: None,
+                gait: g.map(Box::new),
+            })
+        };
+        let d = |m, day| jiff::civil::date(2026, m, day);
+        let mut slow = gait(&[1.0, 1.0]);
+        slow.speed_mps = 0.9;
+        let mut fast = gait(&[1.2, 1.2]);
+        fast.speed_mps = 1.1;
+        fast.deterioration_onset_s = Some(600.0);
+        let entries = vec![
+            walk(d(1, 5), Some(slow.clone())),
+            walk(d(1, 6), None),
+            walk(d(2, 2), Some(fast)),
+        ];
+        let s = period_summary(&entries, d(1, 1), d(2, 28)).unwrap();
+        assert!(
+            s.starts_with("2 walks with a gait recording. Week of 2026-01-05 to week of 2026-02-02: walking speed 3.2 to 4.0 km/h"),
+            "{s}"
+        );
+        assert!(
+            s.contains("On 2026-02-02 walking began to slow for good after about 10 minutes"),
+            "{s}"
+        );
+        assert_eq!(period_summary(&entries, d(3, 1), d(3, 31)), None);
+        let one = period_summary(&entries, d(1, 1), d(1, 31)).unwrap();
+        assert!(
+            one.starts_with("1 walk with a gait recording (week of 2026-01-05): 3.2 km/h"),
+            "{one}"
+        );
     }
 
     #[test]

@@ -140,6 +140,10 @@ pub fn blocks<'a>(c: &'a ClinicianReport, kb: &KnowledgeBase) -> Vec<Block<'a>> 
         }
         b.push(Block::Chart(chart));
     }
+    if let Some(s) = &c.gait_summary {
+        b.push(Block::Heading("Gait from body-worn recordings".into()));
+        b.push(Block::Para(s.clone(), BODY));
+    }
     b
 }
 

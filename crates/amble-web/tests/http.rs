@@ -1892,6 +1892,15 @@ async fn a_gait_recording_is_shown_and_stored_on_a_walk() {
         progress.body
     );
     assert!(progress.body.contains("<caption>Gait each week</caption>"));
+    let report = app.get("/report").await;
+    assert!(
+        report.body.contains("Gait from body-worn recordings")
+            && report.body.contains("1 walk with a gait recording"),
+        "{}",
+        report.body
+    );
+    let pdf = app.get("/report.pdf").await;
+    assert_eq!(pdf.status, StatusCode::OK);
     // Bad input: each named on the form, nothing stored.
     let before = app.journal().await;
     for (parts, field, words) in [
