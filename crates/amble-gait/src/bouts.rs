@@ -122,6 +122,23 @@ fn bouts_of(ics: &[f64]) -> Vec<Vec<Vec<f64>>> {
     out
 }
 
+/// The vertical acceleration over one bout, with gravity's direction from the whole bout: while
+/// walking, the trunk's tilt holds steady (turning is about the vertical), so the bout's mean
+/// is the best estimate, and sitting or standing up next to the bout cannot leak in.
+fn bout_vertical(acc: &[[f64; 3]]) -> Vec<f64> {
+    let n = acc.len().max(1) as f64;
+    let mut g = [0.0; 3];
+    for a in acc {
+        for k in 0..3 {
+            g[k] += a[k] / n;
+        }
+    }
+    let norm = (g[0] * g[0] + g[1] * g[1] + g[2] * g[2]).sqrt().max(1e-9);
+    acc.iter()
+        .map(|a| (a[0] * g[0] + a[1] * g[1] + a[2] * g[2]) / norm - norm)
+        .collect()
+}
+
 /// Walking bouts and their measures, for a sensor `sensor_height_m` above the ground.
 pub fn analyse(rec: &Recording, sensor_height_m: f64) -> Gait {
     let fs = rec.fs;
@@ -141,14 +158,18 @@ pub fn analyse(rec: &Recording, sensor_height_m: f64) -> Gait {
             .flat_map(|run| run.windows(2).map(|w| (w[0], w[1])))
             .collect();
         let times: Vec<f64> = pairs.iter().map(|(a, b)| b - a).collect();
+        let first = (bout[0][0] * fs) as usize;
+        let last = ((bout[bout.len() - 1][bout[bout.len() - 1].len() - 1] * fs) as usize + 1)
+            .min(rec.acc.len());
+        let own = bout_vertical(&rec.acc[first..last]);
         let lengths: Vec<f64> = pairs
             .iter()
             .map(|(a, b)| {
                 step_length(
-                    &g.vertical,
+                    &own,
                     fs,
-                    (a * fs) as usize,
-                    (b * fs) as usize,
+                    ((a * fs) as usize).saturating_sub(first),
+                    ((b * fs) as usize).saturating_sub(first),
                     sensor_height_m,
                 )
             })
