@@ -181,6 +181,7 @@ async fn every_route_for_every_role() {
         "/report",
         "/checkin",
         "/calendar.ics",
+        "/gait",
         "/api/v1/plan",
         "/api/v1/today",
         "/api/v1/journal",
@@ -270,6 +271,20 @@ async fn every_route_for_every_role() {
         )
         .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} writes ann's");
+        // Nor may they store a gait recording on her walks.
+        let r = send(
+            &app,
+            "POST",
+            "/gait?person=ann@x.org",
+            Some(c),
+            Some((
+                "multipart/form-data; boundary=x",
+                "--x\r\nContent-Disposition: form-data; name=\"walk\"\r\n\r\nw-1\r\n--x--\r\n"
+                    .into(),
+            )),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} uploads to ann's");
     }
     // wger: a write to another person's record by its id. Bob's edit of "w-1" as ann's: 403;
     // as his own journal: no such entry.
