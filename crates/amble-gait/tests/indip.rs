@@ -218,3 +218,32 @@ fn bad_recordings_are_refused_with_a_reason() {
     let g = amble_gait::analyse(&parse_csv(&still, csv).unwrap(), 0.9);
     assert!(g.bouts.is_empty());
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Any orientation of the sensor finds the same contacts and the same bouts.
+        #[test]
+        fn any_orientation_gives_the_same_walk(a in -180f64..180.0, b in -180f64..180.0) {
+            let raw = load("HA_001_Test5_Trial1");
+            let csv = CsvOptions::default();
+            let base = amble_gait::analyse(&parse_csv(&contract_csv(&raw, false), csv).unwrap(), 0.96);
+            let turned = amble_gait::analyse(
+                &parse_csv(&contract_csv(&turn(&raw, a, b), false), csv).unwrap(),
+                0.96,
+            );
+            prop_assert_eq!(base.initial_contacts_s.len(), turned.initial_contacts_s.len());
+            for (x, y) in base.initial_contacts_s.iter().zip(&turned.initial_contacts_s) {
+                prop_assert!((x - y).abs() < 0.02);
+            }
+            prop_assert_eq!(base.bouts.len(), turned.bouts.len());
+            for (x, y) in base.bouts.iter().zip(&turned.bouts) {
+                prop_assert!((x.stride_length_m - y.stride_length_m).abs() < 0.01);
+            }
+        }
+    }
+}

@@ -9,7 +9,7 @@ mod common;
 use std::io::Write;
 
 use amble_gait::CsvOptions;
-use amble_imports::gait::{Choice, read_bytes, read_path, walk_gait};
+use amble_imports::gait::{Choice, read_bytes, read_bytes_within, read_path, walk_gait};
 
 const TRIAL: &str = "HA_001_Test5_Trial1";
 
@@ -235,4 +235,77 @@ fn a_zip_bomb_stops_at_the_bound() {
         e,
         "walk.zip: TotalAcceleration.csv: larger than 1 MB; split the recording"
     );
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn mutate(mut bytes: Vec<u8>, cut: usize, flips: &[(usize, u8)]) -> Vec<u8> {
+        bytes.truncate(cut.min(bytes.len()));
+        for (at, b) in flips {
+            if !bytes.is_empty() {
+                let i = at % bytes.len();
+                bytes[i] = *b;
+            }
+        }
+        bytes
+    }
+
+    fn check(bytes: &[u8]) {
+        if let Ok(rec) = read_bytes_within("p.csv", bytes, None, CsvOptions::default(), 1 << 20) {
+            let g = amble_gait::analyse(&rec, 0.9);
+            for b in &g.bouts {
+                assert!(b.cadence_spm.is_finite() && b.stride_length_m.is_finite());
+            }
+            if let Some(s) = walk_gait("p.csv", &g) {
+                assert!(s.problems().is_empty(), "{:?}", s.problems());
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Random bytes: an error or a recording, never a panic.
+        #[test]
+        fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
+            check(&bytes);
+        }
+
+        /// Rows of random numbers under each header.
+        #[test]
+        fn random_rows_never_panic(
+            header in prop_oneof![
+                Just("time_s,acc_x,acc_y,acc_z"),
+                Just("\"Time (s)\",\"Acceleration x (m/s^2)\",\"Acceleration y (m/s^2)\",\"Acceleration z (m/s^2)\""),
+                Just("time,seconds_elapsed,z,y,x"),
+            ],
+            rows in proptest::collection::vec(
+                (-1e3f64..1e6, -600f64..600.0, -600f64..600.0, -600f64..600.0), 0..700),
+        ) {
+            let mut text = format!("{header}\n");
+            for (t, x, y, z) in rows {
+                if header.starts_with("time,") {
+                    text.push_str(&format!("0,{t},{z},{y},{x}\n"));
+                } else {
+                    text.push_str(&format!("{t},{x},{y},{z}\n"));
+                }
+            }
+            check(text.as_bytes());
+        }
+
+        /// A real recording cut short with bytes flipped, as text and zipped.
+        #[test]
+        fn damaged_recordings_never_panic(
+            cut in 0usize..80_000,
+            flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..8),
+        ) {
+            let real = common::imu_text(TRIAL).into_bytes();
+            let damaged = mutate(real.clone(), cut, &flips);
+            check(&damaged);
+            let zipped = zip_of(&[("TotalAcceleration.csv", &String::from_utf8_lossy(&damaged))]);
+            check(&mutate(zipped, usize::MAX, &flips));
+        }
+    }
 }
