@@ -1518,6 +1518,41 @@ fn gait_reads_a_recording_and_refuses_bad_ones() {
         "{}",
         r.stderr
     );
+    // Every kind of bad file: exit 2 with the file named and a reason.
+    let slow: String = std::iter::once("time_s,acc_x,acc_y,acc_z".to_string())
+        .chain((0..100).map(|i| format!("{},0,0,9.8", f64::from(i) * 0.1)))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let short: String = std::iter::once("time_s,acc_x,acc_y,acc_z".to_string())
+        .chain((0..100).map(|i| format!("{},0,0,9.8", f64::from(i) * 0.01)))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for (name, content, words) in [
+        ("empty.csv", String::new(), "empty"),
+        (
+            "words.csv",
+            "Dear diary, I walked today.\n".to_string(),
+            "not a recording",
+        ),
+        (
+            "nan.csv",
+            "time_s,acc_x,acc_y,acc_z\n0,1,2,3\n0.01,NaN,2,3\n".to_string(),
+            "line 3",
+        ),
+        ("slow.csv", slow, "20 Hz"),
+        ("short.csv", short, "5 s"),
+    ] {
+        let f = common::write(j.path(), name, &content);
+        let r = run(&["gait", f.to_str().unwrap(), "--height-cm", "170"]);
+        assert_eq!(r.code, 2, "{name}");
+        assert!(
+            r.stderr.contains(name) && r.stderr.contains(words),
+            "{name}: {}",
+            r.stderr
+        );
+    }
+    let missing = run(&["gait", "/nonexistent/walk.csv", "--height-cm", "170"]);
+    assert_eq!(missing.code, 2);
     let no_height = run(&[
         "--data-dir",
         j.path().to_str().unwrap(),
