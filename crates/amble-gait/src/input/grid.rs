@@ -1,0 +1,137 @@
+//! Rows to samples (bounded), and samples onto an even time grid.
+
+use super::{MAX_ACC, MAX_RATE_HZ, MAX_SECONDS, MIN_RATE_HZ, MIN_SECONDS, Recording, Samples};
+use crate::GaitError;
+
+pub(super) fn lerp(a: [f64; 3], b: [f64; 3], f: f64) -> [f64; 3] {
+    [
+        a[0] + (b[0] - a[0]) * f,
+        a[1] + (b[1] - a[1]) * f,
+        a[2] + (b[2] - a[2]) * f,
+    ]
+}
+
+/// Rows `[time, x, y, z]` to samples, accelerations times `scale`, each bounded.
+pub(super) fn samples(rows: Vec<(usize, [f64; 4])>, scale: f64) -> Result<Samples, GaitError> {
+    let mut s = Samples {
+        times: Vec::with_capacity(rows.len()),
+        acc: Vec::with_capacity(rows.len()),
+        lines: Vec::with_capacity(rows.len()),
+    };
+    for (line, [t, x, y, z]) in rows {
+        let a = [x * scale, y * scale, z * scale];
+        if a.iter().any(|v| v.abs() > MAX_ACC) {
+            return Err(GaitError::Parse {
+                line,
+                message: format!(
+                    "an acceleration of {:.0} m/s² is beyond any sensor (check the unit)",
+                    a.iter().fold(0.0f64, |m, v| m.max(v.abs()))
+                ),
+            });
+        }
+        s.times.push(t);
+        s.acc.push(a);
+        s.lines.push(line);
+    }
+    Ok(s)
+}
+
+/// Time must not run backwards.
+pub(super) fn check_order(s: &Samples) -> Result<(), GaitError> {
+    for k in 1..s.times.len() {
+        if s.times[k] < s.times[k - 1] {
+            return Err(GaitError::Parse {
+                line: s.lines[k],
+                message: format!(
+                    "time goes backwards ({} after {})",
+                    s.times[k],
+                    s.times[k - 1]
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+impl Recording {
+    /// Puts timed samples on an even grid at their typical rate (the median interval): phones
+    /// never sample quite evenly. Repeated times are dropped; gaps are bridged in a straight
+    /// line (no steps are found there).
+    pub(super) fn from_samples(s: Samples) -> Result<Recording, GaitError> {
+        check_order(&s)?;
+        // Drop repeated times (keep the first).
+        let mut times = Vec::with_capacity(s.times.len());
+        let mut acc = Vec::with_capacity(s.acc.len());
+        for (t, a) in s.times.iter().zip(&s.acc) {
+            if times.last().is_none_or(|last| t > last) {
+                times.push(*t);
+                acc.push(*a);
+            }
+        }
+        if times.len() < 2 {
+            return Err(GaitError::Input(
+                "too few samples (a recording needs at least 5 s)".into(),
+            ));
+        }
+        let span = times[times.len() - 1] - times[0];
+        if span < MIN_SECONDS {
+            return Err(GaitError::Input(format!(
+                "the recording is {span:.1} s long; at least {MIN_SECONDS:.0} s is needed"
+            )));
+        }
+        if span > MAX_SECONDS {
+            return Err(GaitError::Input(format!(
+                "the recording spans {:.1} hours; at most 24 hours are read (check the time column's unit)",
+                span / 3600.0
+            )));
+        }
+        // The interval: the mean of the intervals that are not gaps (a phone's scheduler makes
+        // them uneven around the true one, so the mean rather than the median; a dropout longer
+        // than twice the median is a gap).
+        let intervals: Vec<f64> = times.windows(2).map(|w| w[1] - w[0]).collect();
+        let mut sorted = intervals.clone();
+        let mid = sorted.len() / 2;
+        let typical = *sorted.select_nth_unstable_by(mid, f64::total_cmp).1;
+        let regular: Vec<f64> = intervals
+            .into_iter()
+            .filter(|d| *d <= 2.0 * typical)
+            .collect();
+        let dt = regular.iter().sum::<f64>() / regular.len() as f64;
+        let fs = 1.0 / dt;
+        if fs < MIN_RATE_HZ {
+            return Err(GaitError::Input(format!(
+                "the sampling rate is {fs:.1} Hz; at least {MIN_RATE_HZ:.0} Hz is needed"
+            )));
+        }
+        if fs > MAX_RATE_HZ {
+            return Err(GaitError::Input(format!(
+                "the sampling rate is {fs:.0} Hz; at most {MAX_RATE_HZ:.0} Hz is read"
+            )));
+        }
+        // Already even (within 1 % of an interval everywhere): keep the samples as they are.
+        let even = times
+            .iter()
+            .enumerate()
+            .all(|(k, t)| (t - times[0] - k as f64 * dt).abs() <= 0.01 * dt);
+        if even {
+            return Ok(Recording { fs, acc });
+        }
+        let n = (span * fs).floor() as usize + 1;
+        let mut out = Vec::with_capacity(n);
+        let mut j = 0;
+        for k in 0..n {
+            let t = times[0] + k as f64 * dt;
+            while j + 2 < times.len() && times[j + 1] <= t {
+                j += 1;
+            }
+            let f = ((t - times[j]) / (times[j + 1] - times[j])).clamp(0.0, 1.0);
+            out.push(lerp(acc[j], acc[j + 1], f));
+        }
+        Ok(Recording { fs, acc: out })
+    }
+
+    /// A recording already on an even grid (for tests and tools that make their own).
+    pub fn even(fs: f64, acc: Vec<[f64; 3]>) -> Recording {
+        Recording { fs, acc }
+    }
+}

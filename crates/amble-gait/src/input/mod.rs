@@ -1,0 +1,172 @@
+//! Reading recordings: the contract's CSV, the phyphox CSV export and the Sensor Logger export,
+//! all turned into one [`Recording`] on an even time grid. Text in, samples out (the edges read
+//! files and zip archives).
+//!
+//! Every number is checked: a cell that is not a finite number is refused with its line and
+//! column, time must not run backwards, the rate must be 20-1,000 Hz and the recording 5 s to
+//! 24 h long.
+
+mod formats;
+mod grid;
+mod table;
+
+pub use formats::{
+    CsvOptions, InFile, SensorLoggerFiles, parse_csv, parse_phyphox, parse_sensor_logger,
+};
+
+use crate::G;
+
+/// Lowest and highest sampling rates taken (Hz).
+pub const MIN_RATE_HZ: f64 = 20.0;
+pub const MAX_RATE_HZ: f64 = 1000.0;
+/// Shortest and longest recordings taken (seconds).
+pub const MIN_SECONDS: f64 = 5.0;
+pub const MAX_SECONDS: f64 = 24.0 * 3600.0;
+/// The largest acceleration believed, m/s² (phones saturate at 8-16 g).
+const MAX_ACC: f64 = 50.0 * G;
+
+/// A recording on an even time grid: sampling rate and acceleration (m/s², sensor axes, gravity
+/// included).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recording {
+    pub fs: f64,
+    pub acc: Vec<[f64; 3]>,
+}
+
+/// The formats read (contract §10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `time_s,acc_x,acc_y,acc_z[,gyr_x,gyr_y,gyr_z]`.
+    Contract,
+    /// phyphox's CSV export of "Acceleration with g".
+    Phyphox,
+    /// One Sensor Logger CSV (`time,seconds_elapsed,z,y,x`).
+    SensorLogger,
+}
+
+/// Which format a CSV's first line says it is.
+pub fn detect(text: &str) -> Option<Format> {
+    let header = text.lines().find(|l| !l.trim().is_empty())?;
+    let lower = header.trim_start_matches('\u{feff}').to_ascii_lowercase();
+    if lower.contains("time_s") && lower.contains("acc_x") {
+        Some(Format::Contract)
+    } else if lower.contains("time (s)") {
+        Some(Format::Phyphox)
+    } else if lower.contains("seconds_elapsed") {
+        Some(Format::SensorLogger)
+    } else {
+        None
+    }
+}
+
+/// Timed samples as read, before they are put on an even grid.
+pub(crate) struct Samples {
+    pub(crate) times: Vec<f64>,
+    pub(crate) acc: Vec<[f64; 3]>,
+    /// The line each sample came from (for messages).
+    pub(crate) lines: Vec<usize>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::GaitError;
+
+    fn contract(rows: &[(f64, f64)]) -> String {
+        let mut s = String::from("time_s,acc_x,acc_y,acc_z\n");
+        for (t, x) in rows {
+            s.push_str(&format!("{t},{x},0,9.8\n"));
+        }
+        s
+    }
+
+    #[test]
+    fn uneven_times_are_put_on_an_even_grid() {
+        // 50 Hz with jitter of up to a fifth of an interval.
+        let rows: Vec<(f64, f64)> = (0..500)
+            .map(|k| {
+                let jitter = if k % 3 == 0 { 0.004 } else { -0.002 };
+                (f64::from(k) * 0.02 + jitter, f64::from(k) / 100.0)
+            })
+            .collect();
+        let rec = parse_csv(&contract(&rows), CsvOptions::default()).unwrap();
+        assert!((rec.fs - 50.0).abs() < 5.0, "{}", rec.fs);
+        // A ramp stays a ramp.
+        assert!(rec.acc.windows(2).all(|w| w[1][0] >= w[0][0]));
+    }
+
+    #[test]
+    fn time_backwards_names_the_line() {
+        let mut rows: Vec<(f64, f64)> = (0..600).map(|k| (f64::from(k) * 0.01, 0.0)).collect();
+        rows[100].0 = 0.5;
+        let err = parse_csv(&contract(&rows), CsvOptions::default()).unwrap_err();
+        assert_eq!(
+            err,
+            GaitError::Parse {
+                line: 102,
+                message: "time goes backwards (0.5 after 0.99)".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_wrong_unit_is_caught() {
+        // 60 "g" (a file in m/s² read as g).
+        let rows: Vec<(f64, f64)> = (0..600).map(|k| (f64::from(k) * 0.01, 60.0)).collect();
+        let err = parse_csv(&contract(&rows), CsvOptions { acc_in_g: true }).unwrap_err();
+        assert!(
+            matches!(err, GaitError::Parse { line: 2, ref message } if message.contains("unit"))
+        );
+    }
+
+    #[test]
+    fn a_time_column_in_milliseconds_is_refused() {
+        let rows: Vec<(f64, f64)> = (0..600).map(|k| (f64::from(k) * 10_000.0, 0.0)).collect();
+        let err = parse_csv(&contract(&rows), CsvOptions::default()).unwrap_err();
+        assert!(
+            matches!(err, GaitError::Input(ref m) if m.contains("24 hours")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn phyphox_with_decimal_commas() {
+        let mut s = String::from(
+            "\"Time (s)\";\"Acceleration x (m/s^2)\";\"Acceleration y (m/s^2)\";\"Acceleration z (m/s^2)\";\"Absolute acceleration (m/s^2)\"\n",
+        );
+        for k in 0..600 {
+            s.push_str(&format!("{},{:02};0,1;9,8;0,2;9,8\n", k / 100, k % 100));
+        }
+        let rec = parse_phyphox(&s).unwrap();
+        assert_eq!(rec.acc.len(), 600);
+        assert!((rec.acc[0][1] - 9.8).abs() < 1e-9);
+        let linear = s.replace("\"Acceleration x", "\"Linear Acceleration x");
+        assert!(matches!(parse_phyphox(&linear), Err(GaitError::Input(m)) if m.contains("with g")));
+    }
+
+    #[test]
+    fn sensor_logger_needs_gravity() {
+        let acc = "time,seconds_elapsed,z,y,x\n1,0.0,0,0,0\n";
+        let err = parse_sensor_logger(SensorLoggerFiles {
+            accelerometer: Some(acc),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.file, "Gravity.csv");
+    }
+
+    #[test]
+    fn detection_by_header() {
+        assert_eq!(detect("time_s,acc_x,acc_y,acc_z\n"), Some(Format::Contract));
+        assert_eq!(
+            detect("\"Time (s)\",\"Acceleration x (m/s^2)\"\n"),
+            Some(Format::Phyphox)
+        );
+        assert_eq!(
+            detect("time,seconds_elapsed,z,y,x\n"),
+            Some(Format::SensorLogger)
+        );
+        assert_eq!(detect("hello\n"), None);
+        assert_eq!(detect(""), None);
+    }
+}
