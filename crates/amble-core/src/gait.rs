@@ -157,7 +157,7 @@ impl WalkGait {
     pub fn onset_in_words(&self) -> Option<String> {
         self.deterioration_onset_s.map(|t| {
             format!(
-                "Your walking began to slow after about {} (from then on your speed stayed at least 10 % below its start).",
+                "Your walking began to slow after about {} and did not return to its starting pace.",
                 minutes(t)
             )
         })

@@ -86,32 +86,48 @@ pub fn drift(g: &Gait, window_s: f64) -> Option<Drift> {
     })
 }
 
-/// How much slower than the walk's start counts as deteriorating (a tenth; about twice the
-/// window-to-window wobble of a steady walk).
+/// How much slower than the walk's start counts as deteriorating (a tenth: about three times the
+/// minute-to-minute wobble of a steady walk's speed estimate).
 pub const ONSET_DROP: f64 = 0.10;
 /// Windows at the start that set the walk's own pace.
-const BASELINE_WINDOWS: usize = 2;
+const BASELINE_WINDOWS: usize = 3;
+
+fn median3(a: f64, b: f64, c: f64) -> f64 {
+    a.max(b).min(a.min(b).max(c))
+}
 
 /// When the walk starts to deteriorate (seconds from the start of the recording): the start of
-/// the first window from which speed stays at least [`ONSET_DROP`] below the walk's first
-/// windows to the end, and for at least two windows. `None` when it never does.
+/// the first window from which speed stays at least [`ONSET_DROP`] below the walk's own pace
+/// (the median of its first three windows) to the end, for at least two windows. Each window's
+/// speed is first taken as the median of it and its neighbours, so one odd minute neither makes
+/// nor breaks an onset. `None` when it never does. Checked on simulated walks
+/// (`tests/onset_simulation.rs`; targets in docs/gait.md).
 pub fn deterioration_onset(d: &Drift) -> Option<f64> {
     let w = &d.windows;
     if w.len() < BASELINE_WINDOWS + 2 {
         return None;
     }
-    let base: Vec<f64> = w[..BASELINE_WINDOWS].iter().map(|w| w.speed_mps).collect();
-    let base = base.iter().sum::<f64>() / base.len() as f64;
-    let slow = |x: &Window| x.speed_mps <= base * (1.0 - ONSET_DROP);
-    let mut onset = None;
-    for k in (BASELINE_WINDOWS..w.len()).rev() {
-        if slow(&w[k]) {
-            onset = Some(k);
-        } else {
-            break;
-        }
+    let speed: Vec<f64> = w.iter().map(|x| x.speed_mps).collect();
+    let base = median3(speed[0], speed[1], speed[2]);
+    let n = speed.len();
+    let smooth: Vec<f64> = (0..n)
+        .map(|k| {
+            let prev = speed[k.saturating_sub(1)];
+            let next = speed[(k + 1).min(n - 1)];
+            median3(prev, speed[k], next)
+        })
+        .collect();
+    // Hysteresis: the slowing holds while speed stays at least half the drop below the pace;
+    // it starts at the first window of that stretch a full drop below.
+    let holds = |v: f64| v <= base * (1.0 - ONSET_DROP / 2.0);
+    let mut from = n;
+    while from > BASELINE_WINDOWS && holds(smooth[from - 1]) {
+        from -= 1;
     }
-    onset.filter(|&k| w.len() - k >= 2).map(|k| w[k].start_s)
+    (from..n)
+        .find(|&k| smooth[k] <= base * (1.0 - ONSET_DROP))
+        .filter(|&k| n - k >= 2)
+        .map(|k| w[k].start_s)
 }
 
 #[cfg(test)]
