@@ -141,9 +141,9 @@ impl WalkGait {
                 "Your speed stayed about the same",
             ),
         ] {
-            let Some(pct) = pct else { continue };
-            if pct.abs() < STEADY_PERCENT {
-                out.push(format!("{same} {stretch} (within {STEADY_PERCENT:.0} %)."));
+            let Some((pct, margin)) = pct else { continue };
+            if pct.abs() < STEADY_PERCENT.max(margin) {
+                out.push(format!("{same} {stretch}."));
             } else {
                 let verb = if pct < 0.0 { down } else { up };
                 out.push(format!("{verb} by about {:.0} % {stretch}.", pct.abs()));
@@ -242,15 +242,17 @@ pub fn period_summary(entries: &[Entry], from: Date, to: Date) -> Option<String>
     Some(s)
 }
 
-/// A change smaller than this (percent) is described as "about the same": window-to-window
-/// estimates of a steady walk wobble by a few percent.
+/// A change smaller than this (percent), or than the windows' own scatter can tell from none
+/// (the 98 % margin of the fitted line), is described as "about the same".
 pub const STEADY_PERCENT: f64 = 3.0;
 /// The stretch at the end of a walk the words describe.
 const LAST_STRETCH_S: f64 = 600.0;
 
 /// The straight-line change of `f` across `w` (first to last window), percent of its fitted
-/// start.
-fn relative_change(w: &[GaitWindow], f: fn(&GaitWindow) -> f64) -> Option<f64> {
+/// start, and the smallest change the windows' own scatter lets us tell from none (the 98 %
+/// t margin of the fitted change), in percent too.
+fn relative_change(w: &[GaitWindow], f: fn(&GaitWindow) -> f64) -> Option<(f64, f64)> {
+    use statrs::distribution::{ContinuousCDF, StudentsT};
     let n = w.len() as f64;
     let x: Vec<f64> = w.iter().map(|x| x.start_s).collect();
     let y: Vec<f64> = w.iter().map(f).collect();
@@ -267,7 +269,26 @@ fn relative_change(w: &[GaitWindow], f: fn(&GaitWindow) -> f64) -> Option<f64> {
         / sxx;
     let start = my + slope * (x[0] - mx);
     let end = my + slope * (x[x.len() - 1] - mx);
-    (start > 0.0).then(|| (end - start) / start * 100.0)
+    if start <= 0.0 {
+        return None;
+    }
+    let span = x[x.len() - 1] - x[0];
+    let margin = if w.len() > 2 {
+        let df = n - 2.0;
+        let rss: f64 = x
+            .iter()
+            .zip(&y)
+            .map(|(a, b)| (b - (my + slope * (a - mx))).powi(2))
+            .sum();
+        let se_change = (rss / df).sqrt() / sxx.sqrt() * span;
+        let t = StudentsT::new(0.0, 1.0, df)
+            .map(|d| d.inverse_cdf(0.99))
+            .unwrap_or(f64::INFINITY);
+        t * se_change / start * 100.0
+    } else {
+        f64::INFINITY
+    };
+    Some(((end - start) / start * 100.0, margin))
 }
 
 fn minutes(s: f64) -> String {
@@ -365,7 +386,7 @@ mod tests {
         );
         assert_eq!(
             words[1],
-            "Your step rate stayed about the same over the last 10 minutes of this walk (within 3 %)."
+            "Your step rate stayed about the same over the last 10 minutes of this walk."
         );
         assert!(words[2].starts_with("You slowed by about 6 %"));
     }
