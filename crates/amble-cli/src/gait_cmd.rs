@@ -64,6 +64,9 @@ pub struct GaitArgs {
     attach: Option<String>,
 }
 
+/// Bouts listed in the terminal (all of them are in `--json`).
+const SHOWN_BOUTS: usize = 12;
+
 fn sensor_height(global: &Global, args: &GaitArgs) -> Result<f64, Failure> {
     match (args.sensor_height_m, args.height_cm) {
         (Some(h), _) if (0.4..=1.5).contains(&h) => Ok(h),
@@ -159,11 +162,21 @@ pub fn run(global: &Global, args: &GaitArgs) -> Result<(), Failure> {
         g.walking_s(),
         g.duration_s
     )?;
-    for b in &g.bouts {
+    // A long recording has many bouts: the longest few, in time order, and a count of the rest.
+    let shown = g.longest_bouts(SHOWN_BOUTS);
+    for b in &shown {
         writeln!(
             out,
             "  {:>7.1}-{:<7.1} s  {:>3} steps  {:>5.1} steps/min  stride {:.2} m  {:.2} m/s",
             b.start_s, b.end_s, b.steps, b.cadence_spm, b.stride_length_m, b.speed_mps
+        )?;
+    }
+    if g.bouts.len() > shown.len() {
+        writeln!(
+            out,
+            "  (the {} longest bouts; {} shorter ones are in --json)",
+            shown.len(),
+            g.bouts.len() - shown.len()
         )?;
     }
     if let Some(s) = &stored {

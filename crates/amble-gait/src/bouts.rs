@@ -55,6 +55,15 @@ impl Gait {
         self.bouts.iter().map(|b| b.end_s - b.start_s).sum()
     }
 
+    /// The `n` longest bouts, in time order (a long recording has hundreds).
+    pub fn longest_bouts(&self, n: usize) -> Vec<&Bout> {
+        let mut b: Vec<&Bout> = self.bouts.iter().collect();
+        b.sort_by(|x, y| (y.end_s - y.start_s).total_cmp(&(x.end_s - x.start_s)));
+        b.truncate(n);
+        b.sort_by(|x, y| x.start_s.total_cmp(&y.start_s));
+        b
+    }
+
     /// Step regularity and symmetry of the stretch from `start_s` to `end_s`, for steps of
     /// `step_s` seconds.
     pub(crate) fn regularity(&self, start_s: f64, end_s: f64, step_s: f64) -> (f64, f64) {

@@ -5,6 +5,12 @@ use super::*;
 use amble_core::gait::WalkGait;
 use axum::extract::Multipart;
 
+/// A bout's row: start, end, steps, cadence, stride, speed.
+type BoutRow = (String, String, usize, String, String, String);
+
+/// Bouts listed on the page (the longest; the rest are counted).
+const SHOWN_BOUTS: usize = 12;
+
 /// The largest upload taken, bytes (a two-hour phone recording as a zip is far smaller).
 pub const GAIT_UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
 /// The most a zip member of an upload may unpack to, bytes (about four hours of a phone's
@@ -36,8 +42,9 @@ pub(crate) struct GaitResultPage {
     summary: String,
     words: Vec<String>,
     onset: Option<String>,
-    /// (start, end, steps, cadence, stride, speed)
-    bouts: Vec<(String, String, usize, String, String, String)>,
+    bouts: Vec<BoutRow>,
+    /// Shorter bouts not listed.
+    more: usize,
     svg: Option<String>,
 }
 
@@ -256,8 +263,9 @@ pub async fn gait_upload(
             .await?;
         stored_on = Some((id, date));
     }
-    let bouts = g
-        .bouts
+    let shown = g.longest_bouts(SHOWN_BOUTS);
+    let more = g.bouts.len() - shown.len();
+    let bouts = shown
         .iter()
         .map(|b| {
             (
@@ -275,7 +283,7 @@ pub async fn gait_upload(
         format!("Gait in {}", u.name),
         stored.as_ref(),
         stored_on,
-        bouts,
+        (bouts, more),
     )))
 }
 
@@ -284,7 +292,7 @@ fn result_page(
     heading: String,
     g: Option<&WalkGait>,
     stored_on: Option<(String, String)>,
-    bouts: Vec<(String, String, usize, String, String, String)>,
+    (bouts, more): (Vec<BoutRow>, usize),
 ) -> GaitResultPage {
     GaitResultPage {
         title: "Gait".into(),
@@ -303,6 +311,7 @@ fn result_page(
         words: g.map(WalkGait::drift_in_words).unwrap_or_default(),
         onset: g.and_then(WalkGait::onset_in_words),
         bouts,
+        more,
         svg: g
             .filter(|g| !g.windows.is_empty())
             .map(|g| charts::gait::walk_speed(g).to_svg()),
@@ -332,6 +341,6 @@ pub async fn walk_gait_page(
         format!("Gait on your walk of {}", w.date),
         Some(g),
         None,
-        Vec::new(),
+        (Vec::new(), 0),
     )))
 }
