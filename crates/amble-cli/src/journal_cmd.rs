@@ -173,6 +173,15 @@ fn list(global: &Global, needs_pain: bool) -> Result<(), Failure> {
     writeln!(out, "{:<8} {:<10}  ENTRY", "ID", "DATE")?;
     for e in &entries {
         writeln!(out, "{:<8} {:<10}  {}", e.id(), e.date(), summary(e))?;
+        // A walk's gait section (its numbers are on the walk's line): how the walk changed and
+        // when it began to slow.
+        if let Entry::Walk(w) = e
+            && let Some(g) = &w.gait
+        {
+            for line in g.drift_in_words().iter().chain(g.onset_in_words().iter()) {
+                writeln!(out, "{:<20}{line}", "")?;
+            }
+        }
     }
     Ok(())
 }

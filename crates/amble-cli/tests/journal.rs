@@ -1624,6 +1624,12 @@ fn gait_attaches_to_a_walk() {
     assert!(r.stdout.contains("not a diagnosis"), "{}", r.stdout);
     let r = j.run("2026-01-05", &["journal"]);
     assert!(r.stdout.contains("gait "), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("over the last 10 minutes of this walk")
+            || r.stdout.contains("from the start to the end of this walk"),
+        "the walk's gait section: {}",
+        r.stdout
+    );
     let r = j.run("2026-01-05", &["journal", "--json"]);
     let doc = r.json();
     let gait = &doc["entries"][0]["gait"];
