@@ -226,6 +226,22 @@ impl Session {
         e.clear().await.unwrap();
         e.send_keys(text).await.unwrap();
     }
+    /// The page is no wider than the phone-sized window.
+    async fn fits_phone(&self, what: &str) {
+        let fits = self
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth <= window.innerWidth + 1;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            fits,
+            serde_json::Value::Bool(true),
+            "{what} is wider than a phone"
+        );
+    }
     async fn minutes_chart(&self) -> String {
         self.client
             .goto(&format!("{}/progress", self.url))
@@ -420,19 +436,7 @@ async fn a_newcomer_goes_from_check_up_to_a_logged_walk() {
         if page != "/experiments" {
             s.client.goto(&format!("{}{page}", s.url)).await.unwrap();
         }
-        let fits = s
-            .client
-            .execute(
-                "return document.documentElement.scrollWidth <= window.innerWidth + 1;",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(
-            fits,
-            serde_json::Value::Bool(true),
-            "{page} is wider than a phone"
-        );
+        s.fits_phone(page).await;
     }
     s.shot("18-report").await;
 
@@ -466,37 +470,13 @@ async fn a_newcomer_goes_from_check_up_to_a_logged_walk() {
         "{text}"
     );
     s.shot("19-gait").await;
-    let fits = s
-        .client
-        .execute(
-            "return document.documentElement.scrollWidth <= window.innerWidth + 1;",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        fits,
-        serde_json::Value::Bool(true),
-        "the gait result is wider than a phone"
-    );
+    s.fits_phone("the gait result").await;
     s.client.goto(&format!("{}/journal", s.url)).await.unwrap();
     s.follow("a[href$='/gait']").await;
     assert!(s.text().await.contains("Gait on your walk of"));
     for page in ["/gait", "/progress"] {
         s.client.goto(&format!("{}{page}", s.url)).await.unwrap();
-        let fits = s
-            .client
-            .execute(
-                "return document.documentElement.scrollWidth <= window.innerWidth + 1;",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(
-            fits,
-            serde_json::Value::Bool(true),
-            "{page} is wider than a phone"
-        );
+        s.fits_phone(page).await;
     }
     s.client.clone().close().await.unwrap();
 }

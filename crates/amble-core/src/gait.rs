@@ -418,28 +418,15 @@ mod tests {
     #[test]
     fn the_report_paragraph_compares_first_and_latest_week() {
         let walk = |date: Date, g: Option<WalkGait>| {
-            Entry::Walk(crate::journal::Walk {
-                id: "w-1".into(),
-                date,
-                start: None,
+            let mut w = crate::journal::NewWalk {
+                date: Some(date),
                 minutes: 20.0,
-                elapsed_minutes: None,
-                bouts: 1,
-                pain_before: None,
-                pain_peak: None,
-                leg_spread: None,
-                new_symptoms: false,
-                distance_km: None,
-                steps: None,
-                cadence_spm: None,
-                avg_hr_bpm: None,
-                ascent_m: None,
-                surface: None,
-                shoes: None,
-                source: Default::default(),
-                notes: None,
-                gait: g.map(Box::new),
-            })
+                ..Default::default()
+            }
+            .into_walk(date)
+            .unwrap();
+            w.gait = g.map(Box::new);
+            Entry::Walk(w)
         };
         let d = |m, day| jiff::civil::date(2026, m, day);
         let mut slow = gait(&[1.0, 1.0]);

@@ -248,28 +248,15 @@ fn interval_walking_names_when_a_recorded_walk_began_to_slow() {
     let a = stenosis();
     let plan = start_plan(&assess(&a, kb()), &a, kb());
     let walk = |gait: Option<WalkGait>| {
-        Entry::Walk(amble_core::journal::Walk {
-            id: "w-1".into(),
-            date: date(2026, 1, 5),
-            start: None,
+        let mut w = amble_core::journal::NewWalk {
+            date: Some(date(2026, 1, 5)),
             minutes: 12.0,
-            elapsed_minutes: None,
-            bouts: 2,
-            pain_before: Some(1),
-            pain_peak: Some(3),
-            leg_spread: None,
-            new_symptoms: false,
-            distance_km: None,
-            steps: None,
-            cadence_spm: None,
-            avg_hr_bpm: None,
-            ascent_m: None,
-            surface: None,
-            shoes: None,
-            source: Default::default(),
-            notes: None,
-            gait: gait.map(Box::new),
-        })
+            ..Default::default()
+        }
+        .into_walk(date(2026, 1, 5))
+        .unwrap();
+        w.gait = gait.map(Box::new);
+        Entry::Walk(w)
     };
     assert_eq!(interval_onset_line(&[walk(None)], &plan), None);
     let g = WalkGait {

@@ -192,7 +192,7 @@ pub async fn gait_upload(
         )
             .into_response())
     };
-    let u = match read_upload(multipart).await {
+    let mut u = match read_upload(multipart).await {
         Ok(u) => u,
         Err(e) => return again(&Upload::default(), e),
     };
@@ -220,7 +220,8 @@ pub async fn gait_upload(
         }
     };
     let name = u.name.clone();
-    let bytes = std::mem::take(&mut { u.bytes });
+    // The bytes go to the analysis; the rest of the form stays to show it again on an error.
+    let bytes = std::mem::take(&mut u.bytes);
     let analysed = tokio::task::spawn_blocking(move || {
         amble_imports::gait::read_bytes_within(
             &name,
@@ -239,12 +240,6 @@ pub async fn gait_upload(
     let g = match analysed {
         Ok(g) => g,
         Err(e) => {
-            let u = Upload {
-                name: u.name.clone(),
-                bytes: Vec::new(),
-                height: u.height.clone(),
-                walk: u.walk.clone(),
-            };
             return again(&u, error("file", e.0));
         }
     };
