@@ -1308,6 +1308,9 @@ async fn a_rebinding_page_cannot_read_or_write() {
         "/experiments?factor=shoes&a=x&b=y",
         "/api/v1/insights",
         "/screen",
+        "/gait",
+        "/journal/w-1/gait",
+        "/progress",
     ] {
         let r = app.send("GET", uri, &evil, Body::empty()).await;
         assert_eq!(r.status, StatusCode::MISDIRECTED_REQUEST, "{uri}");
@@ -1326,6 +1329,18 @@ async fn a_rebinding_page_cannot_read_or_write() {
         .await;
     assert_eq!(r.status, StatusCode::MISDIRECTED_REQUEST);
     assert_eq!(app.journal().await["entries"].as_array().unwrap().len(), 1);
+    let (ct, body) = multipart(&[
+        ("file", Some("walk.csv"), LAB_TRIAL),
+        ("height_cm", None, b"170"),
+    ]);
+    let mut with_upload = evil.to_vec();
+    with_upload.push(("content-type", &ct));
+    let r = app.send("POST", "/gait", &with_upload, body).await;
+    assert_eq!(
+        r.status,
+        StatusCode::MISDIRECTED_REQUEST,
+        "an upload from a rebinding page"
+    );
     // A missing Host, or one that only starts like a loopback name, is refused too.
     for host in [
         "127.0.0.1.attacker.example",
