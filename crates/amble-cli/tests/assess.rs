@@ -83,7 +83,19 @@ fn shared_examples_give_the_expected_results() {
     let older = assess_json(&dir.join("older-walker-legs-heavy.json"));
     assert_eq!(older["patterns"][0]["id"], "lss_nc");
     assert_eq!(older["patterns"][0]["strength"], "strong");
-    assert_eq!(older["plan_status"], "allowed");
+    // At 74 the minor-fall question applies (contract §1) and this example leaves it open, so
+    // the plan waits for it; answered no, the plan is allowed.
+    assert_eq!(
+        older["triage"]["unanswered"],
+        serde_json::json!(["red_flags.minor_trauma"])
+    );
+    assert_eq!(older["plan_status"], "paused");
+    let text = std::fs::read_to_string(dir.join("older-walker-legs-heavy.json")).expect("example");
+    let mut answered: Value = serde_json::from_str(&text).expect("json");
+    answered["red_flags"]["minor_trauma"] = Value::Bool(false);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let path = write(tmp.path(), "older.json", &answered.to_string());
+    assert_eq!(assess_json(&path)["plan_status"], "allowed");
 
     let benign = assess_json(&dir.join("benign-ache-after-30-min.json"));
     assert_eq!(benign["triage"]["tier"], "none");
@@ -301,7 +313,16 @@ fn every_red_flag_leads_the_human_report() {
                 "{name}: no plan offered"
             );
         }
+        let care_first = tier == "emergency" || tier == "urgent";
         for flag in doc["triage"]["flags"].as_array().into_iter().flatten() {
+            if care_first && flag["tier"] == "routine" {
+                // One urgency: a routine note (pregnancy, ...) never stands beside "act now".
+                assert!(
+                    !r.stdout.contains("(routine)"),
+                    "{name}: routine notes are left out when care comes first"
+                );
+                continue;
+            }
             for path in flag["because"]
                 .as_array()
                 .into_iter()
@@ -568,7 +589,7 @@ fn interactive_check_up_runs_to_the_end_with_skips_and_retries() {
     let mut input = "n\n".repeat(18);
     input.push_str("72\n"); // age
     input.push_str("\n\n\n"); // skip sex, height, weight
-    input.push_str("n\nn\nn\nn\nn\n"); // context (pregnant, surgery, thin bones, plan, checked)
+    input.push_str("n\nn\nn\nn\nn\nn\n"); // context (pregnant, surgery, thin bones, steroids, plan, checked)
     input.push_str("y\n\n3\n3\n\nn\nn\n"); // back, above belt (skip), buttock both, thigh both, below knee skip, calf only, leg worse
     input.push_str("6,1\n"); // heaviness, ache
     input.push_str("banana\n1\n"); // onset: a bad answer is asked again
@@ -586,6 +607,37 @@ fn interactive_check_up_runs_to_the_end_with_skips_and_retries() {
     check_assessment_contract(&doc);
     assert_eq!(doc["triage"]["tier"], "none");
     assert_eq!(doc["patterns"][0]["id"], "lss_nc");
+    // From 65 a minor fall, lift or knock is asked (contract §1); skipped, it stays open.
+    assert!(r.stderr.contains("did you have a fall"), "{}", r.stderr);
+    assert_eq!(
+        doc["triage"]["unanswered"],
+        serde_json::json!(["red_flags.minor_trauma"])
+    );
+    assert_eq!(doc["plan_status"], "paused");
+}
+
+#[test]
+fn interactive_check_up_asks_about_a_minor_fall_only_where_it_applies() {
+    let ask = |age: &str, thin_bones: &str| {
+        let mut input = "n\n".repeat(18);
+        input.push_str(&format!("{age}\n\n\n\n"));
+        input.push_str(&format!("n\nn\n{thin_bones}\nn\nn\nn\n"));
+        input.push_str(&"\n".repeat(200));
+        let r = run_with_stdin(&["assess", "--json"], &input);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        (r.stderr.contains("did you have a fall"), r.json())
+    };
+    let (asked, doc) = ask("40", "n");
+    assert!(!asked, "not asked at 40 without thin bones or steroids");
+    assert!(
+        !doc["triage"]["unanswered"]
+            .to_string()
+            .contains("minor_trauma")
+    );
+    let (asked, _) = ask("40", "y");
+    assert!(asked, "asked with thin bones");
+    let (asked, _) = ask("82", "n");
+    assert!(asked, "asked from 65");
 }
 
 #[test]

@@ -90,6 +90,10 @@ pub struct RedFlags {
     /// Asked only in pregnancy (`context.pregnant`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pregnancy_warning_signs: Option<bool>,
+    /// A fall from standing height or less, a lift or a knock in the weeks before this pain
+    /// began; asked from 65, or with known thin bones or long-term steroids (brief §2.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minor_trauma: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -228,6 +232,11 @@ pub struct Symptoms {
     pub duration_weeks: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_episode: Option<bool>,
+    /// Leaking a little urine on coughing, sneezing, laughing or lifting (an Amble extension of
+    /// the contract), asked in pregnancy and after childbirth apart from the bladder warning
+    /// sign: a routine note with pelvic-floor physiotherapy (brief §2.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stress_leaking: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pain_worse_with_rest_better_with_exercise: Option<bool>,
     /// NICE NG65 features of inflammatory back pain (an Amble extension of the contract).
@@ -285,6 +294,11 @@ pub struct Context {
     /// or forceful bending exercises (brief §6.3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osteoporosis: Option<bool>,
+    /// Steroid tablets taken every day for 3 months or more (an Amble extension of the
+    /// contract): with thin bones and age 65+, it decides whether `red_flags.minor_trauma` is
+    /// asked (brief §2.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub long_term_steroids: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clinician_plan: Option<bool>,
     /// A doctor or physiotherapist has assessed this back pain since the warning sign appeared:

@@ -337,9 +337,22 @@ fn fire(flag: &Flag, facts: &Facts, scored: &[Scored<'_>]) -> Option<FiredFlag> 
                         .map(|b| b.answer.clone())
                         .collect()
                 }),
-            None => {
-                all_hold(&trigger.when, facts).map(|v| v.into_iter().map(str::to_string).collect())
-            }
+            None => all_hold(&trigger.when, facts).and_then(|v| {
+                let mut paths: Vec<String> = v.into_iter().map(str::to_string).collect();
+                if let Some(count) = &trigger.count {
+                    let held: Vec<&str> = count
+                        .of
+                        .iter()
+                        .filter(|c| c.matches(facts.get(&c.answer)).is_some())
+                        .map(|c| c.answer.as_str())
+                        .collect();
+                    if held.len() < count.min {
+                        return None;
+                    }
+                    paths.extend(held.into_iter().map(str::to_string));
+                }
+                Some(paths)
+            }),
         };
         if let Some(paths) = hit {
             tier = Some(tier.map_or(trigger_tier, |t| t.max(trigger_tier)));

@@ -112,11 +112,18 @@ pub struct Avoid {
 }
 
 impl Avoid {
-    /// Whether this context rule holds for these answers (an unknown answer never does).
+    /// Whether this context rule holds for these answers (an unknown answer never does). A rule
+    /// on a warning-sign answer (`red_flags.*`, e.g. a minor fall before the pain) holds until a
+    /// clinician has checked this back pain (`context.clinician_checked`, brief §2.5).
     pub fn context_holds(&self, facts: &Facts) -> bool {
         let Some(c) = &self.context else {
             return false;
         };
+        if c.starts_with("red_flags.")
+            && facts.get("context.clinician_checked") == Some(&Value::Bool(true))
+        {
+            return false;
+        }
         match (facts.get(c), self.at_least) {
             (Some(Value::Bool(true)), None) => true,
             (Some(v), Some(min)) => v.as_f64().is_some_and(|x| x >= min),
@@ -394,6 +401,18 @@ pub struct Trigger {
     pub history: bool,
     #[serde(default)]
     pub from_pattern: Option<PatternTrigger>,
+    /// Besides `when`, at least `min` of these conditions hold (NICE NG65: four or more
+    /// features). Unanswered conditions never count.
+    #[serde(default)]
+    pub count: Option<CountOf>,
+}
+
+/// A number of conditions of which at least `min` must hold.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountOf {
+    pub min: usize,
+    pub of: Vec<Condition>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -1276,6 +1295,18 @@ impl KnowledgeBase {
                 }
                 for c in &t.unless {
                     check_condition(flags_file, tloc.clone(), c)?;
+                }
+                if let Some(count) = &t.count {
+                    if count.min == 0 || count.min > count.of.len() {
+                        return Err(invalid(
+                            flags_file,
+                            tloc,
+                            "count needs min from 1 to the number of conditions in `of`".into(),
+                        ));
+                    }
+                    for c in &count.of {
+                        check_condition(flags_file, tloc.clone(), c)?;
+                    }
                 }
                 match (&t.from_pattern, t.when.is_empty()) {
                     (Some(p), true) => {

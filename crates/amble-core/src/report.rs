@@ -200,6 +200,18 @@ pub struct ReportView {
 
 pub const INTRO: &str = "Amble is a walking coach, not a diagnosis. It suggests what may be worth acting on; a doctor or physiotherapist can examine you.";
 
+impl ReportView {
+    /// The flags a person sees. When care comes first (emergency or urgent), routine notes
+    /// about the plan (pregnancy, a clinician's plan) are left out, so the page says only what
+    /// to do now (one urgency per output, brief §2.4); `flags` keeps them for a clinician.
+    pub fn flags_shown(&self) -> impl Iterator<Item = &FlagView> {
+        let blocked = self.tier >= Tier::Urgent;
+        self.flags
+            .iter()
+            .filter(move |f| !(blocked && f.tier <= Tier::Routine))
+    }
+}
+
 /// Builds the report's content from an assessment.
 pub fn view(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> ReportView {
     let mut cited = Cited::default();
@@ -272,8 +284,10 @@ pub fn view(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> ReportView
     let mut next_steps = vec![
         match a.plan_status {
             PlanStatus::Paused if a.waiting_for_answers() => "Until every warning-sign question has a yes or no, Amble offers gentle walking only and will not increase it. Answer them in a new check-up to start your plan.",
-            PlanStatus::Blocked => "No walking or exercise plan is offered until you have been checked. If anything gets worse while you wait, treat it as an emergency.",
-            PlanStatus::Paused => "Until you have seen a doctor, Amble offers gentle walking only and will not increase it. Your plan shows it; run the check-up again after your appointment.",
+            // The safety net matches the tier (one urgency per output, brief §2.4).
+            PlanStatus::Blocked if tier == Tier::Emergency => "No walking or exercise plan is offered until you have been checked. Act on it now: don't wait to see whether it settles.",
+            PlanStatus::Blocked => "No walking or exercise plan is offered until you have been checked. If you cannot be seen today, or anything gets worse while you wait, go to an emergency department or call your local emergency number.",
+            PlanStatus::Paused => "Until you have seen a doctor, Amble offers gentle walking only and will not increase it. Your plan shows it; run the check-up again after your appointment. If things get worse before then, don't wait for it: a leg getting weaker needs a doctor today, and numbness around the genitals or back passage, or new bladder or bowel trouble, needs an emergency department now.",
             PlanStatus::Allowed => "Your walking and exercise plan starts below what you can do today and builds slowly. Log your walks so the plan can adapt to how your back responds.",
         }
         .to_string(),
@@ -535,7 +549,7 @@ pub fn render_text(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> Str
     heading(&mut out, "WHAT TO DO NOW");
     let _ = writeln!(out, "[{}] {}", v.marker, v.headline);
     wrap(&mut out, "  ", &v.action);
-    for f in &v.flags {
+    for f in v.flags_shown() {
         let _ = writeln!(out);
         let _ = writeln!(out, "  * {} ({})", f.title, f.tier.as_str());
         wrap(&mut out, "    ", &f.explain);
@@ -664,7 +678,30 @@ pub fn plan_context(a: &crate::assessment::Assessment, answers: &Answers) -> Vec
     if answers.context.pregnant == Some(true) {
         out.push("pregnant".into());
     }
+    if a.waiting_for_answers() {
+        out.push(UNANSWERED.into());
+    }
     out
+}
+
+/// The situation in `plan_context` when the plan waits for warning-sign answers.
+const UNANSWERED: &str = "unanswered";
+
+/// The heading and words of a paused plan, with the same timing as the check-up: a plan that
+/// waits for warning-sign answers says so (and "today" if one might apply, as the check-up
+/// does), never "see a doctor in the next few days".
+pub fn paused_words(patterns: &[String]) -> (&'static str, &'static str) {
+    if patterns.iter().any(|p| p == UNANSWERED) {
+        (
+            "Paused: some warning-sign questions are unanswered",
+            "Your check-up left some warning-sign questions without a yes or no. Answer them in a new check-up; if any of them might apply to you now, contact your doctor today. Until then: gentle walking only, no increases.",
+        )
+    } else {
+        (
+            "Paused: see a doctor first",
+            "Your check-up asks you to see a doctor in the next few days. Until then: gentle walking only, no increases.",
+        )
+    }
 }
 
 /// The posture, footwear and pacing notes that apply to a plan and the patterns found.
@@ -735,6 +772,8 @@ pub struct PlanView {
     pub notes: Vec<String>,
     /// (id, citation) of every source behind the exercises and notes, in the order cited.
     pub sources: Vec<(String, String)>,
+    /// The heading and words shown when the plan is paused (`paused_words`).
+    pub paused: (&'static str, &'static str),
 }
 
 pub const EXERCISE_SAFETY: &str = "Use the same traffic light as for walks: stop an exercise that sends symptoms further down a leg.";
@@ -785,6 +824,7 @@ pub fn plan_view(plan: &Plan, kb: &KnowledgeBase, patterns: &[String]) -> PlanVi
         excluded,
         notes,
         sources,
+        paused: paused_words(patterns),
     }
 }
 
@@ -820,12 +860,9 @@ pub fn render_plan(
             return out;
         }
         Status::Paused => {
-            heading(&mut out, "PAUSED: SEE A DOCTOR FIRST");
-            wrap(
-                &mut out,
-                "  ",
-                "Your check-up asks you to see a doctor in the next few days. Until then: gentle walking only, no increases.",
-            );
+            let (title, words) = paused_words(patterns);
+            heading(&mut out, &title.to_uppercase());
+            wrap(&mut out, "  ", words);
         }
         Status::Active => {}
         Status::Maintenance => {

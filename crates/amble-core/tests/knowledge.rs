@@ -45,7 +45,7 @@ fn embedded_knowledge_base_is_valid() {
     let kb = KnowledgeBase::embedded().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(kb.patterns.len(), PATTERN_IDS.len());
     assert!(kb.flags.len() >= 15);
-    assert_eq!(kb.questions.iter().filter(|q| q.is_red_flag()).count(), 19);
+    assert_eq!(kb.questions.iter().filter(|q| q.is_red_flag()).count(), 20);
 }
 
 #[test]
@@ -106,7 +106,7 @@ fn questions_cover_exactly_the_answers_schema() {
             "fever_unwell": false, "infection_risk": false, "significant_trauma": false,
             "minor_trauma_bone_risk": false, "constant_night_pain": false, "aaa_signs": false,
             "sudden_cold_pale_leg": false, "foot_rest_pain_or_ulcer": false, "chest_symptoms_on_exertion": false,
-            "pregnancy_warning_signs": false
+            "pregnancy_warning_signs": false, "minor_trauma": false
         },
         "symptoms": {
             "loc_back": true, "loc_buttock": "none", "loc_thigh": "none", "loc_below_knee": "none",
@@ -116,13 +116,13 @@ fn questions_cover_exactly_the_answers_schema() {
             "sitting_effect": "eases", "flexion_provokes": false, "extension_provokes": false,
             "cough_sneeze_leg": false, "single_leg_provokes": false, "morning_stiffness_min": 10,
             "night_pain": "none", "onset_age_lt45": false, "duration_weeks": 10, "first_episode": false,
-            "pain_worse_with_rest_better_with_exercise": false, "inflammatory_features": ["none"], "recent_load_increase_pct": 0,
+            "pain_worse_with_rest_better_with_exercise": false, "inflammatory_features": ["none"], "stress_leaking": false, "recent_load_increase_pct": 0,
             "new_or_worn_shoes": false, "shoe_age_km": 300, "risk_smoker": false, "risk_diabetes": false,
             "risk_cvd": false, "feet_cold_pale": false
         },
         "walking": { "usual_minutes": 20, "walks_per_week": 3, "pain_free_minutes": 12 },
         "pain": { "now": 3, "walk_peak": 6, "usual_morning": 2 },
-        "context": { "pregnant": false, "pregnancy_weeks": 20, "osteoporosis": false, "spine_surgery_last_3_months": false, "clinician_plan": false, "clinician_checked": false }
+        "context": { "pregnant": false, "pregnancy_weeks": 20, "osteoporosis": false, "long_term_steroids": false, "spine_surgery_last_3_months": false, "clinician_plan": false, "clinician_checked": false }
     });
     let answers = Answers::from_value(full, &kb).unwrap_or_else(|e| panic!("{e}"));
     let facts: BTreeSet<String> = answers
@@ -616,4 +616,39 @@ fn broken_library_entries_are_rejected() {
         "group = \"faq\"",
         "group",
     );
+}
+
+/// The learn articles that say when to get help use the check-up's timings (one urgency
+/// everywhere, brief §2.4): a leg getting weaker needs a doctor today; bladder or bowel trouble
+/// needs an emergency department now; no vaguer "at once" or "a day or two".
+#[test]
+fn learn_articles_use_the_check_ups_timings() {
+    let kb = KnowledgeBase::embedded().unwrap_or_else(|e| panic!("{e}"));
+    for id in ["when-to-see-someone", "nerve-pain", "stenosis", "flares"] {
+        let t = kb
+            .learn
+            .iter()
+            .find(|t| t.id == id)
+            .unwrap_or_else(|| panic!("article {id}"));
+        let mut weaker = false;
+        let mut bladder = false;
+        for sentence in t.body.iter().flat_map(|p| p.split(". ")) {
+            let s = sentence.to_lowercase();
+            for vague in ["at once", "a day or two", "see a doctor soon"] {
+                assert!(!s.contains(vague), "{id}: {vague:?} in {sentence:?}");
+            }
+            if s.contains("weaker") {
+                weaker = true;
+                assert!(s.contains("today"), "{id}: {sentence:?}");
+            }
+            if s.contains("bladder") || s.contains("bowel") {
+                bladder = true;
+                assert!(s.contains("emergency department"), "{id}: {sentence:?}");
+            }
+        }
+        assert!(
+            weaker && bladder,
+            "{id} names both a weakening leg and bladder or bowel trouble"
+        );
+    }
 }
