@@ -344,6 +344,50 @@ proptest! {
         forgetting_never_rules_out(&a, &qs[pick.index(qs.len())].id)?;
     }
 
+    /// Warning signs win everywhere: when care comes first there is no plan at all and no
+    /// routine note beside it, an emergency never says "while you wait", and a soon tier gives
+    /// gentle walking only, with no exercises.
+    #[test]
+    fn care_first_pages_offer_nothing_else(a in answers_strategy()) {
+        let r = assess(&a, kb());
+        let plan = amble_core::plan::start_plan(&r, &a, kb());
+        let view = amble_core::report::view(&r, &a, kb());
+        let tier = r.tier();
+        if tier >= Tier::Urgent {
+            prop_assert_eq!(plan.status, amble_core::plan::Status::Blocked);
+            prop_assert!(plan.walking.is_none() && plan.exercises.is_empty());
+            prop_assert!(view.flags_shown().all(|f| f.tier > Tier::Routine));
+            prop_assert!(view.patterns.is_none());
+            prop_assert!(view.next_steps.iter().all(|s| !s.contains("plan starts")));
+        }
+        if tier == Tier::Emergency {
+            prop_assert!(view.next_steps.iter().all(|s| !s.contains("while you wait")));
+        }
+        if tier == Tier::Soon {
+            prop_assert_eq!(plan.status, amble_core::plan::Status::Paused);
+            prop_assert!(plan.exercises.is_empty());
+        }
+    }
+
+    /// A minor fall, lift or knock where it applies (from 65, thin bones, steroids) always asks
+    /// for a doctor and never gives planks, curl-ups or loaded floor work until checked.
+    #[test]
+    fn a_minor_fall_where_it_applies_asks_for_a_check_and_leaves_out_loaded_floor_work(a in answers_strategy(), age in 65u8..=110) {
+        let a = with_answer(&a, "age", Some(Value::from(age)));
+        let a = with_answer(&a, "red_flags.minor_trauma", Some(Value::Bool(true)));
+        let r = assess(&a, kb());
+        let plan = amble_core::plan::start_plan(&r, &a, kb());
+        if a.context.clinician_checked != Some(true) {
+            prop_assert!(r.tier() >= Tier::Soon);
+            for id in ["front_plank", "side_plank", "mcgill_curl_up", "bird_dog", "glute_bridge", "dead_bug"] {
+                prop_assert!(plan.exercises.iter().all(|e| e.id != id), "{id}");
+                prop_assert!(plan.excluded.iter().any(|e| e.id == id), "{id} left out with a reason");
+            }
+        } else {
+            prop_assert!(r.tier() >= Tier::Routine);
+        }
+    }
+
     #[test]
     fn assessment_is_deterministic(a in answers_strategy()) {
         let one = serde_json::to_string(&assess(&a, kb())).unwrap_or_default();

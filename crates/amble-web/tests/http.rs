@@ -1994,3 +1994,60 @@ async fn an_oversized_recording_is_refused() {
     );
     assert!(r.status != StatusCode::OK);
 }
+
+/// A minor fall, lift or knock is asked from 65 (or with thin bones or steroids), with what
+/// changed before the pain started, and nowhere else; stress leaking is asked in pregnancy or
+/// after childbirth, apart from the bladder warning sign.
+#[tokio::test]
+async fn the_minor_fall_and_stress_leaking_are_asked_only_where_they_apply() {
+    let app = App::new();
+    let flags = all_no("").replace("&red_flags.minor_trauma=no", "");
+    let step8 = |extra: &str| {
+        format!(
+            "step=7&seen=1,2,4,5,6,7&{flags}&symptoms.loc_back=yes&symptoms.loc_thigh=none&symptoms.loc_below_knee=none&{extra}"
+        )
+    };
+    let older = app.post_form("/checkup", &step8("age=82")).await;
+    assert_eq!(older.status, StatusCode::OK);
+    assert!(
+        older.body.contains("name=\"red_flags.minor_trauma\""),
+        "{}",
+        older.body
+    );
+    let thin = app
+        .post_form("/checkup", &step8("age=50&context.osteoporosis=yes"))
+        .await;
+    assert!(thin.body.contains("name=\"red_flags.minor_trauma\""));
+    let steroids = app
+        .post_form("/checkup", &step8("age=50&context.long_term_steroids=yes"))
+        .await;
+    assert!(steroids.body.contains("name=\"red_flags.minor_trauma\""));
+    let younger = app.post_form("/checkup", &step8("age=50")).await;
+    assert_eq!(younger.status, StatusCode::OK);
+    assert!(!younger.body.contains("name=\"red_flags.minor_trauma\""));
+    assert!(
+        younger
+            .body
+            .contains("name=\"symptoms.recent_load_increase_pct\""),
+        "the same step, without the question"
+    );
+
+    let pregnant = app
+        .post_form(
+            "/checkup",
+            &format!("step=2&seen=1,2&{}&age=31&context.pregnant=yes", all_no("")),
+        )
+        .await;
+    assert!(pregnant.body.contains("name=\"symptoms.stress_leaking\""));
+    let not_pregnant = app
+        .post_form(
+            "/checkup",
+            &format!("step=2&seen=1,2&{}&age=31&context.pregnant=no", all_no("")),
+        )
+        .await;
+    assert!(
+        !not_pregnant
+            .body
+            .contains("name=\"symptoms.stress_leaking\"")
+    );
+}
