@@ -271,7 +271,8 @@ fn the_bundle_carries_the_journal() {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    // No failure files in the source tree (a failure prints its case).
+    #![proptest_config(proptest::prelude::ProptestConfig { failure_persistence: None, ..proptest::prelude::ProptestConfig::with_cases(64) })]
     /// Any walk and morning the journal accepts exports as valid FHIR.
     #[test]
     fn any_logged_walk_exports_valid_fhir(
