@@ -62,13 +62,15 @@ fn stateless_plan_for_every_example_matches_the_contract() {
             assert_eq!(plan["decision"]["kind"], "start");
         }
     }
-    let older = run(&[
-        "plan",
-        "--answers",
-        &example("older-walker-legs-heavy.json"),
-        "--json",
-    ])
-    .json();
+    // At 74 the minor-fall question applies (contract §1): answered no, the plan starts.
+    let mut answers: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(example("older-walker-legs-heavy.json")).unwrap(),
+    )
+    .unwrap();
+    answers["red_flags"]["minor_trauma"] = serde_json::Value::Bool(false);
+    let tmp = tempfile::tempdir().unwrap();
+    let path = write(tmp.path(), "older.json", &answers.to_string());
+    let older = run(&["plan", "--answers", path.to_str().unwrap(), "--json"]).json();
     assert_eq!(older["walking"]["mode"], "interval");
     assert!(
         older["excluded"]

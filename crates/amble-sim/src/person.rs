@@ -114,7 +114,8 @@ pub fn answers(p: &Person, kb: &KnowledgeBase) -> Result<Answers, String> {
         "weight_loss_unexplained": false, "fever_unwell": false, "infection_risk": false,
         "significant_trauma": false, "minor_trauma_bone_risk": false,
         "constant_night_pain": false, "aaa_signs": false, "sudden_cold_pale_leg": false,
-        "foot_rest_pain_or_ulcer": false, "chest_symptoms_on_exertion": false
+        "foot_rest_pain_or_ulcer": false, "chest_symptoms_on_exertion": false,
+        "minor_trauma": false
     });
     let symptoms = if p.stenosis {
         json!({"loc_back": true, "loc_buttock": "both", "loc_thigh": "both", "leg_quality": ["heaviness"],
