@@ -98,6 +98,7 @@ fn short(id: &str) -> &'static str {
         "nprs" => "pain",
         "odi" => "ODI",
         "rmdq" => "RMDQ",
+        "peg" => "PEG",
         _ => "PSFS",
     }
 }
@@ -119,6 +120,9 @@ fn scores_words(s: &crate::journal::StoredAssessment, kb: &KnowledgeBase) -> Str
     }
     if let Some(ps) = &x.instruments.psfs {
         parts.push(format!("PSFS {:.1}", ps.mean));
+    }
+    if let Some(p) = &x.instruments.peg {
+        parts.push(format!("PEG {:.1}/10", p.score));
     }
     if parts.is_empty() {
         "no scores given".into()

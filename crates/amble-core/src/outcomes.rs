@@ -7,7 +7,7 @@ use crate::answers::Answers;
 use crate::instruments;
 
 /// The measures Amble compares over time, in report order.
-pub const MEASURE_IDS: &[&str] = &["nprs", "odi", "rmdq", "psfs"];
+pub const MEASURE_IDS: &[&str] = &["nprs", "odi", "rmdq", "psfs", "peg"];
 
 /// One measure and its minimal important change.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -199,6 +199,9 @@ pub fn scores_from(
     }
     if let Some(p) = ins.psfs {
         out.push(("psfs", p.mean));
+    }
+    if let Some(p) = ins.peg {
+        out.push(("peg", p.score));
     }
     out
 }
