@@ -341,10 +341,25 @@ pub struct Outcome {
     /// Amble's extras: which way, and the change in words.
     pub direction: Direction,
     pub words: String,
+    /// The change since the last score (a check-in or check-up after the first), read against
+    /// the same smallest important change; absent when the last score is the first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since_last: Option<SinceLast>,
+}
+
+/// The change since the last score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SinceLast {
+    pub date: Date,
+    pub last: f64,
+    pub change: f64,
+    pub important: bool,
+    pub direction: Direction,
+    pub words: String,
 }
 
 /// For each measure given in this check-in that has an earlier score (a check-up or check-in
-/// before it), the change from the first score to this one.
+/// before it), the change from the first score to this one, and from the last one.
 pub fn outcomes(
     entries: &[Entry],
     c: &Checkin,
@@ -352,14 +367,16 @@ pub fn outcomes(
 ) -> std::collections::BTreeMap<String, Outcome> {
     let now = outcomes::scores_from(c.pain.map(i64::from), &c.instruments);
     let mut out = std::collections::BTreeMap::new();
+    let round = |x: f64| (x * 100.0).round() / 100.0;
     for (id, value) in now {
         let Some(m) = kb.outcomes.measure(id) else {
             continue;
         };
-        let baseline = entries
+        let mut earlier: Vec<(Date, usize, f64)> = entries
             .iter()
-            .filter(|e| e.id() != c.id && e.date() <= c.date)
-            .find_map(|e| {
+            .enumerate()
+            .filter(|(_, e)| e.id() != c.id && e.date() <= c.date)
+            .filter_map(|(i, e)| {
                 let s = match e {
                     Entry::Assessment(a) if !a.rescreen => outcomes::scores(&a.answers),
                     Entry::Checkin(x) => {
@@ -367,22 +384,40 @@ pub fn outcomes(
                     }
                     _ => return None,
                 };
-                s.into_iter().find(|(k, _)| *k == id).map(|(_, v)| v)
-            });
-        if let Some(b) = baseline {
-            let ch = outcomes::change(m, b, value);
-            out.insert(
-                id.to_string(),
-                Outcome {
-                    baseline: b,
-                    now: value,
-                    change: ((value - b) * 100.0).round() / 100.0,
-                    important: ch.important,
-                    direction: ch.direction,
-                    words: ch.words,
-                },
-            );
-        }
+                s.into_iter()
+                    .find(|(k, _)| *k == id)
+                    .map(|(_, v)| (e.date(), i, v))
+            })
+            .collect();
+        earlier.sort_by_key(|(d, i, _)| (*d, *i));
+        let (Some(&(_, _, b)), Some(&(last_date, _, last))) = (earlier.first(), earlier.last())
+        else {
+            continue;
+        };
+        let ch = outcomes::change(m, b, value);
+        let since_last = (earlier.len() > 1).then(|| {
+            let l = outcomes::change(m, last, value);
+            SinceLast {
+                date: last_date,
+                last,
+                change: round(value - last),
+                important: l.important,
+                direction: l.direction,
+                words: l.words,
+            }
+        });
+        out.insert(
+            id.to_string(),
+            Outcome {
+                baseline: b,
+                now: value,
+                change: round(value - b),
+                important: ch.important,
+                direction: ch.direction,
+                words: ch.words,
+                since_last,
+            },
+        );
     }
     out
 }

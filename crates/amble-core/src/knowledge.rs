@@ -798,6 +798,10 @@ impl KnowledgeBase {
             .chain(std::iter::once((
                 "recovered.sources".to_string(),
                 &self.outcomes.recovered.sources,
+            )))
+            .chain(std::iter::once((
+                "asked.sources".to_string(),
+                &self.outcomes.asked.sources,
             )));
         for (location, sources) in lists {
             if sources.is_empty() {

@@ -9,6 +9,15 @@ use crate::assessment::{Assessment, FiredFlag};
 use crate::journal::{Entry, LegSpread, StoredAssessment};
 use crate::tier::{PlanStatus, Tier};
 
+/// What each kind of new symptom needs, and how soon, in the check-up's timings (brief §2.3,
+/// §2.5): shown after a walk logged with new symptoms (terminal and web) and on the re-screen.
+pub const WHAT_EACH_NEEDS: [&str; 4] = [
+    "Numbness around the genitals or back passage, new trouble passing urine or controlling your bladder or bowels, or new symptoms in both legs: go to an emergency department now, or call your local emergency number (999 in the UK, 112 in the EU, 911 in the US).",
+    "A leg getting weaker, your foot catching or slapping, numbness that keeps spreading or walking that has become unsteady, or a fever or feeling unwell with the back pain: contact a doctor or an urgent care service (such as NHS 111) today.",
+    "New numbness, pins and needles or leg pain reaching further than before, with no weakness: book an appointment with a doctor or physiotherapist in the next few days, and walk only gently until then.",
+    "More pain of the kind you know, with nothing new: rest from the plan today; the flare plan in the library helps (amble learn flares).",
+];
+
 /// The flag (content/red_flags.toml, `journal = true`) raised from the journal.
 pub const FLAG_ID: &str = "new_neuro_since_checkup";
 
