@@ -485,7 +485,16 @@ pub fn events(entries: &[Entry], from: Date, to: Date, kb: &KnowledgeBase) -> Ve
                     kind: "Plan suspended",
                     what: format!(
                         "{}{until}",
-                        p.plan.decision.because.first().cloned().unwrap_or_default()
+                        if p.plan
+                            .decision
+                            .because
+                            .first()
+                            .is_some_and(|b| b.contains("check-in"))
+                        {
+                            "A warning sign answered yes at a check-in suspended the plan."
+                        } else {
+                            "New symptoms logged with a walk suspended the plan."
+                        }
                     ),
                 },
             ));

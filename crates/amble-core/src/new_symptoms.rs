@@ -136,7 +136,7 @@ pub(crate) fn may_need_cap(entries: &[Entry], index: usize, kb: &crate::Knowledg
     let Some(Entry::Assessment(this)) = entries.get(index) else {
         return false;
     };
-    let Some((_, before)) = previous_checkup(entries, index) else {
+    let Some((at, before)) = previous_checkup(entries, index) else {
         return false;
     };
     let between = entries.iter().any(|e| match e {
@@ -144,7 +144,9 @@ pub(crate) fn may_need_cap(entries: &[Entry], index: usize, kb: &crate::Knowledg
         Entry::Checkin(c) => c.date >= before.date && c.date <= this.date,
         _ => false,
     });
-    between || crate::assess(&before.answers, kb).plan_status != PlanStatus::Allowed
+    between
+        || with_journal(crate::assess(&before.answers, kb), entries, at).plan_status
+            != PlanStatus::Allowed
 }
 
 #[cfg(test)]

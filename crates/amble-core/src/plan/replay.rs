@@ -220,17 +220,17 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
     if let Some(cap) = out.restart_cap
         && first_prescription.weekly_minutes() > cap.weekly_minutes()
     {
-        first_prescription = if cap.mode == Mode::Gentle {
-            cap
-        } else {
-            fit_under(first_prescription, f64::from(cap.weekly_minutes()), floor)
-        };
+        // The same shape, shortened to fit (a plan that can build again, not a flare week).
+        first_prescription = fit_under(first_prescription, f64::from(cap.weekly_minutes()), floor);
         if out.plan.walking.is_some() {
             out.plan.walking = Some(first_prescription.into());
-            out.plan.decision.because.push(format!(
-                "After the new symptoms, the plan restarts no higher than where it was before them: {} a week.",
-                words_minutes(&first_prescription)
+            let because = &mut out.plan.decision.because;
+            because.retain(|b| !b.starts_with("Week 1:"));
+            because.push(format!(
+                "After the new symptoms, the plan restarts no higher than where it was before them ({} a week).",
+                words_minutes(&cap)
             ));
+            because.push(first_prescription.week_line(1));
         }
     }
     out.current = out.plan.walking.is_some().then_some(first_prescription);
@@ -348,6 +348,11 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
                 .filter(|(_, n)| *n > 0)
         {
             kind = DecisionKind::Hold;
+            for b in &mut because {
+                if b.ends_with("so the plan takes one step up.") {
+                    *b = "Your walks went well (green or amber, none red).".into();
+                }
+            }
             because.push(format!(
                 "Your check-in on {d} left {} unanswered, so the plan does not step up until each has a yes or no (in your next check-in or a new check-up).",
                 crate::words::count(u32::try_from(*n).unwrap_or(u32::MAX), "warning-sign question", "warning-sign questions")
