@@ -460,3 +460,51 @@ fn the_peg_is_scored_and_read_against_the_first_and_the_last_score() {
         "the thresholds line"
     );
 }
+
+/// Point 14 in the terminal: the interactive check-up ends with the PEG and the PSFS (every
+/// other question skipped), and they are stored with the check-up.
+#[test]
+fn the_interactive_check_up_asks_the_peg_and_the_psfs() {
+    let kb = amble_core::KnowledgeBase::embedded().unwrap();
+    let facts = amble_core::Answers::default().facts();
+    let flags = kb.red_flag_questions_for(&facts).count();
+    let others = kb
+        .questions
+        .iter()
+        .filter(|q| !q.is_red_flag() && q.applies(&facts))
+        .count();
+    let mut input = "n\n".repeat(flags);
+    input.push_str(&"\n".repeat(others));
+    input.push_str("5\n4\n6\n"); // the PEG
+    input.push_str("walk to the shops\n4\n\n"); // one activity, then done
+    let j = Journal::new();
+    let mut args = vec![
+        "--data-dir",
+        j.path().to_str().unwrap(),
+        "--today",
+        "2026-01-05",
+    ];
+    args.extend(["assess", "--json"]);
+    let r = run_with_stdin(&args, &input);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("got in the way of enjoying life"),
+        "{}",
+        r.stderr
+    );
+    let doc = r.json();
+    assert_eq!(doc["instruments"]["peg"]["score"], 5.0, "{doc}");
+    assert_eq!(doc["instruments"]["psfs"]["mean"], 4.0);
+    let journal = j.ok("2026-01-05", &["journal", "--json"]).json();
+    assert_eq!(
+        journal["entries"][0]["answers"]["instruments"],
+        json!({"peg": [5, 4, 6], "psfs": [{"activity": "walk to the shops", "score": 4}]})
+    );
+    // The input ending at the PEG loses nothing already answered.
+    let mut short = "n\n".repeat(flags);
+    short.push_str(&"\n".repeat(others));
+    short.push_str("5\n");
+    let r = run_with_stdin(&args, &short);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.json()["instruments"].get("peg").is_none());
+}
