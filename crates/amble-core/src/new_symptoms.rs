@@ -108,11 +108,21 @@ pub fn with_journal(mut a: Assessment, entries: &[Entry], index: usize) -> Asses
     if because.is_empty() {
         return a;
     }
-    a.triage.flags.push(FiredFlag {
-        id: FLAG_ID.into(),
-        tier: Tier::Soon,
-        because,
-    });
+    // Flags stay most urgent first.
+    let at = a
+        .triage
+        .flags
+        .iter()
+        .position(|f| f.tier < Tier::Soon)
+        .unwrap_or(a.triage.flags.len());
+    a.triage.flags.insert(
+        at,
+        FiredFlag {
+            id: FLAG_ID.into(),
+            tier: Tier::Soon,
+            because,
+        },
+    );
     if a.triage.tier < Tier::Soon {
         a.triage.tier = Tier::Soon;
     }
