@@ -57,9 +57,16 @@ pub fn run(global: &Global, args: &AssessArgs) -> Result<(), Failure> {
     }
     let answers = match &args.answers {
         Some(path) => read_answers(path, &kb)?,
-        None => interactive::ask(&kb)?,
+        None => {
+            // The activities of the last PSFS are rated again (the same ones each time).
+            let earlier = match global.open_existing_store()? {
+                Some(s) => amble_core::outcomes::last_psfs_activities(&s.list()?, today),
+                None => Vec::new(),
+            };
+            interactive::ask(&kb, &earlier)?
+        }
     };
-    let assessment = assess(&answers, &kb);
+    let mut assessment = assess(&answers, &kb);
     let mut lost: Option<Failure> = None;
     let stored = if save {
         let entry = Entry::Assessment(Box::new(StoredAssessment {
@@ -79,6 +86,13 @@ pub fn run(global: &Global, args: &AssessArgs) -> Result<(), Failure> {
     } else {
         None
     };
+    // Stored: read with the journal too (a new neurological symptom since the last check-up).
+    if let Some(entry) = &stored {
+        let entries = global.open_store()?.list()?;
+        if let Some(i) = amble_core::new_symptoms::index_of(&entries, entry.id()) {
+            assessment = amble_core::new_symptoms::with_journal(assessment, &entries, i);
+        }
+    }
     let mut stdout = std::io::stdout().lock();
     if global.json {
         let doc =

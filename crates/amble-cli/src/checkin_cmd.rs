@@ -61,6 +61,7 @@ fn ask(
     kb: &amble_core::KnowledgeBase,
     base: &amble_core::Answers,
     maintenance: bool,
+    earlier_activities: &[String],
 ) -> Result<CheckinAnswers, Failure> {
     let cancelled = || {
         Failure::BadInput("the check-in was cancelled (the input ended); nothing was stored".into())
@@ -116,6 +117,7 @@ fn ask(
     } else {
         None
     };
+    let instruments = crate::interactive::ask_outcomes(kb, earlier_activities)?;
     Ok(CheckinAnswers {
         red_flags,
         change,
@@ -123,6 +125,7 @@ fn ask(
             now: pain,
             ..Default::default()
         },
+        instruments,
         activity_limited,
         ..Default::default()
     })
@@ -142,7 +145,12 @@ pub fn run(global: &Global, args: &CheckinArgs) -> Result<(), Failure> {
     })?;
     let given = match &args.answers {
         Some(path) => read(path, &kb)?,
-        None if stdin_is_terminal() => ask(&kb, &r.answers, r.plan.status == Status::Maintenance)?,
+        None if stdin_is_terminal() => ask(
+            &kb,
+            &r.answers,
+            r.plan.status == Status::Maintenance,
+            &amble_core::outcomes::last_psfs_activities(&entries, date),
+        )?,
         None => {
             return Err(Failure::BadInput(
                 "give the check-in with --answers FILE (or run it in a terminal to be asked)"
@@ -185,12 +193,25 @@ pub fn run(global: &Global, args: &CheckinArgs) -> Result<(), Failure> {
             "\nYour walking plan is suspended until you run a new check-up (amble assess).\n"
         )?;
     }
+    // "Not sure" is never "no": the questions left open, how to find out, and the hold.
+    if doc.new_warning_signs.is_empty()
+        && let Some((heading, questions, advice)) = checkin::unanswered_words(&doc.triage, &kb)
+    {
+        writeln!(out, "{}", heading.to_uppercase())?;
+        for q in &questions {
+            writeln!(out, "  - {q}")?;
+        }
+        writeln!(out, "{advice}\n")?;
+    }
     writeln!(out, "Check-in {} stored for {}.", c.id, c.date)?;
     if let Some(ch) = c.change {
         writeln!(out, "Since the last check-in: {}.", ch.words())?;
     }
     for o in doc.outcomes.values() {
-        writeln!(out, "- {}.", o.words)?;
+        writeln!(out, "- Since the first score: {}.", o.words)?;
+        if let Some(l) = &o.since_last {
+            writeln!(out, "  Since {}: {}.", l.date, l.words)?;
+        }
     }
     if doc.plan_status == Status::Maintenance {
         writeln!(

@@ -16,7 +16,111 @@ enum Reply {
     Eof,
 }
 
-pub fn ask(kb: &KnowledgeBase) -> Result<Answers, Failure> {
+/// One typed line: `Ok(None)` for Enter (skip), `Err(())` when the input has ended.
+fn line(
+    prompt: &str,
+    input: &mut impl BufRead,
+    err: &mut impl Write,
+) -> Result<Result<Option<String>, ()>, Failure> {
+    write!(err, "{prompt} ")?;
+    err.flush()?;
+    let mut l = String::new();
+    if input.read_line(&mut l)? == 0 {
+        writeln!(err)?;
+        return Ok(Err(()));
+    }
+    let t = l.trim();
+    Ok(Ok((!t.is_empty() && t != "?").then(|| t.to_string())))
+}
+
+/// A score from 0 to 10, asked until it is one (or skipped).
+fn score(
+    prompt: &str,
+    input: &mut impl BufRead,
+    err: &mut impl Write,
+) -> Result<Result<Option<i64>, ()>, Failure> {
+    loop {
+        match line(prompt, input, err)? {
+            Err(()) => return Ok(Err(())),
+            Ok(None) => return Ok(Ok(None)),
+            Ok(Some(t)) => match t.parse::<i64>().ok().filter(|n| (0..=10).contains(n)) {
+                Some(n) => return Ok(Ok(Some(n))),
+                None => writeln!(err, "  Type a whole number from 0 to 10.")?,
+            },
+        }
+    }
+}
+
+/// The PEG and the PSFS (brief §3.9), in Amble's words (`content/outcomes.toml`): asked at the
+/// end of the check-up and at every check-in. `earlier` are the activities of the last PSFS,
+/// re-rated when given (the same activities each time); otherwise up to three are named. Enter
+/// skips; the input ending here skips the rest and loses nothing already answered.
+pub fn ask_outcomes(
+    kb: &KnowledgeBase,
+    earlier: &[String],
+) -> Result<amble_core::answers::InstrumentItems, Failure> {
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let mut err = std::io::stderr().lock();
+    let asked = &kb.outcomes.asked;
+    let mut items = amble_core::answers::InstrumentItems::default();
+    writeln!(err, "\n{}\n", asked.intro)?;
+    let mut peg = Vec::new();
+    for q in &asked.peg {
+        match score(
+            &format!("{} 0 ({}) to 10 ({}):", q.text, q.low, q.high),
+            &mut input,
+            &mut err,
+        )? {
+            Err(()) => return Ok(items),
+            Ok(Some(n)) => peg.push(n),
+            Ok(None) => break,
+        }
+    }
+    if peg.len() == asked.peg.len() {
+        items.peg = Some(peg);
+    }
+    let mut psfs = Vec::new();
+    if earlier.is_empty() {
+        while psfs.len() < amble_core::outcomes::PSFS_ASKED {
+            let name = match line(&format!("\n{}", asked.psfs_name), &mut input, &mut err)? {
+                Err(()) => break,
+                Ok(None) => break,
+                Ok(Some(n)) => n.chars().take(80).collect::<String>(),
+            };
+            match score(
+                &format!("{} ({name}):", asked.psfs_rate),
+                &mut input,
+                &mut err,
+            )? {
+                Err(()) => break,
+                Ok(Some(n)) => psfs.push(amble_core::answers::PsfsItem {
+                    activity: name,
+                    score: n,
+                }),
+                Ok(None) => {}
+            }
+        }
+    } else {
+        writeln!(err, "\n{}", asked.psfs_rerate)?;
+        for a in earlier.iter().take(5) {
+            match score(&format!("  {a}:"), &mut input, &mut err)? {
+                Err(()) => break,
+                Ok(Some(n)) => psfs.push(amble_core::answers::PsfsItem {
+                    activity: a.clone(),
+                    score: n,
+                }),
+                Ok(None) => {}
+            }
+        }
+    }
+    if !psfs.is_empty() {
+        items.psfs = Some(psfs);
+    }
+    Ok(items)
+}
+
+pub fn ask(kb: &KnowledgeBase, earlier_activities: &[String]) -> Result<Answers, Failure> {
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let mut err = std::io::stderr().lock();
@@ -74,7 +178,19 @@ pub fn ask(kb: &KnowledgeBase) -> Result<Answers, Failure> {
             return current(&doc);
         }
     }
-    writeln!(err)?;
+    drop(input);
+    drop(err);
+    let outcomes = ask_outcomes(kb, earlier_activities)?;
+    if !outcomes.is_empty() {
+        let ins = doc
+            .entry("instruments".to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let (Value::Object(m), Ok(Value::Object(given))) = (ins, serde_json::to_value(&outcomes))
+        {
+            m.extend(given);
+        }
+    }
+    writeln!(std::io::stderr())?;
     current(&doc)
 }
 

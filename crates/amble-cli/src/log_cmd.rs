@@ -354,7 +354,11 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
                 human.push_str(&format!("\n{line}"));
             }
             if w.new_symptoms {
-                human.push_str("\n\nYou reported new symptoms, so your plan is suspended. Run `amble assess` now.\nIf you have numbness around the genitals or back passage, new bladder or bowel trouble,\nor new symptoms in both legs, go to an emergency department now.");
+                human.push_str("\n\nYou reported new symptoms, so your plan is suspended. What each kind of change needs:");
+                for line in amble_core::new_symptoms::WHAT_EACH_NEEDS {
+                    human.push_str(&format!("\n- {line}"));
+                }
+                human.push_str("\n\nAnswer the warning-sign questions again now: `amble screen`. If they are all no and the symptoms settle back to your usual, the plan goes on; otherwise run a new check-up (`amble assess`) once you have been checked.");
             } else if light.is_none() {
                 human.push_str(" Tomorrow, log your back pain on waking: `amble log morning`.");
             }

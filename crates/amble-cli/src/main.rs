@@ -16,6 +16,7 @@ mod log_cmd;
 mod plan_cmd;
 mod remind_cmd;
 mod report_cmd;
+mod screen_cmd;
 mod serve_cmd;
 mod user_cmd;
 
@@ -94,6 +95,9 @@ enum Command {
     /// Check in: the warning signs again, how your back has been, pain, and the
     /// questionnaires at 6 weeks, 3, 6 and 12 months.
     Checkin(checkin_cmd::CheckinArgs),
+    /// Something new or worse? The warning-sign questions again (after new symptoms on a walk):
+    /// a clean answer with the symptoms settled lets a suspended plan go on.
+    Screen(screen_cmd::ScreenArgs),
     /// Short articles with sources: causes, posture, shoes, pacing, flares, questions people ask.
     Learn(learn_cmd::LearnArgs),
     /// Reminders for your calendar: the coming 4 weeks' walking days and check-ins (.ics).
@@ -122,6 +126,7 @@ fn main() -> ExitCode {
         Command::Experiment(cmd) => experiment_cmd::run(&global, &cmd),
         Command::Report(args) => report_cmd::run(&global, &args),
         Command::Checkin(args) => checkin_cmd::run(&global, &args),
+        Command::Screen(args) => screen_cmd::run(&global, &args),
         Command::Learn(args) => learn_cmd::run(&global, &args),
         Command::Remind(args) => remind_cmd::run(&global, &args),
         Command::User(cmd) => user_cmd::run(&global, cmd),

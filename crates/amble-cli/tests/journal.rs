@@ -1338,11 +1338,19 @@ fn check_ins_store_read_outcomes_and_suspend_on_a_warning_sign() {
             &example("benign-ache-after-30-min.json"),
         ],
     );
+    // Every warning sign answered (a check-in left "not sure" holds the plan: tests/checkins.rs).
+    let answers: Value = serde_json::from_str(
+        &std::fs::read_to_string(example("benign-ache-after-30-min.json")).unwrap(),
+    )
+    .unwrap();
     let first = common::write(
         j.path(),
         "c1.json",
-        r#"{"change": "better", "pain": {"now": 0}, "red_flags": {"fever_unwell": false},
-            "instruments": {"rmdq": [1,1,1,1,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}}"#,
+        &format!(
+            r#"{{"change": "better", "pain": {{"now": 0}}, "red_flags": {},
+            "instruments": {{"rmdq": [1,1,1,1,1,1,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]}}}}"#,
+            answers["red_flags"]
+        ),
     );
     let doc = j
         .ok(

@@ -319,12 +319,26 @@ pub struct InstrumentItems {
     pub rmdq: Option<Vec<i64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub psfs: Option<Vec<PsfsItem>>,
+    /// The PEG (brief §3.9): pain on average, interference with enjoyment of life, interference
+    /// with general activity, over the past week, each 0-10. Asked by Amble itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peg: Option<Vec<i64>>,
 }
 
 impl InstrumentItems {
     /// No questionnaire given.
     pub fn is_empty(&self) -> bool {
-        self.startback.is_none() && self.odi.is_none() && self.rmdq.is_none() && self.psfs.is_none()
+        self.startback.is_none()
+            && self.odi.is_none()
+            && self.rmdq.is_none()
+            && self.psfs.is_none()
+            && self.peg.is_none()
+    }
+
+    /// Whether a licensed questionnaire (STarT Back, ODI, RMDQ) was given: those come from a
+    /// clinic's forms, not from Amble's own questions.
+    pub fn has_licensed(&self) -> bool {
+        self.startback.is_some() || self.odi.is_some() || self.rmdq.is_some()
     }
 }
 
@@ -510,6 +524,20 @@ impl Answers {
                     return Err(err(
                         &format!("instruments.psfs[{i}].score"),
                         format!("expected an integer from 0 to 10, found {}", item.score),
+                    ));
+                }
+            }
+        }
+        if let Some(items) = &ins.peg {
+            expect_len("instruments.peg", items.len(), 3)?;
+            for (i, &v) in items.iter().enumerate() {
+                if !(0..=10).contains(&v) {
+                    return Err(err(
+                        &format!("instruments.peg[{i}]"),
+                        format!(
+                            "expected an integer from 0 to 10 (item {}), found {v}",
+                            i + 1
+                        ),
                     ));
                 }
             }

@@ -168,20 +168,31 @@ impl CheckinAnswers {
     }
 }
 
-/// The check-up's answers with the check-in's on top: its warning-sign answers where given,
-/// its pain and questionnaires.
+/// The check-up's answers with the check-in's on top. A check-in asks every warning-sign
+/// question again and is held to the check-up's rule (brief §2.4, §2.5): a question it leaves
+/// unanswered ("not sure") is unanswered now, never the check-up's old "no". Only a "yes" from
+/// the check-up stays when the check-in leaves the question open (unknown is never less
+/// careful). Pain and questionnaires come from the check-in.
 pub fn merged_answers(base: &Answers, c: &Checkin) -> Answers {
     let mut a = base.clone();
     let given = serde_json::to_value(&c.red_flags).unwrap_or_default();
-    let mut flags = serde_json::to_value(&a.red_flags).unwrap_or_default();
-    if let (Some(g), Some(f)) = (given.as_object(), flags.as_object_mut()) {
-        for (k, v) in g {
-            if !v.is_null() {
-                f.insert(k.clone(), v.clone());
+    let before = serde_json::to_value(&base.red_flags).unwrap_or_default();
+    let mut flags = serde_json::Map::new();
+    if let Some(b) = before.as_object() {
+        for (k, v) in b {
+            if v.as_bool() == Some(true) {
+                flags.insert(k.clone(), v.clone());
             }
         }
     }
-    if let Ok(rf) = serde_json::from_value(flags) {
+    if let Some(g) = given.as_object() {
+        for (k, v) in g {
+            if !v.is_null() {
+                flags.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    if let Ok(rf) = serde_json::from_value(serde_json::Value::Object(flags)) {
         a.red_flags = rf;
     }
     if c.pain.is_some() {
@@ -189,6 +200,28 @@ pub fn merged_answers(base: &Answers, c: &Checkin) -> Answers {
     }
     a.instruments = c.instruments.clone();
     a
+}
+
+/// What a check-in that left warning-sign questions unanswered says: a heading, the questions
+/// in words, and how to find out (the check-up's rule, brief §2.4). `None` when all were
+/// answered.
+pub fn unanswered_words(
+    triage: &crate::assessment::Triage,
+    kb: &KnowledgeBase,
+) -> Option<(String, Vec<String>, String)> {
+    if triage.unanswered.is_empty() || triage.tier >= Tier::Urgent {
+        return None;
+    }
+    let questions = triage
+        .unanswered
+        .iter()
+        .map(|id| kb.question(id).map_or(id.clone(), |q| q.text.clone()))
+        .collect();
+    Some((
+        kb.unanswered.headline.clone(),
+        questions,
+        "You answered \"not sure\" (or nothing) here, and Amble cannot rule these in or out. If you are not sure, ask someone who knows you well, or your doctor or pharmacist; if any of them might apply to you now, contact your doctor today. Until each has a yes or no, your plan does not step up: answer them in your next check-in or a new check-up.".into(),
+    ))
 }
 
 /// Warning signs that fire in a check-in and did not at the check-up the plan rests on: any of
@@ -308,10 +341,25 @@ pub struct Outcome {
     /// Amble's extras: which way, and the change in words.
     pub direction: Direction,
     pub words: String,
+    /// The change since the last score (a check-in or check-up after the first), read against
+    /// the same smallest important change; absent when the last score is the first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since_last: Option<SinceLast>,
+}
+
+/// The change since the last score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SinceLast {
+    pub date: Date,
+    pub last: f64,
+    pub change: f64,
+    pub important: bool,
+    pub direction: Direction,
+    pub words: String,
 }
 
 /// For each measure given in this check-in that has an earlier score (a check-up or check-in
-/// before it), the change from the first score to this one.
+/// before it), the change from the first score to this one, and from the last one.
 pub fn outcomes(
     entries: &[Entry],
     c: &Checkin,
@@ -319,14 +367,16 @@ pub fn outcomes(
 ) -> std::collections::BTreeMap<String, Outcome> {
     let now = outcomes::scores_from(c.pain.map(i64::from), &c.instruments);
     let mut out = std::collections::BTreeMap::new();
+    let round = |x: f64| (x * 100.0).round() / 100.0;
     for (id, value) in now {
         let Some(m) = kb.outcomes.measure(id) else {
             continue;
         };
-        let baseline = entries
+        let mut earlier: Vec<(Date, usize, f64)> = entries
             .iter()
-            .filter(|e| e.id() != c.id && e.date() <= c.date)
-            .find_map(|e| {
+            .enumerate()
+            .filter(|(_, e)| e.id() != c.id && e.date() <= c.date)
+            .filter_map(|(i, e)| {
                 let s = match e {
                     Entry::Assessment(a) if !a.rescreen => outcomes::scores(&a.answers),
                     Entry::Checkin(x) => {
@@ -334,22 +384,40 @@ pub fn outcomes(
                     }
                     _ => return None,
                 };
-                s.into_iter().find(|(k, _)| *k == id).map(|(_, v)| v)
-            });
-        if let Some(b) = baseline {
-            let ch = outcomes::change(m, b, value);
-            out.insert(
-                id.to_string(),
-                Outcome {
-                    baseline: b,
-                    now: value,
-                    change: ((value - b) * 100.0).round() / 100.0,
-                    important: ch.important,
-                    direction: ch.direction,
-                    words: ch.words,
-                },
-            );
-        }
+                s.into_iter()
+                    .find(|(k, _)| *k == id)
+                    .map(|(_, v)| (e.date(), i, v))
+            })
+            .collect();
+        earlier.sort_by_key(|(d, i, _)| (*d, *i));
+        let (Some(&(_, _, b)), Some(&(last_date, _, last))) = (earlier.first(), earlier.last())
+        else {
+            continue;
+        };
+        let ch = outcomes::change(m, b, value);
+        let since_last = (earlier.len() > 1).then(|| {
+            let l = outcomes::change(m, last, value);
+            SinceLast {
+                date: last_date,
+                last,
+                change: round(value - last),
+                important: l.important,
+                direction: l.direction,
+                words: l.words,
+            }
+        });
+        out.insert(
+            id.to_string(),
+            Outcome {
+                baseline: b,
+                now: value,
+                change: round(value - b),
+                important: ch.important,
+                direction: ch.direction,
+                words: ch.words,
+                since_last,
+            },
+        );
     }
     out
 }
@@ -384,12 +452,22 @@ pub fn document(
     let now = crate::assess(&merged_answers(&r.answers, c), kb);
     let new = new_warning_signs(&r.assessment, &now);
     let maintenance = r.plan.status == crate::plan::Status::Maintenance;
+    // As at a check-up (contract §2): while warning-sign questions are unanswered the plan is
+    // at least paused (it holds where it is and does not step up).
+    let plan_status = match r.plan.status {
+        crate::plan::Status::Active | crate::plan::Status::Maintenance
+            if !now.triage.unanswered.is_empty() =>
+        {
+            crate::plan::Status::Paused
+        }
+        s => s,
+    };
     Some(CheckinDoc {
         schema: CHECKIN_SCHEMA,
         id: c.id.clone(),
         date: c.date,
         triage: now.triage.clone(),
-        plan_status: r.plan.status,
+        plan_status,
         outcomes: outcomes(entries, c, kb),
         change: c.change,
         new_warning_signs: new.iter().map(|f| f.id.clone()).collect(),
@@ -482,7 +560,7 @@ mod tests {
     }
 
     #[test]
-    fn a_checkin_overrides_only_the_answers_it_gives() {
+    fn a_checkin_answers_the_warning_signs_afresh() {
         let mut base = Answers::default();
         base.red_flags.cancer_history = Some(true);
         base.red_flags.fever_unwell = Some(false);
@@ -496,9 +574,14 @@ mod tests {
             activity_limited: None,
         };
         c.red_flags.fever_unwell = Some(true);
+        base.red_flags.saddle_numbness = Some(false);
         let m = merged_answers(&base, &c);
-        assert_eq!(m.red_flags.cancer_history, Some(true));
+        assert_eq!(m.red_flags.cancer_history, Some(true), "a yes stays");
         assert_eq!(m.red_flags.fever_unwell, Some(true));
+        assert_eq!(
+            m.red_flags.saddle_numbness, None,
+            "the check-up's no is not carried over a \"not sure\""
+        );
         assert_eq!(m.pain.now, Some(4));
     }
 }

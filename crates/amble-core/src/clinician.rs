@@ -72,6 +72,20 @@ pub struct ClinicianReport {
     pub steps_summary: Option<String>,
     /// Walks with a gait recording in the period, in words, when there are any.
     pub gait_summary: Option<String>,
+    /// What happened between check-ups in the period, oldest first: walks logged with new
+    /// symptoms, plans suspended (and until when), check-ins (worse ones marked) and
+    /// re-screens. Shown even when a newer check-up restarted the plan (brief §2.5).
+    pub events: Vec<EventRow>,
+}
+
+/// One event of the period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRow {
+    pub date: Date,
+    /// "New symptoms", "Plan suspended", "Check-in (worse)", "Check-in", "Re-screen",
+    /// "Check-up".
+    pub kind: &'static str,
+    pub what: String,
 }
 
 /// The smallest changes that matter, in one line for the report's footnote.
@@ -98,6 +112,7 @@ fn short(id: &str) -> &'static str {
         "nprs" => "pain",
         "odi" => "ODI",
         "rmdq" => "RMDQ",
+        "peg" => "PEG",
         _ => "PSFS",
     }
 }
@@ -120,6 +135,9 @@ fn scores_words(s: &crate::journal::StoredAssessment, kb: &KnowledgeBase) -> Str
     if let Some(ps) = &x.instruments.psfs {
         parts.push(format!("PSFS {:.1}", ps.mean));
     }
+    if let Some(p) = &x.instruments.peg {
+        parts.push(format!("PEG {:.1}/10", p.score));
+    }
     if parts.is_empty() {
         "no scores given".into()
     } else {
@@ -137,9 +155,19 @@ pub fn build(
 ) -> Option<ClinicianReport> {
     let weeks = weeks.clamp(1, 520);
     let r = plan::replay(entries, today, kb).ok()?;
+    // The period starts where asked (never before the first check-up): a newer check-up does
+    // not hide what came before it.
+    let first_checkup = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Assessment(a) if a.date <= today => Some(a.date),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(r.start);
     let from = today
         .saturating_sub(jiff::Span::new().days(i64::from(weeks) * 7 - 1))
-        .max(r.start.min(today));
+        .max(first_checkup.min(today));
     let a = &r.answers;
     let mut about = Vec::new();
     if let Some(age) = a.age {
@@ -292,5 +320,186 @@ pub fn build(
         steps_chart: (!days.is_empty()).then(|| charts::draw::daily_steps(&days)),
         steps_summary,
         gait_summary: crate::gait::period_summary(entries, from, today),
+        events: events(entries, from, today, kb),
     })
+}
+
+/// The events of the period (see [`ClinicianReport::events`]).
+pub fn events(entries: &[Entry], from: Date, to: Date, kb: &KnowledgeBase) -> Vec<EventRow> {
+    use crate::checkin::{GlobalChange, merged_answers};
+    let in_period = |d: Date| d >= from && d <= to;
+    let mut rows: Vec<(Date, usize, EventRow)> = Vec::new();
+    // The check-up (or re-screen) in effect on a day: its answers.
+    let base_on = |d: Date, before: usize| {
+        entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| match e {
+                Entry::Assessment(a) if (a.date, i) < (d, before) => Some((a.date, i, a)),
+                _ => None,
+            })
+            .max_by_key(|(d, i, _)| (*d, *i))
+            .map(|(_, _, a)| a)
+    };
+    for (i, e) in entries.iter().enumerate() {
+        match e {
+            Entry::Walk(w) if w.new_symptoms && in_period(w.date) => {
+                let mut what = "A walk was logged with new symptoms".to_string();
+                if w.leg_spread == Some(crate::journal::LegSpread::Further) {
+                    what.push_str(" (leg symptoms further than usual)");
+                }
+                if let (Some(b), Some(p)) = (w.pain_before, w.pain_peak) {
+                    what.push_str(&format!("; pain {b} before, {p} at worst"));
+                }
+                what.push_str(&format!(", {:.0} minutes.", w.minutes));
+                rows.push((
+                    w.date,
+                    i,
+                    EventRow {
+                        date: w.date,
+                        kind: "New symptoms",
+                        what,
+                    },
+                ));
+            }
+            Entry::Checkin(c) if in_period(c.date) => {
+                let Some(base) = base_on(c.date, i) else {
+                    continue;
+                };
+                let before = assess(&base.answers, kb);
+                let now = assess(&merged_answers(&base.answers, c), kb);
+                let new = crate::checkin::new_warning_signs(&before, &now);
+                let mut parts = Vec::new();
+                if let Some(ch) = c.change {
+                    parts.push(format!("back {} since the last check-in", ch.words()));
+                }
+                if let Some(p) = c.pain {
+                    parts.push(format!("pain now {p}/10"));
+                }
+                if let Some(p) = now.instruments.peg {
+                    parts.push(format!("PEG {:.1}/10", p.score));
+                }
+                if let Some(p) = now.instruments.psfs {
+                    parts.push(format!("PSFS {:.1}", p.mean));
+                }
+                for f in &new {
+                    let title = kb.flag(&f.id).map_or(f.id.as_str(), |k| k.title.as_str());
+                    parts.push(format!("new warning sign: {title} ({})", f.tier.as_str()));
+                }
+                if !now.triage.unanswered.is_empty() {
+                    parts.push(format!(
+                        "{} left unanswered (\"not sure\")",
+                        crate::words::count(
+                            u32::try_from(now.triage.unanswered.len()).unwrap_or(u32::MAX),
+                            "warning-sign question",
+                            "warning-sign questions"
+                        )
+                    ));
+                }
+                let worse = !new.is_empty()
+                    || matches!(
+                        c.change,
+                        Some(GlobalChange::Worse | GlobalChange::MuchWorse)
+                    );
+                let what = if parts.is_empty() {
+                    "Nothing was answered.".to_string()
+                } else {
+                    let mut t = parts.join("; ");
+                    if let Some(first) = t.get(..1) {
+                        t = first.to_uppercase() + t.get(1..).unwrap_or("");
+                    }
+                    t + "."
+                };
+                rows.push((
+                    c.date,
+                    i,
+                    EventRow {
+                        date: c.date,
+                        kind: if worse {
+                            "Check-in (worse)"
+                        } else {
+                            "Check-in"
+                        },
+                        what,
+                    },
+                ));
+            }
+            Entry::Assessment(a) if in_period(a.date) => {
+                let x = match crate::new_symptoms::index_of(entries, &a.id) {
+                    Some(k) => {
+                        crate::new_symptoms::with_journal(assess(&a.answers, kb), entries, k)
+                    }
+                    None => assess(&a.answers, kb),
+                };
+                let tier = kb
+                    .tier_text(x.tier())
+                    .map_or(String::new(), |t| t.headline.clone());
+                let tier = if x.waiting_for_answers() {
+                    kb.unanswered.headline.clone()
+                } else {
+                    tier
+                };
+                rows.push((
+                    a.date,
+                    i,
+                    EventRow {
+                        date: a.date,
+                        kind: if a.rescreen { "Re-screen" } else { "Check-up" },
+                        what: format!("{tier}."),
+                    },
+                ));
+            }
+            _ => {}
+        }
+    }
+    // Suspensions: the plan of each check-up, read on the day before the next one (or on the
+    // last day of the period).
+    let mut starts: Vec<Date> = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Assessment(a) if !a.rescreen && a.date <= to => Some(a.date),
+            _ => None,
+        })
+        .collect();
+    starts.sort();
+    starts.dedup();
+    for (k, start) in starts.iter().enumerate() {
+        let next = starts.get(k + 1).copied();
+        let horizon = next.map_or(to, |n| n.saturating_sub(jiff::Span::new().days(1)));
+        if horizon < from || horizon < *start {
+            continue;
+        }
+        let Ok(p) = plan::replay(entries, horizon, kb) else {
+            continue;
+        };
+        if let Some(day) = p.suspended_on.filter(|d| in_period(*d)) {
+            let until = match next {
+                Some(n) => format!(" It stayed suspended until the check-up of {n}."),
+                None => " It is still suspended.".to_string(),
+            };
+            rows.push((
+                day,
+                usize::MAX,
+                EventRow {
+                    date: day,
+                    kind: "Plan suspended",
+                    what: format!(
+                        "{}{until}",
+                        if p.plan
+                            .decision
+                            .because
+                            .first()
+                            .is_some_and(|b| b.contains("check-in"))
+                        {
+                            "A warning sign answered yes at a check-in suspended the plan."
+                        } else {
+                            "New symptoms logged with a walk suspended the plan."
+                        }
+                    ),
+                },
+            ));
+        }
+    }
+    rows.sort_by_key(|(d, i, _)| (*d, *i));
+    rows.into_iter().map(|(_, _, r)| r).collect()
 }

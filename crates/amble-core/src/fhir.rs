@@ -330,6 +330,12 @@ fn questionnaire_response(s: &StoredAssessment, patient: &str) -> Option<Value> 
             &items.iter().map(|p| Some(p.score)).collect::<Vec<_>>(),
         ));
     }
+    if let Some(items) = &ins.peg {
+        groups.push(ints(
+            "peg",
+            &items.iter().map(|v| Some(*v)).collect::<Vec<_>>(),
+        ));
+    }
     groups.retain(|g| g["item"].as_array().is_some_and(|a| !a.is_empty()));
     (!groups.is_empty()).then(|| {
         json!({

@@ -136,6 +136,22 @@ pub fn score_psfs(scores: &[i64]) -> Option<Psfs> {
     })
 }
 
+/// The PEG (brief §3.9): the mean of its three 0-10 items, higher is worse.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Peg {
+    pub score: f64,
+}
+
+pub fn score_peg(items: &[i64]) -> Option<Peg> {
+    if items.len() != 3 {
+        return None;
+    }
+    let mean = items.iter().sum::<i64>() as f64 / 3.0;
+    Some(Peg {
+        score: (mean * 100.0).round() / 100.0,
+    })
+}
+
 /// The instrument block of `amble.assessment/1`: a key appears only when its items were given.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InstrumentScores {
@@ -147,6 +163,8 @@ pub struct InstrumentScores {
     pub rmdq: Option<Rmdq>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub psfs: Option<Psfs>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peg: Option<Peg>,
 }
 
 pub fn score_all(items: &InstrumentItems) -> InstrumentScores {
@@ -158,12 +176,20 @@ pub fn score_all(items: &InstrumentItems) -> InstrumentScores {
             .psfs
             .as_ref()
             .and_then(|p| score_psfs(&p.iter().map(|i| i.score).collect::<Vec<_>>())),
+        peg: items.peg.as_deref().and_then(score_peg),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn peg_is_the_mean_of_three_items() {
+        assert_eq!(score_peg(&[5, 4, 6]).map(|p| p.score), Some(5.0));
+        assert_eq!(score_peg(&[7, 6, 6]).map(|p| p.score), Some(6.33));
+        assert_eq!(score_peg(&[1, 2]), None);
+    }
 
     #[test]
     fn startback_cut_offs() {

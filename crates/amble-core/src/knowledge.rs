@@ -425,7 +425,11 @@ pub struct Flag {
     #[serde(default)]
     pub action: Option<String>,
     pub sources: Vec<String>,
-    #[serde(rename = "trigger")]
+    /// Raised from the journal rather than from one check-up's answers (a new neurological
+    /// symptom since the last check-up, `crate::new_symptoms`): it has no triggers.
+    #[serde(default)]
+    pub journal: bool,
+    #[serde(rename = "trigger", default)]
     pub triggers: Vec<Trigger>,
 }
 
@@ -813,6 +817,10 @@ impl KnowledgeBase {
             .chain(std::iter::once((
                 "recovered.sources".to_string(),
                 &self.outcomes.recovered.sources,
+            )))
+            .chain(std::iter::once((
+                "asked.sources".to_string(),
+                &self.outcomes.asked.sources,
             )));
         for (location, sources) in lists {
             if sources.is_empty() {
@@ -1270,11 +1278,15 @@ impl KnowledgeBase {
                 return Err(invalid(flags_file, loc, "duplicate id".into()));
             }
             check_sources(flags_file, loc.clone(), &f.sources)?;
-            if f.triggers.is_empty() {
+            if f.triggers.is_empty() != f.journal {
                 return Err(invalid(
                     flags_file,
                     loc,
-                    "a flag needs at least one trigger".into(),
+                    if f.journal {
+                        "a flag raised from the journal has no triggers".into()
+                    } else {
+                        "a flag needs at least one trigger".into()
+                    },
                 ));
             }
             for (i, t) in f.triggers.iter().enumerate() {

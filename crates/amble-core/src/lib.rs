@@ -16,6 +16,7 @@ pub mod instruments;
 pub mod journal;
 pub mod knowledge;
 pub mod learn;
+pub mod new_symptoms;
 pub mod outcomes;
 pub mod plan;
 pub mod reminders;

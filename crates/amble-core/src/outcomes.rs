@@ -7,7 +7,7 @@ use crate::answers::Answers;
 use crate::instruments;
 
 /// The measures Amble compares over time, in report order.
-pub const MEASURE_IDS: &[&str] = &["nprs", "odi", "rmdq", "psfs"];
+pub const MEASURE_IDS: &[&str] = &["nprs", "odi", "rmdq", "psfs", "peg"];
 
 /// One measure and its minimal important change.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -36,6 +36,31 @@ pub struct Recovered {
     pub sources: Vec<String>,
 }
 
+/// One PEG item as Amble asks it (its own words): the question and the words at 0 and 10.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AskedItem {
+    pub text: String,
+    pub low: String,
+    pub high: String,
+}
+
+/// The outcome measures Amble asks itself (brief §3.9): the PEG's three items and the PSFS
+/// prompts, asked by the interactive check-up and every check-in.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Asked {
+    pub intro: String,
+    pub peg: Vec<AskedItem>,
+    pub psfs_name: String,
+    pub psfs_rate: String,
+    pub psfs_rerate: String,
+    pub sources: Vec<String>,
+}
+
+/// How many activities Amble asks for in the PSFS.
+pub const PSFS_ASKED: usize = 3;
+
 /// `content/outcomes.toml`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -43,6 +68,31 @@ pub struct OutcomeRules {
     pub version: u32,
     pub measure: Vec<Measure>,
     pub recovered: Recovered,
+    pub asked: Asked,
+}
+
+/// The activities of the latest PSFS in the journal on or before `date` (a check-up or a
+/// check-in), for re-rating the same activities (brief §3.5).
+pub fn last_psfs_activities(
+    entries: &[crate::journal::Entry],
+    date: jiff::civil::Date,
+) -> Vec<String> {
+    use crate::journal::Entry;
+    entries
+        .iter()
+        .filter_map(|e| {
+            let items = match e {
+                Entry::Assessment(a) if !a.rescreen && a.date <= date => {
+                    a.answers.instruments.psfs.as_ref()
+                }
+                Entry::Checkin(c) if c.date <= date => c.instruments.psfs.as_ref(),
+                _ => None,
+            }?;
+            Some((e.date(), items))
+        })
+        .max_by_key(|(d, _)| *d)
+        .map(|(_, items)| items.iter().map(|i| i.activity.clone()).collect())
+        .unwrap_or_default()
 }
 
 impl OutcomeRules {
@@ -57,6 +107,12 @@ impl OutcomeRules {
             return Err((
                 "measure".into(),
                 format!("expected the measures {MEASURE_IDS:?} in that order, found {ids:?}"),
+            ));
+        }
+        if self.asked.peg.len() != 3 {
+            return Err((
+                "asked.peg".into(),
+                format!("the PEG has 3 items, found {}", self.asked.peg.len()),
             ));
         }
         for m in &self.measure {
@@ -199,6 +255,9 @@ pub fn scores_from(
     }
     if let Some(p) = ins.psfs {
         out.push(("psfs", p.mean));
+    }
+    if let Some(p) = ins.peg {
+        out.push(("peg", p.score));
     }
     out
 }

@@ -535,6 +535,14 @@ fn score_views(a: &Assessment, answers: &Answers, cited: &mut Cited) -> Vec<Scor
         });
         cited.insert("R36".into());
     }
+    if let Some(p) = ins.peg {
+        out.push(ScoreView {
+            line: format!("Pain and how much it gets in the way (PEG): {:.1}/10", p.score),
+            items: Vec::new(),
+            meaning: Some("The average of pain, its effect on enjoying life and on daily activity over the past week; higher means more affected. A drop of about 30% (1.5 to 2 points) is meaningful. [R-PEG]".into()),
+        });
+        cited.insert("R-PEG".into());
+    }
     out
 }
 

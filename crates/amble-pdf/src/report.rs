@@ -54,6 +54,20 @@ pub fn blocks<'a>(c: &'a ClinicianReport, kb: &KnowledgeBase) -> Vec<Block<'a>> 
     if !c.checkup.patterns.is_empty() {
         b.push(Block::Bullets(c.checkup.patterns.clone()));
     }
+    if !c.events.is_empty() {
+        b.push(Block::Heading(
+            "New symptoms, suspensions and check-ins in this period".into(),
+        ));
+        b.push(Block::Table {
+            widths: vec![0.14, 0.18, 0.68],
+            header: vec!["Date".into(), "What".into(), "Details".into()],
+            rows: c
+                .events
+                .iter()
+                .map(|e| vec![e.date.to_string(), e.kind.to_string(), e.what.clone()])
+                .collect(),
+        });
+    }
     b.push(Block::Heading("Scores over time".into()));
     b.push(Block::Table {
         widths: vec![0.16, 0.84],

@@ -1775,6 +1775,89 @@ async fn the_checkin_pages() {
     assert_eq!(app.get("/checkin/w-1").await.status, StatusCode::NOT_FOUND);
 }
 
+/// Issue 21 points 3 and 14 on the web: a check-in with a warning sign left "not sure" lists it
+/// with how to find out (never "none"); the check-in and the check-up's last step ask the PEG
+/// and the PSFS, half a PEG is refused with the fields named, and the scores are stored.
+#[tokio::test]
+async fn checkins_keep_not_sure_open_and_ask_the_peg_and_the_psfs() {
+    let app = App::new().with_checkup().await;
+    let form = app.get("/checkin?today=2026-03-09").await;
+    for name in ["peg.1", "peg.2", "peg.3", "psfs.activity.1", "psfs.score.3"] {
+        assert!(
+            form.body.contains(&format!("name=\"{name}\"")),
+            "{name}: {}",
+            form.body
+        );
+    }
+    let unsure = all_no("").replace(
+        "red_flags.saddle_numbness=no",
+        "red_flags.saddle_numbness=unsure",
+    );
+    let half = app
+        .post_form(
+            "/checkin?today=2026-03-09",
+            &format!("{unsure}&peg.1=5&psfs.score.1=4"),
+        )
+        .await;
+    assert_eq!(half.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        half.body.contains("answer all three") && half.body.contains("name the activity"),
+        "{}",
+        half.body
+    );
+    let ok = app
+        .post_form(
+            "/checkin?today=2026-03-09",
+            &format!(
+                "{unsure}&change=same&peg.1=5&peg.2=4&peg.3=6&psfs.activity.1=walk+to+the+shops&psfs.score.1=4"
+            ),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let page = app.get(&ok.location()).await;
+    assert!(
+        page.body
+            .contains("Some warning-sign questions are still unanswered")
+            && page.body.contains("saddle")
+            && page.body.contains("ask someone who knows you well"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("None of the warning signs"));
+    let journal = app.get("/api/v1/journal").await.json();
+    let c = journal["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "checkin")
+        .unwrap()
+        .clone();
+    assert_eq!(c["instruments"]["peg"], json!([5, 4, 6]), "{c}");
+    assert!(c["red_flags"].get("saddle_numbness").is_none(), "{c}");
+    // The next check-in offers the same activity to rate again.
+    let again = app.get("/checkin?today=2026-03-16").await;
+    assert!(
+        again.body.contains("value=\"walk to the shops\""),
+        "{}",
+        again.body
+    );
+    // The check-up's last step asks them too, and stores them.
+    let fresh = App::new();
+    let body = format!(
+        "step=10&seen=1,2,4,5,6,7,8,9&{}&age=54&symptoms.loc_thigh=none&symptoms.loc_below_knee=none&peg.1=3&peg.2=3&peg.3=3&psfs.activity.1=gardening&psfs.score.1=6",
+        all_no("")
+    );
+    let r = fresh.post_form("/checkup", &body).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let result = fresh.get(&r.location()).await;
+    assert!(result.body.contains("(PEG): 3.0/10"), "{}", result.body);
+    let bad = fresh
+        .post_form("/checkup", &body.replace("peg.3=3", "peg.3=12"))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("0 to 10") && bad.body.contains("name=\"peg.1\""));
+}
+
 /// The library: the list, search, an article with its sources, links from the plan and the
 /// check-up result, and a 404 for an unknown article.
 #[tokio::test]

@@ -246,6 +246,10 @@ pub fn check_assessment_contract(doc: &Value) {
                 assert_keys(v, &["mean"], "psfs");
                 assert!(v["mean"].is_number());
             }
+            "peg" => {
+                assert_keys(v, &["score"], "peg");
+                assert!(v["score"].is_number());
+            }
             other => panic!("unexpected instrument key {other}"),
         }
     }

@@ -74,7 +74,8 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
     let answers = rescreen
         .map_or(&stored.answers, |(_, r)| &r.answers)
         .clone();
-    let assessment = assess(&answers, kb);
+    // A new neurological symptom since the last check-up is read from the journal (§2.5).
+    let assessment = crate::new_symptoms::with_journal(assess(&answers, kb), entries, start_index);
     let first = start_plan(&assessment, &answers, kb);
     let mut out = Replay {
         plan: first,
@@ -86,6 +87,9 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
         earlier_warning: None,
         level: None,
         week_type: WeekType::Full,
+        current: None,
+        suspended_on: None,
+        restart_cap: restart_cap(entries, start_index, kb),
     };
     let current_tier = out.assessment.tier();
     out.earlier_warning = entries[..start_index]
@@ -126,7 +130,16 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
     // What suspended the plan first: new symptoms after a walk, or a check-in with a new
     // warning sign (its date and the flags' titles).
     let mut suspended_by: Option<(Date, Option<Vec<String>>)> = None;
+    // Check-ins and re-screens after the check-up, in order: (date, warning-sign questions left
+    // unanswered). The latest one before a review decides whether the plan may step up.
+    let mut screens: Vec<(Date, usize)> = Vec::new();
     for (i, e) in entries.iter().enumerate() {
+        if let Entry::Assessment(a) = e
+            && a.rescreen
+            && counts(i, e)
+        {
+            screens.push((a.date, 0));
+        }
         if !counts(i, e) {
             continue;
         }
@@ -155,6 +168,7 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
                 if suspended_by.is_none() && lifted_after.is_none_or(|lift| (c.date, i) > lift) =>
             {
                 let now = assess(&crate::checkin::merged_answers(&out.answers, c), kb);
+                screens.push((c.date, now.triage.unanswered.len()));
                 let new = crate::checkin::new_warning_signs(&out.assessment, &now);
                 if !new.is_empty() {
                     let titles = new
@@ -178,6 +192,7 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
                 titles.join("; ")
             ),
         };
+        out.suspended_on = Some(date);
         out.plan = Plan {
             schema: PLAN_SCHEMA,
             status: Status::Blocked,
@@ -200,7 +215,25 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
     let s = &tuning.steps;
     let mornings = Mornings::new_until(entries, &out.answers, today);
     let floor = floor_bout(&out.answers, tuning);
-    let (first_prescription, _) = starting_prescription(&out.assessment, &out.answers, tuning);
+    let (mut first_prescription, _) = starting_prescription(&out.assessment, &out.answers, tuning);
+    // After new symptoms the plan restarts no higher than the week before them (§2.5).
+    if let Some(cap) = out.restart_cap
+        && first_prescription.weekly_minutes() > cap.weekly_minutes()
+    {
+        // The same shape, shortened to fit (a plan that can build again, not a flare week).
+        first_prescription = fit_under(first_prescription, f64::from(cap.weekly_minutes()), floor);
+        if out.plan.walking.is_some() {
+            out.plan.walking = Some(first_prescription.into());
+            let because = &mut out.plan.decision.because;
+            because.retain(|b| !b.starts_with("Week 1:"));
+            because.push(format!(
+                "After the new symptoms, the plan restarts no higher than where it was before them ({} a week).",
+                words_minutes(&cap)
+            ));
+            because.push(first_prescription.week_line(1));
+        }
+    }
+    out.current = out.plan.walking.is_some().then_some(first_prescription);
     let paused = out.plan.status == Status::Paused;
     let freq_first = frequency_first(&out.assessment, &out.answers);
     let slow_start = strength_at_least(&out.assessment, "overload", Strength::Moderate);
@@ -303,6 +336,27 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
             } else {
                 "The plan is paused at gentle walking until you have seen a doctor and run a new check-up.".into()
             });
+        }
+
+        // A check-in that left warning signs unanswered holds the plan where it is until they
+        // are answered (brief §2.5: "not sure" is never "no").
+        if !paused
+            && kind == DecisionKind::Progress
+            && let Some((d, n)) = screens
+                .iter()
+                .rfind(|(d, _)| *d < block_end)
+                .filter(|(_, n)| *n > 0)
+        {
+            kind = DecisionKind::Hold;
+            for b in &mut because {
+                if b.ends_with("so the plan takes one step up.") {
+                    *b = "Your walks went well (green or amber, none red).".into();
+                }
+            }
+            because.push(format!(
+                "Your check-in on {d} left {} unanswered, so the plan does not step up until each has a yes or no (in your next check-in or a new check-up).",
+                crate::words::count(u32::try_from(*n).unwrap_or(u32::MAX), "warning-sign question", "warning-sign questions")
+            ));
         }
 
         if !paused && !empty {
@@ -525,6 +579,9 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
     out.level = Some(level);
     out.week_type = this_type;
     if week > 1 {
+        out.current = Some(this_week);
+    }
+    if week > 1 {
         out.plan = Plan {
             schema: PLAN_SCHEMA,
             status: if maintenance && out.plan.status == Status::Active {
@@ -547,6 +604,34 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
         };
     }
     Ok(out)
+}
+
+/// The most the plan of the check-up at `index` may start with: the week in effect before new
+/// symptoms (or a check-in's new warning sign) suspended the plan it replaces, carried on
+/// through a check-up that only paused the plan. `None` when nothing was suspended.
+fn restart_cap(entries: &[Entry], index: usize, kb: &KnowledgeBase) -> Option<Prescription> {
+    if !crate::new_symptoms::may_need_cap(entries, index, kb) {
+        return None;
+    }
+    let this = entries.get(index)?.date();
+    let earlier: Vec<Entry> = entries[..index]
+        .iter()
+        .filter(|e| e.date() <= this)
+        .cloned()
+        .collect();
+    let previous = replay(&earlier, this, kb).ok()?;
+    if let Some(day) = previous.suspended_on {
+        let before: Vec<Entry> = earlier.iter().filter(|e| e.date() < day).cloned().collect();
+        let then = replay(&before, day, kb).ok()?;
+        let week = then.current?;
+        return Some(match then.restart_cap {
+            Some(c) if c.weekly_minutes() < week.weekly_minutes() => c,
+            _ => week,
+        });
+    }
+    (previous.plan.status == Status::Paused)
+        .then_some(previous.restart_cap)
+        .flatten()
 }
 
 /// Every way a replayed plan breaks the caps of docs/plan-rules.md, in words (empty when none):

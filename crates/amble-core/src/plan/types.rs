@@ -316,6 +316,15 @@ pub struct Replay {
     pub level: Option<Prescription>,
     /// What kind of week the current one is.
     pub week_type: WeekType,
+    /// The current week's prescription, when there is one to walk.
+    pub current: Option<Prescription>,
+    /// The day new symptoms (or a check-in's new warning sign) suspended the plan, when it is
+    /// suspended.
+    pub suspended_on: Option<Date>,
+    /// The most a restart after new symptoms may plan (brief §2.5): the week that was in
+    /// effect before them. Set when this check-up followed a suspended plan, or a paused one
+    /// that carried such a cap.
+    pub restart_cap: Option<Prescription>,
 }
 
 /// An earlier check-up's warning signs, shown until the person has been checked.

@@ -21,6 +21,7 @@ fn checkin_page(
     kb: &KnowledgeBase,
     base: &Answers,
     maintenance: bool,
+    earlier: &[String],
     fields: &Fields,
     qs: &str,
     errors: &[FieldError],
@@ -74,6 +75,7 @@ fn checkin_page(
                     .collect(),
             ),
             ("How your back has been".into(), back),
+            super::outcome_fields::group(kb, earlier, fields, errors),
         ],
         hidden: Vec::new(),
         errors: error_links(errors),
@@ -86,13 +88,14 @@ pub async fn checkin_form(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
-    let Some((r, _)) = replay(&state, day).await? else {
+    let Some((r, all)) = replay(&state, day).await? else {
         return Ok(Redirect::to(&with_qs("/checkup", &q.qs(), "")).into_response());
     };
     Ok(render(&checkin_page(
         state.kb(),
         &r.answers,
         r.plan.status == plan::Status::Maintenance,
+        &amble_core::outcomes::last_psfs_activities(&all, day),
         &Fields::default(),
         &q.qs(),
         &[],
@@ -139,14 +142,18 @@ fn parse(
         Some("no") => Some(false),
         _ => None,
     };
-    match (flags, errors.is_empty()) {
-        (Some(a), true) => Ok(CheckinAnswers {
+    let instruments = super::outcome_fields::parse(fields)
+        .map_err(|e| errors.extend(e))
+        .ok();
+    match (flags, instruments, errors.is_empty()) {
+        (Some(a), Some(instruments), true) => Ok(CheckinAnswers {
             red_flags: a.red_flags,
             change,
             pain: amble_core::answers::Pain {
                 now: pain,
                 ..Default::default()
             },
+            instruments,
             activity_limited,
             ..Default::default()
         }),
@@ -161,7 +168,7 @@ pub async fn checkin_submit(
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
     let fields = form(&body)?;
-    let Some((r, _)) = replay(&state, day).await? else {
+    let Some((r, all)) = replay(&state, day).await? else {
         return Ok(Redirect::to(&with_qs("/checkup", &q.qs(), "")).into_response());
     };
     let maintenance = r.plan.status == plan::Status::Maintenance;
@@ -172,6 +179,7 @@ pub async fn checkin_submit(
                 state.kb(),
                 &r.answers,
                 maintenance,
+                &amble_core::outcomes::last_psfs_activities(&all, day),
                 &fields,
                 &q.qs(),
                 &errors,
@@ -197,6 +205,8 @@ pub(crate) struct CheckinResultPage {
     doc: CheckinDoc,
     /// What to do first, when a warning sign is new: (headline, action, flag titles).
     care: Option<(String, String, Vec<String>)>,
+    /// Warning-sign questions left "not sure": (heading, questions, how to find out).
+    unanswered: Option<(String, Vec<String>, String)>,
     change: Option<&'static str>,
     next: Option<String>,
 }
@@ -244,12 +254,17 @@ pub async fn checkin_result(
             (CheckinKind::Monthly, _) => format!("Next: your monthly check-in, on {}.", n.date),
             _ => format!("Next check-in: {}.", n.date),
         });
+    let unanswered = care
+        .is_none()
+        .then(|| checkin::unanswered_words(&doc.triage, kb))
+        .flatten();
     Ok(render(&CheckinResultPage {
         title: "Your check-in".into(),
         nav: "today",
         qs: q.qs(),
         change: c.change.map(GlobalChange::words),
         care,
+        unanswered,
         next,
         doc,
     }))

@@ -211,14 +211,29 @@ pub(crate) fn later_step(
     let questions = step_questions(kb, step, &facts);
     let topic = kb.topics.get(usize::from(step).saturating_sub(1));
     let title = topic.map_or("About you", |t| t.title.as_str());
-    let groups = vec![(
+    let mut groups = vec![(
         title.to_string(),
         questions
             .iter()
             .map(|q| QView::new(q, fields, errors))
             .collect(),
     )];
-    let shown: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
+    let applying = steps_that_apply(kb, &facts);
+    let last = !applying.iter().any(|&n| n > step);
+    // The last step also asks the PEG and the PSFS (brief §3.9).
+    if last {
+        groups.push(super::outcome_fields::group(kb, &[], fields, errors));
+    }
+    let mut shown: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
+    if last {
+        shown.extend(
+            fields
+                .0
+                .iter()
+                .map(|(k, _)| k.as_str())
+                .filter(|k| k.starts_with("peg.") || k.starts_with("psfs.")),
+        );
+    }
     let mut seen = seen_steps(fields);
     seen.retain(|&n| n < step);
     seen.push(step);
@@ -234,7 +249,6 @@ pub(crate) fn later_step(
         "seen".into(),
         seen.iter().map(u8::to_string).collect::<Vec<_>>().join(","),
     ));
-    let applying = steps_that_apply(kb, &facts);
     let place = applying.iter().filter(|&&n| n <= step).count().max(1);
     CheckupPage {
         title: format!("Check-up: {}", title.to_lowercase()),
@@ -243,7 +257,7 @@ pub(crate) fn later_step(
         step,
         place,
         of: applying.len().max(place),
-        last: !applying.iter().any(|&n| n > step),
+        last,
         intro: topic.map_or(String::new(), |t| t.intro.clone()),
         groups,
         hidden,
@@ -441,6 +455,19 @@ pub async fn checkup_submit(
     if let Some(next) = next.filter(|_| !care_first) {
         return Ok(render(&later_step(kb, next, &fields, &qs, &[])));
     }
+    // The end: the PEG and the PSFS of the last step join the answers (brief §3.9).
+    let mut answers = answers;
+    if !care_first {
+        match super::outcome_fields::parse(&fields) {
+            Ok(items) => {
+                answers.instruments.peg = items.peg;
+                if items.psfs.is_some() {
+                    answers.instruments.psfs = items.psfs;
+                }
+            }
+            Err(errors) => return Ok(invalid(later_step(kb, step, &fields, &qs, &errors))),
+        }
+    }
     // The end, or care comes first: store what was answered and show what to do (brief §2.4).
     let stored = store_checkup(&state, today, &answers, false).await?;
     if care_first {
@@ -465,7 +492,16 @@ pub async fn checkup_result(
         .await?;
     match entry {
         Some(Entry::Assessment(stored)) => {
-            let a = amble_core::assess(&stored.answers, state.kb());
+            // Read with the journal: a new neurological symptom since the last check-up.
+            let all = entries(&state).await?;
+            let a = match amble_core::new_symptoms::index_of(&all, &stored.id) {
+                Some(i) => amble_core::new_symptoms::with_journal(
+                    amble_core::assess(&stored.answers, state.kb()),
+                    &all,
+                    i,
+                ),
+                None => amble_core::assess(&stored.answers, state.kb()),
+            };
             Ok(render(&result_page(
                 &state,
                 &a,
@@ -557,8 +593,14 @@ pub async fn screen_form(
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
     let (previous, suspended) = screen_context(&state, day).await?;
+    let after_walk;
     let intro = if suspended || q.after.as_deref() == Some("new-symptoms") {
-        "You logged new symptoms with a walk, so your plan is paused. Please answer these questions now. If you have numbness around the genitals or back passage, new bladder or bowel trouble, or new symptoms in both legs, go to an emergency department now."
+        // What each kind of change needs, in the same words as the terminal (brief §2.5).
+        after_walk = format!(
+            "You logged new symptoms with a walk, so your plan is paused. Please answer these questions now. What each kind of change needs: {}",
+            amble_core::new_symptoms::WHAT_EACH_NEEDS.join(" ")
+        );
+        after_walk.as_str()
     } else {
         SCREEN_INTRO
     };

@@ -36,6 +36,7 @@ mod insights_page;
 mod journal_page;
 mod learn;
 mod log;
+mod outcome_fields;
 mod plan_page;
 mod rate;
 mod today;
