@@ -515,6 +515,8 @@ pub trait AccountStore: Send + Sync {
     fn link(&self, coach_email: &str, person_email: &str) -> Result<(), StoreError>;
     fn is_linked(&self, coach: i64, person: i64) -> Result<bool, StoreError>;
     fn linked_people(&self, coach: i64) -> Result<Vec<User>, StoreError>;
+    /// Every person (with a journal), by email.
+    fn people(&self) -> Result<Vec<User>, StoreError>;
     fn add_token(&self, user: i64) -> Result<String, StoreError>;
     fn user_by_token(&self, secret: &str) -> Result<Option<User>, StoreError>;
     fn create_invite(&self, coach: &User) -> Result<String, StoreError>;
@@ -591,6 +593,18 @@ impl AccountStore for PgDatabase {
     }
     fn linked_people(&self, coach: i64) -> Result<Vec<User>, StoreError> {
         PgDatabase::linked_people(self, coach)
+    }
+    fn people(&self) -> Result<Vec<User>, StoreError> {
+        self.migrate_now()?;
+        let mut c = self.client()?;
+        c.query(
+            "SELECT id, email, role, journal_id FROM users WHERE role = 'person' ORDER BY email",
+            &[],
+        )
+        .map_err(|e| self.error(e))?
+        .iter()
+        .map(user_from)
+        .collect()
     }
     fn add_token(&self, user: i64) -> Result<String, StoreError> {
         PgDatabase::add_token(self, user)

@@ -225,6 +225,18 @@ impl AccountStore for SqliteAccounts {
             .collect()
     }
 
+    fn people(&self) -> Result<Vec<User>, StoreError> {
+        let c = self.conn();
+        let mut stmt = c
+            .prepare(&format!(
+                "SELECT {USER} FROM users u WHERE u.role = 'person' ORDER BY u.email"
+            ))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], user_from).map_err(|e| self.err(e))?;
+        rows.map(|r| r.map_err(|e| self.err(e)).and_then(to_user))
+            .collect()
+    }
+
     fn add_token(&self, user: i64) -> Result<String, StoreError> {
         let secret = new_secret()?;
         self.conn()
