@@ -136,7 +136,7 @@ mod tests {
 
     #[test]
     fn home_networks_come_first() {
-        let mut ips = vec![
+        let mut ips = [
             Ipv4Addr::new(100, 101, 1, 2),
             Ipv4Addr::new(172, 17, 0, 1),
             Ipv4Addr::new(10, 1, 1, 1),

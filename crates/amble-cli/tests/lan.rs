@@ -255,6 +255,20 @@ fn lan_serves_https_with_a_certificate_and_secure_cookies() {
     ]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);
     assert!(bad.stderr.contains("--tls-cert"), "{}", bad.stderr);
+    let other = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+    let wrong_key = write(dir.path(), "other.key", &other.signing_key.serialize_pem());
+    let mismatch = run(&[
+        "--data-dir",
+        dir.path().to_str().unwrap(),
+        "serve",
+        "--lan",
+        "--tls-cert",
+        cert.to_str().unwrap(),
+        "--tls-key",
+        wrong_key.to_str().unwrap(),
+    ]);
+    assert_eq!(mismatch.code, 2, "{}", mismatch.stderr);
+    assert!(mismatch.stderr.contains("other.key"), "{}", mismatch.stderr);
     let half = run(&[
         "--data-dir",
         dir.path().to_str().unwrap(),

@@ -406,9 +406,12 @@ fn journals_in_one_database_are_separate() {
 /// Fresh accounts on one engine (a folder of its own, or a database of its own: accounts are
 /// database-wide), and a way to run raw SQL on the same storage (what the database itself
 /// refuses).
+/// Runs raw SQL on the storage: `Err` when the database refuses it.
+type RawSql = Box<dyn Fn(&str) -> Result<(), String>>;
+
 struct AccountsUnderTest {
     accounts: amble_store::Accounts,
-    raw: Box<dyn Fn(&str) -> Result<(), String>>,
+    raw: RawSql,
     _dir: Option<tempfile::TempDir>,
 }
 

@@ -34,8 +34,12 @@ pub enum TlsError {
     Cert { path: PathBuf, detail: String },
     #[error("--tls-key {path}: {detail}")]
     Key { path: PathBuf, detail: String },
-    #[error("--tls-cert and --tls-key do not go together: {0}")]
-    Mismatch(String),
+    #[error("--tls-cert {} and --tls-key {}: {detail}", cert.display(), key.display())]
+    Mismatch {
+        cert: PathBuf,
+        key: PathBuf,
+        detail: String,
+    },
 }
 
 /// Reads and checks the files: a server configuration, or a message naming the file and the
@@ -68,12 +72,19 @@ pub fn server_config(files: &TlsFiles) -> Result<ServerConfig, TlsError> {
     // deprecated only for lacking post-quantum key exchange, which no phone browser requires.
     #[allow(deprecated)]
     let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let mismatch = |e: tokio_rustls::rustls::Error| TlsError::Mismatch {
+        cert: files.cert.clone(),
+        key: files.key.clone(),
+        detail: format!(
+            "the key does not go with the certificate, or is of a kind not supported ({e})"
+        ),
+    };
     let mut config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| TlsError::Mismatch(e.to_string()))?
+        .map_err(mismatch)?
         .with_no_client_auth()
         .with_single_cert(certs, key)
-        .map_err(|e| TlsError::Mismatch(e.to_string()))?;
+        .map_err(mismatch)?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(config)
 }

@@ -25,6 +25,9 @@ fn blocking<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|s| s.spawn(f).join().unwrap())
 }
 
+/// Runs raw SQL on the storage: the first column of each row as text, `Err` when refused.
+type RawSql = Box<dyn Fn(&str) -> Result<Vec<String>, String> + Send + Sync>;
+
 /// Accounts on one engine with ann and bob (people), cat (coach of ann) and adm (admin): the
 /// SQLite journal in a folder of its own, or a PostgreSQL database of its own.
 struct Setup {
@@ -32,7 +35,7 @@ struct Setup {
     accounts: Accounts,
     db: Database,
     /// Runs raw SQL on the same storage: `Err` when the database refuses it.
-    raw: Box<dyn Fn(&str) -> Result<Vec<String>, String> + Send + Sync>,
+    raw: RawSql,
     _dir: Option<tempfile::TempDir>,
 }
 
