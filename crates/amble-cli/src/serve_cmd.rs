@@ -120,6 +120,11 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
                     let _ = write!(out, "{}", lan::qr(first));
                 }
                 let _ = out.flush();
+                if l.open.is_empty() {
+                    eprintln!(
+                        "No network address of this computer was found: is it connected to the network your phone is on?"
+                    );
+                }
                 eprintln!(
                     "Amble is serving your phone: scan the code, or open {} on a phone on the same network, and sign in. Press Ctrl-C to stop.",
                     urls.first().map_or(url, String::as_str)
