@@ -109,9 +109,14 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
     let secure = tls.is_some();
     amble_web::serve_blocking_with(addr, state, tls, |url| {
         let mut out = std::io::stdout().lock();
+        // The page to open here: with --lan the first address (a browser may not open 0.0.0.0).
+        let mut here = url.to_string();
         match &lan {
             Some(l) => {
                 let urls = l.urls(url);
+                if let Some(first) = urls.first() {
+                    here.clone_from(first);
+                }
                 for u in &urls {
                     let _ = writeln!(out, "{u}");
                 }
@@ -144,7 +149,7 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
             }
         }
         if open {
-            open_browser(url);
+            open_browser(&here);
         }
     })
     .map_err(|e| Failure::Other(e.into()))
