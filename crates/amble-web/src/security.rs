@@ -179,3 +179,50 @@ pub async fn guard(
     }
     resp
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host(h: &str) -> HeaderMap {
+        let mut m = HeaderMap::new();
+        m.insert(
+            header::HOST,
+            HeaderValue::from_str(h).unwrap_or_else(|e| panic!("{e}")),
+        );
+        m
+    }
+
+    #[test]
+    fn lan_hosts_are_this_machines_names_and_addresses_only() {
+        let allowed = [
+            "192.168.1.20".to_string(),
+            "fe80::1".to_string(),
+            "mylaptop".to_string(),
+            "mylaptop.local".to_string(),
+        ];
+        for ok in [
+            "192.168.1.20:8080",
+            "192.168.1.20",
+            "MyLaptop.local:8443",
+            "mylaptop.local.",
+            "[fe80::1]:8080",
+            "localhost:8080",
+            "127.0.0.1",
+            "[::1]:80",
+        ] {
+            assert!(lan_host(&host(ok), &allowed), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "192.168.1.21:8080",
+            "mylaptop.evil.example",
+            "192.168.1.20:80x",
+            "[fe80::1",
+            "",
+        ] {
+            assert!(!lan_host(&host(bad), &allowed), "{bad:?}");
+        }
+        assert!(!lan_host(&HeaderMap::new(), &allowed), "no Host at all");
+    }
+}
