@@ -5,7 +5,8 @@
 //! talk to Amble as if it were the same site (matching `Origin`, `Sec-Fetch-Site:
 //! same-origin`). Its requests still carry its own name in `Host`, so every request whose `Host`
 //! is not a loopback name (`localhost`, `127.x.y.z`, `[::1]`) is refused with 421 before anything
-//! is read or written.
+//! is read or written. With `amble serve --lan` the machine's own addresses and names on the
+//! local network are accepted too, and nothing else.
 //!
 //! Amble has no accounts or cookies yet, so the forgery risk is another site's page posting a
 //! form to `127.0.0.1`. Browsers send `Origin` (and `Sec-Fetch-Site`) with such posts; any
