@@ -88,6 +88,14 @@ impl Server {
     }
 }
 
+/// A test that fails midway still stops its server.
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// The QR code as `amble` draws it (light modules as blocks, two rows a line).
 fn expected_qr(text: &str) -> String {
     use qrcode::render::unicode::Dense1x2;
