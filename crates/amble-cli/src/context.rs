@@ -41,12 +41,15 @@ impl Global {
     }
 
     /// Where the journal lives: --database URL (or AMBLE_DATABASE_URL), else the SQLite
-    /// journal in the data folder.
+    /// journal in the data folder. With accounts (on either engine), `--as EMAIL` picks the
+    /// person's journal; without it, the only person's journal when there is one person, else
+    /// an error asking for `--as`.
     pub fn database(&self) -> Result<Database, Failure> {
         let db = self.storage()?;
-        match (db, self.as_user.as_deref()) {
-            (Database::Postgres(pg, _), Some(email)) => {
-                let user = pg.user(email)?.ok_or_else(|| {
+        let accounts = db.accounts()?;
+        match (accounts, self.as_user.as_deref()) {
+            (Some(accounts), Some(email)) => {
+                let user = accounts.user(email)?.ok_or_else(|| {
                     Failure::BadInput(format!("--as {email}: there is no such account"))
                 })?;
                 let journal = user.journal.ok_or_else(|| {
@@ -55,20 +58,23 @@ impl Global {
                         user.role.as_str()
                     ))
                 })?;
-                Ok(Database::Postgres(pg, journal))
+                Ok(accounts.journal(journal))
             }
-            (Database::Postgres(pg, journal), None) => {
-                if pg.has_users()? {
-                    return Err(Failure::BadInput(
+            (None, Some(email)) => Err(Failure::BadInput(format!(
+                "--as {email}: there is no such account (this journal has no accounts yet: amble user add)"
+            ))),
+            (Some(accounts), None) if accounts.has_users()? => {
+                let people = accounts.people()?;
+                match people.as_slice() {
+                    [one] => {
+                        Ok(accounts.journal(one.journal.unwrap_or(amble_store::DEFAULT_JOURNAL)))
+                    }
+                    _ => Err(Failure::BadInput(
                         "this database has accounts: choose whose journal with --as EMAIL".into(),
-                    ));
+                    )),
                 }
-                Ok(Database::Postgres(pg, journal))
             }
-            (Database::Sqlite(_), Some(_)) => Err(Failure::BadInput(
-                "--as: accounts live in a PostgreSQL database (--database postgres://...)".into(),
-            )),
-            (db, None) => Ok(db),
+            (_, None) => Ok(db),
         }
     }
 

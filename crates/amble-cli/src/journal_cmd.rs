@@ -481,7 +481,8 @@ fn csv_row(e: &Entry) -> Vec<String> {
 pub fn export(global: &Global, args: &ExportArgs) -> Result<(), Failure> {
     let mut unreadable = Vec::new();
     let entries = if args.salvage {
-        let amble_store::Database::Sqlite(dir) = global.database()? else {
+        // The file as it is, before anything (accounts included) is read from it.
+        let amble_store::Database::Sqlite(dir) = global.storage()? else {
             return Err(Failure::BadInput(
                 "--salvage rescues a damaged SQLite journal; a PostgreSQL database is backed up and restored with its own tools (docs/deploy.md)".into(),
             ));

@@ -11,6 +11,7 @@ mod import_cmd;
 mod insights_cmd;
 mod interactive;
 mod journal_cmd;
+mod lan;
 mod learn_cmd;
 mod log_cmd;
 mod plan_cmd;
@@ -55,7 +56,7 @@ pub struct Global {
         hide_env_values = true
     )]
     database: Option<String>,
-    /// In a database with accounts: act on this person's journal.
+    /// With accounts (SQLite or PostgreSQL): act on this person's journal.
     #[arg(long = "as", global = true, value_name = "EMAIL")]
     as_user: Option<String>,
     /// The date Amble takes as today (YYYY-MM-DD; default: the local date).
@@ -102,8 +103,8 @@ enum Command {
     Learn(learn_cmd::LearnArgs),
     /// Reminders for your calendar: the coming 4 weeks' walking days and check-ins (.ics).
     Remind(remind_cmd::RemindArgs),
-    /// Accounts in a PostgreSQL database (coach mode): add people, coaches and admins, link a
-    /// coach to a person, make an API token.
+    /// Accounts (in the journal of --data-dir, or a --database): add people, coaches and
+    /// admins, link a coach to a person, make an API token.
     #[command(subcommand)]
     User(user_cmd::UserCommand),
     /// Gait from a sensor at the lower back: walking bouts, cadence, stride length, speed.

@@ -1,7 +1,9 @@
-//! `amble serve`: the local web app on the same journal as the CLI.
+//! `amble serve`: the local web app on the same journal as the CLI; `--lan` serves the
+//! person's own phone (contract §13), over HTTPS with `--tls-cert/--tls-key`.
 
 use std::io::Write;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use amble_web::AppState;
 use clap::Args;
@@ -9,14 +11,26 @@ use clap::Args;
 use crate::Global;
 use crate::assess_cmd::load_kb;
 use crate::failure::Failure;
+use crate::lan;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on (port 0 picks a free port).
-    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
-    bind: String,
-    /// Kept so that asking for it gets a clear answer: serving other computers needs accounts
-    /// (a PostgreSQL database with users), and then any address may be bound.
+    /// Address to listen on (port 0 picks a free port) [default: 127.0.0.1:8080; with --lan
+    /// 0.0.0.0:8080].
+    #[arg(long, value_name = "ADDR:PORT")]
+    bind: Option<String>,
+    /// Serve your own phone on the local network (needs an account: amble user add). Prints
+    /// the addresses to open and a QR code of the first.
+    #[arg(long)]
+    lan: bool,
+    /// Serve HTTPS with this certificate (chain), PEM; with --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The certificate's private key, PEM; with --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Kept so that asking for it gets a clear answer: serving other computers needs accounts,
+    /// and then any address may be bound.
     #[arg(long, hide = true)]
     allow_remote: bool,
     /// Coach alerts (with accounts): a rise in pain of this many points over the week before.
@@ -34,52 +48,120 @@ pub struct ServeArgs {
 }
 
 pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
-    let addr: SocketAddr = args.bind.parse().map_err(|_| {
+    let bind = args.bind.as_deref().unwrap_or(if args.lan {
+        "0.0.0.0:8080"
+    } else {
+        "127.0.0.1:8080"
+    });
+    let addr: SocketAddr = bind.parse().map_err(|_| {
         Failure::BadInput(format!(
-            "--bind: expected an address like 127.0.0.1:8080, found \"{}\"",
-            args.bind
+            "--bind: expected an address like 127.0.0.1:8080, found \"{bind}\""
         ))
     })?;
-    // Accounts: a PostgreSQL database with any user. Then every request signs in, and any
-    // address may be bound (behind the clinic's TLS proxy).
-    let accounts = match global.storage()? {
-        amble_store::Database::Postgres(pg, _) if pg.has_users()? => Some(pg),
+    // Accounts: any user in the storage (the SQLite journal or a PostgreSQL database). Then
+    // every request signs in, and any address may be bound.
+    let storage = global.storage()?;
+    let accounts = match storage.accounts()? {
+        Some(a) if a.has_users()? => Some(a),
         _ => None,
     };
-    if accounts.is_none() && (!addr.ip().is_loopback() || args.allow_remote) {
+    if args.lan && accounts.is_none() {
         return Err(Failure::BadInput(format!(
-            "--bind {addr}: without accounts Amble serves this computer only (127.0.0.1 or ::1): anyone on the network could otherwise read and change the journal. Accounts live in a PostgreSQL database (docs/deploy.md)"
+            "amble serve --lan needs an account first: anyone on the network could otherwise read and change the journal. Make yours with:\n  amble{} user add --email YOU@EXAMPLE.ORG --role person --password-stdin\n(the password is read from the first line of stdin; docs/phone.md)",
+            where_flags(global)
         )));
     }
+    if accounts.is_none() && (!addr.ip().is_loopback() || args.allow_remote) {
+        return Err(Failure::BadInput(format!(
+            "--bind {addr}: without accounts Amble serves this computer only (127.0.0.1 or ::1): anyone on the network could otherwise read and change the journal. Add an account (amble user add) and use amble serve --lan for your phone (docs/phone.md)"
+        )));
+    }
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(
+            amble_web::tls::server_config(&amble_web::tls::TlsFiles {
+                cert: cert.clone(),
+                key: key.clone(),
+            })
+            .map_err(|e| Failure::BadInput(e.to_string()))?,
+        ),
+        _ => None,
+    };
     let today = match &global.today {
         Some(t) => Some(crate::context::parse_date("--today", t)?),
         None => None,
     };
+    let lan = args.lan.then(|| lan::Addresses::of_this_machine(addr));
     let state = match accounts {
-        Some(pg) => AppState::with_database(
-            amble_store::Database::Postgres(pg.clone(), amble_store::DEFAULT_JOURNAL),
-            load_kb()?,
-            today,
-        )
-        .with_accounts(pg)
-        .with_alert_thresholds(amble_web::coach::AlertThresholds {
-            pain_rise: args.alert_pain_rise,
-            pain_high: args.alert_pain,
-            quiet_days: args.alert_quiet_days,
-        }),
+        Some(accounts) => AppState::with_database(storage, load_kb()?, today)
+            .with_accounts(accounts)
+            .with_alert_thresholds(amble_web::coach::AlertThresholds {
+                pain_rise: args.alert_pain_rise,
+                pain_high: args.alert_pain,
+                quiet_days: args.alert_quiet_days,
+            }),
         None => AppState::with_database(global.database()?, load_kb()?, today),
     };
+    let state = match &lan {
+        Some(l) => state.with_lan_hosts(l.hosts.clone()),
+        None => state,
+    };
     let open = args.open;
-    amble_web::serve_blocking(addr, state, |url| {
+    let secure = tls.is_some();
+    amble_web::serve_blocking_with(addr, state, tls, |url| {
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{url}");
-        let _ = out.flush();
-        eprintln!("Amble is running at {url} - open it in your browser. Press Ctrl-C to stop.");
+        // The page to open here: with --lan the first address (a browser may not open 0.0.0.0).
+        let mut here = url.to_string();
+        match &lan {
+            Some(l) => {
+                let urls = l.urls(url);
+                if let Some(first) = urls.first() {
+                    here.clone_from(first);
+                }
+                for u in &urls {
+                    let _ = writeln!(out, "{u}");
+                }
+                let _ = writeln!(out);
+                if let Some(first) = urls.first() {
+                    let _ = write!(out, "{}", lan::qr(first));
+                }
+                let _ = out.flush();
+                if l.open.is_empty() {
+                    eprintln!(
+                        "No network address of this computer was found: is it connected to the network your phone is on?"
+                    );
+                }
+                eprintln!(
+                    "Amble is serving your phone: scan the code, or open {} on a phone on the same network, and sign in. Press Ctrl-C to stop.",
+                    urls.first().map_or(url, String::as_str)
+                );
+                if !secure {
+                    eprintln!(
+                        "Over plain HTTP a phone's browser cannot keep the screen on during a walk or work offline; serve HTTPS with --tls-cert FILE --tls-key FILE (docs/phone.md)."
+                    );
+                }
+            }
+            None => {
+                let _ = writeln!(out, "{url}");
+                let _ = out.flush();
+                eprintln!(
+                    "Amble is running at {url} - open it in your browser. Press Ctrl-C to stop."
+                );
+            }
+        }
         if open {
-            open_browser(url);
+            open_browser(&here);
         }
     })
     .map_err(|e| Failure::Other(e.into()))
+}
+
+/// The flags that chose the journal, to repeat in a command shown to the person.
+fn where_flags(global: &Global) -> String {
+    match (&global.database, &global.data_dir) {
+        (Some(url), _) if !url.is_empty() => " --database URL".to_string(),
+        (_, Some(dir)) => format!(" --data-dir {}", dir.display()),
+        _ => String::new(),
+    }
 }
 
 /// Best effort: hand the URL to the desktop's browser; say so if that isn't possible.

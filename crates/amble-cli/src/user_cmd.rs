@@ -1,9 +1,10 @@
-//! `amble user add|link|token` (contract §12): accounts in a PostgreSQL database.
+//! `amble user add|link|token` (contract §12): accounts in the SQLite journal of `--data-dir`
+//! or in a PostgreSQL database, with the same rules.
 
 use std::io::{BufRead, Write};
 
 use amble_core::access::Role;
-use amble_store::{Database, PgDatabase};
+use amble_store::{Accounts, DEFAULT_JOURNAL, Store};
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::Global;
@@ -52,17 +53,13 @@ pub struct TokenArgs {
     email: String,
 }
 
-fn postgres(global: &Global) -> Result<PgDatabase, Failure> {
-    match global.storage()? {
-        Database::Postgres(db, _) => Ok(db),
-        Database::Sqlite(_) => Err(Failure::BadInput(
-            "accounts live in a PostgreSQL database: add --database postgres://USER@HOST/DB (docs/deploy.md)".into(),
-        )),
-    }
+/// The accounts kept with the journal (created with it when there is none yet).
+fn accounts(global: &Global) -> Result<Accounts, Failure> {
+    Ok(global.storage()?.open_accounts()?)
 }
 
 pub fn run(global: &Global, cmd: UserCommand) -> Result<(), Failure> {
-    let db = postgres(global)?;
+    let db = accounts(global)?;
     let mut out = std::io::stdout().lock();
     match cmd {
         UserCommand::Add(a) => {
@@ -77,6 +74,21 @@ pub fn run(global: &Global, cmd: UserCommand) -> Result<(), Failure> {
             };
             let user = db.add_user(&a.email, role, password)?;
             writeln!(out, "Added {} ({}).", user.email, user.role.as_str())?;
+            if user.journal == Some(DEFAULT_JOURNAL) {
+                // The first person adopts the journal kept before there were accounts.
+                let kept = db
+                    .journal(DEFAULT_JOURNAL)
+                    .open_existing()?
+                    .map_or(Ok(0), |s| s.list().map(|e| e.len()))?;
+                if kept > 0 {
+                    writeln!(
+                        out,
+                        "{} adopts the journal kept so far ({kept} {}).",
+                        user.email,
+                        if kept == 1 { "entry" } else { "entries" }
+                    )?;
+                }
+            }
         }
         UserCommand::Link(a) => {
             db.link(&a.coach, &a.person)?;

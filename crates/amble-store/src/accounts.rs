@@ -1,6 +1,11 @@
-//! Accounts on PostgreSQL (contract §12): people, coaches and admins, links from coaches to
-//! people, API tokens. Passwords are kept as Argon2id hashes (OWASP's parameters: 19 MiB, 2
-//! passes, 1 lane) and tokens as SHA-256 hashes of their secrets; neither is ever logged.
+//! Accounts (contract §12): people, coaches and admins, links from coaches to people, API
+//! tokens, sessions, invites, calendar feeds and the audit log. [`AccountStore`] is the one
+//! interface; PostgreSQL implements it here, the SQLite journal in `sqlite_accounts`, with the
+//! same rules. Passwords are kept as Argon2id hashes (OWASP's parameters: 19 MiB, 2 passes, 1
+//! lane) and tokens as SHA-256 hashes of their secrets; neither is ever logged.
+//!
+//! The first person added adopts journal 1, the journal kept before there were accounts, with
+//! everything in it; each person after gets a new, empty journal.
 
 use amble_core::access::Role;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -82,6 +87,15 @@ pub fn normalise_email(email: &str) -> Result<String, StoreError> {
     }
 }
 
+/// A real hash of a throwaway password: checking it keeps the time the same when the email is
+/// unknown.
+pub(crate) fn dummy_hash() -> String {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY
+        .get_or_init(|| hash_password("no account has this password").unwrap_or_default())
+        .clone()
+}
+
 fn user_from(row: &postgres::Row) -> Result<User, StoreError> {
     let role: String = row.get("role");
     Ok(User {
@@ -117,14 +131,25 @@ impl PgDatabase {
         {
             return Err(StoreError::Conflict { id: email });
         }
-        let journal: Option<i64> = if role == Role::Person {
+        // The first person adopts the journal kept before there were accounts (journal 1);
+        // everyone after gets a new one.
+        let journal: Option<i64> = if role != Role::Person {
+            None
+        } else if tx
+            .query_opt(
+                "SELECT 1 FROM users WHERE journal_id = $1",
+                &[&crate::DEFAULT_JOURNAL],
+            )
+            .map_err(|e| self.error(e))?
+            .is_none()
+        {
+            Some(crate::DEFAULT_JOURNAL)
+        } else {
             Some(
                 tx.query_one("INSERT INTO journals DEFAULT VALUES RETURNING id", &[])
                     .map_err(|e| self.error(e))?
                     .get(0),
             )
-        } else {
-            None
         };
         let row = tx
             .query_one(
@@ -164,13 +189,9 @@ impl PgDatabase {
                 &[&email],
             )
             .map_err(|e| self.error(e))?;
-        // A real hash of a throwaway password keeps the time the same when the email is unknown.
-        static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        let dummy =
-            DUMMY.get_or_init(|| hash_password("no account has this password").unwrap_or_default());
         let hash: String = row
             .as_ref()
-            .map_or(dummy.clone(), |r| r.get("password_hash"));
+            .map_or(dummy_hash(), |r| r.get("password_hash"));
         let ok = verify_password(&hash, password);
         match row {
             Some(r) if ok => user_from(&r).map(Some),
@@ -478,6 +499,166 @@ impl PgDatabase {
         .iter()
         .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
         .collect())
+    }
+}
+
+/// Accounts, whichever engine keeps them: the same methods, rules and answers on PostgreSQL
+/// and in the SQLite journal (the store contract suite runs on both).
+pub trait AccountStore: Send + Sync {
+    /// Whether any account exists (then every page and route needs a signed-in user).
+    fn has_users(&self) -> Result<bool, StoreError>;
+    /// A new account; a person gets a journal (the first person adopts journal 1).
+    fn add_user(&self, email: &str, role: Role, password: &str) -> Result<User, StoreError>;
+    fn user(&self, email: &str) -> Result<Option<User>, StoreError>;
+    /// The account for an email and password, or `None`.
+    fn check_password(&self, email: &str, password: &str) -> Result<Option<User>, StoreError>;
+    fn link(&self, coach_email: &str, person_email: &str) -> Result<(), StoreError>;
+    fn is_linked(&self, coach: i64, person: i64) -> Result<bool, StoreError>;
+    fn linked_people(&self, coach: i64) -> Result<Vec<User>, StoreError>;
+    /// Every person (with a journal), by email.
+    fn people(&self) -> Result<Vec<User>, StoreError>;
+    fn add_token(&self, user: i64) -> Result<String, StoreError>;
+    fn user_by_token(&self, secret: &str) -> Result<Option<User>, StoreError>;
+    fn create_invite(&self, coach: &User) -> Result<String, StoreError>;
+    fn invite_coach(&self, secret: &str) -> Result<Option<User>, StoreError>;
+    fn accept_invite(&self, secret: &str, person: &User) -> Result<bool, StoreError>;
+    fn new_calendar_feed(&self, person: &User) -> Result<String, StoreError>;
+    fn revoke_calendar_feeds(&self, person: &User) -> Result<(), StoreError>;
+    fn calendar_feed_owner(&self, secret: &str) -> Result<Option<User>, StoreError>;
+    fn create_session(&self, user: i64) -> Result<String, StoreError>;
+    fn user_by_session(&self, secret: &str) -> Result<Option<User>, StoreError>;
+    fn end_sessions(&self, secret: &str) -> Result<(), StoreError>;
+    fn too_many_failures(&self, email: &str, address: &str) -> Result<bool, StoreError>;
+    fn record_failure(&self, email: &str, address: &str) -> Result<(), StoreError>;
+    fn audit(
+        &self,
+        actor: i64,
+        person: Option<i64>,
+        action: &str,
+        detail: &str,
+    ) -> Result<(), StoreError>;
+    fn audit_log(&self) -> Result<Vec<AuditRow>, StoreError>;
+    /// One person's journal in the same storage.
+    fn journal(&self, journal: i64) -> crate::Database;
+}
+
+/// Accounts of either engine, cheap to clone.
+#[derive(Clone)]
+pub struct Accounts(std::sync::Arc<dyn AccountStore>);
+
+impl Accounts {
+    pub fn new(store: impl AccountStore + 'static) -> Accounts {
+        Accounts(std::sync::Arc::new(store))
+    }
+}
+
+impl std::ops::Deref for Accounts {
+    type Target = dyn AccountStore;
+    fn deref(&self) -> &Self::Target {
+        &*self.0
+    }
+}
+
+impl From<PgDatabase> for Accounts {
+    fn from(pg: PgDatabase) -> Accounts {
+        Accounts::new(pg)
+    }
+}
+
+impl From<crate::SqliteAccounts> for Accounts {
+    fn from(s: crate::SqliteAccounts) -> Accounts {
+        Accounts::new(s)
+    }
+}
+
+/// PostgreSQL's accounts: the methods above.
+impl AccountStore for PgDatabase {
+    fn has_users(&self) -> Result<bool, StoreError> {
+        PgDatabase::has_users(self)
+    }
+    fn add_user(&self, email: &str, role: Role, password: &str) -> Result<User, StoreError> {
+        PgDatabase::add_user(self, email, role, password)
+    }
+    fn user(&self, email: &str) -> Result<Option<User>, StoreError> {
+        PgDatabase::user(self, email)
+    }
+    fn check_password(&self, email: &str, password: &str) -> Result<Option<User>, StoreError> {
+        PgDatabase::check_password(self, email, password)
+    }
+    fn link(&self, coach_email: &str, person_email: &str) -> Result<(), StoreError> {
+        PgDatabase::link(self, coach_email, person_email)
+    }
+    fn is_linked(&self, coach: i64, person: i64) -> Result<bool, StoreError> {
+        PgDatabase::is_linked(self, coach, person)
+    }
+    fn linked_people(&self, coach: i64) -> Result<Vec<User>, StoreError> {
+        PgDatabase::linked_people(self, coach)
+    }
+    fn people(&self) -> Result<Vec<User>, StoreError> {
+        self.migrate_now()?;
+        let mut c = self.client()?;
+        c.query(
+            "SELECT id, email, role, journal_id FROM users WHERE role = 'person' ORDER BY email",
+            &[],
+        )
+        .map_err(|e| self.error(e))?
+        .iter()
+        .map(user_from)
+        .collect()
+    }
+    fn add_token(&self, user: i64) -> Result<String, StoreError> {
+        PgDatabase::add_token(self, user)
+    }
+    fn user_by_token(&self, secret: &str) -> Result<Option<User>, StoreError> {
+        PgDatabase::user_by_token(self, secret)
+    }
+    fn create_invite(&self, coach: &User) -> Result<String, StoreError> {
+        PgDatabase::create_invite(self, coach)
+    }
+    fn invite_coach(&self, secret: &str) -> Result<Option<User>, StoreError> {
+        PgDatabase::invite_coach(self, secret)
+    }
+    fn accept_invite(&self, secret: &str, person: &User) -> Result<bool, StoreError> {
+        PgDatabase::accept_invite(self, secret, person)
+    }
+    fn new_calendar_feed(&self, person: &User) -> Result<String, StoreError> {
+        PgDatabase::new_calendar_feed(self, person)
+    }
+    fn revoke_calendar_feeds(&self, person: &User) -> Result<(), StoreError> {
+        PgDatabase::revoke_calendar_feeds(self, person)
+    }
+    fn calendar_feed_owner(&self, secret: &str) -> Result<Option<User>, StoreError> {
+        PgDatabase::calendar_feed_owner(self, secret)
+    }
+    fn create_session(&self, user: i64) -> Result<String, StoreError> {
+        PgDatabase::create_session(self, user)
+    }
+    fn user_by_session(&self, secret: &str) -> Result<Option<User>, StoreError> {
+        PgDatabase::user_by_session(self, secret)
+    }
+    fn end_sessions(&self, secret: &str) -> Result<(), StoreError> {
+        PgDatabase::end_sessions(self, secret)
+    }
+    fn too_many_failures(&self, email: &str, address: &str) -> Result<bool, StoreError> {
+        PgDatabase::too_many_failures(self, email, address)
+    }
+    fn record_failure(&self, email: &str, address: &str) -> Result<(), StoreError> {
+        PgDatabase::record_failure(self, email, address)
+    }
+    fn audit(
+        &self,
+        actor: i64,
+        person: Option<i64>,
+        action: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        PgDatabase::audit(self, actor, person, action, detail)
+    }
+    fn audit_log(&self) -> Result<Vec<AuditRow>, StoreError> {
+        PgDatabase::audit_log(self)
+    }
+    fn journal(&self, journal: i64) -> crate::Database {
+        crate::Database::Postgres(self.clone(), journal)
     }
 }
 

@@ -12,19 +12,25 @@ pub mod accounts;
 pub mod migrations;
 mod postgres;
 mod sqlite;
+mod sqlite_accounts;
 
 use amble_core::journal::Entry;
 use std::path::{Path, PathBuf};
 
+pub use accounts::{AccountStore, Accounts};
 pub use migrations::SCHEMA_VERSION;
 pub use postgres::{DEFAULT_JOURNAL, PgDatabase, PgStore};
 pub use sqlite::{Salvaged, SqliteStore};
+pub use sqlite_accounts::SqliteAccounts;
 
 /// Where the journal lives: the SQLite journal in a folder (the default), or a PostgreSQL
 /// database (`postgres://...`). Cheap to clone (a PostgreSQL pool is shared).
 #[derive(Clone)]
 pub enum Database {
+    /// The SQLite journal in a folder (journal 1 of its file: the only one without accounts).
     Sqlite(PathBuf),
+    /// One person's journal in the SQLite file of a folder with accounts.
+    SqliteJournal(PathBuf, i64),
     /// A PostgreSQL database and the journal in it ([`DEFAULT_JOURNAL`] without accounts).
     Postgres(PgDatabase, i64),
 }
@@ -62,6 +68,9 @@ impl Database {
     pub fn open(&self) -> Result<DynStore, StoreError> {
         Ok(match self {
             Database::Sqlite(dir) => Box::new(SqliteStore::open(dir)?),
+            Database::SqliteJournal(dir, journal) => {
+                Box::new(SqliteStore::open_journal(dir, *journal)?)
+            }
             Database::Postgres(db, journal) => Box::new(db.open(*journal)?),
         })
     }
@@ -72,16 +81,45 @@ impl Database {
             Database::Sqlite(dir) => {
                 SqliteStore::open_existing(dir)?.map(|s| Box::new(s) as DynStore)
             }
+            Database::SqliteJournal(dir, journal) => {
+                if SqliteStore::file_in(dir).exists() {
+                    Some(Box::new(SqliteStore::open_journal(dir, *journal)?))
+                } else {
+                    None
+                }
+            }
             Database::Postgres(db, journal) => {
                 db.open_existing(*journal)?.map(|s| Box::new(s) as DynStore)
             }
         })
     }
 
+    /// The accounts kept with this journal, if the storage exists (nothing is created): the
+    /// SQLite file in the folder, or the PostgreSQL database. Whether there are any users is
+    /// [`AccountStore::has_users`].
+    pub fn accounts(&self) -> Result<Option<Accounts>, StoreError> {
+        Ok(match self {
+            Database::Sqlite(dir) | Database::SqliteJournal(dir, _) => {
+                SqliteAccounts::open_existing(dir)?.map(Accounts::from)
+            }
+            Database::Postgres(db, _) => Some(Accounts::from(db.clone())),
+        })
+    }
+
+    /// The accounts kept with this journal, creating the storage if needed.
+    pub fn open_accounts(&self) -> Result<Accounts, StoreError> {
+        Ok(match self {
+            Database::Sqlite(dir) | Database::SqliteJournal(dir, _) => {
+                Accounts::from(SqliteAccounts::open(dir)?)
+            }
+            Database::Postgres(db, _) => Accounts::from(db.clone()),
+        })
+    }
+
     /// Words for messages: the folder, or the database address without its password.
     pub fn describe(&self) -> String {
         match self {
-            Database::Sqlite(dir) => dir.display().to_string(),
+            Database::Sqlite(dir) | Database::SqliteJournal(dir, _) => dir.display().to_string(),
             Database::Postgres(db, _) => db.describe(),
         }
     }

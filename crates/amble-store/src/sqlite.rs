@@ -13,6 +13,8 @@ pub use crate::migrations::SCHEMA_VERSION;
 /// `PRAGMA application_id` marking a file as an Amble journal ("Ambl").
 const APPLICATION_ID: i64 = 0x416D_626C;
 const FILE_NAME: &str = "journal.db";
+/// The journal of a file without accounts (and the one the first person added adopts).
+const DEFAULT_JOURNAL: i64 = crate::postgres::DEFAULT_JOURNAL;
 
 /// What a salvage read: the readable entries, and (id, problem) for each of the others.
 pub type Salvaged = (Vec<Entry>, Vec<(String, String)>);
@@ -20,6 +22,9 @@ pub type Salvaged = (Vec<Entry>, Vec<(String, String)>);
 pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
+    /// Which journal of the file (1: the journal of a file without accounts; each person with
+    /// an account has one).
+    journal: i64,
     /// Test hook: create this file and wait before committing a write, so a test can kill the
     /// process mid-write.
     pause_before_commit: Option<PathBuf>,
@@ -46,6 +51,7 @@ impl SqliteStore {
         let mut store = SqliteStore {
             conn,
             path,
+            journal: DEFAULT_JOURNAL,
             pause_before_commit: None,
         };
         // Several processes creating the same new journal at once: switching it to WAL and
@@ -62,6 +68,36 @@ impl SqliteStore {
                 other => return other.map(|()| store),
             }
         }
+    }
+
+    /// Opens journal `journal` of the file in `dir` (a person's, with accounts); it must exist.
+    pub fn open_journal(dir: &Path, journal: i64) -> Result<SqliteStore, StoreError> {
+        let mut store = Self::open(dir)?;
+        let found: Option<i64> = store
+            .conn
+            .query_row("SELECT id FROM journals WHERE id = ?1", [journal], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| store.err(e))?;
+        if found.is_none() {
+            return Err(StoreError::Database(format!(
+                "{}: there is no journal {journal}",
+                store.path.display()
+            )));
+        }
+        store.journal = journal;
+        Ok(store)
+    }
+
+    /// Which journal of the file this is.
+    pub fn journal(&self) -> i64 {
+        self.journal
+    }
+
+    /// The connection, for the accounts kept in the same file.
+    pub(crate) fn into_connection(self) -> Connection {
+        self.conn
     }
 
     /// Checks the file, sets it up, and migrates it when needed.
@@ -110,9 +146,12 @@ impl SqliteStore {
                 detail: "no Amble mark".into(),
             });
         }
-        let mut stmt = conn
-            .prepare("SELECT id, body FROM entries ORDER BY date, seq")
-            .map_err(|e| classify(&path, e))?;
+        // Journal 1 only, when the file has several (an older file has one).
+        let sql = match conn.prepare("SELECT journal_id FROM entries LIMIT 0") {
+            Ok(_) => "SELECT id, body FROM entries WHERE journal_id = 1 ORDER BY date, seq",
+            Err(_) => "SELECT id, body FROM entries ORDER BY date, seq",
+        };
+        let mut stmt = conn.prepare(sql).map_err(|e| classify(&path, e))?;
         let rows = stmt
             .query_map([], |r| {
                 Ok((
@@ -259,20 +298,24 @@ fn decode(id: &str, body: &str) -> Result<Entry, StoreError> {
         .map_err(|e| StoreError::Database(format!("entry {id} cannot be read: {e}")))
 }
 
-fn next_id(tx: &rusqlite::Transaction<'_>, prefix: &str) -> Result<String, rusqlite::Error> {
+fn next_id(
+    tx: &rusqlite::Transaction<'_>,
+    journal: i64,
+    prefix: &str,
+) -> Result<String, rusqlite::Error> {
     // One past the highest number this prefix ever had (the counter survives deletes) or has
     // now (imports may bring higher ones). Runs inside BEGIN IMMEDIATE, so two processes can
     // never pick the same id.
     let pattern = format!("{prefix}-*");
     let in_use: Option<i64> = tx.query_row(
-        "SELECT max(CAST(substr(id, ?2) AS INTEGER)) FROM entries WHERE id GLOB ?1",
-        params![pattern, prefix.len() as i64 + 2],
+        "SELECT max(CAST(substr(id, ?2) AS INTEGER)) FROM entries WHERE journal_id = ?3 AND id GLOB ?1",
+        params![pattern, prefix.len() as i64 + 2, journal],
         |r| r.get(0),
     )?;
     let counted: Option<i64> = tx
         .query_row(
-            "SELECT last FROM id_counters WHERE prefix = ?1",
-            [prefix],
+            "SELECT last FROM id_counters WHERE journal_id = ?1 AND prefix = ?2",
+            params![journal, prefix],
             |r| r.get(0),
         )
         .optional()?;
@@ -287,8 +330,8 @@ fn next_id(tx: &rusqlite::Transaction<'_>, prefix: &str) -> Result<String, rusql
             )
         })?;
     tx.execute(
-        "INSERT INTO id_counters (prefix, last) VALUES (?1, ?2) ON CONFLICT (prefix) DO UPDATE SET last = excluded.last",
-        params![prefix, next],
+        "INSERT INTO id_counters (journal_id, prefix, last) VALUES (?1, ?2, ?3) ON CONFLICT (journal_id, prefix) DO UPDATE SET last = excluded.last",
+        params![journal, prefix, next],
     )?;
     Ok(format!("{prefix}-{next}"))
 }
@@ -305,10 +348,12 @@ impl Store for SqliteStore {
     fn list(&self) -> Result<Vec<Entry>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT id, body FROM entries ORDER BY date, seq")
+            .prepare("SELECT id, body FROM entries WHERE journal_id = ?1 ORDER BY date, seq")
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .query_map([self.journal], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
             .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for row in rows {
@@ -321,22 +366,26 @@ impl Store for SqliteStore {
     fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {
         let body: Option<String> = self
             .conn
-            .query_row("SELECT body FROM entries WHERE id = ?1", [id], |r| r.get(0))
+            .query_row(
+                "SELECT body FROM entries WHERE journal_id = ?1 AND id = ?2",
+                params![self.journal, id],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(|e| self.err(e))?;
         body.map(|b| decode(id, &b)).transpose()
     }
 
     fn replace(&mut self, entry: Entry) -> Result<(), StoreError> {
-        let path = self.path.clone();
+        let (path, journal) = (self.path.clone(), self.journal);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| classify(&path, e))?;
         let kind: Option<String> = tx
             .query_row(
-                "SELECT kind FROM entries WHERE id = ?1",
-                [entry.id()],
+                "SELECT kind FROM entries WHERE journal_id = ?1 AND id = ?2",
+                params![journal, entry.id()],
                 |r| r.get(0),
             )
             .optional()
@@ -351,28 +400,35 @@ impl Store for SqliteStore {
             Some(_) => {}
         }
         tx.execute(
-            "UPDATE entries SET date = ?2, body = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
-            params![entry.id(), entry.date().to_string(), encode(&entry)?],
+            "UPDATE entries SET date = ?2, body = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE journal_id = ?4 AND id = ?1",
+            params![entry.id(), entry.date().to_string(), encode(&entry)?, journal],
         )
         .map_err(|e| classify(&path, e))?;
         tx.commit().map_err(|e| classify(&path, e))
     }
 
     fn delete(&mut self, id: &str) -> Result<Entry, StoreError> {
-        let path = self.path.clone();
+        let (path, journal) = (self.path.clone(), self.journal);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| classify(&path, e))?;
         let body: Option<String> = tx
-            .query_row("SELECT body FROM entries WHERE id = ?1", [id], |r| r.get(0))
+            .query_row(
+                "SELECT body FROM entries WHERE journal_id = ?1 AND id = ?2",
+                params![journal, id],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(|e| classify(&path, e))?;
         let Some(body) = body else {
             return Err(StoreError::NotFound(id.to_string()));
         };
-        tx.execute("DELETE FROM entries WHERE id = ?1", [id])
-            .map_err(|e| classify(&path, e))?;
+        tx.execute(
+            "DELETE FROM entries WHERE journal_id = ?1 AND id = ?2",
+            params![journal, id],
+        )
+        .map_err(|e| classify(&path, e))?;
         tx.commit().map_err(|e| classify(&path, e))?;
         decode(id, &body)
     }
@@ -385,7 +441,7 @@ impl Store for SqliteStore {
                 message: e.to_string(),
             })?;
         }
-        let path = self.path.clone();
+        let (path, journal) = (self.path.clone(), self.journal);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -393,14 +449,14 @@ impl Store for SqliteStore {
         let mut summary = ImportSummary::default();
         {
             let mut find = tx
-                .prepare("SELECT body FROM entries WHERE id = ?1")
+                .prepare("SELECT body FROM entries WHERE journal_id = ?2 AND id = ?1")
                 .map_err(|e| classify(&path, e))?;
             let mut insert = tx
-                .prepare("INSERT INTO entries (id, kind, date, body) VALUES (?1, ?2, ?3, ?4)")
+                .prepare("INSERT INTO entries (id, kind, date, body, journal_id) VALUES (?1, ?2, ?3, ?4, ?5)")
                 .map_err(|e| classify(&path, e))?;
             for entry in &entries {
                 let existing: Option<String> = find
-                    .query_row([entry.id()], |r| r.get(0))
+                    .query_row(params![entry.id(), journal], |r| r.get(0))
                     .optional()
                     .map_err(|e| classify(&path, e))?;
                 match existing {
@@ -416,7 +472,8 @@ impl Store for SqliteStore {
                                 entry.id(),
                                 entry.kind(),
                                 entry.date().to_string(),
-                                encode(entry)?
+                                encode(entry)?,
+                                journal
                             ])
                             .map_err(|e| classify(&path, e))?;
                         summary.added += 1;
@@ -430,7 +487,7 @@ impl Store for SqliteStore {
     }
 
     fn apply(&mut self, changes: Vec<Change>) -> Result<Vec<Entry>, StoreError> {
-        let path = self.path.clone();
+        let (path, journal) = (self.path.clone(), self.journal);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -439,11 +496,12 @@ impl Store for SqliteStore {
         for change in changes {
             match change {
                 Change::Add(mut entry) => {
-                    let id = next_id(&tx, entry.id_prefix()).map_err(|e| classify(&path, e))?;
+                    let id =
+                        next_id(&tx, journal, entry.id_prefix()).map_err(|e| classify(&path, e))?;
                     entry.set_id(id.clone());
                     tx.execute(
-                        "INSERT INTO entries (id, kind, date, body) VALUES (?1, ?2, ?3, ?4)",
-                        params![id, entry.kind(), entry.date().to_string(), encode(&entry)?],
+                        "INSERT INTO entries (id, kind, date, body, journal_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![id, entry.kind(), entry.date().to_string(), encode(&entry)?, journal],
                     )
                     .map_err(|e| classify(&path, e))?;
                     added.push(entry);
@@ -451,8 +509,8 @@ impl Store for SqliteStore {
                 Change::Replace(entry) => {
                     let n = tx
                         .execute(
-                            "UPDATE entries SET date = ?2, body = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1 AND kind = ?4",
-                            params![entry.id(), entry.date().to_string(), encode(&entry)?, entry.kind()],
+                            "UPDATE entries SET date = ?2, body = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE journal_id = ?5 AND id = ?1 AND kind = ?4",
+                            params![entry.id(), entry.date().to_string(), encode(&entry)?, entry.kind(), journal],
                         )
                         .map_err(|e| classify(&path, e))?;
                     if n != 1 {

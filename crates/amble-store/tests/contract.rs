@@ -2,7 +2,8 @@
 //! always, PostgreSQL when `AMBLE_TEST_DATABASE_URL` names a database (CI starts a throwaway
 //! server and sets it; `AMBLE_PG_REQUIRED=1` makes its absence a failure instead of a skip).
 //! Each test gets a journal of its own (a folder for SQLite, a new journal in the database for
-//! PostgreSQL).
+//! PostgreSQL). Accounts (contract §12) run on both engines too, each test in storage of its
+//! own.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
 
@@ -400,4 +401,230 @@ fn journals_in_one_database_are_separate() {
         (b.open)().delete("w-2"),
         Err(StoreError::NotFound(_))
     ));
+}
+
+/// Fresh accounts on one engine (a folder of its own, or a database of its own: accounts are
+/// database-wide), and a way to run raw SQL on the same storage (what the database itself
+/// refuses).
+/// Runs raw SQL on the storage: `Err` when the database refuses it.
+type RawSql = Box<dyn Fn(&str) -> Result<(), String>>;
+
+struct AccountsUnderTest {
+    accounts: amble_store::Accounts,
+    raw: RawSql,
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn sqlite_accounts() -> AccountsUnderTest {
+    let dir = tempfile::tempdir().unwrap();
+    let path = SqliteStore::file_in(dir.path());
+    AccountsUnderTest {
+        accounts: amble_store::SqliteAccounts::open(dir.path())
+            .unwrap()
+            .into(),
+        raw: Box::new(move |sql| {
+            rusqlite::Connection::open(&path)
+                .unwrap()
+                .execute_batch(sql)
+                .map_err(|e| e.to_string())
+        }),
+        _dir: Some(dir),
+    }
+}
+
+fn postgres_accounts(url: &str, tag: &str) -> AccountsUnderTest {
+    let name = format!("amble_store_{tag}_{}", std::process::id());
+    let mut admin = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    let db_url = replace_db(url, &name);
+    let db = PgDatabase::connect(&db_url).unwrap();
+    AccountsUnderTest {
+        accounts: db.into(),
+        raw: Box::new(move |sql| {
+            postgres::Client::connect(&db_url, postgres::NoTls)
+                .unwrap()
+                .batch_execute(sql)
+                .map_err(|e| e.to_string())
+        }),
+        _dir: None,
+    }
+}
+
+/// Runs `test` on the accounts of every engine available.
+fn each_accounts(tag: &str, test: impl Fn(&str, AccountsUnderTest)) {
+    test("sqlite", sqlite_accounts());
+    if let Some(url) = postgres_url() {
+        test("postgres", postgres_accounts(&url, tag));
+    }
+}
+
+const SECRET: &str = "a long enough secret";
+
+#[test]
+fn accounts_people_coaches_and_their_journals() {
+    use amble_core::access::Role;
+    each_accounts("people", |engine, t| {
+        let a = &t.accounts;
+        // A journal kept before any account: the first person adopts it.
+        a.journal(amble_store::DEFAULT_JOURNAL)
+            .open()
+            .unwrap()
+            .add(morning(5, 2))
+            .unwrap();
+        assert!(!a.has_users().unwrap(), "{engine}");
+        assert!(
+            matches!(
+                a.add_user("x@y.org", Role::Person, "short"),
+                Err(StoreError::Invalid { .. })
+            ),
+            "{engine}: at least 10 characters"
+        );
+        assert!(a.add_user("not an email", Role::Person, SECRET).is_err());
+        let cat = a.add_user("cat@x.org", Role::Coach, SECRET).unwrap();
+        let ann = a.add_user(" Ann@X.org ", Role::Person, SECRET).unwrap();
+        let bob = a.add_user("bob@x.org", Role::Person, SECRET).unwrap();
+        let adm = a.add_user("adm@x.org", Role::Admin, SECRET).unwrap();
+        assert!(a.has_users().unwrap());
+        assert_eq!(ann.email, "ann@x.org", "{engine}: emails are normalised");
+        assert_eq!((cat.journal, adm.journal), (None, None), "{engine}");
+        assert_eq!(
+            ann.journal,
+            Some(amble_store::DEFAULT_JOURNAL),
+            "{engine}: the first person adopts the journal kept so far"
+        );
+        assert!(bob.journal.is_some() && bob.journal != ann.journal);
+        assert!(
+            matches!(
+                a.add_user("ANN@x.org", Role::Coach, SECRET),
+                Err(StoreError::Conflict { .. })
+            ),
+            "{engine}"
+        );
+        assert_eq!(a.user("ann@x.org").unwrap(), Some(ann.clone()));
+        assert_eq!(a.user("eve@x.org").unwrap(), None);
+        // Each person's journal is their own; ids are per journal.
+        let mut ann_j = a.journal(ann.journal.unwrap()).open().unwrap();
+        let mut bob_j = a.journal(bob.journal.unwrap()).open().unwrap();
+        assert_eq!(ids(&ann_j), ["m-1"], "{engine}: adopted with its entries");
+        assert!(ids(&bob_j).is_empty(), "{engine}");
+        assert_eq!(bob_j.add(morning(6, 1)).unwrap().id(), "m-1");
+        assert_eq!(ann_j.add(morning(6, 3)).unwrap().id(), "m-2");
+        assert!(matches!(bob_j.delete("m-2"), Err(StoreError::NotFound(_))));
+        // Passwords: the right one, a wrong one, an unknown account, all without telling which.
+        assert_eq!(
+            a.check_password("ANN@x.org", SECRET).unwrap(),
+            Some(ann.clone())
+        );
+        assert_eq!(
+            a.check_password("ann@x.org", "wrong secret!").unwrap(),
+            None
+        );
+        assert_eq!(a.check_password("eve@x.org", SECRET).unwrap(), None);
+        assert_eq!(a.check_password("", SECRET).unwrap(), None);
+        // Links: a coach or admin to a person, never the other way round.
+        a.link("cat@x.org", "ann@x.org").unwrap();
+        a.link("cat@x.org", "ann@x.org").unwrap();
+        assert!(a.link("ann@x.org", "bob@x.org").is_err(), "{engine}");
+        assert!(a.link("cat@x.org", "adm@x.org").is_err(), "{engine}");
+        assert!(matches!(
+            a.link("cat@x.org", "eve@x.org"),
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(a.is_linked(cat.id, ann.id).unwrap());
+        assert!(!a.is_linked(cat.id, bob.id).unwrap());
+        assert!(!a.is_linked(adm.id, ann.id).unwrap());
+        assert_eq!(a.linked_people(cat.id).unwrap(), vec![ann.clone()]);
+        assert!(a.linked_people(adm.id).unwrap().is_empty());
+    });
+}
+
+#[test]
+fn accounts_tokens_sessions_invites_feeds_and_throttling() {
+    use amble_core::access::Role;
+    each_accounts("secrets", |engine, t| {
+        let a = &t.accounts;
+        let ann = a.add_user("ann@x.org", Role::Person, SECRET).unwrap();
+        let bob = a.add_user("bob@x.org", Role::Person, SECRET).unwrap();
+        let cat = a.add_user("cat@x.org", Role::Coach, SECRET).unwrap();
+        // API tokens: shown once, found by their secret only.
+        let token = a.add_token(ann.id).unwrap();
+        assert_eq!(token.len(), 64);
+        assert_eq!(
+            a.user_by_token(&token).unwrap(),
+            Some(ann.clone()),
+            "{engine}"
+        );
+        assert_eq!(a.user_by_token("nope").unwrap(), None);
+        // Sessions: signing out ends every session of that account, nobody else's.
+        let s1 = a.create_session(ann.id).unwrap();
+        let s2 = a.create_session(ann.id).unwrap();
+        let sb = a.create_session(bob.id).unwrap();
+        assert_eq!(a.user_by_session(&s2).unwrap(), Some(ann.clone()));
+        a.end_sessions(&s1).unwrap();
+        assert_eq!(a.user_by_session(&s1).unwrap(), None, "{engine}");
+        assert_eq!(a.user_by_session(&s2).unwrap(), None, "{engine}");
+        assert_eq!(a.user_by_session(&sb).unwrap(), Some(bob.clone()));
+        // Invites: from a coach only, accepted once, by a person only.
+        assert!(a.create_invite(&ann).is_err());
+        let inv = a.create_invite(&cat).unwrap();
+        assert_eq!(a.invite_coach(&inv).unwrap(), Some(cat.clone()), "{engine}");
+        assert!(
+            !a.accept_invite(&inv, &cat).unwrap(),
+            "{engine}: not a person"
+        );
+        assert!(a.accept_invite(&inv, &bob).unwrap(), "{engine}");
+        assert!(a.is_linked(cat.id, bob.id).unwrap());
+        assert!(!a.accept_invite(&inv, &ann).unwrap(), "{engine}: once");
+        assert_eq!(a.invite_coach(&inv).unwrap(), None);
+        // Calendar feeds: one live address per person; a new one revokes the old.
+        assert!(a.new_calendar_feed(&cat).is_err(), "{engine}: no journal");
+        let f1 = a.new_calendar_feed(&ann).unwrap();
+        assert_eq!(a.calendar_feed_owner(&f1).unwrap(), Some(ann.clone()));
+        let f2 = a.new_calendar_feed(&ann).unwrap();
+        assert_eq!(a.calendar_feed_owner(&f1).unwrap(), None, "{engine}");
+        assert_eq!(a.calendar_feed_owner(&f2).unwrap(), Some(ann.clone()));
+        a.revoke_calendar_feeds(&ann).unwrap();
+        assert_eq!(a.calendar_feed_owner(&f2).unwrap(), None, "{engine}");
+        // Throttling per account and per address: five failures pause the account from every
+        // address; other accounts from that address go on.
+        for _ in 0..5 {
+            assert!(!a.too_many_failures("bob@x.org", "10.0.0.1").unwrap());
+            a.record_failure("bob@x.org", "10.0.0.1").unwrap();
+        }
+        assert!(
+            a.too_many_failures("BOB@x.org", "10.0.0.9").unwrap(),
+            "{engine}"
+        );
+        assert!(
+            !a.too_many_failures("ann@x.org", "10.0.0.1").unwrap(),
+            "{engine}"
+        );
+        // The audit log: appended and read in order; UPDATE and DELETE refused by the database.
+        a.audit(cat.id, Some(ann.id), "read", "GET /api/v1/journal")
+            .unwrap();
+        a.audit(ann.id, None, "sign-in", "").unwrap();
+        let log = a.audit_log().unwrap();
+        assert_eq!(
+            log[0],
+            (
+                "cat@x.org".to_string(),
+                Some("ann@x.org".to_string()),
+                "read".to_string(),
+                "GET /api/v1/journal".to_string()
+            ),
+            "{engine}"
+        );
+        assert_eq!(log[1].1, None);
+        assert!(
+            (t.raw)("UPDATE audit_log SET action = 'x'").is_err(),
+            "{engine}"
+        );
+        assert!((t.raw)("DELETE FROM audit_log").is_err(), "{engine}");
+        assert_eq!(a.audit_log().unwrap().len(), 2);
+    });
 }

@@ -391,7 +391,7 @@ fn the_body_format_belongs_to_the_schema_version() {
         "checkin: activity_limited,change,date,id,instruments,kind,pain,red_flags",
     ];
     assert_eq!(
-        SCHEMA_VERSION, 8,
+        SCHEMA_VERSION, 9,
         "a new schema version: record its body keys here"
     );
     assert_eq!(
@@ -434,32 +434,116 @@ fn salvage_reads_what_it_can_and_changes_nothing() {
     );
 }
 
+/// A journal as Amble's schema `version` left it (its migrations applied), with a walk and a
+/// morning, written the way that version wrote them.
+fn older_journal(path: &std::path::Path, version: i64) -> rusqlite::Connection {
+    let c = rusqlite::Connection::open(path).unwrap();
+    for m in &amble_store::migrations::MIGRATIONS[..usize::try_from(version).unwrap()] {
+        c.execute_batch(m.sqlite).unwrap();
+    }
+    c.execute_batch(&format!(
+        "PRAGMA user_version = {version}; PRAGMA application_id = {};",
+        0x416D_626C
+    ))
+    .unwrap();
+    for (id, e) in [("w-1", walk(1, 10.0)), ("m-1", morning(2, 3))] {
+        let mut e = e;
+        e.set_id(id.into());
+        c.execute(
+            "INSERT INTO entries (id, kind, date, body) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![
+                id,
+                e.kind(),
+                e.date().to_string(),
+                serde_json::to_string(&e).unwrap()
+            ],
+        )
+        .unwrap();
+        c.execute(
+            "INSERT INTO id_counters (prefix, last) VALUES (?1, 1)",
+            [&id[..1]],
+        )
+        .unwrap();
+    }
+    c
+}
+
+/// A journal kept before accounts came to SQLite (schema 8) keeps every entry, id and counter
+/// in journal 1, the journal opened without accounts; the first person added adopts it, and
+/// the next person starts empty with ids of their own.
+#[test]
+fn a_schema_8_journal_migrates_to_accounts_keeping_everything_in_journal_1() {
+    use amble_store::{AccountStore, SqliteAccounts};
+    let dir = tempfile::tempdir().unwrap();
+    let path = SqliteStore::file_in(dir.path());
+    let c = older_journal(&path, 8);
+    c.execute("DELETE FROM entries WHERE id = 'w-1'", [])
+        .unwrap();
+    drop(c);
+    let mut s = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(s.journal(), 1);
+    let kept: Vec<String> = s
+        .list()
+        .unwrap()
+        .iter()
+        .map(|e| e.id().to_string())
+        .collect();
+    assert_eq!(kept, ["m-1"]);
+    assert_eq!(
+        s.add(walk(3, 5.0)).unwrap().id(),
+        "w-2",
+        "the id counter came along: w-1 is never reused"
+    );
+    let accounts = SqliteAccounts::open(dir.path()).unwrap();
+    assert!(!accounts.has_users().unwrap());
+    let coach = accounts
+        .add_user(
+            "cat@x.org",
+            amble_core::access::Role::Coach,
+            "a long enough secret",
+        )
+        .unwrap();
+    assert_eq!(coach.journal, None);
+    let ann = accounts
+        .add_user(
+            "ann@x.org",
+            amble_core::access::Role::Person,
+            "a long enough secret",
+        )
+        .unwrap();
+    assert_eq!(ann.journal, Some(1), "the first person adopts journal 1");
+    let bob = accounts
+        .add_user(
+            "bob@x.org",
+            amble_core::access::Role::Person,
+            "a long enough secret",
+        )
+        .unwrap();
+    assert_ne!(bob.journal, Some(1));
+    let mut b = SqliteStore::open_journal(dir.path(), bob.journal.unwrap()).unwrap();
+    assert!(b.list().unwrap().is_empty(), "bob sees nothing of ann's");
+    assert_eq!(
+        b.add(morning(4, 1)).unwrap().id(),
+        "m-1",
+        "ids are per journal"
+    );
+    assert_eq!(
+        s.list().unwrap().len(),
+        2,
+        "ann's journal is untouched by bob's"
+    );
+    assert!(SqliteStore::open_journal(dir.path(), 99).is_err());
+}
+
 /// A journal written before check-ins existed (schema 4) opens, migrates in place with every
 /// entry kept, and then stores a check-in.
 #[test]
 fn a_schema_4_journal_migrates_to_check_ins_without_losing_anything() {
     let dir = tempfile::tempdir().unwrap();
-    {
-        let mut s = SqliteStore::open(dir.path()).unwrap();
-        s.add(walk(1, 10.0)).unwrap();
-        s.add(morning(2, 3)).unwrap();
-    }
     let path = SqliteStore::file_in(dir.path());
     {
-        // Back to the schema 4 table (no 'checkin' in the kind check), as an older Amble left it.
-        let c = rusqlite::Connection::open(&path).unwrap();
-        c.execute_batch(
-            "BEGIN;
-             CREATE TABLE old (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
-               kind TEXT NOT NULL CHECK (kind IN ('assessment', 'walk', 'morning', 'exercise', 'activity', 'daily_metrics')),
-               date TEXT NOT NULL, body TEXT NOT NULL CHECK (json_valid(body)),
-               created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-               updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
-             INSERT INTO old SELECT * FROM entries;
-             DROP TABLE entries; ALTER TABLE old RENAME TO entries;
-             PRAGMA user_version = 4; COMMIT;",
-        )
-        .unwrap();
+        // A schema 4 journal (no 'checkin' in the kind check), as an older Amble left it.
+        let c = older_journal(&path, 4);
         let refused = c.execute(
             "INSERT INTO entries (id, kind, date, body) VALUES ('c-9', 'checkin', '2026-01-05', '{}')",
             [],

@@ -40,7 +40,7 @@ pub(crate) struct Signed(pub User);
 pub(crate) fn signed_in(
     app: &AppState,
     signed: Option<axum::Extension<Signed>>,
-) -> Option<(amble_store::PgDatabase, User)> {
+) -> Option<(amble_store::Accounts, User)> {
     match (app.accounts().cloned(), signed) {
         (Some(pg), Some(axum::Extension(Signed(user)))) => Some((pg, user)),
         _ => None,
@@ -229,7 +229,7 @@ pub(crate) async fn layer(State(app): State<AppState>, mut req: Request, next: N
     match decided {
         Ok((_actor, _person, journal)) => {
             let scope = Arc::new(Scope {
-                db: Database::Postgres(pg.clone(), journal),
+                db: pg.journal(journal),
                 cache: app.journal_cache(journal),
                 today: app.today(None),
             });
@@ -279,7 +279,7 @@ enum Denied {
 
 /// The signed-in user from a session cookie or a bearer token.
 pub(crate) fn user_of(
-    pg: &amble_store::PgDatabase,
+    pg: &amble_store::Accounts,
     headers: &axum::http::HeaderMap,
 ) -> Result<Option<User>, StoreError> {
     if let Some(token) = headers
@@ -308,7 +308,7 @@ pub(crate) fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> 
 }
 
 fn decide(
-    pg: &amble_store::PgDatabase,
+    pg: &amble_store::Accounts,
     headers: &axum::http::HeaderMap,
     query: Option<&str>,
     method: &Method,
@@ -370,7 +370,7 @@ fn decide(
 /// The journals of the people linked to a coach (or admin), each through the same check as a
 /// single request: `(person, journal)`. Audited as one read of the list per person.
 pub(crate) fn linked_journals(
-    pg: &amble_store::PgDatabase,
+    pg: &amble_store::Accounts,
     actor: &User,
 ) -> Result<Vec<(User, Database)>, StoreError> {
     let mut out = Vec::new();
@@ -388,7 +388,7 @@ pub(crate) fn linked_journals(
             continue;
         };
         pg.audit(actor.id, Some(person.id), "read", "GET /api/v1/people")?;
-        out.push((person, Database::Postgres(pg.clone(), journal)));
+        out.push((person, pg.journal(journal)));
     }
     Ok(out)
 }

@@ -5,7 +5,7 @@ use amble_core::journal::Entry;
 use amble_core::knowledge::KnowledgeBase;
 use amble_core::plan::{self, DecisionKind};
 use amble_store::accounts::User;
-use amble_store::{PgDatabase, StoreError};
+use amble_store::{Accounts, StoreError};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -152,7 +152,7 @@ pub(crate) fn alerts(
 /// through its own cache).
 pub(crate) fn people(
     app: &crate::AppState,
-    pg: &PgDatabase,
+    pg: &Accounts,
     actor: &User,
     today: Date,
     kb: &KnowledgeBase,
@@ -395,7 +395,7 @@ pub(crate) async fn calendar_feed(
             return Ok(None);
         };
         pg.audit(user.id, Some(user.id), "read", "GET /calendar feed")?;
-        let entries = match amble_store::Database::Postgres(pg.clone(), journal).open_existing()? {
+        let entries = match pg.journal(journal).open_existing()? {
             Some(s) => amble_store::Store::list(&s)?,
             None => Vec::new(),
         };

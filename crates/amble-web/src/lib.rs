@@ -12,6 +12,7 @@ mod forms;
 pub mod ics;
 mod pages;
 mod security;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -54,8 +55,8 @@ pub struct AppState {
 
 struct Inner {
     db: Database,
-    /// Accounts (a PostgreSQL database with users): every request is checked (`authz`).
-    accounts: Option<amble_store::PgDatabase>,
+    /// Accounts (a database or SQLite journal with users): every request is checked (`authz`).
+    accounts: Option<amble_store::Accounts>,
     alerts: coach::AlertThresholds,
     kb: Arc<KnowledgeBase>,
     today: Option<Date>,
@@ -64,6 +65,9 @@ struct Inner {
     /// One cache per journal (key 0 without accounts), so nothing cached for one person is
     /// ever served to another.
     caches: std::sync::Mutex<std::collections::HashMap<i64, Arc<cache::JournalCache>>>,
+    /// `amble serve --lan`: the names and addresses of this machine that `Host` may carry
+    /// (besides loopback); any other is refused (DNS rebinding on the local network).
+    lan_hosts: Option<Vec<String>>,
 }
 
 impl AppState {
@@ -84,6 +88,7 @@ impl AppState {
                 today,
                 latest: None,
                 caches: Default::default(),
+                lan_hosts: None,
             }),
         }
     }
@@ -135,11 +140,24 @@ impl AppState {
     }
 
     /// With accounts: every request signs in and is checked against `amble_core::access`.
-    pub fn with_accounts(mut self, pg: amble_store::PgDatabase) -> AppState {
+    pub fn with_accounts(mut self, accounts: impl Into<amble_store::Accounts>) -> AppState {
         if let Some(inner) = Arc::get_mut(&mut self.inner) {
-            inner.accounts = Some(pg);
+            inner.accounts = Some(accounts.into());
         }
         self
+    }
+
+    /// Serves the local network (`--lan`): only these names and addresses of this machine (and
+    /// loopback) are accepted in `Host`, any port.
+    pub fn with_lan_hosts(mut self, hosts: Vec<String>) -> AppState {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.lan_hosts = Some(hosts.into_iter().map(|h| h.to_ascii_lowercase()).collect());
+        }
+        self
+    }
+
+    pub(crate) fn lan_hosts(&self) -> Option<&[String]> {
+        self.inner.lan_hosts.as_deref()
     }
 
     /// The coach alerts' thresholds (a clinic's choice).
@@ -154,7 +172,7 @@ impl AppState {
         self.inner.alerts
     }
 
-    pub(crate) fn accounts(&self) -> Option<&amble_store::PgDatabase> {
+    pub(crate) fn accounts(&self) -> Option<&amble_store::Accounts> {
         self.inner.accounts.as_ref()
     }
 
@@ -287,6 +305,56 @@ pub enum ServeError {
 /// Binds `addr`, calls `ready` with the URL being served (before any request is taken), and
 /// serves until Ctrl-C. Builds its own runtime, so callers stay synchronous.
 pub fn serve_blocking(
+    addr: SocketAddr,
+    state: AppState,
+    ready: impl FnOnce(&str),
+) -> Result<(), ServeError> {
+    serve_blocking_with(addr, state, None, ready)
+}
+
+/// [`serve_blocking`], over HTTPS when given a TLS configuration ([`tls::server_config`]).
+/// Requests that came over TLS are marked as such (`X-Forwarded-Proto: https`, replacing
+/// anything the client sent), so session cookies get `Secure` and links say `https`.
+pub fn serve_blocking_with(
+    addr: SocketAddr,
+    state: AppState,
+    tls: Option<tokio_rustls::rustls::ServerConfig>,
+    ready: impl FnOnce(&str),
+) -> Result<(), ServeError> {
+    let Some(config) = tls else {
+        return serve_plain(addr, state, ready);
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(ServeError::Runtime)?;
+    rt.block_on(async move {
+        let tcp = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| ServeError::Bind { addr, source })?;
+        let listener = tls::TlsListener::new(tcp, config).map_err(ServeError::Runtime)?;
+        let local = axum::serve::Listener::local_addr(&listener).map_err(ServeError::Runtime)?;
+        ready(&format!("https://{local}/"));
+        let app = router(state).layer(axum::middleware::map_request(
+            |mut req: axum::extract::Request| async move {
+                req.headers_mut().insert(
+                    "x-forwarded-proto",
+                    axum::http::HeaderValue::from_static("https"),
+                );
+                req
+            },
+        ));
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(ServeError::Runtime)
+    })
+}
+
+fn serve_plain(
     addr: SocketAddr,
     state: AppState,
     ready: impl FnOnce(&str),

@@ -5,7 +5,8 @@
 //! talk to Amble as if it were the same site (matching `Origin`, `Sec-Fetch-Site:
 //! same-origin`). Its requests still carry its own name in `Host`, so every request whose `Host`
 //! is not a loopback name (`localhost`, `127.x.y.z`, `[::1]`) is refused with 421 before anything
-//! is read or written.
+//! is read or written. With `amble serve --lan` the machine's own addresses and names on the
+//! local network are accepted too, and nothing else.
 //!
 //! Amble has no accounts or cookies yet, so the forgery risk is another site's page posting a
 //! form to `127.0.0.1`. Browsers send `Origin` (and `Sec-Fetch-Site`) with such posts; any
@@ -20,25 +21,44 @@ use axum::response::{IntoResponse, Response};
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
 object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// `Host` names this computer: `localhost`, an address in 127.0.0.0/8 or `[::1]`, with any
-/// port. Nothing else (a missing `Host` included) is served.
-pub(crate) fn loopback_host(headers: &HeaderMap) -> bool {
-    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
-        return false;
-    };
+/// The name or address in `Host`, lower case, without its port (or brackets); `None` when
+/// there is none or it is malformed.
+fn host_name(headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok())?;
     let host = host.trim().to_ascii_lowercase();
     let name = if let Some(rest) = host.strip_prefix('[') {
         match rest.split_once(']') {
             Some((inside, after)) if after.is_empty() || after.starts_with(':') => inside,
-            _ => return false,
+            _ => return None,
         }
     } else {
         match host.rsplit_once(':') {
             Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
-            Some(_) => return false,
+            Some(_) => return None,
             None => host.as_str(),
         }
     };
+    Some(name.to_string())
+}
+
+/// `Host` is one of `allowed` (this machine's names and addresses on the local network, for
+/// `--lan`), or loopback.
+fn lan_host(headers: &HeaderMap, allowed: &[String]) -> bool {
+    loopback_host(headers)
+        || host_name(headers).is_some_and(|n| {
+            allowed
+                .iter()
+                .any(|a| a.trim_end_matches('.') == n.trim_end_matches('.'))
+        })
+}
+
+/// `Host` names this computer: `localhost`, an address in 127.0.0.0/8 or `[::1]`, with any
+/// port. Nothing else (a missing `Host` included) is served.
+pub(crate) fn loopback_host(headers: &HeaderMap) -> bool {
+    let Some(name) = host_name(headers) else {
+        return false;
+    };
+    let name = name.as_str();
     if name == "localhost" || name == "::1" {
         return true;
     }
@@ -91,8 +111,16 @@ pub async fn guard(
     // Without accounts only this computer is served (a page of another site resolving its name
     // to 127.0.0.1 must get nothing); with accounts every request signs in, behind the
     // clinic's proxy under its own name.
-    let mut resp = if app.accounts().is_none() && !loopback_host(req.headers()) {
-        let msg = "refused: this server answers only to addresses of this computer (localhost, 127.0.0.1, [::1])";
+    let wrong_host = match app.lan_hosts() {
+        Some(allowed) => !lan_host(req.headers(), allowed),
+        None => app.accounts().is_none() && !loopback_host(req.headers()),
+    };
+    let mut resp = if wrong_host {
+        let msg = if app.lan_hosts().is_some() {
+            "refused: this server answers only to the names and addresses of this computer"
+        } else {
+            "refused: this server answers only to addresses of this computer (localhost, 127.0.0.1, [::1])"
+        };
         if api {
             (
                 StatusCode::MISDIRECTED_REQUEST,
@@ -151,4 +179,51 @@ pub async fn guard(
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host(h: &str) -> HeaderMap {
+        let mut m = HeaderMap::new();
+        m.insert(
+            header::HOST,
+            HeaderValue::from_str(h).unwrap_or_else(|e| panic!("{e}")),
+        );
+        m
+    }
+
+    #[test]
+    fn lan_hosts_are_this_machines_names_and_addresses_only() {
+        let allowed = [
+            "192.168.1.20".to_string(),
+            "fe80::1".to_string(),
+            "mylaptop".to_string(),
+            "mylaptop.local".to_string(),
+        ];
+        for ok in [
+            "192.168.1.20:8080",
+            "192.168.1.20",
+            "MyLaptop.local:8443",
+            "mylaptop.local.",
+            "[fe80::1]:8080",
+            "localhost:8080",
+            "127.0.0.1",
+            "[::1]:80",
+        ] {
+            assert!(lan_host(&host(ok), &allowed), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "192.168.1.21:8080",
+            "mylaptop.evil.example",
+            "192.168.1.20:80x",
+            "[fe80::1",
+            "",
+        ] {
+            assert!(!lan_host(&host(bad), &allowed), "{bad:?}");
+        }
+        assert!(!lan_host(&HeaderMap::new(), &allowed), "no Host at all");
+    }
 }

@@ -1,5 +1,6 @@
-//! Coach mode over HTTP (contract §12), on PostgreSQL (`AMBLE_TEST_DATABASE_URL`; skipped
-//! without it unless `AMBLE_PG_REQUIRED=1`). Every request goes through the real router with
+//! Coach mode over HTTP (contract §12), on both engines: accounts in the SQLite journal
+//! always, and on PostgreSQL with `AMBLE_TEST_DATABASE_URL` (required when
+//! `AMBLE_PG_REQUIRED=1`). Every request goes through the real router with
 //! real sessions and tokens: no test helper skips the check. The role × route matrix, the
 //! lessons of wger's 2026 advisories (a tenant check passing when both sides are empty, an
 //! unscoped list, a lookup by raw id, cache keys without the user, a write to another
@@ -10,7 +11,7 @@
 
 use amble_core::access::Role;
 use amble_core::knowledge::KnowledgeBase;
-use amble_store::{DEFAULT_JOURNAL, Database, PgDatabase};
+use amble_store::{Accounts, DEFAULT_JOURNAL, Database, PgDatabase, SqliteAccounts};
 use amble_web::{AppState, router};
 use axum::Router;
 use axum::body::Body;
@@ -24,21 +25,74 @@ fn blocking<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|s| s.spawn(f).join().unwrap())
 }
 
-/// A database of its own with ann and bob (people), cat (coach of ann) and adm (admin).
-fn setup(tag: &str) -> Option<(String, PgDatabase)> {
-    let url = std::env::var("AMBLE_TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty());
-    let Some(url) = url else {
-        assert!(
-            std::env::var("AMBLE_PG_REQUIRED").map_or(true, |v| v != "1"),
-            "AMBLE_PG_REQUIRED=1 but AMBLE_TEST_DATABASE_URL is not set"
-        );
-        return None;
-    };
+/// Runs raw SQL on the storage: the first column of each row as text, `Err` when refused.
+type RawSql = Box<dyn Fn(&str) -> Result<Vec<String>, String> + Send + Sync>;
+
+/// Accounts on one engine with ann and bob (people), cat (coach of ann) and adm (admin): the
+/// SQLite journal in a folder of its own, or a PostgreSQL database of its own.
+struct Setup {
+    engine: &'static str,
+    accounts: Accounts,
+    db: Database,
+    /// Runs raw SQL on the same storage: `Err` when the database refuses it.
+    raw: RawSql,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Setup {
+    /// The first column of each row of a query, as text.
+    fn strings(&self, sql: &str) -> Vec<String> {
+        blocking(|| (self.raw)(sql)).unwrap()
+    }
+
+    fn refused(&self, sql: &str) -> bool {
+        blocking(|| (self.raw)(sql)).is_err()
+    }
+}
+
+fn people(accounts: &Accounts) {
+    for (email, role) in [
+        ("ann@x.org", Role::Person),
+        ("bob@x.org", Role::Person),
+        ("cat@x.org", Role::Coach),
+        ("adm@x.org", Role::Admin),
+    ] {
+        accounts.add_user(email, role, PASSWORD).unwrap();
+    }
+    accounts.link("cat@x.org", "ann@x.org").unwrap();
+}
+
+fn sqlite_setup() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let accounts: Accounts = SqliteAccounts::open(dir.path()).unwrap().into();
+    people(&accounts);
+    let file = amble_store::SqliteStore::file_in(dir.path());
+    Setup {
+        engine: "sqlite",
+        accounts,
+        db: Database::sqlite(dir.path()),
+        raw: Box::new(move |sql| {
+            let c = rusqlite::Connection::open(&file).map_err(|e| e.to_string())?;
+            let mut stmt = c.prepare(sql).map_err(|e| e.to_string())?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok(r.get::<_, Option<String>>(0)
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default())
+                })
+                .map_err(|e| e.to_string())?;
+            rows.collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.to_string())
+        }),
+        _dir: Some(dir),
+    }
+}
+
+fn postgres_setup(url: &str, tag: &str) -> Setup {
     blocking(|| {
         let name = format!("amble_web_{tag}_{}", std::process::id());
-        let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        let mut admin = postgres::Client::connect(url, postgres::NoTls).unwrap();
         admin
             .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             .unwrap();
@@ -48,36 +102,50 @@ fn setup(tag: &str) -> Option<(String, PgDatabase)> {
         let (base, _) = url.rsplit_once('/').unwrap();
         let db_url = format!("{base}/{name}");
         let pg = PgDatabase::connect(&db_url).unwrap();
-        for (email, role) in [
-            ("ann@x.org", Role::Person),
-            ("bob@x.org", Role::Person),
-            ("cat@x.org", Role::Coach),
-            ("adm@x.org", Role::Admin),
-        ] {
-            pg.add_user(email, role, PASSWORD).unwrap();
+        let accounts: Accounts = pg.clone().into();
+        people(&accounts);
+        Setup {
+            engine: "postgres",
+            accounts,
+            db: Database::Postgres(pg, DEFAULT_JOURNAL),
+            raw: Box::new(move |sql| {
+                let mut c = postgres::Client::connect(&db_url, postgres::NoTls)
+                    .map_err(|e| e.to_string())?;
+                let rows = c.query(sql, &[]).map_err(|e| e.to_string())?;
+                Ok(rows
+                    .iter()
+                    .map(|r| r.try_get::<_, String>(0).unwrap_or_default())
+                    .collect())
+            }),
+            _dir: None,
         }
-        pg.link("cat@x.org", "ann@x.org").unwrap();
-        Some((db_url, pg))
     })
 }
 
-/// The URL of a test's own database.
-fn pg_url(tag: &str) -> String {
-    let url = std::env::var("AMBLE_TEST_DATABASE_URL").unwrap();
-    let (base, _) = url.rsplit_once('/').unwrap();
-    format!("{base}/amble_web_{tag}_{}", std::process::id())
+/// The engines to run on: SQLite always, PostgreSQL with `AMBLE_TEST_DATABASE_URL`.
+fn setups(tag: &str) -> Vec<Setup> {
+    let url = std::env::var("AMBLE_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    if url.is_none() {
+        assert!(
+            std::env::var("AMBLE_PG_REQUIRED").map_or(true, |v| v != "1"),
+            "AMBLE_PG_REQUIRED=1 but AMBLE_TEST_DATABASE_URL is not set"
+        );
+    }
+    let mut out = vec![blocking(sqlite_setup)];
+    if let Some(url) = url {
+        out.push(postgres_setup(&url, tag));
+    }
+    out
 }
 
-fn server(pg: &PgDatabase) -> Router {
+fn server(t: &Setup) -> Router {
     let kb = KnowledgeBase::embedded().unwrap();
     router(
-        AppState::with_database(
-            Database::Postgres(pg.clone(), DEFAULT_JOURNAL),
-            kb,
-            Some(jiff::civil::date(2026, 3, 2)),
-        )
-        .with_latest_date(jiff::civil::date(2030, 12, 31))
-        .with_accounts(pg.clone()),
+        AppState::with_database(t.db.clone(), kb, Some(jiff::civil::date(2026, 3, 2)))
+            .with_latest_date(jiff::civil::date(2030, 12, 31))
+            .with_accounts(t.accounts.clone()),
     )
 }
 
@@ -151,10 +219,16 @@ const BENIGN: &str =
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_for_every_role() {
-    let Some((_, pg)) = setup("matrix") else {
-        return;
-    };
-    let app = server(&pg);
+    for t in setups("matrix") {
+        every_route_for_every_role_on(&t).await;
+    }
+}
+
+async fn every_route_for_every_role_on(t: &Setup) {
+    eprintln!("engine: {}", t.engine);
+    let pg = &t.accounts;
+    let engine = t.engine;
+    let app = server(t);
     let ann = sign_in(&app, "ann@x.org").await;
     let bob = sign_in(&app, "bob@x.org").await;
     let cat = sign_in(&app, "cat@x.org").await;
@@ -431,13 +505,10 @@ async fn every_route_for_every_role() {
     .await;
     assert_eq!(again.status, StatusCode::NOT_FOUND, "an invite works once");
     // The audit log is append-only, enforced by the database.
-    let changed = blocking(|| {
-        let url = pg_url("matrix");
-        let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-        c.execute("DELETE FROM audit_log", &[]).is_err()
-            && c.execute("UPDATE audit_log SET action = 'x'", &[]).is_err()
-    });
-    assert!(changed, "UPDATE and DELETE are refused");
+    assert!(!t.strings("SELECT action FROM audit_log").is_empty());
+    let changed =
+        t.refused("DELETE FROM audit_log") && t.refused("UPDATE audit_log SET action = 'x'");
+    assert!(changed, "{engine}: UPDATE and DELETE are refused");
     // Ann's calendar at a secret address: no sign-in, only her walks; a new address revokes
     // the old one; a guessed one is nothing.
     let cal = send(
@@ -531,11 +602,15 @@ async fn every_route_for_every_role() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_are_shared_by_servers_and_end_everywhere() {
-    let Some((_, pg)) = setup("sessions") else {
-        return;
-    };
-    let a = server(&pg);
-    let b = server(&pg);
+    for t in setups("sessions") {
+        sessions_are_shared_on(&t).await;
+    }
+}
+
+async fn sessions_are_shared_on(t: &Setup) {
+    eprintln!("engine: {}", t.engine);
+    let a = server(t);
+    let b = server(t);
     let ann = sign_in(&a, "ann@x.org").await;
     let other = sign_in(&b, "ann@x.org").await;
     assert_eq!(
@@ -616,22 +691,7 @@ async fn sessions_are_shared_by_servers_and_end_everywhere() {
         "even the right password, for a while, on any server"
     );
     // Only hashes are stored.
-    let stored: Vec<String> = blocking(|| {
-        let mut c = postgres::Client::connect(
-            &std::env::var("AMBLE_TEST_DATABASE_URL")
-                .unwrap()
-                .rsplit_once('/')
-                .map(|(b, _)| format!("{b}/amble_web_sessions_{}", std::process::id()))
-                .unwrap(),
-            postgres::NoTls,
-        )
-        .unwrap();
-        c.query("SELECT token_hash FROM sessions", &[])
-            .unwrap()
-            .iter()
-            .map(|r| r.get(0))
-            .collect()
-    });
+    let stored: Vec<String> = t.strings("SELECT token_hash FROM sessions");
     let secret = ok.headers[header::SET_COOKIE]
         .to_str()
         .unwrap()
@@ -647,11 +707,15 @@ async fn sessions_are_shared_by_servers_and_end_everywhere() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_take_200_concurrent_walks() {
-    let Some((_, pg)) = setup("concurrent") else {
-        return;
-    };
-    let a = server(&pg);
-    let b = server(&pg);
+    for t in setups("concurrent") {
+        two_servers_take_200_on(&t).await;
+    }
+}
+
+async fn two_servers_take_200_on(t: &Setup) {
+    eprintln!("engine: {}", t.engine);
+    let a = server(t);
+    let b = server(t);
     let ann = sign_in(&a, "ann@x.org").await;
     let r = send(
         &a,
