@@ -133,16 +133,16 @@ impl KeptWalking {
     fn words(&self, start: Prescription) -> String {
         let target = TARGET_MINUTES * TARGET_SESSIONS;
         format!(
-            "You already walk about {} a week, and your pain on walks goes up to {}/10 at most, so the plan does not cut that walking: week 1 keeps at least {} ({}).",
+            "You already walk about {} a week, with pain on walks of {}/10 at most, so week 1 keeps at least {} of them ({}) rather than starting from the beginning.",
             crate::words::count(self.now.round() as u64, "minute", "minutes"),
             self.peak,
-            crate::words::count(self.minutes, "minute", "minutes"),
+            self.minutes,
             if self.minutes >= target && self.now > f64::from(target) {
                 format!(
-                    "the plan's {target}-minute target or more, as you already walk more than it"
+                    "half of what you walk now, and no less than the plan's {target}-minute target"
                 )
             } else {
-                "at least half of what you walk now".to_string()
+                "half of what you walk now".to_string()
             }
         ) + if start.mode == Mode::Interval {
             " The walking stays in bouts with sitting breaks."
@@ -198,7 +198,7 @@ pub fn split_for_severity(p: Prescription, tuning: &PlanTuning) -> Prescription 
 /// The smallest prescription from `p` upwards (more days up to the days the person walks now,
 /// more walks a day, longer walks up to their usual walk) that plans at least `need` minutes
 /// even once split for severity, and stays under `cap`; `p` itself when it already does.
-/// Ties go to fewer walks a day, then fewer days.
+/// Ties go to fewer, longer walks a day (interval walking: shorter bouts), then fewer days.
 fn keep_up(
     p: Prescription,
     need: u32,
@@ -220,12 +220,22 @@ fn keep_up(
         .usual_minutes
         .filter(|m| m.is_finite())
         .map_or(0, |m| m.clamp(0.0, 600.0).floor() as u32);
-    // Interval bouts stay below symptom onset: more bouts and days, not longer ones.
-    let (bout_max, bouts_max) = match p.mode {
-        Mode::Interval => (p.bout_minutes, p.bouts_per_session.max(5)),
-        _ => (p.bout_minutes.max(usual), p.bouts_per_session.max(3)),
+    // Walks never longer than the usual walk. Interval walking prefers more bouts to longer
+    // ones (bouts up to symptom onset, §5.4); continuous walking prefers fewer, longer walks.
+    let bout_max = p.bout_minutes.max(usual);
+    let bouts_max = match p.mode {
+        Mode::Interval => p.bouts_per_session.max(5),
+        _ => p.bouts_per_session.max(3),
     };
-    let key = |x: &Prescription| (x.weekly_minutes(), x.bouts_per_session, x.sessions_per_week);
+    let interval = p.mode == Mode::Interval;
+    let key = |x: &Prescription| {
+        let (a, b) = (x.bouts_per_session, x.bout_minutes);
+        (
+            x.weekly_minutes(),
+            if interval { b } else { a },
+            x.sessions_per_week,
+        )
+    };
     let mut best: Option<Prescription> = None;
     for sessions in p.sessions_per_week..=days_max {
         for bouts in p.bouts_per_session..=bouts_max {
