@@ -377,6 +377,9 @@ fn leaning_back_is_never_cited_to_someone_who_said_no() {
     v["symptoms"]["relief_by"] = json!(["lying_down"]);
     v["symptoms"]["morning_stiffness_min"] = json!(10);
     let o = run_persona(&v);
+    assert_eq!(o.plan["status"], "active");
+    let w = weekly(&o.plan);
+    assert!((60..=144).contains(&w), "week 1 keeps half of 120: {w}");
     for text in [&o.assess_text, &o.plan_text] {
         lacks(text, "leaning back brings it on");
         lacks(text, "leaning back or standing tall brings it on");
@@ -408,6 +411,9 @@ fn many_needs_many_answers() {
         "walking": {"usual_minutes": 20, "walks_per_week": 3, "pain_free_minutes": 15},
         "pain": {"now": 3, "walk_peak": 4, "usual_morning": 2}
     }));
+    let o = run_persona(&v);
+    assert_eq!(o.plan["status"], "active");
+    assert!(weekly(&o.plan) >= 30, "half of 60 kept");
     let dir = tempfile::tempdir().expect("tempdir");
     let p = write(dir.path(), "a.json", &v.to_string());
     let doc = run(&["assess", "--answers", p.to_str().unwrap(), "--json"]).json();
