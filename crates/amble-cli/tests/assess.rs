@@ -706,6 +706,7 @@ fn hallmark_vignettes_never_describe_denied_symptoms() {
         "hallmark-buttock-only-not-stenosis",
         "hallmark-radicular-without-below-knee",
         "hallmark-vascular-without-leg-symptoms",
+        "hallmark-extension-denied",
     ] {
         let path = vignette_dir().join(format!("{name}.json"));
         let p = path.to_str().unwrap_or_default();

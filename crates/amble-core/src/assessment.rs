@@ -77,7 +77,8 @@ impl Assessment {
 
     /// Why pain or distress is severe right now, in words, when it is (brief §5.5: ODI 60 % or
     /// more, STarT Back high risk, or pain 8/10 or more now) [heuristic thresholds from the
-    /// brief]: the plan then starts gently and suggests a clinician's review.
+    /// brief]: the plan then splits walks into shorter ones (never more walking, brief §2.5)
+    /// and suggests a clinician's review.
     pub fn severity(&self, answers: &Answers) -> Vec<String> {
         let mut why = Vec::new();
         if let Some(p) = self.instruments.odi.as_ref().and_then(|o| o.percent)

@@ -77,14 +77,79 @@ pub const EXERCISE_IDS: &[&str] = &[
     "calf_stretch",
     "piriformis_stretch",
     "childs_pose",
+    "tandem_stance",
+    "single_leg_stance",
+    "bent_knee_calf_stretch",
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// What an exercise trains (contract §3 `kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExerciseKind {
     Strength,
     Mobility,
     Stretch,
+    Balance,
+}
+
+impl ExerciseKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExerciseKind::Strength => "strength",
+            ExerciseKind::Mobility => "mobility",
+            ExerciseKind::Stretch => "stretch",
+            ExerciseKind::Balance => "balance",
+        }
+    }
+}
+
+/// Where an exercise is done (contract §3 `position`): `floor` means lying, kneeling or on
+/// hands and knees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Position {
+    Standing,
+    Sitting,
+    Floor,
+}
+
+impl Position {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Position::Standing => "standing",
+            Position::Sitting => "sitting",
+            Position::Floor => "floor",
+        }
+    }
+
+    /// In words for a person: "standing", "sitting", "on the floor".
+    pub fn words(self) -> &'static str {
+        match self {
+            Position::Floor => "on the floor",
+            other => other.as_str(),
+        }
+    }
+}
+
+/// Who gets fewer or different exercises (brief §2.5, revised), from `content/exercises.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExerciseLimits {
+    /// From this age: at most `older_max_floor` exercises on the floor, and a balance exercise.
+    pub older_age: f64,
+    pub older_max_floor: usize,
+    /// Why a floor exercise is left out from `older_age`.
+    pub older_reason: String,
+    /// With the sciatica-type pattern (moderate or more) and pain now at least this:
+    pub radicular_pain: u8,
+    /// at most this many exercises, all from `radicular_gentle`,
+    pub radicular_max: usize,
+    pub radicular_gentle: Vec<String>,
+    pub radicular_reason: String,
+    /// and none of these stretches, which pull on the nerve with the knee straight.
+    pub straight_knee: Vec<String>,
+    pub straight_knee_reason: String,
+    pub sources: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -108,6 +173,10 @@ pub struct Avoid {
     pub context: Option<String>,
     #[serde(default)]
     pub at_least: Option<f64>,
+    /// The rule also holds while the answer is unknown but its question applies (the stage of
+    /// a pregnancy not given: treated as from `at_least` weeks).
+    #[serde(default)]
+    pub if_unknown: bool,
     pub reason: String,
 }
 
@@ -116,6 +185,24 @@ impl Avoid {
     /// on a warning-sign answer (`red_flags.*`, e.g. a minor fall before the pain) holds until a
     /// clinician has checked this back pain (`context.clinician_checked`, brief §2.5).
     pub fn context_holds(&self, facts: &Facts) -> bool {
+        self.context_holds_known(facts)
+    }
+
+    /// Like `context_holds`, and with `if_unknown` also while the answer is missing but its
+    /// question applies to this person.
+    pub fn context_holds_for(&self, facts: &Facts, kb: &KnowledgeBase) -> bool {
+        if self.context_holds_known(facts) {
+            return true;
+        }
+        let Some(c) = &self.context else {
+            return false;
+        };
+        self.if_unknown
+            && facts.get(c).is_none()
+            && kb.question(c).is_some_and(|q| q.applies(facts))
+    }
+
+    fn context_holds_known(&self, facts: &Facts) -> bool {
         let Some(c) = &self.context else {
             return false;
         };
@@ -138,6 +225,7 @@ pub struct Exercise {
     pub id: String,
     pub name: String,
     pub kind: ExerciseKind,
+    pub position: Position,
     pub target: String,
     pub dose: Dose,
     pub progression: String,
@@ -148,6 +236,9 @@ pub struct Exercise {
     pub sources: Vec<String>,
     #[serde(default)]
     pub avoid: Vec<Avoid>,
+    /// Another exercise this one stands in for: the two are never prescribed together.
+    #[serde(default)]
+    pub alternative_to: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -497,6 +588,10 @@ pub struct Pattern {
     pub name: String,
     pub summary: String,
     pub care: String,
+    /// `care` says no clinician visit is needed for this pattern alone: replaced by
+    /// `review_care` when the check-up suggests a review.
+    #[serde(default)]
+    pub self_care: bool,
     pub sources: Vec<String>,
     #[serde(rename = "rule")]
     pub rules: Vec<Rule>,
@@ -533,6 +628,11 @@ pub struct StrengthThresholds {
     pub moderate: f64,
     /// What to do about a pattern only a few answers fit: never a visit on its own.
     pub weak_care: String,
+    /// Answers pointing towards a strong pattern before the report says "many of your answers".
+    pub many_answers: usize,
+    /// What to do about a `self_care` pattern when the check-up suggests a review (severe pain
+    /// or distress): never "no clinician visit is needed" beside that advice.
+    pub review_care: String,
 }
 
 /// Pattern ids of the contract, in the order of the brief's §1.2.
@@ -563,6 +663,8 @@ pub struct KnowledgeBase {
     pub patterns: Vec<Pattern>,
     pub strength: StrengthThresholds,
     pub exercises: Vec<Exercise>,
+    /// Fewer or different exercises for some people (`[limits]` of `content/exercises.toml`).
+    pub exercise_limits: ExerciseLimits,
     pub guidance: Vec<GuidanceNote>,
     /// The plan's tunable numbers (`content/plan.toml`).
     pub plan: PlanTuning,
@@ -576,6 +678,7 @@ pub struct KnowledgeBase {
 #[serde(deny_unknown_fields)]
 struct ExercisesFile {
     version: u32,
+    limits: ExerciseLimits,
     exercise: Vec<Exercise>,
 }
 #[derive(Deserialize)]
@@ -689,6 +792,7 @@ impl KnowledgeBase {
             patterns: p.pattern,
             strength: p.strength,
             exercises: x.exercise,
+            exercise_limits: x.limits,
             guidance: g.note,
             plan,
             outcomes,
@@ -977,6 +1081,48 @@ impl KnowledgeBase {
                     }
                 }
             }
+        }
+        for e in &self.exercises {
+            if let Some(other) = &e.alternative_to
+                && (other == &e.id || self.exercise(other).is_none())
+            {
+                return Err(invalid(
+                    exercises_file,
+                    format!("exercise {}", e.id),
+                    format!("alternative_to names \"{other}\", which is not another exercise"),
+                ));
+            }
+            if e.avoid.iter().any(|a| a.if_unknown && a.context.is_none()) {
+                return Err(invalid(
+                    exercises_file,
+                    format!("exercise {}", e.id),
+                    "if_unknown needs a context answer".into(),
+                ));
+            }
+        }
+        let l = &self.exercise_limits;
+        check_sources(exercises_file, "limits", &l.sources)?;
+        if let Some(id) = l
+            .radicular_gentle
+            .iter()
+            .chain(&l.straight_knee)
+            .find(|id| self.exercise(id).is_none())
+        {
+            return Err(invalid(
+                exercises_file,
+                "limits".into(),
+                format!("\"{id}\" is not an exercise of the library"),
+            ));
+        }
+        if !(l.older_age > 0.0 && l.older_age <= 130.0)
+            || l.radicular_pain > 10
+            || l.radicular_max == 0
+        {
+            return Err(invalid(
+                exercises_file,
+                "limits".into(),
+                "needs 0 < older_age <= 130, radicular_pain 0-10 and radicular_max >= 1".into(),
+            ));
         }
         for id in EXERCISE_IDS {
             if !seen.contains(id) {
@@ -1360,6 +1506,13 @@ impl KnowledgeBase {
                 ));
             }
             check_sources(patterns_file, loc.clone(), &p.sources)?;
+            if p.care.to_lowercase().contains("no clinician visit") && !p.self_care {
+                return Err(invalid(
+                    patterns_file,
+                    loc,
+                    "care says no visit is needed: mark it self_care = true".into(),
+                ));
+            }
             if p.rules.is_empty() {
                 return Err(invalid(patterns_file, loc, "a pattern needs rules".into()));
             }

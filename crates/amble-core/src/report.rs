@@ -111,11 +111,27 @@ fn tier_marker(tier: Tier) -> &'static str {
     }
 }
 
-fn strength_words(s: Strength) -> &'static str {
+/// How well a pattern fits, in words that never claim more answers than there are: "many"
+/// needs `many_answers` answers pointing towards it (and a strong score), "several" three
+/// [heuristic wording rule, docs/clinical-rules.md].
+fn strength_words(s: Strength, toward: usize, many: usize) -> String {
+    let number = |n: usize| match n {
+        1 => "one".to_string(),
+        2 => "two".to_string(),
+        3 => "three".to_string(),
+        n => n.to_string(),
+    };
+    let fit = |n: usize| if n == 1 { "fits" } else { "fit" };
     match s {
-        Strength::Strong => "many of your answers fit this",
-        Strength::Moderate => "several of your answers fit this",
-        Strength::Weak => "a few of your answers fit this",
+        Strength::Strong if toward >= many.max(3) => "many of your answers fit this".into(),
+        Strength::Strong => format!(
+            "{} of your answers {} this closely",
+            number(toward),
+            fit(toward)
+        ),
+        Strength::Moderate if toward >= 3 => "several of your answers fit this".into(),
+        Strength::Weak if toward >= 2 => "a few of your answers fit this".into(),
+        _ => format!("{} of your answers {} this", number(toward), fit(toward)),
     }
 }
 
@@ -136,7 +152,7 @@ pub struct PatternView {
     pub id: String,
     pub name: String,
     pub strength: Strength,
-    pub strength_words: &'static str,
+    pub strength_words: String,
     pub score: f64,
     pub summary: String,
     /// The answers pointing towards and away from the pattern.
@@ -270,11 +286,14 @@ pub fn view(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> ReportView
             kb.red_flag_questions_for(&facts).count()
         )
     });
+    let severe = a.severity(answers);
+    // The review advice is shown (Next steps): no pattern says a visit is not needed.
+    let review = !severe.is_empty() && a.plan_status != PlanStatus::Blocked;
     let patterns = (a.plan_status != PlanStatus::Blocked).then(|| {
         a.patterns
             .iter()
             .filter_map(|p| {
-                let v = pattern_view(kb, p)?;
+                let v = pattern_view(kb, p, review)?;
                 cited.extend(v.sources.iter().cloned());
                 Some(v)
             })
@@ -292,10 +311,9 @@ pub fn view(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> ReportView
         }
         .to_string(),
     ];
-    let severe = a.severity(answers);
-    if !severe.is_empty() && a.plan_status != PlanStatus::Blocked {
+    if review {
         next_steps.push(format!(
-            "Because {}, consider asking a doctor or physiotherapist to review your back; the plan starts gently meanwhile.",
+            "Because {}, consider asking a doctor or physiotherapist to review your back; meanwhile the plan keeps each walk short and builds slowly.",
             severe.join(" and ")
         ));
     }
@@ -387,14 +405,39 @@ fn describe_key(kb: &KnowledgeBase, key: &str) -> String {
     )
 }
 
-fn pattern_view(kb: &KnowledgeBase, p: &PatternScore) -> Option<PatternView> {
+fn pattern_view(kb: &KnowledgeBase, p: &PatternScore, review: bool) -> Option<PatternView> {
     let pattern = kb.pattern(&p.id)?;
     let why = |b: &Because| {
         let rule = pattern
             .rules
             .iter()
             .find(|r| r.condition.answer == b.answer && r.weight == b.weight);
-        let plain = rule.map_or_else(|| describe_key(kb, &b.answer), |r| r.why.clone());
+        let mut plain = rule.map_or_else(|| describe_key(kb, &b.answer), |r| r.why.clone());
+        // A rule naming several options ("sitting, bending forward or lying down eases it")
+        // says which of them the person picked, so it never cites one they did not report.
+        if let Some(list) = rule.and_then(|r| r.condition.any_of.as_ref())
+            && list.len() > 1
+            && b.weight > 0.0
+            && kb
+                .question(&b.answer)
+                .is_some_and(|q| q.kind == QuestionKind::Multi)
+        {
+            let picked: Vec<String> = match &b.value {
+                Value::String(one) => vec![one.clone()],
+                Value::Array(items) => items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if !picked.is_empty() && picked.len() < list.len() {
+                let words: Vec<String> = picked
+                    .iter()
+                    .map(|o| option_text(kb, &b.answer, o))
+                    .collect();
+                plain.push_str(&format!(" (you picked: {})", words.join(", ")));
+            }
+        }
         let mut words = format!("You said {plain}");
         if !words.ends_with('.') {
             words.push('.');
@@ -409,10 +452,9 @@ fn pattern_view(kb: &KnowledgeBase, p: &PatternScore) -> Option<PatternView> {
         id: p.id.clone(),
         name: pattern.name.clone(),
         strength: p.strength,
-        strength_words: if p.because.iter().any(|b| b.weight > 0.0) {
-            strength_words(p.strength)
-        } else {
-            "none of your answers point here in particular"
+        strength_words: match p.because.iter().filter(|b| b.weight > 0.0).count() {
+            0 => "none of your answers point here in particular".into(),
+            n => strength_words(p.strength, n, kb.strength.many_answers),
         },
         score: p.score,
         summary: pattern.summary.clone(),
@@ -442,13 +484,43 @@ fn pattern_view(kb: &KnowledgeBase, p: &PatternScore) -> Option<PatternView> {
                     _ => why(b),
                 }
             })
+            .chain(hallmark_note(pattern, p))
             .collect(),
         care: if p.strength == Strength::Weak {
             kb.strength.weak_care.clone()
+        } else if review && pattern.self_care {
+            kb.strength.review_care.clone()
         } else {
             pattern.care.clone()
         },
         sources: pattern.sources.clone(),
+    })
+}
+
+/// The denied defining feature, said once even when the score needed no holding back (the
+/// pattern's name describes the pattern, never this person).
+fn hallmark_note(pattern: &crate::knowledge::Pattern, p: &PatternScore) -> Option<Reason> {
+    let what = p.missing_hallmark.as_ref()?;
+    let held_back = p.because.iter().any(|b| {
+        b.weight < 0.0
+            && !pattern
+                .rules
+                .iter()
+                .any(|r| r.condition.answer == b.answer && r.weight == b.weight)
+    });
+    if held_back {
+        return None;
+    }
+    let answer = pattern
+        .hallmarks
+        .iter()
+        .find(|h| &h.what == what)
+        .and_then(|h| h.any.first())
+        .map_or("", |c| c.answer.as_str());
+    Some(Reason {
+        words: format!("You did not report {what}, which this pattern usually has."),
+        plain: format!("you did not report {what}, which this pattern usually has"),
+        detail: format!("{answer} (hallmark missing)"),
     })
 }
 
@@ -669,7 +741,20 @@ pub fn excluded_reason<'a>(kb: &'a KnowledgeBase, x: &Excluded) -> Option<(&'a s
             a.pattern.as_deref() == Some(x.because.as_str())
                 || a.context.as_deref() == Some(x.because.as_str())
         })
-        .map_or("", |a| a.reason.as_str());
+        .map(|a| a.reason.as_str())
+        .or_else(|| {
+            // Left out by a limit of the library (brief §2.5).
+            let l = &kb.exercise_limits;
+            match x.because.as_str() {
+                "age" => Some(l.older_reason.as_str()),
+                "pain.now" if l.straight_knee.contains(&x.id) => {
+                    Some(l.straight_knee_reason.as_str())
+                }
+                "pain.now" => Some(l.radicular_reason.as_str()),
+                _ => None,
+            }
+        })
+        .unwrap_or("");
     Some((e.name.as_str(), reason))
 }
 
@@ -762,6 +847,8 @@ pub struct ExerciseView {
     pub name: String,
     pub dose: String,
     pub target: String,
+    /// What it trains and where it is done: "balance, standing".
+    pub about: String,
     pub cues: Vec<String>,
     pub easier: String,
     pub harder: String,
@@ -800,6 +887,7 @@ pub fn plan_view(plan: &Plan, kb: &KnowledgeBase, patterns: &[String]) -> PlanVi
                 name: e.name.clone(),
                 dose: crate::plan::dose_line(d),
                 target: e.target.clone(),
+                about: format!("{}, {}", e.kind.as_str(), e.position.words()),
                 cues: e.cues.clone(),
                 easier: e.regression.clone(),
                 harder: e.progression.clone(),
@@ -902,7 +990,7 @@ pub fn render_plan(
     if !view.exercises.is_empty() {
         heading(&mut out, "EXERCISES");
         for e in &view.exercises {
-            let _ = writeln!(out, "\n  {} [{}]", e.name, e.id);
+            let _ = writeln!(out, "\n  {} [{}] ({})", e.name, e.id, e.about);
             let _ = writeln!(out, "    {}", e.dose);
             wrap(&mut out, "    For: ", &e.target);
             for c in &e.cues {

@@ -430,6 +430,41 @@ fn broken_plan_numbers_are_caught() {
     expect_invalid("plan.toml", "min_bout = 5", "min_bout = 0", "min_bout");
 }
 
+/// The exercise library's kinds, positions, stand-ins and limits (brief §2.5) are checked.
+#[test]
+fn exercise_kinds_positions_and_limits_are_checked() {
+    expect_invalid(
+        "exercises.toml",
+        "position = \"standing\"",
+        "position = \"lying\"",
+        "position",
+    );
+    expect_invalid(
+        "exercises.toml",
+        "alternative_to = \"calf_stretch\"",
+        "alternative_to = \"calf_strech\"",
+        "alternative_to",
+    );
+    expect_invalid(
+        "exercises.toml",
+        "straight_knee = [\"calf_stretch\", \"hamstring_stretch\"]",
+        "straight_knee = [\"calf_stretch\", \"hamstring\"]",
+        "not an exercise of the library",
+    );
+    expect_invalid(
+        "exercises.toml",
+        "radicular_max = 3",
+        "radicular_max = 0",
+        "radicular_max",
+    );
+    expect_invalid(
+        "patterns.toml",
+        "self_care = true\ncare = \"No clinician visit is needed for this pattern alone. If",
+        "care = \"No clinician visit is needed for this pattern alone. If",
+        "self_care",
+    );
+}
+
 #[test]
 fn only_soon_triggers_can_rest_on_history() {
     expect_invalid(

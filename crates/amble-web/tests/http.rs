@@ -529,6 +529,42 @@ async fn pages_without_a_journal_guide_to_the_check_up() {
     assert!(app.stored() == 0, "reading pages creates no journal");
 }
 
+/// From 80 the plan has a balance exercise and at most one on the floor; the API gives each
+/// exercise its kind and position, and the exercise and plan pages show them (brief §2.5).
+#[tokio::test]
+async fn exercises_carry_kind_and_position_and_the_balance_exercises_show() {
+    let app = App::new();
+    let kb = KnowledgeBase::embedded().unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(BENIGN).unwrap();
+    v["age"] = serde_json::json!(82);
+    for q in kb.questions.iter().filter(|q| q.is_red_flag()) {
+        v["red_flags"][q.id.trim_start_matches("red_flags.")] = serde_json::json!(false);
+    }
+    let r = app.post_json("/api/v1/assessments", &v.to_string()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let plan: serde_json::Value =
+        serde_json::from_str(&app.get("/api/v1/plan").await.body).unwrap();
+    let ex = plan["exercises"].as_array().unwrap();
+    assert!(!ex.is_empty(), "{plan}");
+    for e in ex {
+        assert!(e["kind"].is_string() && e["position"].is_string(), "{e}");
+    }
+    assert!(ex.iter().any(|e| e["kind"] == "balance"), "{plan}");
+    assert!(ex.iter().filter(|e| e["position"] == "floor").count() <= 1);
+    let page = app.get("/exercises").await.body;
+    for name in [
+        "Supported heel-to-toe stance",
+        "Supported single-leg stance",
+        "Calf stretch with the knee bent",
+    ] {
+        assert!(page.contains(name), "{name}");
+    }
+    assert!(page.contains("(balance, standing)"));
+    assert!(page.contains("(strength, on the floor)"));
+    let plan_page = app.get("/plan").await.body;
+    assert!(plan_page.contains("(balance, standing)"), "{plan_page}");
+}
+
 // ---- The check-up in the browser ----
 
 fn all_no(prefix: &str) -> String {

@@ -334,10 +334,28 @@ pub fn check_plan_contract(doc: &Value) {
     for e in doc["exercises"].as_array().expect("exercises array") {
         assert_keys(
             e,
-            &["id", "sets", "reps", "hold_s", "days_per_week"],
+            &[
+                "id",
+                "sets",
+                "reps",
+                "hold_s",
+                "days_per_week",
+                "kind",
+                "position",
+            ],
             "exercise",
         );
         assert_one_of(&e["id"], EXERCISES, "exercise id");
+        assert_one_of(
+            &e["kind"],
+            &["strength", "mobility", "stretch", "balance"],
+            "exercise.kind",
+        );
+        assert_one_of(
+            &e["position"],
+            &["standing", "sitting", "floor"],
+            "exercise.position",
+        );
         for k in ["sets", "reps", "hold_s", "days_per_week"] {
             assert!(e[k].is_u64(), "exercise.{k} is a whole number");
         }
@@ -375,6 +393,9 @@ pub const EXERCISES: &[&str] = &[
     "calf_stretch",
     "piriformis_stretch",
     "childs_pose",
+    "tandem_stance",
+    "single_leg_stance",
+    "bent_knee_calf_stretch",
 ];
 
 /// Checks an `amble.journal/1` document against contract §5.

@@ -223,6 +223,8 @@ mod tests {
                 reps: ex.dose.reps,
                 hold_s: ex.dose.hold_s,
                 days_per_week: ex.dose.days_per_week,
+                kind: ex.kind,
+                position: ex.position,
                 variant: Variant::Standard,
             };
             let t = Track::new(&d, ex.kind, false, &kb.plan.exercise);

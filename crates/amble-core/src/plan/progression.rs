@@ -67,11 +67,13 @@ fn steps_up(p: Prescription, frequency_first: bool, s: &Steps) -> Vec<(Prescript
     match p.mode {
         Mode::Gentle => {}
         Mode::Continuous => {
-            // Two short walks a day merge into one once each is comfortable at the floor.
+            // Two short walks a day merge into one once each is comfortable at the floor; a
+            // day kept above the target (walking already done, split for severity) keeps its
+            // minutes.
             if p.bouts_per_session > 1 && p.bout_minutes >= s.min_bout {
                 let n = Prescription {
                     bouts_per_session: 1,
-                    bout_minutes: p.session_minutes().min(TARGET_MINUTES),
+                    bout_minutes: p.session_minutes(),
                     ..p
                 };
                 steps.push((
@@ -359,6 +361,23 @@ mod tests {
         let n = progress(tiny, false, caps.limit(&s), &s, &mut why);
         assert!(n.weekly_minutes() > tiny.weekly_minutes(), "{n:?}");
         assert!(f64::from(n.weekly_minutes()) <= caps.limit(&s));
+    }
+
+    /// Walks split for severity merge back into one walk with the same minutes, never fewer.
+    #[test]
+    fn merging_split_walks_keeps_the_day() {
+        let s = steps();
+        for (bouts, minutes) in [(2, 5), (2, 6), (3, 10), (3, 14)] {
+            let x = p(Mode::Continuous, 5, bouts, minutes);
+            let (n, _) = steps_up(x, false, &s)
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| panic!("a step"));
+            assert_eq!(
+                (n.bouts_per_session, n.weekly_minutes()),
+                (1, x.weekly_minutes())
+            );
+        }
     }
 
     #[test]

@@ -2,13 +2,13 @@
 
 use crate::answers::Answers;
 use crate::assessment::{Assessment, Strength};
-use crate::knowledge::{ExerciseKind, KnowledgeBase};
+use crate::knowledge::{Exercise, ExerciseKind, KnowledgeBase, Position};
 use crate::tier::PlanStatus;
 
 use super::tuning::PlanTuning;
 use super::types::{
     Decision, DecisionKind, Excluded, ExerciseDose, Mode, PLAN_SCHEMA, Plan, Prescription, Status,
-    TARGET_MINUTES, Variant,
+    TARGET_MINUTES, TARGET_SESSIONS, Variant,
 };
 
 pub(crate) fn strength_at_least(a: &Assessment, id: &str, min: Strength) -> bool {
@@ -50,21 +50,213 @@ pub fn starting_prescription(
     let (p, mut why) = uncapped_start(a, answers, tuning);
     let mut start = p;
     // Week 1 never asks much more than the person walks now (§5.5) [heuristic numbers].
-    if let Some(now) = current_weekly_minutes(answers) {
+    let now = current_weekly_minutes(answers);
+    let cap = now.map(|now| {
         let s = &tuning.steps;
-        let cap = (now * s.cap_one_week).max(now + f64::from(s.first_week_extra_minutes));
-        if f64::from(p.weekly_minutes()) > cap {
-            start = super::progression::fit_under(p, cap, floor_bout(answers, tuning));
-            why.push(format!(
-                "Your first week stays close to the walking you do now (about {} a week), so it asks {} in all instead of {}, and builds from there.",
-                crate::words::count(now.round() as u64, "minute", "minutes"),
-                crate::words::count(start.weekly_minutes(), "minute", "minutes"),
-                p.weekly_minutes()
-            ));
+        (now * s.cap_one_week).max(now + f64::from(s.first_week_extra_minutes))
+    });
+    if let (Some(now), Some(cap)) = (now, cap)
+        && f64::from(p.weekly_minutes()) > cap
+    {
+        start = super::progression::fit_under(p, cap, floor_bout(answers, tuning));
+        why.push(format!(
+            "Your first week stays close to the walking you do now (about {} a week), so it asks {} in all instead of {}, and builds from there.",
+            crate::words::count(now.round() as u64, "minute", "minutes"),
+            crate::words::count(start.weekly_minutes(), "minute", "minutes"),
+            p.weekly_minutes()
+        ));
+    }
+    if a.plan_status == PlanStatus::Paused {
+        why.push(start.week_line(1));
+        return (start, why);
+    }
+    // Never cut walking the person already does comfortably (brief §2.5).
+    if let Some(keep) = kept_walking(answers, tuning) {
+        let lifted = keep_up(
+            start,
+            keep.minutes,
+            cap.unwrap_or(f64::INFINITY),
+            answers,
+            tuning,
+        );
+        if lifted != start {
+            start = lifted;
+            why = vec![keep.words(start)];
         }
+    }
+    // Severe pain or distress: shorter walks and a review, never more walking (brief §2.5).
+    let severe = a.severity(answers);
+    if !severe.is_empty() {
+        let shorter = split_for_severity(start, tuning);
+        let startback_high = a
+            .instruments
+            .startback
+            .as_ref()
+            .is_some_and(|s| s.risk == crate::instruments::StartBackRisk::High);
+        why.push(format!(
+            "Because {}, {} It is worth having a doctor or physiotherapist review your back{}.",
+            severe.join(" and "),
+            if shorter == start {
+                "the walks stay short, and the plan builds slowly.".to_string()
+            } else {
+                format!(
+                    "each day's walking is split into shorter walks ({} instead of {}), with no more walking in all.",
+                    shorter.day_words(),
+                    start.day_words()
+                )
+            },
+            if startback_high {
+                " (with a high STarT Back score, physiotherapy that also looks at how the pain affects your daily life and mood often helps most)"
+            } else {
+                ""
+            }
+        ));
+        start = shorter;
     }
     why.push(start.week_line(1));
     (start, why)
+}
+
+/// Walking the person already does with pain at most amber, which week 1 keeps (brief §2.5).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct KeptWalking {
+    /// Their weekly minutes now (usual walk x walks a week).
+    pub now: f64,
+    /// Their worst pain on a walk.
+    pub peak: i64,
+    /// The least week 1 plans: `keep_current_share` of `now`, and the target when `now` is
+    /// above it.
+    pub minutes: u32,
+}
+
+impl KeptWalking {
+    fn words(&self, start: Prescription) -> String {
+        let target = TARGET_MINUTES * TARGET_SESSIONS;
+        format!(
+            "You already walk about {} a week, with pain on walks of {}/10 at most, so week 1 keeps at least {} of them ({}) rather than starting from the beginning.",
+            crate::words::count(self.now.round() as u64, "minute", "minutes"),
+            self.peak,
+            self.minutes,
+            if self.minutes >= target && self.now > f64::from(target) {
+                format!(
+                    "half of what you walk now, and no less than the plan's {target}-minute target"
+                )
+            } else {
+                "half of what you walk now".to_string()
+            }
+        ) + if start.mode == Mode::Interval {
+            " The walking stays in bouts with sitting breaks."
+        } else {
+            ""
+        }
+    }
+}
+
+/// The walking a person already does comfortably: pain on walks at most amber
+/// (`lights.amber_peak_max`) and not coming on the next day (it settles by the next morning)
+/// [heuristic reading of the answers]. `None` when unknown or not comfortable.
+pub fn kept_walking(answers: &Answers, tuning: &PlanTuning) -> Option<KeptWalking> {
+    let now = current_weekly_minutes(answers)?;
+    let peak = answers.pain.walk_peak?;
+    if peak > i64::from(tuning.lights.amber_peak_max)
+        || answers.symptoms.onset_in_walk == Some(crate::answers::Onset::NextDay)
+    {
+        return None;
+    }
+    let share = (now * tuning.steps.keep_current_share).ceil().max(0.0) as u32;
+    let target = TARGET_MINUTES * TARGET_SESSIONS;
+    let minutes = if now > f64::from(target) {
+        share.max(target)
+    } else {
+        share
+    };
+    (minutes > 0).then_some(KeptWalking { now, peak, minutes })
+}
+
+/// Each day's walking split into shorter walks for severe pain or distress (brief §2.5): the
+/// same days, 2 or 3 walks a day of at most `severe_max_bout` minutes where they fit, never
+/// more minutes than `p`. Walks already short (a day under twice the shortest walk, or
+/// already split into walks no longer than the limit) stay as they are; interval and gentle
+/// walking already come in short bouts.
+pub fn split_for_severity(p: Prescription, tuning: &PlanTuning) -> Prescription {
+    let s = &tuning.steps;
+    let day = p.session_minutes();
+    if p.mode != Mode::Continuous
+        || day < 2 * s.min_bout
+        || (p.bouts_per_session > 1 && p.bout_minutes <= s.severe_max_bout)
+    {
+        return p;
+    }
+    let walks = day.div_ceil(s.severe_max_bout.max(1)).clamp(2, 3);
+    Prescription {
+        bouts_per_session: walks,
+        bout_minutes: day / walks,
+        ..p
+    }
+}
+
+/// The smallest prescription from `p` upwards (more days up to the days the person walks now,
+/// more walks a day, longer walks up to their usual walk) that plans at least `need` minutes
+/// even once split for severity, and stays under `cap`; `p` itself when it already does.
+/// Ties go to fewer, longer walks a day (interval walking: shorter bouts), then fewer days.
+fn keep_up(
+    p: Prescription,
+    need: u32,
+    cap: f64,
+    answers: &Answers,
+    tuning: &PlanTuning,
+) -> Prescription {
+    let enough = |c: Prescription| split_for_severity(c, tuning).weekly_minutes() >= need;
+    if p.mode == Mode::Gentle || enough(p) {
+        return p;
+    }
+    let walks_now = answers
+        .walking
+        .walks_per_week
+        .map_or(0, |w| w.clamp(0, 7) as u32);
+    let days_max = p.sessions_per_week.max(walks_now);
+    let usual = answers
+        .walking
+        .usual_minutes
+        .filter(|m| m.is_finite())
+        .map_or(0, |m| m.clamp(0.0, 600.0).floor() as u32);
+    // Walks never longer than the usual walk. Interval walking prefers more bouts to longer
+    // ones (bouts up to symptom onset, §5.4); continuous walking prefers fewer, longer walks.
+    let bout_max = p.bout_minutes.max(usual);
+    let bouts_max = match p.mode {
+        Mode::Interval => p.bouts_per_session.max(5),
+        _ => p.bouts_per_session.max(3),
+    };
+    let interval = p.mode == Mode::Interval;
+    let key = |x: &Prescription| {
+        let (a, b) = (x.bouts_per_session, x.bout_minutes);
+        (
+            x.weekly_minutes(),
+            if interval { b } else { a },
+            x.sessions_per_week,
+        )
+    };
+    let mut best: Option<Prescription> = None;
+    for sessions in p.sessions_per_week..=days_max {
+        for bouts in p.bouts_per_session..=bouts_max {
+            // The shortest walk that is enough: longer walks only add minutes.
+            let found = (p.bout_minutes..=bout_max)
+                .map(|bout| Prescription {
+                    sessions_per_week: sessions,
+                    bouts_per_session: bouts,
+                    bout_minutes: bout,
+                    ..p
+                })
+                .take_while(|c| f64::from(c.weekly_minutes()) <= cap)
+                .find(|c| enough(*c));
+            if let Some(c) = found
+                && best.is_none_or(|b| key(&c) < key(&b))
+            {
+                best = Some(c);
+            }
+        }
+    }
+    best.unwrap_or(p)
 }
 
 /// The walking a person does now, from their answers (usual walk x walks a week), if known.
@@ -93,31 +285,6 @@ fn uncapped_start(
         });
         return (g, why);
     }
-    let severe = a.severity(answers);
-    if !severe.is_empty() {
-        // Severe pain or distress: start gently and suggest a review (brief §5.5).
-        let bout = floor.min(5);
-        why.push(format!(
-            "Because {}, the plan starts gently: two walks of {} a day on 5 days, building slowly. It is worth having a doctor or physiotherapist review your back{}.",
-            severe.join(" and "),
-            crate::words::count(bout, "minute", "minutes"),
-            if a.instruments.startback.as_ref().is_some_and(|s| s.risk == crate::instruments::StartBackRisk::High) {
-                " (with a high STarT Back score, physiotherapy that also looks at how the pain affects your daily life and mood often helps most)"
-            } else {
-                ""
-            }
-        ));
-        return (
-            Prescription {
-                mode: Mode::Continuous,
-                sessions_per_week: 5,
-                bouts_per_session: 2,
-                bout_minutes: bout,
-                rest_minutes: 0,
-            },
-            why,
-        );
-    }
     let given = pain_free(answers);
     let estimated = given
         .is_none()
@@ -136,7 +303,7 @@ fn uncapped_start(
         let bouts = 15u32.div_ceil(bout).clamp(2, 5);
         let rest = 2;
         why.push(format!(
-            "Your answers fit the pattern where standing and walking bring on leg symptoms that sitting or leaning forward eases, so the plan uses interval walking: {bouts} walks of {bout} {} with a {rest}-minute sit or forward lean between them.",
+            "Your answers share features with the spinal stenosis pattern (your check-up lists which), so the plan uses interval walking: {bouts} walks of {bout} {} with a {rest}-minute sit or forward lean between them.",
             crate::words::noun(bout, "minute", "minutes")
         ));
         why.push(match given {
@@ -183,9 +350,14 @@ fn uncapped_start(
             (bout, 5, 1)
         }
         Some(t) => {
-            let bout = ((t * 0.85).floor() as u32).min(TARGET_MINUTES);
-            why.push(if given.is_some() {
+            let below = (t * 0.85).floor() as u32;
+            let bout = below.min(TARGET_MINUTES);
+            why.push(if given.is_some() && below > TARGET_MINUTES {
+                format!("You said you can walk about {t:.0} minutes before pain starts, so each walk is {bout} minutes, the length the plan aims for.")
+            } else if given.is_some() {
                 format!("You said you can walk about {t:.0} minutes before pain starts; the plan starts a little below that, at {bout} minutes.")
+            } else if below > TARGET_MINUTES {
+                format!("You didn't say how long you can walk without pain; each walk is {bout} minutes, the length the plan aims for.")
             } else {
                 format!("You didn't say how long you can walk without pain; the plan starts at {bout} minutes, a little below your usual walk.")
             });
@@ -226,7 +398,7 @@ fn uncapped_start(
 /// (a weak pattern never excludes on its own), and never an exercise that suits a stronger
 /// pattern (a moderate sciatica score does not take knee-to-chest out of a strong stenosis
 /// plan; the dose line's "stop if leg symptoms spread" still holds) [heuristic].
-fn pattern_rules_out(a: &Assessment, avoid: &str, ex: &crate::knowledge::Exercise) -> bool {
+fn pattern_rules_out(a: &Assessment, avoid: &str, ex: &Exercise) -> bool {
     let Some(strength) = a.strength_of(avoid) else {
         return false;
     };
@@ -239,28 +411,47 @@ fn pattern_rules_out(a: &Assessment, avoid: &str, ex: &crate::knowledge::Exercis
     strength >= Strength::Moderate && best_suited.is_none_or(|s| s <= strength)
 }
 
-/// Exercises chosen for the patterns found, never one they must avoid.
+/// The sciatica-type pattern (moderate or more) with pain now at `radicular_pain` or more
+/// (brief §2.5: acute radicular pain of 8/10 or more).
+pub fn acute_radicular(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> bool {
+    strength_at_least(a, "radicular", Strength::Moderate)
+        && answers
+            .pain
+            .now
+            .is_some_and(|p| p >= i64::from(kb.exercise_limits.radicular_pain))
+}
+
+/// Exercises chosen for the patterns found, never one they must avoid; with fewer or
+/// different exercises from 80 and with strong nerve pain (brief §2.5, `[limits]` of
+/// `content/exercises.toml`). Every exercise left out for a rule is listed with it.
 pub fn choose_exercises(
     a: &Assessment,
     answers: &Answers,
     kb: &KnowledgeBase,
 ) -> (Vec<ExerciseDose>, Vec<Excluded>) {
     let facts = answers.facts();
+    let limits = &kb.exercise_limits;
+    let acute = acute_radicular(a, answers, kb);
+    let oldest = answers.age.is_some_and(|age| age >= limits.older_age);
     let weight = |s: Strength| match s {
         Strength::Strong => 3.0,
         Strength::Moderate => 2.0,
         Strength::Weak => 1.0,
     };
     let mut excluded = Vec::new();
-    let mut candidates: Vec<(f64, usize, &crate::knowledge::Exercise)> = Vec::new();
+    let mut candidates: Vec<(f64, usize, &Exercise)> = Vec::new();
+    let mut balance: Vec<&Exercise> = Vec::new();
     for (i, ex) in kb.exercises.iter().enumerate() {
         let rule_out = ex
             .avoid
             .iter()
             .find_map(|av| match (&av.pattern, &av.context) {
                 (Some(p), _) if pattern_rules_out(a, p, ex) => Some(p.clone()),
-                (_, Some(c)) if av.context_holds(&facts) => Some(c.clone()),
+                (_, Some(c)) if av.context_holds_for(&facts, kb) => Some(c.clone()),
                 _ => None,
+            })
+            .or_else(|| {
+                (acute && limits.straight_knee.contains(&ex.id)).then(|| "pain.now".to_string())
             });
         if let Some(because) = rule_out {
             excluded.push(Excluded {
@@ -268,6 +459,9 @@ pub fn choose_exercises(
                 because,
             });
             continue;
+        }
+        if ex.kind == ExerciseKind::Balance {
+            balance.push(ex);
         }
         let score: f64 = a
             .patterns
@@ -280,30 +474,98 @@ pub fn choose_exercises(
         }
     }
     candidates.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-    let older = is_older(answers);
-    let pick = |kinds: &[ExerciseKind], n: usize| -> Vec<ExerciseDose> {
-        candidates
-            .iter()
-            .filter(|(_, _, e)| kinds.contains(&e.kind))
-            .take(n)
-            .map(|(_, _, e)| ExerciseDose {
-                id: e.id.clone(),
-                sets: e.dose.sets,
-                reps: e.dose.reps,
-                // Older adults hold stretches 30-60 s (§6.1).
-                hold_s: if older && e.kind == ExerciseKind::Stretch {
-                    e.dose.hold_s.max(30)
-                } else {
-                    e.dose.hold_s
-                },
-                days_per_week: e.dose.days_per_week,
-                variant: Variant::Standard,
-            })
-            .collect()
+
+    // Three strength exercises, then two stretches or mobility exercises, best suited first;
+    // from `older_age` no more than `older_max_floor` on the floor.
+    let mut chosen: Vec<&Exercise> = Vec::new();
+    let mut floor_left = if oldest {
+        limits.older_max_floor
+    } else {
+        usize::MAX
     };
-    let mut chosen = pick(&[ExerciseKind::Strength], 3);
-    chosen.extend(pick(&[ExerciseKind::Stretch, ExerciseKind::Mobility], 2));
-    (chosen, excluded)
+    let mut left_for_floor: Vec<&Exercise> = Vec::new();
+    for (kinds, n) in [
+        (&[ExerciseKind::Strength][..], 3),
+        (&[ExerciseKind::Stretch, ExerciseKind::Mobility][..], 2),
+    ] {
+        let mut taken = 0;
+        for (_, _, e) in &candidates {
+            if taken == n {
+                break;
+            }
+            if !kinds.contains(&e.kind) || clashes(&chosen, e) {
+                continue;
+            }
+            if e.position == Position::Floor {
+                if floor_left == 0 {
+                    left_for_floor.push(e);
+                    continue;
+                }
+                floor_left -= 1;
+            }
+            chosen.push(e);
+            taken += 1;
+        }
+    }
+    excluded.extend(left_for_floor.iter().map(|e| Excluded {
+        id: e.id.clone(),
+        because: "age".into(),
+    }));
+    // From `older_age`, at least one balance exercise (NICE NG249).
+    if oldest && !chosen.iter().any(|e| e.kind == ExerciseKind::Balance) {
+        chosen.extend(balance.first());
+    }
+    // Strong nerve pain: only gentle exercises, a stretch among them, at most `radicular_max`.
+    if acute {
+        let (gentle, rough): (Vec<&Exercise>, Vec<&Exercise>) = chosen
+            .iter()
+            .partition(|e| limits.radicular_gentle.contains(&e.id));
+        let mut order: Vec<&Exercise> = Vec::new();
+        let first_of = |f: &dyn Fn(&Exercise) -> bool| gentle.iter().copied().find(|e| f(e));
+        order.extend(first_of(&|e| oldest && e.kind == ExerciseKind::Balance));
+        order.extend(first_of(&|e| {
+            e.kind != ExerciseKind::Strength && e.kind != ExerciseKind::Balance
+        }));
+        for e in &gentle {
+            if !order.iter().any(|o| o.id == e.id) {
+                order.push(e);
+            }
+        }
+        let cut = order.split_off(limits.radicular_max.min(order.len()));
+        excluded.extend(rough.iter().chain(&cut).map(|e| Excluded {
+            id: e.id.clone(),
+            because: "pain.now".into(),
+        }));
+        chosen = order;
+    }
+    let older = is_older(answers);
+    let doses = chosen
+        .iter()
+        .map(|e| ExerciseDose {
+            id: e.id.clone(),
+            sets: e.dose.sets,
+            reps: e.dose.reps,
+            // Older adults hold stretches 30-60 s (§6.1).
+            hold_s: if older && e.kind == ExerciseKind::Stretch {
+                e.dose.hold_s.max(30)
+            } else {
+                e.dose.hold_s
+            },
+            days_per_week: e.dose.days_per_week,
+            kind: e.kind,
+            position: e.position,
+            variant: Variant::Standard,
+        })
+        .collect();
+    (doses, excluded)
+}
+
+/// Whether `e` stands in for (or is stood in for by) an exercise already chosen.
+fn clashes(chosen: &[&Exercise], e: &Exercise) -> bool {
+    chosen.iter().any(|c| {
+        c.alternative_to.as_deref() == Some(e.id.as_str())
+            || e.alternative_to.as_deref() == Some(c.id.as_str())
+    })
 }
 
 pub(crate) fn is_older(answers: &Answers) -> bool {

@@ -72,6 +72,12 @@ pub struct Steps {
     /// Week 1 may plan this many minutes above the person's current weekly walking when 20 %
     /// of it is less (people who walk very little) [heuristic, §5.5].
     pub first_week_extra_minutes: u32,
+    /// Week 1 keeps at least this share of the walking a person already does with pain at most
+    /// amber (and at least the target when they walk more than it) (brief §2.5).
+    pub keep_current_share: f64,
+    /// With severe pain or distress, each day's walking is split into walks of at most this
+    /// many minutes where they fit (brief §5.5: 5-10 minutes, 1-3 times a day) [heuristic].
+    pub severe_max_bout: u32,
     pub sources: Vec<String>,
 }
 
@@ -194,6 +200,12 @@ impl PlanTuning {
             if !(f > 0.0 && f < 1.0) {
                 return bad(name, "must be between 0 and 1 (exclusive)");
             }
+        }
+        if !(s.keep_current_share > 0.0 && s.keep_current_share <= 1.0) {
+            return bad("steps.keep_current_share", "must be above 0 and at most 1");
+        }
+        if s.severe_max_bout < s.min_bout {
+            return bad("steps.severe_max_bout", "must be at least min_bout");
         }
         if s.easier_week_every < 2 {
             return bad("steps.easier_week_every", "must be at least 2");

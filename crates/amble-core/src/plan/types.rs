@@ -243,6 +243,10 @@ pub struct ExerciseDose {
     pub reps: u32,
     pub hold_s: u32,
     pub days_per_week: u32,
+    /// From the library (contract §3): strength, mobility, stretch or balance.
+    pub kind: crate::knowledge::ExerciseKind,
+    /// From the library (contract §3): standing, sitting or floor.
+    pub position: crate::knowledge::Position,
     /// `standard` until logged sessions move the dose to the easier or harder version. Not in
     /// the `amble.plan/1` JSON, whose keys are fixed by the contract; the reports say it.
     #[serde(skip)]

@@ -6,6 +6,7 @@ pub struct ExerciseCard {
     id: String,
     name: String,
     kind: &'static str,
+    position: &'static str,
     target: String,
     dose: String,
     hold_s: u32,
@@ -58,11 +59,8 @@ pub async fn exercises(
             ExerciseCard {
                 id: e.id.clone(),
                 name: e.name.clone(),
-                kind: match e.kind {
-                    ExerciseKind::Strength => "strength",
-                    ExerciseKind::Mobility => "mobility",
-                    ExerciseKind::Stretch => "stretch",
-                },
+                kind: e.kind.as_str(),
+                position: e.position.words(),
                 target: e.target.clone(),
                 dose: dose_text(sets, reps, hold, days),
                 hold_s: hold,

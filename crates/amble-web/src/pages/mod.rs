@@ -10,7 +10,7 @@ use amble_core::charts;
 use amble_core::journal::{
     self, Entry, ExerciseSession, LegSpread, Morning, NewWalk, StoredAssessment,
 };
-use amble_core::knowledge::{ExerciseKind, KnowledgeBase, Question, QuestionKind};
+use amble_core::knowledge::{KnowledgeBase, Question, QuestionKind};
 use amble_core::plan::{self, Replay, Status, Today};
 use amble_core::report::{self, ReportView};
 use amble_core::tier::Tier;

@@ -45,6 +45,9 @@ pub(crate) fn dose_text(sets: u32, reps: u32, hold_s: u32, days: u32) -> String 
         reps,
         hold_s,
         days_per_week: days,
+        // Not part of the dose line.
+        kind: amble_core::knowledge::ExerciseKind::Strength,
+        position: amble_core::knowledge::Position::Standing,
         variant: plan::Variant::Standard,
     })
 }
