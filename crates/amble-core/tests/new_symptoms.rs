@@ -238,3 +238,49 @@ fn a_lifted_suspension_leaves_no_cap() {
         "no leg symptoms: nothing new"
     );
 }
+
+fn person_walking(pain_free: u32, usual: u32) -> Answers {
+    let mut a = person(true);
+    a.walking.pain_free_minutes = Some(f64::from(pain_free));
+    a.walking.usual_minutes = Some(f64::from(usual));
+    a
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Whatever the first weeks were (good, a flare) and whatever the new check-up says about
+    /// walking, the restart after new symptoms never plans more than the week in effect when
+    /// they came (brief §2.5).
+    #[test]
+    fn a_restart_after_new_symptoms_is_never_bigger(
+        red in 0u8..=3,
+        weeks in 1i64..=3,
+        offset in 0i64..=6,
+        pain_free in 5u32..=60,
+        usual in 10u32..=90,
+        by_checkin in proptest::bool::ANY,
+    ) {
+        let mut j = Journal::default();
+        j.checkup(START, person(false), false);
+        for w in 0..weeks {
+            for k in 0..3u8 {
+                let peak = if w == weeks - 1 && k < red { 8 } else { 3 };
+                j.walk(day(w * 7 + i64::from(k) * 2), peak, false);
+            }
+        }
+        let at = day(weeks * 7 + offset);
+        let before = replay(&j.entries, at, kb()).unwrap();
+        let week = before.plan.walking.as_ref().map_or(0, |w| w.weekly_minutes);
+        if by_checkin {
+            j.checkin(at, flags_with("progressive_weakness"), GlobalChange::Worse);
+        } else {
+            j.walk(at, 5, true);
+        }
+        let restart = at.saturating_add(2.days());
+        j.checkup(restart, person_walking(pain_free, usual), false);
+        let r = replay(&j.entries, restart, kb()).unwrap();
+        let minutes = r.plan.walking.as_ref().map_or(0, |w| w.weekly_minutes);
+        proptest::prop_assert!(minutes <= week, "{} > {}", minutes, week);
+    }
+}
