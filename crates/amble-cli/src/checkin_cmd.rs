@@ -67,7 +67,7 @@ fn ask(
         Failure::BadInput("the check-in was cancelled (the input ended); nothing was stored".into())
     };
     eprintln!(
-        "Amble check-in. First the warning signs again; press Enter to skip one you are not sure about.\n"
+        "Amble check-in. First the warning signs again; press Enter if you are not sure (the plan then does not step up until that question has a yes or no).\n"
     );
     let flags = crate::interactive::ask_warning_signs(kb, base)?.ok_or_else(cancelled)?;
     let red_flags = serde_json::from_value(Value::Object(flags))

@@ -172,10 +172,7 @@ pub fn run(global: &Global, args: &ScreenArgs) -> Result<(), Failure> {
                     writeln!(out, "  - {}", q.text)?;
                 }
             }
-            writeln!(
-                out,
-                "If you are not sure, ask someone who knows you well, or your doctor or pharmacist, and run `amble screen` again."
-            )?;
+            writeln!(out, "When you know, run `amble screen` again.")?;
         }
     }
     if let Some(e) = stored {

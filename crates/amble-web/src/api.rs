@@ -125,6 +125,12 @@ pub async fn store_assessment(
         rescreen: false,
     }));
     let stored = state.add_entry(entry).await?;
+    // Read with the journal too: a new neurological symptom since the last check-up (§2.5).
+    let all = state.entries().await?;
+    let result = match amble_core::new_symptoms::index_of(&all, stored.id()) {
+        Some(i) => amble_core::new_symptoms::with_journal(result, &all, i),
+        None => result,
+    };
     let mut resp = (StatusCode::CREATED, Json(result)).into_response();
     if let Ok(v) = format!("/checkup/{}", stored.id()).parse() {
         resp.headers_mut().insert(header::LOCATION, v);

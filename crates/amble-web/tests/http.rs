@@ -1870,6 +1870,21 @@ async fn checkins_keep_not_sure_open_and_ask_the_peg_and_the_psfs() {
         .clone();
     assert_eq!(c["instruments"]["peg"], json!([5, 4, 6]), "{c}");
     assert!(c["red_flags"].get("saddle_numbness").is_none(), "{c}");
+    // The re-screen holds "not sure" the same way and names the question.
+    let screen = app
+        .post_form("/screen?today=2026-03-10", &unsure.to_string())
+        .await;
+    assert!(
+        screen.body.contains("Still unanswered")
+            && screen.body.contains("saddle")
+            && screen.body.contains("ask someone who knows you well"),
+        "{}",
+        screen.body
+    );
+    assert_eq!(
+        app.get("/api/v1/plan?today=2026-03-10").await.json()["status"],
+        "paused"
+    );
     // The next check-in offers the same activity to rate again.
     let again = app.get("/checkin?today=2026-03-16").await;
     assert!(

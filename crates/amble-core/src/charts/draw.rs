@@ -406,7 +406,13 @@ pub fn outcome(
     let unit = if m.unit == "%" { "%" } else { "" };
     let desc = points
         .iter()
-        .map(|(d, v)| format!("{d}: {v:.0}{unit}"))
+        .map(|(d, v)| {
+            if (v - v.round()).abs() < 0.05 {
+                format!("{d}: {v:.0}{unit}")
+            } else {
+                format!("{d}: {v:.1}{unit}")
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ");
     let mut f = Figure {
@@ -414,6 +420,7 @@ pub fn outcome(
             "nprs" => "outcome-nprs",
             "odi" => "outcome-odi",
             "rmdq" => "outcome-rmdq",
+            "peg" => "outcome-peg",
             _ => "outcome-psfs",
         },
         width: W,

@@ -676,11 +676,22 @@ pub async fn screen_submit(
         }
     }
     let (heading, text) = outcome.words();
+    let mut text = text.to_string();
+    // Which questions are still open (brief §2.5: "not sure" is never "no").
+    if outcome == amble_core::checkup::RescreenOutcome::Unanswered {
+        let open: Vec<String> = a
+            .triage
+            .unanswered
+            .iter()
+            .filter_map(|id| kb.question(id).map(|q| q.text.clone()))
+            .collect();
+        text = format!("{text} Still unanswered: {}", open.join(" "));
+    }
     Ok(render(&MessagePage {
         title: "Something new or worse?".into(),
         nav: "",
         qs,
         heading: heading.into(),
-        text: text.into(),
+        text,
     }))
 }
