@@ -49,6 +49,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_calendar_feeds_on_postgresql.sql"),
         postgres: include_str!("../migrations/postgres/0008_calendar_feeds.sql"),
     },
+    Migration {
+        version: 9,
+        sqlite: include_str!("../migrations/sqlite/0009_client_refs.sql"),
+        postgres: include_str!("../migrations/postgres/0009_client_refs.sql"),
+    },
 ];
 
 /// The schema version this Amble writes.

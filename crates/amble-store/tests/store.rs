@@ -391,7 +391,7 @@ fn the_body_format_belongs_to_the_schema_version() {
         "checkin: activity_limited,change,date,id,instruments,kind,pain,red_flags",
     ];
     assert_eq!(
-        SCHEMA_VERSION, 8,
+        SCHEMA_VERSION, 9,
         "a new schema version: record its body keys here"
     );
     assert_eq!(
@@ -455,7 +455,7 @@ fn a_schema_4_journal_migrates_to_check_ins_without_losing_anything() {
                date TEXT NOT NULL, body TEXT NOT NULL CHECK (json_valid(body)),
                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
                updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));
-             INSERT INTO old SELECT * FROM entries;
+             INSERT INTO old SELECT seq, id, kind, date, body, created_at, updated_at FROM entries;
              DROP TABLE entries; ALTER TABLE old RENAME TO entries;
              PRAGMA user_version = 4; COMMIT;",
         )
