@@ -48,8 +48,8 @@
     var n = account ? mine(load()).length : 0;
     el.setAttribute("data-count", String(n));
     var text = n === 0 ? "" : n === 1
-      ? "1 log is waiting on this phone; it will be sent when Amble can be reached."
-      : n + " logs are waiting on this phone; they will be sent when Amble can be reached.";
+      ? "1 log is waiting on this phone to be sent."
+      : n + " logs are waiting on this phone to be sent.";
     if (note) { text = note + (text ? " " + text : ""); }
     el.textContent = text;
     el.hidden = text === "";
@@ -148,8 +148,10 @@
             show("This phone could not keep the log: please try again when Amble can be reached.");
             return;
           }
+          // A clean form, so that the same walk is not saved twice by a second tap.
+          form.reset();
           input.value = newRef();
-          show("Saved on this phone.");
+          show("Amble cannot be reached just now, so your log is kept on this phone.");
           var el = document.getElementById("pending");
           if (el) { el.scrollIntoView({ block: "nearest" }); }
         }
