@@ -112,15 +112,13 @@ fn http(port: u16, method: &str, path: &str, body: &str) -> (u16, String) {
 
 /// `amble serve` on a fixed port (so it can be stopped and started again at the same address).
 fn serve(data: &Path, port: u16) -> Kill {
+    serve_with(&["--data-dir", data.to_str().unwrap()], port)
+}
+
+fn serve_with(storage: &[&str], port: u16) -> Kill {
     let mut server = Command::new(env!("CARGO_BIN_EXE_amble"))
-        .args([
-            "--data-dir",
-            data.to_str().unwrap(),
-            "--today",
-            "2026-03-02",
-            "serve",
-            "--bind",
-        ])
+        .args(storage)
+        .args(["--today", "2026-03-02", "serve", "--bind"])
         .arg(format!("127.0.0.1:{port}"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -476,5 +474,168 @@ async fn the_app_installs_and_a_walk_logged_offline_is_stored_once() {
         .unwrap();
     assert!(main.contains("Saved (m-1)"), "{main}");
     drop(server);
+    p.client.clone().close().await.unwrap();
+}
+
+/// A database of its own with two people, ann and bob (PostgreSQL: accounts live there).
+fn accounts_database() -> Option<String> {
+    let url = std::env::var("AMBLE_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())?;
+    let name = format!("amble_phone_sw_{}", std::process::id());
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    let (base, _) = url.rsplit_once('/').unwrap();
+    let db = format!("{base}/{name}");
+    for email in ["ann@x.org", "bob@x.org"] {
+        let mut add = Command::new(env!("CARGO_BIN_EXE_amble"))
+            .args(["--database", &db, "user", "add", "--email", email])
+            .args(["--role", "person", "--password-stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        add.stdin
+            .take()
+            .unwrap()
+            .write_all(b"a long enough secret\n")
+            .unwrap();
+        assert!(add.wait().unwrap().success());
+    }
+    Some(db)
+}
+
+impl Phone {
+    async fn sign_in(&self, url: &str, email: &str) {
+        self.client.goto(&format!("{url}/login")).await.unwrap();
+        let e = self
+            .client
+            .find(Locator::Css("input[name=email]"))
+            .await
+            .unwrap();
+        e.send_keys(email).await.unwrap();
+        let p = self
+            .client
+            .find(Locator::Css("input[name=password]"))
+            .await
+            .unwrap();
+        p.send_keys("a long enough secret").await.unwrap();
+        self.client
+            .find(Locator::Css("form[action='/login'] button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        self.wait_for(
+            "signed in",
+            "return location.pathname !== '/login' && document.readyState === 'complete'",
+        )
+        .await;
+    }
+
+    async fn account(&self) -> String {
+        self.js("return document.body.getAttribute('data-account')")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    async fn kept_caches(&self) -> Value {
+        self.js_async(
+            "const done = arguments[arguments.length - 1]; caches.keys().then(k => done(k.filter(n => n.startsWith('amble-pages-')).sort()));",
+        )
+        .await
+    }
+}
+
+/// With accounts, the worker never shows one person's kept pages to another: signing out
+/// forgets them, and offline the next person sees only their own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kept_pages_belong_to_one_account_and_go_at_sign_out() {
+    let Some((driver, chrome)) = browser() else {
+        return;
+    };
+    // The PostgreSQL client blocks: off the test's async threads.
+    let Some(db) = std::thread::spawn(accounts_database).join().unwrap() else {
+        eprintln!("skipped: needs AMBLE_TEST_DATABASE_URL (accounts live in PostgreSQL)");
+        return;
+    };
+    let port = free_port();
+    let server = serve_with(&["--database", &db], port);
+    let url = format!("http://localhost:{port}");
+    let p = phone(&driver, &chrome, "phone-accounts").await;
+
+    p.sign_in(&url, "ann@x.org").await;
+    let ann = p.account().await;
+    assert!(ann.starts_with('u'), "{ann}");
+    p.js_async("const done = arguments[arguments.length - 1]; navigator.serviceWorker.ready.then(() => done(true));")
+        .await;
+    p.client.goto(&format!("{url}/today")).await.unwrap();
+    p.wait_for(
+        "ann's today page to be kept",
+        &format!(
+            "return caches.open('amble-pages-{ann}').then(c => c.match('/today')).then(r => !!r)"
+        ),
+    )
+    .await;
+    assert_eq!(p.kept_caches().await, json!([format!("amble-pages-{ann}")]));
+    p.shot("01-ann-signed-in").await;
+
+    // Signing out forgets ann's pages; offline, nobody's page is shown.
+    p.client
+        .find(Locator::Css("form.signout button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    p.wait_for(
+        "the sign-in page",
+        "return location.pathname === '/login' && document.readyState === 'complete'",
+    )
+    .await;
+    p.wait_for(
+        "ann's pages forgotten",
+        "return caches.keys().then(k => k.every(n => !n.startsWith('amble-pages-')))",
+    )
+    .await;
+    drop(server);
+    p.client.goto(&format!("{url}/today")).await.unwrap();
+    let main = p
+        .client
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(main.contains("You are offline"), "{main}");
+    p.shot("02-signed-out-offline").await;
+
+    // Bob signs in on the same phone: offline he sees his own page, never ann's.
+    let server = serve_with(&["--database", &db], port);
+    p.sign_in(&url, "bob@x.org").await;
+    let bob = p.account().await;
+    assert!(bob.starts_with('u') && bob != ann, "{bob} {ann}");
+    p.client.goto(&format!("{url}/today")).await.unwrap();
+    p.wait_for(
+        "bob's today page to be kept",
+        &format!(
+            "return caches.open('amble-pages-{bob}').then(c => c.match('/today')).then(r => !!r)"
+        ),
+    )
+    .await;
+    drop(server);
+    p.client.goto(&format!("{url}/today")).await.unwrap();
+    assert_eq!(p.account().await, bob, "offline, bob's own kept page");
+    assert_eq!(p.kept_caches().await, json!([format!("amble-pages-{bob}")]));
+    p.shot("03-bob-offline").await;
     p.client.clone().close().await.unwrap();
 }
