@@ -89,17 +89,26 @@
     flushing = true;
     var sent = 0;
     var refused = 0;
+    var screen = null;
     var next = function (i) {
       if (i >= waiting.length) { return Promise.resolve(); }
       return send(waiting[i]).then(function (r) {
         if (r.kind === "later") { return; }
         forget(waiting[i].ref);
         if (r.kind === "sent") { sent += 1; } else { refused += 1; }
+        // A walk with new symptoms leads to the warning-sign screen, as when sent at once.
+        if (r.kind === "sent" && new URL(r.url, window.location.href).pathname === "/screen") {
+          screen = r.url;
+        }
         return next(i + 1);
       });
     };
     next(0).then(function () {
       flushing = false;
+      if (screen && window.location.pathname !== "/screen") {
+        window.location.assign(screen);
+        return;
+      }
       var note = "";
       if (sent > 0) { note = sent === 1 ? "1 waiting log was sent." : sent + " waiting logs were sent."; }
       if (refused > 0) { note += (note ? " " : "") + refused + " could not be stored (the server refused it)."; }

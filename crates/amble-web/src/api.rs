@@ -274,6 +274,34 @@ pub async fn morning(
     store_log(&state, entry, client_ref).await
 }
 
+/// `POST /api/v1/exercises`: an exercise session, as `amble log exercise` takes it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewExerciseBody {
+    date: Option<Date>,
+    exercise: String,
+    sets: Option<u32>,
+    pain_after: Option<i64>,
+}
+
+pub async fn exercise(
+    state: crate::authz::Scoped,
+    Query(q): Query<TodayQuery>,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let today = q.date(&state)?;
+    let (b, client_ref): (NewExerciseBody, _) = log_body(&bytes)?;
+    let x = journal::NewExercise {
+        date: b.date,
+        exercise: b.exercise,
+        sets: b.sets,
+        pain_after: b.pain_after,
+    }
+    .into_session(today, |id| state.kb().exercise(id).is_some())
+    .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message, Some(&e.field)))?;
+    store_log(&state, Entry::Exercise(x), client_ref).await
+}
+
 pub async fn journal(state: crate::authz::Scoped) -> Result<Response, ApiError> {
     let text = state.journal_json().await?;
     Ok((

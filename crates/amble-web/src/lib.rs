@@ -38,6 +38,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/today"),
     ("post", "/api/v1/walks"),
     ("post", "/api/v1/mornings"),
+    ("post", "/api/v1/exercises"),
     ("get", "/api/v1/journal"),
     ("get", "/api/v1/insights"),
     ("post", "/api/v1/session"),
@@ -263,6 +264,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/today", get(api::today))
         .route("/api/v1/walks", post(api::walk))
         .route("/api/v1/mornings", post(api::morning))
+        .route("/api/v1/exercises", post(api::exercise))
         .route("/api/v1/journal", get(api::journal))
         .route("/api/v1/insights", get(api::insights))
         .route("/api/v1/openapi.json", get(api::openapi))

@@ -584,3 +584,27 @@ async fn with_accounts_pages_name_the_account_and_offer_to_sign_out() {
         }
     });
 }
+
+#[tokio::test]
+async fn the_exercise_api_takes_a_client_ref_too() {
+    let app = App::new().await;
+    let body = r#"{"date": "2026-03-02", "exercise": "bird_dog", "sets": 2, "client_ref": "x-1"}"#;
+    let first = app.post_json("/api/v1/exercises", body).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text());
+    assert_eq!(first.json()["kind"], "exercise");
+    let again = app.post_json("/api/v1/exercises", body).await;
+    assert_eq!((again.status, again.json()), (StatusCode::OK, first.json()));
+    let unknown = app
+        .post_json("/api/v1/exercises", r#"{"exercise": "cartwheel"}"#)
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.json()["field"], "exercise");
+    let extra = app
+        .post_json(
+            "/api/v1/exercises",
+            r#"{"exercise": "bird_dog", "reps": 3}"#,
+        )
+        .await;
+    assert_eq!(extra.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.entries("exercise").await.len(), 1);
+}
