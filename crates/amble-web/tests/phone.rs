@@ -318,36 +318,30 @@ async fn simultaneous_sends_store_one_entry() {
     assert_eq!(app.entries("walk").await.len(), 1);
 }
 
-/// Runs the futures concurrently (tokio tasks need 'static; these borrow the app).
+/// Polls the futures together until all are done (they borrow the app, so no tasks), and
+/// returns their answers in order.
 async fn futures_join_all<F: std::future::Future<Output = Resp>>(
     futures: impl Iterator<Item = F>,
 ) -> Vec<Resp> {
-    let futures: Vec<_> = futures.map(Box::pin).collect();
-    let mut out = Vec::new();
-    let mut pending: Vec<_> = futures.into_iter().map(Some).collect();
-    let mut results: Vec<Option<Resp>> = (0..pending.len()).map(|_| None).collect();
+    let mut running: Vec<_> = futures.map(|f| Some(Box::pin(f))).collect();
+    let mut results: Vec<Option<Resp>> = running.iter().map(|_| None).collect();
     std::future::poll_fn(|cx| {
-        let mut all = true;
-        for (i, slot) in pending.iter_mut().enumerate() {
-            if let Some(f) = slot {
-                match f.as_mut().poll(cx) {
-                    std::task::Poll::Ready(r) => {
-                        results[i] = Some(r);
-                        *slot = None;
-                    }
-                    std::task::Poll::Pending => all = false,
-                }
+        for (slot, result) in running.iter_mut().zip(results.iter_mut()) {
+            if let Some(f) = slot
+                && let std::task::Poll::Ready(r) = f.as_mut().poll(cx)
+            {
+                *result = Some(r);
+                *slot = None;
             }
         }
-        if all {
+        if running.iter().all(Option::is_none) {
             std::task::Poll::Ready(())
         } else {
             std::task::Poll::Pending
         }
     })
     .await;
-    out.extend(results.into_iter().map(Option::unwrap));
-    out
+    results.into_iter().map(Option::unwrap).collect()
 }
 
 #[tokio::test]
