@@ -32,6 +32,9 @@ impl Store for NoJournal {
     fn add(&mut self, _: Entry) -> Result<Entry, StoreError> {
         Err(NoJournal::refused())
     }
+    fn add_once(&mut self, _: Entry, _: &str) -> Result<(Entry, bool), StoreError> {
+        Err(NoJournal::refused())
+    }
     fn list(&self) -> Result<Vec<Entry>, StoreError> {
         Ok(Vec::new())
     }

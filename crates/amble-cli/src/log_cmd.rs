@@ -82,6 +82,10 @@ pub struct WalkArgs {
     /// When the walk started, HH:MM (24-hour).
     #[arg(long, value_name = "HH:MM")]
     pub start: Option<String>,
+    /// Your own reference for this log (1-64 characters): logging again with the same
+    /// reference stores nothing and shows the entry logged first.
+    #[arg(long, value_name = "REF")]
+    pub client_ref: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -92,6 +96,10 @@ pub struct MorningArgs {
     /// Back pain on waking, 0-10.
     #[arg(long, value_name = "0-10", allow_negative_numbers = true)]
     pub pain: Option<i64>,
+    /// Your own reference for this log (1-64 characters): logging again with the same
+    /// reference stores nothing and shows the entry logged first.
+    #[arg(long, value_name = "REF")]
+    pub client_ref: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -108,6 +116,10 @@ pub struct ExerciseArgs {
     /// Back pain after the session, 0-10.
     #[arg(long, value_name = "0-10", allow_negative_numbers = true)]
     pub pain_after: Option<i64>,
+    /// Your own reference for this log (1-64 characters): logging again with the same
+    /// reference stores nothing and shows the entry logged first.
+    #[arg(long, value_name = "REF")]
+    pub client_ref: Option<String>,
 }
 
 /// An entry error named by its command-line flag (`pain_peak` -> `--pain-peak`).
@@ -295,6 +307,32 @@ fn light_line(global: &Global, kb: &KnowledgeBase, id: &str) -> Option<String> {
     amble_core::plan::after_logging(&entries, &r, id, today, kb).filter(|l| !l.is_empty())
 }
 
+/// Stores a log, once per `--client-ref` when one is given (contract §13): `Ok((entry,
+/// false))` when an entry with that reference was stored before and nothing new was.
+fn store(
+    global: &Global,
+    entry: Entry,
+    client_ref: Option<&str>,
+) -> Result<(Entry, bool), Failure> {
+    match client_ref {
+        None => Ok((global.open_store()?.add(entry)?, true)),
+        Some(r) => {
+            amble_core::client_ref::check(r)
+                .map_err(|e| Failure::BadInput(format!("--client-ref: {}", e.message)))?;
+            Ok(global.open_store()?.add_once(entry, r)?)
+        }
+    }
+}
+
+/// What a repeated `--client-ref` says instead of the usual line.
+fn already(entry: &Entry) -> String {
+    format!(
+        "Already logged as {} on {} (the same --client-ref); nothing new was stored.",
+        entry.id(),
+        entry.date()
+    )
+}
+
 fn print_entry(global: &Global, entry: &Entry, human: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     if global.json {
@@ -335,7 +373,10 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
             };
             let walk = new.into_walk(today).map_err(flag_error)?;
             let entry = Entry::Walk(walk);
-            let stored = global.open_store()?.add(entry)?;
+            let (stored, new) = store(global, entry, args.client_ref.as_deref())?;
+            if !new {
+                return print_entry(global, &stored, &already(&stored));
+            }
             let Entry::Walk(w) = &stored else {
                 return Err(Failure::Other(anyhow::anyhow!(
                     "stored entry is not a walk"
@@ -384,7 +425,10 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
             .into_morning(today)
             .map_err(flag_error)?;
             let (date, pain) = (m.date, m.pain);
-            let stored = global.open_store()?.add(Entry::Morning(m))?;
+            let (stored, new) = store(global, Entry::Morning(m), args.client_ref.as_deref())?;
+            if !new {
+                return print_entry(global, &stored, &already(&stored));
+            }
             let mut human = format!(
                 "Logged morning {} on {date}: back pain {pain}/10.",
                 stored.id()
@@ -420,12 +464,13 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
                 .into_session(today, |x| kb.exercise(x).is_some())
                 .map_err(flag_error)?,
             );
-            let stored = global.open_store()?.add(entry)?;
-            print_entry(
-                global,
-                &stored,
-                &format!("Logged exercise session {} on {date}.", stored.id()),
-            )
+            let (stored, new) = store(global, entry, args.client_ref.as_deref())?;
+            let human = if new {
+                format!("Logged exercise session {} on {date}.", stored.id())
+            } else {
+                already(&stored)
+            };
+            print_entry(global, &stored, &human)
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod assessment;
 pub mod charts;
 pub mod checkin;
 pub mod checkup;
+pub mod client_ref;
 pub mod clinician;
 pub mod fhir;
 pub mod gait;

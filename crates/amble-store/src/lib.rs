@@ -35,6 +35,16 @@ pub enum Database {
     Postgres(PgDatabase, i64),
 }
 
+/// A client reference that breaks the rule of `amble_core::client_ref` (nothing is stored).
+fn check_client_ref(client_ref: &str) -> Result<(), StoreError> {
+    amble_core::client_ref::check(client_ref)
+        .map(|_| ())
+        .map_err(|e| StoreError::Invalid {
+            id: String::new(),
+            message: e.to_string(),
+        })
+}
+
 /// A journal of either kind.
 pub type DynStore = Box<dyn Store + Send>;
 
@@ -180,6 +190,13 @@ pub enum Change {
 pub trait Store {
     /// Stores a new entry under a fresh id and returns it as stored.
     fn add(&mut self, entry: Entry) -> Result<Entry, StoreError>;
+    /// Stores a new entry once per client reference (contract §13): when an entry of this
+    /// journal already carries `client_ref`, nothing is stored and that entry comes back with
+    /// `false`; otherwise `entry` is stored under a fresh id with the reference, and comes back
+    /// with `true`. Two writers sending one reference at the same moment store one entry (a
+    /// unique index per journal holds it). The reference is checked by
+    /// `amble_core::client_ref::check` first; a deleted entry frees its reference.
+    fn add_once(&mut self, entry: Entry, client_ref: &str) -> Result<(Entry, bool), StoreError>;
     /// Every entry, oldest first.
     fn list(&self) -> Result<Vec<Entry>, StoreError>;
     /// One entry by id.
@@ -203,6 +220,9 @@ pub trait Store {
 impl<S: Store + ?Sized> Store for Box<S> {
     fn add(&mut self, entry: Entry) -> Result<Entry, StoreError> {
         (**self).add(entry)
+    }
+    fn add_once(&mut self, entry: Entry, client_ref: &str) -> Result<(Entry, bool), StoreError> {
+        (**self).add_once(entry, client_ref)
     }
     fn list(&self) -> Result<Vec<Entry>, StoreError> {
         (**self).list()

@@ -54,6 +54,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_accounts.sql"),
         postgres: "SELECT 1; -- accounts came to SQLite; PostgreSQL has had them since version 6",
     },
+    Migration {
+        version: 10,
+        sqlite: include_str!("../migrations/sqlite/0010_client_refs.sql"),
+        postgres: include_str!("../migrations/postgres/0010_client_refs.sql"),
+    },
 ];
 
 /// The schema version this Amble writes.

@@ -331,6 +331,37 @@ impl Store for PgStore {
             .ok_or_else(|| StoreError::Database("the entry was not stored".into()))
     }
 
+    fn add_once(
+        &mut self,
+        mut entry: Entry,
+        client_ref: &str,
+    ) -> Result<(Entry, bool), StoreError> {
+        crate::check_client_ref(client_ref)?;
+        let db = self.db.clone();
+        // Writers to the journal take turns on its row lock, and each statement reads what
+        // was committed before it (READ COMMITTED), so the look-up sees a concurrent send that
+        // finished first; the unique index stops a second copy whatever happens.
+        self.write(|tx, journal| {
+            let first = tx
+                .query_opt(
+                    "SELECT id, body::text FROM entries WHERE journal_id = $1 AND client_ref = $2",
+                    &[&journal, &client_ref],
+                )
+                .map_err(|e| db.err(e))?;
+            if let Some(r) = first {
+                return Ok((decode(r.get::<_, &str>(0), r.get::<_, &str>(1))?, false));
+            }
+            let id = next_id(&db, tx, journal, entry.id_prefix())?;
+            entry.set_id(id);
+            tx.execute(
+                "INSERT INTO entries (journal_id, id, kind, date, body, client_ref) VALUES ($1, $2, $3, $4::text::date, $5::text::jsonb, $6)",
+                &[&journal, &entry.id(), &entry.kind(), &entry.date().to_string(), &encode(&entry)?, &client_ref],
+            )
+            .map_err(|e| db.err(e))?;
+            Ok((entry, true))
+        })
+    }
+
     fn list(&self) -> Result<Vec<Entry>, StoreError> {
         let mut c = self.db.conn()?;
         let rows = c

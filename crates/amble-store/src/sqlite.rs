@@ -345,6 +345,49 @@ impl Store for SqliteStore {
             .ok_or_else(|| StoreError::Database("the entry was not stored".into()))
     }
 
+    fn add_once(
+        &mut self,
+        mut entry: Entry,
+        client_ref: &str,
+    ) -> Result<(Entry, bool), StoreError> {
+        crate::check_client_ref(client_ref)?;
+        let path = self.path.clone();
+        // BEGIN IMMEDIATE: writers take turns, so the look-up and the insert see the same
+        // journal; the unique index stops a second copy whatever happens.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        let first: Option<(String, String)> = tx
+            .query_row(
+                "SELECT id, body FROM entries WHERE journal_id = ?1 AND client_ref = ?2",
+                params![self.journal, client_ref],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| classify(&path, e))?;
+        if let Some((id, body)) = first {
+            return Ok((decode(&id, &body)?, false));
+        }
+        let id = next_id(&tx, self.journal, entry.id_prefix()).map_err(|e| classify(&path, e))?;
+        entry.set_id(id.clone());
+        tx.execute(
+            "INSERT INTO entries (id, kind, date, body, journal_id, client_ref) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                id,
+                entry.kind(),
+                entry.date().to_string(),
+                encode(&entry)?,
+                self.journal,
+                client_ref
+            ],
+        )
+        .map_err(|e| classify(&path, e))?;
+        pause_hook(self.pause_before_commit.as_deref());
+        tx.commit().map_err(|e| classify(&path, e))?;
+        Ok((entry, true))
+    }
+
     fn list(&self) -> Result<Vec<Entry>, StoreError> {
         let mut stmt = self
             .conn

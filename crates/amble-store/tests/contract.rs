@@ -628,3 +628,129 @@ fn accounts_tokens_sessions_invites_feeds_and_throttling() {
         assert_eq!(a.audit_log().unwrap().len(), 2);
     });
 }
+#[test]
+fn a_client_ref_stores_once_and_answers_with_the_first_entry() {
+    each(|engine, j| {
+        let mut s = (j.open)();
+        let (first, stored) = s.add_once(walk(5, 20.0), "phone-7f3a").unwrap();
+        assert!(stored, "{engine}");
+        assert_eq!(first.id(), "w-1", "{engine}");
+        // The same send again, and even other content under the same reference: nothing new.
+        let (again, stored) = s.add_once(walk(5, 20.0), "phone-7f3a").unwrap();
+        assert!(!stored, "{engine}");
+        assert_eq!(again, first, "{engine}: the first entry, as stored");
+        let (other, stored) = (j.open)().add_once(morning(6, 3), "phone-7f3a").unwrap();
+        assert!(!stored && other == first, "{engine}: another handle");
+        assert_eq!(ids(&s), ["w-1"], "{engine}");
+        // Another reference, and a plain add, are new entries.
+        let (m, stored) = s.add_once(morning(6, 3), "phone-8b21").unwrap();
+        assert!(stored && m.id() == "m-1", "{engine}");
+        s.add(morning(7, 1)).unwrap();
+        assert_eq!(ids(&s), ["w-1", "m-1", "m-2"], "{engine}");
+        // Corrections keep the reference; a delete frees it.
+        let mut corrected = first.clone();
+        if let Entry::Walk(w) = &mut corrected {
+            w.minutes = 25.0;
+        }
+        s.replace(corrected.clone()).unwrap();
+        assert_eq!(
+            s.add_once(walk(5, 20.0), "phone-7f3a").unwrap(),
+            (corrected, false),
+            "{engine}: the entry as it is now"
+        );
+        s.delete("w-1").unwrap();
+        let (back, stored) = s.add_once(walk(5, 20.0), "phone-7f3a").unwrap();
+        assert!(stored && back.id() == "w-2", "{engine}: {back:?}");
+    });
+}
+
+#[test]
+fn a_bad_client_ref_stores_nothing() {
+    each(|engine, j| {
+        let mut s = (j.open)();
+        for bad in [String::new(), "x".repeat(65), "a\u{0}b".into()] {
+            assert!(
+                matches!(
+                    s.add_once(walk(5, 20.0), &bad),
+                    Err(StoreError::Invalid { .. })
+                ),
+                "{engine}: {bad:?}"
+            );
+        }
+        assert!(s.list().unwrap().is_empty(), "{engine}");
+        let longest = "é".repeat(64);
+        assert!(s.add_once(walk(5, 20.0), &longest).unwrap().1, "{engine}");
+    });
+}
+
+#[test]
+fn simultaneous_sends_of_one_client_ref_store_one_entry() {
+    each(|engine, j| {
+        for round in 0..5 {
+            let reference = format!("round-{round}");
+            let gate = Arc::new(std::sync::Barrier::new(8));
+            let threads: Vec<_> = (0..8)
+                .map(|_| {
+                    let open = j.open.clone();
+                    let gate = gate.clone();
+                    let reference = reference.clone();
+                    std::thread::spawn(move || {
+                        let mut s = open();
+                        gate.wait();
+                        s.add_once(morning(3, 2), &reference).unwrap()
+                    })
+                })
+                .collect();
+            let answers: Vec<(Entry, bool)> =
+                threads.into_iter().map(|t| t.join().unwrap()).collect();
+            assert_eq!(
+                answers.iter().filter(|(_, stored)| *stored).count(),
+                1,
+                "{engine}: one of them stored it"
+            );
+            assert!(
+                answers.iter().all(|(e, _)| *e == answers[0].0),
+                "{engine}: all answered with the same entry"
+            );
+        }
+        assert_eq!(
+            ids(&(j.open)()),
+            ["m-1", "m-2", "m-3", "m-4", "m-5"],
+            "{engine}"
+        );
+    });
+}
+
+#[test]
+fn the_schema_itself_refuses_a_second_entry_with_one_client_ref() {
+    // Below the store: the unique index, whatever code writes.
+    let dir = tempfile::tempdir().unwrap();
+    SqliteStore::open(dir.path())
+        .unwrap()
+        .add_once(walk(5, 10.0), "r1")
+        .unwrap();
+    let c = rusqlite::Connection::open(SqliteStore::file_in(dir.path())).unwrap();
+    let dup = c.execute(
+        "INSERT INTO entries (id, kind, date, body, client_ref) VALUES ('w-9', 'walk', '2026-01-05', '{}', 'r1')",
+        [],
+    );
+    assert!(dup.is_err(), "sqlite: {dup:?}");
+    let Some(url) = postgres_url() else {
+        return;
+    };
+    let db = PgDatabase::connect(&url).unwrap();
+    let journal = db.create_journal().unwrap();
+    db.open(journal)
+        .unwrap()
+        .add_once(walk(5, 10.0), "r1")
+        .unwrap();
+    let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let dup = c.execute(
+        "INSERT INTO entries (journal_id, id, kind, date, body, client_ref) VALUES ($1, 'w-9', 'walk', '2026-01-05', '{}', 'r1')",
+        &[&journal],
+    );
+    assert!(dup.is_err(), "postgres: {dup:?}");
+    // Another journal in the same database has references of its own.
+    let other = postgres(&url);
+    assert!((other.open)().add_once(walk(5, 10.0), "r1").unwrap().1);
+}

@@ -82,8 +82,13 @@ fn json_value(bytes: &Bytes) -> Result<Value, ApiError> {
     })
 }
 
+#[allow(dead_code)] // for JSON bodies without a client reference
 fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
-    let value = json_value(bytes)?;
+    decoded(json_value(bytes)?)
+}
+
+/// A JSON value as `T`; errors name the key path.
+fn decoded<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let field = if path == "." || path == "?" {
@@ -97,6 +102,56 @@ fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
             Some(&field),
         )
     })
+}
+
+/// A log's body without its `client_ref` (contract §13), and the reference when given: 1-64
+/// characters, else 422 naming `client_ref`. The rest is decoded as `T`.
+fn log_body<T: DeserializeOwned>(bytes: &Bytes) -> Result<(T, Option<String>), ApiError> {
+    let mut value = json_value(bytes)?;
+    let client_ref = match value.as_object_mut().and_then(|o| o.remove("client_ref")) {
+        None => None,
+        Some(Value::String(r)) => Some(
+            amble_core::client_ref::check(&r)
+                .map_err(|e| {
+                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message, Some(&e.field))
+                })?
+                .to_string(),
+        ),
+        Some(_) => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "expected a string of 1 to 64 characters",
+                Some("client_ref"),
+            ));
+        }
+    };
+    Ok((decoded(value)?, client_ref))
+}
+
+/// A stored log: 201 when stored now, 200 with the first entry when its `client_ref` was
+/// already used for an entry of the same kind, 409 when it names an entry of another kind.
+async fn store_log(
+    state: &crate::authz::Scoped,
+    entry: Entry,
+    client_ref: Option<String>,
+) -> Result<Response, ApiError> {
+    let kind = entry.kind();
+    let (stored, new) = state.add_entry_once(entry, client_ref).await?;
+    if new {
+        return Ok((StatusCode::CREATED, Json(stored)).into_response());
+    }
+    if stored.kind() != kind {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            format!(
+                "this client_ref was already used for entry {} (a {}), not a {kind}",
+                stored.id(),
+                stored.kind()
+            ),
+            Some("client_ref"),
+        ));
+    }
+    Ok((StatusCode::OK, Json(stored)).into_response())
 }
 
 fn answers(state: &AppState, bytes: &Bytes) -> Result<Answers, ApiError> {
@@ -204,13 +259,11 @@ pub async fn walk(
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let today = q.date(&state)?;
-    let new: NewWalk = body(&bytes)?;
+    let (new, client_ref): (NewWalk, _) = log_body(&bytes)?;
     let walk = new
         .into_walk(today)
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message, Some(&e.field)))?;
-    let entry = Entry::Walk(walk);
-    let stored = state.add_entry(entry).await?;
-    Ok((StatusCode::CREATED, Json(stored)).into_response())
+    store_log(&state, Entry::Walk(walk), client_ref).await
 }
 
 pub async fn morning(
@@ -219,13 +272,40 @@ pub async fn morning(
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let today = q.date(&state)?;
-    let m: journal::NewMorning = body(&bytes)?;
+    let (m, client_ref): (journal::NewMorning, _) = log_body(&bytes)?;
     let entry =
         Entry::Morning(m.into_morning(today).map_err(|e| {
             ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message, Some(&e.field))
         })?);
-    let stored = state.add_entry(entry).await?;
-    Ok((StatusCode::CREATED, Json(stored)).into_response())
+    store_log(&state, entry, client_ref).await
+}
+
+/// `POST /api/v1/exercises`: an exercise session, as `amble log exercise` takes it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewExerciseBody {
+    date: Option<Date>,
+    exercise: String,
+    sets: Option<u32>,
+    pain_after: Option<i64>,
+}
+
+pub async fn exercise(
+    state: crate::authz::Scoped,
+    Query(q): Query<TodayQuery>,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let today = q.date(&state)?;
+    let (b, client_ref): (NewExerciseBody, _) = log_body(&bytes)?;
+    let x = journal::NewExercise {
+        date: b.date,
+        exercise: b.exercise,
+        sets: b.sets,
+        pain_after: b.pain_after,
+    }
+    .into_session(today, |id| state.kb().exercise(id).is_some())
+    .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message, Some(&e.field)))?;
+    store_log(&state, Entry::Exercise(x), client_ref).await
 }
 
 pub async fn journal(state: crate::authz::Scoped) -> Result<Response, ApiError> {

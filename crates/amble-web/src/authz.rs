@@ -117,6 +117,26 @@ impl Scoped {
         .await
     }
 
+    /// Stores a new entry once per client reference (contract §13): `true` when stored now,
+    /// `false` with the first entry when the reference was already used in this journal.
+    /// Without a reference, a plain add.
+    pub(crate) async fn add_entry_once(
+        &self,
+        entry: amble_core::journal::Entry,
+        client_ref: Option<String>,
+    ) -> Result<(amble_core::journal::Entry, bool), StoreError> {
+        let Some(client_ref) = client_ref else {
+            return self.add_entry(entry).await.map(|e| (e, true));
+        };
+        self.with_store(true, move |s| match s {
+            Some(s) => amble_store::Store::add_once(s, entry, &client_ref),
+            None => Err(StoreError::Database(
+                "the journal could not be opened".into(),
+            )),
+        })
+        .await
+    }
+
     /// Runs a store operation on a blocking thread (the store is synchronous).
     pub(crate) async fn with_store<T, F>(&self, write: bool, f: F) -> Result<T, StoreError>
     where
@@ -165,6 +185,7 @@ fn open_route(method: &Method, path: &str) -> bool {
         || path == "/logout"
         || path == "/api/v1/session"
         || path == "/api/v1/openapi.json"
+        || crate::phone::open_route(path)
 }
 
 /// Checks every request and gives it its scope (see the module documentation).
@@ -194,6 +215,7 @@ pub(crate) async fn layer(State(app): State<AppState>, mut req: Request, next: N
         let who = tokio::task::spawn_blocking(move || user_of(&pg2, &headers)).await;
         return match who {
             Ok(Ok(Some(u))) if join || u.role != amble_core::access::Role::Person => {
+                req.extensions_mut().insert(crate::phone::Account(u.id));
                 req.extensions_mut().insert(Signed(u));
                 next.run(req).await
             }
@@ -227,13 +249,14 @@ pub(crate) async fn layer(State(app): State<AppState>, mut req: Request, next: N
     .await
     .unwrap_or(Err(Denied::Error));
     match decided {
-        Ok((_actor, _person, journal)) => {
+        Ok((actor, _person, journal)) => {
             let scope = Arc::new(Scope {
                 db: pg.journal(journal),
                 cache: app.journal_cache(journal),
                 today: app.today(None),
             });
             req.extensions_mut().insert(scope);
+            req.extensions_mut().insert(crate::phone::Account(actor.id));
             next.run(req).await
         }
         Err(Denied::NotSignedIn) if api => (

@@ -214,7 +214,11 @@ pub(crate) async fn layer(
     let Ok(generation) = crate::authz::generation_of(&scope).await else {
         return next.run(req).await;
     };
-    let key = (scope.today, req.uri().to_string());
+    // The page names the signed-in account (the sign-out control, the offline queue's key).
+    let key = (
+        scope.today,
+        format!("{}{}", crate::phone::account_key(), req.uri()),
+    );
     let cache = crate::authz::cache_of(&scope);
     if let Some(hit) = cache.page(generation, &key) {
         let mut resp = (StatusCode::OK, hit.body).into_response();

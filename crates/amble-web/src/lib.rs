@@ -11,6 +11,7 @@ pub mod coach;
 mod forms;
 pub mod ics;
 mod pages;
+mod phone;
 mod security;
 pub mod tls;
 
@@ -38,6 +39,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/today"),
     ("post", "/api/v1/walks"),
     ("post", "/api/v1/mornings"),
+    ("post", "/api/v1/exercises"),
     ("get", "/api/v1/journal"),
     ("get", "/api/v1/insights"),
     ("post", "/api/v1/session"),
@@ -267,18 +269,30 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/app.css", get(pages::css))
         .route("/assets/report.css", get(pages::report_css))
         .route("/assets/timer.js", get(pages::timer_js))
+        .route("/assets/offline.js", get(phone::offline_js))
+        .route("/assets/icon-192.png", get(phone::icon_192))
+        .route("/assets/icon-512.png", get(phone::icon_512))
+        .route("/assets/icon-maskable-512.png", get(phone::icon_maskable))
+        .route("/manifest.webmanifest", get(phone::manifest))
+        .route("/sw.js", get(phone::service_worker))
+        .route("/favicon.ico", get(phone::favicon))
         .route("/api/v1/assess", post(api::assess))
         .route("/api/v1/assessments", post(api::store_assessment))
         .route("/api/v1/plan", get(api::plan))
         .route("/api/v1/today", get(api::today))
         .route("/api/v1/walks", post(api::walk))
         .route("/api/v1/mornings", post(api::morning))
+        .route("/api/v1/exercises", post(api::exercise))
         .route("/api/v1/journal", get(api::journal))
         .route("/api/v1/insights", get(api::insights))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/people", get(api::people))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(cache::layer))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            phone::layer,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             authz::layer,

@@ -6,6 +6,10 @@ use super::*;
 #[template(path = "log_walk.html")]
 pub(crate) struct LogWalkPage {
     title: String,
+    /// A new log (sent with fetch and queued offline), not an edit.
+    queue: bool,
+    /// The sender's reference for the log (filled in by the page's script).
+    client_ref: String,
     nav: &'static str,
     qs: String,
     action: String,
@@ -31,6 +35,10 @@ pub(crate) struct LogWalkPage {
 #[template(path = "log_morning.html")]
 pub(crate) struct LogMorningPage {
     title: String,
+    /// A new log (sent with fetch and queued offline), not an edit.
+    queue: bool,
+    /// The sender's reference for the log (filled in by the page's script).
+    client_ref: String,
     nav: &'static str,
     qs: String,
     action: String,
@@ -45,6 +53,10 @@ pub(crate) struct LogMorningPage {
 #[template(path = "log_exercise.html")]
 pub(crate) struct LogExercisePage {
     title: String,
+    /// A new log (sent with fetch and queued offline), not an edit.
+    queue: bool,
+    /// The sender's reference for the log (filled in by the page's script).
+    client_ref: String,
     nav: &'static str,
     qs: String,
     action: String,
@@ -72,6 +84,8 @@ pub(crate) fn walk_page(
     let g = |k: &str| fields.get(k).unwrap_or("").to_string();
     LogWalkPage {
         title: heading.into(),
+        queue: action.starts_with("/log/"),
+        client_ref: fields.get("client_ref").unwrap_or("").to_string(),
         nav: "log",
         qs: qs.to_string(),
         action,
@@ -223,10 +237,13 @@ pub async fn log_walk(
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
     let fields = form(&body)?;
-    let walk = parse_new_walk(&fields).and_then(|n| {
-        n.into_walk_checked(day)
-            .map_err(|v| FormErrors(v.into_iter().map(field_error).collect()))
-    });
+    let client_ref = form_client_ref(&fields);
+    let walk = parse_new_walk(&fields)
+        .and_then(|n| {
+            n.into_walk_checked(day)
+                .map_err(|v| FormErrors(v.into_iter().map(field_error).collect()))
+        })
+        .and_then(|w| client_ref.clone().map(|_| w).map_err(FormErrors::from));
     let walk = match walk {
         Ok(w) => w,
         Err(e) => {
@@ -242,8 +259,11 @@ pub async fn log_walk(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
         }
     };
-    let new_symptoms = walk.new_symptoms;
-    let stored = add(&state, Entry::Walk(walk)).await?;
+    // A repeat of a log already stored answers as the first send did.
+    let (stored, _) = state
+        .add_entry_once(Entry::Walk(walk), client_ref.ok().flatten())
+        .await?;
+    let new_symptoms = matches!(&stored, Entry::Walk(w) if w.new_symptoms);
     if new_symptoms {
         return Ok(
             Redirect::to(&with_qs("/screen", &q.qs(), "after=new-symptoms")).into_response(),
@@ -267,6 +287,8 @@ pub(crate) fn morning_page(
 ) -> LogMorningPage {
     LogMorningPage {
         title: heading.into(),
+        queue: action.starts_with("/log/"),
+        client_ref: fields.get("client_ref").unwrap_or("").to_string(),
         nav: "log",
         qs: qs.to_string(),
         action,
@@ -312,6 +334,19 @@ pub(crate) fn parse_morning(fields: &Fields, today: Date) -> Result<(Date, u8), 
     Ok((m.date, m.pain))
 }
 
+/// The form's `client_ref` (contract §13), checked: `None` when the field is missing or empty
+/// (a form posted without the page's script).
+fn form_client_ref(fields: &Fields) -> Result<Option<String>, FieldError> {
+    fields
+        .get("client_ref")
+        .map(|r| {
+            amble_core::client_ref::check(r)
+                .map(str::to_string)
+                .map_err(field_error)
+        })
+        .transpose()
+}
+
 /// The `date` field, if given: a real date.
 fn form_date(fields: &Fields) -> Result<Option<Date>, FieldError> {
     fields
@@ -339,17 +374,19 @@ pub async fn log_morning(
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
     let fields = form(&body)?;
-    match parse_morning(&fields, day) {
-        Ok((date, pain)) => {
-            let stored = add(
-                &state,
-                Entry::Morning(Morning {
-                    id: String::new(),
-                    date,
-                    pain,
-                }),
-            )
-            .await?;
+    let parsed = parse_morning(&fields, day).and_then(|m| form_client_ref(&fields).map(|r| (m, r)));
+    match parsed {
+        Ok(((date, pain), client_ref)) => {
+            let (stored, _) = state
+                .add_entry_once(
+                    Entry::Morning(Morning {
+                        id: String::new(),
+                        date,
+                        pain,
+                    }),
+                    client_ref,
+                )
+                .await?;
             Ok(Redirect::to(&with_qs(
                 "/today",
                 &q.qs(),
@@ -382,6 +419,8 @@ pub(crate) fn exercise_page(
 ) -> LogExercisePage {
     LogExercisePage {
         title: heading.into(),
+        queue: action.starts_with("/log/"),
+        client_ref: fields.get("client_ref").unwrap_or("").to_string(),
         nav: "log",
         qs: qs.to_string(),
         action,
@@ -465,9 +504,14 @@ pub async fn log_exercise(
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
     let fields = form(&body)?;
-    match parse_exercise(state.kb(), &fields, day) {
-        Ok(x) => {
-            let stored = add(&state, Entry::Exercise(x)).await?;
+    let parsed = parse_exercise(state.kb(), &fields, day).and_then(|x| {
+        form_client_ref(&fields)
+            .map(|r| (x, r))
+            .map_err(FormErrors::from)
+    });
+    match parsed {
+        Ok((x, client_ref)) => {
+            let (stored, _) = state.add_entry_once(Entry::Exercise(x), client_ref).await?;
             Ok(Redirect::to(&with_qs(
                 "/today",
                 &q.qs(),
