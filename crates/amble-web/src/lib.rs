@@ -12,6 +12,7 @@ mod forms;
 pub mod ics;
 mod pages;
 mod security;
+mod walk_track;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -187,6 +188,8 @@ pub fn router(state: AppState) -> Router {
             get(pages::screen_form).post(pages::screen_submit),
         )
         .route("/today", get(pages::today))
+        .route("/walk", get(pages::walk))
+        .route("/walk/track.mp3", get(pages::walk_track))
         .route(
             "/checkin",
             get(pages::checkin_form).post(pages::checkin_submit),
@@ -249,6 +252,8 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/app.css", get(pages::css))
         .route("/assets/report.css", get(pages::report_css))
         .route("/assets/timer.js", get(pages::timer_js))
+        .route("/assets/walk.js", get(pages::walk_js))
+        .route("/assets/walk.css", get(pages::walk_css))
         .route("/api/v1/assess", post(api::assess))
         .route("/api/v1/assessments", post(api::store_assessment))
         .route("/api/v1/plan", get(api::plan))

@@ -39,6 +39,7 @@ mod log;
 mod plan_page;
 mod rate;
 mod today;
+mod walk;
 
 pub use assets::*;
 pub use checkin::*;
@@ -53,6 +54,7 @@ pub use log::*;
 pub use plan_page::*;
 pub use rate::*;
 pub use today::*;
+pub use walk::*;
 
 // ---------------------------------------------------------------------------------------------
 // Plumbing
