@@ -162,7 +162,10 @@ mod tests {
     fn clips_are_whole_frames_of_the_track_format_without_a_bit_reservoir() {
         for kind in [CueKind::Start, CueKind::Rest, CueKind::Again, CueKind::Done] {
             let c = clip(kind);
-            assert!(!c.is_empty() && c.len() % FRAME_BYTES == 0, "{kind:?}");
+            assert!(
+                !c.is_empty() && c.len().is_multiple_of(FRAME_BYTES),
+                "{kind:?}"
+            );
             for f in c.chunks(FRAME_BYTES) {
                 assert_eq!(&f[..4], &SILENCE[..4], "{kind:?}: same header");
                 assert_eq!(f[4], 0, "{kind:?}: main_data_begin is 0");

@@ -38,7 +38,7 @@ fn script_json(v: &serde_json::Value) -> String {
 }
 
 fn minutes_words(seconds: u32) -> String {
-    if seconds % 60 == 0 {
+    if seconds.is_multiple_of(60) {
         amble_core::words::count(seconds / 60, "minute", "minutes")
     } else {
         amble_core::words::count(seconds, "second", "seconds")
