@@ -470,3 +470,52 @@ async fn stopping_early_logs_what_was_walked_and_something_worse_leads_to_the_sc
     }
     p.client.clone().close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn walks_spread_over_the_day_stop_the_clock_between_them() {
+    let Some((driver, chrome)) = browser() else {
+        return;
+    };
+    // Severe pain: two 5-minute walks a day, at different times.
+    let p = phone(
+        &driver,
+        &chrome,
+        "tests/vignettes/instr-startback-high.json",
+    )
+    .await;
+    p.goto("/walk").await;
+    let plan = p
+        .js(
+            "return JSON.parse(document.getElementById('walk-plan').textContent);",
+            vec![],
+        )
+        .await;
+    assert_eq!(plan["separate_walks"], true, "{plan}");
+    assert_eq!(plan["tracks"], json!(["w300", "w300"]));
+    p.click("input[name=pain_before][value='5'] + span").await;
+    p.clock(0.0).await;
+    p.click("#walk-start").await;
+    p.phase("walk").await;
+    assert_eq!(
+        p.attr("#walk-audio", "src").await,
+        "/walk/track.mp3?plan=w300"
+    );
+    // The first walk ends; the clock stops there, however long the break.
+    p.clock(310.0).await;
+    p.phase("rest").await;
+    assert_eq!(p.attr("#walk-phase", "data-cue").await, "between");
+    assert!(p.text().await.contains("Walk 1 of 2 done"));
+    p.clock(4.0 * 3600.0).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    p.phase("rest").await;
+    p.shot("06-between-walks").await;
+    p.click("#walk-pause").await; // Start the next walk
+    p.phase("walk").await;
+    assert_eq!(p.attr("#walk-phase", "data-cue").await, "again");
+    assert!(p.text().await.contains("Walk 2 of 2"));
+    p.clock(4.0 * 3600.0 + 310.0).await;
+    p.phase("done").await;
+    assert_eq!(p.value("#walk-log input[name=minutes]").await, "10");
+    assert_eq!(p.value("#walk-log input[name=bouts]").await, "2");
+    p.client.clone().close().await.unwrap();
+}
