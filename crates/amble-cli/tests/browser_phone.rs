@@ -49,6 +49,7 @@ fn amble(data: &Path, today: &str, args: &[&str]) -> String {
 const CHECK: &str = r#"
 const problems = [];
 const vw = Math.min(window.innerWidth, 390);
+if (!document.querySelector('meta[name=description][content]')) { problems.push('no description'); }
 if (document.documentElement.scrollWidth > vw + 1) {
   problems.push('the page is ' + document.documentElement.scrollWidth + ' px wide');
 }

@@ -407,3 +407,74 @@ async fn the_audio_track_lasts_the_session_with_each_cue_at_its_offset() {
         assert!(r.text().starts_with("plan: "), "{bad}: {}", r.text());
     }
 }
+
+#[tokio::test]
+async fn phone_pages_are_compressed_described_and_kept_only_without_private_data() {
+    use std::io::Read;
+    let app = App::new().with_answers(BENIGN).await;
+    for (path, kind) in [
+        ("/assets/app.css", "text/css"),
+        ("/assets/report.css", "text/css"),
+        ("/assets/walk.css", "text/css"),
+        ("/assets/walk.js", "text/javascript"),
+        ("/assets/timer.js", "text/javascript"),
+    ] {
+        let plain = app.get(path).await;
+        assert_eq!(plain.status, StatusCode::OK, "{path}");
+        assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
+        let packed = app
+            .send(
+                "GET",
+                path,
+                &[("accept-encoding", "br, gzip;q=0.9")],
+                String::new(),
+            )
+            .await;
+        assert_eq!(packed.headers[header::CONTENT_ENCODING], "gzip", "{path}");
+        assert_eq!(packed.headers[header::VARY], "accept-encoding");
+        assert!(
+            packed.headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with(kind)
+        );
+        let mut text = Vec::new();
+        flate2::read::GzDecoder::new(&packed.body[..])
+            .read_to_end(&mut text)
+            .unwrap();
+        assert_eq!(text, plain.body, "{path}: the same text");
+        assert!(
+            packed.body.len() * 4 < plain.body.len() * 3,
+            "{path}: compressed"
+        );
+        let refused = app
+            .send(
+                "GET",
+                path,
+                &[("accept-encoding", "gzip;q=0")],
+                String::new(),
+            )
+            .await;
+        assert!(refused.headers.get(header::CONTENT_ENCODING).is_none());
+    }
+    // Pages from Amble's own content may stay in the back/forward cache; the person's may not.
+    for (path, policy) in [
+        ("/learn", "private, no-cache"),
+        ("/learn/stenosis", "private, no-cache"),
+        ("/checkup", "private, no-cache"),
+        ("/today", "no-store"),
+        ("/plan", "no-store"),
+        ("/walk", "no-store"),
+        ("/journal", "no-store"),
+        ("/checkup/a-1", "no-store"),
+    ] {
+        let r = app.get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert_eq!(r.headers[header::CACHE_CONTROL], policy, "{path}");
+        assert!(
+            r.text()
+                .contains("<meta name=\"description\" content=\"Amble, a walking coach"),
+            "{path} describes Amble"
+        );
+    }
+}

@@ -183,24 +183,19 @@ pub async fn walk_track(Query(q): Query<TrackQuery>, headers: axum::http::Header
     }
 }
 
-pub async fn walk_js() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "max-age=3600"),
-        ],
-        include_str!("../../assets/walk.js"),
-    )
-        .into_response()
+static WALK_JS: super::assets::Asset = super::assets::Asset::new(
+    "text/javascript; charset=utf-8",
+    include_str!("../../assets/walk.js"),
+);
+static WALK_CSS: super::assets::Asset = super::assets::Asset::new(
+    "text/css; charset=utf-8",
+    include_str!("../../assets/walk.css"),
+);
+
+pub async fn walk_js(headers: axum::http::HeaderMap) -> Response {
+    WALK_JS.response(&headers)
 }
 
-pub async fn walk_css() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "max-age=3600"),
-        ],
-        include_str!("../../assets/walk.css"),
-    )
-        .into_response()
+pub async fn walk_css(headers: axum::http::HeaderMap) -> Response {
+    WALK_CSS.response(&headers)
 }
