@@ -33,6 +33,7 @@
   var boutsInput = form.querySelector("input[name=bouts]");
   var dateInput = form.querySelector("input[name=date]");
 
+  var readyNext = nextEl.textContent;
   var plan = pagePlan;
   var state = null;   // the walk under way, as stored
   var awake = false;  // after a tap: sound unlocked, wake lock asked for
@@ -210,7 +211,9 @@
   }
 
   // What the page shows.
-  function show(el, on) { if (el) { el.hidden = !on; } }
+  function show(el, on) { if (el && el.hidden === on) { el.hidden = !on; } }
+  // Only real changes: the phase is a live region, read out whenever its text is replaced.
+  function put(el, text) { if (el.textContent !== text) { el.textContent = text; } }
   function fillForm(t) {
     var w = walkedMs(t);
     minutesInput.value = String(Math.round(w.ms / 6000) / 10);
@@ -220,8 +223,9 @@
   function render() {
     if (!state) {
       phaseEl.setAttribute("data-phase", "ready");
-      nameEl.textContent = "Ready when you are";
-      clockEl.textContent = mmss(totalMs());
+      put(nameEl, "Ready when you are");
+      put(nextEl, readyNext);
+      put(clockEl, mmss(totalMs()));
       show(startBtn, true); show(pauseBtn, false); show(finishBtn, false);
       show(painBox, true); show(form, false); show(resumeBox, false);
       return;
@@ -234,13 +238,13 @@
       phase = "done";
       name = "Done: " + minutesText(walkedMs(t).ms) + " walked";
       next = "How did it go? Log it below.";
-      clockEl.textContent = "";
+      put(clockEl, "");
     } else if (state.held) {
       var wn = walkNumber(at.i - 1);
       phase = "rest";
       name = "Walk " + wn.n + " of " + wn.all + " done";
       next = "Take the next walk later today: tap Start the next walk as you set off.";
-      clockEl.textContent = "";
+      put(clockEl, "");
     } else {
       var seg = segs()[at.i];
       phase = seg.kind;
@@ -251,19 +255,19 @@
         name = "Rest: sit down or lean forward";
       }
       if (state.pausedAt !== null) { name = "Paused: " + name.charAt(0).toLowerCase() + name.slice(1); }
-      clockEl.textContent = mmss(at.to - t);
+      put(clockEl, mmss(at.to - t));
       var after = segs()[at.i + 1];
       if (!after) { next = "Then you are done."; }
       else if (plan.separate_walks) { next = "Then this walk is done."; }
       else { next = "Next: " + (after.kind === "walk" ? "walk" : "rest") + " for " + minutesText(after.seconds * 1000) + "."; }
     }
     phaseEl.setAttribute("data-phase", phase);
-    nameEl.textContent = name;
-    nextEl.textContent = next;
+    put(nameEl, name);
+    put(nextEl, next);
     show(startBtn, false);
     show(resumeBox, offering);
     show(pauseBtn, !done && !offering);
-    pauseBtn.textContent = state.held ? "Start the next walk" : (state.pausedAt !== null ? "Continue" : "Pause");
+    put(pauseBtn, state.held ? "Start the next walk" : (state.pausedAt !== null ? "Continue" : "Pause"));
     show(finishBtn, !done && !offering);
     show(painBox, done);
     show(form, done);
