@@ -297,12 +297,44 @@ async fn a_guided_walk_follows_the_clock_survives_a_reload_and_fills_the_form() 
     p.fits("the walk page").await;
     p.shot("01-ready").await;
 
+    // What the page asks of the phone is recorded: the wake lock, vibrations, speech.
+    p.js(
+        "window.asked = {lock: 0, vibrate: 0, said: []};
+         if (navigator.wakeLock) {
+           const request = navigator.wakeLock.request.bind(navigator.wakeLock);
+           navigator.wakeLock.request = (t) => { window.asked.lock += 1; return request(t); };
+         }
+         navigator.vibrate = () => { window.asked.vibrate += 1; return true; };
+         const speak = speechSynthesis.speak.bind(speechSynthesis);
+         speechSynthesis.speak = (u) => { window.asked.said.push(u.text); speak(u); };",
+        vec![],
+    )
+    .await;
     // Pain before, then Start: the first walk, cued.
     p.click("input[name=pain_before][value='2'] + span").await;
     p.clock(0.0).await;
     p.click("#walk-start").await;
     p.phase("walk").await;
     assert_eq!(p.attr("#walk-phase", "data-cue").await, "start");
+    let asked = p.js("return window.asked;", vec![]).await;
+    assert!(
+        asked["lock"].as_u64() >= Some(1),
+        "a screen wake lock: {asked}"
+    );
+    assert_eq!(asked["vibrate"], 1, "{asked}");
+    // The cue is said once: by the track when it already plays, else by the page.
+    let said: Vec<String> = serde_json::from_value(asked["said"].clone()).unwrap();
+    match p.attr("#walk-phase", "data-cue-by").await.as_str() {
+        "page" => assert!(
+            said.iter().any(|s| s.starts_with("Start walking")),
+            "{said:?}"
+        ),
+        "track" => assert!(
+            !said.iter().any(|s| s.starts_with("Start walking")),
+            "{said:?}"
+        ),
+        other => panic!("cued by {other:?}"),
+    }
     assert_eq!(
         p.attr("#walk-audio", "src").await,
         "/walk/track.mp3?plan=w600-r120-w600",
@@ -334,6 +366,27 @@ async fn a_guided_walk_follows_the_clock_survives_a_reload_and_fills_the_form() 
     p.clock(1205.0).await;
     p.phase("rest").await;
     assert_eq!(p.attr("#walk-phase", "data-cue").await, "rest");
+    let asked = p.js("return window.asked;", vec![]).await;
+    let said: Vec<String> = serde_json::from_value(asked["said"].clone()).unwrap();
+    let by_page = said.iter().any(|s| s.starts_with("Time to rest"));
+    match p.attr("#walk-phase", "data-cue-by").await.as_str() {
+        "page" => assert!(by_page, "{said:?}"),
+        // The track plays where the clock is: its rest cue is due now.
+        _ => {
+            assert!(!by_page, "{said:?}");
+            let at = p
+                .js(
+                    "return document.getElementById('walk-audio').currentTime;",
+                    vec![],
+                )
+                .await;
+            assert!(
+                at.as_f64().is_some_and(|t| (600.0..620.0).contains(&t)),
+                "{at}"
+            );
+        }
+    }
+    assert!(asked["vibrate"].as_u64() >= Some(2), "{asked}");
     p.shot("03-rest").await;
 
     // A reload (or a closed tab): the walk is offered back, still resting by the clock.

@@ -171,6 +171,8 @@
     phaseEl.setAttribute("data-cue", kind);
     if (!awake) { return; }
     try { if (navigator.vibrate) { navigator.vibrate(kind === "done" ? [300, 150, 300, 150, 300] : [400, 150, 400]); } } catch (e) { /* none */ }
+    // Which of the two said it, for tests and for anyone inspecting the page.
+    phaseEl.setAttribute("data-cue-by", trackPlaying() ? "track" : "page");
     if (trackPlaying()) { return; }
     beep();
     speak(WORDS[kind]);
