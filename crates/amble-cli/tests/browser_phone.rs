@@ -250,6 +250,7 @@ async fn every_page_fits_a_phone_with_tap_targets_a_finger_can_hit() {
         "/journal/needs-pain",
         "/journal/w-1/gait",
         "/journal/w-1/edit",
+        "/journal/w-1/delete",
         "/gait",
         "/log/walk",
         "/log/morning",
