@@ -198,6 +198,8 @@ pub(crate) async fn layer(
     let cacheable = req.method() == Method::GET
         && !path.starts_with("/assets/")
         && path != "/api/v1/journal"
+        // The walk's audio track: large, made from its address alone, served in ranges.
+        && path != "/walk/track.mp3"
         && req.uri().query().is_none_or(|q| !q.contains("saved="));
     // The journal this request may use (set by the check before this layer); no scope, no
     // cache. The cache is the journal's own, so a page is never served to anyone else.

@@ -14,6 +14,7 @@ mod pages;
 mod phone;
 mod security;
 pub mod tls;
+mod walk_track;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -207,6 +208,8 @@ pub fn router(state: AppState) -> Router {
             get(pages::screen_form).post(pages::screen_submit),
         )
         .route("/today", get(pages::today))
+        .route("/walk", get(pages::walk))
+        .route("/walk/track.mp3", get(pages::walk_track))
         .route(
             "/checkin",
             get(pages::checkin_form).post(pages::checkin_submit),
@@ -276,6 +279,8 @@ pub fn router(state: AppState) -> Router {
         .route("/manifest.webmanifest", get(phone::manifest))
         .route("/sw.js", get(phone::service_worker))
         .route("/favicon.ico", get(phone::favicon))
+        .route("/assets/walk.js", get(pages::walk_js))
+        .route("/assets/walk.css", get(pages::walk_css))
         .route("/api/v1/assess", post(api::assess))
         .route("/api/v1/assessments", post(api::store_assessment))
         .route("/api/v1/plan", get(api::plan))

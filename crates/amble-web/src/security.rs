@@ -80,6 +80,12 @@ fn is_form(headers: &HeaderMap, path: &str) -> bool {
         })
 }
 
+/// Pages made from Amble's own content alone, never from a journal: the library and the
+/// first step of the check-up (an empty form).
+fn public_page(path: &str) -> bool {
+    path == "/learn" || path.starts_with("/learn/") || path == "/checkup" || path == "/login"
+}
+
 fn same_origin(headers: &HeaderMap) -> bool {
     // Browsers that send Fetch Metadata say plainly where the request came from.
     match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
@@ -108,6 +114,7 @@ pub async fn guard(
 ) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let api = req.uri().path().starts_with("/api/");
+    let public = *req.method() == Method::GET && public_page(req.uri().path());
     // Without accounts only this computer is served (a page of another site resolving its name
     // to 127.0.0.1 must get nothing); with accounts every request signs in, behind the
     // clinic's proxy under its own name.
@@ -176,7 +183,16 @@ pub async fn guard(
     );
     if !h.contains_key(header::CACHE_CONTROL) {
         // Health data: never kept in shared caches or the back-forward cache of a shared computer.
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        // Pages with nothing of the person's in them may be kept (checked again before reuse), so
+        // Back and Forward on a phone show them at once.
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(if public {
+                "private, no-cache"
+            } else {
+                "no-store"
+            }),
+        );
     }
     resp
 }

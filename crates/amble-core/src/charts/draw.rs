@@ -250,8 +250,9 @@ pub fn pain(points: &[PainPoint], markers: &[Marker]) -> Figure {
         "keep walks at 5 or below".into(),
         4.0,
     );
-    // Every decision gets a line; only the changes (not "hold") get a label, and at most
-    // MAX_LABELS of those, the most recent kept.
+    // Every decision gets a line; only the changes (not "hold") get a label: at most
+    // MAX_LABELS of those, the most recent kept, each at least a turned label's height (drawn
+    // at 15 px on a phone) from the next, so that none overlaps another.
     for m in markers {
         let x = x_of(m.date);
         f.shapes.push(Shape::Line {
@@ -261,11 +262,20 @@ pub fn pain(points: &[PainPoint], markers: &[Marker]) -> Figure {
             tip: Some(format!("{}: {}", m.date, m.label)),
         });
     }
+    const MARKER_GAP: f64 = 18.0;
     let named: Vec<&Marker> = markers.iter().filter(|m| m.label != "hold").collect();
-    for (i, m) in named.iter().enumerate() {
-        if labelled(i, named.len()) {
+    let mut kept: Vec<f64> = Vec::new();
+    for (i, m) in named.iter().enumerate().rev() {
+        let x = x_of(m.date);
+        if labelled(i, named.len()) && kept.last().is_none_or(|k| k - x >= MARKER_GAP) {
+            kept.push(x);
+        }
+    }
+    for m in &named {
+        let x = x_of(m.date);
+        if kept.contains(&x) {
             f.shapes.push(Shape::Text {
-                at: (x_of(m.date) + 4.0, TOP + 2.0),
+                at: (x + 4.0, TOP + 2.0),
                 size: 12.0,
                 anchor: Anchor::Start,
                 fill: "#475467",

@@ -58,8 +58,9 @@ pub fn marker_label(kind: DecisionKind) -> &'static str {
     }
 }
 
-/// Most labels an axis carries, so they never overlap on a phone.
-pub const MAX_LABELS: usize = 16;
+/// Most labels an axis carries, so they never overlap on a phone: drawn 354 px wide with the
+/// 15 px labels of a phone screen, eight labels stay a label's width or more apart.
+pub const MAX_LABELS: usize = 8;
 
 /// Every `k`-th of `n` items gets a label so that at most [`MAX_LABELS`] do, always including
 /// the last one.
@@ -209,7 +210,7 @@ mod tests {
     use jiff::civil::date;
 
     #[test]
-    fn axes_never_carry_more_than_sixteen_labels() {
+    fn axes_never_carry_more_than_eight_labels() {
         for n in [1usize, 2, 15, 16, 17, 26, 52, 100, 261, 1000] {
             let count = (0..n).filter(|i| labelled(*i, n)).count();
             assert!(
@@ -235,6 +236,40 @@ mod tests {
             .count();
         assert!((2..=MAX_LABELS).contains(&labels), "{labels}");
         assert!(svg.contains(">W260</text>"));
+    }
+
+    #[test]
+    fn decision_labels_keep_apart() {
+        let start = date(2025, 8, 4);
+        let points: Vec<PainPoint> = (0..210)
+            .step_by(2)
+            .map(|d| PainPoint {
+                date: start.saturating_add(jiff::ToSpan::days(d)),
+                before: Some(2),
+                peak: Some(3),
+                morning: None,
+            })
+            .collect();
+        // A decision every week for 30 weeks: labels on neighbouring weeks would overlap.
+        let markers: Vec<Marker> = (0..30)
+            .map(|w| Marker {
+                date: start.saturating_add(jiff::ToSpan::days(w * 7)),
+                label: "step up",
+            })
+            .collect();
+        let f = draw::pain(&points, &markers);
+        let xs: Vec<f64> = f
+            .shapes
+            .iter()
+            .filter_map(|s| match s {
+                Shape::Text {
+                    at, turned: true, ..
+                } => Some(at.0),
+                _ => None,
+            })
+            .collect();
+        assert!((2..=MAX_LABELS).contains(&xs.len()), "{xs:?}");
+        assert!(xs.windows(2).all(|p| p[1] - p[0] >= 18.0), "{xs:?}");
     }
 
     #[test]

@@ -10,13 +10,15 @@
 //! - `progression`: steps up and back, easier weeks, restarts and the caps;
 //! - `exercises`: exercise doses that progress with logged sessions;
 //! - `replay`: the journal replayed week by week into the current plan;
-//! - `today`: what to do today.
+//! - `today`: what to do today;
+//! - `session`: today's walk as a guided session of walking and resting segments.
 
 mod exercises;
 mod lights;
 mod progression;
 mod replay;
 mod review;
+mod session;
 mod start;
 mod today;
 pub mod tuning;
@@ -25,6 +27,10 @@ mod types;
 pub use exercises::{describe as describe_exercise_dose, dose_line};
 pub use lights::{Light, Mornings, classify, explain as explain_light, morning_words};
 pub use replay::{cap_breaches, replay};
+pub use session::{
+    Cue, CueKind, MAX_SEGMENTS, MAX_SESSION_SECONDS, Segment, SegmentKind, WalkSession, cues,
+    parse_segments_spec, segments_spec, walk_seconds, walk_session,
+};
 pub use start::{choose_exercises, floor_bout, start_plan, starting_prescription};
 pub use today::{Today, after_logging, today_view};
 pub use types::*;

@@ -118,12 +118,10 @@ pub async fn clinician_report_pdf(
     }
 }
 
-pub async fn report_css() -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
-        crate::clinician::REPORT_CSS,
-    )
-        .into_response()
+pub async fn report_css(headers: axum::http::HeaderMap) -> Response {
+    static CSS: super::assets::Asset =
+        super::assets::Asset::new("text/css; charset=utf-8", crate::clinician::REPORT_CSS);
+    CSS.response(&headers)
 }
 
 /// `/calendar.ics`: the coming weeks' walks and check-ins for a calendar app to subscribe to

@@ -40,6 +40,7 @@ mod outcome_fields;
 mod plan_page;
 mod rate;
 mod today;
+mod walk;
 
 pub use assets::*;
 pub use checkin::*;
@@ -54,6 +55,7 @@ pub use log::*;
 pub use plan_page::*;
 pub use rate::*;
 pub use today::*;
+pub use walk::*;
 
 // ---------------------------------------------------------------------------------------------
 // Plumbing
