@@ -36,8 +36,13 @@ fn finish(out: Output) -> Run {
 
 pub fn amble() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_amble"));
+    // A command without --data-dir uses the platform's data folder: in the tests that is a
+    // folder of this test process under target/, never the journal of whoever runs them.
+    let home = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("default-data-{}", std::process::id()));
     c.env_remove("AMBLE_DATA_DIR")
         .env_remove("AMBLE_TODAY")
+        .env("XDG_DATA_HOME", home)
         .env("NO_COLOR", "1");
     c
 }
