@@ -529,7 +529,7 @@ async fn walks_spread_over_the_day_stop_the_clock_between_them() {
     let Some((driver, chrome)) = browser() else {
         return;
     };
-    // Severe pain: two 5-minute walks a day, at different times.
+    // Severe pain: short walks spread over the day (two of them), at different times.
     let p = phone(
         &driver,
         &chrome,
@@ -544,17 +544,20 @@ async fn walks_spread_over_the_day_stop_the_clock_between_them() {
         )
         .await;
     assert_eq!(plan["separate_walks"], true, "{plan}");
-    assert_eq!(plan["tracks"], json!(["w300", "w300"]));
+    let walk_s = plan["segments"][0]["seconds"].as_f64().unwrap();
+    let track = format!("w{walk_s}");
+    assert_eq!(plan["tracks"], json!([track, track]), "{plan}");
+    assert!(walk_s <= 600.0, "severity keeps each walk short: {plan}");
     p.click("input[name=pain_before][value='5'] + span").await;
     p.clock(0.0).await;
     p.click("#walk-start").await;
     p.phase("walk").await;
     assert_eq!(
         p.attr("#walk-audio", "src").await,
-        "/walk/track.mp3?plan=w300"
+        format!("/walk/track.mp3?plan={track}")
     );
     // The first walk ends; the clock stops there, however long the break.
-    p.clock(310.0).await;
+    p.clock(walk_s + 10.0).await;
     p.phase("rest").await;
     assert_eq!(p.attr("#walk-phase", "data-cue").await, "between");
     assert!(p.text().await.contains("Walk 1 of 2 done"));
@@ -566,9 +569,12 @@ async fn walks_spread_over_the_day_stop_the_clock_between_them() {
     p.phase("walk").await;
     assert_eq!(p.attr("#walk-phase", "data-cue").await, "again");
     assert!(p.text().await.contains("Walk 2 of 2"));
-    p.clock(4.0 * 3600.0 + 310.0).await;
+    p.clock(4.0 * 3600.0 + walk_s + 10.0).await;
     p.phase("done").await;
-    assert_eq!(p.value("#walk-log input[name=minutes]").await, "10");
+    assert_eq!(
+        p.value("#walk-log input[name=minutes]").await,
+        format!("{}", 2.0 * walk_s / 60.0)
+    );
     assert_eq!(p.value("#walk-log input[name=bouts]").await, "2");
     p.client.clone().close().await.unwrap();
 }

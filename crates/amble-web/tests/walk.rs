@@ -169,9 +169,9 @@ async fn the_walk_page_holds_todays_session_and_its_hooks() {
     assert!(form.contains("name=\"client_ref\""));
     assert!(form.contains("name=\"pain_peak\""));
     assert!(html.contains("name=\"pain_before\" value=\"0\" form=\"walk-log\""));
-    // No inline script: only the data block and the page's own file.
+    // No inline script: only the data block, the page's own file and the offline queue's.
     let scripts: Vec<&str> = html.split("<script").skip(1).collect();
-    assert_eq!(scripts.len(), 2);
+    assert_eq!(scripts.len(), 3);
     assert!(
         scripts.iter().all(
             |s| s.starts_with(" type=\"application/json\"") || s.starts_with(" src=\"/assets/")
