@@ -138,6 +138,9 @@ pub struct ExerciseLimits {
     /// From this age: at most `older_max_floor` exercises on the floor, and a balance exercise.
     pub older_age: f64,
     pub older_max_floor: usize,
+    /// From `older_age`, the floor exercise (if any) is one of these, the gentlest first: no
+    /// planks, curl-ups or exercises on hands and knees.
+    pub older_floor_gentle: Vec<String>,
     /// Why a floor exercise is left out from `older_age`.
     pub older_reason: String,
     /// With the sciatica-type pattern (moderate or more) and pain now at least this:
@@ -1106,6 +1109,7 @@ impl KnowledgeBase {
             .radicular_gentle
             .iter()
             .chain(&l.straight_knee)
+            .chain(&l.older_floor_gentle)
             .find(|id| self.exercise(id).is_none())
         {
             return Err(invalid(

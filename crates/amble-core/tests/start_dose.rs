@@ -183,6 +183,13 @@ fn exercise_limits_hold_across_ages_pain_and_patterns() {
                         assert!(
                             plan.exercises
                                 .iter()
+                                .filter(|e| e.position == amble_core::knowledge::Position::Floor)
+                                .all(|e| limits.older_floor_gentle.contains(&e.id)),
+                            "{case}: only a gentle floor exercise from 80: {ids:?}"
+                        );
+                        assert!(
+                            plan.exercises
+                                .iter()
                                 .any(|e| e.kind == amble_core::knowledge::ExerciseKind::Balance),
                             "{case}: {ids:?}"
                         );

@@ -476,7 +476,7 @@ pub fn choose_exercises(
     candidates.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
 
     // Three strength exercises, then two stretches or mobility exercises, best suited first;
-    // from `older_age` no more than `older_max_floor` on the floor.
+    // from `older_age` no more than `older_max_floor` on the floor, and only a gentle one.
     let mut chosen: Vec<&Exercise> = Vec::new();
     let mut floor_left = if oldest {
         limits.older_max_floor
@@ -497,7 +497,7 @@ pub fn choose_exercises(
                 continue;
             }
             if e.position == Position::Floor {
-                if floor_left == 0 {
+                if floor_left == 0 || (oldest && !limits.older_floor_gentle.contains(&e.id)) {
                     left_for_floor.push(e);
                     continue;
                 }
