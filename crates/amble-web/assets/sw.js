@@ -6,19 +6,25 @@
 // one, see offline.js).
 "use strict";
 
-var SHELL = "amble-shell-1";
+var SHELL = "amble-shell-2";
 var SHELL_FILES = [
   "/assets/app.css",
   "/assets/offline.js",
   "/assets/timer.js",
+  "/assets/walk.js",
+  "/assets/walk.css",
   "/assets/icon-192.png",
   "/assets/icon-512.png",
+  "/assets/icon-maskable-512.png",
   "/favicon.ico",
   "/manifest.webmanifest"
 ];
 // Pages kept for offline use (for the account that saw them).
 var KEPT = ["/", "/today", "/walk", "/log/walk", "/log/morning", "/log/exercise"];
 var PAGES = "amble-pages-";
+// The guided walk's audio tracks (no personal data: only the session's lengths), the latest few.
+var TRACKS = "amble-tracks";
+var TRACKS_KEPT = 3;
 var ACCOUNT = "amble-account";
 
 self.addEventListener("install", function (event) {
@@ -130,6 +136,50 @@ function page(event) {
   });
 }
 
+// A part of a kept track, as the audio element asks for it ("Range: bytes=START-END").
+function ranged(full, range) {
+  var m = /^bytes=(\d*)-(\d*)$/.exec(range || "");
+  if (!m) { return full; }
+  return full.arrayBuffer().then(function (buf) {
+    var total = buf.byteLength;
+    var start = m[1] === "" ? Math.max(0, total - Number(m[2])) : Number(m[1]);
+    var end = m[1] !== "" && m[2] !== "" ? Math.min(Number(m[2]), total - 1) : total - 1;
+    if (!(start <= end) || start >= total) {
+      return new Response(null, { status: 416, headers: { "Content-Range": "bytes */" + total } });
+    }
+    return new Response(buf.slice(start, end + 1), {
+      status: 206,
+      headers: {
+        "Content-Type": "audio/mpeg",
+        "Accept-Ranges": "bytes",
+        "Content-Range": "bytes " + start + "-" + end + "/" + total
+      }
+    });
+  });
+}
+
+// The walk's track: the whole file is kept the first time (a full request, whatever part the
+// player asked for), so that a walk started offline still has its cues.
+function track(req, url) {
+  var key = url.pathname + url.search;
+  var range = req.headers.get("range");
+  return caches.open(TRACKS).then(function (c) {
+    return c.match(key).then(function (hit) {
+      if (hit) { return ranged(hit, range); }
+      return fetch(key, { credentials: "same-origin" }).then(function (resp) {
+        if (resp.status !== 200) { return resp; }
+        return c.put(key, resp.clone()).then(function () {
+          return c.keys();
+        }).then(function (keys) {
+          return Promise.all(keys.slice(0, Math.max(0, keys.length - TRACKS_KEPT)).map(function (k) {
+            return c.delete(k);
+          }));
+        }).then(function () { return ranged(resp, range); });
+      });
+    });
+  }).catch(function () { return fetch(req); });
+}
+
 self.addEventListener("fetch", function (event) {
   var req = event.request;
   if (req.method !== "GET") { return; }
@@ -137,6 +187,10 @@ self.addEventListener("fetch", function (event) {
   if (url.origin !== self.location.origin) { return; }
   if (req.mode === "navigate") {
     event.respondWith(page(event));
+    return;
+  }
+  if (url.pathname === "/walk/track.mp3") {
+    event.respondWith(track(req, url));
     return;
   }
   if (SHELL_FILES.indexOf(url.pathname) >= 0) {
