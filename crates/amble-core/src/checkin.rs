@@ -220,7 +220,7 @@ pub fn unanswered_words(
     Some((
         kb.unanswered.headline.clone(),
         questions,
-        "You answered \"not sure\" (or nothing) here, and Amble cannot rule these in or out. If you are not sure, ask someone who knows you well, or your doctor or pharmacist; if any of them might apply to you now, contact your doctor today. Until each has a yes or no, your plan does not step up: answer them in your next check-in or a new check-up.".into(),
+        "You answered \"not sure\" (or nothing) here, and Amble cannot rule these in or out. If you are not sure, ask someone who knows you well, or your doctor or pharmacist; if one of them might apply to you now, treat it as a yes: numbness around your genitals or back passage, or new trouble with your bladder or bowels, needs an emergency department now; for the others, contact your doctor today. Until each has a yes or no, your plan does not step up: answer them in your next check-in or a new check-up.".into(),
     ))
 }
 

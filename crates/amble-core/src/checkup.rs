@@ -46,7 +46,7 @@ impl RescreenOutcome {
             RescreenOutcome::CareFirst => ("", ""),
             RescreenOutcome::Unanswered => (
                 "Some warning-sign questions are still unanswered",
-                "Until each has a yes or no, your plan stays at gentle walking. If you are not sure, ask someone who knows you well, or your doctor or pharmacist. If any of them might apply to you now, contact your doctor today.",
+                "Until each has a yes or no, your plan stays at gentle walking. If you are not sure, ask someone who knows you well, or your doctor or pharmacist. If one of them might apply to you now, treat it as a yes: numbness around your genitals or back passage, or new trouble with your bladder or bowels, needs an emergency department now; for the others, contact your doctor today.",
             ),
             RescreenOutcome::StillUnsettled => (
                 "None of the warning signs we ask about",

@@ -279,7 +279,7 @@ fn uncapped_start(
     if a.plan_status == PlanStatus::Paused {
         let g = Prescription::gentle(floor);
         why.push(if a.waiting_for_answers() {
-            format!("Some warning-sign questions are unanswered, so the plan stays at gentle walking (two {}-minute walks a day) until you answer them in a new check-up. If any of them might apply to you now, contact your doctor today.", g.bout_minutes)
+            format!("Some warning-sign questions are unanswered, so the plan stays at gentle walking (two {}-minute walks a day) until you answer them in a new check-up. If one of them might apply to you now, treat it as a yes: numbness around your genitals or back passage, or new trouble with your bladder or bowels, needs an emergency department now; for the others, contact your doctor today.", g.bout_minutes)
         } else {
             format!("Your check-up asks you to see a doctor first, so the plan stays at gentle walking (two {}-minute walks a day) and does not increase until a new check-up.", g.bout_minutes)
         });
