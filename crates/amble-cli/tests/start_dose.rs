@@ -451,3 +451,49 @@ fn many_needs_many_answers() {
     let text = run(&["assess", "--answers", many.to_str().unwrap()]).stdout;
     assert!(says(&text, "many of your answers fit this"), "{text}");
 }
+
+/// A "soon" result pauses the plan, but never cuts walking done comfortably (brief §2.5): the
+/// NG65 persona who walks an hour a day at 2/10, and an 82-year-old after a fall on ice who
+/// walks 30 minutes four times a week, keep their walking as easy walking with no increases;
+/// without comfortable walking the pause is the short gentle default.
+#[test]
+fn a_pause_holds_comfortable_walking_and_never_cuts_it() {
+    let mut ng65 = tiring_back(60.0, 7, 60.0, 2);
+    ng65["age"] = json!(30);
+    ng65["symptoms"]["onset_age_lt45"] = json!(true);
+    ng65["symptoms"]["duration_weeks"] = json!(30);
+    ng65["symptoms"]["morning_stiffness_min"] = json!(60);
+    ng65["symptoms"]["pain_worse_with_rest_better_with_exercise"] = json!(true);
+    ng65["symptoms"]["inflammatory_features"] =
+        json!(["late_night_waking", "alternating_buttock", "nsaid_relief"]);
+    let o = run_persona(&ng65);
+    assert_eq!(o.plan["status"], "paused", "{}", o.plan);
+    assert_eq!(o.plan["walking"]["mode"], "gentle");
+    assert_eq!(o.plan["walking"]["weekly_minutes"], 420, "{}", o.plan);
+    assert!(says(&o.plan_text, "no increases"), "{}", o.plan_text);
+    lacks(&o.plan_text, "short, easy walk of 60");
+
+    let mut fall = tiring_back(30.0, 4, 30.0, 3);
+    fall["age"] = json!(82);
+    fall["red_flags"]["minor_trauma"] = json!(true);
+    let o = run_persona(&fall);
+    assert_eq!(o.plan["status"], "paused", "{}", o.plan);
+    assert_eq!(o.plan["walking"]["weekly_minutes"], 120, "{}", o.plan);
+    let ids: Vec<&str> = o.plan["exercises"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["id"].as_str())
+        .collect();
+    assert!(
+        !ids.contains(&"front_plank") && !ids.contains(&"mcgill_curl_up"),
+        "{ids:?}"
+    );
+
+    // Walking that already hurts more than amber is not held: the gentle default.
+    let mut sore = fall.clone();
+    sore["pain"]["walk_peak"] = json!(7);
+    let o = run_persona(&sore);
+    assert_eq!(o.plan["status"], "paused");
+    assert_eq!(o.plan["walking"]["weekly_minutes"], 50, "{}", o.plan);
+}

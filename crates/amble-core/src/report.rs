@@ -787,12 +787,12 @@ pub fn paused_words(patterns: &[String]) -> (&'static str, &'static str) {
     if patterns.iter().any(|p| p == UNANSWERED) {
         (
             "Paused: some warning-sign questions are unanswered",
-            "Your check-up left some warning-sign questions without a yes or no. Answer them in a new check-up; if one of them might apply to you now, treat it as a yes: numbness around your genitals or back passage, or new trouble with your bladder or bowels, needs an emergency department now; for the others, contact your doctor today. Until then: gentle walking only, no increases.",
+            "Your check-up left some warning-sign questions without a yes or no. Answer them in a new check-up; if one of them might apply to you now, treat it as a yes: numbness around your genitals or back passage, or new trouble with your bladder or bowels, needs an emergency department now; for the others, contact your doctor today. Until then: no increases, and easy walking only (never more than you already walk comfortably).",
         )
     } else {
         (
             "Paused: see a doctor first",
-            "Your check-up asks you to see a doctor in the next few days. Until then: gentle walking only, no increases.",
+            "Your check-up asks you to see a doctor in the next few days. Until then: no increases, and easy walking only (never more than you already walk comfortably).",
         )
     }
 }

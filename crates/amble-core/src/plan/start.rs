@@ -259,6 +259,32 @@ fn keep_up(
     best.unwrap_or(p)
 }
 
+/// A paused plan holds the walking a person already does comfortably (`kept_walking`), as
+/// gentle walking with no increases: their usual walk on the days they walk now (at most one
+/// hour a walk), when that is more than the gentle default. `None` otherwise.
+fn held_while_paused(
+    answers: &Answers,
+    tuning: &PlanTuning,
+    floor: u32,
+) -> Option<(Prescription, KeptWalking)> {
+    let kept = kept_walking(answers, tuning)?;
+    let days = answers.walking.walks_per_week?.clamp(1, 7) as u32;
+    let usual = answers
+        .walking
+        .usual_minutes
+        .filter(|m| m.is_finite())?
+        .clamp(0.0, 60.0)
+        .floor() as u32;
+    let held = Prescription {
+        mode: Mode::Gentle,
+        sessions_per_week: days,
+        bouts_per_session: 1,
+        bout_minutes: usual.max(floor),
+        rest_minutes: 0,
+    };
+    (held.weekly_minutes() > Prescription::gentle(floor).weekly_minutes()).then_some((held, kept))
+}
+
 /// The walking a person does now, from their answers (usual walk x walks a week), if known.
 fn current_weekly_minutes(answers: &Answers) -> Option<f64> {
     let minutes = answers
@@ -277,6 +303,24 @@ fn uncapped_start(
     let floor = floor_bout(answers, tuning);
     let mut why = Vec::new();
     if a.plan_status == PlanStatus::Paused {
+        // Paused: no increases, but walking done comfortably now is held, not cut (brief §2.5).
+        if let Some(held) = held_while_paused(answers, tuning, floor) {
+            why.push(format!(
+                "You already walk about {} a week with pain on walks of {}/10 at most. Until {}, keep to that: {} a week, and no increases.",
+                crate::words::count(held.1.now.round() as u64, "minute", "minutes"),
+                held.1.peak,
+                if a.waiting_for_answers() {
+                    "the warning-sign questions are answered in a new check-up"
+                } else {
+                    "a doctor has seen you and a new check-up is done"
+                },
+                crate::words::count(held.0.weekly_minutes(), "minute", "minutes"),
+            ));
+            if a.waiting_for_answers() {
+                why.push("If one of the unanswered warning signs might apply to you now, treat it as a yes: numbness around your genitals or back passage, or new trouble with your bladder or bowels, needs an emergency department now; for the others, contact your doctor today.".into());
+            }
+            return (held.0, why);
+        }
         let g = Prescription::gentle(floor);
         why.push(if a.waiting_for_answers() {
             format!("Some warning-sign questions are unanswered, so the plan stays at gentle walking (two {}-minute walks a day) until you answer them in a new check-up. If one of them might apply to you now, treat it as a yes: numbness around your genitals or back passage, or new trouble with your bladder or bowels, needs an emergency department now; for the others, contact your doctor today.", g.bout_minutes)

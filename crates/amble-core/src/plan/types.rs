@@ -118,6 +118,10 @@ impl Prescription {
                 count(self.bouts_per_session, "walk", "walks"),
                 count(self.rest_minutes, "minute", "minutes")
             ),
+            Mode::Gentle if self.bouts_per_session == 1 => format!(
+                "{days}: one easy {}-minute walk, no more than you walk now",
+                self.bout_minutes
+            ),
             Mode::Gentle => format!(
                 "{days}: {} {} of {minutes}, at different times of the day",
                 self.bouts_per_session,
@@ -146,6 +150,9 @@ impl Prescription {
                 count(self.bouts_per_session, "walk", "walks"),
                 count(self.rest_minutes, "minute", "minutes")
             ),
+            Mode::Gentle if self.bouts_per_session == 1 => {
+                format!("one easy {}-minute walk", self.bout_minutes)
+            }
             Mode::Gentle => format!(
                 "{} {} of {minutes}",
                 self.bouts_per_session,
