@@ -99,6 +99,10 @@ pub fn run_today(global: &Global) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "AMBLE TODAY - {} (week {})", view.date, view.week)?;
     writeln!(out)?;
+    if let Some(paused) = &view.paused {
+        writeln!(out, "{paused}")?;
+        writeln!(out)?;
+    }
     for line in &view.feedback {
         writeln!(out, "{line}")?;
     }

@@ -497,3 +497,44 @@ fn a_pause_holds_comfortable_walking_and_never_cuts_it() {
     assert_eq!(o.plan["status"], "paused");
     assert_eq!(o.plan["walking"]["weekly_minutes"], 50, "{}", o.plan);
 }
+
+/// `amble today` on a paused plan says why and what to do, with the check-up's timing, before
+/// today's walk; and never promises more walking days than the week has left.
+#[test]
+fn today_on_a_paused_plan_says_why_and_what_to_do() {
+    let mut v = tiring_back(60.0, 7, 60.0, 2);
+    v["age"] = json!(82);
+    v["red_flags"]["minor_trauma"] = json!(true);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = write(dir.path(), "answers.json", &v.to_string());
+    let data = dir.path().join("journal");
+    let d = data.to_str().unwrap_or_default();
+    let r = run(&[
+        "assess",
+        "--answers",
+        p.to_str().unwrap_or_default(),
+        "--data-dir",
+        d,
+        "--today",
+        "2026-03-02",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let today = run(&["today", "--data-dir", d, "--today", "2026-03-02"]);
+    assert_eq!(today.code, 0, "{}", today.stderr);
+    let text = flat(&today.stdout);
+    let why = text.find("see a doctor in the next few days").expect(&text);
+    let walk = text.find("Walk today").expect(&text);
+    assert!(why < walk, "the reason comes first: {text}");
+    assert!(says(&text, "no increases"), "{text}");
+    let json = run(&["today", "--data-dir", d, "--today", "2026-03-02", "--json"]).json();
+    assert!(
+        json["paused"]
+            .as_str()
+            .is_some_and(|s| s.contains("doctor")),
+        "{json}"
+    );
+    // Two days before the week ends, with every walking day still to do.
+    let late = flat(&run(&["today", "--data-dir", d, "--today", "2026-03-07"]).stdout);
+    assert!(says(&late, "2 days left in this week"), "{late}");
+    lacks(&late, "7 walking days left this week and 2 days to go");
+}

@@ -784,17 +784,7 @@ const UNANSWERED: &str = "unanswered";
 /// waits for warning-sign answers says so (and "today" if one might apply, as the check-up
 /// does), never "see a doctor in the next few days".
 pub fn paused_words(patterns: &[String]) -> (&'static str, &'static str) {
-    if patterns.iter().any(|p| p == UNANSWERED) {
-        (
-            "Paused: some warning-sign questions are unanswered",
-            "Your check-up left some warning-sign questions without a yes or no. Answer them in a new check-up; if one of them might apply to you now, treat it as a yes: numbness around your genitals or back passage, or new trouble with your bladder or bowels, needs an emergency department now; for the others, contact your doctor today. Until then: no increases, and easy walking only (never more than you already walk comfortably).",
-        )
-    } else {
-        (
-            "Paused: see a doctor first",
-            "Your check-up asks you to see a doctor in the next few days. Until then: no increases, and easy walking only (never more than you already walk comfortably).",
-        )
-    }
+    crate::plan::paused_words(patterns.iter().any(|p| p == UNANSWERED))
 }
 
 /// The posture, footwear and pacing notes that apply to a plan and the patterns found.

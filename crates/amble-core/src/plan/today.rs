@@ -12,6 +12,23 @@ use super::lights::{Light, Mornings, classify, explain, morning_words};
 use super::start::floor_bout;
 use super::types::{Plan, Prescription, Replay, Status, WalkingOut};
 
+/// The heading and words of a paused plan, with the same timing as the check-up: a plan that
+/// waits for warning-sign answers says so (and what to do if one might apply), never "see a
+/// doctor in the next few days". The plan page, the report and today's page all use these.
+pub fn paused_words(waiting_for_answers: bool) -> (&'static str, &'static str) {
+    if waiting_for_answers {
+        (
+            "Paused: some warning-sign questions are unanswered",
+            "Your check-up left some warning-sign questions without a yes or no. Answer them in a new check-up; if one of them might apply to you now, treat it as a yes: numbness around your genitals or back passage, or new trouble with your bladder or bowels, needs an emergency department now; for the others, contact your doctor today. Until then: no increases, and easy walking only (never more than you already walk comfortably).",
+        )
+    } else {
+        (
+            "Paused: see a doctor first",
+            "Your check-up asks you to see a doctor in the next few days. Until then: no increases, and easy walking only (never more than you already walk comfortably).",
+        )
+    }
+}
+
 /// `amble.today/1`: what to do today given what is already logged this week.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Today {
@@ -34,6 +51,9 @@ pub struct Today {
     /// How the last logs went, one line each (the latest walk's light and why; this morning).
     pub feedback: Vec<String>,
     pub message: String,
+    /// While the plan is paused: why, and what to do (`paused_words`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paused: Option<String>,
 }
 
 /// What the last few days' logs say: the latest rated walk of the last 3 days with its light,
@@ -172,6 +192,11 @@ pub fn today_view(r: &Replay, entries: &[Entry], today: Date, kb: &KnowledgeBase
             "You've done all {} for this week. A rest day, or gentle everyday walking, is fine.",
             count(sessions, "walking day", "walking days")
         ),
+        _ if i64::from(left) > days_left.max(0) => format!(
+            "Walk today ({today_walk}): {} left in this week, fewer than the {} the plan still has for it, so walk on the days you can.",
+            count(days_left.max(0) as u64, "day", "days"),
+            count(left, "walking day", "walking days")
+        ),
         _ if i64::from(left) < days_left => format!(
             "Walk today if you feel like it ({today_walk}): {} left this week and {} to go.",
             count(left, "walking day", "walking days"),
@@ -198,6 +223,11 @@ pub fn today_view(r: &Replay, entries: &[Entry], today: Date, kb: &KnowledgeBase
         easier_today,
         feedback,
         message,
+        paused: (plan.status == Status::Paused).then(|| {
+            paused_words(r.assessment.waiting_for_answers())
+                .1
+                .to_string()
+        }),
     }
 }
 
