@@ -2191,3 +2191,31 @@ async fn the_minor_fall_and_stress_leaking_are_asked_only_where_they_apply() {
             .contains("name=\"symptoms.stress_leaking\"")
     );
 }
+
+#[tokio::test]
+async fn today_on_a_paused_plan_says_why_before_the_walk() {
+    let app = App::new();
+    // The benign example without its answer to the first warning sign: unanswered pauses.
+    let mut answers: serde_json::Value = serde_json::from_str(BENIGN).unwrap();
+    answers["red_flags"]
+        .as_object_mut()
+        .unwrap()
+        .remove("saddle_numbness");
+    let stored = app
+        .post_json("/api/v1/assessments?today=2026-03-02", &answers.to_string())
+        .await;
+    assert_eq!(stored.status, StatusCode::CREATED, "{}", stored.body);
+    let page = app.get("/today?today=2026-03-03").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let why = page
+        .body
+        .find("Your plan is paused")
+        .expect("the paused card");
+    let walk = page.body.find("id=\"walk-today\"").expect("the walk card");
+    assert!(why < walk, "the reason comes first");
+    assert!(page.body.contains("emergency department now"));
+    let api = app.get("/api/v1/today?today=2026-03-03").await;
+    if api.status == StatusCode::OK {
+        assert!(api.json()["paused"].as_str().is_some());
+    }
+}
