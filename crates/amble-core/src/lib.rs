@@ -18,6 +18,7 @@ pub mod knowledge;
 pub mod learn;
 pub mod outcomes;
 pub mod plan;
+pub mod pose;
 pub mod reminders;
 pub mod report;
 pub mod tier;

@@ -99,11 +99,24 @@ fn text(
     );
 }
 
+/// The shapes with groups opened, in drawing order.
+fn flat<'a>(shapes: &'a [Shape], out: &mut Vec<&'a Shape>) {
+    for s in shapes {
+        match s {
+            Shape::Group { shapes, .. } => flat(shapes, out),
+            _ => out.push(s),
+        }
+    }
+}
+
 fn chart(s: &mut Surface<'_>, faces: &Faces, m: &Metrics, x: f32, y: f32, scale: f32, f: &Figure) {
     s.push_transform(&Transform::from_row(scale, 0.0, 0.0, scale, x, y));
     let p = |v: (f64, f64)| (v.0 as f32, v.1 as f32);
-    for shape in &f.shapes {
+    let mut shapes = Vec::new();
+    flat(&f.shapes, &mut shapes);
+    for shape in shapes {
         match shape {
+            Shape::Group { .. } => {}
             Shape::Line { from, to, pen, .. } => line(s, p(*from), p(*to), pen_stroke(pen)),
             Shape::Rect {
                 x,

@@ -200,6 +200,7 @@ pub fn router(state: AppState) -> Router {
         .route("/report.pdf", get(pages::clinician_report_pdf))
         .route("/calendar.ics", get(pages::calendar_ics))
         .route("/exercises", get(pages::exercises))
+        .route("/exercises/{id}", get(pages::exercise_one))
         .route("/learn", get(pages::learn_index))
         .route("/learn/{id}", get(pages::learn_topic))
         .route("/log", get(pages::log_walk_form))
