@@ -159,9 +159,10 @@ pub struct Reason {
 }
 
 impl std::fmt::Display for Reason {
-    /// The text report's form: words, then the key and weight in brackets.
+    /// The text report's form: the rule's words (the key and weight stay in `--json` and in
+    /// the web page's part for clinicians).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} [{}]", self.plain, self.detail)
+        write!(f, "{}", self.plain)
     }
 }
 

@@ -112,15 +112,21 @@ fn feet_are_on_the_floor_where_standing_and_nothing_is_below_it() {
                 "{id} {which}: standing, the lowest point is a foot"
             );
             assert!(
-                k.floor.iter().any(|p| matches!(p, Point::Heel | Point::Toe))
-                    || k.floor.iter().any(|p| matches!(p, Point::OtherHeel | Point::OtherToe)),
+                k.floor
+                    .iter()
+                    .any(|p| matches!(p, Point::Heel | Point::Toe))
+                    || k.floor
+                        .iter()
+                        .any(|p| matches!(p, Point::OtherHeel | Point::OtherToe)),
                 "{id} {which}: standing on a foot"
             );
         }
         if pelvis > 40.0 {
             assert!(
-                k.floor.iter().all(|p| is_foot(*p) || *p == Point::Knee
-                    || *p == Point::OtherKnee || *p == Point::OtherToe),
+                k.floor.iter().all(|p| is_foot(*p)
+                    || *p == Point::Knee
+                    || *p == Point::OtherKnee
+                    || *p == Point::OtherToe),
                 "{id} {which}: the pelvis is high, so only feet or a knee rest on the floor"
             );
             assert!(
@@ -129,7 +135,10 @@ fn feet_are_on_the_floor_where_standing_and_nothing_is_below_it() {
             );
         }
     }
-    assert!(standing >= 5, "the standing exercises are covered: {standing}");
+    assert!(
+        standing >= 5,
+        "the standing exercises are covered: {standing}"
+    );
 }
 
 #[test]
@@ -197,10 +206,7 @@ fn broken_poses_are_refused_at_start_up() {
             plank_end.replace(r#"floor = ["elbow", "hand", "knee"]"#, "floor = []"),
             "name the points",
         ),
-        (
-            plank_end.replace("neck = -10", "nose = 3"),
-            "unknown field",
-        ),
+        (plank_end.replace("neck = -10", "nose = 3"), "unknown field"),
     ] {
         let e = with_change(plank_end, &to).unwrap_err().to_string();
         assert!(e.contains(needle), "{e}");
@@ -233,7 +239,10 @@ fn a_missing_pose_is_refused() {
         .map(|(n, t)| ContentFile { name: n, text: t })
         .collect();
     let e = KnowledgeBase::load(&files).unwrap_err().to_string();
-    assert!(e.contains("exercise front_plank") && e.contains("no picture"), "{e}");
+    assert!(
+        e.contains("exercise front_plank") && e.contains("no picture"),
+        "{e}"
+    );
 }
 
 fn angle(lo: f64, hi: f64) -> impl Strategy<Value = f64> {

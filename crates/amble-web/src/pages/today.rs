@@ -79,7 +79,7 @@ pub async fn today(
     let day = q.date(&state)?;
     let page = match replay(&state, day).await? {
         None => TodayPage {
-            title: "Amble".into(),
+            title: "Welcome".into(),
             nav: "today",
             qs: q.qs(),
             has_plan: false,
