@@ -96,6 +96,6 @@ fn render(doc: &Insights) -> String {
             s.push_str(&format!("  - {}\n", t.text));
         }
     }
-    s.push_str("\nThese are patterns in your own data, not proof of a cause. How they are worked out: docs/insights.md.\n");
+    s.push_str("\nThese are patterns in your own data, not proof of a cause: a walk that went with less pain may share something else with the others.\n");
     s
 }

@@ -143,6 +143,21 @@ pub fn pain(flag: &str, v: Option<i64>) -> Result<Option<u8>, Failure> {
     }
 }
 
+/// The id of the exercise an answer names: its id, its name in any case, or its number in the
+/// library's list.
+fn exercise_named(kb: &KnowledgeBase, text: &str) -> String {
+    let t = text.trim();
+    if let Ok(n) = t.parse::<usize>()
+        && let Some(e) = n.checked_sub(1).and_then(|i| kb.exercises.get(i))
+    {
+        return e.id.clone();
+    }
+    kb.exercises
+        .iter()
+        .find(|e| e.id == t || e.name.eq_ignore_ascii_case(t))
+        .map_or_else(|| t.to_string(), |e| e.id.clone())
+}
+
 pub fn check_exercise(kb: &KnowledgeBase, id: &str) -> Result<(), Failure> {
     if kb.exercise(id).is_some() {
         return Ok(());
@@ -342,8 +357,7 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
                 )));
             };
             let mut human = format!(
-                "Logged walk {} on {}: {} min, pain {} -> {}.",
-                w.id,
+                "Logged your walk on {}: {} min, pain {} -> {}.",
                 w.date,
                 w.minutes,
                 w.pain_before.map_or("?".into(), |p| p.to_string()),
@@ -381,10 +395,7 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
             .map_err(flag_error)?;
             let (date, pain) = (m.date, m.pain);
             let stored = global.open_store()?.add(Entry::Morning(m))?;
-            let mut human = format!(
-                "Logged morning {} on {date}: back pain {pain}/10.",
-                stored.id()
-            );
+            let mut human = format!("Logged your morning on {date}: back pain {pain}/10.");
             if let Some(line) = light_line(global, &kb, stored.id()) {
                 human.push_str(&format!("\n{line}"));
             }
@@ -392,10 +403,13 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
         }
         LogCommand::Exercise(args) => {
             let id = match args.exercise {
-                Some(id) => id,
+                Some(id) => exercise_named(&kb, &id),
                 None if stdin_is_terminal() => {
-                    ask_until("Exercise id (e.g. bird_dog)", None, |s| {
-                        Ok::<_, String>(s.to_string())
+                    for (i, e) in kb.exercises.iter().enumerate() {
+                        eprintln!("{:>3}. {}", i + 1, e.name);
+                    }
+                    ask_until("Which exercise (its number or name)", None, |s| {
+                        Ok::<_, String>(exercise_named(&kb, s))
                     })?
                 }
                 None => {
@@ -420,7 +434,10 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
             print_entry(
                 global,
                 &stored,
-                &format!("Logged exercise session {} on {date}.", stored.id()),
+                &format!(
+                    "Logged your exercise session on {date}: {}.",
+                    stored.summary_in(&kb)
+                ),
             )
         }
     }

@@ -858,7 +858,7 @@ pub fn render_plan(
     if !view.exercises.is_empty() {
         heading(&mut out, "EXERCISES");
         for e in &view.exercises {
-            let _ = writeln!(out, "\n  {} [{}]", e.name, e.id);
+            let _ = writeln!(out, "\n  {}", e.name);
             let _ = writeln!(out, "    {}", e.dose);
             wrap(&mut out, "    For: ", &e.target);
             for c in &e.cues {
@@ -870,6 +870,11 @@ pub fn render_plan(
         }
         let _ = writeln!(out);
         wrap(&mut out, "  ", view.exercise_safety);
+        wrap(
+            &mut out,
+            "  ",
+            "Log a session with `amble log exercise`; on a terminal it asks which one.",
+        );
     }
     if !view.excluded.is_empty() {
         heading(&mut out, "LEFT OUT FOR YOU");
