@@ -320,7 +320,7 @@ fn bad_log_input_is_rejected_and_changes_nothing() {
                 "--pain-peak",
                 "2",
             ],
-            "--date: \"2026-02-30\" is not a real date",
+            "--date: the date 2026-02-30 does not exist: February 2026 has 28 days",
         ),
         (
             &[

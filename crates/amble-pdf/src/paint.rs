@@ -263,3 +263,27 @@ pub fn pdf(
     }
     doc.finish().map_err(|e| PdfError::Write(format!("{e:?}")))
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::layout::{Block, layout};
+
+    /// An exercise picture (a figure with groups) paints like any chart: every line and joint
+    /// inside its groups reaches the page.
+    #[test]
+    fn exercise_pictures_paint_through_their_groups() {
+        let kb = amble_core::KnowledgeBase::embedded().unwrap();
+        let e = &kb.exercises[0];
+        let f = amble_core::charts::pose::exercise(e, e.pose.as_ref().unwrap());
+        let mut flat_shapes = Vec::new();
+        flat(&f.shapes, &mut flat_shapes);
+        assert!(flat_shapes.len() > 40, "{}", flat_shapes.len());
+        assert!(!flat_shapes.iter().any(|s| matches!(s, Shape::Group { .. })));
+        let m = Metrics::new().unwrap();
+        let pages = layout(&m, Paper::A4, &[Block::Chart(&f)]);
+        let bytes = pdf(&pages, Paper::A4, &m, "Exercises").unwrap();
+        assert!(bytes.starts_with(b"%PDF"));
+    }
+}
