@@ -325,8 +325,20 @@ impl Pose {
             for p in &k.floor {
                 let y = s.at(*p).1;
                 if y > FLOOR_TOLERANCE {
+                    let name = format!("{p:?}")
+                        .chars()
+                        .flat_map(|c| {
+                            let lower = c.to_ascii_lowercase();
+                            if c.is_ascii_uppercase() {
+                                vec!['_', lower]
+                            } else {
+                                vec![c]
+                            }
+                        })
+                        .skip(1)
+                        .collect::<String>();
                     return Err(format!(
-                        "{which}: {p:?} should rest on the floor but is {y:.1} above it"
+                        "{which}: the {name} should rest on the floor but is {y:.1} above it"
                     ));
                 }
             }
