@@ -337,3 +337,66 @@ async fn no_page_shows_program_names() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[tokio::test]
+async fn exercises_show_pictures_yours_first_and_no_dose_when_left_out() {
+    let kb = KnowledgeBase::embedded().unwrap();
+    let mut saw_left_out = false;
+    for example in [
+        BENIGN,
+        include_str!("../../amble-cli/tests/contract-examples/older-walker-legs-heavy.json"),
+    ] {
+        let app = App::new();
+        app.json("/api/v1/assessments?today=2026-03-02", example)
+            .await;
+        let (_, plan) = app.get("/api/v1/plan?today=2026-03-02").await;
+        let plan: serde_json::Value = serde_json::from_str(&plan).unwrap();
+        let mine: Vec<&str> = plan["exercises"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap())
+            .collect();
+        assert!(!mine.is_empty());
+        let (status, page) = app.get("/exercises?today=2026-03-02").await;
+        assert_eq!(status, StatusCode::OK);
+        let articles: Vec<&str> = page
+            .split("<article class=\"exercise\" id=\"")
+            .skip(1)
+            .collect();
+        assert_eq!(articles.len(), kb.exercises.len());
+        let order: Vec<&str> = articles
+            .iter()
+            .map(|a| a.split('"').next().unwrap())
+            .collect();
+        assert_eq!(
+            &order[..mine.len()],
+            &mine[..],
+            "yours first, in the plan's order"
+        );
+        let mut out_started = false;
+        for a in &articles {
+            let a = a.split("</article>").next().unwrap();
+            assert!(a.contains(r#"role="img""#) && a.contains("<figure class=\"pose\">"));
+            if a.contains("Left out for you") {
+                saw_left_out = true;
+                out_started = true;
+                assert!(!a.contains("Dose:") && !a.contains("data-hold"), "{a}");
+            } else {
+                assert!(!out_started, "left-out exercises come last");
+                assert!(a.contains("Dose:"));
+            }
+        }
+        for e in &kb.exercises {
+            let (status, one) = app
+                .get(&format!("/exercises/{}?today=2026-03-02", e.id))
+                .await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(one.matches("<article class=\"exercise\"").count(), 1);
+            assert!(one.contains(&format!(r#"aria-labelledby="pose-{0}-t pose-{0}-d""#, e.id)));
+            assert!(one.contains(r#"role="img""#));
+        }
+        assert_eq!(app.get("/exercises/burpee").await.0, StatusCode::NOT_FOUND);
+    }
+    assert!(saw_left_out, "an example leaves an exercise out");
+}
