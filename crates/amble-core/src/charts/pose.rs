@@ -10,11 +10,11 @@ use crate::pose::{HEAD_RADIUS, Point, Pose, Skeleton, View, bones};
 const PANEL_W: f64 = 170.0;
 const GAP: f64 = 16.0;
 const W: f64 = PANEL_W * 2.0 + GAP;
-const H: f64 = 124.0;
-const FLOOR_Y: f64 = H - 10.0;
-const TOP: f64 = 22.0;
+/// Room above the figure for the panel's label, and the tallest a figure is drawn.
+const TOP: f64 = 26.0;
+const TALLEST: f64 = 110.0;
 const MARGIN: f64 = 8.0;
-const SCALE: f64 = 0.85;
+const SCALE: f64 = 1.4;
 const STROKE: f64 = 7.0;
 
 const NEAR: &str = "#1d2939";
@@ -107,23 +107,27 @@ pub fn exercise(e: &Exercise, pose: &Pose) -> Figure {
             hi_y = hi_y.max(p.1 + r);
         }
     }
+    // As large as the panel's width allows, no taller than `TALLEST`; the picture is as tall as
+    // its taller position needs.
     let scale = SCALE
         .min((PANEL_W - 2.0 * MARGIN) / (hi_x - lo_x).max(1.0))
-        .min((FLOOR_Y - TOP) / hi_y.max(1.0));
+        .min(TALLEST / hi_y.max(1.0));
+    let floor_y = (TOP + hi_y * scale).ceil();
+    let h = floor_y + 10.0;
     let centre = (lo_x + hi_x) / 2.0;
     let place = |panel: f64| {
         let left = panel * (PANEL_W + GAP);
         move |p: (f64, f64)| {
             (
                 left + PANEL_W / 2.0 + (p.0 - centre) * scale,
-                FLOOR_Y - p.1 * scale,
+                floor_y - p.1 * scale,
             )
         }
     };
     let mut f = Figure {
         id: format!("pose-{}", e.id),
         width: W,
-        height: H,
+        height: h,
         title: format!("{}: start and end positions", e.name),
         desc: e.cues.join(" "),
         shapes: Vec::new(),
@@ -131,8 +135,8 @@ pub fn exercise(e: &Exercise, pose: &Pose) -> Figure {
     for (panel, label) in [(0.0, "Start"), (1.0, "End")] {
         let left = panel * (PANEL_W + GAP);
         f.shapes.push(Shape::Line {
-            from: (left + 2.0, FLOOR_Y + STROKE / 2.0 + 1.0),
-            to: (left + PANEL_W - 2.0, FLOOR_Y + STROKE / 2.0 + 1.0),
+            from: (left + 2.0, floor_y + STROKE / 2.0 + 1.0),
+            to: (left + PANEL_W - 2.0, floor_y + STROKE / 2.0 + 1.0),
             pen: Pen::solid(FLOOR, 2.0),
             tip: None,
         });
