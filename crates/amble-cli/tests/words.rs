@@ -56,7 +56,11 @@ fn program_names(text: &str, ids: &[String]) -> Vec<String> {
                 .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
                 .unwrap_or("");
             let plural = |w: &str| {
-                w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us")
+                w.len() > 3
+                    && w.starts_with(|c: char| c.is_ascii_lowercase())
+                    && w.ends_with('s')
+                    && !w.ends_with("ss")
+                    && !w.ends_with("us")
             };
             if plural(next) || (next.ends_with("ing") && plural(next2)) {
                 found.push(format!("plural after 1: {}", around(i)));
@@ -169,6 +173,28 @@ fn the_terminal_speaks_in_words() {
         ),
         ("journal delete", vec!["journal", "delete", "m-2", "--yes"]),
     ] {
+        keep(what, j.run(today, &args));
+    }
+    let examples = common::manifest_dir().join("tests/contract-examples");
+    for name in [
+        "older-walker-legs-heavy.json",
+        "with-instruments.json",
+        "red-flag-saddle-numbness.json",
+    ] {
+        let f = examples.join(name);
+        let f = f.to_str().unwrap();
+        keep("assess an example", run(&["assess", "--answers", f]));
+        keep("plan an example", run(&["plan", "--answers", f]));
+    }
+    let out = tempfile::tempdir().unwrap();
+    for (what, args) in [
+        ("report", vec!["report", "-o"]),
+        ("remind", vec!["remind", "--ics", "-o"]),
+        ("export", vec!["export", "--format", "csv", "-o"]),
+    ] {
+        let file = out.path().join(what);
+        let mut args = args.clone();
+        args.push(file.to_str().unwrap());
         keep(what, j.run(today, &args));
     }
     for t in &kb.learn {

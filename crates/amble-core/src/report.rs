@@ -360,9 +360,9 @@ fn flag_action(a: &Assessment, kb: &KnowledgeBase) -> Option<String> {
 
 fn flag_reason(kb: &KnowledgeBase, facts: &Facts, path: &str) -> String {
     match (kb.question(path), facts.get(path)) {
-        (Some(q), Some(Value::Bool(true))) => format!("yes to \"{}\" [{path}]", q.text),
-        (_, Some(v)) => format!("{} [{path}]", describe_answer(kb, path, v)),
-        (_, None) => path.to_string(),
+        (Some(q), Some(Value::Bool(true))) => format!("yes to \"{}\"", q.text),
+        (_, Some(v)) => describe_answer(kb, path, v),
+        (_, None) => describe_key(kb, path),
     }
 }
 
@@ -878,8 +878,9 @@ pub fn render_plan(
     }
     if !view.excluded.is_empty() {
         heading(&mut out, "LEFT OUT FOR YOU");
-        for (name, reason, because) in &view.excluded {
-            wrap(&mut out, "  - ", &format!("{name}: {reason} [{because}]"));
+        // Why, in words; the pattern or answer behind it stays in `--json`.
+        for (name, reason, _) in &view.excluded {
+            wrap(&mut out, "  - ", &format!("{name}: {reason}"));
         }
     }
 

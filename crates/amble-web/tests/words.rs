@@ -159,7 +159,11 @@ pub fn program_names(text: &str, ids: &[String]) -> Vec<String> {
                 .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
                 .unwrap_or("");
             let plural = |w: &str| {
-                w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us")
+                w.len() > 3
+                    && w.starts_with(|c: char| c.is_ascii_lowercase())
+                    && w.ends_with('s')
+                    && !w.ends_with("ss")
+                    && !w.ends_with("us")
             };
             if plural(next) || (next.ends_with("ing") && plural(next2)) {
                 found.push(format!("plural after 1: {}", around(i)));
@@ -397,6 +401,24 @@ async fn exercises_show_pictures_yours_first_and_no_dose_when_left_out() {
             assert!(one.contains(r#"role="img""#));
         }
         assert_eq!(app.get("/exercises/burpee").await.0, StatusCode::NOT_FOUND);
+        let content = content_ids(&kb);
+        for page in ["/checkup/a-1", "/plan", "/today", "/report"] {
+            let (_, html) = app.get(&format!("{page}?today=2026-03-02")).await;
+            let found = program_names(&visible_text(&html), &content);
+            assert!(found.is_empty(), "{page}: {}", found.join("\n"));
+        }
+    }
+    // A warning sign: the card and the stored result.
+    let app = App::new();
+    app.json(
+        "/api/v1/assessments?today=2026-03-02",
+        include_str!("../../amble-cli/tests/contract-examples/red-flag-saddle-numbness.json"),
+    )
+    .await;
+    for page in ["/checkup/a-1", "/plan", "/today"] {
+        let (_, html) = app.get(&format!("{page}?today=2026-03-02")).await;
+        let found = program_names(&visible_text(&html), &content_ids(&kb));
+        assert!(found.is_empty(), "{page}: {}", found.join("\n"));
     }
     assert!(saw_left_out, "an example leaves an exercise out");
 }
