@@ -339,6 +339,21 @@ async fn no_page_shows_program_names() {
             problems.push(format!("POST {uri}: {p}"));
         }
     }
+    for uri in [
+        "/experiments?today=2026-04-06&factor=surface&a=Flat&b=hills&first_day=2026-02-30&weeks=4",
+        "/experiments?today=2026-04-06&factor=time_of_day&a=morning&b=evening&first_day=2026-04-06&weeks=4",
+    ] {
+        let (_, html) = app.get(uri).await;
+        for p in program_names(&visible_text(&html), &content) {
+            problems.push(format!("GET {uri}: {p}"));
+        }
+        if uri.contains("02-30") {
+            assert!(
+                html.contains("the date 2026-02-30 does not exist"),
+                "{html}"
+            );
+        }
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
