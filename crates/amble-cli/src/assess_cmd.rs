@@ -107,8 +107,7 @@ pub fn run(global: &Global, args: &AssessArgs) -> Result<(), Failure> {
         if let Some(entry) = stored {
             writeln!(
                 stdout,
-                "\nSaved this check-up to your journal as {} ({}). A new plan starts from it.",
-                entry.id(),
+                "\nSaved this check-up to your journal ({}). A new plan starts from it.",
                 entry.date()
             )?;
         }

@@ -133,18 +133,10 @@ impl Global {
 
 /// Parses a YYYY-MM-DD date named by `what` (a flag or a key), with a message that says why not.
 pub fn parse_date(what: &str, text: &str) -> Result<Date, Failure> {
-    let ok_shape = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
-    match text.parse::<Date>() {
-        Ok(d) if ok_shape => amble_core::journal::check_date(what, d)
-            .map(|()| d)
-            .map_err(|e| Failure::BadInput(e.to_string())),
-        Ok(_) => Err(Failure::BadInput(format!(
-            "{what}: expected a date as YYYY-MM-DD, found \"{text}\""
-        ))),
-        Err(e) => Err(Failure::BadInput(format!(
-            "{what}: \"{text}\" is not a real date as YYYY-MM-DD ({e})"
-        ))),
-    }
+    let d = amble_core::words::date(text).map_err(|e| Failure::BadInput(format!("{what}: {e}")))?;
+    amble_core::journal::check_date(what, d)
+        .map(|()| d)
+        .map_err(|e| Failure::BadInput(e.to_string()))
 }
 
 pub fn stdin_is_terminal() -> bool {

@@ -157,8 +157,8 @@ pub fn run(global: &Global, args: &GaitArgs) -> Result<(), Failure> {
     }
     writeln!(
         out,
-        "GAIT - {shown}: {} walking bouts, {:.0} s of walking in {:.0} s",
-        g.bouts.len(),
+        "GAIT - {shown}: {}, {:.0} s of walking in {:.0} s",
+        amble_core::words::count(g.bouts.len() as u64, "walking bout", "walking bouts"),
         g.walking_s(),
         g.duration_s
     )?;
@@ -174,9 +174,13 @@ pub fn run(global: &Global, args: &GaitArgs) -> Result<(), Failure> {
     if g.bouts.len() > shown.len() {
         writeln!(
             out,
-            "  (the {} longest bouts; {} shorter ones are in --json)",
+            "  (the {} longest bouts; {} in --json)",
             shown.len(),
-            g.bouts.len() - shown.len()
+            amble_core::words::count(
+                (g.bouts.len() - shown.len()) as u64,
+                "shorter one is",
+                "shorter ones are"
+            )
         )?;
     }
     if let Some(s) = &stored {

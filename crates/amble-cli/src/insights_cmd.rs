@@ -72,14 +72,22 @@ fn render(doc: &Insights) -> String {
             "\nALSO TESTED (no clear pattern): {} comparisons\n",
             doc.tested.len()
         ));
-        let mut factors: Vec<&str> = doc.tested.iter().map(|t| t.factor.as_str()).collect();
+        let mut factors: Vec<&str> = doc
+            .tested
+            .iter()
+            .map(|t| amble_core::insights::factor_words(&t.factor))
+            .collect();
         factors.dedup();
         s.push_str(&format!("  {}\n", factors.join(", ")));
     }
     if !doc.not_enough_data.is_empty() {
         s.push_str("\nNOT ENOUGH DATA YET\n");
         for n in &doc.not_enough_data {
-            s.push_str(&format!("  - {}: {}\n", n.factor, n.why));
+            s.push_str(&format!(
+                "  - {}: {}\n",
+                amble_core::insights::factor_words(&n.factor),
+                n.why
+            ));
         }
     }
     if !doc.trends.is_empty() {
@@ -88,6 +96,6 @@ fn render(doc: &Insights) -> String {
             s.push_str(&format!("  - {}\n", t.text));
         }
     }
-    s.push_str("\nThese are patterns in your own data, not proof of a cause. How they are worked out: docs/insights.md.\n");
+    s.push_str("\nThese are patterns in your own data, not proof of a cause: a walk that went with less pain may share something else with the others.\n");
     s
 }

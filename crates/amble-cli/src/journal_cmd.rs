@@ -121,8 +121,13 @@ pub struct ExportArgs {
     salvage: bool,
 }
 
+/// The entry in one line, exercises by name (the knowledge base is read once).
 fn summary(e: &Entry) -> String {
-    e.summary()
+    static KB: std::sync::OnceLock<Option<KnowledgeBase>> = std::sync::OnceLock::new();
+    match KB.get_or_init(|| load_kb().ok()) {
+        Some(kb) => e.summary_in(kb),
+        None => e.summary(),
+    }
 }
 
 fn print_json<T: Serialize>(doc: &T) -> Result<(), Failure> {
@@ -299,8 +304,7 @@ fn edit(global: &Global, a: EditArgs) -> Result<(), Failure> {
     } else {
         writeln!(
             std::io::stdout().lock(),
-            "Corrected {}: {} on {}.",
-            entry.id(),
+            "Corrected: {} on {}.",
             summary(&entry),
             entry.date()
         )?;
@@ -337,7 +341,7 @@ fn delete(global: &Global, id: &str, yes: bool) -> Result<(), Failure> {
     } else {
         writeln!(
             std::io::stdout().lock(),
-            "Deleted {id} ({} on {}).",
+            "Deleted: {} on {}.",
             summary(&deleted),
             deleted.date()
         )?;

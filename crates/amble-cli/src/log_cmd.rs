@@ -155,6 +155,21 @@ pub fn pain(flag: &str, v: Option<i64>) -> Result<Option<u8>, Failure> {
     }
 }
 
+/// The id of the exercise an answer names: its id, its name in any case, or its number in the
+/// library's list.
+fn exercise_named(kb: &KnowledgeBase, text: &str) -> String {
+    let t = text.trim();
+    if let Ok(n) = t.parse::<usize>()
+        && let Some(e) = n.checked_sub(1).and_then(|i| kb.exercises.get(i))
+    {
+        return e.id.clone();
+    }
+    kb.exercises
+        .iter()
+        .find(|e| e.id == t || e.name.eq_ignore_ascii_case(t))
+        .map_or_else(|| t.to_string(), |e| e.id.clone())
+}
+
 pub fn check_exercise(kb: &KnowledgeBase, id: &str) -> Result<(), Failure> {
     if kb.exercise(id).is_some() {
         return Ok(());
@@ -327,8 +342,7 @@ fn store(
 /// What a repeated `--client-ref` says instead of the usual line.
 fn already(entry: &Entry) -> String {
     format!(
-        "Already logged as {} on {} (the same --client-ref); nothing new was stored.",
-        entry.id(),
+        "Already logged on {} with the same --client-ref: nothing new was stored.",
         entry.date()
     )
 }
@@ -383,8 +397,7 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
                 )));
             };
             let mut human = format!(
-                "Logged walk {} on {}: {} min, pain {} -> {}.",
-                w.id,
+                "Logged your walk on {}: {} min, pain {} -> {}.",
                 w.date,
                 w.minutes,
                 w.pain_before.map_or("?".into(), |p| p.to_string()),
@@ -429,10 +442,7 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
             if !new {
                 return print_entry(global, &stored, &already(&stored));
             }
-            let mut human = format!(
-                "Logged morning {} on {date}: back pain {pain}/10.",
-                stored.id()
-            );
+            let mut human = format!("Logged your morning on {date}: back pain {pain}/10.");
             if let Some(line) = light_line(global, &kb, stored.id()) {
                 human.push_str(&format!("\n{line}"));
             }
@@ -440,10 +450,13 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
         }
         LogCommand::Exercise(args) => {
             let id = match args.exercise {
-                Some(id) => id,
+                Some(id) => exercise_named(&kb, &id),
                 None if stdin_is_terminal() => {
-                    ask_until("Exercise id (e.g. bird_dog)", None, |s| {
-                        Ok::<_, String>(s.to_string())
+                    for (i, e) in kb.exercises.iter().enumerate() {
+                        eprintln!("{:>3}. {}", i + 1, e.name);
+                    }
+                    ask_until("Which exercise (its number or name)", None, |s| {
+                        Ok::<_, String>(exercise_named(&kb, s))
                     })?
                 }
                 None => {
@@ -466,7 +479,10 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
             );
             let (stored, new) = store(global, entry, args.client_ref.as_deref())?;
             let human = if new {
-                format!("Logged exercise session {} on {date}.", stored.id())
+                format!(
+                    "Logged your exercise session on {date}: {}.",
+                    stored.summary_in(&kb)
+                )
             } else {
                 already(&stored)
             };

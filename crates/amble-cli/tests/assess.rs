@@ -329,12 +329,26 @@ fn every_red_flag_leads_the_human_report() {
                 .flatten()
                 .filter_map(Value::as_str)
             {
-                let pos = r
-                    .stdout
-                    .find(&format!("[{path}]"))
-                    .unwrap_or_else(|| panic!("{name}: {path} explained"));
+                // In words (the question's own wording), never the key.
                 assert!(
-                    pos < contributing,
+                    !path.contains('.') || !r.stdout.contains(path),
+                    "{name}: {path} is shown in words"
+                );
+                let kb = amble_core::KnowledgeBase::embedded().unwrap();
+                let Some(q) = kb.question(path) else { continue };
+                let flat = r.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+                let words: String = q
+                    .text
+                    .split_whitespace()
+                    .take(4)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let pos = flat
+                    .find(&words)
+                    .unwrap_or_else(|| panic!("{name}: {path} explained as {words:?}"));
+                let contributing_flat = flat.find("WHAT MAY BE CONTRIBUTING").unwrap_or(flat.len());
+                assert!(
+                    pos < contributing_flat,
                     "{name}: the answers behind each flag are shown before anything else"
                 );
             }

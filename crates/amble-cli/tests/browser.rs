@@ -346,7 +346,7 @@ async fn a_newcomer_goes_from_check_up_to_a_logged_walk() {
     assert_eq!(s.path().await, "/today");
     let today = s.text().await;
     assert!(
-        today.contains("Saved (w-1)") && today.contains("1 walking day done"),
+        today.contains("Saved.") && today.contains("1 walking day done"),
         "{today}"
     );
     s.shot("10-today-after-walk").await;

@@ -32,10 +32,14 @@ fn a_repeated_client_ref_stores_nothing_and_shows_the_first_entry() {
         "watch-41",
     ];
     let first = j.ok("2026-03-02", &walk);
-    assert!(first.stdout.contains("Logged walk w-1"), "{}", first.stdout);
+    assert!(
+        first.stdout.contains("Logged your walk on 2026-03-01"),
+        "{}",
+        first.stdout
+    );
     let again = j.ok("2026-03-02", &walk);
     assert!(
-        again.stdout.contains("Already logged as w-1 on 2026-03-01"),
+        again.stdout.contains("Already logged on 2026-03-01"),
         "{}",
         again.stdout
     );
@@ -48,7 +52,7 @@ fn a_repeated_client_ref_stores_nothing_and_shows_the_first_entry() {
     ] {
         j.ok("2026-03-02", &args);
         let r = j.ok("2026-03-02", &args);
-        assert!(r.stdout.contains("Already logged as"), "{}", r.stdout);
+        assert!(r.stdout.contains("Already logged on"), "{}", r.stdout);
     }
     let kinds: Vec<String> = entries(&j)
         .iter()

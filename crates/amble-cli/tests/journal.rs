@@ -322,7 +322,7 @@ fn bad_log_input_is_rejected_and_changes_nothing() {
                 "--pain-peak",
                 "2",
             ],
-            "--date: \"2026-02-30\" is not a real date",
+            "--date: the date 2026-02-30 does not exist: February 2026 has 28 days",
         ),
         (
             &[
@@ -850,7 +850,7 @@ fn interactive_walk_logging_asks_one_line_per_answer() {
     // Date: Enter (today); minutes: Enter (the plan's); pain before 2; a bad peak, then 4;
     // leg symptoms: Enter (none); new symptoms: Enter (no).
     let r = run_script(&cmd, "\n\n2\neleven\n4\n\n\n");
-    assert!(r.contains("Logged walk w-1 on 2026-01-06"), "{r}");
+    assert!(r.contains("Logged your walk on 2026-01-06"), "{r}");
     assert!(r.contains("Please type a whole number from 0 to 10"), "{r}");
     let doc = j.ok("2026-01-06", &["journal", "--json"]).json();
     let walk = &doc["entries"][1];

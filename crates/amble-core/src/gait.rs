@@ -178,13 +178,13 @@ pub fn interval_onset_line(entries: &[Entry], plan: &crate::plan::Plan) -> Optio
     })
     .map(|(date, g)| match g.deterioration_onset_s {
         Some(t) => format!(
-            "On your walk of {date} (gait recording), your walking began to slow after about {} from the start of the recording; your walking bouts are {} minutes. Following this over weeks shows how far you walk before it changes.",
+            "On your walk of {date} (gait recording), your walking began to slow after about {} from the start of the recording; your walking bouts are {}. Following this over weeks shows how far you walk before it changes.",
             minutes(t),
-            walking.bout_minutes
+            crate::words::count(walking.bout_minutes, "minute", "minutes")
         ),
         None => format!(
-            "On your walk of {date} (gait recording), your walking did not slow for good; your walking bouts are {} minutes.",
-            walking.bout_minutes
+            "On your walk of {date} (gait recording), your walking did not slow for good; your walking bouts are {}.",
+            crate::words::count(walking.bout_minutes, "minute", "minutes")
         ),
     })
 }

@@ -703,6 +703,22 @@ impl WalkCorrection {
 }
 
 impl Entry {
+    /// [`Entry::summary`] with exercises named as people know them ("Bird-dog", not its id).
+    pub fn summary_in(&self, kb: &crate::knowledge::KnowledgeBase) -> String {
+        match self {
+            Entry::Exercise(x) => format!(
+                "exercise: {}{}",
+                kb.exercise(&x.exercise)
+                    .map_or(x.exercise.as_str(), |e| e.name.as_str()),
+                x.sets.map_or(String::new(), |s| format!(
+                    ", {}",
+                    crate::words::count(s, "set", "sets")
+                ))
+            ),
+            _ => self.summary(),
+        }
+    }
+
     /// One line describing the entry, e.g. "walk 25 min, pain 2 -> 4".
     pub fn summary(&self) -> String {
         let p = |v: Option<u8>| v.map_or("?".to_string(), |p| p.to_string());

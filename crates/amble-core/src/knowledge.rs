@@ -242,6 +242,9 @@ pub struct Exercise {
     /// Another exercise this one stands in for: the two are never prescribed together.
     #[serde(default)]
     pub alternative_to: Option<String>,
+    /// The picture: start and end positions of a stick figure (`crate::pose`).
+    #[serde(default)]
+    pub pose: Option<crate::pose::Pose>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -1008,6 +1011,20 @@ impl KnowledgeBase {
                 ));
             }
             check_sources(exercises_file, &loc, &e.sources)?;
+            match &e.pose {
+                None => {
+                    return Err(invalid(
+                        exercises_file,
+                        loc,
+                        "no picture: add an [exercise.pose] (the file's header shows how)".into(),
+                    ));
+                }
+                Some(p) => {
+                    if let Err(message) = p.check() {
+                        return Err(invalid(exercises_file, format!("{loc} pose"), message));
+                    }
+                }
+            }
             if e.cues.is_empty() || e.name.trim().is_empty() {
                 return Err(invalid(
                     exercises_file,

@@ -20,6 +20,7 @@ pub mod learn;
 pub mod new_symptoms;
 pub mod outcomes;
 pub mod plan;
+pub mod pose;
 pub mod reminders;
 pub mod report;
 pub mod tier;

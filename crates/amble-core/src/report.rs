@@ -175,9 +175,10 @@ pub struct Reason {
 }
 
 impl std::fmt::Display for Reason {
-    /// The text report's form: words, then the key and weight in brackets.
+    /// The text report's form: the rule's words (the key and weight stay in `--json` and in
+    /// the web page's part for clinicians).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} [{}]", self.plain, self.detail)
+        write!(f, "{}", self.plain)
     }
 }
 
@@ -391,9 +392,9 @@ fn flag_action(a: &Assessment, kb: &KnowledgeBase) -> Option<String> {
 
 fn flag_reason(kb: &KnowledgeBase, facts: &Facts, path: &str) -> String {
     match (kb.question(path), facts.get(path)) {
-        (Some(q), Some(Value::Bool(true))) => format!("yes to \"{}\" [{path}]", q.text),
-        (_, Some(v)) => format!("{} [{path}]", describe_answer(kb, path, v)),
-        (_, None) => path.to_string(),
+        (Some(q), Some(Value::Bool(true))) => format!("yes to \"{}\"", q.text),
+        (_, Some(v)) => describe_answer(kb, path, v),
+        (_, None) => describe_key(kb, path),
     }
 }
 
@@ -980,7 +981,7 @@ pub fn render_plan(
     if !view.exercises.is_empty() {
         heading(&mut out, "EXERCISES");
         for e in &view.exercises {
-            let _ = writeln!(out, "\n  {} [{}] ({})", e.name, e.id, e.about);
+            let _ = writeln!(out, "\n  {} ({})", e.name, e.about);
             let _ = writeln!(out, "    {}", e.dose);
             wrap(&mut out, "    For: ", &e.target);
             for c in &e.cues {
@@ -992,11 +993,17 @@ pub fn render_plan(
         }
         let _ = writeln!(out);
         wrap(&mut out, "  ", view.exercise_safety);
+        wrap(
+            &mut out,
+            "  ",
+            "Log a session with `amble log exercise`; on a terminal it asks which one.",
+        );
     }
     if !view.excluded.is_empty() {
         heading(&mut out, "LEFT OUT FOR YOU");
-        for (name, reason, because) in &view.excluded {
-            wrap(&mut out, "  - ", &format!("{name}: {reason} [{because}]"));
+        // Why, in words; the pattern or answer behind it stays in `--json`.
+        for (name, reason, _) in &view.excluded {
+            wrap(&mut out, "  - ", &format!("{name}: {reason}"));
         }
     }
 

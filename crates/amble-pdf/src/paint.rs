@@ -99,11 +99,24 @@ fn text(
     );
 }
 
+/// The shapes with groups opened, in drawing order.
+fn flat<'a>(shapes: &'a [Shape], out: &mut Vec<&'a Shape>) {
+    for s in shapes {
+        match s {
+            Shape::Group { shapes, .. } => flat(shapes, out),
+            _ => out.push(s),
+        }
+    }
+}
+
 fn chart(s: &mut Surface<'_>, faces: &Faces, m: &Metrics, x: f32, y: f32, scale: f32, f: &Figure) {
     s.push_transform(&Transform::from_row(scale, 0.0, 0.0, scale, x, y));
     let p = |v: (f64, f64)| (v.0 as f32, v.1 as f32);
-    for shape in &f.shapes {
+    let mut shapes = Vec::new();
+    flat(&f.shapes, &mut shapes);
+    for shape in shapes {
         match shape {
+            Shape::Group { .. } => {}
             Shape::Line { from, to, pen, .. } => line(s, p(*from), p(*to), pen_stroke(pen)),
             Shape::Rect {
                 x,
@@ -249,4 +262,28 @@ pub fn pdf(
         p.finish();
     }
     doc.finish().map_err(|e| PdfError::Write(format!("{e:?}")))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::layout::{Block, layout};
+
+    /// An exercise picture (a figure with groups) paints like any chart: every line and joint
+    /// inside its groups reaches the page.
+    #[test]
+    fn exercise_pictures_paint_through_their_groups() {
+        let kb = amble_core::KnowledgeBase::embedded().unwrap();
+        let e = &kb.exercises[0];
+        let f = amble_core::charts::pose::exercise(e, e.pose.as_ref().unwrap());
+        let mut flat_shapes = Vec::new();
+        flat(&f.shapes, &mut flat_shapes);
+        assert!(flat_shapes.len() > 40, "{}", flat_shapes.len());
+        assert!(!flat_shapes.iter().any(|s| matches!(s, Shape::Group { .. })));
+        let m = Metrics::new().unwrap();
+        let pages = layout(&m, Paper::A4, &[Block::Chart(&f)]);
+        let bytes = pdf(&pages, Paper::A4, &m, "Exercises").unwrap();
+        assert!(bytes.starts_with(b"%PDF"));
+    }
 }

@@ -111,12 +111,7 @@ impl AppState {
         let Some(text) = text else {
             return Ok(self.today(None));
         };
-        let ok_shape = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
-        let d = text
-            .parse::<Date>()
-            .ok()
-            .filter(|_| ok_shape)
-            .ok_or_else(|| format!("today: expected a date as YYYY-MM-DD, found {text:?}"))?;
+        let d = amble_core::words::date(text).map_err(|e| format!("today: {e}"))?;
         let latest = self.inner.latest.or(self.inner.today).unwrap_or_else(|| {
             jiff::ZonedDateTime::now()
                 .date()
@@ -223,6 +218,7 @@ pub fn router(state: AppState) -> Router {
         .route("/report.pdf", get(pages::clinician_report_pdf))
         .route("/calendar.ics", get(pages::calendar_ics))
         .route("/exercises", get(pages::exercises))
+        .route("/exercises/{id}", get(pages::exercise_one))
         .route("/learn", get(pages::learn_index))
         .route("/learn/{id}", get(pages::learn_topic))
         .route("/log", get(pages::log_walk_form))

@@ -1249,7 +1249,7 @@ async fn years_of_history_are_paged_and_windowed() {
     let last = app.get(&format!("/journal{today}&page=33")).await;
     assert!(last.body.contains("Newer entries") && !last.body.contains("Older entries"));
     assert!(
-        last.body.contains("(a-1)"),
+        last.body.contains("/checkup/a-1"),
         "the check-up is on the last page"
     );
     assert_eq!(

@@ -25,7 +25,7 @@ pub(super) const AMBER: &str = "#b54708";
 
 pub(super) fn figure(id: &'static str, title: &str, desc: String) -> Figure {
     Figure {
-        id,
+        id: id.into(),
         width: W,
         height: H,
         title: title.into(),
@@ -432,7 +432,8 @@ pub fn outcome(
             "rmdq" => "outcome-rmdq",
             "peg" => "outcome-peg",
             _ => "outcome-psfs",
-        },
+        }
+        .into(),
         width: W,
         height: H,
         title: format!("{} at each check-up and check-in", m.name),

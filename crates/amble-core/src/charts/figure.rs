@@ -66,12 +66,18 @@ pub enum Shape {
         turned: bool,
         text: String,
     },
+    /// Shapes drawn together; on the web `class` lets the style sheet address them (the
+    /// printed report draws them as they are).
+    Group {
+        class: &'static str,
+        shapes: Vec<Shape>,
+    },
 }
 
 /// A chart: its box, a title and a description in words (the text alternative), and shapes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
-    pub id: &'static str,
+    pub id: String,
     pub width: f64,
     pub height: f64,
     pub title: String,
@@ -107,7 +113,7 @@ fn tip_close(out: &mut String, tag: &str, tip: &Option<String>) {
 impl Figure {
     /// The figure as an accessible inline SVG element (title and description linked).
     pub fn to_svg(&self) -> String {
-        let id = self.id;
+        let id = &self.id;
         let mut out = String::new();
         let _ = write!(
             out,
@@ -118,6 +124,16 @@ impl Figure {
             esc(&self.desc)
         );
         for s in &self.shapes {
+            shape_svg(&mut out, s);
+        }
+        out.push_str("</svg>");
+        out
+    }
+}
+
+fn shape_svg(out: &mut String, s: &Shape) {
+    {
+        {
             match s {
                 Shape::Line { from, to, pen, tip } => {
                     let _ = write!(
@@ -131,7 +147,7 @@ impl Figure {
                         pen.width,
                         dash_attr(pen.dash)
                     );
-                    tip_close(&mut out, "line", tip);
+                    tip_close(out, "line", tip);
                 }
                 Shape::Rect {
                     x,
@@ -145,7 +161,7 @@ impl Figure {
                         out,
                         r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" fill="{fill}""#
                     );
-                    tip_close(&mut out, "rect", tip);
+                    tip_close(out, "rect", tip);
                 }
                 Shape::Polyline { points, pen } => {
                     let pts: Vec<String> = points
@@ -167,7 +183,7 @@ impl Figure {
                         r#"<circle cx="{:.1}" cy="{:.1}" r="{r}" fill="{fill}""#,
                         at.0, at.1
                     );
-                    tip_close(&mut out, "circle", tip);
+                    tip_close(out, "circle", tip);
                 }
                 Shape::Text {
                     at,
@@ -195,10 +211,15 @@ impl Figure {
                         esc(text)
                     );
                 }
+                Shape::Group { class, shapes } => {
+                    let _ = write!(out, r#"<g class="{class}">"#);
+                    for s in shapes {
+                        shape_svg(out, s);
+                    }
+                    out.push_str("</g>");
+                }
             }
         }
-        out.push_str("</svg>");
-        out
     }
 }
 
@@ -209,7 +230,7 @@ mod tests {
     #[test]
     fn svg_escapes_text_and_keeps_the_text_alternative() {
         let f = Figure {
-            id: "x",
+            id: "x".into(),
             width: 100.0,
             height: 50.0,
             title: "A <b> & c".into(),

@@ -12,6 +12,7 @@ use crate::plan::{DecisionKind, Replay};
 pub mod draw;
 pub mod figure;
 pub mod gait;
+pub mod pose;
 
 pub use figure::{Anchor, Figure, Pen, Shape};
 

@@ -129,6 +129,22 @@ const FACTORS: &[(&str, &str)] = &[
     ("steps_day", "points per 1,000 steps"),
 ];
 
+/// A factor's key (kept in `--json`) as people say it.
+pub fn factor_words(key: &str) -> &str {
+    match key {
+        "minutes" => "minutes walked",
+        "pace_kmh" => "pace",
+        "ascent_m" => "climb",
+        "time_of_day" => "time of day",
+        "surface" => "surface",
+        "shoes" => "shoes",
+        "bouts" => "rests on the way",
+        "exercise_day" => "exercises the same day",
+        "steps_day" => "daily steps",
+        other => other,
+    }
+}
+
 pub(crate) fn hour_of(start: &str) -> Option<u32> {
     let t = start.split_once('T').map_or(start, |(_, t)| t);
     t.get(0..2)?.parse().ok().filter(|h| *h < 24)
@@ -468,7 +484,8 @@ fn why_not(factor: &str, with: usize) -> String {
     )
 }
 
-fn outcome_words(o: &str) -> &'static str {
+/// An outcome's key (kept in `--json`) as people say it.
+pub fn outcome_words(o: &str) -> &'static str {
     match o {
         "pain_peak" => "worst pain during the walk",
         "pain_rise" => "rise in pain during the walk",

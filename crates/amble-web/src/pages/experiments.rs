@@ -93,7 +93,7 @@ pub async fn experiments(
             None
         }
     };
-    let start = match page.start.parse::<Date>() {
+    let start = match amble_core::words::date(&page.start) {
         Ok(d)
             if (amble_core::journal::EARLIEST_DATE
                 ..=day.saturating_add(jiff::Span::new().days(366)))
@@ -101,14 +101,15 @@ pub async fn experiments(
         {
             Some(d)
         }
-        _ => {
+        Ok(d) => {
             errors.push(field(
                 "first_day",
-                format!(
-                    "expected a date as YYYY-MM-DD within the coming year, found {:?}",
-                    page.start
-                ),
+                format!("{d} is too far away: choose a day within the coming year"),
             ));
+            None
+        }
+        Err(message) => {
+            errors.push(field("first_day", message));
             None
         }
     };

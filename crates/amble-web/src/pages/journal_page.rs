@@ -24,7 +24,6 @@ pub(crate) struct DeletePage {
     title: String,
     nav: &'static str,
     qs: String,
-    id: String,
     date: String,
     summary: String,
     action: String,
@@ -60,7 +59,7 @@ pub async fn journal(
                 e.id().to_string(),
                 e.date().to_string(),
                 e.kind(),
-                e.summary(),
+                e.summary_in(state.kb()),
                 !matches!(e, Entry::Assessment(_) | Entry::DailyMetrics(_)),
                 matches!(e, Entry::Walk(w) if w.gait.is_some()),
             )
@@ -143,7 +142,13 @@ pub(crate) fn edit_page(
     errors: FormErrors,
 ) -> Response {
     let action = with_qs(&format!("/journal/{}/edit", e.id()), qs, "");
-    let heading = format!("Correct {}", e.id());
+    let what = match e {
+        Entry::Walk(_) => "walk",
+        Entry::Morning(_) => "morning",
+        Entry::Exercise(_) => "exercise session",
+        _ => "entry",
+    };
+    let heading = format!("Correct the {what} of {}", e.date());
     match e {
         Entry::Walk(_) => render(&walk_page(
             qs,
@@ -168,7 +173,7 @@ pub(crate) fn edit_page(
             status: StatusCode::BAD_REQUEST,
             message: format!(
                 "{} can't be edited; delete it and add it again instead.",
-                e.summary()
+                e.summary_in(state.kb())
             ),
         }
         .into_response(),
@@ -234,7 +239,7 @@ pub async fn edit_submit(
             field: "id".into(),
             message: format!(
                 "{} can't be edited (delete it and add it again)",
-                old.summary()
+                old.summary_in(state.kb())
             ),
         }
         .into()),
@@ -265,12 +270,11 @@ pub async fn delete_form(
 ) -> Result<Response, PageError> {
     let e = get_entry(&state, &id).await?;
     Ok(render(&DeletePage {
-        title: format!("Delete {id}?"),
+        title: "Delete this entry?".into(),
         nav: "journal",
         qs: q.qs(),
-        id: id.clone(),
         date: e.date().to_string(),
-        summary: e.summary(),
+        summary: e.summary_in(state.kb()),
         action: with_qs(&format!("/journal/{id}/delete"), &q.qs(), ""),
     }))
 }

@@ -352,9 +352,9 @@ fn form_date(fields: &Fields) -> Result<Option<Date>, FieldError> {
     fields
         .get("date")
         .map(|d| {
-            d.parse::<Date>().map_err(|e| FieldError {
+            amble_core::words::date(d).map_err(|message| FieldError {
                 field: "date".into(),
-                message: format!("\"{d}\" is not a real date ({e})"),
+                message,
             })
         })
         .transpose()

@@ -82,7 +82,7 @@ pub async fn today(
     let day = q.date(&state)?;
     let page = match replay(&state, day).await? {
         None => TodayPage {
-            title: "Amble".into(),
+            title: "Welcome".into(),
             nav: "today",
             qs: q.qs(),
             has_plan: false,
