@@ -615,7 +615,8 @@ fn too_few_rated_walks_hold_without_drifting() {
     let first = j.plan(start).plan.walking.expect("walking");
     for week in 0..52 {
         let ws = day(start, 7 * week);
-        for k in 0..2 {
+        // One walk a week: fewer than two thirds of the planned walks.
+        for k in 0..1 {
             j.walk(
                 day(ws, k),
                 f64::from(first.bout_minutes),
@@ -633,7 +634,7 @@ fn too_few_rated_walks_hold_without_drifting() {
             .decision
             .because
             .iter()
-            .any(|b| b.contains("at least 3"))
+            .any(|b| b.contains("at least 2"))
     );
     assert_eq!(
         r.level.expect("level"),
@@ -653,6 +654,43 @@ fn too_few_rated_walks_hold_without_drifting() {
         .map(|h| h.planned_weekly_minutes)
         .collect();
     assert!(full.iter().all(|m| *m == first.weekly_minutes), "{full:?}");
+    assert_caps(&r);
+}
+
+/// Misses are normal (issue 24): two of three planned walks, rated and easy, step the plan up;
+/// one missed walk never holds it by itself.
+#[test]
+fn one_missed_walk_never_holds_the_plan() {
+    let start = date(2026, 1, 5);
+    let mut j = Journal::new(start, benign());
+    let mut r = j.plan(start);
+    for week in 0..12 {
+        let ws = day(start, 7 * week);
+        let w = r.plan.walking.clone().expect("walking");
+        // Every week misses one planned walk.
+        good_week(
+            &mut j,
+            ws,
+            w.sessions_per_week.saturating_sub(1),
+            f64::from(w.session_minutes()),
+        );
+        r = j.plan(day(ws, 7));
+        let h = r.history.last().expect("a week");
+        if h.week_type == WeekType::Full && h.decision.kind != DecisionKind::Progress {
+            assert!(
+                !h.decision.because.iter().any(|b| b.contains("are needed")),
+                "week {}: {:?}",
+                h.week,
+                h.decision.because
+            );
+        }
+    }
+    let progressed = r
+        .history
+        .iter()
+        .filter(|h| h.decision.kind == DecisionKind::Progress)
+        .count();
+    assert!(progressed >= 8, "{:?}", planned_sequence(&r));
     assert_caps(&r);
 }
 

@@ -288,6 +288,7 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
                 after_setback: last_kind == DecisionKind::Regress,
                 in_flare,
                 rebuilding: rebuild_to.is_some(),
+                planned_walks: this_week.walks_per_week(),
             },
         );
         if review.avg_pain_before.is_some() {
