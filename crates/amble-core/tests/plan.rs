@@ -468,6 +468,17 @@ fn steady_progress_reaches_the_target_within_caps() {
     // Every 4th week is easier.
     let seq = planned_sequence(&r);
     assert!(seq[3] < seq[2], "week 4 is a deload week: {seq:?}");
+    // Never headed "Step up" while the minutes drop (issue 24).
+    for (k, h) in r.history.iter().enumerate() {
+        let heading = amble_core::report::decision_heading(&h.decision);
+        if seq[k + 1] < seq[k] {
+            assert_ne!(heading, "Step up", "week {}: {seq:?}", h.week);
+        }
+    }
+    assert_eq!(
+        amble_core::report::decision_heading(&r.history[2].decision),
+        "Easier week first"
+    );
 }
 
 trait SessionMinutes {
@@ -692,6 +703,52 @@ fn one_missed_walk_never_holds_the_plan() {
         .count();
     assert!(progressed >= 8, "{:?}", planned_sequence(&r));
     assert_caps(&r);
+}
+
+/// Easier weeks only when there is load to ease (issue 24): while pain before walks is falling
+/// and the plan is still below the walking done before the programme, week 4 is a full week.
+#[test]
+fn no_easier_week_while_pain_falls_below_earlier_walking() {
+    let start = date(2026, 1, 5);
+    let a = answers(json!({
+        "age": 52, "red_flags": no_flags(),
+        "symptoms": {"loc_back": true, "loc_below_knee": "none", "leg_quality": ["ache"], "relief_by": ["keep_moving"],
+                     "relief_minutes": "lt2", "standing_alone_provokes": false, "onset_in_walk": "varies"},
+        "walking": {"usual_minutes": 30, "walks_per_week": 5, "pain_free_minutes": 15},
+        "pain": {"now": 3, "walk_peak": 4, "usual_morning": 1}
+    }));
+    let run = |pains: [u8; 4]| {
+        let mut j = Journal::new(start, a.clone());
+        let mut r = j.plan(start);
+        for (week, before) in pains.iter().enumerate() {
+            let ws = day(start, 7 * week as i64);
+            let w = r.plan.walking.clone().expect("walking");
+            for k in 0..w.sessions_per_week {
+                let d = day(ws, i64::from(k));
+                j.walk(
+                    d,
+                    f64::from(w.session_minutes()),
+                    *before,
+                    before + 1,
+                    LegSpread::None,
+                    false,
+                );
+                j.morning(day(d, 1), 1);
+            }
+            r = j.plan(day(ws, 7));
+        }
+        r
+    };
+    let falling = run([3, 3, 2, 1]);
+    let seq = planned_sequence(&falling);
+    assert!(
+        seq[3] >= seq[2],
+        "no easier week 4 while pain falls: {seq:?}"
+    );
+    assert_caps(&falling);
+    // The same walks with steady pain keep the easier week.
+    let steady = planned_sequence(&run([2, 2, 2, 2]));
+    assert!(steady[3] < steady[2], "an easier week 4: {steady:?}");
 }
 
 #[test]

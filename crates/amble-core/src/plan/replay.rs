@@ -20,13 +20,16 @@ use super::lights::Mornings;
 use super::progression::{Caps, fit_under, progress, scale, shorten, smallest_step};
 use super::review::{Context, review_block};
 use super::start::{
-    choose_exercises, floor_bout, frequency_first, is_older, start_plan, starting_prescription,
-    strength_at_least,
+    choose_exercises, current_weekly_minutes, floor_bout, frequency_first, is_older, start_plan,
+    starting_prescription, strength_at_least,
 };
 use super::types::{
     Decision, DecisionKind, EarlierWarning, Mode, PLAN_SCHEMA, Plan, PlanError, Prescription,
     Replay, Status, TARGET_MINUTES, TARGET_SESSIONS, WeekRecord, WeekType,
 };
+
+/// The words that announce an easier week in a decision (its heading reads them).
+pub const EASIER_WEEK: &str = "is an easier week to let your body adapt";
 
 /// Whole days from `from` to `to` (negative when `to` is earlier).
 fn days_between(from: Date, to: Date) -> i64 {
@@ -256,6 +259,9 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
     let mut away_from: Option<Prescription> = None;
     let mut empty_run = 0u32;
     let mut previous_avg: Option<f64> = None;
+    let mut first_avg: Option<f64> = None;
+    // The walking done before the programme (from the check-up), if known.
+    let walked_before = current_weekly_minutes(&out.answers);
     let mut last_kind = DecisionKind::Start;
     let mut last_because = out.plan.decision.because.clone();
     let mut progressions = 0u32;
@@ -291,8 +297,15 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
                 planned_walks: this_week.walks_per_week(),
             },
         );
+        // Pain falling: this week's average pain before walks below both the first rated
+        // week's and the week before's.
+        let pain_falling = match (review.avg_pain_before, first_avg, previous_avg) {
+            (Some(now), Some(first), before) => now < first && before.is_none_or(|b| now <= b),
+            _ => false,
+        };
         if review.avg_pain_before.is_some() {
             previous_avg = review.avg_pain_before;
+            first_avg = first_avg.or(review.avg_pain_before);
         }
         let mut because = review.because;
         let mut kind = review.decision;
@@ -487,6 +500,10 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
             && !away
             && rebuild_to.is_none()
             && !maintenance
+            // Only when there is load to ease: not while pain is falling and the plan is still
+            // below the walking done before the programme.
+            && !(pain_falling
+                && walked_before.is_some_and(|m| f64::from(level.weekly_minutes()) < m))
         {
             // About a fifth below the level, and never above that much below the last full
             // week (when the level has just stepped up).
@@ -502,7 +519,7 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
                 (level, WeekType::Full)
             } else {
                 because.push(format!(
-                    "Week {next_week} is an easier week to let your body adapt: {} instead of {}; the plan picks up again after it.",
+                    "Week {next_week} {EASIER_WEEK}: {} instead of {}; the plan picks up again after it.",
                     words_minutes(&easier),
                     level.weekly_minutes()
                 ));
