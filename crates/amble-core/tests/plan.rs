@@ -751,6 +751,96 @@ fn no_easier_week_while_pain_falls_below_earlier_walking() {
     assert!(steady[3] < steady[2], "an easier week 4: {steady:?}");
 }
 
+/// A flare answered within days (issue 24): two red walks, or two mornings clearly above the
+/// baseline, within the week switch the rest of it to gentle walking with the flare advice at
+/// once, in the plan and today; the weekly review then decides as usual.
+#[test]
+fn a_flare_within_the_week_switches_to_gentle_walking_at_once() {
+    let start = date(2026, 1, 5);
+    for by_mornings in [false, true] {
+        let mut j = Journal::new(start, benign());
+        let w = j.plan(start).plan.walking.expect("walking");
+        good_week(
+            &mut j,
+            start,
+            w.sessions_per_week,
+            f64::from(w.session_minutes()),
+        );
+        let ws = day(start, 7);
+        let before = j.plan(day(ws, 1));
+        assert_ne!(before.plan.decision.kind, DecisionKind::Flare);
+        if by_mornings {
+            j.morning(day(ws, 0), 5);
+            j.morning(day(ws, 1), 6);
+        } else {
+            j.walk(day(ws, 0), 12.0, 2, 7, LegSpread::None, false);
+            j.walk(day(ws, 1), 12.0, 2, 7, LegSpread::None, false);
+        }
+        let r = j.plan(day(ws, 1));
+        assert_eq!(r.plan.week, 2);
+        assert_eq!(
+            r.plan.decision.kind,
+            DecisionKind::Flare,
+            "{:?}",
+            r.plan.decision
+        );
+        assert_eq!(r.week_type, WeekType::Gentle);
+        let gentle = r.plan.walking.clone().expect("walking");
+        assert_eq!(gentle.mode, amble_core::plan::Mode::Gentle);
+        assert!(
+            gentle.weekly_minutes
+                <= before
+                    .plan
+                    .walking
+                    .as_ref()
+                    .expect("walking")
+                    .weekly_minutes
+        );
+        assert!(
+            r.plan
+                .decision
+                .because
+                .iter()
+                .any(|b| b.contains("switches to gentle walking now"))
+        );
+        assert!(
+            r.plan
+                .decision
+                .because
+                .iter()
+                .any(|b| b.contains("contact your doctor or physiotherapist"))
+        );
+        assert_caps(&r);
+        let t = amble_core::plan::today_view(&r, &j.sorted(), day(ws, 1), kb());
+        assert!(t.message.contains("flare week"), "{}", t.message);
+        assert!(t.message.contains("contact your doctor"), "{}", t.message);
+        assert!(!t.easier_today);
+        // The same journal and date give the same plan.
+        assert_eq!(j.plan(day(ws, 1)).plan, r.plan);
+        // One red walk or one risen morning is not enough.
+        let mut one = Journal::new(start, benign());
+        good_week(
+            &mut one,
+            start,
+            w.sessions_per_week,
+            f64::from(w.session_minutes()),
+        );
+        one.walk(day(ws, 0), 12.0, 2, 7, LegSpread::None, false);
+        one.morning(day(ws, 1), 6);
+        assert_ne!(one.plan(day(ws, 1)).plan.decision.kind, DecisionKind::Flare);
+        // At the end of the week the weekly review decides as usual: two red walks step back.
+        if !by_mornings {
+            let after = j.plan(day(ws, 7));
+            assert_eq!(after.plan.week, 3);
+            assert_eq!(
+                after.history.last().expect("week 2").decision.kind,
+                DecisionKind::Regress
+            );
+            assert_ne!(after.week_type, WeekType::Gentle);
+        }
+    }
+}
+
 #[test]
 fn interval_mode_progresses_by_longer_bouts() {
     let start = date(2026, 1, 5);
@@ -1296,8 +1386,10 @@ proptest! {
             let last = h.decision.because.last().cloned().unwrap_or_default();
             let next_week = h.week + 1;
             prop_assert!(last.starts_with(&format!("Week {next_week}: ")), "{last}");
+            // A flare within the current week switches it to gentle walking after its review.
+            let switched = r.plan.decision.because.iter().any(|b| b.contains("switches to gentle walking now"));
             let next_minutes = r.history.get(k + 1).map(|n| n.planned_weekly_minutes)
-                .or(r.plan.walking.as_ref().map(|w| w.weekly_minutes));
+                .or(r.plan.walking.as_ref().filter(|_| !switched).map(|w| w.weekly_minutes));
             if let Some(m) = next_minutes {
                 prop_assert!(last.contains(&format!("({m} minute")), "week {next_week} plans {m}: {last}");
             }

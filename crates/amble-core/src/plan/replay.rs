@@ -16,7 +16,7 @@ use crate::knowledge::KnowledgeBase;
 use crate::tier::Tier;
 
 use super::exercises::ExercisePlan;
-use super::lights::Mornings;
+use super::lights::{Light, Mornings, classify};
 use super::progression::{Caps, fit_under, progress, scale, shorten, smallest_step};
 use super::review::{Context, review_block};
 use super::start::{
@@ -621,8 +621,88 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
             excluded,
         };
     }
+    flare_within_week(
+        &mut out, &blocks, &mornings, this_week, this_type, floor, today, kb,
+    );
     Ok(out)
 }
+
+/// A flare answered within days: two red walks, or two mornings clearly above the baseline,
+/// in the week so far switch the rest of the week to gentle walking with the flare advice at
+/// once; the weekly review at the end of the week then decides as usual [heuristic].
+#[allow(clippy::too_many_arguments)]
+fn flare_within_week(
+    out: &mut Replay,
+    blocks: &Blocks<'_>,
+    mornings: &Mornings,
+    this_week: Prescription,
+    this_type: WeekType,
+    floor: u32,
+    today: Date,
+    kb: &KnowledgeBase,
+) {
+    if !matches!(out.plan.status, Status::Active | Status::Maintenance)
+        || out.plan.walking.is_none()
+        || this_type == WeekType::Gentle
+        || this_week.mode == Mode::Gentle
+    {
+        return;
+    }
+    let lights = &kb.plan.lights;
+    let rules = &kb.plan.review;
+    let index = out.plan.week.saturating_sub(1);
+    let block_start = out.block_start();
+    let red: Vec<Date> = blocks
+        .walks
+        .get(&index)
+        .map(|walks| {
+            walks
+                .iter()
+                .filter(|w| w.date <= today && classify(w, mornings, lights) == Light::Red)
+                .map(|w| w.date)
+                .collect()
+        })
+        .unwrap_or_default();
+    let risen: Vec<Date> = (0..7i64)
+        .map(|d| block_start.saturating_add(d.days()))
+        .filter(|d| *d <= today && mornings.risen(*d, lights, None) == Some(true))
+        .collect();
+    let first = if red.len() >= rules.flare_soon {
+        format!(
+            "{} went red this week (from {}): that may be a flare, so the rest of this week switches to gentle walking now.",
+            crate::words::count(red.len() as u32, "walk", "walks"),
+            red[0]
+        )
+    } else if risen.len() >= rules.flare_soon {
+        format!(
+            "Your back pain on waking was clearly higher than your usual mornings (by 2 points or more) on {} this week (from {}): that may be a flare, so the rest of this week switches to gentle walking now.",
+            crate::words::count(risen.len() as u32, "morning", "mornings"),
+            risen[0]
+        )
+    } else {
+        return;
+    };
+    let gentle = fit_under(
+        Prescription::gentle(floor),
+        f64::from(this_week.weekly_minutes()),
+        floor,
+    );
+    out.plan.walking = Some(gentle.into());
+    out.current = Some(gentle);
+    out.week_type = WeekType::Gentle;
+    out.plan.decision = Decision {
+        kind: DecisionKind::Flare,
+        because: vec![
+            first,
+            FLARE_ADVICE.into(),
+            "At the end of the week the weekly review decides as usual.".into(),
+            gentle.week_line(out.plan.week),
+        ],
+    };
+}
+
+/// What to do in a flare, and when to contact a clinician.
+pub(crate) const FLARE_ADVICE: &str = "Flares are common and usually settle. For now: short, easy walks, two a day. If it isn't settling within 1 to 2 weeks, or you're worried, contact your doctor or physiotherapist; if anything new appears, such as numbness or weakness, run the check-up again.";
 
 /// The most the plan of the check-up at `index` may start with: the week in effect before new
 /// symptoms (or a check-in's new warning sign) suspended the plan it replaces, carried on

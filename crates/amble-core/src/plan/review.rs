@@ -148,7 +148,7 @@ pub(crate) fn review_block(walks: &[&Walk], cx: &Context<'_>) -> BlockReview {
         } else {
             format!("Your back pain on waking was clearly higher than your usual mornings (by 2 points or more) for {run} days in a row: that looks like a flare.")
         });
-        because.push("Flares are common and usually settle. For now: short, easy walks, two a day. If it isn't settling within 1 to 2 weeks, or you're worried, contact your doctor or physiotherapist; if anything new appears, such as numbness or weakness, run the check-up again.".into());
+        because.push(super::replay::FLARE_ADVICE.into());
         DecisionKind::Flare
     } else if logged < min_logged {
         because.push(format!(

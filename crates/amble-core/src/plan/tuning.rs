@@ -52,6 +52,9 @@ pub struct Review {
     pub trend_rise: f64,
     pub flare_mornings: u32,
     pub flare_red_walks: u32,
+    /// Red walks, or risen mornings, within the week so far that switch the rest of the week
+    /// to the flare plan at once.
+    pub flare_soon: usize,
     pub sources: Vec<String>,
 }
 
@@ -182,7 +185,11 @@ impl PlanTuning {
         if !(0.0..=1.0).contains(&r.progress_ok_fraction) {
             return bad("review.progress_ok_fraction", "must be between 0 and 1");
         }
-        if r.flare_mornings == 0 || r.flare_red_walks == 0 || r.regress_red_walks == 0 {
+        if r.flare_mornings == 0
+            || r.flare_red_walks == 0
+            || r.regress_red_walks == 0
+            || r.flare_soon == 0
+        {
             return bad("review", "flare and step-back counts must be at least 1");
         }
         let s = &self.steps;
