@@ -195,7 +195,7 @@ pub fn figures(kind: CohortKind, traces: &[Trace], kb: &KnowledgeBase) -> Cohort
     ));
 
     match kind {
-        CohortKind::Flare => flare_figures(traces, &mut f),
+        CohortKind::Flare => flare_figures(traces, &mut f, kb),
         CohortKind::Break => break_figures(traces, &mut f),
         CohortKind::FewWalks => {
             let first = |t: &Trace| t.weeks.first().and_then(|w| w.level);
@@ -262,7 +262,7 @@ pub fn figures(kind: CohortKind, traces: &[Trace], kb: &KnowledgeBase) -> Cohort
     }
 }
 
-fn flare_figures(traces: &[Trace], f: &mut Vec<Figure>) {
+fn flare_figures(traces: &[Trace], f: &mut Vec<Figure>, kb: &KnowledgeBase) {
     let mut answered = Vec::new();
     let mut days_to_answer = Vec::new();
     let mut back = Vec::new();
@@ -304,6 +304,49 @@ fn flare_figures(traces: &[Trace], f: &mut Vec<Figure>) {
         });
         back.push(weeks_back);
     }
+    // Answered within the week: on some day from the onset to 7 days after it, the plan read
+    // that day (the journal up to it) is a flare plan or a step back.
+    let first_day: Vec<Option<u32>> = traces
+        .iter()
+        .filter_map(|t| t.person.flare.map(|fl| (t, fl)))
+        .map(|(t, fl)| {
+            (fl.onset..=fl.onset + 7)
+                .find(|&d| {
+                    let today =
+                        crate::person::START.saturating_add(jiff::Span::new().days(i64::from(d)));
+                    let upto: Vec<amble_core::journal::Entry> = t
+                        .entries
+                        .iter()
+                        .filter(|e| e.date() <= today)
+                        .cloned()
+                        .collect();
+                    amble_core::plan::replay(&upto, today, kb).is_ok_and(|r| {
+                        let answered = |k: DecisionKind| {
+                            matches!(k, DecisionKind::Flare | DecisionKind::Regress)
+                        };
+                        answered(r.plan.decision.kind)
+                            && (r.week_type == WeekType::Gentle
+                                || r.history.last().is_some_and(|h| h.week * 7 > fl.onset))
+                    })
+                })
+                .map(|d| d - fl.onset)
+        })
+        .collect();
+    let within_share = share(first_day.iter().map(Option::is_some));
+    f.push(figure(
+        "flares answered (a flare plan or a step back) within 7 days of onset",
+        pct(within_share),
+        Some(("90% or more".into(), within_share >= 0.9)),
+    ));
+    f.push(figure(
+        "days from flare onset to the plan's answer, read daily (median / worst)",
+        format!(
+            "{} / {}",
+            quantile(&first_day, 0.5).map_or("-".into(), |d| d.to_string()),
+            quantile(&first_day, 1.0).map_or("over 7".into(), |d| d.to_string())
+        ),
+        None,
+    ));
     let answered_share = share(answered.iter().copied());
     f.push(figure(
         "flares answered (flare or step back) by the 2nd weekly review after onset",
