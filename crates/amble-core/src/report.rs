@@ -831,6 +831,20 @@ pub fn decision_words(kind: DecisionKind) -> &'static str {
     }
 }
 
+/// A decision's heading: its kind, except that a step up followed by an easier week (the
+/// minutes drop next week) is never headed "Step up".
+pub fn decision_heading(d: &crate::plan::Decision) -> &'static str {
+    if d.kind == DecisionKind::Progress
+        && d.because
+            .iter()
+            .any(|b| b.contains(crate::plan::EASIER_WEEK))
+    {
+        "Easier week first"
+    } else {
+        decision_words(d.kind)
+    }
+}
+
 /// One exercise as a plan shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExerciseView {
@@ -972,7 +986,7 @@ pub fn render_plan(
             w.target.sessions_per_week
         );
     }
-    let _ = writeln!(out, "\n  {}:", decision_words(plan.decision.kind));
+    let _ = writeln!(out, "\n  {}:", decision_heading(&plan.decision));
     for b in &plan.decision.because {
         wrap(&mut out, "    - ", b);
     }
@@ -1039,7 +1053,7 @@ pub fn render_plan(
                 h.green,
                 h.amber,
                 h.red,
-                decision_words(h.decision.kind).to_lowercase()
+                decision_heading(&h.decision).to_lowercase()
             );
         }
     }

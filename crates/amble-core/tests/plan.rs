@@ -468,6 +468,17 @@ fn steady_progress_reaches_the_target_within_caps() {
     // Every 4th week is easier.
     let seq = planned_sequence(&r);
     assert!(seq[3] < seq[2], "week 4 is a deload week: {seq:?}");
+    // Never headed "Step up" while the minutes drop (issue 24).
+    for (k, h) in r.history.iter().enumerate() {
+        let heading = amble_core::report::decision_heading(&h.decision);
+        if seq[k + 1] < seq[k] {
+            assert_ne!(heading, "Step up", "week {}: {seq:?}", h.week);
+        }
+    }
+    assert_eq!(
+        amble_core::report::decision_heading(&r.history[2].decision),
+        "Easier week first"
+    );
 }
 
 trait SessionMinutes {
@@ -615,7 +626,8 @@ fn too_few_rated_walks_hold_without_drifting() {
     let first = j.plan(start).plan.walking.expect("walking");
     for week in 0..52 {
         let ws = day(start, 7 * week);
-        for k in 0..2 {
+        // One walk a week: fewer than two thirds of the planned walks.
+        for k in 0..1 {
             j.walk(
                 day(ws, k),
                 f64::from(first.bout_minutes),
@@ -633,7 +645,7 @@ fn too_few_rated_walks_hold_without_drifting() {
             .decision
             .because
             .iter()
-            .any(|b| b.contains("at least 3"))
+            .any(|b| b.contains("at least 2"))
     );
     assert_eq!(
         r.level.expect("level"),
@@ -654,6 +666,179 @@ fn too_few_rated_walks_hold_without_drifting() {
         .collect();
     assert!(full.iter().all(|m| *m == first.weekly_minutes), "{full:?}");
     assert_caps(&r);
+}
+
+/// Misses are normal (issue 24): two of three planned walks, rated and easy, step the plan up;
+/// one missed walk never holds it by itself.
+#[test]
+fn one_missed_walk_never_holds_the_plan() {
+    let start = date(2026, 1, 5);
+    let mut j = Journal::new(start, benign());
+    let mut r = j.plan(start);
+    for week in 0..12 {
+        let ws = day(start, 7 * week);
+        let w = r.plan.walking.clone().expect("walking");
+        // Every week misses one planned walk.
+        good_week(
+            &mut j,
+            ws,
+            w.sessions_per_week.saturating_sub(1),
+            f64::from(w.session_minutes()),
+        );
+        r = j.plan(day(ws, 7));
+        let h = r.history.last().expect("a week");
+        if h.week_type == WeekType::Full && h.decision.kind != DecisionKind::Progress {
+            assert!(
+                !h.decision.because.iter().any(|b| b.contains("are needed")),
+                "week {}: {:?}",
+                h.week,
+                h.decision.because
+            );
+        }
+    }
+    let progressed = r
+        .history
+        .iter()
+        .filter(|h| h.decision.kind == DecisionKind::Progress)
+        .count();
+    assert!(progressed >= 8, "{:?}", planned_sequence(&r));
+    assert_caps(&r);
+}
+
+/// Easier weeks only when there is load to ease (issue 24): while pain before walks is falling
+/// and the plan is still below the walking done before the programme, week 4 is a full week.
+#[test]
+fn no_easier_week_while_pain_falls_below_earlier_walking() {
+    let start = date(2026, 1, 5);
+    let a = answers(json!({
+        "age": 52, "red_flags": no_flags(),
+        "symptoms": {"loc_back": true, "loc_below_knee": "none", "leg_quality": ["ache"], "relief_by": ["keep_moving"],
+                     "relief_minutes": "lt2", "standing_alone_provokes": false, "onset_in_walk": "varies"},
+        "walking": {"usual_minutes": 30, "walks_per_week": 5, "pain_free_minutes": 15},
+        "pain": {"now": 3, "walk_peak": 4, "usual_morning": 1}
+    }));
+    let run = |pains: [u8; 4]| {
+        let mut j = Journal::new(start, a.clone());
+        let mut r = j.plan(start);
+        for (week, before) in pains.iter().enumerate() {
+            let ws = day(start, 7 * week as i64);
+            let w = r.plan.walking.clone().expect("walking");
+            for k in 0..w.sessions_per_week {
+                let d = day(ws, i64::from(k));
+                j.walk(
+                    d,
+                    f64::from(w.session_minutes()),
+                    *before,
+                    before + 1,
+                    LegSpread::None,
+                    false,
+                );
+                j.morning(day(d, 1), 1);
+            }
+            r = j.plan(day(ws, 7));
+        }
+        r
+    };
+    let falling = run([3, 3, 2, 1]);
+    let seq = planned_sequence(&falling);
+    assert!(
+        seq[3] >= seq[2],
+        "no easier week 4 while pain falls: {seq:?}"
+    );
+    assert_caps(&falling);
+    // The same walks with steady pain keep the easier week.
+    let steady = planned_sequence(&run([2, 2, 2, 2]));
+    assert!(steady[3] < steady[2], "an easier week 4: {steady:?}");
+}
+
+/// A flare answered within days (issue 24): two red walks, or two mornings clearly above the
+/// baseline, within the week switch the rest of it to gentle walking with the flare advice at
+/// once, in the plan and today; the weekly review then decides as usual.
+#[test]
+fn a_flare_within_the_week_switches_to_gentle_walking_at_once() {
+    let start = date(2026, 1, 5);
+    for by_mornings in [false, true] {
+        let mut j = Journal::new(start, benign());
+        let w = j.plan(start).plan.walking.expect("walking");
+        good_week(
+            &mut j,
+            start,
+            w.sessions_per_week,
+            f64::from(w.session_minutes()),
+        );
+        let ws = day(start, 7);
+        let before = j.plan(day(ws, 1));
+        assert_ne!(before.plan.decision.kind, DecisionKind::Flare);
+        if by_mornings {
+            j.morning(day(ws, 0), 5);
+            j.morning(day(ws, 1), 6);
+        } else {
+            j.walk(day(ws, 0), 12.0, 2, 7, LegSpread::None, false);
+            j.walk(day(ws, 1), 12.0, 2, 7, LegSpread::None, false);
+        }
+        let r = j.plan(day(ws, 1));
+        assert_eq!(r.plan.week, 2);
+        assert_eq!(
+            r.plan.decision.kind,
+            DecisionKind::Flare,
+            "{:?}",
+            r.plan.decision
+        );
+        assert_eq!(r.week_type, WeekType::Gentle);
+        let gentle = r.plan.walking.clone().expect("walking");
+        assert_eq!(gentle.mode, amble_core::plan::Mode::Gentle);
+        assert!(
+            gentle.weekly_minutes
+                <= before
+                    .plan
+                    .walking
+                    .as_ref()
+                    .expect("walking")
+                    .weekly_minutes
+        );
+        assert!(
+            r.plan
+                .decision
+                .because
+                .iter()
+                .any(|b| b.contains("switches to gentle walking now"))
+        );
+        assert!(
+            r.plan
+                .decision
+                .because
+                .iter()
+                .any(|b| b.contains("contact your doctor or physiotherapist"))
+        );
+        assert_caps(&r);
+        let t = amble_core::plan::today_view(&r, &j.sorted(), day(ws, 1), kb());
+        assert!(t.message.contains("flare week"), "{}", t.message);
+        assert!(t.message.contains("contact your doctor"), "{}", t.message);
+        assert!(!t.easier_today);
+        // The same journal and date give the same plan.
+        assert_eq!(j.plan(day(ws, 1)).plan, r.plan);
+        // One red walk or one risen morning is not enough.
+        let mut one = Journal::new(start, benign());
+        good_week(
+            &mut one,
+            start,
+            w.sessions_per_week,
+            f64::from(w.session_minutes()),
+        );
+        one.walk(day(ws, 0), 12.0, 2, 7, LegSpread::None, false);
+        one.morning(day(ws, 1), 6);
+        assert_ne!(one.plan(day(ws, 1)).plan.decision.kind, DecisionKind::Flare);
+        // At the end of the week the weekly review decides as usual: two red walks step back.
+        if !by_mornings {
+            let after = j.plan(day(ws, 7));
+            assert_eq!(after.plan.week, 3);
+            assert_eq!(
+                after.history.last().expect("week 2").decision.kind,
+                DecisionKind::Regress
+            );
+            assert_ne!(after.week_type, WeekType::Gentle);
+        }
+    }
 }
 
 #[test]
@@ -1201,8 +1386,10 @@ proptest! {
             let last = h.decision.because.last().cloned().unwrap_or_default();
             let next_week = h.week + 1;
             prop_assert!(last.starts_with(&format!("Week {next_week}: ")), "{last}");
+            // A flare within the current week switches it to gentle walking after its review.
+            let switched = r.plan.decision.because.iter().any(|b| b.contains("switches to gentle walking now"));
             let next_minutes = r.history.get(k + 1).map(|n| n.planned_weekly_minutes)
-                .or(r.plan.walking.as_ref().map(|w| w.weekly_minutes));
+                .or(r.plan.walking.as_ref().filter(|_| !switched).map(|w| w.weekly_minutes));
             if let Some(m) = next_minutes {
                 prop_assert!(last.contains(&format!("({m} minute")), "week {next_week} plans {m}: {last}");
             }

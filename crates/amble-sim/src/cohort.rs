@@ -21,10 +21,16 @@ pub enum CohortKind {
     FewWalks,
     /// Spinal-stenosis interval walkers.
     Stenosis,
+    /// Ordinary adherence: 10-20 % of walks missed at random and some walks left unrated; only
+    /// day-to-day noise in pain.
+    Ordinary,
+    /// More than the plan: capacity well above it, walks a little longer than planned, and some
+    /// weeks an extra walk.
+    Keen,
 }
 
 impl CohortKind {
-    pub const ALL: [CohortKind; 7] = [
+    pub const ALL: [CohortKind; 9] = [
         CohortKind::Noise,
         CohortKind::Missed,
         CohortKind::Flare,
@@ -32,6 +38,8 @@ impl CohortKind {
         CohortKind::Overdo,
         CohortKind::FewWalks,
         CohortKind::Stenosis,
+        CohortKind::Ordinary,
+        CohortKind::Keen,
     ];
 
     pub fn name(self) -> &'static str {
@@ -43,6 +51,8 @@ impl CohortKind {
             CohortKind::Overdo => "overdo",
             CohortKind::FewWalks => "few-walks",
             CohortKind::Stenosis => "stenosis",
+            CohortKind::Ordinary => "ordinary",
+            CohortKind::Keen => "keen",
         }
     }
 
@@ -61,6 +71,12 @@ impl CohortKind {
             CohortKind::Overdo => "walk 30-70 % longer than planned",
             CohortKind::FewWalks => "log only two walks a week, for a year",
             CohortKind::Stenosis => "interval walkers with leg symptoms that sitting eases",
+            CohortKind::Ordinary => {
+                "miss 10-20 % of walks at random, leave 10 % unrated; only day-to-day noise in pain"
+            }
+            CohortKind::Keen => {
+                "capacity 2-3 times the plan's first walks, walk 10-30 % longer than planned, an extra walk in 30 % of weeks"
+            }
         }
     }
 
@@ -101,6 +117,7 @@ fn base(rng: &mut fastrand::Rng) -> Person {
         mornings: 0.9,
         overdo: 1.0,
         max_walks: None,
+        extra_walk: 0.0,
         walks_per_week_answer: rng.u32(2..=5),
         flare: None,
         away: None,
@@ -142,6 +159,17 @@ impl Cohort {
                         p.capacity = uniform(&mut rng, 5.0, 12.0);
                         p.reported_pain_free = p.capacity * uniform(&mut rng, 0.9, 1.1);
                         p.ceiling = uniform(&mut rng, 30.0, 60.0);
+                    }
+                    CohortKind::Ordinary => {
+                        p.adherence = uniform(&mut rng, 0.8, 0.9);
+                        p.rates = 0.9;
+                    }
+                    CohortKind::Keen => {
+                        // They answer their usual walk; their body can do much more.
+                        p.capacity = p.reported_pain_free * uniform(&mut rng, 2.0, 3.0);
+                        p.ceiling = p.ceiling.max(p.capacity * 1.5);
+                        p.overdo = uniform(&mut rng, 1.1, 1.3);
+                        p.extra_walk = 0.3;
                     }
                 }
                 (p, rng.u64(..))

@@ -65,6 +65,8 @@ pub struct Person {
     pub overdo: f64,
     /// Logs at most this many walks a week.
     pub max_walks: Option<u32>,
+    /// Chance a week has one walk more than planned (on a day without a planned walk).
+    pub extra_walk: f64,
     pub walks_per_week_answer: u32,
     pub flare: Option<Flare>,
     pub away: Option<Break>,
@@ -212,6 +214,10 @@ pub fn simulate_with(
             continue;
         };
         let days = amble_core::reminders::planned_days(walking.sessions_per_week);
+        // Some weeks have a walk more than planned (the random draw only for people who do).
+        let extra_day = (p.extra_walk > 0.0 && rng.f64() < p.extra_walk)
+            .then(|| (0..7u32).find(|d| !days.contains(d)))
+            .flatten();
         let mut walked = 0u32;
         for d in 0..7u32 {
             let index = w * 7 + d;
@@ -242,7 +248,7 @@ pub fn simulate_with(
                     pain,
                 }));
             }
-            let walk_today = days.contains(&d)
+            let walk_today = (days.contains(&d) || extra_day == Some(d))
                 && rng.f64() < p.adherence
                 && p.max_walks.is_none_or(|m| walked < m);
             if walk_today {

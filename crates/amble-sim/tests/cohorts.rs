@@ -183,3 +183,46 @@ fn holding_the_target_reaches_maintenance_and_a_flare_leaves_it() {
         "{reached} of 12 reached maintenance within a year"
     );
 }
+
+/// The adherence cohorts do what they say: ordinary people miss 10-20 % of their planned walks
+/// and leave some unrated; keen people sometimes log a walk more than the week planned, and
+/// walk longer than planned; ordinary misses are held to the progress targets.
+#[test]
+fn adherence_cohorts_miss_walks_and_walk_extra() {
+    use amble_core::journal::Entry;
+    let kb = KnowledgeBase::embedded().unwrap();
+    let (figures, traces) = run_cohort(&Cohort::new(CohortKind::Ordinary, 12, SEED), &kb).unwrap();
+    assert!(
+        figures
+            .figures
+            .iter()
+            .any(|f| f.name.starts_with("weeks to 30 min") && f.target.is_some()),
+        "ordinary misses are held to the progress targets"
+    );
+    let (mut planned, mut logged, mut unrated) = (0u32, 0u32, 0u32);
+    for t in &traces {
+        for h in &t.last.history {
+            planned += h.planned_walks;
+            logged += h.green + h.amber + h.red + h.unrated;
+            unrated += h.unrated;
+        }
+    }
+    let missed = 1.0 - f64::from(logged) / f64::from(planned);
+    assert!((0.08..=0.22).contains(&missed), "missed {missed:.2}");
+    assert!(unrated > 0);
+
+    let (_, keen) = run_cohort(&Cohort::new(CohortKind::Keen, 6, SEED), &kb).unwrap();
+    let extra_weeks = keen
+        .iter()
+        .flat_map(|t| t.last.history.iter())
+        .filter(|h| h.green + h.amber + h.red + h.unrated > h.planned_walks)
+        .count();
+    assert!(extra_weeks > 0, "some weeks have a walk more than planned");
+    let longer = keen.iter().all(|t| {
+        t.entries.iter().any(|e| match e {
+            Entry::Walk(w) => w.minutes > 0.0 && t.person.overdo > 1.05,
+            _ => false,
+        })
+    });
+    assert!(longer);
+}

@@ -865,6 +865,35 @@ async fn a_red_walk_is_named_when_saved_and_today_steps_down() {
     assert_eq!(json["easier_today"], true);
 }
 
+/// A flare answered within days: two red walks in the week switch the rest of it to the flare
+/// plan at once, and the home page, the plan page and the API say the same.
+#[tokio::test]
+async fn two_red_walks_show_the_flare_plan_on_every_page() {
+    let app = App::new().with_checkup().await;
+    for date in ["2026-03-02", "2026-03-03"] {
+        let r = app
+            .post_form(
+                &format!("/log/walk?today={date}"),
+                &format!("date={date}&minutes=12&pain_before=2&pain_peak=7&leg_spread=none"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+    let plan = app.get("/api/v1/plan?today=2026-03-04").await.json();
+    assert_eq!(plan["decision"]["kind"], "flare", "{plan}");
+    assert_eq!(plan["walking"]["mode"], "gentle");
+    let home = app.get("/?today=2026-03-04").await;
+    assert!(home.body.contains("This is a flare week"), "{}", home.body);
+    assert!(home.body.contains("contact your doctor or physiotherapist"));
+    let page = app.get("/plan?today=2026-03-04").await;
+    assert!(
+        page.body.contains("Flare: keep moving gently"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("switches to gentle walking now"));
+}
+
 /// The insights page and API: honest about too little data, in the contract's shape.
 #[tokio::test]
 async fn insights_page_and_api() {

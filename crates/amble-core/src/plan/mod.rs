@@ -26,7 +26,7 @@ mod types;
 
 pub use exercises::{describe as describe_exercise_dose, dose_line};
 pub use lights::{Light, Mornings, classify, explain as explain_light, morning_words};
-pub use replay::{cap_breaches, replay};
+pub use replay::{EASIER_WEEK, cap_breaches, replay};
 pub use session::{
     Cue, CueKind, MAX_SEGMENTS, MAX_SESSION_SECONDS, Segment, SegmentKind, WalkSession, cues,
     parse_segments_spec, segments_spec, walk_seconds, walk_session,

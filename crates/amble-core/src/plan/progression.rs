@@ -176,8 +176,10 @@ pub fn progress(
     let fits = |n: &Prescription| f64::from(n.weekly_minutes()) <= cap;
     let first = steps.first().cloned();
     let fitting = steps
-        .into_iter()
+        .iter()
         .find(|(n, _)| fits(n))
+        .cloned()
+        .or_else(|| largest_within(p, &steps, cap))
         .or_else(|| smallest_step(p).filter(|(n, _)| fits(n)))
         // Nothing fits this week: the level takes the step and the caps trim the weeks
         // until it is reached.
@@ -195,6 +197,44 @@ pub fn progress(
             p
         }
     }
+}
+
+/// When the caps block every planned step: the largest part of a step that lengthens walks
+/// which still fits under `cap` (more than one minute per walk), with words that say so.
+fn largest_within(
+    p: Prescription,
+    steps: &[(Prescription, String)],
+    cap: f64,
+) -> Option<(Prescription, String)> {
+    let walks = p.walks_per_week();
+    if walks == 0 || !cap.is_finite() {
+        return None;
+    }
+    let room = (cap / f64::from(walks)).floor();
+    steps
+        .iter()
+        .filter(|(n, _)| {
+            n.bout_minutes > p.bout_minutes
+                && Prescription {
+                    bout_minutes: p.bout_minutes,
+                    ..*n
+                } == p
+        })
+        .filter_map(|(n, _)| {
+            let bout = room.min(f64::from(n.bout_minutes));
+            (bout >= f64::from(p.bout_minutes + 2)).then(|| with_bout(p, bout as u32))
+        })
+        .max_by_key(|n| n.bout_minutes)
+        .map(|n| {
+            let added = n.bout_minutes - p.bout_minutes;
+            let words = format!(
+                "Step up: as much as the weekly caps allow (20% above your last full week), walks {} longer ({} {}).",
+                count(added, "minute", "minutes"),
+                n.bout_minutes,
+                noun(n.bout_minutes, "minute", "minutes")
+            );
+            (n, words)
+        })
 }
 
 /// Walks a fraction shorter, never below `floor`; when the walks are already at the floor, one
@@ -349,6 +389,15 @@ mod tests {
         // Adding a day (100 min) would break a 90-minute cap; longer walks (84 min) fit.
         let f = progress(p(Mode::Continuous, 3, 1, 25), false, 90.0, &s, &mut why);
         assert_eq!((f.sessions_per_week, f.bout_minutes), (3, 28));
+        // A cap that blocks the planned step (3 x 12 -> 3 x 15 = 45 over a 43.2 cap) takes the
+        // largest step within it (3 x 14), not one minute, and says so.
+        let mut why = Vec::new();
+        let g = progress(p(Mode::Continuous, 3, 1, 12), false, 43.2, &s, &mut why);
+        assert_eq!((g.sessions_per_week, g.bout_minutes), (3, 14));
+        assert!(
+            why.iter().any(|w| w.contains("weekly caps allow")),
+            "{why:?}"
+        );
     }
 
     #[test]

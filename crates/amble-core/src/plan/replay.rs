@@ -16,17 +16,20 @@ use crate::knowledge::KnowledgeBase;
 use crate::tier::Tier;
 
 use super::exercises::ExercisePlan;
-use super::lights::Mornings;
+use super::lights::{Light, Mornings, classify};
 use super::progression::{Caps, fit_under, progress, scale, shorten, smallest_step};
 use super::review::{Context, review_block};
 use super::start::{
-    choose_exercises, floor_bout, frequency_first, is_older, start_plan, starting_prescription,
-    strength_at_least,
+    choose_exercises, current_weekly_minutes, floor_bout, frequency_first, is_older, start_plan,
+    starting_prescription, strength_at_least,
 };
 use super::types::{
     Decision, DecisionKind, EarlierWarning, Mode, PLAN_SCHEMA, Plan, PlanError, Prescription,
     Replay, Status, TARGET_MINUTES, TARGET_SESSIONS, WeekRecord, WeekType,
 };
+
+/// The words that announce an easier week in a decision (its heading reads them).
+pub const EASIER_WEEK: &str = "is an easier week to let your body adapt";
 
 /// Whole days from `from` to `to` (negative when `to` is earlier).
 fn days_between(from: Date, to: Date) -> i64 {
@@ -256,6 +259,9 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
     let mut away_from: Option<Prescription> = None;
     let mut empty_run = 0u32;
     let mut previous_avg: Option<f64> = None;
+    let mut first_avg: Option<f64> = None;
+    // The walking done before the programme (from the check-up), if known.
+    let walked_before = current_weekly_minutes(&out.answers);
     let mut last_kind = DecisionKind::Start;
     let mut last_because = out.plan.decision.because.clone();
     let mut progressions = 0u32;
@@ -288,10 +294,18 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
                 after_setback: last_kind == DecisionKind::Regress,
                 in_flare,
                 rebuilding: rebuild_to.is_some(),
+                planned_walks: this_week.walks_per_week(),
             },
         );
+        // Pain falling: this week's average pain before walks below both the first rated
+        // week's and the week before's.
+        let pain_falling = match (review.avg_pain_before, first_avg, previous_avg) {
+            (Some(now), Some(first), before) => now < first && before.is_none_or(|b| now <= b),
+            _ => false,
+        };
         if review.avg_pain_before.is_some() {
             previous_avg = review.avg_pain_before;
+            first_avg = first_avg.or(review.avg_pain_before);
         }
         let mut because = review.because;
         let mut kind = review.decision;
@@ -486,6 +500,10 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
             && !away
             && rebuild_to.is_none()
             && !maintenance
+            // Only when there is load to ease: not while pain is falling and the plan is still
+            // below the walking done before the programme.
+            && !(pain_falling
+                && walked_before.is_some_and(|m| f64::from(level.weekly_minutes()) < m))
         {
             // About a fifth below the level, and never above that much below the last full
             // week (when the level has just stepped up).
@@ -501,7 +519,7 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
                 (level, WeekType::Full)
             } else {
                 because.push(format!(
-                    "Week {next_week} is an easier week to let your body adapt: {} instead of {}; the plan picks up again after it.",
+                    "Week {next_week} {EASIER_WEEK}: {} instead of {}; the plan picks up again after it.",
                     words_minutes(&easier),
                     level.weekly_minutes()
                 ));
@@ -603,8 +621,88 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
             excluded,
         };
     }
+    flare_within_week(
+        &mut out, &blocks, &mornings, this_week, this_type, floor, today, kb,
+    );
     Ok(out)
 }
+
+/// A flare answered within days: two red walks, or two mornings clearly above the baseline,
+/// in the week so far switch the rest of the week to gentle walking with the flare advice at
+/// once; the weekly review at the end of the week then decides as usual [heuristic].
+#[allow(clippy::too_many_arguments)]
+fn flare_within_week(
+    out: &mut Replay,
+    blocks: &Blocks<'_>,
+    mornings: &Mornings,
+    this_week: Prescription,
+    this_type: WeekType,
+    floor: u32,
+    today: Date,
+    kb: &KnowledgeBase,
+) {
+    if !matches!(out.plan.status, Status::Active | Status::Maintenance)
+        || out.plan.walking.is_none()
+        || this_type == WeekType::Gentle
+        || this_week.mode == Mode::Gentle
+    {
+        return;
+    }
+    let lights = &kb.plan.lights;
+    let rules = &kb.plan.review;
+    let index = out.plan.week.saturating_sub(1);
+    let block_start = out.block_start();
+    let red: Vec<Date> = blocks
+        .walks
+        .get(&index)
+        .map(|walks| {
+            walks
+                .iter()
+                .filter(|w| w.date <= today && classify(w, mornings, lights) == Light::Red)
+                .map(|w| w.date)
+                .collect()
+        })
+        .unwrap_or_default();
+    let risen: Vec<Date> = (0..7i64)
+        .map(|d| block_start.saturating_add(d.days()))
+        .filter(|d| *d <= today && mornings.risen(*d, lights, None) == Some(true))
+        .collect();
+    let first = if red.len() >= rules.flare_soon {
+        format!(
+            "{} went red this week (from {}): that may be a flare, so the rest of this week switches to gentle walking now.",
+            crate::words::count(red.len() as u32, "walk", "walks"),
+            red[0]
+        )
+    } else if risen.len() >= rules.flare_soon {
+        format!(
+            "Your back pain on waking was clearly higher than your usual mornings (by 2 points or more) on {} this week (from {}): that may be a flare, so the rest of this week switches to gentle walking now.",
+            crate::words::count(risen.len() as u32, "morning", "mornings"),
+            risen[0]
+        )
+    } else {
+        return;
+    };
+    let gentle = fit_under(
+        Prescription::gentle(floor),
+        f64::from(this_week.weekly_minutes()),
+        floor,
+    );
+    out.plan.walking = Some(gentle.into());
+    out.current = Some(gentle);
+    out.week_type = WeekType::Gentle;
+    out.plan.decision = Decision {
+        kind: DecisionKind::Flare,
+        because: vec![
+            first,
+            FLARE_ADVICE.into(),
+            "At the end of the week the weekly review decides as usual.".into(),
+            gentle.week_line(out.plan.week),
+        ],
+    };
+}
+
+/// What to do in a flare, and when to contact a clinician.
+pub(crate) const FLARE_ADVICE: &str = "Flares are common and usually settle. For now: short, easy walks, two a day. If it isn't settling within 1 to 2 weeks, or you're worried, contact your doctor or physiotherapist; if anything new appears, such as numbness or weakness, run the check-up again.";
 
 /// The most the plan of the check-up at `index` may start with: the week in effect before new
 /// symptoms (or a check-in's new warning sign) suspended the plan it replaces, carried on

@@ -36,6 +36,8 @@ pub(crate) struct Context<'a> {
     /// The plan is building back toward a level the person walked before (after a flare or a
     /// break): fewer rated walks are enough to take the next step back up.
     pub rebuilding: bool,
+    /// Walks the week planned (days x walks a day).
+    pub planned_walks: u32,
 }
 
 /// The longest run of logged mornings that are a real rise over the baseline, among the block's
@@ -133,13 +135,20 @@ pub(crate) fn review_block(walks: &[&Walk], cx: &Context<'_>) -> BlockReview {
     } else {
         rules.min_rated_walks
     };
+    // Misses are normal: two thirds of the planned walks, rated, are enough to judge the week.
+    let share_of_plan = (f64::from(cx.planned_walks) * rules.min_rated_share - 1e-9).ceil();
+    let min_logged = if cx.planned_walks > 0 {
+        min_logged.min((share_of_plan.max(1.0)) as u32)
+    } else {
+        min_logged
+    };
     let decision = if flare {
         because.push(if red >= rules.flare_red_walks {
             format!("{} went red: that looks like a flare.", count(red, "walk", "walks"))
         } else {
             format!("Your back pain on waking was clearly higher than your usual mornings (by 2 points or more) for {run} days in a row: that looks like a flare.")
         });
-        because.push("Flares are common and usually settle. For now: short, easy walks, two a day. If it isn't settling within 1 to 2 weeks, or you're worried, contact your doctor or physiotherapist; if anything new appears, such as numbness or weakness, run the check-up again.".into());
+        because.push(super::replay::FLARE_ADVICE.into());
         DecisionKind::Flare
     } else if logged < min_logged {
         because.push(format!(

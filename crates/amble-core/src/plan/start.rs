@@ -286,7 +286,7 @@ fn held_while_paused(
 }
 
 /// The walking a person does now, from their answers (usual walk x walks a week), if known.
-fn current_weekly_minutes(answers: &Answers) -> Option<f64> {
+pub(crate) fn current_weekly_minutes(answers: &Answers) -> Option<f64> {
     let minutes = answers
         .walking
         .usual_minutes

@@ -10,7 +10,7 @@ use crate::words::count;
 
 use super::lights::{Light, Mornings, classify, explain, morning_words};
 use super::start::floor_bout;
-use super::types::{Plan, Prescription, Replay, Status, WalkingOut};
+use super::types::{DecisionKind, Plan, Prescription, Replay, Status, WalkingOut, WeekType};
 
 /// The heading and words of a paused plan, with the same timing as the check-up: a plan that
 /// waits for warning-sign answers says so (and what to do if one might apply), never "see a
@@ -114,7 +114,12 @@ pub fn today_view(r: &Replay, entries: &[Entry], today: Date, kb: &KnowledgeBase
     let walk_today = plan.status != Status::Blocked && !walked_today && left > 0;
     // A coach within the week: after a red walk or an unsettled morning, today steps down (a
     // walk shorter by the plan's step-back fraction, stretches and mobility only) [heuristic].
+    // A flare week (found by the weekly review or within the week) is already gentle.
+    let flare_week = matches!(plan.status, Status::Active | Status::Maintenance)
+        && plan.decision.kind == DecisionKind::Flare
+        && r.week_type == WeekType::Gentle;
     let easier_today = matches!(plan.status, Status::Active | Status::Maintenance)
+        && !flare_week
         && (last.walk.is_some_and(|(_, l)| l == Light::Red) || last.risen_morning.is_some());
     let mut feedback = Vec::new();
     if plan.status != Status::Blocked {
@@ -180,6 +185,14 @@ pub fn today_view(r: &Replay, entries: &[Entry], today: Date, kb: &KnowledgeBase
         .unwrap_or_default();
     let message = match plan.status {
         Status::Blocked => plan.decision.because.join(" "),
+        _ if flare_week && walked_today => format!(
+            "This is a flare week: you've walked today. Log tomorrow morning's back pain. {}",
+            super::replay::FLARE_ADVICE
+        ),
+        _ if flare_week => format!(
+            "This is a flare week: keep moving gently today ({today_walk}), at an easy pace on the flat. {}",
+            super::replay::FLARE_ADVICE
+        ),
         _ if easier_today && walked_today => "Take it easy for the rest of today: stretches and mobility exercises only. Log tomorrow morning's back pain.".into(),
         _ if easier_today => format!(
             "Take it easier today. If you walk, keep to {today_walk} at an easy pace on the flat, and do only the stretches and mobility exercises. If your back is still clearly worse tomorrow morning, rest a day."

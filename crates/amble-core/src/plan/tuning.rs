@@ -44,11 +44,17 @@ pub struct Lights {
 pub struct Review {
     pub min_rated_walks: u32,
     pub min_rated_walks_in_flare: u32,
+    /// Share of the week's planned walks that, rated, is enough to judge the week even when
+    /// fewer than `min_rated_walks` (a missed walk never holds the plan by itself).
+    pub min_rated_share: f64,
     pub progress_ok_fraction: f64,
     pub regress_red_walks: u32,
     pub trend_rise: f64,
     pub flare_mornings: u32,
     pub flare_red_walks: u32,
+    /// Red walks, or risen mornings, within the week so far that switch the rest of the week
+    /// to the flare plan at once.
+    pub flare_soon: usize,
     pub sources: Vec<String>,
 }
 
@@ -173,10 +179,17 @@ impl PlanTuning {
         if r.min_rated_walks == 0 || r.min_rated_walks_in_flare == 0 {
             return bad("review.min_rated_walks", "must be at least 1");
         }
+        if !(r.min_rated_share > 0.0 && r.min_rated_share <= 1.0) {
+            return bad("review.min_rated_share", "must be above 0 and at most 1");
+        }
         if !(0.0..=1.0).contains(&r.progress_ok_fraction) {
             return bad("review.progress_ok_fraction", "must be between 0 and 1");
         }
-        if r.flare_mornings == 0 || r.flare_red_walks == 0 || r.regress_red_walks == 0 {
+        if r.flare_mornings == 0
+            || r.flare_red_walks == 0
+            || r.regress_red_walks == 0
+            || r.flare_soon == 0
+        {
             return bad("review", "flare and step-back counts must be at least 1");
         }
         let s = &self.steps;

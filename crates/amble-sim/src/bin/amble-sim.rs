@@ -66,7 +66,7 @@ fn main() -> anyhow::Result<()> {
             .iter()
             .map(|c| {
                 CohortKind::parse(c).with_context(|| {
-                    format!("unknown cohort {c:?}: expected one of noise, missed, flare, break, overdo, few-walks, stenosis")
+                    format!("unknown cohort {c:?}: expected one of noise, missed, flare, break, overdo, few-walks, stenosis, ordinary, keen")
                 })
             })
             .collect::<anyhow::Result<_>>()?

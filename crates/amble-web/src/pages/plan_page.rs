@@ -98,7 +98,7 @@ pub async fn plan(
             planned: h.planned_weekly_minutes,
             walked: format!("{:.0}", h.walked_minutes),
             lights: format!("{} green, {} amber, {} red", h.green, h.amber, h.red),
-            decision: report::decision_words(h.decision.kind).into(),
+            decision: report::decision_heading(&h.decision).into(),
             because: h.decision.because.clone(),
         })
         .collect();
@@ -129,7 +129,7 @@ pub async fn plan(
                 w.target.sessions_per_week
             )
         }),
-        decision: report::decision_words(p.decision.kind).into(),
+        decision: report::decision_heading(&p.decision).into(),
         because: p.decision.because.clone(),
         view,
         history,
