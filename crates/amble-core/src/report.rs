@@ -227,6 +227,16 @@ impl ReportView {
             .iter()
             .filter(move |f| !(blocked && f.tier <= Tier::Routine))
     }
+
+    /// The label beside a flag: its tier when that is the page's own, otherwise words that do
+    /// not set a second, slower timing beside the heading's (one urgency per output, §2.4).
+    pub fn flag_label(&self, f: &FlagView) -> &'static str {
+        if f.tier >= self.tier {
+            f.tier.as_str()
+        } else {
+            "also mention it when you are seen"
+        }
+    }
 }
 
 /// Builds the report's content from an assessment.
@@ -632,7 +642,7 @@ pub fn render_text(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> Str
     wrap(&mut out, "  ", &v.action);
     for f in v.flags_shown() {
         let _ = writeln!(out);
-        let _ = writeln!(out, "  * {} ({})", f.title, f.tier.as_str());
+        let _ = writeln!(out, "  * {} ({})", f.title, v.flag_label(f));
         wrap(&mut out, "    ", &f.explain);
         if !f.because.is_empty() {
             let _ = writeln!(out, "    Because you answered:");
