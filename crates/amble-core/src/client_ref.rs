@@ -8,7 +8,8 @@ use crate::journal::EntryError;
 /// The longest reference, in characters.
 pub const MAX_CHARS: usize = 64;
 
-/// The reference as given, if it is 1 to 64 characters with no control characters; otherwise
+/// The reference as given, if it is 1 to 64 characters with no control characters and no
+/// spaces at either end (so a blank one is refused, not stored as a reference); otherwise
 /// an error for the field `client_ref`.
 pub fn check(text: &str) -> Result<&str, EntryError> {
     let bad = |message: String| EntryError {
@@ -26,6 +27,12 @@ pub fn check(text: &str) -> Result<&str, EntryError> {
     }
     if text.chars().any(char::is_control) {
         return Err(bad("control characters are not allowed".into()));
+    }
+    if text.trim() != text {
+        return Err(bad(
+            "expected no spaces at the start or the end (a reference is sent as it was made)"
+                .into(),
+        ));
     }
     Ok(text)
 }
@@ -45,6 +52,9 @@ mod tests {
         assert!(check(&"x".repeat(65)).is_err());
         assert!(check("a\u{0}b").is_err());
         assert!(check("line\nbreak").is_err());
+        assert!(check(" ").is_err(), "blank");
+        assert!(check(" a").is_err() && check("a ").is_err());
+        assert!(check("a b").is_ok(), "a space inside is fine");
         assert_eq!(check("").unwrap_err().field, "client_ref");
     }
 }
