@@ -130,13 +130,20 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
                         "No network address of this computer was found: is it connected to the network your phone is on?"
                     );
                 }
-                eprintln!(
-                    "Amble is serving your phone: scan the code, or open {} on a phone on the same network, and sign in. Press Ctrl-C to stop.",
-                    urls.first().map_or(url, String::as_str)
-                );
+                if !l.open.is_empty() && l.open.iter().all(|ip| ip.is_loopback()) {
+                    eprintln!(
+                        "{} is this computer's own address: a phone cannot reach it. To serve your phone, leave out --bind (or use --bind 0.0.0.0:PORT). Press Ctrl-C to stop.",
+                        urls.first().map_or(url, String::as_str)
+                    );
+                } else {
+                    eprintln!(
+                        "Amble is serving your phone: scan the code, or open {} on a phone on the same network, and sign in. Press Ctrl-C to stop.",
+                        urls.first().map_or(url, String::as_str)
+                    );
+                }
                 if !secure {
                     eprintln!(
-                        "Over plain HTTP a phone's browser cannot keep the screen on during a walk or work offline; serve HTTPS with --tls-cert FILE --tls-key FILE (docs/phone.md)."
+                        "Over plain HTTP a phone's browser cannot keep the screen on during a walk or work offline; serve HTTPS with --tls-cert FILE --tls-key FILE (Amble's phone guide shows three ways to get a certificate)."
                     );
                 }
             }

@@ -353,4 +353,8 @@ fn lan_serves_https_with_a_certificate_and_secure_cookies() {
         !said.contains("cannot keep the screen on"),
         "no warning over HTTPS: {said}"
     );
+    assert!(
+        said.contains("a phone cannot reach it") && !said.contains("on the same network"),
+        "a loopback address is not offered to a phone: {said}"
+    );
 }
