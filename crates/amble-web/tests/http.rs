@@ -1435,9 +1435,14 @@ async fn a_change_from_another_process_shows_at_once() {
         page.body,
         "the page changed"
     );
-    // And a write through the server itself.
+    // The server's own writes see it too (one morning is kept per date), and write.
     let r = app
         .post_json("/api/v1/mornings", r#"{"date": "2026-03-02", "pain": 4}"#)
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.json()["existing"]["pain"], 7);
+    let r = app
+        .post_json("/api/v1/mornings", r#"{"date": "2026-03-01", "pain": 4}"#)
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
     assert_eq!(

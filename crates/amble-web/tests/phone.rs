@@ -259,7 +259,10 @@ async fn the_api_answers_a_repeat_with_the_first_entry() {
         StatusCode::OK
     );
     let clash = app
-        .post_json("/api/v1/mornings", r#"{"pain": 3, "client_ref": "api-1"}"#)
+        .post_json(
+            "/api/v1/mornings",
+            r#"{"date": "2026-03-01", "pain": 3, "client_ref": "api-1"}"#,
+        )
         .await;
     assert_eq!(clash.status, StatusCode::CONFLICT, "{}", clash.text());
     assert_eq!(clash.json()["field"], "client_ref");
