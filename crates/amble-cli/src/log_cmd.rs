@@ -96,6 +96,9 @@ pub struct MorningArgs {
     /// Back pain on waking, 0-10.
     #[arg(long, value_name = "0-10", allow_negative_numbers = true)]
     pub pain: Option<i64>,
+    /// Replace the morning score already logged for that date (one is kept per date).
+    #[arg(long)]
+    pub replace: bool,
     /// Your own reference for this log (1-64 characters): logging again with the same
     /// reference stores nothing and shows the entry logged first.
     #[arg(long, value_name = "REF")]
@@ -438,6 +441,53 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
             .into_morning(today)
             .map_err(flag_error)?;
             let (date, pain) = (m.date, m.pain);
+            let entries = global.open_store()?.list()?;
+            match journal::morning_slot(&entries, &m) {
+                journal::MorningSlot::Free => {}
+                journal::MorningSlot::Same(kept) => {
+                    let human = format!(
+                        "Already logged on {date}: back pain {pain}/10; nothing new was stored."
+                    );
+                    return print_entry(global, &Entry::Morning(kept.clone()), &human);
+                }
+                journal::MorningSlot::Taken(kept) => {
+                    let yes = args.replace
+                        || (!global.json
+                            && stdin_is_terminal()
+                            && ask_until(
+                                &format!(
+                                    "You already logged back pain {}/10 on {date}; one morning score is kept per date. Replace it with {pain}/10? (y/n)",
+                                    kept.pain
+                                ),
+                                Some("n"),
+                                parse_yes,
+                            )?);
+                    if !yes && (global.json || !stdin_is_terminal()) {
+                        return Err(Failure::BadInput(format!(
+                            "--date: back pain {}/10 is already logged for {date} ({}); one morning score is kept per date: add --replace to replace it with {pain}/10",
+                            kept.pain, kept.id
+                        )));
+                    }
+                    if !yes {
+                        eprintln!(
+                            "Kept back pain {}/10 on {date}; nothing was changed.",
+                            kept.pain
+                        );
+                        return Ok(());
+                    }
+                    let was = kept.pain;
+                    let new = journal::replaced_morning(kept, &m);
+                    global.open_store()?.replace(Entry::Morning(new.clone()))?;
+                    let stored = Entry::Morning(new);
+                    let mut human = format!(
+                        "Replaced your morning on {date}: back pain {pain}/10 (was {was}/10)."
+                    );
+                    if let Some(line) = light_line(global, &kb, stored.id()) {
+                        human.push_str(&format!("\n{line}"));
+                    }
+                    return print_entry(global, &stored, &human);
+                }
+            }
             let (stored, new) = store(global, Entry::Morning(m), args.client_ref.as_deref())?;
             if !new {
                 return print_entry(global, &stored, &already(&stored));

@@ -152,6 +152,8 @@ fn accounts_flow(amble: &dyn Fn(&[&str], &str) -> Run, stored: &dyn Fn() -> Stri
             "ann@clinic.example",
             "log",
             "morning",
+            "--date",
+            "2026-03-01",
             "--pain",
             "4",
             "--json",

@@ -586,6 +586,41 @@ impl NewMorning {
     }
 }
 
+/// What a new morning score for a date does to the journal, which keeps one morning score per
+/// date: a first one is added; one equal to the score already kept changes nothing (a repeat,
+/// e.g. a form sent twice); a different one replaces the kept one only when asked to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MorningSlot<'a> {
+    /// No morning is logged for the date yet.
+    Free,
+    /// The same score is already logged for the date: nothing to store.
+    Same(&'a Morning),
+    /// Another score is logged for the date: replacing it needs a yes.
+    Taken(&'a Morning),
+}
+
+/// Where a new morning score lands (see [`MorningSlot`]); when a journal holds more than one
+/// morning for the date (imported from elsewhere), the latest stored one is the kept one.
+pub fn morning_slot<'a>(entries: &'a [Entry], new: &Morning) -> MorningSlot<'a> {
+    match entries.iter().rev().find_map(|e| match e {
+        Entry::Morning(m) if m.date == new.date => Some(m),
+        _ => None,
+    }) {
+        None => MorningSlot::Free,
+        Some(m) if m.pain == new.pain => MorningSlot::Same(m),
+        Some(m) => MorningSlot::Taken(m),
+    }
+}
+
+/// The kept morning with a new score, under the id of the one it replaces.
+pub fn replaced_morning(kept: &Morning, new: &Morning) -> Morning {
+    Morning {
+        id: kept.id.clone(),
+        date: kept.date,
+        pain: new.pain,
+    }
+}
+
 /// An exercise session as a person logs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewExercise {

@@ -107,7 +107,10 @@ fn decoded<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
 /// A log's body without its `client_ref` (contract §13), and the reference when given: 1-64
 /// characters, else 422 naming `client_ref`. The rest is decoded as `T`.
 fn log_body<T: DeserializeOwned>(bytes: &Bytes) -> Result<(T, Option<String>), ApiError> {
-    let mut value = json_value(bytes)?;
+    log_value(json_value(bytes)?)
+}
+
+fn log_value<T: DeserializeOwned>(mut value: Value) -> Result<(T, Option<String>), ApiError> {
     let client_ref = match value.as_object_mut().and_then(|o| o.remove("client_ref")) {
         None => None,
         Some(Value::String(r)) => Some(
@@ -272,12 +275,54 @@ pub async fn morning(
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let today = q.date(&state)?;
-    let (m, client_ref): (journal::NewMorning, _) = log_body(&bytes)?;
-    let entry =
-        Entry::Morning(m.into_morning(today).map_err(|e| {
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message, Some(&e.field))
-        })?);
-    store_log(&state, entry, client_ref).await
+    let mut value = json_value(&bytes)?;
+    let replace = match value.as_object_mut().and_then(|o| o.remove("replace")) {
+        None => false,
+        Some(Value::Bool(b)) => b,
+        Some(_) => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "expected true or false",
+                Some("replace"),
+            ));
+        }
+    };
+    let (m, client_ref): (journal::NewMorning, _) = log_value(value)?;
+    let m = m
+        .into_morning(today)
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message, Some(&e.field)))?;
+    let all = state.entries().await.map_err(ApiError::from)?;
+    match journal::morning_slot(&all, &m) {
+        journal::MorningSlot::Free => store_log(&state, Entry::Morning(m), client_ref).await,
+        journal::MorningSlot::Same(kept) => {
+            Ok((StatusCode::OK, Json(Entry::Morning(kept.clone()))).into_response())
+        }
+        journal::MorningSlot::Taken(kept) if !replace => Ok((
+            StatusCode::CONFLICT,
+            Json(json!({
+                "error": format!(
+                    "back pain {}/10 is already logged for {} ({}); one morning score is kept per date: send \"replace\": true to replace it",
+                    kept.pain, kept.date, kept.id
+                ),
+                "field": "date",
+                "existing": Entry::Morning(kept.clone()),
+            })),
+        )
+            .into_response()),
+        journal::MorningSlot::Taken(kept) => {
+            let new = Entry::Morning(journal::replaced_morning(kept, &m));
+            let stored = new.clone();
+            state
+                .with_store(true, move |s| match s {
+                    Some(s) => amble_store::Store::replace(s, new),
+                    None => Err(StoreError::Database(
+                        "the journal could not be opened".into(),
+                    )),
+                })
+                .await?;
+            Ok((StatusCode::OK, Json(stored)).into_response())
+        }
+    }
 }
 
 /// `POST /api/v1/exercises`: an exercise session, as `amble log exercise` takes it.

@@ -1062,6 +1062,97 @@ async fn a_walk_in_a_few_taps_then_edit_and_delete() {
     assert_eq!(app.journal().await["entries"].as_array().unwrap().len(), 3);
 }
 
+/// The mornings in the journal, as (id, date, pain).
+async fn mornings(app: &App) -> Vec<(String, String, i64)> {
+    app.journal().await["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "morning")
+        .map(|e| {
+            (
+                e["id"].as_str().unwrap().to_string(),
+                e["date"].as_str().unwrap().to_string(),
+                e["pain"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_second_morning_for_a_date_replaces_the_first_after_saying_so() {
+    let app = App::new().with_checkup().await;
+    let first = app
+        .post_json(
+            "/api/v1/mornings?today=2026-03-03",
+            r#"{"date": "2026-03-02", "pain": 2}"#,
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    let id = first.json()["id"].as_str().unwrap().to_string();
+    // API: a different score for the date is a conflict naming the entry kept.
+    let r = app
+        .post_json(
+            "/api/v1/mornings?today=2026-03-03",
+            r#"{"date": "2026-03-02", "pain": 5}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(r.json()["existing"]["id"], id.as_str());
+    assert_eq!(r.json()["existing"]["pain"], 2);
+    assert!(r.json()["error"].as_str().unwrap().contains("replace"));
+    assert_eq!(r.json()["field"], "date");
+    // The same score again stores nothing: 200 with the entry.
+    let r = app
+        .post_json(
+            "/api/v1/mornings?today=2026-03-03",
+            r#"{"date": "2026-03-02", "pain": 2}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["id"], id.as_str());
+    let r = app
+        .post_json(
+            "/api/v1/mornings?today=2026-03-03",
+            r#"{"date": "2026-03-02", "pain": 5, "replace": "yes"}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["field"], "replace");
+    assert_eq!(mornings(&app).await, [(id.clone(), "2026-03-02".into(), 2)]);
+    // "replace": true keeps one morning for the date, under its id, with the new score.
+    let r = app
+        .post_json(
+            "/api/v1/mornings?today=2026-03-03",
+            r#"{"date": "2026-03-02", "pain": 5, "replace": true}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["pain"], 5);
+    assert_eq!(mornings(&app).await, [(id.clone(), "2026-03-02".into(), 5)]);
+    // The web form replaces, and the page it leads to shows the one kept and says it replaced
+    // the earlier one.
+    let r = app
+        .post_form("/log/morning?today=2026-03-03", "date=2026-03-02&pain=3")
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().contains("replaced=5"), "{}", r.location());
+    assert_eq!(mornings(&app).await, [(id.clone(), "2026-03-02".into(), 3)]);
+    let page = app.get(&r.location()).await;
+    assert!(
+        page.body
+            .contains("Back pain 3/10 on 2026-03-02 is kept: it replaced the 5/10 logged earlier"),
+        "{}",
+        page.body
+    );
+    // The same score from the form again (a form sent twice) says nothing of replacing.
+    let r = app
+        .post_form("/log/morning?today=2026-03-03", "date=2026-03-02&pain=3")
+        .await;
+    assert!(!r.location().contains("replaced"), "{}", r.location());
+    assert_eq!(mornings(&app).await.len(), 1);
+}
+
 #[tokio::test]
 async fn new_symptoms_with_a_walk_go_to_the_red_flag_screen() {
     let app = App::new().with_checkup().await;
@@ -1344,9 +1435,14 @@ async fn a_change_from_another_process_shows_at_once() {
         page.body,
         "the page changed"
     );
-    // And a write through the server itself.
+    // The server's own writes see it too (one morning is kept per date), and write.
     let r = app
         .post_json("/api/v1/mornings", r#"{"date": "2026-03-02", "pain": 4}"#)
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.json()["existing"]["pain"], 7);
+    let r = app
+        .post_json("/api/v1/mornings", r#"{"date": "2026-03-01", "pain": 4}"#)
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
     assert_eq!(

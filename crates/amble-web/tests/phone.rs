@@ -259,20 +259,36 @@ async fn the_api_answers_a_repeat_with_the_first_entry() {
         StatusCode::OK
     );
     let clash = app
-        .post_json("/api/v1/mornings", r#"{"pain": 3, "client_ref": "api-1"}"#)
+        .post_json(
+            "/api/v1/mornings",
+            r#"{"date": "2026-03-01", "pain": 3, "client_ref": "api-1"}"#,
+        )
         .await;
     assert_eq!(clash.status, StatusCode::CONFLICT, "{}", clash.text());
     assert_eq!(clash.json()["field"], "client_ref");
     assert_eq!(app.entries("morning").await.len(), 1);
-    // Without a reference every send is stored, as before.
+    // Without a reference, one morning is still kept per date: another score for it is a
+    // conflict unless it says to replace, and the same score again stores nothing.
     let plain = r#"{"date": "2026-03-02", "pain": 1}"#;
-    for _ in 0..2 {
-        assert_eq!(
-            app.post_json("/api/v1/mornings", plain).await.status,
-            StatusCode::CREATED
-        );
-    }
-    assert_eq!(app.entries("morning").await.len(), 3);
+    assert_eq!(
+        app.post_json("/api/v1/mornings", plain).await.status,
+        StatusCode::CONFLICT
+    );
+    let replace = r#"{"date": "2026-03-02", "pain": 1, "replace": true}"#;
+    assert_eq!(
+        app.post_json("/api/v1/mornings", replace).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.post_json("/api/v1/mornings", plain).await.status,
+        StatusCode::OK
+    );
+    let other_day = r#"{"date": "2026-03-01", "pain": 1}"#;
+    assert_eq!(
+        app.post_json("/api/v1/mornings", other_day).await.status,
+        StatusCode::CREATED
+    );
+    assert_eq!(app.entries("morning").await.len(), 2);
 }
 
 #[tokio::test]

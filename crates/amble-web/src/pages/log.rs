@@ -377,22 +377,40 @@ pub async fn log_morning(
     let parsed = parse_morning(&fields, day).and_then(|m| form_client_ref(&fields).map(|r| (m, r)));
     match parsed {
         Ok(((date, pain), client_ref)) => {
-            let (stored, _) = state
-                .add_entry_once(
-                    Entry::Morning(Morning {
-                        id: String::new(),
-                        date,
-                        pain,
-                    }),
-                    client_ref,
-                )
-                .await?;
-            Ok(Redirect::to(&with_qs(
-                "/today",
-                &q.qs(),
-                &format!("saved={}", stored.id()),
-            ))
-            .into_response())
+            let m = Morning {
+                id: String::new(),
+                date,
+                pain,
+            };
+            let all = state.entries().await?;
+            // One morning score is kept per date: a different one replaces it (the page
+            // then says so), the same one again (a form sent twice) stores nothing.
+            let (id, replaced) = match journal::morning_slot(&all, &m) {
+                journal::MorningSlot::Free => {
+                    let (stored, _) = state.add_entry_once(Entry::Morning(m), client_ref).await?;
+                    (stored.id().to_string(), None)
+                }
+                journal::MorningSlot::Same(kept) => (kept.id.clone(), None),
+                journal::MorningSlot::Taken(kept) => {
+                    let new = journal::replaced_morning(kept, &m);
+                    let was = kept.pain;
+                    let id = new.id.clone();
+                    state
+                        .with_store(true, move |s| {
+                            s.map_or(
+                                Err(amble_store::StoreError::Database("no store".into())),
+                                |s| amble_store::Store::replace(s, Entry::Morning(new)),
+                            )
+                        })
+                        .await?;
+                    (id, Some(was))
+                }
+            };
+            let extra = match replaced {
+                Some(was) => format!("saved={id}&replaced={was}"),
+                None => format!("saved={id}"),
+            };
+            Ok(Redirect::to(&with_qs("/today", &q.qs(), &extra)).into_response())
         }
         Err(e) => {
             let page = morning_page(

@@ -114,6 +114,8 @@ pub struct PageQuery {
     /// With accounts: whose data a coach is reading (checked by `authz` before any handler).
     person: Option<String>,
     saved: Option<String>,
+    /// After a morning score replaced another for the same date: the score it replaced.
+    replaced: Option<String>,
     after: Option<String>,
     /// Journal page number (1 = newest).
     page: Option<String>,

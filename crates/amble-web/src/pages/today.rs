@@ -71,6 +71,28 @@ pub(crate) fn exercise_rows(
         .collect()
 }
 
+/// After a morning score replaced the one logged earlier for its date: which one is kept and
+/// which one it replaced.
+async fn replaced_note(
+    state: &crate::authz::Scoped,
+    q: &PageQuery,
+) -> Result<Option<String>, PageError> {
+    let (Some(id), Some(was)) = (q.saved.as_deref(), q.replaced.as_deref()) else {
+        return Ok(None);
+    };
+    let Some(was) = was.parse::<u8>().ok().filter(|p| *p <= 10) else {
+        return Ok(None);
+    };
+    let all = state.entries().await?;
+    Ok(all.iter().find_map(|e| match e {
+        Entry::Morning(m) if m.id == id => Some(format!(
+            "Back pain {}/10 on {} is kept: it replaced the {was}/10 logged earlier for that morning (one score is kept per date).",
+            m.pain, m.date
+        )),
+        _ => None,
+    }))
+}
+
 pub async fn home(state: crate::authz::Scoped, q: Query<PageQuery>) -> Result<Response, PageError> {
     today(state, q).await
 }
@@ -80,6 +102,7 @@ pub async fn today(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
+    let replaced_note = replaced_note(&state, &q).await?;
     let page = match replay(&state, day).await? {
         None => TodayPage {
             title: "Welcome".into(),
@@ -92,7 +115,7 @@ pub async fn today(
             walking: String::new(),
             exercises: Vec::new(),
             saved: q.saved.clone(),
-            saved_note: None,
+            saved_note: replaced_note,
             today_walk: String::new(),
             checkin: None,
             maintenance: false,
@@ -103,6 +126,10 @@ pub async fn today(
                 .saved
                 .as_deref()
                 .and_then(|id| plan::after_logging(&all, &r, id, day, state.kb()));
+            let saved_note = match (replaced_note, saved_note) {
+                (Some(a), Some(b)) => Some(format!("{a} {b}")),
+                (a, b) => a.or(b),
+            };
             let maintenance = r.plan.status == Status::Maintenance;
             TodayPage {
                 title: "Today".into(),
