@@ -10,6 +10,7 @@ pub mod clinician;
 pub mod coach;
 mod forms;
 pub mod ics;
+pub(crate) mod json_body;
 mod pages;
 mod phone;
 mod security;
@@ -298,6 +299,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             authz::layer,
         ))
+        .layer(axum::middleware::from_fn(json_body::require_json))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::guard,
