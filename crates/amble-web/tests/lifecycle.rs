@@ -367,3 +367,53 @@ async fn next_stays_on_this_site_and_api_bodies_are_json() {
     .await;
     assert!(json.status.is_success(), "{}: {}", json.status, json.body);
 }
+
+/// Text with a NUL character is bad input (422), on forms and the API, on both engines
+/// (PostgreSQL cannot store it: it used to be a 500 naming the database).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nul_in_text_is_a_422() {
+    for t in setups("nul") {
+        let app = server(&t);
+        let ann = sign_in(&app, "ann@x.org").await;
+        let walk = r#"{"date":"2026-03-02","minutes":20,"pain_before":1,"pain_peak":2,"leg_spread":"none","notes":"a\u0000b"}"#;
+        let r = send(
+            &app,
+            "POST",
+            "/api/v1/walks",
+            Some(&ann),
+            Some(("application/json", walk.into())),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}: {}",
+            t.engine,
+            r.body
+        );
+        assert!(r.body.contains("NUL"), "{}", r.body);
+        let form =
+            "date=2026-03-02&minutes=20&pain_before=1&pain_peak=2&leg_spread=none&notes=a%00b";
+        let r = send(
+            &app,
+            "POST",
+            "/log/walk",
+            Some(&ann),
+            Some(("application/x-www-form-urlencoded", form.into())),
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}: {}",
+            t.engine,
+            r.body
+        );
+        for leak in ["postgres", "127.0.0.1", "journal.db", "SELECT", "INSERT"] {
+            assert!(!r.body.contains(leak), "{leak}: {}", r.body);
+        }
+        // Nothing was written.
+        let j = send(&app, "GET", "/api/v1/journal", Some(&ann), None).await;
+        assert!(!j.body.contains("\"walk\""), "{}", j.body);
+    }
+}
