@@ -9,6 +9,7 @@ mod cache;
 pub mod clinician;
 pub mod coach;
 mod forms;
+mod hide_errors;
 pub mod ics;
 pub(crate) mod json_body;
 mod pages;
@@ -304,6 +305,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::guard,
         ))
+        .layer(axum::middleware::from_fn(hide_errors::layer))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
 }

@@ -417,3 +417,47 @@ async fn nul_in_text_is_a_422() {
         assert!(!j.body.contains("\"walk\""), "{}", j.body);
     }
 }
+
+/// A 500 names no file path, server address or query: the storage breaks under the server
+/// (its entries table is gone) and the answers say only that they could not be given.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_500_names_no_path_or_query() {
+    let t = blocking(sqlite_setup);
+    let dir = t._dir.as_ref().unwrap().path().to_path_buf();
+    let app = server(&t);
+    let ann = sign_in(&app, "ann@x.org").await;
+    let file = amble_store::SqliteStore::file_in(&dir);
+    blocking(|| {
+        let c = rusqlite::Connection::open(&file).unwrap();
+        c.execute_batch("ALTER TABLE entries RENAME TO entries_gone")
+            .unwrap();
+    });
+    let dir_text = dir.to_str().unwrap().to_string();
+    for uri in ["/api/v1/journal", "/api/v1/plan", "/"] {
+        let r = get(&app, uri, &ann).await;
+        assert_eq!(
+            r.status,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "{uri}: {}",
+            r.body
+        );
+        for leak in [
+            dir_text.as_str(),
+            "journal.db",
+            "entries",
+            "SELECT",
+            "no such table",
+        ] {
+            assert!(!r.body.contains(leak), "{uri} names {leak:?}: {}", r.body);
+        }
+        assert!(r.body.contains("could not answer"), "{uri}: {}", r.body);
+        if uri.starts_with("/api/") {
+            assert!(
+                r.headers[header::CONTENT_TYPE]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("application/json")
+            );
+        }
+    }
+}
