@@ -160,7 +160,13 @@ pub(crate) async fn login_submit(
             .map(|(_, v)| v.clone())
             .unwrap_or_default();
     match sign_in(&app, &headers, email.clone(), password).await {
-        Outcome::SignedIn(secret, _) => {
+        Outcome::SignedIn(secret, user) => {
+            // A coach or admin has no journal of their own: their home is the list of people.
+            let next = if next == "/" && user.role != amble_core::access::Role::Person {
+                "/people".to_string()
+            } else {
+                next
+            };
             let mut r = Redirect::to(&next).into_response();
             r.headers_mut()
                 .insert(header::SET_COOKIE, cookie(&headers, &secret, 14 * 86_400));

@@ -461,3 +461,31 @@ async fn a_500_names_no_path_or_query() {
         }
     }
 }
+
+/// A coach or admin signing in without a `next` lands on `/people` (they have no journal of
+/// their own, so `/` would refuse them); a person lands on `/`; a `next` given is kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coach_lands_on_people() {
+    let t = blocking(sqlite_setup);
+    let app = server(&t);
+    for (email, next, to) in [
+        ("cat%40x.org", "", "/people"),
+        ("adm%40x.org", "", "/people"),
+        ("ann%40x.org", "", "/"),
+        ("cat%40x.org", "&next=%2Fpeople%2Finvite", "/people/invite"),
+    ] {
+        let r = send(
+            &app,
+            "POST",
+            "/login",
+            None,
+            Some((
+                "application/x-www-form-urlencoded",
+                format!("email={email}&password=a+long+enough+secret{next}"),
+            )),
+        )
+        .await;
+        assert!(r.status.is_redirection(), "{email}: {}", r.status);
+        assert_eq!(r.headers[header::LOCATION], to, "{email}{next}");
+    }
+}
