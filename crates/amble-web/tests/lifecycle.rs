@@ -489,3 +489,25 @@ async fn a_coach_lands_on_people() {
         assert_eq!(r.headers[header::LOCATION], to, "{email}{next}");
     }
 }
+
+/// `/people` links carry the email URL-encoded: `ann+clinic@…` would otherwise arrive as
+/// `ann clinic@…` and be refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_links_are_url_encoded() {
+    let t = blocking(sqlite_setup);
+    blocking(|| {
+        t.accounts
+            .add_user("ann+clinic@x.org", Role::Person, PASSWORD)
+            .unwrap();
+        t.accounts.link("cat@x.org", "ann+clinic@x.org").unwrap();
+    });
+    let app = server(&t);
+    let cat = sign_in(&app, "cat@x.org").await;
+    let page = get(&app, "/people", &cat).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let link = "/today?person=ann%2Bclinic%40x.org";
+    assert!(page.body.contains(link), "{}", page.body);
+    assert!(!page.body.contains("person=ann+clinic"), "{}", page.body);
+    let today = get(&app, link, &cat).await;
+    assert_eq!(today.status, StatusCode::OK, "{}", today.body);
+}
