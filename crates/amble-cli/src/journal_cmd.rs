@@ -539,7 +539,7 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<(), Failure> {
         Some(path) => {
             // Write beside the target, then rename: the file is complete or absent.
             let tmp = path.with_extension("amble-tmp");
-            std::fs::write(&tmp, &bytes)
+            crate::private_file::write(&tmp, &bytes)
                 .with_context(|| format!("cannot write {}", tmp.display()))?;
             std::fs::rename(&tmp, path)
                 .with_context(|| format!("cannot write {}", path.display()))?;

@@ -15,6 +15,7 @@ mod lan;
 mod learn_cmd;
 mod log_cmd;
 mod plan_cmd;
+mod private_file;
 mod remind_cmd;
 mod report_cmd;
 mod screen_cmd;

@@ -38,7 +38,7 @@ pub fn run(global: &Global, args: &RemindArgs) -> Result<(), Failure> {
     if args.output.as_os_str() == "-" {
         std::io::stdout().lock().write_all(text.as_bytes())?;
     } else {
-        std::fs::write(&args.output, text).map_err(|e| {
+        crate::private_file::write(&args.output, text).map_err(|e| {
             Failure::BadInput(format!(
                 "{}: cannot write the calendar: {e}",
                 args.output.display()

@@ -90,7 +90,7 @@ pub fn run(global: &Global, args: &ReportArgs) -> Result<(), Failure> {
     if args.output.as_os_str() == "-" {
         std::io::stdout().lock().write_all(&bytes)?;
     } else {
-        std::fs::write(&args.output, bytes).map_err(|e| {
+        crate::private_file::write(&args.output, bytes).map_err(|e| {
             Failure::BadInput(format!(
                 "{}: cannot write the report: {e}",
                 args.output.display()

@@ -1,4 +1,4 @@
-//! `amble user add|link|token` (contract §12): accounts in the SQLite journal of `--data-dir`
+//! `amble user add|link|token|passwd|unlink|disable|enable|revoke-tokens` (contract §12): accounts in the SQLite journal of `--data-dir`
 //! or in a PostgreSQL database, with the same rules.
 
 use std::io::{BufRead, Write};
@@ -18,6 +18,25 @@ pub enum UserCommand {
     Link(LinkArgs),
     /// Make an API token for scripts (printed once, alone on the last line).
     Token(TokenArgs),
+    /// Set a new password (read from stdin); every session and API token of the account ends.
+    Passwd(PasswdArgs),
+    /// End a coach's (or admin's) access to a person's journal.
+    Unlink(LinkArgs),
+    /// Refuse sign-in and end every session and API token; the data is kept.
+    Disable(TokenArgs),
+    /// Allow a disabled account to sign in again (with its password).
+    Enable(TokenArgs),
+    /// Revoke every API token of an account.
+    RevokeTokens(TokenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PasswdArgs {
+    #[arg(long)]
+    email: String,
+    /// Read the new password from the first line of stdin.
+    #[arg(long, required = true)]
+    password_stdin: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -53,6 +72,18 @@ pub struct TokenArgs {
     email: String,
 }
 
+/// The account with this email, or bad input naming the flag.
+fn find(db: &Accounts, flag: &str, email: &str) -> Result<amble_store::accounts::User, Failure> {
+    db.user(email)?
+        .ok_or_else(|| Failure::BadInput(format!("{flag} {email}: there is no such account")))
+}
+
+fn read_password() -> Result<String, Failure> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
 /// The accounts kept with the journal (created with it when there is none yet).
 fn accounts(global: &Global) -> Result<Accounts, Failure> {
     Ok(global.storage()?.open_accounts()?)
@@ -64,9 +95,8 @@ pub fn run(global: &Global, cmd: UserCommand) -> Result<(), Failure> {
     match cmd {
         UserCommand::Add(a) => {
             let _ = a.password_stdin;
-            let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line)?;
-            let password = line.trim_end_matches(['\r', '\n']);
+            let password = read_password()?;
+            let password = password.as_str();
             let role = match a.role {
                 RoleArg::Person => Role::Person,
                 RoleArg::Coach => Role::Coach,
@@ -100,15 +130,75 @@ pub fn run(global: &Global, cmd: UserCommand) -> Result<(), Failure> {
             )?;
         }
         UserCommand::Token(a) => {
-            let user = db.user(&a.email)?.ok_or_else(|| {
-                Failure::BadInput(format!("--email {}: there is no such account", a.email))
-            })?;
+            let user = find(&db, "--email", &a.email)?;
             let secret = db.add_token(user.id)?;
             eprintln!(
                 "A new API token for {} (shown once; keep it secret):",
                 user.email
             );
             writeln!(out, "{secret}")?;
+        }
+        UserCommand::Passwd(a) => {
+            let _ = a.password_stdin;
+            let user = find(&db, "--email", &a.email)?;
+            let password = read_password()?;
+            db.set_password(user.id, &password)?;
+            writeln!(
+                out,
+                "New password for {}; its sessions and API tokens have ended.",
+                user.email
+            )?;
+        }
+        UserCommand::Unlink(a) => {
+            let coach = find(&db, "--coach", &a.coach)?;
+            let person = find(&db, "--person", &a.person)?;
+            if db.unlink(coach.id, person.id)? {
+                writeln!(
+                    out,
+                    "{} can no longer read {}'s journal.",
+                    coach.email, person.email
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "{} was not linked to {}; nothing changed.",
+                    coach.email, person.email
+                )?;
+            }
+        }
+        UserCommand::Disable(a) => {
+            let user = find(&db, "--email", &a.email)?;
+            let changed = db.set_disabled(user.id, true)?;
+            writeln!(
+                out,
+                "{} is disabled{}: sign-in is refused and its sessions and API tokens have ended; its data is kept.",
+                user.email,
+                if changed { "" } else { " (it already was)" }
+            )?;
+        }
+        UserCommand::Enable(a) => {
+            let user = find(&db, "--email", &a.email)?;
+            let changed = db.set_disabled(user.id, false)?;
+            writeln!(
+                out,
+                "{} {} sign in again with its password.",
+                user.email,
+                if changed {
+                    "can"
+                } else {
+                    "was not disabled; it can"
+                }
+            )?;
+        }
+        UserCommand::RevokeTokens(a) => {
+            let user = find(&db, "--email", &a.email)?;
+            let n = db.revoke_tokens(user.id)?;
+            writeln!(
+                out,
+                "Revoked {n} API {} of {}.",
+                if n == 1 { "token" } else { "tokens" },
+                user.email
+            )?;
         }
     }
     Ok(())

@@ -47,12 +47,24 @@ pub fn hash_password(password: &str) -> Result<String, StoreError> {
         .map_err(|e| StoreError::Database(format!("password hashing: {e}")))
 }
 
-/// Whether `password` matches `hash` (constant-time in the hash comparison).
+/// Marks a disabled account's stored hash: sign-in is refused while it is there, and enabling
+/// the account again takes it off, so the password is kept. It starts like every stored hash
+/// (the tables check that), so disabling needs no change of schema. The SQL of both engines
+/// spells it out (`LIKE '$argon2id$disabled$%'`, `substr(password_hash, 20)`).
+pub const DISABLED_MARK: &str = "$argon2id$disabled$";
+
+/// Whether `password` matches `hash` (constant-time in the hash comparison). A disabled
+/// account's hash never matches, but is checked all the same, so that the answer takes as long.
 pub fn verify_password(hash: &str, password: &str) -> bool {
+    let (disabled, hash) = match hash.strip_prefix(DISABLED_MARK) {
+        Some(h) => (true, h),
+        None => (false, hash),
+    };
     let Ok(parsed) = argon2::password_hash::phc::PasswordHash::new(hash) else {
         return false;
     };
-    argon().is_ok_and(|a| a.verify_password(password.as_bytes(), &parsed).is_ok())
+    let ok = argon().is_ok_and(|a| a.verify_password(password.as_bytes(), &parsed).is_ok());
+    ok && !disabled
 }
 
 /// A new random secret: 32 bytes as 64 hex characters.
@@ -269,7 +281,7 @@ impl PgDatabase {
         self.migrate_now()?;
         let mut c = self.client()?;
         c.query_opt(
-            "SELECT u.id, u.email, u.role, u.journal_id FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+            "SELECT u.id, u.email, u.role, u.journal_id FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.password_hash NOT LIKE '$argon2id$disabled$%'",
             &[&secret_hash(secret)],
         )
         .map_err(|e| self.error(e))?
@@ -421,7 +433,7 @@ impl PgDatabase {
         self.migrate_now()?;
         let mut c = self.client()?;
         c.query_opt(
-            "SELECT u.id, u.email, u.role, u.journal_id FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > now()",
+            "SELECT u.id, u.email, u.role, u.journal_id FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > now() AND u.password_hash NOT LIKE '$argon2id$disabled$%'",
             &[&secret_hash(secret)],
         )
         .map_err(|e| self.error(e))?
@@ -502,6 +514,95 @@ impl PgDatabase {
     }
 }
 
+impl PgDatabase {
+    /// A new password; every session and API token of the account ends.
+    pub fn set_password(&self, user: i64, password: &str) -> Result<(), StoreError> {
+        let hash = hash_password(password)?;
+        let mut c = self.client()?;
+        let mut tx = c.transaction().map_err(|e| self.error(e))?;
+        // A disabled account stays disabled with its new password.
+        tx.execute(
+            "UPDATE users SET password_hash = CASE WHEN password_hash LIKE '$argon2id$disabled$%' THEN '$argon2id$disabled$' || $2 ELSE $2 END WHERE id = $1",
+            &[&user, &hash],
+        )
+        .map_err(|e| self.error(e))?;
+        end_everything_pg(self, &mut tx, user)?;
+        tx.commit().map_err(|e| self.error(e))
+    }
+
+    /// Ends a coach's link to a person; `false` when there was none.
+    pub fn unlink(&self, coach: i64, person: i64) -> Result<bool, StoreError> {
+        let mut c = self.client()?;
+        Ok(c.execute(
+            "DELETE FROM coach_links WHERE coach_id = $1 AND person_id = $2",
+            &[&coach, &person],
+        )
+        .map_err(|e| self.error(e))?
+            > 0)
+    }
+
+    /// Disables an account (sign-in refused, sessions and tokens ended, data kept) or enables
+    /// it again. `false` when it already was so.
+    pub fn set_disabled(&self, user: i64, disabled: bool) -> Result<bool, StoreError> {
+        let mut c = self.client()?;
+        let mut tx = c.transaction().map_err(|e| self.error(e))?;
+        let changed = if disabled {
+            tx.execute(
+                "UPDATE users SET password_hash = '$argon2id$disabled$' || password_hash WHERE id = $1 AND password_hash NOT LIKE '$argon2id$disabled$%'",
+                &[&user],
+            )
+        } else {
+            tx.execute(
+                "UPDATE users SET password_hash = substr(password_hash, 20) WHERE id = $1 AND password_hash LIKE '$argon2id$disabled$%'",
+                &[&user],
+            )
+        }
+        .map_err(|e| self.error(e))?;
+        if disabled {
+            end_everything_pg(self, &mut tx, user)?;
+        }
+        tx.commit().map_err(|e| self.error(e))?;
+        Ok(changed > 0)
+    }
+
+    /// Revokes every API token of an account; how many were live.
+    pub fn revoke_tokens(&self, user: i64) -> Result<u64, StoreError> {
+        let mut c = self.client()?;
+        c.execute(
+            "UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL",
+            &[&user],
+        )
+        .map_err(|e| self.error(e))
+    }
+
+    /// Revokes one API token (a bearer sign-out).
+    pub fn revoke_token(&self, secret: &str) -> Result<(), StoreError> {
+        let mut c = self.client()?;
+        c.execute(
+            "UPDATE api_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL",
+            &[&secret_hash(secret)],
+        )
+        .map_err(|e| self.error(e))?;
+        Ok(())
+    }
+}
+
+/// Ends every session and API token of an account, inside a transaction.
+fn end_everything_pg(
+    pg: &PgDatabase,
+    tx: &mut postgres::Transaction<'_>,
+    user: i64,
+) -> Result<(), StoreError> {
+    tx.execute("DELETE FROM sessions WHERE user_id = $1", &[&user])
+        .map_err(|e| pg.error(e))?;
+    tx.execute(
+        "UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL",
+        &[&user],
+    )
+    .map_err(|e| pg.error(e))?;
+    Ok(())
+}
+
 /// Accounts, whichever engine keeps them: the same methods, rules and answers on PostgreSQL
 /// and in the SQLite journal (the store contract suite runs on both).
 pub trait AccountStore: Send + Sync {
@@ -538,6 +639,17 @@ pub trait AccountStore: Send + Sync {
         detail: &str,
     ) -> Result<(), StoreError>;
     fn audit_log(&self) -> Result<Vec<AuditRow>, StoreError>;
+    /// A new password; every session and API token of the account ends at once.
+    fn set_password(&self, user: i64, password: &str) -> Result<(), StoreError>;
+    /// Ends a coach's link to a person; `false` when there was none.
+    fn unlink(&self, coach: i64, person: i64) -> Result<bool, StoreError>;
+    /// Disables an account (sign-in refused, sessions and tokens ended, data kept) or enables
+    /// it again; `false` when it already was so.
+    fn set_disabled(&self, user: i64, disabled: bool) -> Result<bool, StoreError>;
+    /// Revokes every API token of an account; how many were live.
+    fn revoke_tokens(&self, user: i64) -> Result<u64, StoreError>;
+    /// Revokes one API token (a bearer sign-out).
+    fn revoke_token(&self, secret: &str) -> Result<(), StoreError>;
     /// One person's journal in the same storage.
     fn journal(&self, journal: i64) -> crate::Database;
 }
@@ -657,6 +769,21 @@ impl AccountStore for PgDatabase {
     fn audit_log(&self) -> Result<Vec<AuditRow>, StoreError> {
         PgDatabase::audit_log(self)
     }
+    fn set_password(&self, user: i64, password: &str) -> Result<(), StoreError> {
+        PgDatabase::set_password(self, user, password)
+    }
+    fn unlink(&self, coach: i64, person: i64) -> Result<bool, StoreError> {
+        PgDatabase::unlink(self, coach, person)
+    }
+    fn set_disabled(&self, user: i64, disabled: bool) -> Result<bool, StoreError> {
+        PgDatabase::set_disabled(self, user, disabled)
+    }
+    fn revoke_tokens(&self, user: i64) -> Result<u64, StoreError> {
+        PgDatabase::revoke_tokens(self, user)
+    }
+    fn revoke_token(&self, secret: &str) -> Result<(), StoreError> {
+        PgDatabase::revoke_token(self, secret)
+    }
     fn journal(&self, journal: i64) -> crate::Database {
         crate::Database::Postgres(self.clone(), journal)
     }
@@ -674,6 +801,9 @@ mod tests {
         assert!(!verify_password(&h, "correct horse batterz"));
         assert!(!verify_password("not a hash", "x"));
         assert!(hash_password("short").is_err());
+        assert_eq!(DISABLED_MARK.len() + 1, 20, "the SQL's substr");
+        let disabled = format!("{DISABLED_MARK}{h}");
+        assert!(!verify_password(&disabled, "correct horse battery"));
         let again = hash_password("correct horse battery").unwrap_or_else(|e| panic!("{e}"));
         assert_ne!(h, again, "salted");
     }

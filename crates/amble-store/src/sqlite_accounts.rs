@@ -250,7 +250,7 @@ impl AccountStore for SqliteAccounts {
 
     fn user_by_token(&self, secret: &str) -> Result<Option<User>, StoreError> {
         self.one_user(
-            &format!("SELECT {USER} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1 AND t.revoked_at IS NULL"),
+            &format!("SELECT {USER} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND u.password_hash NOT LIKE '$argon2id$disabled$%'"),
             &secret_hash(secret),
         )
     }
@@ -363,7 +363,7 @@ impl AccountStore for SqliteAccounts {
 
     fn user_by_session(&self, secret: &str) -> Result<Option<User>, StoreError> {
         self.one_user(
-            &format!("SELECT {USER} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.expires_at > unixepoch()"),
+            &format!("SELECT {USER} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1 AND s.expires_at > unixepoch() AND u.password_hash NOT LIKE '$argon2id$disabled$%'"),
             &secret_hash(secret),
         )
     }
@@ -435,7 +435,83 @@ impl AccountStore for SqliteAccounts {
         rows.map(|r| r.map_err(|e| self.err(e))).collect()
     }
 
+    fn set_password(&self, user: i64, password: &str) -> Result<(), StoreError> {
+        let hash = hash_password(password)?;
+        let mut c = self.conn();
+        let tx = c
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| self.err(e))?;
+        // A disabled account stays disabled with its new password.
+        tx.execute(
+            "UPDATE users SET password_hash = CASE WHEN password_hash LIKE '$argon2id$disabled$%' THEN '$argon2id$disabled$' || ?2 ELSE ?2 END WHERE id = ?1",
+            params![user, hash],
+        )
+        .map_err(|e| self.err(e))?;
+        end_everything(&tx, user).map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    fn unlink(&self, coach: i64, person: i64) -> Result<bool, StoreError> {
+        Ok(self
+            .conn()
+            .execute(
+                "DELETE FROM coach_links WHERE coach_id = ?1 AND person_id = ?2",
+                params![coach, person],
+            )
+            .map_err(|e| self.err(e))?
+            > 0)
+    }
+
+    fn set_disabled(&self, user: i64, disabled: bool) -> Result<bool, StoreError> {
+        let mut c = self.conn();
+        let tx = c
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| self.err(e))?;
+        let sql = if disabled {
+            "UPDATE users SET password_hash = '$argon2id$disabled$' || password_hash WHERE id = ?1 AND password_hash NOT LIKE '$argon2id$disabled$%'"
+        } else {
+            "UPDATE users SET password_hash = substr(password_hash, 20) WHERE id = ?1 AND password_hash LIKE '$argon2id$disabled$%'"
+        };
+        let changed = tx.execute(sql, [user]).map_err(|e| self.err(e))?;
+        if disabled {
+            end_everything(&tx, user).map_err(|e| self.err(e))?;
+        }
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(changed > 0)
+    }
+
+    fn revoke_tokens(&self, user: i64) -> Result<u64, StoreError> {
+        let n = self
+            .conn()
+            .execute(
+                "UPDATE api_tokens SET revoked_at = unixepoch() WHERE user_id = ?1 AND revoked_at IS NULL",
+                [user],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(n as u64)
+    }
+
+    fn revoke_token(&self, secret: &str) -> Result<(), StoreError> {
+        self.conn()
+            .execute(
+                "UPDATE api_tokens SET revoked_at = unixepoch() WHERE token_hash = ?1 AND revoked_at IS NULL",
+                [secret_hash(secret)],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
     fn journal(&self, journal: i64) -> Database {
         Database::SqliteJournal(self.dir.clone(), journal)
     }
+}
+
+/// Ends every session and API token of an account, inside a transaction.
+fn end_everything(tx: &rusqlite::Transaction<'_>, user: i64) -> rusqlite::Result<()> {
+    tx.execute("DELETE FROM sessions WHERE user_id = ?1", [user])?;
+    tx.execute(
+        "UPDATE api_tokens SET revoked_at = unixepoch() WHERE user_id = ?1 AND revoked_at IS NULL",
+        [user],
+    )?;
+    Ok(())
 }

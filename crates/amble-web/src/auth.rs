@@ -1,5 +1,6 @@
 //! Signing in and out (contract §12): `/login` for people, `POST /api/v1/session` for scripts
-//! and apps, `DELETE /api/v1/session` and `POST /logout` to end every session of the account.
+//! and apps, `DELETE /api/v1/session` and `POST /logout` to end every session of the account
+//! (`DELETE /api/v1/session` with a bearer token revokes that token).
 //! Sessions live in the database (any server process accepts them); the cookie is HttpOnly,
 //! SameSite=Lax, and Secure when the request came over TLS (`X-Forwarded-Proto: https` from the
 //! proxy). Too many wrong passwords for an account or from an address answer 429.
@@ -42,9 +43,16 @@ fn page(next: &str, email: &str, error: Option<String>) -> Response {
     }
 }
 
-/// Only a path on this site: never another site (`//evil`, `https://...`).
-fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+/// Only a path on this site: never another site (`//evil`, `https://...`), and nothing a
+/// browser might clean up into one: no control characters (`/\t/evil` becomes `//evil` once
+/// the tab is dropped), no backslashes, no spaces.
+pub(crate) fn safe_next(next: &str) -> String {
+    if next.starts_with('/')
+        && !next.starts_with("//")
+        && !next
+            .chars()
+            .any(|c| c == '\\' || c.is_control() || c.is_whitespace())
+    {
         next.to_string()
     } else {
         "/".into()
@@ -152,7 +160,13 @@ pub(crate) async fn login_submit(
             .map(|(_, v)| v.clone())
             .unwrap_or_default();
     match sign_in(&app, &headers, email.clone(), password).await {
-        Outcome::SignedIn(secret, _) => {
+        Outcome::SignedIn(secret, user) => {
+            // A coach or admin has no journal of their own: their home is the list of people.
+            let next = if next == "/" && user.role != amble_core::access::Role::Person {
+                "/people".to_string()
+            } else {
+                next
+            };
             let mut r = Redirect::to(&next).into_response();
             r.headers_mut()
                 .insert(header::SET_COOKIE, cookie(&headers, &secret, 14 * 86_400));
@@ -236,15 +250,26 @@ pub(crate) async fn session_create(
 }
 
 async fn end(app: &AppState, headers: &HeaderMap) {
-    if let (Some(pg), Some(secret)) = (
-        app.accounts().cloned(),
-        crate::authz::session_cookie(headers),
-    ) {
-        let _ = tokio::task::spawn_blocking(move || pg.end_sessions(&secret)).await;
-    }
+    let Some(pg) = app.accounts().cloned() else {
+        return;
+    };
+    let cookie = crate::authz::session_cookie(headers);
+    let token = crate::authz::bearer_token(headers);
+    let _ = tokio::task::spawn_blocking(move || {
+        // A bearer token is revoked (it works no more, on every server); a session cookie ends
+        // every session of its account.
+        if let Some(token) = token {
+            pg.revoke_token(&token)?;
+        }
+        if let Some(secret) = cookie {
+            pg.end_sessions(&secret)?;
+        }
+        Ok::<(), amble_store::StoreError>(())
+    })
+    .await;
 }
 
-/// `DELETE /api/v1/session`: signs out everywhere.
+/// `DELETE /api/v1/session`: signs out everywhere; with a bearer token, that token is revoked.
 pub(crate) async fn session_delete(State(app): State<AppState>, headers: HeaderMap) -> Response {
     end(&app, &headers).await;
     let mut r = axum::Json(serde_json::json!({"signed_out": true})).into_response();
@@ -260,4 +285,30 @@ pub(crate) async fn logout(State(app): State<AppState>, headers: HeaderMap) -> R
     r.headers_mut()
         .insert(header::SET_COOKIE, cookie(&headers, "", 0));
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_a_path_on_this_site_only() {
+        for good in ["/", "/plan", "/people?person=ann%2Bc%40x.org"] {
+            assert_eq!(safe_next(good), good);
+        }
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "https://evil.example",
+            "evil.example",
+            "/\u{0}/x",
+            "/ /evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+    }
 }

@@ -283,7 +283,7 @@ pub(crate) async fn layer(State(app): State<AppState>, mut req: Request, next: N
     }
 }
 
-fn url_encode(s: &str) -> String {
+pub(crate) fn url_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
@@ -305,17 +305,22 @@ pub(crate) fn user_of(
     pg: &amble_store::Accounts,
     headers: &axum::http::HeaderMap,
 ) -> Result<Option<User>, StoreError> {
-    if let Some(token) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-    {
-        return pg.user_by_token(token.trim());
+    if let Some(token) = bearer_token(headers) {
+        return pg.user_by_token(&token);
     }
     match session_cookie(headers) {
         Some(secret) => pg.user_by_session(&secret),
         None => Ok(None),
     }
+}
+
+/// The secret of an `Authorization: Bearer TOKEN` header.
+pub(crate) fn bearer_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string())
 }
 
 /// The value of the `amble_session` cookie.

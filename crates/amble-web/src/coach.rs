@@ -43,6 +43,13 @@ pub(crate) struct PersonRow {
     pub alerts: Vec<Alert>,
 }
 
+impl PersonRow {
+    /// The person's today page, their email URL-encoded (`ann+clinic@…` keeps its `+`).
+    pub fn link(&self) -> String {
+        format!("/today?person={}", crate::authz::url_encode(&self.email))
+    }
+}
+
 /// Every pain rating with its date: mornings, before and worst of walks, check-ins.
 fn ratings(entries: &[Entry]) -> Vec<(Date, u8)> {
     let mut out = Vec::new();

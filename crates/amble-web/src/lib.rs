@@ -9,7 +9,9 @@ mod cache;
 pub mod clinician;
 pub mod coach;
 mod forms;
+mod hide_errors;
 pub mod ics;
+pub(crate) mod json_body;
 mod pages;
 mod phone;
 mod security;
@@ -298,10 +300,12 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             authz::layer,
         ))
+        .layer(axum::middleware::from_fn(json_body::require_json))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::guard,
         ))
+        .layer(axum::middleware::from_fn(hide_errors::layer))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
 }
