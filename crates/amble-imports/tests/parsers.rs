@@ -28,7 +28,8 @@ fn mutate(mut bytes: Vec<u8>, cut: usize, flips: &[(usize, u8)]) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    // No failure files in the tree: a case proptest once found is kept as a test of its own.
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn fit_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
@@ -66,6 +67,13 @@ proptest! {
         let doc = format!("<HealthData><Record {body}/><Workout {body}>{body}</Workout></HealthData>");
         let _ = apple::parse(doc.as_bytes(), &mut |_| {});
     }
+}
+
+/// The cut proptest once found (`a_cut_fit_file_is_an_error_not_a_walk`, cut = 3266).
+#[test]
+fn a_fit_file_cut_at_3266_bytes_is_an_error() {
+    let bytes = real("fitparse/garmin-fenix-5-walk.fit");
+    assert!(fit::parse(&bytes[..3266]).is_err());
 }
 
 /// Inputs that once broke a parser (or found a bug), replayed on every `cargo test`. Each must
