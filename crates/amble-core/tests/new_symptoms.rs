@@ -247,7 +247,7 @@ fn person_walking(pain_free: u32, usual: u32) -> Answers {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, failure_persistence: None, ..proptest::prelude::ProptestConfig::default() })]
 
     /// Whatever the first weeks were (good, a flare) and whatever the new check-up says about
     /// walking, the restart after new symptoms never plans more than the week in effect when
