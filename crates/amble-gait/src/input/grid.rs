@@ -1,6 +1,9 @@
 //! Rows to samples (bounded), and samples onto an even time grid.
 
-use super::{MAX_ACC, MAX_RATE_HZ, MAX_SECONDS, MIN_RATE_HZ, MIN_SECONDS, Recording, Samples};
+use super::{
+    MAX_ACC, MAX_GRID_FACTOR, MAX_RATE_HZ, MAX_SECONDS, MIN_RATE_HZ, MIN_SECONDS, Recording,
+    Samples,
+};
 use crate::GaitError;
 
 pub(super) fn lerp(a: [f64; 3], b: [f64; 3], f: f64) -> [f64; 3] {
@@ -116,7 +119,19 @@ impl Recording {
         if even {
             return Ok(Recording { fs, acc });
         }
-        let n = (span * fs).floor() as usize + 1;
+        // The grid is bounded by the samples it comes from: gaps bridged in a straight line may
+        // fill at most three quarters of it. Five samples 1 ms apart and a sixth a day later
+        // would otherwise ask for 86 million samples from six.
+        let n_f = (span * fs).floor() + 1.0;
+        let most = MAX_GRID_FACTOR * times.len() as f64;
+        if n_f > most {
+            return Err(GaitError::Input(format!(
+                "the samples cover {:.0} % of the recording's time at its {fs:.0} Hz rate (gaps fill the rest); at least {:.0} % is needed (check for a stray time far from the others)",
+                100.0 * times.len() as f64 / n_f,
+                100.0 / MAX_GRID_FACTOR
+            )));
+        }
+        let n = n_f as usize;
         let mut out = Vec::with_capacity(n);
         let mut j = 0;
         for k in 0..n {

@@ -22,6 +22,9 @@ pub const MAX_RATE_HZ: f64 = 1000.0;
 /// Shortest and longest recordings taken (seconds).
 pub const MIN_SECONDS: f64 = 5.0;
 pub const MAX_SECONDS: f64 = 24.0 * 3600.0;
+/// The even grid holds at most this many times the samples read (gaps bridged in a straight
+/// line fill at most three quarters of it).
+pub const MAX_GRID_FACTOR: f64 = 4.0;
 /// The largest acceleration believed, m/s² (phones saturate at 8-16 g).
 const MAX_ACC: f64 = 50.0 * G;
 
@@ -126,6 +129,43 @@ mod tests {
         assert!(
             matches!(err, GaitError::Input(ref m) if m.contains("24 hours")),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_grid_far_larger_than_its_samples_is_refused() {
+        // The 119-byte upload: five samples 1 ms apart and a sixth a day later (86 million
+        // grid points from six samples).
+        let mut s = String::from("time_s,acc_x,acc_y,acc_z\n");
+        for k in 0..5 {
+            s.push_str(&format!("0.00{k},0,0,9.8\n"));
+        }
+        s.push_str("86000,0,0,9.8\n");
+        let err = parse_csv(&s, CsvOptions::default()).unwrap_err();
+        assert!(
+            matches!(err, GaitError::Input(ref m) if m.contains("stray time")),
+            "{err}"
+        );
+        // A recording with a dropout of a third of its time is still read.
+        let rows: Vec<(f64, f64)> = (0..600)
+            .map(|k| f64::from(k) * 0.01)
+            .map(|t| if t >= 3.0 { t + 3.0 } else { t })
+            .map(|t| {
+                (
+                    t + if (t * 100.0) as i64 % 2 == 0 {
+                        0.002
+                    } else {
+                        0.0
+                    },
+                    0.0,
+                )
+            })
+            .collect();
+        let rec = parse_csv(&contract(&rows), CsvOptions::default()).unwrap();
+        assert!(
+            rec.acc.len() > 850 && rec.acc.len() < 950,
+            "{}",
+            rec.acc.len()
         );
     }
 
