@@ -237,6 +237,45 @@ fn a_zip_bomb_stops_at_the_bound() {
     );
 }
 
+/// The bound holds for all members together: three members just under it each are refused.
+#[test]
+fn a_zip_bomb_in_many_members_stops_at_the_total_bound() {
+    let part = "0".repeat((1 << 20) - 10);
+    let z = zip_of(&[
+        ("TotalAcceleration.csv", &part),
+        ("Accelerometer.csv", &part),
+        ("Gravity.csv", &part),
+    ]);
+    let e = amble_imports::gait::read_bytes_within(
+        "walk.zip",
+        &z,
+        None,
+        CsvOptions::default(),
+        2 << 20,
+    )
+    .unwrap_err()
+    .0;
+    assert_eq!(
+        e,
+        "walk.zip: Gravity.csv: the archive's members unpack to more than 2 MB together; split the recording"
+    );
+    // phyphox: every CSV read counts.
+    let z = zip_of(&[("a.csv", &part), ("b.csv", &part), ("c.csv", &part)]);
+    let e = amble_imports::gait::read_bytes_within(
+        "phyphox.zip",
+        &z,
+        None,
+        CsvOptions::default(),
+        2 << 20,
+    )
+    .unwrap_err()
+    .0;
+    assert!(
+        e.contains("c.csv: the archive's members unpack to more than 2 MB together"),
+        "{e}"
+    );
+}
+
 mod properties {
     use super::*;
     use proptest::prelude::*;

@@ -71,17 +71,18 @@ pub fn read_bytes(
     read_bytes_within(name, bytes, choice, options, MAX_BYTES)
 }
 
-/// [`read_bytes`] with a lower bound on what a zip member may unpack to (an upload to a shared
-/// server takes less than a person's own machine: a small zip must not unpack to gigabytes).
+/// [`read_bytes`] with a lower bound on what a zip archive may unpack to, all its members
+/// together (an upload to a shared server takes less than a person's own machine: a small zip
+/// must not unpack to gigabytes, in one member or in many).
 pub fn read_bytes_within(
     name: &str,
     bytes: &[u8],
     choice: Option<Choice>,
     options: CsvOptions,
-    max_member_bytes: u64,
+    max_unpacked_bytes: u64,
 ) -> Result<Recording, ReadError> {
     if bytes.starts_with(b"PK\x03\x04") {
-        return read_zip(name, bytes, max_member_bytes.min(MAX_BYTES));
+        return read_zip(name, bytes, max_unpacked_bytes.min(MAX_BYTES));
     }
     if bytes.is_empty() {
         return Err(err(name, "the file is empty"));
@@ -136,7 +137,25 @@ fn sensor_logger(
     .map_err(|e| err(name, e))
 }
 
+/// Reads the members a recording needs from a zip archive; `max` bounds what they unpack to
+/// together (each member read takes from one budget).
 fn read_zip(name: &str, bytes: &[u8], max: u64) -> Result<Recording, ReadError> {
+    let left = std::cell::Cell::new(max);
+    let unpack = |f: zip::read::ZipFile<'_, Cursor<&[u8]>>| -> Result<Vec<u8>, String> {
+        let budget = left.get();
+        let out = read_limited_to(f, budget).map_err(|e| {
+            if budget < max {
+                format!(
+                    "the archive's members unpack to more than {} MB together; split the recording",
+                    max >> 20
+                )
+            } else {
+                e
+            }
+        })?;
+        left.set(budget - out.len() as u64);
+        Ok(out)
+    };
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| err(name, format!("not a readable zip archive: {e}")))?;
     let names: Vec<String> = zip
@@ -154,7 +173,7 @@ fn read_zip(name: &str, bytes: &[u8], max: u64) -> Result<Recording, ReadError> 
             return Ok(None);
         };
         let f = zip.by_name(full).map_err(|e| err(name, e))?;
-        read_limited_to(f, max)
+        unpack(f)
             .and_then(text)
             .map(Some)
             .map_err(|e| err(format!("{name}: {full}"), e))
@@ -173,7 +192,7 @@ fn read_zip(name: &str, bytes: &[u8], max: u64) -> Result<Recording, ReadError> 
         .filter(|n| n.to_ascii_lowercase().ends_with(".csv") && !n.contains("meta/"))
     {
         let f = zip.by_name(full).map_err(|e| err(name, e))?;
-        let content = read_limited_to(f, max)
+        let content = unpack(f)
             .and_then(text)
             .map_err(|e| err(format!("{name}: {full}"), e))?;
         if amble_gait::detect(&content) == Some(Format::Phyphox) {

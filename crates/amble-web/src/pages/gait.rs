@@ -13,8 +13,8 @@ const SHOWN_BOUTS: usize = 12;
 
 /// The largest upload taken, bytes (a two-hour phone recording as a zip is far smaller).
 pub const GAIT_UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
-/// The most a zip member of an upload may unpack to, bytes (about four hours of a phone's
-/// 100 Hz accelerometer as text; a zip bomb stops here).
+/// The most a zip upload may unpack to, all its members together, bytes (about four hours of a
+/// phone's 100 Hz accelerometer as text; a zip bomb, in one member or many, stops here).
 pub const GAIT_UNPACK_LIMIT: u64 = 256 * 1024 * 1024;
 
 #[derive(Template)]
