@@ -73,7 +73,23 @@ struct Inner {
     /// `amble serve --lan`: the names and addresses of this machine that `Host` may carry
     /// (besides loopback); any other is refused (DNS rebinding on the local network).
     lan_hosts: Option<Vec<String>>,
+    /// Gait analyses running at once (each takes a core for up to a second or two per hour of
+    /// recording), and how long an upload waits for one before the server answers 503.
+    gait_analyses: GaitAnalyses,
 }
+
+/// The bound on gait analyses running at once (`/gait`): an upload waits up to `wait` for a
+/// free slot, then gets 503 Service Unavailable with `Retry-After`.
+#[derive(Clone)]
+pub(crate) struct GaitAnalyses {
+    pub(crate) slots: Arc<tokio::sync::Semaphore>,
+    pub(crate) wait: std::time::Duration,
+}
+
+/// How long an upload waits for a gait analysis slot before a 503 (seconds).
+pub const GAIT_WAIT_S: u64 = 5;
+/// What a 503 for a busy gait analysis asks the client to wait (`Retry-After`, seconds).
+pub const GAIT_RETRY_AFTER_S: u64 = 10;
 
 impl AppState {
     /// State for a journal folder. `today` fixes the date (like `--today`); `None` uses the
@@ -94,8 +110,32 @@ impl AppState {
                 latest: None,
                 caches: Default::default(),
                 lan_hosts: None,
+                gait_analyses: GaitAnalyses {
+                    // One per core, at most four: analyses never take every core from the
+                    // pages, nor queue without end.
+                    slots: Arc::new(tokio::sync::Semaphore::new(
+                        std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4)),
+                    )),
+                    wait: std::time::Duration::from_secs(GAIT_WAIT_S),
+                },
             }),
         }
+    }
+
+    /// At most `slots` gait analyses at once; an upload waits up to `wait` for one, then gets
+    /// 503 with `Retry-After` (the default: one per core up to four, 5 s).
+    pub fn with_gait_analyses(mut self, slots: usize, wait: std::time::Duration) -> AppState {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.gait_analyses = GaitAnalyses {
+                slots: Arc::new(tokio::sync::Semaphore::new(slots)),
+                wait,
+            };
+        }
+        self
+    }
+
+    pub(crate) fn gait_analyses(&self) -> &GaitAnalyses {
+        &self.inner.gait_analyses
     }
 
     /// Accepts `?today=` up to `latest` (for tests and demonstrations that look ahead).

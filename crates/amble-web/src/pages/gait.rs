@@ -219,10 +219,40 @@ pub async fn gait_upload(
             _ => return again(&u, error("walk", "choose one of your walks, or none")),
         }
     };
+    // A bounded number of analyses at once: wait briefly for a slot, else 503 with Retry-After
+    // (the form comes back as it was, to send again).
+    let slots = state.gait_analyses().clone();
+    let permit = match tokio::time::timeout(slots.wait, slots.slots.acquire_owned()).await {
+        Ok(Ok(permit)) => permit,
+        _ => {
+            let walk = (!u.walk.is_empty()).then_some(u.walk.as_str());
+            let page = form_page(
+                &q,
+                &all,
+                u.height.clone(),
+                walk,
+                error(
+                    "file",
+                    format!(
+                        "the server is analysing other recordings; send it again in {} seconds",
+                        crate::GAIT_RETRY_AFTER_S
+                    ),
+                ),
+            );
+            return Ok((
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, crate::GAIT_RETRY_AFTER_S.to_string())],
+                render(&page),
+            )
+                .into_response());
+        }
+    };
     let name = u.name.clone();
     // The bytes go to the analysis; the rest of the form stays to show it again on an error.
     let bytes = std::mem::take(&mut u.bytes);
     let analysed = tokio::task::spawn_blocking(move || {
+        // The slot is held until the analysis ends, even when the client has gone.
+        let _permit = permit;
         amble_imports::gait::read_bytes_within(
             &name,
             &bytes,
