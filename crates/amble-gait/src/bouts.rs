@@ -2,6 +2,7 @@
 
 use crate::contacts::{STEP_MIN_S, contacts_in, vertical};
 use crate::input::Recording;
+use crate::mobilised::standard;
 use crate::pendulum::step_length;
 use crate::stats::{autocorr, interquartile_mean, mean_sd};
 
@@ -18,9 +19,17 @@ pub struct Bout {
     pub start_s: f64,
     pub end_s: f64,
     pub steps: usize,
+    /// Cadence by the Mobilise-D definition: the mean over the bout's seconds of the step rate
+    /// from one contact to the next, short pauses and turns included (steps/min).
     pub cadence_spm: f64,
+    /// Stride length by the Mobilise-D definition: twice the mean over the bout's seconds of
+    /// the step lengths (m).
     pub stride_length_m: f64,
+    /// Walking speed: the mean over the bout's seconds of stride × cadence / 120 (m/s).
     pub speed_mps: f64,
+    /// The rate of the steps walked: 60 / the mean of the middle half of the step times, the
+    /// breaks between runs of steps left out (steps/min).
+    pub walked_cadence_spm: f64,
     pub step_time_cv: f64,
     /// Step regularity: the autocorrelation of vertical acceleration at one step's lag
     /// (Moe-Nilssen & Helbostad, J Biomech 2004).
@@ -201,13 +210,29 @@ pub fn analyse(rec: &Recording, sensor_height_m: f64) -> Gait {
         let start_s = bout[0][0];
         let end_s = bout[bout.len() - 1][bout[bout.len() - 1].len() - 1];
         let (regularity, symmetry) = g.regularity(start_s, end_s, step_s);
+        // The Mobilise-D measures: the steps over the whole bout, each break between runs one
+        // slow, short step (its pendulum length, at most the typical step's).
+        let break_lengths: Vec<f64> = bout
+            .windows(2)
+            .map(|w| {
+                step_length(
+                    &own,
+                    fs,
+                    ((w[0][w[0].len() - 1] * fs) as usize).saturating_sub(first),
+                    ((w[1][0] * fs) as usize).saturating_sub(first),
+                    sensor_height_m,
+                )
+            })
+            .collect();
+        let std = standard(&bout, step_s, stride / 2.0, &break_lengths);
         g.bouts.push(Bout {
             start_s,
             end_s,
             steps: bout.iter().map(Vec::len).sum(),
-            cadence_spm: cadence,
-            stride_length_m: stride,
-            speed_mps: stride * cadence / 120.0,
+            cadence_spm: std.map_or(cadence, |s| s.cadence_spm),
+            stride_length_m: std.map_or(stride, |s| s.stride_length_m),
+            speed_mps: std.map_or(stride * cadence / 120.0, |s| s.speed_mps),
+            walked_cadence_spm: cadence,
             step_time_cv: sd / mean_t,
             regularity,
             symmetry,

@@ -10,6 +10,7 @@ mod bouts;
 mod contacts;
 mod drift;
 mod input;
+mod mobilised;
 mod pendulum;
 mod signal;
 mod stats;

@@ -34,16 +34,58 @@ fn contacts_and_bouts_against_indip() {
         a.matched_bouts, a.reference_bouts,
         "every reference bout found: {a}"
     );
-    // The lab counts a 2 s pause step inside one bout in its step rate; Amble's rate is that of
-    // the steps themselves (docs/gait.md), so that bout alone adds about 2 steps/min here.
-    assert!(a.cadence_mae < 5.0, "{a}");
-    assert!(a.stride_mae < 0.16 && a.speed_mae < 0.16, "{a}");
-    // On bouts without a pause the lab's definitions and Amble's agree: at mobgap's figures.
+    // Cadence, stride and speed by the Mobilise-D definitions (a pause inside a bout is one
+    // slow, short step, as the reference counts it).
+    assert!(a.cadence_mae < 4.5, "{a}");
+    assert!(a.stride_mae < 0.14 && a.speed_mae < 0.115, "{a}");
+    // On bouts without a pause, well under mobgap's figures.
     assert!(a.steady_bouts >= 4, "{a}");
     assert!(
         a.steady_cadence_mae < 3.0 && a.steady_stride_mae < 0.1 && a.steady_speed_mae < 0.085,
         "{a}"
     );
+}
+
+/// mobgap 1.2.0's own pipeline (`MobilisedPipelineUniversal`, P1 for this healthy adult) on the
+/// same three recordings, against the same INDIP reference, as `scripts/gait-vs-mobgap.py`
+/// measures it: per recording, the absolute errors in cadence (steps/min), stride (m) and speed
+/// (m/s) weighted by the reference bouts' durations. (mobgap finds 4 of the 6 bouts of the
+/// daily-life trial; its figures there are over those 4, Amble's over all 6.)
+const MOBGAP: [[f64; 3]; 3] = [
+    [2.477, 0.1446, 0.1437],
+    [5.107, 0.0780, 0.1042],
+    [6.641, 0.1783, 0.1177],
+];
+/// mobgap over the three recordings together (the same weights).
+const MOBGAP_POOLED: [f64; 3] = [5.957, 0.1625, 0.1193];
+
+/// Amble against mobgap's figures: over the three recordings together at or below mobgap in
+/// every measure; per recording at or below it except where docs/gait.md says (the short
+/// straight walks: one cadence by 0.6 steps/min, one stride by 0.04 m; the daily-life trial's
+/// speed by 0.002 m/s), held there so it cannot grow.
+#[test]
+fn duration_weighted_errors_at_mobgaps_figures() {
+    let a = original();
+    eprintln!("per recording: {:?}; pooled: {:?}", a.weighted, a.pooled);
+    for (m, (amble, mobgap)) in a.pooled.iter().zip(MOBGAP_POOLED).enumerate() {
+        assert!(*amble <= mobgap, "measure {m}: {:?}", a.pooled);
+    }
+    let allowance = [[0.6, 0.0, 0.0], [0.0, 0.04, 0.0], [0.0, 0.0, 0.002]];
+    for (k, name) in common::RECORDINGS.iter().enumerate() {
+        for (m, ((amble, mobgap), extra)) in a.weighted[k]
+            .iter()
+            .zip(MOBGAP[k])
+            .zip(allowance[k])
+            .enumerate()
+        {
+            assert!(
+                *amble <= mobgap + extra,
+                "{name}, measure {m}: Amble {:?}, mobgap {:?}",
+                a.weighted[k],
+                MOBGAP[k]
+            );
+        }
+    }
 }
 
 /// Each variant is as accurate as the original: contacts within 5 %, errors within a small

@@ -212,6 +212,11 @@ pub struct Accuracy {
     pub steady_cadence_mae: f64,
     pub steady_stride_mae: f64,
     pub steady_speed_mae: f64,
+    /// Per recording (in the order of [`RECORDINGS`]), the absolute errors in cadence, stride
+    /// and speed weighted by the reference bouts' durations (the figures of
+    /// `scripts/gait-vs-mobgap.py`), and the same over all three recordings.
+    pub weighted: [[f64; 3]; 3],
+    pub pooled: [f64; 3],
 }
 
 impl std::fmt::Display for Accuracy {
@@ -241,7 +246,9 @@ pub fn evaluate(mut read: impl FnMut(&str) -> amble_gait::Recording, verbose: bo
     let mut acc = Accuracy::default();
     let mut errs: Vec<(f64, f64, f64)> = Vec::new();
     let mut steady: Vec<(f64, f64, f64)> = Vec::new();
-    for name in RECORDINGS {
+    let mut pooled = ([0.0; 3], 0.0);
+    for (k, name) in RECORDINGS.iter().enumerate() {
+        let mut sums = ([0.0; 3], 0.0);
         let rec = read(name);
         let g = amble_gait::analyse(&rec, SENSOR_HEIGHT_M);
         let refs: Vec<f64> = rows(&format!("{DIR}/{name}_ref_INDIP_ic.csv"))
@@ -280,6 +287,11 @@ pub fn evaluate(mut read: impl FnMut(&str) -> amble_gait::Recording, verbose: bo
                     (b.speed_mps - speed).abs(),
                 );
                 errs.push(err);
+                let w = e - s;
+                for (sum, x) in sums.0.iter_mut().zip([err.0, err.1, err.2]) {
+                    *sum += w * x;
+                }
+                sums.1 += w;
                 let inside: Vec<f64> = refs
                     .iter()
                     .copied()
@@ -295,6 +307,14 @@ pub fn evaluate(mut read: impl FnMut(&str) -> amble_gait::Recording, verbose: bo
                 eprintln!("  {name} {s:.1}-{e:.1} s: not found");
             }
         }
+        for m in 0..3 {
+            acc.weighted[k][m] = sums.0[m] / sums.1.max(1e-9);
+            pooled.0[m] += sums.0[m];
+        }
+        pooled.1 += sums.1;
+    }
+    for m in 0..3 {
+        acc.pooled[m] = pooled.0[m] / pooled.1.max(1e-9);
     }
     acc.matched_bouts = errs.len();
     let mae = |v: &[(f64, f64, f64)]| {
