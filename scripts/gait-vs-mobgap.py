@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Amble's gait analysis against mobgap (the Mobilise-D pipelines) and the INDIP lab reference.
 
-    python3 scripts/gait-vs-mobgap.py VENV_DIR [--amble-bin PATH] [--out DIR] [--variants]
+    python3 scripts/gait-vs-mobgap.py VENV_DIR [--amble-bin PATH] [--out DIR] [--variants] [--hour]
 
 Creates a Python virtual environment in VENV_DIR (when it has no mobgap yet), installs
 mobgap 1.2.0 from PyPI into it, downloads mobgap's source package (its `example_data/` holds the
@@ -17,6 +17,10 @@ runs itself again inside the environment. Then, for each of the nine recordings:
   stride within 0.03 m) and both against INDIP (each reference bout matched to the bout that
   overlaps it most): absolute errors per recording, weighted by the reference bouts'
   durations, and over all recordings.
+
+With --hour it also times both on one hour of data (the daily-life recording of HA 001 tiled
+end to end; Amble's time includes reading the CSV; give a release build with --amble-bin for
+the figure that counts).
 
 Prints a Markdown table (for docs/gait.md) and writes `results.json` to --out (default
 VENV_DIR/results). mobgap is Apache-2.0; its data are the Mobilise-D Technical Validation Study
@@ -253,6 +257,42 @@ def inside(args) -> None:
         print(f"{name}: done", file=sys.stderr)
     (out_dir / "results.json").write_text(json.dumps(results, indent=1))
     report(results)
+    if args.hour:
+        hour(ds, binary, out_dir)
+
+
+def hour(ds, binary, out_dir) -> None:
+    """mobgap's P1 and Amble on one hour: the daily-life recording tiled end to end."""
+    import numpy as np
+    import pandas as pd
+    from mobgap.data import GaitDatasetFromData
+    from mobgap.pipeline import MobilisedPipelineHealthy
+
+    dp = next(d for d in ds if d.group_label.participant_id == "001" and d.group_label.cohort == "HA"
+              and d.group_label.test == "Test11")
+    fs = dp.sampling_rate_hz
+    n = int(3600 * fs)
+    raw = dp.data_ss
+    reps = -(-n // len(raw))
+    data = pd.DataFrame(np.tile(raw.to_numpy(), (reps, 1))[:n], columns=raw.columns)
+    one = GaitDatasetFromData(
+        {("hour",): {"LowerBack": data}}, fs, {("hour",): dp.participant_metadata},
+        {("hour",): dp.recording_metadata},
+    )[0]
+    started = time.perf_counter()
+    MobilisedPipelineHealthy().safe_run(one)
+    mobgap_s = time.perf_counter() - started
+    csv = out_dir / "hour.csv"
+    acc = data[["acc_x", "acc_y", "acc_z"]].to_numpy()
+    write_csv(csv, np.arange(n) / fs, acc)
+    started = time.perf_counter()
+    res = run_amble(binary, csv, dp.participant_metadata["sensor_height_m"], False)
+    amble_process_s = time.perf_counter() - started
+    print(
+        f"\nOne hour at {fs:.0f} Hz: mobgap P1 {mobgap_s:.1f} s; Amble {res['analysis_s']:.3f} s "
+        f"reading and analysis ({amble_process_s:.3f} s the whole process): "
+        f"{mobgap_s / res['analysis_s']:.0f}× faster ({mobgap_s / amble_process_s:.0f}× with the process)."
+    )
 
 
 def fmt(e):
@@ -302,6 +342,7 @@ def main() -> None:
     p.add_argument("--amble-bin", help="the gait_json example binary (default: built with cargo)")
     p.add_argument("--out", help="where CSVs and results.json go (default VENV/results)")
     p.add_argument("--variants", action="store_true", help="also the phone-style copies")
+    p.add_argument("--hour", action="store_true", help="also time both on one hour of data")
     p.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.inside:
