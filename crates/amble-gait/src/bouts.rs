@@ -19,13 +19,13 @@ pub struct Bout {
     pub start_s: f64,
     pub end_s: f64,
     pub steps: usize,
-    /// Cadence by the Mobilise-D definition: the mean over the bout's seconds of the step rate
-    /// from one contact to the next, short pauses and turns included (steps/min).
+    /// Cadence by the Mobilise-D definition: the steps over the bout's duration, turns and
+    /// short pauses included (a break between runs of steps is one slow step) (steps/min).
     pub cadence_spm: f64,
-    /// Stride length by the Mobilise-D definition: twice the mean over the bout's seconds of
-    /// the step lengths (m).
+    /// Stride length by the Mobilise-D definition: twice the distance over the steps, a
+    /// break's step short (m).
     pub stride_length_m: f64,
-    /// Walking speed: the mean over the bout's seconds of stride × cadence / 120 (m/s).
+    /// Walking speed: the distance over the bout's duration (= stride × cadence / 120, m/s).
     pub speed_mps: f64,
     /// The rate of the steps walked: 60 / the mean of the middle half of the step times, the
     /// breaks between runs of steps left out (steps/min).
