@@ -237,6 +237,23 @@ fn a_zip_bomb_stops_at_the_bound() {
     );
 }
 
+/// A tiny upload cannot ask for a huge grid: five samples 1 ms apart and a sixth almost a day
+/// later are refused with the reason, not spread over 86 million samples.
+#[test]
+fn a_stray_time_does_not_fill_a_day() {
+    let text = "time_s,acc_x,acc_y,acc_z\n0,0,0,9.8\n0.001,0,0,9.8\n0.002,0,0,9.8\n0.003,0,0,9.8\n0.004,0,0,9.8\n86000,0,0,9.8\n";
+    assert!(text.len() < 130, "{}", text.len());
+    let started = std::time::Instant::now();
+    let e = read_bytes("tiny.csv", text.as_bytes(), None, CsvOptions::default())
+        .unwrap_err()
+        .0;
+    assert!(
+        e.starts_with("tiny.csv: ") && e.contains("stray time"),
+        "{e}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+}
+
 /// The bound holds for all members together: three members just under it each are refused.
 #[test]
 fn a_zip_bomb_in_many_members_stops_at_the_total_bound() {
