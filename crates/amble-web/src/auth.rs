@@ -214,11 +214,13 @@ pub(crate) async fn login_submit(
     };
     let r = match outcome {
         Outcome::SignedIn(secret, user) => {
-            // A coach or admin has no journal of their own: their home is the list of people.
-            let next = if next == "/" && user.role != amble_core::access::Role::Person {
-                "/people".to_string()
-            } else {
-                next
+            // A coach or admin has no journal of their own: a coach's home is the list of
+            // people, an admin's the admin page.
+            let next = match user.role {
+                _ if next != "/" => next,
+                amble_core::access::Role::Person => next,
+                amble_core::access::Role::Coach => "/people".to_string(),
+                amble_core::access::Role::Admin => "/admin".to_string(),
             };
             let mut r = Redirect::to(&next).into_response();
             r.headers_mut().insert(
