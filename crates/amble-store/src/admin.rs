@@ -156,8 +156,10 @@ fn may_invite(coach: &User) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The account half of a throttle pair: the email as typed, trimmed, lower case, bounded (an
+/// unknown or malformed one is counted too, so that guessing names costs the same).
 fn key(email: &str) -> String {
-    email.trim().to_lowercase()
+    email.trim().to_lowercase().chars().take(254).collect()
 }
 
 /// The wait, whole seconds rounded up, from a delay and the time since the last failure.
@@ -409,6 +411,12 @@ impl AdminStore for PgDatabase {
             &[&format!("addr:{address}")],
         )
         .map_err(|e| self.error(e))?;
+        // Pairs forgotten anyway are dropped as new ones come.
+        tx.execute(
+            "DELETE FROM sign_in_throttle WHERE last_at < now() - make_interval(hours => $1)",
+            &[&PAIR_MEMORY_HOURS],
+        )
+        .map_err(|e| self.error(e))?;
         tx.commit().map_err(|e| self.error(e))
     }
 
@@ -635,6 +643,12 @@ impl AdminStore for SqliteAccounts {
         tx.execute(
             "INSERT INTO login_failures (key) VALUES (?1)",
             [format!("addr:{address}")],
+        )
+        .map_err(|e| self.err(e))?;
+        // Pairs forgotten anyway are dropped as new ones come.
+        tx.execute(
+            "DELETE FROM sign_in_throttle WHERE julianday(last_at) < julianday('now') - ?1 / 24.0",
+            [PAIR_MEMORY_HOURS],
         )
         .map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))

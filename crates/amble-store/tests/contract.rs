@@ -928,3 +928,36 @@ fn sign_in_throttle_slows_one_account_and_address_pair_and_never_locks() {
         assert_eq!(a.sign_in_wait("new@x.org", "10.0.0.8").unwrap(), None);
     });
 }
+
+#[test]
+fn sign_in_pairs_are_forgotten_a_day_after_their_last_failure() {
+    use amble_core::access::Role;
+    each_accounts("forget", |engine, t| {
+        let a = &t.accounts;
+        a.add_user("ann@x.org", Role::Person, SECRET).unwrap();
+        for _ in 0..5 {
+            a.sign_in_failed("ann@x.org", "10.0.0.1").unwrap();
+        }
+        assert!(a.sign_in_wait("ann@x.org", "10.0.0.1").unwrap().is_some());
+        // Two days pass for this pair (its time moved back); the next failure starts afresh
+        // and drops it.
+        let back = if engine == "sqlite" {
+            "UPDATE sign_in_throttle SET last_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-2 days')"
+        } else {
+            "UPDATE sign_in_throttle SET last_at = now() - interval '2 days'"
+        };
+        (t.raw)(back).unwrap();
+        assert_eq!(
+            a.sign_in_wait("ann@x.org", "10.0.0.1").unwrap(),
+            None,
+            "{engine}"
+        );
+        a.sign_in_failed("bob@x.org", "10.0.0.2").unwrap();
+        a.sign_in_failed("ann@x.org", "10.0.0.1").unwrap();
+        assert_eq!(
+            a.sign_in_wait("ann@x.org", "10.0.0.1").unwrap(),
+            None,
+            "{engine}: one failure since, free"
+        );
+    });
+}
