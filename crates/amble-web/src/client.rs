@@ -184,9 +184,21 @@ impl PublicUrl {
     }
 }
 
-/// The client's address as decided here (`unknown` when the server was not told its peer).
+/// The client's address as the sign-in throttle counts it (`unknown` when the server was not
+/// told its peer): an IPv4 address, or an IPv6 address's /64 network (one home or phone
+/// usually has a whole /64, so counting single IPv6 addresses would give it endless fresh ones).
 #[derive(Debug, Clone)]
 pub(crate) struct ClientAddr(pub String);
+
+fn throttle_key(ip: IpAddr) -> String {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let net = u128::from(v6) & (u128::MAX << 64);
+            format!("{}/64", std::net::Ipv6Addr::from(net))
+        }
+    }
+}
 
 /// Marks a request that came over this server's own TLS.
 #[derive(Debug, Clone, Copy)]
@@ -257,7 +269,7 @@ pub(crate) async fn layer(State(app): State<AppState>, mut req: Request, next: N
     if tls {
         headers.insert("x-forwarded-proto", HeaderValue::from_static("https"));
     }
-    let addr = client.map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
+    let addr = client.map_or_else(|| "unknown".to_string(), throttle_key);
     req.extensions_mut().insert(ClientAddr(addr));
     next.run(req).await
 }
@@ -317,6 +329,24 @@ mod tests {
         );
         assert_eq!(forwarded_client(&h, &trusted), Some(ip("10.0.0.5")));
         assert_eq!(forwarded_client(&HeaderMap::new(), &trusted), None);
+    }
+
+    #[test]
+    fn ipv6_clients_count_by_their_64_network() {
+        assert_eq!(throttle_key(ip("203.0.113.9")), "203.0.113.9");
+        assert_eq!(throttle_key(ip("::ffff:203.0.113.9")), "203.0.113.9");
+        assert_eq!(
+            throttle_key(ip("2001:db8:1:2:aaaa::1")),
+            "2001:db8:1:2::/64"
+        );
+        assert_eq!(
+            throttle_key(ip("2001:db8:1:2:ffff::9")),
+            throttle_key(ip("2001:db8:1:2::1"))
+        );
+        assert_ne!(
+            throttle_key(ip("2001:db8:1:3::1")),
+            throttle_key(ip("2001:db8:1:2::1"))
+        );
     }
 
     fn host(h: &str) -> HeaderMap {
