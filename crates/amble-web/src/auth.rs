@@ -131,6 +131,13 @@ async fn sign_in(
         return (Outcome::Error, None);
     };
     let checked = tokio::task::spawn_blocking(move || {
+        // Again, now that it is this request's turn: tries that queued together do not all
+        // slip past one delay.
+        match pg.sign_in_wait(&email, &addr) {
+            Ok(None) => {}
+            Ok(Some(wait)) => return (Outcome::TooMany(wait), None),
+            Err(_) => return (Outcome::Error, None),
+        }
         let started = std::time::Instant::now();
         let user = pg.check_password(&email, &password);
         let took = started.elapsed().as_secs_f64() * 1000.0;

@@ -698,3 +698,36 @@ async fn public_url_on(t: &Setup) {
         "a sign-out button"
     );
 }
+
+/// Ten wrong passwords sent at once from one address: the checks take their turns (one at a
+/// time here), and each looks at the delay again when its turn comes, so only the three free
+/// ones are checked at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tries_sent_at_once_take_turns_and_do_not_slip_past_the_delay() {
+    let t = blocking(sqlite_setup);
+    let app = router(state(&t).with_hashing_limit(1));
+    let tries = (0..10).map(|_| {
+        let app = app.clone();
+        tokio::spawn(async move {
+            Req::new("POST", "/api/v1/session")
+                .json(session_body("ann@x.org", "not the password"))
+                .peer("203.0.113.50")
+                .send(&app)
+                .await
+                .status
+        })
+    });
+    let mut statuses = Vec::new();
+    for t in tries.collect::<Vec<_>>() {
+        statuses.push(t.await.unwrap());
+    }
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let waited = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((checked, waited), (3, 7), "{statuses:?}");
+}
