@@ -183,12 +183,9 @@ pub(crate) async fn page(
         Err(_) => {
             return render(
                 pg,
-                AuditQuery {
-                    from: Some("?".into()),
-                    ..Default::default()
-                },
+                AuditQuery::default(),
                 None,
-                None,
+                Some("the filters could not be read: user, action, from and to, once each".into()),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await;

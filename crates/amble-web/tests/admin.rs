@@ -454,6 +454,12 @@ async fn admin_page_on(t: &Setup) {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("from:"));
+    let bad = Req::new("GET", "/admin?user=a%40x.org&user=b%40x.org")
+        .who(&adm)
+        .send(&app)
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("could not be read"), "{}", bad.body);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
