@@ -45,6 +45,14 @@ pub struct ServeArgs {
     /// Open the app in your web browser once it is running.
     #[arg(long)]
     open: bool,
+    /// The address people use (https://amble.clinic.example): links in invites and calendar
+    /// addresses are built from it; with accounts, requests for any other Host get 421.
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
+    /// A proxy in front of Amble (an address or a network like 10.0.0.0/8; repeatable): only
+    /// its X-Forwarded-For and X-Forwarded-Proto are believed, else the socket's address.
+    #[arg(long, value_name = "ADDR[/BITS]")]
+    trusted_proxy: Vec<String>,
 }
 
 pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
@@ -86,6 +94,23 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
         ),
         _ => None,
     };
+    let public_url = args
+        .public_url
+        .as_deref()
+        .map(amble_web::PublicUrl::parse)
+        .transpose()
+        .map_err(Failure::BadInput)?;
+    let trusted = args
+        .trusted_proxy
+        .iter()
+        .map(|p| amble_web::TrustedProxy::parse(p))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Failure::BadInput)?;
+    if accounts.is_some() && public_url.is_none() && !args.lan && !addr.ip().is_loopback() {
+        eprintln!(
+            "Note: without --public-url, invite links and calendar addresses are shown as paths, and any Host is answered; give the address people use, e.g. --public-url https://amble.clinic.example"
+        );
+    }
     let today = match &global.today {
         Some(t) => Some(crate::context::parse_date("--today", t)?),
         None => None,
@@ -105,6 +130,11 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
         Some(l) => state.with_lan_hosts(l.hosts.clone()),
         None => state,
     };
+    let state = match public_url {
+        Some(url) => state.with_public_url(url),
+        None => state,
+    };
+    let state = state.with_trusted_proxies(trusted);
     let open = args.open;
     let secure = tls.is_some();
     amble_web::serve_blocking_with(addr, state, tls, |url| {

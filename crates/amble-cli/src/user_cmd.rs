@@ -1,5 +1,6 @@
-//! `amble user add|link|token|passwd|unlink|disable|enable|revoke-tokens` (contract §12): accounts in the SQLite journal of `--data-dir`
-//! or in a PostgreSQL database, with the same rules.
+//! `amble user add|link|token|passwd|unlink|disable|enable|revoke-tokens|invite|invites|revoke-invite`
+//! (contract §12): accounts in the SQLite journal of `--data-dir` or in a PostgreSQL database,
+//! with the same rules.
 
 use std::io::{BufRead, Write};
 
@@ -28,6 +29,33 @@ pub enum UserCommand {
     Enable(TokenArgs),
     /// Revoke every API token of an account.
     RevokeTokens(TokenArgs),
+    /// Make an invite link from a coach (or admin), valid 7 days, once; with --email only that
+    /// account can accept it. The link (or its path) is alone on the last line.
+    Invite(InviteArgs),
+    /// List every invite: id, state, from whom, for whom, made, expires.
+    Invites,
+    /// Revoke an open invite by its id (from amble user invites).
+    RevokeInvite(RevokeInviteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InviteArgs {
+    /// The coach (or admin) the person will be linked to.
+    #[arg(long)]
+    coach: String,
+    /// Only the account with this email can accept the invite.
+    #[arg(long)]
+    email: Option<String>,
+    /// The server's address (as amble serve --public-url), to print the whole link.
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RevokeInviteArgs {
+    /// The invite's id: 16 hex characters.
+    #[arg(long)]
+    id: String,
 }
 
 #[derive(Debug, Args)]
@@ -199,6 +227,66 @@ pub fn run(global: &Global, cmd: UserCommand) -> Result<(), Failure> {
                 if n == 1 { "token" } else { "tokens" },
                 user.email
             )?;
+        }
+        UserCommand::Invite(a) => {
+            let site = a
+                .public_url
+                .as_deref()
+                .map(amble_web::PublicUrl::parse)
+                .transpose()
+                .map_err(Failure::BadInput)?;
+            let coach = find(&db, "--coach", &a.coach)?;
+            let secret = db.create_invite_for(&coach, a.email.as_deref())?;
+            let id = &amble_store::accounts::secret_hash(&secret)[..amble_store::admin::ID_LEN];
+            let whom = match &a.email {
+                Some(e) => format!("only {} can accept it", e.trim().to_lowercase()),
+                None => "anyone with an account who has it can accept it".into(),
+            };
+            eprintln!(
+                "A new invite {id} from {} (shown once; it works once, for {} days; {whom}):",
+                coach.email,
+                amble_store::accounts::INVITE_DAYS
+            );
+            let path = format!("/join/{secret}");
+            match site {
+                Some(s) => writeln!(out, "{}{path}", s.origin())?,
+                None => writeln!(out, "{path}")?,
+            }
+        }
+        UserCommand::Invites => {
+            let invites = db.invites()?;
+            if invites.is_empty() {
+                writeln!(out, "No invites.")?;
+            }
+            for i in invites {
+                writeln!(
+                    out,
+                    "{}  {:<7}  from {}  for {}  made {}  expires {}{}",
+                    i.id,
+                    i.state.as_str(),
+                    i.coach,
+                    i.email.as_deref().unwrap_or("anyone"),
+                    i.created,
+                    i.expires,
+                    i.used_by
+                        .map(|u| format!("  used by {u}"))
+                        .unwrap_or_default()
+                )?;
+            }
+        }
+        UserCommand::RevokeInvite(a) => {
+            if db.revoke_invite(&a.id)? {
+                writeln!(
+                    out,
+                    "Invite {} is revoked: it works for nobody now.",
+                    a.id.trim().to_lowercase()
+                )?;
+            } else {
+                return Err(Failure::BadInput(format!(
+                    "--id {}: there is no open invite with this id (amble user invites lists them)",
+                    a.id
+                )));
+            }
         }
     }
     Ok(())

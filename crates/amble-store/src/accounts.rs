@@ -316,7 +316,7 @@ impl PgDatabase {
     pub fn invite_coach(&self, secret: &str) -> Result<Option<User>, StoreError> {
         let mut c = self.client()?;
         c.query_opt(
-            "SELECT u.id, u.email, u.role, u.journal_id FROM invites i JOIN users u ON u.id = i.coach_id WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > now()",
+            "SELECT u.id, u.email, u.role, u.journal_id FROM invites i JOIN users u ON u.id = i.coach_id WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > now()",
             &[&secret_hash(secret)],
         )
         .map_err(|e| self.error(e))?
@@ -334,8 +334,8 @@ impl PgDatabase {
         let mut tx = c.transaction().map_err(|e| self.error(e))?;
         let row = tx
             .query_opt(
-                "UPDATE invites SET used_by = $2, used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING coach_id",
-                &[&secret_hash(secret), &person.id],
+                "UPDATE invites SET used_by = $2, used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now() AND (email IS NULL OR email = $3) RETURNING coach_id",
+                &[&secret_hash(secret), &person.id, &person.email],
             )
             .map_err(|e| self.error(e))?;
         let Some(row) = row else {
@@ -605,7 +605,7 @@ fn end_everything_pg(
 
 /// Accounts, whichever engine keeps them: the same methods, rules and answers on PostgreSQL
 /// and in the SQLite journal (the store contract suite runs on both).
-pub trait AccountStore: Send + Sync {
+pub trait AccountStore: crate::admin::AdminStore + Send + Sync {
     /// Whether any account exists (then every page and route needs a signed-in user).
     fn has_users(&self) -> Result<bool, StoreError>;
     /// A new account; a person gets a journal (the first person adopts journal 1).

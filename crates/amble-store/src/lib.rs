@@ -9,6 +9,7 @@
 //! written by a newer Amble, is refused with a clear error and never reset.
 
 pub mod accounts;
+pub mod admin;
 pub mod migrations;
 mod postgres;
 mod sqlite;
@@ -18,6 +19,7 @@ use amble_core::journal::Entry;
 use std::path::{Path, PathBuf};
 
 pub use accounts::{AccountStore, Accounts};
+pub use admin::AdminStore;
 pub use migrations::SCHEMA_VERSION;
 pub use postgres::{DEFAULT_JOURNAL, PgDatabase, PgStore};
 pub use sqlite::{Salvaged, SqliteStore};

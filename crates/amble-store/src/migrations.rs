@@ -59,6 +59,18 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_client_refs.sql"),
         postgres: include_str!("../migrations/postgres/0010_client_refs.sql"),
     },
+    Migration {
+        version: 11,
+        sqlite: include_str!("../migrations/sqlite/0011_reserved.sql"),
+        postgres: "SELECT 1; -- version 11 changes nothing here",
+    },
+    Migration {
+        version: 12,
+        sqlite: include_str!("../migrations/sqlite/0012_invites_bound_and_sign_in_throttle.sql"),
+        postgres: include_str!(
+            "../migrations/postgres/0012_invites_bound_and_sign_in_throttle.sql"
+        ),
+    },
 ];
 
 /// The schema version this Amble writes.

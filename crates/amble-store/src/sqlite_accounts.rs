@@ -61,11 +61,11 @@ impl SqliteAccounts {
         Self::open(dir).map(Some)
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn err(&self, e: rusqlite::Error) -> StoreError {
+    pub(crate) fn err(&self, e: rusqlite::Error) -> StoreError {
         let path = SqliteStore::file_in(&self.dir);
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
@@ -274,7 +274,7 @@ impl AccountStore for SqliteAccounts {
 
     fn invite_coach(&self, secret: &str) -> Result<Option<User>, StoreError> {
         self.one_user(
-            &format!("SELECT {USER} FROM invites i JOIN users u ON u.id = i.coach_id WHERE i.token_hash = ?1 AND i.used_at IS NULL AND i.expires_at > unixepoch()"),
+            &format!("SELECT {USER} FROM invites i JOIN users u ON u.id = i.coach_id WHERE i.token_hash = ?1 AND i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > unixepoch()"),
             &secret_hash(secret),
         )
     }
@@ -289,8 +289,8 @@ impl AccountStore for SqliteAccounts {
             .map_err(|e| self.err(e))?;
         let coach: Option<i64> = tx
             .query_row(
-                "UPDATE invites SET used_by = ?2, used_at = unixepoch() WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > unixepoch() RETURNING coach_id",
-                params![secret_hash(secret), person.id],
+                "UPDATE invites SET used_by = ?2, used_at = unixepoch() WHERE token_hash = ?1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > unixepoch() AND (email IS NULL OR email = ?3) RETURNING coach_id",
+                params![secret_hash(secret), person.id, person.email],
                 |r| r.get(0),
             )
             .optional()

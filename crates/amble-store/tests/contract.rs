@@ -754,3 +754,210 @@ fn the_schema_itself_refuses_a_second_entry_with_one_client_ref() {
     let other = postgres(&url);
     assert!((other.open)().add_once(walk(5, 10.0), "r1").unwrap().1);
 }
+
+#[test]
+fn admin_lists_bound_and_revoked_invites_tokens_and_the_audit_log() {
+    use amble_core::access::Role;
+    use amble_store::admin::{AuditFilter, InviteState};
+    each_accounts("admin", |engine, t| {
+        let a = &t.accounts;
+        let ann = a.add_user("ann@x.org", Role::Person, SECRET).unwrap();
+        let bob = a.add_user("bob@x.org", Role::Person, SECRET).unwrap();
+        let cat = a.add_user("cat@x.org", Role::Coach, SECRET).unwrap();
+        let adm = a.add_user("adm@x.org", Role::Admin, SECRET).unwrap();
+        a.link("cat@x.org", "ann@x.org").unwrap();
+        a.set_disabled(bob.id, true).unwrap();
+        let users = a.users().unwrap();
+        let emails: Vec<_> = users.iter().map(|u| u.email.as_str()).collect();
+        assert_eq!(emails, ["adm@x.org", "ann@x.org", "bob@x.org", "cat@x.org"]);
+        assert!(users[2].disabled && !users[1].disabled, "{engine}");
+        assert_eq!(users[3].role, Role::Coach);
+        assert_eq!(users[0].created.len(), 16, "{engine}: {}", users[0].created);
+        let links = a.links().unwrap();
+        assert_eq!(
+            (
+                links[0].coach.as_str(),
+                links[0].person.as_str(),
+                links.len()
+            ),
+            ("cat@x.org", "ann@x.org", 1)
+        );
+        a.set_disabled(bob.id, false).unwrap();
+        // A bound invite is accepted by that email only; a revoked one by nobody.
+        assert!(a.create_invite_for(&ann, None).is_err(), "{engine}");
+        assert!(a.create_invite_for(&cat, Some("not an email")).is_err());
+        let bound = a.create_invite_for(&cat, Some(" Bob@X.org ")).unwrap();
+        assert_eq!(a.invite_for(&bound, &ann).unwrap(), None, "{engine}");
+        assert_eq!(a.invite_for(&bound, &bob).unwrap(), Some(cat.clone()));
+        assert!(!a.accept_invite(&bound, &ann).unwrap(), "{engine}: bound");
+        let open = a.create_invite_for(&adm, None).unwrap();
+        let list = a.invites().unwrap();
+        assert_eq!(list.len(), 2);
+        let row = |secret: &str| {
+            let id = &amble_store::accounts::secret_hash(secret)[..amble_store::admin::ID_LEN];
+            a.invites()
+                .unwrap()
+                .into_iter()
+                .find(|i| i.id == id)
+                .unwrap()
+        };
+        assert_eq!(row(&bound).email.as_deref(), Some("bob@x.org"));
+        assert_eq!(row(&bound).state, InviteState::Open, "{engine}");
+        assert_eq!(row(&open).coach, "adm@x.org");
+        assert!(a.revoke_invite(&row(&open).id).unwrap(), "{engine}");
+        assert!(!a.revoke_invite(&row(&open).id).unwrap(), "{engine}: once");
+        assert!(a.revoke_invite("not an id").is_err());
+        assert_eq!(row(&open).state, InviteState::Revoked);
+        assert!(!a.accept_invite(&open, &ann).unwrap(), "{engine}: revoked");
+        assert_eq!(a.invite_coach(&open).unwrap(), None, "{engine}");
+        assert!(a.accept_invite(&bound, &bob).unwrap(), "{engine}");
+        assert!(a.is_linked(cat.id, bob.id).unwrap());
+        let used = row(&bound);
+        assert_eq!(
+            (used.state, used.used_by.as_deref()),
+            (InviteState::Used, Some("bob@x.org"))
+        );
+        assert!(!a.revoke_invite(&used.id).unwrap(), "{engine}: used");
+        // Tokens: listed by id; one revoked by its id, the others go on.
+        let t1 = a.add_token(ann.id).unwrap();
+        let t2 = a.add_token(ann.id).unwrap();
+        let tokens = a.tokens().unwrap();
+        assert_eq!(tokens.len(), 2);
+        assert!(tokens.iter().all(|t| t.email == "ann@x.org" && !t.revoked));
+        assert!(
+            tokens.iter().all(|t| !t1.starts_with(&t.id)),
+            "ids are not secrets"
+        );
+        let id1 = &amble_store::accounts::secret_hash(&t1)[..amble_store::admin::ID_LEN];
+        assert!(a.revoke_token_id(id1).unwrap(), "{engine}");
+        assert!(!a.revoke_token_id(id1).unwrap());
+        assert_eq!(a.user_by_token(&t1).unwrap(), None, "{engine}");
+        assert_eq!(a.user_by_token(&t2).unwrap(), Some(ann.clone()));
+        // The audit log, newest first, filtered by user, action and dates.
+        a.audit(cat.id, Some(ann.id), "read", "GET /api/v1/journal")
+            .unwrap();
+        a.audit(ann.id, Some(ann.id), "write", "POST /api/v1/walks")
+            .unwrap();
+        a.audit(adm.id, None, "admin", "revoke invite").unwrap();
+        let all = a.audit_list(&AuditFilter::default()).unwrap();
+        assert_eq!(all.len(), 3, "{engine}");
+        assert_eq!(all[0].action, "admin");
+        assert_eq!(all[0].person, None);
+        assert_eq!(all[2].actor.as_deref(), Some("cat@x.org"));
+        assert_eq!(all[2].at.len(), 19, "{engine}: {}", all[2].at);
+        let of_ann = |f: AuditFilter| a.audit_list(&f).unwrap().len();
+        let user = |u: &str| AuditFilter {
+            user: Some(u.into()),
+            ..Default::default()
+        };
+        assert_eq!(of_ann(user("ANN@x.org")), 2, "{engine}: as actor or person");
+        assert_eq!(of_ann(user("cat@x.org")), 1);
+        assert_eq!(of_ann(user("nobody@x.org")), 0);
+        let action = AuditFilter {
+            action: Some("write".into()),
+            ..Default::default()
+        };
+        assert_eq!(of_ann(action), 1, "{engine}");
+        let today = jiff::tz::TimeZone::UTC
+            .to_datetime(jiff::Timestamp::now())
+            .date();
+        let span = |from: jiff::civil::Date, to: jiff::civil::Date| AuditFilter {
+            from: Some(from),
+            to: Some(to),
+            ..Default::default()
+        };
+        assert_eq!(of_ann(span(today, today)), 3, "{engine}: today, inclusive");
+        let tomorrow = today.tomorrow().unwrap();
+        assert_eq!(of_ann(span(tomorrow, tomorrow)), 0, "{engine}");
+        let yesterday = today.yesterday().unwrap();
+        assert_eq!(of_ann(span(yesterday, yesterday)), 0, "{engine}");
+    });
+}
+
+#[test]
+fn sign_in_throttle_slows_one_account_and_address_pair_and_never_locks() {
+    use amble_core::access::Role;
+    use amble_store::admin::FREE_FAILURES;
+    each_accounts("throttle", |engine, t| {
+        let a = &t.accounts;
+        a.add_user("ann@x.org", Role::Person, SECRET).unwrap();
+        for _ in 0..FREE_FAILURES - 1 {
+            a.sign_in_failed("ann@x.org", "10.0.0.1").unwrap();
+            assert_eq!(a.sign_in_wait("ann@x.org", "10.0.0.1").unwrap(), None);
+        }
+        a.sign_in_failed("ANN@x.org", "10.0.0.1").unwrap();
+        assert_eq!(
+            a.sign_in_wait("ann@x.org", "10.0.0.1").unwrap(),
+            Some(1),
+            "{engine}: the first delay"
+        );
+        a.sign_in_failed("ann@x.org", "10.0.0.1").unwrap();
+        assert_eq!(a.sign_in_wait("ann@x.org", "10.0.0.1").unwrap(), Some(2));
+        // Only that pair: the account from elsewhere, and others from that address, go on.
+        assert_eq!(
+            a.sign_in_wait("ann@x.org", "10.0.0.2").unwrap(),
+            None,
+            "{engine}"
+        );
+        assert_eq!(
+            a.sign_in_wait("bob@x.org", "10.0.0.1").unwrap(),
+            None,
+            "{engine}"
+        );
+        // The delay passes; a success clears the pair.
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        assert_eq!(
+            a.sign_in_wait("ann@x.org", "10.0.0.1").unwrap(),
+            None,
+            "{engine}"
+        );
+        a.sign_in_succeeded("ann@x.org", "10.0.0.1").unwrap();
+        a.sign_in_failed("ann@x.org", "10.0.0.1").unwrap();
+        assert_eq!(
+            a.sign_in_wait("ann@x.org", "10.0.0.1").unwrap(),
+            None,
+            "{engine}"
+        );
+        // The per-address limit stays: many accounts tried from one address.
+        for i in 0..amble_store::accounts::FAILURES_PER_ADDRESS {
+            a.sign_in_failed(&format!("u{i}@x.org"), "10.0.0.9")
+                .unwrap();
+        }
+        let wait = a.sign_in_wait("new@x.org", "10.0.0.9").unwrap();
+        assert!(wait.is_some_and(|w| w > 800), "{engine}: {wait:?}");
+        assert_eq!(a.sign_in_wait("new@x.org", "10.0.0.8").unwrap(), None);
+    });
+}
+
+#[test]
+fn sign_in_pairs_are_forgotten_a_day_after_their_last_failure() {
+    use amble_core::access::Role;
+    each_accounts("forget", |engine, t| {
+        let a = &t.accounts;
+        a.add_user("ann@x.org", Role::Person, SECRET).unwrap();
+        for _ in 0..5 {
+            a.sign_in_failed("ann@x.org", "10.0.0.1").unwrap();
+        }
+        assert!(a.sign_in_wait("ann@x.org", "10.0.0.1").unwrap().is_some());
+        // Two days pass for this pair (its time moved back); the next failure starts afresh
+        // and drops it.
+        let back = if engine == "sqlite" {
+            "UPDATE sign_in_throttle SET last_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-2 days')"
+        } else {
+            "UPDATE sign_in_throttle SET last_at = now() - interval '2 days'"
+        };
+        (t.raw)(back).unwrap();
+        assert_eq!(
+            a.sign_in_wait("ann@x.org", "10.0.0.1").unwrap(),
+            None,
+            "{engine}"
+        );
+        a.sign_in_failed("bob@x.org", "10.0.0.2").unwrap();
+        a.sign_in_failed("ann@x.org", "10.0.0.1").unwrap();
+        assert_eq!(
+            a.sign_in_wait("ann@x.org", "10.0.0.1").unwrap(),
+            None,
+            "{engine}: one failure since, free"
+        );
+    });
+}

@@ -3,7 +3,11 @@
 //! (`DELETE /api/v1/session` with a bearer token revokes that token).
 //! Sessions live in the database (any server process accepts them); the cookie is HttpOnly,
 //! SameSite=Lax, and Secure when the request came over TLS (`X-Forwarded-Proto: https` from the
-//! proxy). Too many wrong passwords for an account or from an address answer 429.
+//! proxy). Wrong passwords slow down the account and address pair they came from with growing
+//! delays, and too many from one address slow that address (429 with `Retry-After`); nothing
+//! locks an account (`amble_store::admin`). Password checks run at most one per CPU at a time
+//! (a semaphore), and each sign-in answer says how long its check took
+//! (`Server-Timing: password;dur=MS`).
 
 use askama::Template;
 use axum::body::Bytes;
@@ -13,6 +17,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::client::ClientAddr;
 use crate::forms::Fields;
 
 pub(crate) const SESSION_COOKIE: &str = "amble_session";
@@ -59,14 +64,6 @@ pub(crate) fn safe_next(next: &str) -> String {
     }
 }
 
-fn address(headers: &HeaderMap) -> String {
-    headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map_or("direct".to_string(), |a| a.trim().to_string())
-}
-
 /// Whether the request came over TLS (the proxy says `X-Forwarded-Proto: https`).
 pub(crate) fn behind_tls(headers: &HeaderMap) -> bool {
     headers
@@ -74,18 +71,23 @@ pub(crate) fn behind_tls(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
 }
 
-/// This site's address as the request saw it (for links to send: invites, calendars).
-pub(crate) fn site(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
+/// This site's address for links that leave it (invites, calendars): `--public-url`; else the
+/// request's `Host` only where the security layer has checked it (no accounts: loopback only;
+/// `--lan`: this computer's names); else `None` (links are then shown as paths).
+pub(crate) fn site(app: &AppState, headers: &HeaderMap) -> Option<String> {
+    if let Some(url) = app.public_url() {
+        return Some(url.origin().to_string());
+    }
+    if app.accounts().is_some() && app.lan_hosts().is_none() {
+        return None;
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok())?;
     let scheme = if behind_tls(headers) { "https" } else { "http" };
-    format!("{scheme}://{host}")
+    Some(format!("{scheme}://{host}"))
 }
 
-fn cookie(headers: &HeaderMap, secret: &str, max_age: i64) -> HeaderValue {
-    let secure = behind_tls(headers);
+fn cookie(app: &AppState, headers: &HeaderMap, secret: &str, max_age: i64) -> HeaderValue {
+    let secure = behind_tls(headers) || app.public_url().is_some_and(|u| u.https());
     let text = format!(
         "{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{}",
         if secure { "; Secure" } else { "" }
@@ -97,36 +99,88 @@ fn cookie(headers: &HeaderMap, secret: &str, max_age: i64) -> HeaderValue {
 enum Outcome {
     SignedIn(String, amble_store::accounts::User),
     Wrong,
-    TooMany,
+    /// Wait this many seconds.
+    TooMany(u32),
     NoAccounts,
     Error,
 }
 
-async fn sign_in(app: &AppState, headers: &HeaderMap, email: String, password: String) -> Outcome {
+/// The client's address as decided by `client::layer` (`unknown` without one).
+fn address(client: Option<&axum::Extension<ClientAddr>>) -> String {
+    client.map_or_else(|| "unknown".to_string(), |c| c.0.0.clone())
+}
+
+/// Signs in: the throttle first (no password is checked while a delay runs), then the check,
+/// one per CPU at a time. Also how long the check took, milliseconds.
+async fn sign_in(
+    app: &AppState,
+    addr: String,
+    email: String,
+    password: String,
+) -> (Outcome, Option<f64>) {
     let Some(pg) = app.accounts().cloned() else {
-        return Outcome::NoAccounts;
+        return (Outcome::NoAccounts, None);
     };
-    let addr = address(headers);
-    tokio::task::spawn_blocking(move || {
-        match pg.too_many_failures(&email, &addr) {
-            Ok(true) => return Outcome::TooMany,
-            Ok(false) => {}
-            Err(_) => return Outcome::Error,
+    let (pg2, email2, addr2) = (pg.clone(), email.clone(), addr.clone());
+    match tokio::task::spawn_blocking(move || pg2.sign_in_wait(&email2, &addr2)).await {
+        Ok(Ok(None)) => {}
+        Ok(Ok(Some(wait))) => return (Outcome::TooMany(wait), None),
+        _ => return (Outcome::Error, None),
+    }
+    let Ok(_permit) = app.hashing().acquire_owned().await else {
+        return (Outcome::Error, None);
+    };
+    let checked = tokio::task::spawn_blocking(move || {
+        // Again, now that it is this request's turn: tries that queued together do not all
+        // slip past one delay.
+        match pg.sign_in_wait(&email, &addr) {
+            Ok(None) => {}
+            Ok(Some(wait)) => return (Outcome::TooMany(wait), None),
+            Err(_) => return (Outcome::Error, None),
         }
-        match pg.check_password(&email, &password) {
-            Ok(Some(user)) => match pg.create_session(user.id) {
-                Ok(secret) => Outcome::SignedIn(secret, user),
+        let started = std::time::Instant::now();
+        let user = pg.check_password(&email, &password);
+        let took = started.elapsed().as_secs_f64() * 1000.0;
+        let outcome = match user {
+            Ok(Some(user)) => {
+                let _ = pg.sign_in_succeeded(&email, &addr);
+                match pg.create_session(user.id) {
+                    Ok(secret) => Outcome::SignedIn(secret, user),
+                    Err(_) => Outcome::Error,
+                }
+            }
+            Ok(None) => match pg.sign_in_failed(&email, &addr) {
+                Ok(()) => Outcome::Wrong,
                 Err(_) => Outcome::Error,
             },
-            Ok(None) => {
-                let _ = pg.record_failure(&email, &addr);
-                Outcome::Wrong
-            }
             Err(_) => Outcome::Error,
-        }
+        };
+        (outcome, Some(took))
     })
-    .await
-    .unwrap_or(Outcome::Error)
+    .await;
+    checked.unwrap_or((Outcome::Error, None))
+}
+
+/// `Server-Timing` and, when throttled, `Retry-After`.
+fn mark(mut r: Response, outcome_wait: Option<u32>, took: Option<f64>) -> Response {
+    if let Some(ms) = took
+        && let Ok(v) = HeaderValue::from_str(&format!("password;dur={ms:.1}"))
+    {
+        r.headers_mut().insert("server-timing", v);
+    }
+    if let Some(wait) = outcome_wait {
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+    }
+    r
+}
+
+fn wait_words(wait: u32) -> String {
+    match wait {
+        1 => "1 second".to_string(),
+        s if s < 120 => format!("{s} seconds"),
+        s => format!("{} minutes", s.div_ceil(60)),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -146,6 +200,7 @@ pub(crate) async fn login_form(
 
 pub(crate) async fn login_submit(
     State(app): State<AppState>,
+    client: Option<axum::Extension<ClientAddr>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -159,17 +214,26 @@ pub(crate) async fn login_submit(
             .find(|(k, _)| k == "password")
             .map(|(_, v)| v.clone())
             .unwrap_or_default();
-    match sign_in(&app, &headers, email.clone(), password).await {
+    let (outcome, took) = sign_in(&app, address(client.as_ref()), email.clone(), password).await;
+    let wait = match outcome {
+        Outcome::TooMany(w) => Some(w),
+        _ => None,
+    };
+    let r = match outcome {
         Outcome::SignedIn(secret, user) => {
-            // A coach or admin has no journal of their own: their home is the list of people.
-            let next = if next == "/" && user.role != amble_core::access::Role::Person {
-                "/people".to_string()
-            } else {
-                next
+            // A coach or admin has no journal of their own: a coach's home is the list of
+            // people, an admin's the admin page.
+            let next = match user.role {
+                _ if next != "/" => next,
+                amble_core::access::Role::Person => next,
+                amble_core::access::Role::Coach => "/people".to_string(),
+                amble_core::access::Role::Admin => "/admin".to_string(),
             };
             let mut r = Redirect::to(&next).into_response();
-            r.headers_mut()
-                .insert(header::SET_COOKIE, cookie(&headers, &secret, 14 * 86_400));
+            r.headers_mut().insert(
+                header::SET_COOKIE,
+                cookie(&app, &headers, &secret, 14 * 86_400),
+            );
             r
         }
         Outcome::Wrong => (
@@ -181,18 +245,22 @@ pub(crate) async fn login_submit(
             ),
         )
             .into_response(),
-        Outcome::TooMany => (
+        Outcome::TooMany(w) => (
             StatusCode::TOO_MANY_REQUESTS,
             page(
                 &next,
                 &email,
-                Some("Too many wrong passwords: please wait 15 minutes and try again.".into()),
+                Some(format!(
+                    "Too many wrong passwords from here: please wait {} and try again.",
+                    wait_words(w)
+                )),
             ),
         )
             .into_response(),
         Outcome::NoAccounts => Redirect::to("/").into_response(),
         Outcome::Error => (StatusCode::INTERNAL_SERVER_ERROR, "signing in failed").into_response(),
-    }
+    };
+    mark(r, wait, took)
 }
 
 #[derive(Deserialize)]
@@ -205,6 +273,7 @@ pub(crate) struct SessionBody {
 /// `POST /api/v1/session` `{"email", "password"}`.
 pub(crate) async fn session_create(
     State(app): State<AppState>,
+    client: Option<axum::Extension<ClientAddr>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -217,13 +286,20 @@ pub(crate) async fn session_create(
         )
             .into_response();
     };
-    match sign_in(&app, &headers, b.email, b.password).await {
+    let (outcome, took) = sign_in(&app, address(client.as_ref()), b.email, b.password).await;
+    let wait = match outcome {
+        Outcome::TooMany(w) => Some(w),
+        _ => None,
+    };
+    let r = match outcome {
         Outcome::SignedIn(secret, user) => {
             let mut r =
                 axum::Json(serde_json::json!({"email": user.email, "role": user.role.as_str()}))
                     .into_response();
-            r.headers_mut()
-                .insert(header::SET_COOKIE, cookie(&headers, &secret, 14 * 86_400));
+            r.headers_mut().insert(
+                header::SET_COOKIE,
+                cookie(&app, &headers, &secret, 14 * 86_400),
+            );
             r
         }
         Outcome::Wrong => (
@@ -231,9 +307,12 @@ pub(crate) async fn session_create(
             axum::Json(serde_json::json!({"error": "wrong email or password"})),
         )
             .into_response(),
-        Outcome::TooMany => (
+        Outcome::TooMany(w) => (
             StatusCode::TOO_MANY_REQUESTS,
-            axum::Json(serde_json::json!({"error": "too many wrong passwords; wait 15 minutes"})),
+            axum::Json(serde_json::json!({"error": format!(
+                "too many wrong passwords from this address; try again in {}",
+                wait_words(w)
+            )})),
         )
             .into_response(),
         Outcome::NoAccounts => (
@@ -246,7 +325,8 @@ pub(crate) async fn session_create(
             axum::Json(serde_json::json!({"error": "signing in failed"})),
         )
             .into_response(),
-    }
+    };
+    mark(r, wait, took)
 }
 
 async fn end(app: &AppState, headers: &HeaderMap) {
@@ -274,7 +354,7 @@ pub(crate) async fn session_delete(State(app): State<AppState>, headers: HeaderM
     end(&app, &headers).await;
     let mut r = axum::Json(serde_json::json!({"signed_out": true})).into_response();
     r.headers_mut()
-        .insert(header::SET_COOKIE, cookie(&headers, "", 0));
+        .insert(header::SET_COOKIE, cookie(&app, &headers, "", 0));
     r
 }
 
@@ -283,7 +363,7 @@ pub(crate) async fn logout(State(app): State<AppState>, headers: HeaderMap) -> R
     end(&app, &headers).await;
     let mut r = Redirect::to("/login").into_response();
     r.headers_mut()
-        .insert(header::SET_COOKIE, cookie(&headers, "", 0));
+        .insert(header::SET_COOKIE, cookie(&app, &headers, "", 0));
     r
 }
 

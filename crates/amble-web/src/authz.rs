@@ -206,7 +206,9 @@ pub(crate) async fn layer(State(app): State<AppState>, mut req: Request, next: N
     }
     let api = path.starts_with("/api/");
     let join = path.starts_with("/join/") || path == "/calendar/new";
-    if path == "/api/v1/people" || path == "/people" || path == "/people/invite" || join {
+    // The admin page: admins only (and no journal is opened).
+    let admin = path == "/admin" || path.starts_with("/admin/");
+    if path == "/api/v1/people" || path == "/people" || path == "/people/invite" || join || admin {
         // The coach's list and invites: signed in as a coach or admin; no journal of anyone's
         // is opened here, only the linked people's (the handler asks the same check for each).
         // An invite is accepted by whoever signed in (the handler takes people only).
@@ -214,7 +216,10 @@ pub(crate) async fn layer(State(app): State<AppState>, mut req: Request, next: N
         let headers = req.headers().clone();
         let who = tokio::task::spawn_blocking(move || user_of(&pg2, &headers)).await;
         return match who {
-            Ok(Ok(Some(u))) if join || u.role != amble_core::access::Role::Person => {
+            Ok(Ok(Some(u)))
+                if (admin && u.role == amble_core::access::Role::Admin)
+                    || (!admin && (join || u.role != amble_core::access::Role::Person)) =>
+            {
                 req.extensions_mut().insert(crate::phone::Account(u.id));
                 req.extensions_mut().insert(Signed(u));
                 next.run(req).await

@@ -292,7 +292,7 @@ pub(crate) async fn invite(
         )
             .into_response();
     };
-    let link = format!("{}/join/{secret}", crate::auth::site(&headers));
+    let link = crate::admin::link(&app, &headers, &format!("/join/{secret}"));
     page(
         "Invite",
         "An invite link",
@@ -313,8 +313,9 @@ pub(crate) async fn join_form(
     let Some((pg, user)) = crate::authz::signed_in(&app, signed) else {
         return axum::response::Redirect::to("/").into_response();
     };
-    let s2 = secret.clone();
-    let coach = tokio::task::spawn_blocking(move || pg.invite_coach(&s2)).await;
+    let (s2, u2) = (secret.clone(), user.clone());
+    // An invite bound to another email looks the same as one that is gone: no probing.
+    let coach = tokio::task::spawn_blocking(move || pg.invite_for(&s2, &u2)).await;
     match coach {
         Ok(Ok(Some(coach))) if user.role == amble_core::access::Role::Person => page(
             "Join",
@@ -362,12 +363,12 @@ pub(crate) async fn calendar_new(
     };
     match tokio::task::spawn_blocking(move || pg.new_calendar_feed(&user)).await {
         Ok(Ok(secret)) => {
-            let site = crate::auth::site(&headers);
+            let link = crate::admin::link(&app, &headers, &format!("/calendar/{secret}.ics"));
             page(
                 "Calendar",
                 "Your calendar address",
                 &format!(
-                    "Subscribe to this address in your calendar app: {site}/calendar/{secret}.ics . It shows only \"Walk\" and \"Amble check-in\". Anyone with the address can see those days, so keep it to yourself; making a new one stops this one."
+                    "Subscribe to this address in your calendar app: {link} . It shows only \"Walk\" and \"Amble check-in\". Anyone with the address can see those days, so keep it to yourself; making a new one stops this one."
                 ),
                 None,
             )

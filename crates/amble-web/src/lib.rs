@@ -2,10 +2,12 @@
 //! machine. Server-rendered HTML that works without JavaScript, and a JSON API under `/api/v1`
 //! with the documents of the scripting contract. Every decision is made by `amble-core`.
 
+mod admin;
 mod api;
 mod auth;
 mod authz;
 mod cache;
+mod client;
 pub mod clinician;
 pub mod coach;
 mod forms;
@@ -16,6 +18,7 @@ mod pages;
 mod phone;
 mod security;
 pub mod tls;
+pub use client::{PublicUrl, TrustedProxy};
 mod walk_track;
 
 use std::net::SocketAddr;
@@ -76,6 +79,12 @@ struct Inner {
     /// Gait analyses running at once (each takes a core for up to a second or two per hour of
     /// recording), and how long an upload waits for one before the server answers 503.
     gait_analyses: GaitAnalyses,
+    /// `--public-url`: links are built from it; with accounts, the only `Host` served.
+    public_url: Option<client::PublicUrl>,
+    /// `--trusted-proxy`: the peers whose `X-Forwarded-For` and `-Proto` are believed.
+    trusted_proxies: Vec<client::TrustedProxy>,
+    /// Password checks running at once (Argon2 takes 19 MiB and tens of milliseconds each).
+    hashing: Arc<tokio::sync::Semaphore>,
 }
 
 /// The bound on gait analyses running at once (`/gait`): an upload waits up to `wait` for a
@@ -118,6 +127,9 @@ impl AppState {
                     )),
                     wait: std::time::Duration::from_secs(GAIT_WAIT_S),
                 },
+                public_url: None,
+                trusted_proxies: Vec::new(),
+                hashing: Arc::new(tokio::sync::Semaphore::new(hashing_permits())),
             }),
         }
     }
@@ -200,6 +212,42 @@ impl AppState {
         self.inner.lan_hosts.as_deref()
     }
 
+    /// `--public-url`: links are built from it, and with accounts no other `Host` is served.
+    pub fn with_public_url(mut self, url: PublicUrl) -> AppState {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.public_url = Some(url);
+        }
+        self
+    }
+
+    pub(crate) fn public_url(&self) -> Option<&PublicUrl> {
+        self.inner.public_url.as_ref()
+    }
+
+    /// `--trusted-proxy`: only these peers' `X-Forwarded-For` and `-Proto` count.
+    pub fn with_trusted_proxies(mut self, proxies: Vec<TrustedProxy>) -> AppState {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.trusted_proxies = proxies;
+        }
+        self
+    }
+
+    pub(crate) fn trusted_proxies(&self) -> &[TrustedProxy] {
+        &self.inner.trusted_proxies
+    }
+
+    /// At most this many password checks at once (default: one per CPU).
+    pub fn with_hashing_limit(mut self, permits: usize) -> AppState {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.hashing = Arc::new(tokio::sync::Semaphore::new(permits.max(1)));
+        }
+        self
+    }
+
+    pub(crate) fn hashing(&self) -> Arc<tokio::sync::Semaphore> {
+        self.inner.hashing.clone()
+    }
+
     /// The coach alerts' thresholds (a clinic's choice).
     pub fn with_alert_thresholds(mut self, t: coach::AlertThresholds) -> AppState {
         if let Some(inner) = Arc::get_mut(&mut self.inner) {
@@ -229,6 +277,11 @@ impl AppState {
         let mut caches = self.inner.caches.lock().unwrap_or_else(|e| e.into_inner());
         caches.entry(key).or_default().clone()
     }
+}
+
+/// One password check at a time per CPU.
+fn hashing_permits() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
 }
 
 /// The whole application: pages, API, assets, security layers.
@@ -297,6 +350,13 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(auth::logout))
         .route("/people", get(coach::people_page))
         .route("/people/invite", post(coach::invite))
+        .route("/admin", get(admin::page))
+        .route("/admin/invite", post(admin::invite))
+        .route("/admin/invite/revoke", post(admin::revoke_invite))
+        .route("/admin/token/revoke", post(admin::revoke_token))
+        .route("/admin/user/disable", post(admin::disable))
+        .route("/admin/user/enable", post(admin::enable))
+        .route("/admin/unlink", post(admin::unlink))
         .route(
             "/join/{secret}",
             get(coach::join_form).post(coach::join_submit),
@@ -344,6 +404,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            client::layer,
         ))
         .layer(axum::middleware::from_fn(hide_errors::layer))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -397,19 +461,19 @@ pub fn serve_blocking_with(
         ready(&format!("https://{local}/"));
         let app = router(state).layer(axum::middleware::map_request(
             |mut req: axum::extract::Request| async move {
-                req.headers_mut().insert(
-                    "x-forwarded-proto",
-                    axum::http::HeaderValue::from_static("https"),
-                );
+                req.extensions_mut().insert(client::OverTls);
                 req
             },
         ));
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(ServeError::Runtime)
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<client::TlsPeer>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(ServeError::Runtime)
     })
 }
 
@@ -429,11 +493,14 @@ fn serve_plain(
             .map_err(|source| ServeError::Bind { addr, source })?;
         let local = listener.local_addr().map_err(ServeError::Runtime)?;
         ready(&format!("http://{local}/"));
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(ServeError::Runtime)
+        axum::serve(
+            listener,
+            router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(ServeError::Runtime)
     })
 }

@@ -22,6 +22,13 @@ pub(crate) struct Account(pub i64);
 
 tokio::task_local! {
     static ACCOUNT: String;
+    static SERVED: bool;
+}
+
+/// Whether this is a server with accounts for others (not `--lan`, one's own phone): the
+/// footer then does not say the data stays on this computer.
+pub fn on_a_server() -> bool {
+    SERVED.try_with(|s| *s).unwrap_or(false)
 }
 
 /// The account key of the request being answered: `local` without accounts, `u<ID>` for a
@@ -55,7 +62,10 @@ pub(crate) async fn layer(State(app): State<AppState>, req: Request, next: Next)
     } else {
         key.clone()
     };
-    let mut resp = ACCOUNT.scope(key, next.run(req)).await;
+    let served = app.accounts().is_some() && app.lan_hosts().is_none();
+    let mut resp = ACCOUNT
+        .scope(key, SERVED.scope(served, next.run(req)))
+        .await;
     let html = resp
         .headers()
         .get(header::CONTENT_TYPE)

@@ -114,19 +114,26 @@ pub async fn guard(
 ) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let api = req.uri().path().starts_with("/api/");
-    let public = *req.method() == Method::GET && public_page(req.uri().path());
+    let public_page_get = *req.method() == Method::GET && public_page(req.uri().path());
     // Without accounts only this computer is served (a page of another site resolving its name
     // to 127.0.0.1 must get nothing); with accounts every request signs in, behind the
     // clinic's proxy under its own name.
-    let wrong_host = match app.lan_hosts() {
-        Some(allowed) => !lan_host(req.headers(), allowed),
-        None => app.accounts().is_none() && !loopback_host(req.headers()),
+    // With accounts and `--public-url`, only the public name is served (docs/deploy.md: health
+    // checks send it as `Host` too).
+    let public = app.public_url().filter(|_| app.accounts().is_some());
+    let wrong_host = match (app.lan_hosts(), public) {
+        (Some(allowed), _) => !lan_host(req.headers(), allowed),
+        (None, Some(url)) => !url.matches_host(req.headers()),
+        (None, None) => app.accounts().is_none() && !loopback_host(req.headers()),
     };
     let mut resp = if wrong_host {
         let msg = if app.lan_hosts().is_some() {
             "refused: this server answers only to the names and addresses of this computer"
+                .to_string()
+        } else if let Some(url) = public {
+            format!("refused: this server answers only to {}", url.origin())
         } else {
-            "refused: this server answers only to addresses of this computer (localhost, 127.0.0.1, [::1])"
+            "refused: this server answers only to addresses of this computer (localhost, 127.0.0.1, [::1])".to_string()
         };
         if api {
             (
@@ -187,7 +194,7 @@ pub async fn guard(
         // Back and Forward on a phone show them at once.
         h.insert(
             header::CACHE_CONTROL,
-            HeaderValue::from_static(if public {
+            HeaderValue::from_static(if public_page_get {
                 "private, no-cache"
             } else {
                 "no-store"

@@ -462,15 +462,16 @@ async fn a_500_names_no_path_or_query() {
     }
 }
 
-/// A coach or admin signing in without a `next` lands on `/people` (they have no journal of
-/// their own, so `/` would refuse them); a person lands on `/`; a `next` given is kept.
+/// A coach signing in without a `next` lands on `/people`, an admin on `/admin` (they have no
+/// journal of their own, so `/` would refuse them); a person lands on `/`; a `next` given is
+/// kept.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_coach_lands_on_people() {
     let t = blocking(sqlite_setup);
     let app = server(&t);
     for (email, next, to) in [
         ("cat%40x.org", "", "/people"),
-        ("adm%40x.org", "", "/people"),
+        ("adm%40x.org", "", "/admin"),
         ("ann%40x.org", "", "/"),
         ("cat%40x.org", "&next=%2Fpeople%2Finvite", "/people/invite"),
     ] {
