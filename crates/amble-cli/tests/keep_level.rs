@@ -175,8 +175,8 @@ fn the_interactive_checkup_asks_keep_or_start_again() {
         .count();
     let mut input = "n\n".repeat(flags);
     input.push_str(&"\n".repeat(others));
-    input.push_str("\n"); // the PEG, skipped
-    input.push_str("\n"); // no PSFS activity
+    input.push('\n'); // the PEG, skipped
+    input.push('\n'); // no PSFS activity
     for (reply, kept) in [("s\n", false), ("\n", true)] {
         let j = Journal::new();
         six_good_weeks(&j);
