@@ -106,7 +106,7 @@ pub fn run(global: &Global, args: &AssessArgs) -> Result<(), Failure> {
         level_line = amble_core::plan::replay(&entries, today, &kb)
             .ok()
             .filter(|r| r.assessment_id == entry.id())
-            .and_then(|r| amble_core::plan::level_words(&r));
+            .and_then(|r| amble_core::plan::level_words(&r, &entries));
     }
     let mut stdout = std::io::stdout().lock();
     if global.json {

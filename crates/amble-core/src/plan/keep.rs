@@ -140,10 +140,15 @@ pub(crate) fn kept_because(k: &KeptLevel) -> Vec<String> {
 }
 
 /// What a new check-up did to the plan, in one line for the terminal and the web: "Your plan
-/// keeps week N: …" or "Your plan starts again from week 1: …". `None` when the plan has no
-/// walking to state (blocked) or is paused (its own words say why).
-pub fn level_words(r: &Replay) -> Option<String> {
-    if r.plan.status == Status::Paused {
+/// keeps week N: …" or "Your plan starts again from week 1: …". `None` for a first check-up
+/// (nothing to keep or start again), and when the plan has no walking to state (blocked) or
+/// is paused (its own words say why). `entries` is the journal `r` was replayed from.
+pub fn level_words(r: &Replay, entries: &[Entry]) -> Option<String> {
+    let at = crate::new_symptoms::index_of(entries, &r.assessment_id)?;
+    let earlier = entries[..at]
+        .iter()
+        .any(|e| matches!(e, Entry::Assessment(a) if !a.rescreen));
+    if !earlier || r.plan.status == Status::Paused {
         return None;
     }
     if let Some(k) = &r.kept {

@@ -595,7 +595,7 @@ pub async fn checkup_result(
             page.plan_line = amble_core::plan::replay(&all, stored.date, state.kb())
                 .ok()
                 .filter(|r| r.assessment_id == stored.id && !stored.rescreen)
-                .and_then(|r| amble_core::plan::level_words(&r));
+                .and_then(|r| amble_core::plan::level_words(&r, &all));
             Ok(render(&page))
         }
         _ => Err(PageError {
