@@ -73,6 +73,9 @@ impl Journal {
             })));
     }
     fn walk(&mut self, d: Date, minutes: f64, peak: u8) {
+        self.walk_with(d, minutes, peak, false);
+    }
+    fn walk_with(&mut self, d: Date, minutes: f64, peak: u8, new_symptoms: bool) {
         let id = self.id("w");
         self.entries.push(Entry::Walk(Walk {
             id,
@@ -84,7 +87,7 @@ impl Journal {
             pain_before: Some(1),
             pain_peak: Some(peak),
             leg_spread: Some(LegSpread::None),
-            new_symptoms: false,
+            new_symptoms,
             distance_km: None,
             steps: None,
             cadence_spm: None,
@@ -320,4 +323,37 @@ fn a_first_checkup_has_nothing_to_keep() {
     let r = j.plan(START);
     assert_eq!(r.kept, None);
     assert_eq!(level_words(&r, &j.sorted()), None, "nothing started again");
+}
+
+/// Walks every planned walk of the current week from `from`, green.
+fn walk_the_week(j: &mut Journal, from: i64) {
+    let w = j.plan(day(from)).current.unwrap();
+    for k in 0..w.sessions_per_week {
+        j.walk(day(from + i64::from(k)), f64::from(w.session_minutes()), 2);
+    }
+}
+
+#[test]
+fn after_new_symptoms_the_restart_stays_capped_and_a_later_checkup_keeps_its_level() {
+    let mut j = Journal::six_good_weeks();
+    let week_before = j.plan(day(40)).current.unwrap();
+    j.walk_with(day(40), 10.0, 2, true);
+    assert_eq!(j.plan(day(41)).plan.decision.kind, DecisionKind::Suspend);
+    // The check-up after new symptoms keeps today's rules: the restart is capped, not kept.
+    j.checkup(day(42), benign(), true);
+    let restarted = j.plan(day(42));
+    assert_eq!(restarted.kept, None);
+    assert!(restarted.restart_cap.is_some());
+    assert!(weekly(&restarted) <= week_before.weekly_minutes());
+    // Two good weeks on that plan, then a check-up with nothing new keeps where it got to.
+    walk_the_week(&mut j, 42);
+    walk_the_week(&mut j, 49);
+    let reached = j.plan(day(56));
+    assert_eq!(reached.plan.week, 3);
+    j.checkup(day(56), benign(), true);
+    let r = j.plan(day(56));
+    let kept = r.kept.unwrap();
+    assert_eq!(kept.from_week, 3);
+    assert_eq!(Some(kept.reached), reached.level);
+    assert_eq!(r.restart_cap, None);
 }

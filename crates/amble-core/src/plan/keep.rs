@@ -50,7 +50,6 @@ pub(crate) fn kept_level(
     let before = super::replay(&earlier, this.date, kb).ok()?;
     if !matches!(before.plan.status, Status::Active | Status::Maintenance)
         || before.suspended_on.is_some()
-        || before.restart_cap.is_some()
     {
         return None;
     }
