@@ -24,6 +24,13 @@ pub struct AssessArgs {
     /// journal is named with --data-dir or AMBLE_DATA_DIR.
     #[arg(long)]
     no_save: bool,
+    /// After a new check-up with nothing new or worse, keep the level your plan has reached
+    /// (the default; asked when the check-up is interactive).
+    #[arg(long, conflicts_with = "start_again")]
+    keep_level: bool,
+    /// After a new check-up, start the plan again from week 1 instead of keeping its level.
+    #[arg(long)]
+    start_again: bool,
 }
 
 pub fn load_kb() -> Result<KnowledgeBase, Failure> {
@@ -68,12 +75,14 @@ pub fn run(global: &Global, args: &AssessArgs) -> Result<(), Failure> {
     };
     let mut assessment = assess(&answers, &kb);
     let mut lost: Option<Failure> = None;
+    let keep_level = save && keep_level(global, args, &answers, today, &kb)?;
     let stored = if save {
         let entry = Entry::Assessment(Box::new(StoredAssessment {
             id: String::new(),
             date: today,
             answers: answers.clone(),
             rescreen: false,
+            keep_level,
         }));
         match save_entry(global, entry) {
             Ok(e) => Some(e),
@@ -86,12 +95,18 @@ pub fn run(global: &Global, args: &AssessArgs) -> Result<(), Failure> {
     } else {
         None
     };
-    // Stored: read with the journal too (a new neurological symptom since the last check-up).
+    // Stored: read with the journal too (a new neurological symptom since the last check-up),
+    // and what the new plan does with the level reached.
+    let mut level_line = None;
     if let Some(entry) = &stored {
         let entries = global.open_store()?.list()?;
         if let Some(i) = amble_core::new_symptoms::index_of(&entries, entry.id()) {
             assessment = amble_core::new_symptoms::with_journal(assessment, &entries, i);
         }
+        level_line = amble_core::plan::replay(&entries, today, &kb)
+            .ok()
+            .filter(|r| r.assessment_id == entry.id())
+            .and_then(|r| amble_core::plan::level_words(&r, &entries));
     }
     let mut stdout = std::io::stdout().lock();
     if global.json {
@@ -110,9 +125,67 @@ pub fn run(global: &Global, args: &AssessArgs) -> Result<(), Failure> {
                 "\nSaved this check-up to your journal ({}). A new plan starts from it.",
                 entry.date()
             )?;
+            if let Some(line) = level_line {
+                writeln!(stdout, "{line}")?;
+            }
         }
     }
     lost.map_or(Ok(()), Err)
+}
+
+/// Whether this check-up keeps the level the plan has reached: `--start-again` says no,
+/// `--keep-level` yes; otherwise, when the plan may keep it, an interactive check-up asks
+/// (keeping is the default, also when the input ends), and a scripted one keeps it.
+fn keep_level(
+    global: &Global,
+    args: &AssessArgs,
+    answers: &Answers,
+    today: jiff::civil::Date,
+    kb: &KnowledgeBase,
+) -> Result<bool, Failure> {
+    if args.start_again {
+        return Ok(false);
+    }
+    let Some(store) = global.open_existing_store()? else {
+        return Ok(false);
+    };
+    let Some(offer) = amble_core::plan::keep_offer(&store.list()?, answers, today, kb) else {
+        return Ok(false);
+    };
+    let interactive = args.answers.is_none()
+        || (crate::context::stdin_is_terminal()
+            && args.answers.as_ref().is_some_and(|p| p.as_os_str() != "-"));
+    if args.keep_level || global.json || !interactive {
+        return Ok(true);
+    }
+    let mut err = std::io::stderr().lock();
+    writeln!(
+        err,
+        "\nYour plan had reached week {}: {} a week ({}).",
+        offer.from_week,
+        amble_core::words::count(offer.reached.weekly_minutes(), "minute", "minutes"),
+        offer.reached.words()
+    )?;
+    loop {
+        write!(
+            err,
+            "Keep my level (k) or start again from week 1 (s)? [k]: "
+        )?;
+        err.flush()?;
+        let mut line = String::new();
+        if std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut line)? == 0 {
+            writeln!(err)?;
+            return Ok(true);
+        }
+        match line.trim().to_ascii_lowercase().as_str() {
+            "" | "k" | "keep" | "keep my level" => return Ok(true),
+            "s" | "start" | "start again" => return Ok(false),
+            _ => writeln!(
+                err,
+                "  Please type k to keep your level or s to start again."
+            )?,
+        }
+    }
 }
 
 fn save_entry(global: &Global, entry: Entry) -> Result<Entry, Failure> {

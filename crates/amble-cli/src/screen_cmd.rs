@@ -140,6 +140,7 @@ pub fn run(global: &Global, args: &ScreenArgs) -> Result<(), Failure> {
                     date: today,
                     answers: answers.clone(),
                     rescreen: true,
+                    keep_level: false,
                 })))?,
         )
     } else {

@@ -487,6 +487,7 @@ mod tests {
             date: d,
             answers: Answers::default(),
             rescreen: false,
+            keep_level: false,
         }))
     }
 

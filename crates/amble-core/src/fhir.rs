@@ -286,6 +286,7 @@ impl Builder {
                 ..Answers::default()
             },
             rescreen: false,
+            keep_level: false,
         };
         if let Some(qr) = questionnaire_response(&as_checkup, &self.patient) {
             self.push(&format!("{}/items", c.id), qr);

@@ -109,6 +109,12 @@ pub struct StoredAssessment {
     /// one lifts a new-symptoms suspension (`plan::replay`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub rescreen: bool,
+    /// A full check-up after which the person chose to keep the level their plan had reached
+    /// ("keep my level"), rather than start again (`plan::replay`, docs/plan-rules.md). Absent
+    /// in journals written before the choice existed: those check-ups started the plan again,
+    /// and still do, so a replayed journal never changes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub keep_level: bool,
 }
 
 /// A day of imported walking data (Apple Health): the de-duplicated step total and Apple's

@@ -172,6 +172,7 @@ mod tests {
             date: d,
             answers: Answers::from_value(v, &kb).unwrap_or_else(|e| panic!("{e}")),
             rescreen: false,
+            keep_level: false,
         }))
     }
 

@@ -154,6 +154,7 @@ mod tests {
                 date: today,
                 answers,
                 rescreen: false,
+                keep_level: false,
             },
         ))];
         assert!(events(&j, today, &kb).iter().all(|e| e.summary != "Walk"));

@@ -48,6 +48,7 @@ fn journal() -> Vec<Entry> {
             date: d,
             answers: answers(),
             rescreen: false,
+            keep_level: false,
         })),
         Entry::Walk(Walk {
             id: "w-2".into(),
@@ -121,6 +122,7 @@ fn journal() -> Vec<Entry> {
             date: date(2026, 3, 4),
             answers: answers(),
             rescreen: true,
+            keep_level: false,
         })),
     ]
 }

@@ -69,6 +69,7 @@ impl Journal {
                 date: d,
                 answers: a,
                 rescreen,
+                keep_level: false,
             })));
     }
     fn walk(&mut self, d: Date, peak: u8, new_symptoms: bool) {
@@ -164,6 +165,7 @@ fn a_check_in_warning_sign_suspends_and_the_restart_is_capped() {
             date: day(12),
             answers: person(true),
             rescreen: false,
+            keep_level: false,
         }))],
         day(12),
         kb(),

@@ -106,6 +106,7 @@ impl Journal {
                 date: d,
                 answers: a,
                 rescreen: false,
+                keep_level: false,
             })));
     }
     fn walk(
@@ -917,6 +918,7 @@ fn a_clean_rescreen_lifts_a_suspension_and_keeps_the_plan() {
             date: d,
             answers: answers(v),
             rescreen: true,
+            keep_level: false,
         })));
     };
     let all_no = serde_json::to_value(benign()).unwrap()["red_flags"].clone();

@@ -41,6 +41,7 @@ fn journal(kind: CohortKind, i: usize, kb: &KnowledgeBase) -> (Vec<Entry>, jiff:
             date: START.saturating_sub(7.days()),
             answers: earlier,
             rescreen: false,
+            keep_level: false,
         })),
     );
     (entries, START.saturating_add(83.days()))

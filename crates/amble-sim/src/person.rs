@@ -179,6 +179,7 @@ pub fn simulate_with(
         date: START,
         answers,
         rescreen: false,
+        keep_level: false,
     }))];
     let mut n = 1u64;
     let mut id = |prefix: &str| {

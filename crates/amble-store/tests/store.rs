@@ -355,6 +355,7 @@ fn the_body_format_belongs_to_the_schema_version() {
             date: date(2026, 1, 5),
             answers: amble_core::Answers::default(),
             rescreen: true,
+            keep_level: true,
         })),
         Entry::Checkin(Box::new(amble_core::checkin::Checkin {
             id: "c-1".into(),
@@ -387,7 +388,7 @@ fn the_body_format_belongs_to_the_schema_version() {
         "morning: date,id,kind,pain",
         "exercise: date,exercise,id,kind,pain_after,sets",
         "daily_metrics: asymmetry_frac,date,double_support_frac,id,kind,source,steadiness_frac,step_length_m,steps,walking_speed_mps",
-        "assessment: answers,date,id,kind,rescreen",
+        "assessment: answers,date,id,keep_level,kind,rescreen",
         "checkin: activity_limited,change,date,id,instruments,kind,pain,red_flags",
     ];
     assert_eq!(

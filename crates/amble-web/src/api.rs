@@ -174,13 +174,31 @@ pub async fn store_assessment(
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let today = q.date(&state)?;
-    let a = answers(&state, &bytes)?;
+    // The body is the answers, with one more key: `keep_level` (default true).
+    let mut value = json_value(&bytes)?;
+    let keep_level = match value.as_object_mut().and_then(|m| m.remove("keep_level")) {
+        None => true,
+        Some(Value::Bool(b)) => b,
+        Some(_) => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "keep_level must be true (keep the level the plan has reached) or false (start again)".to_string(),
+                Some("keep_level"),
+            ));
+        }
+    };
+    let a = Answers::from_value(value, state.kb())
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message, Some(&e.path)))?;
     let result = amble_core::assess(&a, state.kb());
+    // Stored as chosen only when there is a level to keep (a first check-up has none).
+    let keep_level = keep_level
+        && amble_core::plan::keep_offer(&state.entries().await?, &a, today, state.kb()).is_some();
     let entry = Entry::Assessment(Box::new(StoredAssessment {
         id: String::new(),
         date: today,
         answers: a,
         rescreen: false,
+        keep_level,
     }));
     let stored = state.add_entry(entry).await?;
     // Read with the journal too: a new neurological symptom since the last check-up (§2.5).

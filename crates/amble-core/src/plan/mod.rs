@@ -9,11 +9,13 @@
 //! - `review`: the decision for one reviewed week;
 //! - `progression`: steps up and back, easier weeks, restarts and the caps;
 //! - `exercises`: exercise doses that progress with logged sessions;
+//! - `keep`: a new check-up that keeps the level reached;
 //! - `replay`: the journal replayed week by week into the current plan;
 //! - `today`: what to do today;
 //! - `session`: today's walk as a guided session of walking and resting segments.
 
 mod exercises;
+mod keep;
 mod lights;
 mod progression;
 mod replay;
@@ -25,6 +27,7 @@ pub mod tuning;
 mod types;
 
 pub use exercises::{describe as describe_exercise_dose, dose_line};
+pub use keep::{KeptLevel, keep_offer, level_words};
 pub use lights::{Light, Mornings, classify, explain as explain_light, morning_words};
 pub use replay::{EASIER_WEEK, cap_breaches, replay};
 pub use session::{

@@ -93,6 +93,7 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
         current: None,
         suspended_on: None,
         restart_cap: restart_cap(entries, start_index, kb),
+        kept: None,
     };
     let current_tier = out.assessment.tier();
     out.earlier_warning = entries[..start_index]
@@ -235,6 +236,19 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
             ));
             because.push(first_prescription.week_line(1));
         }
+    }
+    // A new check-up with nothing new keeps the level reached, when the person chose so.
+    if out.restart_cap.is_none()
+        && out.plan.walking.is_some()
+        && let Some(k) =
+            super::keep::kept_level(entries, start_index, &out.assessment, &out.answers, kb)
+    {
+        first_prescription = k.level;
+        out.plan.walking = Some(k.level.into());
+        let mut because = super::keep::kept_because(&k);
+        because.push(k.level.week_line(1));
+        out.plan.decision.because = because;
+        out.kept = Some(k);
     }
     out.current = out.plan.walking.is_some().then_some(first_prescription);
     let paused = out.plan.status == Status::Paused;

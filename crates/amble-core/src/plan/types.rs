@@ -336,6 +336,8 @@ pub struct Replay {
     /// effect before them. Set when this check-up followed a suspended plan, or a paused one
     /// that carried such a cap.
     pub restart_cap: Option<Prescription>,
+    /// The level this check-up kept from the plan before ("keep my level"), when it did.
+    pub kept: Option<super::keep::KeptLevel>,
 }
 
 /// An earlier check-up's warning signs, shown until the person has been checked.

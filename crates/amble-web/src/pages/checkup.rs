@@ -125,6 +125,8 @@ pub(crate) struct ResultPage {
     plan_url: String,
     /// Library articles for the patterns shown: (pattern id, article id, title).
     articles: Vec<(String, String, String)>,
+    /// What the check-up did to the plan: "Your plan keeps week N: …" or "starts again".
+    plan_line: Option<String>,
 }
 
 impl ResultPage {
@@ -364,6 +366,7 @@ pub(crate) fn result_page(
         r: report::view(a, answers, state.kb()),
         saved,
         plan_url: with_qs("/plan", qs, ""),
+        plan_line: None,
     }
 }
 
@@ -373,6 +376,7 @@ async fn store_checkup(
     date: Date,
     answers: &Answers,
     rescreen: bool,
+    keep_level: bool,
 ) -> Result<String, PageError> {
     let stored = add(
         state,
@@ -381,10 +385,60 @@ async fn store_checkup(
             date,
             answers: answers.clone(),
             rescreen,
+            keep_level,
         })),
     )
     .await?;
     Ok(stored.id().to_string())
+}
+
+/// The form field of the last step's plan choice, and its two values.
+const PLAN_CHOICE: &str = "plan_choice";
+const KEEP: &str = "keep";
+const START_AGAIN: &str = "start_again";
+
+/// The last step of a check-up, when a plan is running that the new answers may keep: the
+/// choice "keep my level" (preselected) or "start again" (docs/plan-rules.md).
+async fn with_plan_choice(
+    state: &crate::authz::Scoped,
+    today: Date,
+    fields: &Fields,
+    mut page: CheckupPage,
+) -> Result<CheckupPage, PageError> {
+    if !page.last {
+        return Ok(page);
+    }
+    let Ok(answers) = crate::forms::answers(state.kb(), state.kb().questions.iter(), fields) else {
+        return Ok(page);
+    };
+    let all = entries(state).await?;
+    let Some(offer) = amble_core::plan::keep_offer(&all, &answers, today, state.kb()) else {
+        return Ok(page);
+    };
+    page.hidden.retain(|(k, _)| k != PLAN_CHOICE);
+    let mut chosen = fields.clone();
+    if chosen.get(PLAN_CHOICE).is_none() {
+        chosen.0.push((PLAN_CHOICE.into(), KEEP.into()));
+    }
+    let keep = format!(
+        "Keep my level: week {}, {} a week ({})",
+        offer.from_week,
+        amble_core::words::count(offer.level.weekly_minutes(), "minute", "minutes"),
+        offer.level.words()
+    );
+    page.groups.push((
+        "Your plan".into(),
+        vec![QView::custom(
+            PLAN_CHOICE,
+            "radio",
+            "Nothing new or worse came up. Keep the level your plan has reached, or start again from week 1?",
+            &[(KEEP, keep.as_str()), (START_AGAIN, "Start again from week 1")],
+            ("", ""),
+            &chosen,
+            &[],
+        )],
+    ));
+    Ok(page)
 }
 
 pub async fn checkup_submit(
@@ -421,7 +475,22 @@ pub async fn checkup_submit(
                 &errors,
             )));
         }
-        Err(errors) => return Ok(invalid(later_step(kb, step, &fields, &qs, &errors))),
+        Err(errors) => {
+            let page = later_step(kb, step, &fields, &qs, &errors);
+            return Ok(invalid(
+                with_plan_choice(&state, today, &fields, page).await?,
+            ));
+        }
+    };
+    let keep_level = match fields.get(PLAN_CHOICE) {
+        None | Some(KEEP) => true,
+        Some(START_AGAIN) => false,
+        Some(_) => {
+            return Err(PageError {
+                status: StatusCode::BAD_REQUEST,
+                message: "The choice for your plan was not understood: keep your level or start again. Please choose again.".into(),
+            });
+        }
     };
     let facts = answers.facts();
     // Steps come in order: a step that applies and was never shown is shown now (no skipping
@@ -444,7 +513,9 @@ pub async fn checkup_submit(
         } else {
             later_step(kb, missing, &fields, &qs, &[])
         };
-        return Ok(invalid(page));
+        return Ok(invalid(
+            with_plan_choice(&state, today, &fields, page).await?,
+        ));
     }
     let asked_flags = step_questions(kb, step, &facts)
         .iter()
@@ -453,7 +524,10 @@ pub async fn checkup_submit(
     let next = steps_that_apply(kb, &facts).into_iter().find(|&n| n > step);
     let care_first = asked_flags && amble_core::checkup::care_comes_first(&a);
     if let Some(next) = next.filter(|_| !care_first) {
-        return Ok(render(&later_step(kb, next, &fields, &qs, &[])));
+        let page = later_step(kb, next, &fields, &qs, &[]);
+        return Ok(render(
+            &with_plan_choice(&state, today, &fields, page).await?,
+        ));
     }
     // The end: the PEG and the PSFS of the last step join the answers (brief §3.9).
     let mut answers = answers;
@@ -465,11 +539,19 @@ pub async fn checkup_submit(
                     answers.instruments.psfs = items.psfs;
                 }
             }
-            Err(errors) => return Ok(invalid(later_step(kb, step, &fields, &qs, &errors))),
+            Err(errors) => {
+                let page = later_step(kb, step, &fields, &qs, &errors);
+                return Ok(invalid(
+                    with_plan_choice(&state, today, &fields, page).await?,
+                ));
+            }
         }
     }
     // The end, or care comes first: store what was answered and show what to do (brief §2.4).
-    let stored = store_checkup(&state, today, &answers, false).await?;
+    // Stored as chosen only when there is a level to keep (a first check-up has none).
+    let keep_level = keep_level
+        && amble_core::plan::keep_offer(&entries(&state).await?, &answers, today, kb).is_some();
+    let stored = store_checkup(&state, today, &answers, false, keep_level).await?;
     if care_first {
         return Ok(render(&result_page(
             &state,
@@ -502,13 +584,19 @@ pub async fn checkup_result(
                 ),
                 None => amble_core::assess(&stored.answers, state.kb()),
             };
-            Ok(render(&result_page(
+            let mut page = result_page(
                 &state,
                 &a,
                 &stored.answers,
                 Some(stored.id.clone()),
                 &q.qs(),
-            )))
+            );
+            // What this check-up did to the plan, read on its own day.
+            page.plan_line = amble_core::plan::replay(&all, stored.date, state.kb())
+                .ok()
+                .filter(|r| r.assessment_id == stored.id && !stored.rescreen)
+                .and_then(|r| amble_core::plan::level_words(&r, &all));
+            Ok(render(&page))
         }
         _ => Err(PageError {
             status: StatusCode::NOT_FOUND,
@@ -664,7 +752,7 @@ pub async fn screen_submit(
     let care_first = outcome == amble_core::checkup::RescreenOutcome::CareFirst;
     // Without an earlier check-up, only a warning sign is worth a journal entry.
     if outcome.stored() && (previous.is_some() || care_first) {
-        let stored = store_checkup(&state, today, &answers, true).await?;
+        let stored = store_checkup(&state, today, &answers, true, false).await?;
         if care_first {
             return Ok(render(&result_page(
                 &state,

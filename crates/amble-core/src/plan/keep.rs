@@ -1,0 +1,165 @@
+//! A new check-up keeps your level (docs/plan-rules.md): after a full check-up with no new
+//! warning sign and no new neurological symptom, a person who chose "keep my level" carries on
+//! from the level their plan had reached instead of starting again at week 1.
+
+use crate::answers::Answers;
+use crate::assessment::Assessment;
+use crate::journal::{Entry, StoredAssessment};
+use crate::knowledge::KnowledgeBase;
+use crate::tier::PlanStatus;
+use crate::words::count;
+
+use super::progression::fit_under;
+use super::start::{floor_bout, split_for_severity};
+use super::types::{Mode, Prescription, Replay, Status, WeekType};
+
+/// The level a new check-up keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeptLevel {
+    /// The week of the plan before the check-up whose level is kept.
+    pub from_week: u32,
+    /// The level the plan before had reached (what a full week would be).
+    pub reached: Prescription,
+    /// Week 1 of the new plan: the level reached, fitted to the new answers.
+    pub level: Prescription,
+}
+
+/// What the full check-up at `index` keeps, when it was stored with "keep my level" and may
+/// keep it: the new answers raise no new warning sign and no new neurological symptom (the
+/// plan is allowed, `assessment` already carries the journal's new symptoms), and the plan
+/// before it was running (active or in maintenance, not suspended, paused or gentle).
+/// `None` means the plan starts again from the new answers, as before.
+pub(crate) fn kept_level(
+    entries: &[Entry],
+    index: usize,
+    assessment: &Assessment,
+    answers: &Answers,
+    kb: &KnowledgeBase,
+) -> Option<KeptLevel> {
+    let Some(Entry::Assessment(this)) = entries.get(index) else {
+        return None;
+    };
+    if !this.keep_level || this.rescreen || assessment.plan_status != PlanStatus::Allowed {
+        return None;
+    }
+    let earlier: Vec<Entry> = entries[..index]
+        .iter()
+        .filter(|e| e.date() <= this.date)
+        .cloned()
+        .collect();
+    let before = super::replay(&earlier, this.date, kb).ok()?;
+    if !matches!(before.plan.status, Status::Active | Status::Maintenance)
+        || before.suspended_on.is_some()
+    {
+        return None;
+    }
+    // A warning sign the plan before did not have (at any tier) means starting again.
+    let new_sign = assessment
+        .triage
+        .flags
+        .iter()
+        .any(|f| !before.assessment.triage.flags.iter().any(|b| b.id == f.id));
+    if new_sign {
+        return None;
+    }
+    let reached = before.level?;
+    if reached.mode == Mode::Gentle {
+        return None;
+    }
+    let tuning = &kb.plan;
+    let floor = floor_bout(answers, tuning);
+    let mut level = reached;
+    // In a flare the week in effect is gentle: keep the level's shape, no more than that week.
+    if before.week_type == WeekType::Gentle
+        && let Some(week) = before.current
+    {
+        level = fit_under(level, f64::from(week.weekly_minutes()), floor);
+    }
+    // Severe pain or distress in the new answers: the same minutes in shorter walks (§2.5).
+    if !assessment.severity(answers).is_empty() {
+        level = split_for_severity(level, tuning);
+    }
+    Some(KeptLevel {
+        from_week: before.plan.week,
+        reached,
+        level,
+    })
+}
+
+/// Whether a full check-up with `answers`, stored on `date` after `entries`, may keep the level
+/// the plan has reached: what to offer as "keep my level" (`None`: no plan to keep, or the
+/// plan starts again by the rules, e.g. a new warning sign).
+pub fn keep_offer(
+    entries: &[Entry],
+    answers: &Answers,
+    date: jiff::civil::Date,
+    kb: &KnowledgeBase,
+) -> Option<KeptLevel> {
+    let mut with: Vec<Entry> = entries
+        .iter()
+        .filter(|e| e.date() <= date)
+        .cloned()
+        .collect();
+    with.push(Entry::Assessment(Box::new(StoredAssessment {
+        id: "a-offer".into(),
+        date,
+        answers: answers.clone(),
+        rescreen: false,
+        keep_level: true,
+    })));
+    super::replay(&with, date, kb).ok()?.kept
+}
+
+/// "N minutes on D days": the walking of one day and how many days, from the numbers.
+fn minutes_on_days(p: &Prescription) -> String {
+    format!(
+        "{} on {} ({})",
+        count(p.session_minutes(), "minute", "minutes"),
+        count(p.sessions_per_week, "day", "days"),
+        p.day_words()
+    )
+}
+
+/// The words that open the plan of a check-up that kept the level.
+pub(crate) fn kept_because(k: &KeptLevel) -> Vec<String> {
+    let mut out = vec![format!(
+        "You ran the check-up again with no new warning sign and no new symptom, and chose to keep your level: the plan carries on from week {} of the plan before, at {} a week. Weeks now count from this check-up.",
+        k.from_week,
+        count(k.level.weekly_minutes(), "minute", "minutes"),
+    )];
+    if k.level != k.reached {
+        out.push(format!(
+            "Fitted to where you are now: {} instead of {}.",
+            k.level.day_words(),
+            k.reached.day_words()
+        ));
+    }
+    out.push("Exercises are chosen again from your new answers.".into());
+    out
+}
+
+/// What a new check-up did to the plan, in one line for the terminal and the web: "Your plan
+/// keeps week N: …" or "Your plan starts again from week 1: …". `None` for a first check-up
+/// (nothing to keep or start again), and when the plan has no walking to state (blocked) or
+/// is paused (its own words say why). `entries` is the journal `r` was replayed from.
+pub fn level_words(r: &Replay, entries: &[Entry]) -> Option<String> {
+    let at = crate::new_symptoms::index_of(entries, &r.assessment_id)?;
+    let earlier = entries[..at]
+        .iter()
+        .any(|e| matches!(e, Entry::Assessment(a) if !a.rescreen));
+    if !earlier || r.plan.status == Status::Paused {
+        return None;
+    }
+    if let Some(k) = &r.kept {
+        return Some(format!(
+            "Your plan keeps week {}: {}.",
+            k.from_week,
+            minutes_on_days(&k.level)
+        ));
+    }
+    let first = r.current?;
+    Some(format!(
+        "Your plan starts again from week 1: {}.",
+        minutes_on_days(&first)
+    ))
+}
