@@ -10,11 +10,13 @@
 //! - `progression`: steps up and back, easier weeks, restarts and the caps;
 //! - `exercises`: exercise doses that progress with logged sessions;
 //! - `replay`: the journal replayed week by week into the current plan;
+//! - `maintenance`: when the target is held, and the check-ins that leave maintenance;
 //! - `today`: what to do today;
 //! - `session`: today's walk as a guided session of walking and resting segments.
 
 mod exercises;
 mod lights;
+mod maintenance;
 mod progression;
 mod replay;
 mod review;
@@ -26,6 +28,7 @@ mod types;
 
 pub use exercises::{describe as describe_exercise_dose, dose_line};
 pub use lights::{Light, Mornings, classify, explain as explain_light, morning_words};
+pub use maintenance::{checkin_alarm, checkin_leaves_maintenance};
 pub use replay::{EASIER_WEEK, cap_breaches, replay};
 pub use session::{
     Cue, CueKind, MAX_SEGMENTS, MAX_SESSION_SECONDS, Segment, SegmentKind, WalkSession, cues,
