@@ -203,6 +203,19 @@ fn maintenance_needs_the_target_walked_and_says_the_numbers() {
         "{words}"
     );
     assert!(words.contains("for 4 weeks"), "{words}");
+    let since = amble_core::plan::maintenance_since(&r.history).expect("since");
+    assert!(
+        since.starts_with(&format!(
+            "Your plan has been in maintenance since week {from}: in weeks 1, 2, 3"
+        )),
+        "{since}"
+    );
+    assert!(
+        since.ends_with(
+            "you walked 150, 155, 160 and 150 minutes, on 5 days each week, with no red walk."
+        ),
+        "{since}"
+    );
     let last = r.history.last().unwrap();
     if last
         .decision

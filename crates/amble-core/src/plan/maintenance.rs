@@ -116,7 +116,7 @@ pub(crate) fn entry_words(held: &[HeldWeek], bridged: &[u32], m: &Maintenance) -
         )
     };
     let mut out = vec![format!(
-        "In weeks {} you walked {} minutes, {days_words}, with no red walk: you have held the target (at least {:.0} minutes on {} days a week) for {}, so the plan moves to maintenance.",
+        "In weeks {} you walked {} minutes, {days_words}, with no red walk{HELD} (at least {:.0} minutes on {} days a week) for {}, so the plan moves to maintenance.",
         and_list(&weeks),
         and_list(&minutes),
         m.min_minutes_walked,
@@ -130,9 +130,10 @@ pub(crate) fn entry_words(held: &[HeldWeek], bridged: &[u32], m: &Maintenance) -
     if !bridged.is_empty() {
         let b: Vec<String> = bridged.iter().map(u32::to_string).collect();
         out.push(format!(
-            "{} {} planned lighter, and you walked {} as planned.",
+            "{} {} {} planned lighter, and you walked {} as planned.",
             crate::words::noun(u32::try_from(b.len()).unwrap_or(u32::MAX), "Week", "Weeks"),
             and_list(&b),
+            if b.len() == 1 { "was" } else { "were" },
             if b.len() == 1 { "it" } else { "them" }
         ));
     }
@@ -141,6 +142,25 @@ pub(crate) fn entry_words(held: &[HeldWeek], bridged: &[u32], m: &Maintenance) -
         crate::words::count(m.checkin_every_weeks, "week", "weeks")
     ));
     out
+}
+
+/// Where the entry words turn from the weeks walked to the verdict.
+const HELD: &str = ": you have held the target";
+
+/// While the plan is in maintenance: since when, and the walking that took it there, from the
+/// plan's history ("Your plan has been in maintenance since week 6: in weeks 1, 2, 3 and 5 you
+/// walked 150, ... minutes, on 5 days each week, with no red walk."). The terminal and the
+/// home page both show it. `None` when the history holds no entry into maintenance.
+pub fn maintenance_since(history: &[super::types::WeekRecord]) -> Option<String> {
+    history.iter().rev().find_map(|h| {
+        h.decision.because.iter().find_map(|b| {
+            let clause = b.strip_prefix("In weeks ")?.split_once(HELD)?.0;
+            Some(format!(
+                "Your plan has been in maintenance since week {}: in weeks {clause}.",
+                h.week.saturating_add(1)
+            ))
+        })
+    })
 }
 
 /// The words that start a flare plan from a check-in in maintenance.

@@ -28,7 +28,7 @@ mod types;
 
 pub use exercises::{describe as describe_exercise_dose, dose_line};
 pub use lights::{Light, Mornings, classify, explain as explain_light, morning_words};
-pub use maintenance::{checkin_alarm, checkin_leaves_maintenance};
+pub use maintenance::{checkin_alarm, checkin_leaves_maintenance, maintenance_since};
 pub use replay::{EASIER_WEEK, cap_breaches, replay};
 pub use session::{
     Cue, CueKind, MAX_SEGMENTS, MAX_SESSION_SECONDS, Segment, SegmentKind, WalkSession, cues,
