@@ -213,6 +213,14 @@ pub fn run(global: &Global, args: &CheckinArgs) -> Result<(), Failure> {
             writeln!(out, "  Since {}: {}.", l.date, l.words)?;
         }
     }
+    // A check-in that takes the plan out of maintenance says why and what to do.
+    if !doc.plan_words.is_empty() {
+        writeln!(out, "\nYOUR PLAN CHANGES")?;
+        for line in &doc.plan_words {
+            writeln!(out, "{line}")?;
+        }
+        writeln!(out, "See `amble today` for today's walk.")?;
+    }
     if doc.plan_status == Status::Maintenance {
         writeln!(
             out,

@@ -439,6 +439,11 @@ pub struct CheckinDoc {
     pub change: Option<GlobalChange>,
     pub new_warning_signs: Vec<String>,
     pub next_checkin: Option<Due>,
+    /// Amble's extra: what the plan does now when this check-in took it out of maintenance
+    /// (back pain limited what you do, or pain clearly above the last or the first score): the
+    /// reasons with their numbers, then what to do. Empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plan_words: Vec<String>,
 }
 
 /// The document for check-in `c`, already in `entries`, as of `today`. `None` with no check-up.
@@ -472,6 +477,7 @@ pub fn document(
         change: c.change,
         new_warning_signs: new.iter().map(|f| f.id.clone()).collect(),
         next_checkin: next_due(entries, today, maintenance),
+        plan_words: crate::plan::checkin_leaves_maintenance(entries, c, kb),
     })
 }
 

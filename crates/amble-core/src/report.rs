@@ -978,10 +978,14 @@ pub fn render_plan(
         Status::Active => {}
         Status::Maintenance => {
             heading(&mut out, "MAINTENANCE: KEEP IT UP");
+            let since = crate::plan::maintenance_since(history)
+                .unwrap_or_else(|| "Your plan is in maintenance.".into());
             wrap(
                 &mut out,
                 "  ",
-                "You have held the target for weeks. Keep walking about 30 minutes on 5 days, check in once a month (amble checkin), and if your back flares, follow your flare plan (amble learn flares).",
+                &format!(
+                    "{since} Keep walking about 30 minutes on 5 days, check in once a month (amble checkin), and if your back flares, follow your flare plan (amble learn flares)."
+                ),
             );
         }
     }

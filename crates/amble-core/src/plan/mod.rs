@@ -11,12 +11,14 @@
 //! - `exercises`: exercise doses that progress with logged sessions;
 //! - `keep`: a new check-up that keeps the level reached;
 //! - `replay`: the journal replayed week by week into the current plan;
+//! - `maintenance`: when the target is held, and the check-ins that leave maintenance;
 //! - `today`: what to do today;
 //! - `session`: today's walk as a guided session of walking and resting segments.
 
 mod exercises;
 mod keep;
 mod lights;
+mod maintenance;
 mod progression;
 mod replay;
 mod review;
@@ -29,6 +31,7 @@ mod types;
 pub use exercises::{describe as describe_exercise_dose, dose_line};
 pub use keep::{KeptLevel, keep_offer, level_words};
 pub use lights::{Light, Mornings, classify, explain as explain_light, morning_words};
+pub use maintenance::{checkin_alarm, checkin_leaves_maintenance, maintenance_since};
 pub use replay::{EASIER_WEEK, cap_breaches, replay};
 pub use session::{
     Cue, CueKind, MAX_SEGMENTS, MAX_SESSION_SECONDS, Segment, SegmentKind, WalkSession, cues,

@@ -11,12 +11,14 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 
 use crate::assessment::{Strength, assess};
+use crate::checkin::Checkin;
 use crate::journal::{Entry, ExerciseSession, Walk};
 use crate::knowledge::KnowledgeBase;
 use crate::tier::Tier;
 
 use super::exercises::ExercisePlan;
 use super::lights::{Light, Mornings, classify};
+use super::maintenance::{Held, HeldWeek, LEAVES_FOR_FLARE, checkin_alarm, entry_words, held_week};
 use super::progression::{Caps, fit_under, progress, scale, shorten, smallest_step};
 use super::review::{Context, review_block};
 use super::start::{
@@ -25,7 +27,7 @@ use super::start::{
 };
 use super::types::{
     Decision, DecisionKind, EarlierWarning, Mode, PLAN_SCHEMA, Plan, PlanError, Prescription,
-    Replay, Status, TARGET_MINUTES, TARGET_SESSIONS, WeekRecord, WeekType,
+    Replay, Status, WeekRecord, WeekType,
 };
 
 /// The words that announce an easier week in a decision (its heading reads them).
@@ -45,6 +47,8 @@ fn block_of(start: Date, d: Date) -> Option<u32> {
 struct Blocks<'a> {
     walks: BTreeMap<u32, Vec<&'a Walk>>,
     exercises: BTreeMap<u32, Vec<&'a ExerciseSession>>,
+    /// Check-ins per block (read in maintenance).
+    checkins: BTreeMap<u32, Vec<&'a Checkin>>,
     /// Blocks with anything logged in them (walks, mornings, exercises).
     active: BTreeSet<u32>,
 }
@@ -124,6 +128,7 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
     let mut blocks = Blocks {
         walks: BTreeMap::new(),
         exercises: BTreeMap::new(),
+        checkins: BTreeMap::new(),
         active: BTreeSet::new(),
     };
     // A clean re-screen (every warning sign answered no) lifts a suspension by earlier new
@@ -171,6 +176,7 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
             Entry::Checkin(c)
                 if suspended_by.is_none() && lifted_after.is_none_or(|lift| (c.date, i) > lift) =>
             {
+                blocks.checkins.entry(b).or_default().push(c);
                 let now = assess(&crate::checkin::merged_answers(&out.answers, c), kb);
                 screens.push((c.date, now.triage.unanswered.len()));
                 let new = crate::checkin::new_warning_signs(&out.assessment, &now);
@@ -280,10 +286,11 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
     let mut last_because = out.plan.decision.because.clone();
     let mut progressions = 0u32;
     let mut week: u32 = 1;
-    // Maintenance: weeks in a row held at the target, and whether the plan is there.
-    let mut held_weeks = 0u32;
+    // Maintenance: the weeks that held the target (walked, as logged) since the run began,
+    // the lighter weeks walked as planned in between, and whether the plan is there.
+    let mut held_weeks: Vec<HeldWeek> = Vec::new();
+    let mut bridged: Vec<u32> = Vec::new();
     let mut maintenance = false;
-    let target_minutes = TARGET_MINUTES * TARGET_SESSIONS;
     let no_walks: Vec<&Walk> = Vec::new();
     let no_sessions: Vec<&ExerciseSession> = Vec::new();
 
@@ -295,7 +302,17 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
             break;
         }
         let block_walks = blocks.walks.get(&index).unwrap_or(&no_walks);
-        let empty = !blocks.active.contains(&index);
+        // In maintenance, a check-in saying back pain limited what you do, or pain clearly up,
+        // switches to the flare plan (already within the week, below).
+        let alarm: Option<Vec<String>> = (maintenance && !paused)
+            .then(|| blocks.checkins.get(&index))
+            .flatten()
+            .and_then(|cs| {
+                cs.iter()
+                    .map(|c| checkin_alarm(entries, c, kb))
+                    .find(|a| !a.is_empty())
+            });
+        let empty = !blocks.active.contains(&index) && alarm.is_none();
         let level_at_start = level;
         let review = review_block(
             block_walks,
@@ -387,6 +404,13 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
             ));
         }
 
+        if let Some(lines) = &alarm {
+            kind = DecisionKind::Flare;
+            because = lines.clone();
+            because.push(LEAVES_FOR_FLARE.into());
+            because.push(FLARE_ADVICE.into());
+        }
+
         if !paused && !empty {
             match kind {
                 DecisionKind::Flare => {
@@ -466,32 +490,40 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
             }
         }
 
-        // Maintenance: the target held for weeks, walked and without a red walk, keeps it; a
-        // flare, a step back or a break leaves it and the normal rules take over.
+        // Maintenance: the target held for weeks by the walks logged (minutes and days), without
+        // a red walk, keeps it; a flare, a step back, a break or a check-in that raises a
+        // concern leaves it and the normal rules take over.
         let m = &tuning.maintenance;
-        let held = !paused
+        let went_well = !paused
             && !empty
             && !in_flare
-            && level_at_start.weekly_minutes() >= target_minutes
-            && level_at_start.sessions_per_week >= TARGET_SESSIONS
             && review.red == 0
             && review.green + review.amber > 0
-            && review.walked >= m.min_share_walked * f64::from(this_week.weekly_minutes())
             && !matches!(kind, DecisionKind::Regress | DecisionKind::Flare);
-        held_weeks = if held { held_weeks + 1 } else { 0 };
+        match held_week(week, block_walks, &level_at_start, &this_week, went_well, m) {
+            Held::Counts(h) => held_weeks.push(h),
+            Held::Bridge(w) if !held_weeks.is_empty() => bridged.push(w),
+            Held::Bridge(_) => {}
+            Held::Breaks => {
+                held_weeks.clear();
+                bridged.clear();
+            }
+        }
         let leaves = matches!(kind, DecisionKind::Regress | DecisionKind::Flare)
             || empty_run >= tuning.away.after_empty_weeks
             || paused;
         if maintenance && leaves {
             maintenance = false;
-            held_weeks = 0;
-            because.push("The plan leaves maintenance for now: the usual weekly rules take over until the target is held again.".into());
-        } else if !maintenance && held_weeks >= m.weeks_at_target {
+            held_weeks.clear();
+            bridged.clear();
+            if alarm.is_none() {
+                because.push("The plan leaves maintenance for now: the usual weekly rules take over until the target is held again.".into());
+            }
+        } else if !maintenance && held_weeks.len() >= m.weeks_at_target as usize {
             maintenance = true;
-            because.push(format!(
-                "You have held the target (about {TARGET_MINUTES} minutes on {TARGET_SESSIONS} days) for {held_weeks} weeks with no red walk: the plan moves to maintenance. Keep walking at the target (or, if you like, build toward 150 to 300 minutes of moderate activity a week), check in once every {} weeks, and keep your flare plan at hand.",
-                m.checkin_every_weeks
-            ));
+            because.extend(entry_words(&held_weeks, &bridged, m));
+            held_weeks.clear();
+            bridged.clear();
         }
 
         // Exercises move with their own sessions, but never up in a week that went badly.
@@ -635,6 +667,7 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
             excluded,
         };
     }
+    checkin_within_week(&mut out, &blocks, entries, this_week, floor, today, kb);
     flare_within_week(
         &mut out, &blocks, &mornings, this_week, this_type, floor, today, kb,
     );
@@ -658,6 +691,7 @@ fn flare_within_week(
     if !matches!(out.plan.status, Status::Active | Status::Maintenance)
         || out.plan.walking.is_none()
         || this_type == WeekType::Gentle
+        || out.week_type == WeekType::Gentle
         || this_week.mode == Mode::Gentle
     {
         return;
@@ -712,6 +746,50 @@ fn flare_within_week(
             "At the end of the week the weekly review decides as usual.".into(),
             gentle.week_line(out.plan.week),
         ],
+    };
+}
+
+/// Maintenance that listens, at once: a check-in in the current week, while the plan is in
+/// maintenance, that says back pain limited what you do or gives pain clearly above the last or
+/// the first score switches the rest of the week to the flare plan; the week's review then
+/// keeps the flare plan (docs/plan-rules.md, "Maintenance").
+fn checkin_within_week(
+    out: &mut Replay,
+    blocks: &Blocks<'_>,
+    entries: &[Entry],
+    this_week: Prescription,
+    floor: u32,
+    today: Date,
+    kb: &KnowledgeBase,
+) {
+    if out.plan.status != Status::Maintenance || out.plan.walking.is_none() {
+        return;
+    }
+    let index = out.plan.week.saturating_sub(1);
+    let Some(lines) = blocks.checkins.get(&index).and_then(|cs| {
+        cs.iter()
+            .filter(|c| c.date <= today)
+            .map(|c| checkin_alarm(entries, c, kb))
+            .find(|a| !a.is_empty())
+    }) else {
+        return;
+    };
+    let gentle = fit_under(
+        Prescription::gentle(floor),
+        f64::from(this_week.weekly_minutes()),
+        floor,
+    );
+    let mut because = lines;
+    because.push(LEAVES_FOR_FLARE.into());
+    because.push(FLARE_ADVICE.into());
+    because.push(gentle.week_line(out.plan.week));
+    out.plan.status = Status::Active;
+    out.plan.walking = Some(gentle.into());
+    out.current = Some(gentle);
+    out.week_type = WeekType::Gentle;
+    out.plan.decision = Decision {
+        kind: DecisionKind::Flare,
+        because,
     };
 }
 

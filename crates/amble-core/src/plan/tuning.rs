@@ -18,10 +18,17 @@ pub struct PlanTuning {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Maintenance {
-    /// Weeks in a row at the target, walked and without a red walk, before maintenance.
+    /// Weeks at the target, walked and without a red walk, before maintenance.
     pub weeks_at_target: u32,
-    /// Share of the week's planned minutes walked for the week to count.
+    /// Minutes walked (logged) in a week planned at the target for it to count.
+    pub min_minutes_walked: f64,
+    /// Days with a walk logged in a week planned at the target for it to count.
+    pub min_days_walked: u32,
+    /// Share of a week's planned minutes walked for a week planned below the target (an
+    /// easier or capped week) to keep the run going.
     pub min_share_walked: f64,
+    /// Points (0-10 pain, PEG) above the last or the first score that leave maintenance.
+    pub pain_rise: f64,
     /// Weeks between check-ins in maintenance.
     pub checkin_every_weeks: u32,
     pub sources: Vec<String>,
@@ -174,6 +181,18 @@ impl PlanTuning {
                 "maintenance.min_share_walked",
                 "must be above 0 and at most 1",
             );
+        }
+        if !(m.min_minutes_walked > 0.0 && m.min_minutes_walked <= 7.0 * 24.0 * 60.0) {
+            return bad(
+                "maintenance.min_minutes_walked",
+                "must be above 0 and at most a week",
+            );
+        }
+        if !(1..=7).contains(&m.min_days_walked) {
+            return bad("maintenance.min_days_walked", "must be 1 to 7");
+        }
+        if !(m.pain_rise >= 1.0 && m.pain_rise <= 10.0) {
+            return bad("maintenance.pain_rise", "must be 1 to 10 points");
         }
         let r = &self.review;
         if r.min_rated_walks == 0 || r.min_rated_walks_in_flare == 0 {

@@ -24,6 +24,8 @@ pub(crate) struct TodayPage {
     checkin: Option<(String, String, bool)>,
     /// The plan is in maintenance (show the flare plan).
     maintenance: bool,
+    /// Since when, and the walking that took it there (the core's words).
+    maintenance_since: String,
 }
 
 fn checkin_line(all: &[Entry], day: Date, maintenance: bool) -> Option<(String, String, bool)> {
@@ -119,6 +121,7 @@ pub async fn today(
             today_walk: String::new(),
             checkin: None,
             maintenance: false,
+            maintenance_since: String::new(),
         },
         Some((r, all)) => {
             let view = plan::today_view(&r, &all, day, state.kb());
@@ -137,6 +140,8 @@ pub async fn today(
                     .then(|| checkin_line(&all, day, maintenance))
                     .flatten(),
                 maintenance,
+                maintenance_since: plan::maintenance_since(&r.history)
+                    .unwrap_or_else(|| "Your plan is in maintenance.".into()),
                 nav: "today",
                 qs: q.qs(),
                 has_plan: true,
