@@ -134,6 +134,8 @@ struct Row {
     recent_mornings: Option<f64>,
     /// Mean worst pain of the rated walks in the week before this walk's day.
     recent_walks: Option<f64>,
+    /// Mean morning pain over the rest of the week before (a bad spell lasts longer than days).
+    earlier_mornings: Option<f64>,
     outcomes: BTreeMap<&'static str, f64>,
     factors: BTreeMap<&'static str, Value>,
 }
@@ -277,6 +279,11 @@ fn rows(entries: &[Entry], from: Date, to: Date) -> (Vec<Row>, usize) {
                     .range(back(RECENT_MORNING_DAYS - 1)..=w.date)
                     .map(|(_, p)| (f64::from(*p), 1)),
             );
+            let earlier_mornings = mean_of(
+                &mut mornings
+                    .range(back(RECENT_WALK_DAYS)..back(RECENT_MORNING_DAYS - 1))
+                    .map(|(_, p)| (f64::from(*p), 1)),
+            );
             let recent_walks =
                 mean_of(&mut rated.range(back(RECENT_WALK_DAYS)..w.date).map(|(_, v)| *v));
             Row {
@@ -284,6 +291,7 @@ fn rows(entries: &[Entry], from: Date, to: Date) -> (Vec<Row>, usize) {
                 before: w.pain_before.map(f64::from),
                 recent_mornings,
                 recent_walks,
+                earlier_mornings,
                 outcomes,
                 factors,
             }
@@ -313,16 +321,20 @@ struct Adjusted {
     walks: bool,
 }
 
-/// The recent-pain covariates of each row, in the rows' order, and which were used. A measure
+/// The recent-pain covariates of each row, in the rows' order, and which were used: pain before
+/// the walk, the mornings of the last 3 days, the mornings of the days before those (a bad spell
+/// lasts longer than days), the worst pain of the week's earlier walks. A measure
 /// known for at least half of the walks is used, its gaps filled with its mean and marked by an
 /// indicator (so a walk without it still counts); a rarer one is left out.
 fn recent_pain(rows: &[&Row]) -> (Vec<Vec<f64>>, Adjusted) {
     let mut out: Vec<Vec<f64>> = vec![Vec::new(); rows.len()];
     let mut used = Adjusted::default();
     type Measure = fn(&Row) -> Option<f64>;
-    let getters: [(Measure, &mut bool); 3] = [
+    let mut spell = false;
+    let getters: [(Measure, &mut bool); 4] = [
         (|r| r.before, &mut used.before),
         (|r| r.recent_mornings, &mut used.mornings),
+        (|r| r.earlier_mornings, &mut spell),
         (|r| r.recent_walks, &mut used.walks),
     ];
     for (get, flag) in getters {
@@ -340,6 +352,7 @@ fn recent_pain(rows: &[&Row]) -> (Vec<Vec<f64>>, Adjusted) {
             }
         }
     }
+    used.mornings |= spell;
     (out, used)
 }
 
