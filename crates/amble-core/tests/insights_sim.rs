@@ -268,11 +268,14 @@ fn check_words(i: &Insights) {
         // Plan-set exposures are never tested.
     }
     for f in ["minutes", "bouts"] {
-        let left = i.left_to_experiments.iter().find(|l| l.factor == f);
+        let left = i
+            .not_enough_data
+            .iter()
+            .find(|l| l.factor == f && l.kind == "experiment_only");
         assert!(
             left.is_some_and(|l| l.why.contains("only a trial")),
             "{f} is left to experiments, with the reason: {:?}",
-            i.left_to_experiments
+            i.not_enough_data
         );
     }
 }

@@ -4,7 +4,7 @@
 //! week as one cluster, a false-discovery-rate `q` over everything tested in the run, documented
 //! minimums, and words that say "went with", never "caused". What the plan itself sets from
 //! recent pain (walk minutes, bouts) is not read as an effect at all: it is listed under
-//! `left_to_experiments` with the reason. Method and measured error rates: docs/insights.md.
+//! `not_enough_data` with `kind: "experiment_only"` and the reason. Method and measured error rates: docs/insights.md.
 
 pub mod experiment;
 mod stats;
@@ -68,11 +68,34 @@ pub struct Insights {
     pub data: DataSummary,
     pub findings: Vec<Tested>,
     pub tested: Vec<Tested>,
+    /// Factors the journal cannot answer: too few walks yet (`more_data`), or set by the plan
+    /// from recent pain so that only a trial could (`experiment_only`).
     pub not_enough_data: Vec<NotEnough>,
-    /// Exposures the plan sets (and pain drives): not read as effects from the journal, and why.
-    pub left_to_experiments: Vec<NotEnough>,
     pub trends: Vec<Trend>,
 }
+
+impl Insights {
+    /// The factors not read from the journal because the plan sets them from recent pain.
+    pub fn left_to_experiments(&self) -> Vec<&NotEnough> {
+        self.not_enough_data
+            .iter()
+            .filter(|n| n.kind == EXPERIMENT_ONLY)
+            .collect()
+    }
+
+    /// The factors that need more walks logged.
+    pub fn needs_more_data(&self) -> Vec<&NotEnough> {
+        self.not_enough_data
+            .iter()
+            .filter(|n| n.kind != EXPERIMENT_ONLY)
+            .collect()
+    }
+}
+
+/// `kind` of a factor that more data would answer.
+pub const MORE_DATA: &str = "more_data";
+/// `kind` of a factor only a trial could answer (set by the plan from recent pain).
+pub const EXPERIMENT_ONLY: &str = "experiment_only";
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DataSummary {
@@ -108,6 +131,8 @@ pub struct Tested {
 pub struct NotEnough {
     pub factor: String,
     pub why: String,
+    /// [`MORE_DATA`] or [`EXPERIMENT_ONLY`].
+    pub kind: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -404,7 +429,15 @@ pub fn insights(entries: &[Entry], from: Date, to: Date) -> Insights {
     let weeks: BTreeSet<i64> = rows.iter().map(|r| week_of(from, r.date)).collect();
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut not_enough: Vec<NotEnough> = Vec::new();
-    for (factor, _) in FACTORS.iter().filter(|(f, _)| !PLAN_SET.contains(f)) {
+    for (factor, _) in FACTORS {
+        if PLAN_SET.contains(factor) {
+            not_enough.push(NotEnough {
+                factor: (*factor).to_string(),
+                why: left_out_why(factor),
+                kind: EXPERIMENT_ONLY,
+            });
+            continue;
+        }
         let mut any = false;
         let with_factor = rows
             .iter()
@@ -493,6 +526,7 @@ pub fn insights(entries: &[Entry], from: Date, to: Date) -> Insights {
             not_enough.push(NotEnough {
                 factor: (*factor).to_string(),
                 why: why_not(factor, with_factor),
+                kind: MORE_DATA,
             });
         }
     }
@@ -577,13 +611,6 @@ pub fn insights(entries: &[Entry], from: Date, to: Date) -> Insights {
         findings,
         tested,
         not_enough_data: not_enough,
-        left_to_experiments: PLAN_SET
-            .iter()
-            .map(|f| NotEnough {
-                factor: (*f).to_string(),
-                why: left_out_why(f),
-            })
-            .collect(),
         trends: trends(entries, &rows, from, to),
     }
 }
@@ -623,7 +650,7 @@ fn left_out_why(factor: &str) -> String {
         _ => "when a walk is split into shorter bouts",
     };
     format!(
-        "Your plan sets {what} and eases it after painful walks, and on bad days people often walk less anyway: in your journal pain drives {what}, so comparing walks would mistake that for an effect. Amble does not read it from your journal; only a trial that sets it in advance could tell (`amble experiment` compares surface, shoes or time of day while the plan keeps the doses)."
+        "Your plan sets {what} and eases it after painful walks, and on bad days people often walk less anyway: in your journal pain drives {what}, so comparing walks would mistake that for an effect. Amble does not read it from your journal; only a trial that sets it in advance could tell. Amble's experiments compare surface, shoes or time of day instead, while the plan keeps setting the doses."
     )
 }
 
