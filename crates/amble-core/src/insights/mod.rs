@@ -645,12 +645,16 @@ pub fn outcome_words(o: &str) -> &'static str {
 
 /// Why a plan-set exposure is not read from the journal.
 fn left_out_why(factor: &str) -> String {
-    let what = match factor {
-        "minutes" => "how long you walk",
-        _ => "when a walk is split into shorter bouts",
+    let first = match factor {
+        "minutes" => {
+            "Your plan sets how long you walk and shortens walks after painful ones, and on bad days people often walk less anyway: in your journal pain drives walk length, so comparing walks would mistake that for an effect of walking longer or shorter."
+        }
+        _ => {
+            "Your plan decides when a walk is split into shorter bouts, and on bad days people often split or shorten walks anyway: in your journal pain drives the splitting, so comparing walks would mistake that for an effect of resting on the way."
+        }
     };
     format!(
-        "Your plan sets {what} and eases it after painful walks, and on bad days people often walk less anyway: in your journal pain drives {what}, so comparing walks would mistake that for an effect. Amble does not read it from your journal; only a trial that sets it in advance could tell. Amble's experiments compare surface, shoes or time of day instead, while the plan keeps setting the doses."
+        "{first} Amble does not read it from your journal; only a trial that sets it in advance could tell. Amble's experiments compare surface, shoes or time of day instead, while the plan keeps setting the doses."
     )
 }
 
