@@ -138,7 +138,13 @@ pub fn run(global: &Global, args: &ImportArgs) -> Result<(), Failure> {
         Ok(())
     } else {
         // Exit code 2: some files had errors; the others were imported and the report printed.
-        // One line on stderr says so, also with --json (stdout stays one document).
+        // With --json (stdout stays one document) stderr names each file that failed and why
+        // (contract: the message names the file); then one line sums up, in both modes.
+        if global.json {
+            for e in &report.errors {
+                eprintln!("error: {}: {}", e.file, e.message);
+            }
+        }
         eprintln!(
             "error: {} could not be imported ({} imported); see {}",
             amble_core::words::count(report.errors.len() as u64, "file", "files"),

@@ -80,9 +80,19 @@ fn render(doc: &Insights) -> String {
         factors.dedup();
         s.push_str(&format!("  {}\n", factors.join(", ")));
     }
-    if !doc.not_enough_data.is_empty() {
+    if !doc.needs_more_data().is_empty() {
         s.push_str("\nNOT ENOUGH DATA YET\n");
-        for n in &doc.not_enough_data {
+        for n in doc.needs_more_data() {
+            s.push_str(&format!(
+                "  - {}: {}\n",
+                amble_core::insights::factor_words(&n.factor),
+                n.why
+            ));
+        }
+    }
+    if !doc.left_to_experiments().is_empty() {
+        s.push_str("\nNOT READ FROM YOUR JOURNAL\n");
+        for n in doc.left_to_experiments() {
             s.push_str(&format!(
                 "  - {}: {}\n",
                 amble_core::insights::factor_words(&n.factor),

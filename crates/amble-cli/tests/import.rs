@@ -104,14 +104,27 @@ fn a_file_with_errors_exits_2_and_still_imports_the_rest() {
         ],
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
+    // With --json, stderr names the file that failed and why (contract: the message names the
+    // file), then sums up; stdout stays the one document.
+    let lines: Vec<&str> = r.stderr.trim().lines().collect();
     assert_eq!(
-        r.stderr.trim().lines().count(),
-        1,
-        "one summary line on stderr, also with --json: {}",
+        lines.len(),
+        2,
+        "one line per failed file and a summary: {}",
         r.stderr
     );
     assert!(
-        r.stderr.contains("1 file could not be imported"),
+        lines[0].contains("activity-unexpected-eof.fit") && lines[0].contains("truncated"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("garmin-fenix-5-walk.fit"),
+        "only failed files are named: {}",
+        r.stderr
+    );
+    assert!(
+        lines[1].contains("1 file could not be imported"),
         "{}",
         r.stderr
     );
@@ -144,6 +157,91 @@ fn a_file_with_errors_exits_2_and_still_imports_the_rest() {
     assert!(
         !human.stderr.contains("importing"),
         "no progress bar when not on a terminal"
+    );
+}
+
+/// Two broken files: stderr names each of them with --json.
+#[test]
+fn with_json_stderr_names_every_file_that_failed() {
+    let j = Journal::new();
+    let dir = tempfile::tempdir().unwrap();
+    let notes = write(
+        dir.path(),
+        "notes.fit",
+        "a text file, not a FIT file at all",
+    );
+    let eof = data("fitparse/activity-unexpected-eof.fit");
+    let r = j.run(
+        "2026-11-26",
+        &["import", &eof, notes.to_str().unwrap(), "--json"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let doc = r.json();
+    check_import_contract(&doc);
+    assert_eq!(doc["errors"].as_array().unwrap().len(), 2, "{doc}");
+    for e in doc["errors"].as_array().unwrap() {
+        let file = e["file"].as_str().unwrap();
+        let message = e["message"].as_str().unwrap();
+        assert!(
+            r.stderr
+                .lines()
+                .any(|l| l.contains(file) && l.contains(message)),
+            "stderr names {file} with its message: {}",
+            r.stderr
+        );
+    }
+    assert!(
+        r.stderr.contains("2 files could not be imported"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A valid GPX whose clock says 1901 is a skip with its reason: the run succeeds and the other
+/// file imports.
+#[test]
+fn a_recording_dated_1901_is_a_skip_not_an_error() {
+    let j = Journal::new();
+    let dir = tempfile::tempdir().unwrap();
+    let mut points = String::new();
+    for i in 0..100 {
+        let lat = 51.5 + f64::from(i) * 2.0 / 111_195.0;
+        points.push_str(&format!(
+            "<trkpt lat=\"{lat:.7}\" lon=\"-0.12\"><time>1901-06-01T09:{:02}:{:02}Z</time></trkpt>",
+            i * 2 / 60,
+            i * 2 % 60
+        ));
+    }
+    let gpx = format!(
+        "<?xml version=\"1.0\"?>\n<gpx version=\"1.1\" creator=\"test\" xmlns=\"http://www.topografix.com/GPX/1/1\"><trk><trkseg>{points}</trkseg></trk></gpx>"
+    );
+    let old = write(dir.path(), "old-clock.gpx", &gpx);
+    let walk = data("fitparse/garmin-fenix-5-walk.fit");
+    let r = j.run(
+        "2026-11-26",
+        &["import", old.to_str().unwrap(), &walk, "--json"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.trim().is_empty(), "{}", r.stderr);
+    let doc = r.json();
+    check_import_contract(&doc);
+    assert_eq!(doc["imported"], 1, "{doc}");
+    assert_eq!(doc["errors"].as_array().unwrap().len(), 0, "{doc}");
+    let skipped = doc["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1, "{doc}");
+    assert_eq!(skipped[0]["file"], old.to_str().unwrap());
+    let reason = skipped[0]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("1901-06-01") && reason.contains("not plausible"),
+        "{reason}"
+    );
+    // Without --json the skip and its reason are listed, and the run still succeeds.
+    let human = j.run("2026-11-26", &["import", old.to_str().unwrap()]);
+    assert_eq!(human.code, 0, "{}", human.stderr);
+    assert!(
+        human.stdout.contains("Skipped (1)") && human.stdout.contains("old-clock.gpx"),
+        "{}",
+        human.stdout
     );
 }
 

@@ -1186,9 +1186,34 @@ fn insights_follow_the_contract() {
             .iter()
             .any(|n| n["factor"] == "ascent_m")
     );
+    // Walk minutes and bouts are set by the plan from recent pain: never read as effects,
+    // and the output says why.
+    // They are listed with the rest the journal cannot answer (contract: every factor is a
+    // finding, tested, or in `not_enough_data`), marked `experiment_only`.
+    let left = r["not_enough_data"].as_array().unwrap();
+    for f in ["minutes", "bouts"] {
+        assert!(
+            left.iter().any(|l| l["factor"] == f
+                && l["kind"] == "experiment_only"
+                && l["why"].as_str().unwrap().contains("only a trial")),
+            "{f}: {r:#}"
+        );
+    }
+    for t in r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(r["tested"].as_array().unwrap())
+    {
+        assert!(t["factor"] != "minutes" && t["factor"] != "bouts", "{t}");
+    }
     let human = j.ok("2026-04-01", &["insights"]).stdout;
     assert!(
         human.contains("WHAT WENT WITH MORE OR LESS PAIN"),
+        "{human}"
+    );
+    assert!(
+        human.contains("NOT READ FROM YOUR JOURNAL") && human.contains("minutes walked:"),
         "{human}"
     );
     let bad = j.run(

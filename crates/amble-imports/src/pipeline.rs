@@ -310,8 +310,14 @@ fn to_walk(a: &Activity, opts: &Options) -> Result<Verdict, ParseError> {
         return Ok(Verdict::Skip(format!("another sport ({name}), not a walk")));
     }
     // Plausibility.
-    let start = jiff::Timestamp::from_millisecond((a.start * 1000.0).round() as i64)
-        .map_err(|_| ParseError::new("the start time is out of range"))?;
+    // A clock that cannot be right (never set, or set in the future) makes the recording a skip
+    // with its reason, not an error: the file itself is fine, only its dates cannot be trusted.
+    let Ok(start) = jiff::Timestamp::from_millisecond((a.start * 1000.0).round() as i64) else {
+        return Ok(Verdict::Skip(
+            "the recording's clock is out of range (a device clock that was never set?): not imported"
+                .into(),
+        ));
+    };
     let tz = match a.offset_s {
         Some(off) => jiff::tz::Offset::from_seconds(off)
             .map(jiff::tz::TimeZone::fixed)
@@ -321,13 +327,13 @@ fn to_walk(a: &Activity, opts: &Options) -> Result<Verdict, ParseError> {
     let zoned = start.to_zoned_datetime(tz);
     let date = zoned.date();
     if date.year() < 2000 {
-        return Err(ParseError::new(format!(
-            "the recording is dated {date}, which is not plausible (a device clock that was never set?)"
+        return Ok(Verdict::Skip(format!(
+            "the recording is dated {date}, which is not plausible (a device clock that was never set?): not imported"
         )));
     }
     if date > opts.today.saturating_add(jiff::ToSpan::days(1)) {
-        return Err(ParseError::new(format!(
-            "the recording is dated {date}, after today ({})",
+        return Ok(Verdict::Skip(format!(
+            "the recording is dated {date}, after today ({}) (a device clock set wrong?): not imported",
             opts.today
         )));
     }

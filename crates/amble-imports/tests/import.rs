@@ -326,33 +326,53 @@ fn routes_without_timestamps_and_car_speed_tracks_are_skipped() {
 #[test]
 fn absurd_values_are_errors_and_leave_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let old = gpx_doc(&track("1970-01-01T00:10:00Z", 100, 2, 2.0));
-    let future = gpx_doc(&track("2031-01-01T08:00:00Z", 100, 2, 2.0));
     let fast_walk = gpx_doc(&format!(
         "<trk><type>walking</type>{}",
         &track("2024-05-03T08:00:00Z", 100, 2, 30.0)[5..]
     ));
     let mut j = J::new();
+    let r = j.import(&[write(dir.path(), "fast.gpx", fast_walk.as_bytes())]);
+    assert_eq!(r.errors.len(), 1, "{r:?}");
+    assert!(r.errors[0].file.ends_with("fast.gpx"), "{r:?}");
+    assert!(
+        r.errors[0].message.contains("km/h is not plausible"),
+        "{r:?}"
+    );
+    assert!(j.walks().is_empty());
+}
+
+/// A valid recording whose clock cannot be right (never set: 1901 or 1970; set in the future) is
+/// a skip with its reason: the file is fine, its date cannot be trusted, and the run goes on.
+#[test]
+fn an_implausible_clock_is_a_skip_with_its_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = gpx_doc(&track("1901-06-01T09:00:00Z", 100, 2, 2.0));
+    let epoch = gpx_doc(&track("1970-01-01T00:10:00Z", 100, 2, 2.0));
+    let future = gpx_doc(&track("2031-01-01T08:00:00Z", 100, 2, 2.0));
+    let fine = gpx_doc(&track("2024-05-03T08:00:00Z", 100, 2, 1.2));
+    let mut j = J::new();
     let r = j.import(&[
         write(dir.path(), "old.gpx", old.as_bytes()),
+        write(dir.path(), "epoch.gpx", epoch.as_bytes()),
         write(dir.path(), "future.gpx", future.as_bytes()),
-        write(dir.path(), "fast.gpx", fast_walk.as_bytes()),
+        write(dir.path(), "fine.gpx", fine.as_bytes()),
     ]);
-    assert_eq!(r.errors.len(), 3, "{r:?}");
-    let msg = |name: &str| {
-        r.errors
+    assert!(r.errors.is_empty(), "{r:?}");
+    assert_eq!(r.imported, 1, "{r:?}");
+    let reason = |name: &str| {
+        r.skipped
             .iter()
             .find(|e| e.file.ends_with(name))
-            .map(|e| e.message.clone())
+            .map(|e| e.reason.clone())
             .unwrap_or_default()
     };
     assert!(
-        msg("old.gpx").contains("1970-01-01") && msg("old.gpx").contains("not plausible"),
+        reason("old.gpx").contains("1901-06-01") && reason("old.gpx").contains("not plausible"),
         "{r:?}"
     );
-    assert!(msg("future.gpx").contains("after today"), "{r:?}");
-    assert!(msg("fast.gpx").contains("km/h is not plausible"), "{r:?}");
-    assert!(j.walks().is_empty());
+    assert!(reason("epoch.gpx").contains("1970-01-01"), "{r:?}");
+    assert!(reason("future.gpx").contains("after today"), "{r:?}");
+    assert_eq!(j.walks().len(), 1);
 }
 
 #[test]

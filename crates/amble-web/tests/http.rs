@@ -913,6 +913,11 @@ async fn insights_page_and_api() {
         page.body
     );
     assert!(page.body.contains("Needs more data"));
+    assert!(
+        page.body.contains("Not read from your journal") && page.body.contains("only a trial"),
+        "{}",
+        page.body
+    );
     let json = app.get("/api/v1/insights").await.json();
     assert_eq!(json["schema"], "amble.insights/1");
     assert_eq!(json["data"]["walks_rated"], 1);

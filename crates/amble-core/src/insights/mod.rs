@@ -1,7 +1,10 @@
 //! What in a person's own journal goes with more or less pain (contract §8, `amble.insights/1`),
-//! honestly: effects adjusted for weekday and trend, intervals that treat the days of one week
-//! as one cluster, a false-discovery-rate `q` over everything tested in the run, documented
-//! minimums, and words that say "went with", never "caused". Method: docs/insights.md.
+//! honestly: effects adjusted for weekday, trend and the person's recent pain (the pain before
+//! the walk, the mornings before, the week's earlier walks), intervals that treat the days of one
+//! week as one cluster, a false-discovery-rate `q` over everything tested in the run, documented
+//! minimums, and words that say "went with", never "caused". What the plan itself sets from
+//! recent pain (walk minutes, bouts) is not read as an effect at all: it is listed under
+//! `not_enough_data` with `kind: "experiment_only"` and the reason. Method and measured error rates: docs/insights.md.
 
 pub mod experiment;
 mod stats;
@@ -39,11 +42,21 @@ pub const Q_FINDING: f64 = 0.05;
 pub const CONFIRMATORY_SHARE: f64 = 0.8;
 
 /// The questions asked first, with their lag fixed in advance; the rest is exploratory.
-pub const CONFIRMATORY: &[(&str, &str)] = &[
-    ("minutes", "next_morning"),
-    ("surface", "next_morning"),
-    ("shoes", "next_morning"),
-];
+pub const CONFIRMATORY: &[(&str, &str)] = &[("surface", "next_morning"), ("shoes", "next_morning")];
+
+/// Exposures the walking plan itself sets, shortening them after painful walks (and people walk
+/// less, or in shorter bouts, on bad days): in a journal pain drives them, so a comparison of
+/// observational data would read the plan as an effect. They are never tested; only a trial that
+/// sets them in advance could tell.
+pub const PLAN_SET: &[&str] = &["minutes", "bouts"];
+
+/// Days of mornings before a walk (the walk's own morning and the days before it) whose mean
+/// pain every comparison is adjusted for.
+pub const RECENT_MORNING_DAYS: i64 = 3;
+
+/// Days before a walk whose rated walks' mean worst pain every comparison is adjusted for (the
+/// plan's review looks back a week).
+pub const RECENT_WALK_DAYS: i64 = 7;
 
 const OUTCOMES: &[&str] = &["pain_peak", "pain_rise", "next_morning"];
 
@@ -55,9 +68,34 @@ pub struct Insights {
     pub data: DataSummary,
     pub findings: Vec<Tested>,
     pub tested: Vec<Tested>,
+    /// Factors the journal cannot answer: too few walks yet (`more_data`), or set by the plan
+    /// from recent pain so that only a trial could (`experiment_only`).
     pub not_enough_data: Vec<NotEnough>,
     pub trends: Vec<Trend>,
 }
+
+impl Insights {
+    /// The factors not read from the journal because the plan sets them from recent pain.
+    pub fn left_to_experiments(&self) -> Vec<&NotEnough> {
+        self.not_enough_data
+            .iter()
+            .filter(|n| n.kind == EXPERIMENT_ONLY)
+            .collect()
+    }
+
+    /// The factors that need more walks logged.
+    pub fn needs_more_data(&self) -> Vec<&NotEnough> {
+        self.not_enough_data
+            .iter()
+            .filter(|n| n.kind != EXPERIMENT_ONLY)
+            .collect()
+    }
+}
+
+/// `kind` of a factor that more data would answer.
+pub const MORE_DATA: &str = "more_data";
+/// `kind` of a factor only a trial could answer (set by the plan from recent pain).
+pub const EXPERIMENT_ONLY: &str = "experiment_only";
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DataSummary {
@@ -73,6 +111,9 @@ pub struct Tested {
     pub level: Option<String>,
     pub outcome: String,
     pub effect: f64,
+    /// The plain difference or slope before any adjustment (for a reader comparing with a raw
+    /// chart; the text says so when it points the other way).
+    pub raw_effect: f64,
     pub unit: String,
     pub ci95: [f64; 2],
     /// `[with, without]` for a level, `[walks]` for a slope.
@@ -90,6 +131,8 @@ pub struct Tested {
 pub struct NotEnough {
     pub factor: String,
     pub why: String,
+    /// [`MORE_DATA`] or [`EXPERIMENT_ONLY`].
+    pub kind: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -110,8 +153,14 @@ enum Value {
 /// One rated walk with its outcomes and factors.
 struct Row {
     date: Date,
-    /// Pain before the walk: the baseline that next-morning pain is adjusted for.
+    /// Pain before the walk: a baseline measured before the exposure.
     before: Option<f64>,
+    /// Mean morning pain over the walk's own morning and the days before it.
+    recent_mornings: Option<f64>,
+    /// Mean worst pain of the rated walks in the week before this walk's day.
+    recent_walks: Option<f64>,
+    /// Mean morning pain over the rest of the week before (a bad spell lasts longer than days).
+    earlier_mornings: Option<f64>,
     outcomes: BTreeMap<&'static str, f64>,
     factors: BTreeMap<&'static str, Value>,
 }
@@ -178,6 +227,20 @@ fn rows(entries: &[Entry], from: Date, to: Date) -> (Vec<Row>, usize) {
         }
     }
     let in_range = mornings.range(from..=to).count();
+    let rated: BTreeMap<Date, (f64, usize)> = entries.iter().fold(BTreeMap::new(), |mut m, e| {
+        if let Entry::Walk(w) = e
+            && let Some(p) = w.pain_peak
+        {
+            let e: &mut (f64, usize) = m.entry(w.date).or_default();
+            e.0 += f64::from(p);
+            e.1 += 1;
+        }
+        m
+    });
+    let mean_of = |it: &mut dyn Iterator<Item = (f64, usize)>| -> Option<f64> {
+        let (s, n) = it.fold((0.0, 0), |(s, n), (a, b)| (s + a, n + b));
+        (n > 0).then(|| s / n as f64)
+    };
     let walks: Vec<&Walk> = entries
         .iter()
         .filter_map(|e| match e {
@@ -235,9 +298,25 @@ fn rows(entries: &[Entry], from: Date, to: Date) -> (Vec<Row>, usize) {
             if let Some(s) = steps.get(&w.date) {
                 factors.insert("steps_day", Value::Num(*s as f64 / 1000.0));
             }
+            let back = |days: i64| w.date.saturating_sub(jiff::Span::new().days(days));
+            let recent_mornings = mean_of(
+                &mut mornings
+                    .range(back(RECENT_MORNING_DAYS - 1)..=w.date)
+                    .map(|(_, p)| (f64::from(*p), 1)),
+            );
+            let earlier_mornings = mean_of(
+                &mut mornings
+                    .range(back(RECENT_WALK_DAYS)..back(RECENT_MORNING_DAYS - 1))
+                    .map(|(_, p)| (f64::from(*p), 1)),
+            );
+            let recent_walks =
+                mean_of(&mut rated.range(back(RECENT_WALK_DAYS)..w.date).map(|(_, v)| *v));
             Row {
                 date: w.date,
                 before: w.pain_before.map(f64::from),
+                recent_mornings,
+                recent_walks,
+                earlier_mornings,
                 outcomes,
                 factors,
             }
@@ -259,6 +338,49 @@ fn covariates(from: Date, d: Date) -> Vec<f64> {
     c
 }
 
+/// What a comparison is adjusted for beyond weekday and trend: the person's recent pain.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Adjusted {
+    before: bool,
+    mornings: bool,
+    walks: bool,
+}
+
+/// The recent-pain covariates of each row, in the rows' order, and which were used: pain before
+/// the walk, the mornings of the last 3 days, the mornings of the days before those (a bad spell
+/// lasts longer than days), the worst pain of the week's earlier walks. A measure
+/// known for at least half of the walks is used, its gaps filled with its mean and marked by an
+/// indicator (so a walk without it still counts); a rarer one is left out.
+fn recent_pain(rows: &[&Row]) -> (Vec<Vec<f64>>, Adjusted) {
+    let mut out: Vec<Vec<f64>> = vec![Vec::new(); rows.len()];
+    let mut used = Adjusted::default();
+    type Measure = fn(&Row) -> Option<f64>;
+    let mut spell = false;
+    let getters: [(Measure, &mut bool); 4] = [
+        (|r| r.before, &mut used.before),
+        (|r| r.recent_mornings, &mut used.mornings),
+        (|r| r.earlier_mornings, &mut spell),
+        (|r| r.recent_walks, &mut used.walks),
+    ];
+    for (get, flag) in getters {
+        let known: Vec<f64> = rows.iter().filter_map(|r| get(r)).collect();
+        if known.is_empty() || known.len() * 2 < rows.len() {
+            continue;
+        }
+        *flag = true;
+        let mean = known.iter().sum::<f64>() / known.len() as f64;
+        let gaps = known.len() < rows.len();
+        for (r, c) in rows.iter().zip(out.iter_mut()) {
+            c.push(get(r).unwrap_or(mean));
+            if gaps {
+                c.push(if get(r).is_some() { 0.0 } else { 1.0 });
+            }
+        }
+    }
+    used.mornings |= spell;
+    (out, used)
+}
+
 /// A comparison to test: a factor's level against the rest, or a numeric factor's slope.
 struct Candidate {
     factor: &'static str,
@@ -266,6 +388,7 @@ struct Candidate {
     outcome: &'static str,
     obs: Vec<stats::Obs>,
     n: Vec<usize>,
+    adjusted: Adjusted,
 }
 
 /// The levels of a categorical factor worth testing: every level with enough walks on both
@@ -307,6 +430,14 @@ pub fn insights(entries: &[Entry], from: Date, to: Date) -> Insights {
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut not_enough: Vec<NotEnough> = Vec::new();
     for (factor, _) in FACTORS {
+        if PLAN_SET.contains(factor) {
+            not_enough.push(NotEnough {
+                factor: (*factor).to_string(),
+                why: left_out_why(factor),
+                kind: EXPERIMENT_ONLY,
+            });
+            continue;
+        }
         let mut any = false;
         let with_factor = rows
             .iter()
@@ -321,17 +452,18 @@ pub fn insights(entries: &[Entry], from: Date, to: Date) -> Insights {
             if usable.len() < minimum::WALKS || weeks_used.len() < minimum::WEEKS {
                 continue;
             }
-            // Next-morning pain is compared at the same pain before the walk (a baseline measured
-            // before the exposure), when every walk has it.
-            let baseline = *outcome == "next_morning" && usable.iter().all(|r| r.before.is_some());
+            // Every comparison is made at the same recent pain: the pain before the walk and the
+            // mornings and walks before it, all measured before the exposure (never a mediator).
+            // Pain drives what people do (shorter, flatter, slower walks on bad days), and
+            // without this, what pain drove would read as its effect.
+            let (extra, adjusted) = recent_pain(&usable);
             let obs = |x: &dyn Fn(&Row) -> f64| -> Vec<stats::Obs> {
                 usable
                     .iter()
-                    .map(|r| {
+                    .zip(&extra)
+                    .map(|(r, extra)| {
                         let mut covariates = covariates(from, r.date);
-                        if baseline {
-                            covariates.push(r.before.unwrap_or_default());
-                        }
+                        covariates.extend_from_slice(extra);
                         stats::Obs {
                             y: r.outcomes[outcome],
                             x: x(r),
@@ -363,6 +495,7 @@ pub fn insights(entries: &[Entry], from: Date, to: Date) -> Insights {
                         _ => 0.0,
                     }),
                     n: vec![usable.len()],
+                    adjusted,
                 });
             } else {
                 for level in levels(&usable, factor) {
@@ -384,6 +517,7 @@ pub fn insights(entries: &[Entry], from: Date, to: Date) -> Insights {
                             }
                         }),
                         n: vec![with, usable.len() - with],
+                        adjusted,
                     });
                 }
             }
@@ -392,6 +526,7 @@ pub fn insights(entries: &[Entry], from: Date, to: Date) -> Insights {
             not_enough.push(NotEnough {
                 factor: (*factor).to_string(),
                 why: why_not(factor, with_factor),
+                kind: MORE_DATA,
             });
         }
     }
@@ -399,6 +534,19 @@ pub fn insights(entries: &[Entry], from: Date, to: Date) -> Insights {
         .into_iter()
         .filter_map(|c| stats::estimate(&c.obs).map(|e| (c, e)))
         .collect();
+    let raw_of = |c: &Candidate| -> f64 {
+        let plain: Vec<stats::Obs> = c
+            .obs
+            .iter()
+            .map(|o| stats::Obs {
+                y: o.y,
+                x: o.x,
+                covariates: vec![1.0],
+                week: o.week,
+            })
+            .collect();
+        stats::estimate(&plain).map_or(0.0, |e| e.effect)
+    };
     let is_confirmatory = |c: &Candidate| CONFIRMATORY.contains(&(c.factor, c.outcome));
     let m = estimates.len() as f64;
     let m_conf = estimates.iter().filter(|(c, _)| is_confirmatory(c)).count() as f64;
@@ -424,11 +572,13 @@ pub fn insights(entries: &[Entry], from: Date, to: Date) -> Insights {
             .find(|(f, _)| *f == c.factor)
             .map_or("points", |(_, u)| *u);
         let round = |v: f64| (v * 100.0).round() / 100.0;
+        let raw = raw_of(&c);
         let t = Tested {
             factor: c.factor.into(),
             level: c.level.clone(),
             outcome: c.outcome.into(),
             effect: round(e.effect),
+            raw_effect: round(raw),
             unit: unit.into(),
             ci95: [round(e.ci95.0), round(e.ci95.1)],
             n: c.n.clone(),
@@ -440,7 +590,7 @@ pub fn insights(entries: &[Entry], from: Date, to: Date) -> Insights {
             } else {
                 "exploratory"
             },
-            text: sentence(&c, &e),
+            text: sentence(&c, &e, raw),
         };
         if q < Q_FINDING {
             findings.push(t);
@@ -493,13 +643,85 @@ pub fn outcome_words(o: &str) -> &'static str {
     }
 }
 
-/// The result in words: "went with", the interval, the walks, never a cause.
-fn sentence(c: &Candidate, e: &Estimate) -> String {
-    let dir = if e.effect >= 0.0 { "higher" } else { "lower" };
-    let size = format!("{:.1}", e.effect.abs());
+/// Why a plan-set exposure is not read from the journal.
+fn left_out_why(factor: &str) -> String {
+    let first = match factor {
+        "minutes" => {
+            "Your plan sets how long you walk and shortens walks after painful ones, and on bad days people often walk less anyway: in your journal pain drives walk length, so comparing walks would mistake that for an effect of walking longer or shorter."
+        }
+        _ => {
+            "Your plan decides when a walk is split into shorter bouts, and on bad days people often split or shorten walks anyway: in your journal pain drives the splitting, so comparing walks would mistake that for an effect of resting on the way."
+        }
+    };
+    format!(
+        "{first} Amble does not read it from your journal; only a trial that sets it in advance could tell. Amble's experiments compare surface, shoes or time of day instead, while the plan keeps setting the doses."
+    )
+}
+
+/// The direction of an effect in words, as shown to one decimal: "higher", "lower", or "about
+/// the same" when it rounds to 0.0 (so the words never disagree with the number's sign).
+pub fn direction(effect: f64) -> &'static str {
+    let shown = (effect.abs() * 10.0).round() / 10.0;
+    if shown == 0.0 {
+        "about the same"
+    } else if effect > 0.0 {
+        "higher"
+    } else {
+        "lower"
+    }
+}
+
+/// What a comparison was made at the same level of, in words.
+fn adjusted_words(a: Adjusted) -> String {
+    let mut parts = vec!["weekday", "point in time"];
+    if a.before {
+        parts.push("pain before the walk");
+    }
+    if a.mornings {
+        parts.push("pain on the mornings before");
+    }
+    if a.walks {
+        parts.push("pain in the week's earlier walks");
+    }
+    match parts.split_last() {
+        Some((last, rest)) => format!("the same {} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// The result in words: "went with", the interval, the walks, what it was adjusted for, never a
+/// cause. The direction word always agrees with the effect's sign; when the plain (unadjusted)
+/// figure points the other way, the text says so.
+fn sentence(c: &Candidate, e: &Estimate, raw: f64) -> String {
+    // The words follow the figures as published (two decimals), so they never disagree.
+    let round = |v: f64| (v * 100.0).round() / 100.0;
+    let (effect, raw) = (round(e.effect), round(raw));
+    let dir = direction(effect);
+    let size = format!("{:.1}", effect.abs());
+    let amount = if dir == "about the same" {
+        "about the same (less than 0.1 points apart)".to_string()
+    } else {
+        format!("{size} points {dir}")
+    };
     let ci = format!("{:.1} to {:.1}", e.ci95.0, e.ci95.1);
     let outcome = outcome_words(c.outcome);
+    let at = adjusted_words(c.adjusted);
+    let raw_note = if dir != "about the same"
+        && direction(raw) != "about the same"
+        && (raw > 0.0) != (effect > 0.0)
+    {
+        format!(
+            " Before that adjustment the plain figure pointed the other way ({raw:+.1}): recent pain or the change over time explains the difference."
+        )
+    } else {
+        String::new()
+    };
     let tail = "This is a pattern in your own data, not proof of a cause.";
+    let than = if dir == "about the same" {
+        "as"
+    } else {
+        "than"
+    };
     match &c.level {
         Some(level) => {
             let which = match c.factor {
@@ -511,7 +733,7 @@ fn sentence(c: &Candidate, e: &Estimate) -> String {
                 f => format!("walks with {f} \"{level}\""),
             };
             format!(
-                "After {which} your {outcome} went with being {size} points {dir} ({ci}) than after your other walks ({} and {} walks). {tail}",
+                "After {which} your {outcome} went with being {amount} ({ci}) {than} after your other walks ({} and {} walks), compared at {at}.{raw_note} {tail}",
                 c.n.first().copied().unwrap_or_default(),
                 c.n.get(1).copied().unwrap_or_default()
             )
@@ -524,14 +746,24 @@ fn sentence(c: &Candidate, e: &Estimate) -> String {
                 _ => "each extra 1,000 steps in the day",
             };
             format!(
-                "In your walks, {per} went with your {outcome} being {size} points {dir} ({ci}; {} walks). {tail}",
+                "In your walks, {per} went with your {outcome} being {amount} ({ci}; {} walks), compared at {at}.{raw_note} {tail}",
                 c.n.first().copied().unwrap_or_default()
             )
         }
     }
 }
 
+/// Days of week `w` (counted from `from`) that fall in the period: 7, or fewer for a week the
+/// period ends in.
+fn days_in_week(from: Date, to: Date, w: i64) -> i64 {
+    let total = i64::from((to - from).get_days()) + 1;
+    (total - 7 * w).clamp(0, 7)
+}
+
 /// Weekly means (pain during walks, next-morning pain) and weekly minutes, with a per-week slope.
+/// A week the period ends in part-way through (the current week) counts by its days: its minutes
+/// are scaled to a 7-day rate and its weight in the slope is its days out of 7, so a 1-day week
+/// neither reads as a week of almost no walking nor weighs as much as a full one.
 fn trends(entries: &[Entry], rows: &[Row], from: Date, to: Date) -> Vec<Trend> {
     let mut out = Vec::new();
     let weekly = |values: &mut dyn Iterator<Item = (Date, f64)>| -> BTreeMap<i64, (f64, usize)> {
@@ -570,9 +802,25 @@ fn trends(entries: &[Entry], rows: &[Row], from: Date, to: Date) -> Vec<Trend> {
         if series.len() < minimum::TREND_WEEKS {
             continue;
         }
+        let days: Vec<f64> = series
+            .keys()
+            .map(|w| days_in_week(from, to, *w) as f64)
+            .collect();
         let x: Vec<f64> = series.keys().map(|w| *w as f64).collect();
-        let y: Vec<f64> = series.values().map(|(s, n)| s / *n as f64).collect();
-        if let Some((b, (lo, hi))) = stats::slope(&x, &y) {
+        let y: Vec<f64> = series
+            .values()
+            .zip(&days)
+            .map(|((s, n), d)| {
+                if measure == "weekly_minutes" {
+                    // Minutes per 7 days: a part-week is scaled to a full week's rate.
+                    s / d.max(1.0) * 7.0
+                } else {
+                    s / *n as f64
+                }
+            })
+            .collect();
+        let weights: Vec<f64> = days.iter().map(|d| d / 7.0).collect();
+        if let Some((b, (lo, hi))) = stats::weighted_slope(&x, &y, &weights) {
             let round = |v: f64| (v * 100.0).round() / 100.0;
             let what = match measure {
                 "pain_peak" => "Your worst pain during walks",
@@ -586,13 +834,20 @@ fn trends(entries: &[Entry], rows: &[Row], from: Date, to: Date) -> Vec<Trend> {
             } else {
                 "did not clearly change"
             };
+            let part = match days.last().copied().unwrap_or(7.0) as i64 {
+                7 => String::new(),
+                d => format!(
+                    "; the current week so far ({}) counts by its days",
+                    crate::words::count(d as u64, "day", "days")
+                ),
+            };
             out.push(Trend {
                 measure: measure.into(),
                 per_week: round(b),
                 ci95: [round(lo), round(hi)],
                 weeks: series.len(),
                 text: format!(
-                    "{what} {change}: {:+.2} {unit} a week ({:.2} to {:.2}) over {} weeks.",
+                    "{what} {change}: {:+.2} {unit} a week ({:.2} to {:.2}) over {} weeks{part}.",
                     b,
                     lo,
                     hi,

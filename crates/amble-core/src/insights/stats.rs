@@ -153,29 +153,35 @@ pub fn bh(p: &[f64]) -> Vec<f64> {
     q
 }
 
-/// Ordinary least squares slope of `y` on `x` with a t interval (n - 2 degrees of freedom),
-/// for weekly trends.
-pub fn slope(x: &[f64], y: &[f64]) -> Option<(f64, (f64, f64))> {
+/// Weighted least squares slope of `y` on `x` (weights relative to a full week = 1) with a t
+/// interval (n - 2 degrees of freedom): a part-week counts by its share of a week.
+pub fn weighted_slope(x: &[f64], y: &[f64], w: &[f64]) -> Option<(f64, (f64, f64))> {
     let n = x.len();
-    if n < 4 {
+    if n < 4 || w.len() != n || y.len() != n || w.iter().any(|v| !v.is_finite() || *v < 0.0) {
         return None;
     }
-    let mx = x.iter().sum::<f64>() / n as f64;
-    let my = y.iter().sum::<f64>() / n as f64;
-    let sxx: f64 = x.iter().map(|v| (v - mx).powi(2)).sum();
+    let sw: f64 = w.iter().sum();
+    if sw <= 0.0 {
+        return None;
+    }
+    let mx = x.iter().zip(w).map(|(a, w)| a * w).sum::<f64>() / sw;
+    let my = y.iter().zip(w).map(|(a, w)| a * w).sum::<f64>() / sw;
+    let sxx: f64 = x.iter().zip(w).map(|(v, w)| w * (v - mx).powi(2)).sum();
     if sxx <= 0.0 {
         return None;
     }
     let b = x
         .iter()
         .zip(y)
-        .map(|(a, c)| (a - mx) * (c - my))
+        .zip(w)
+        .map(|((a, c), w)| w * (a - mx) * (c - my))
         .sum::<f64>()
         / sxx;
     let resid: f64 = x
         .iter()
         .zip(y)
-        .map(|(a, c)| (c - my - b * (a - mx)).powi(2))
+        .zip(w)
+        .map(|((a, c), w)| w * (c - my - b * (a - mx)).powi(2))
         .sum();
     let se = (resid / (n as f64 - 2.0) / sxx).sqrt();
     let t = StudentsT::new(0.0, 1.0, n as f64 - 2.0).ok()?;
