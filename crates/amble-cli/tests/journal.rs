@@ -1280,7 +1280,7 @@ fn the_clinician_report_is_self_contained() {
         "<svg",
         "<style>",
         "@page",
-        "Plan decisions",
+        "Week by week: adherence",
     ] {
         assert!(html.contains(part), "{part}");
     }

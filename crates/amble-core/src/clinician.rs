@@ -10,6 +10,8 @@ use crate::outcomes::{self, Change};
 use crate::plan::{self, DecisionKind};
 use crate::{assess, report};
 
+pub mod outline;
+
 /// Weeks the report covers unless asked otherwise.
 pub const REPORT_WEEKS: u32 = 12;
 
@@ -29,20 +31,47 @@ pub struct CheckupSummary {
     pub patterns_held_back: Option<String>,
 }
 
-/// One check-up's scores in words.
+/// One check-up's or check-in's scores in words.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoreRow {
     pub date: Date,
+    /// "Check-up" or "Check-in".
+    pub kind: &'static str,
     pub scores: String,
 }
 
-/// One weekly plan decision.
+/// One reviewed week of the plan: what was planned, what was done, and what the plan decided
+/// at its end.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DecisionRow {
+pub struct WeekRow {
     pub week: u32,
     pub start: Date,
-    pub kind: &'static str,
-    pub why: String,
+    /// "full", "easier" or "gentle" (a flare or a paused plan).
+    pub week_type: &'static str,
+    pub planned_walks: u32,
+    pub planned_minutes: u32,
+    /// Walks (bouts) logged in the week.
+    pub done_walks: u32,
+    pub walked_minutes: f64,
+    pub green: u32,
+    pub amber: u32,
+    pub red: u32,
+    pub unrated: u32,
+    /// The decision for the week after, named as the plan means it: an easier week or a
+    /// flare is never called a step up.
+    pub decision: &'static str,
+}
+
+/// The current prescription: this week's walking and the exercises with their doses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prescription {
+    /// "Week 9 of the plan (active)".
+    pub status: String,
+    /// This week's walking in words, `None` when the plan offers no walking (blocked or
+    /// suspended).
+    pub walking: Option<String>,
+    /// (exercise name, dose).
+    pub exercises: Vec<(String, String)>,
 }
 
 /// Everything the report shows.
@@ -54,17 +83,25 @@ pub struct ClinicianReport {
     /// Only what the person entered: age, sex, BMI.
     pub about: Vec<String>,
     pub checkup: CheckupSummary,
+    /// Every check-up and check-in with a score, oldest first.
     pub scores: Vec<ScoreRow>,
-    /// First check-up against the latest, per measure, against the minimal important change.
+    /// First score against the latest (check-ups and check-ins alike), per measure, against
+    /// the minimal important change.
     pub changes: Vec<Change>,
     /// "Meets the recovered cut-offs" or not, when pain and RMDQ were both given last time.
     pub recovered: Option<String>,
+    pub prescription: Prescription,
+    /// Walks done of walks planned over the reviewed weeks of the period, in words.
+    pub adherence: Option<String>,
     pub walks: usize,
     pub minutes: f64,
     pub minutes_chart: Figure,
     pub pain_chart: Figure,
-    pub decisions: Vec<DecisionRow>,
+    /// The reviewed weeks of the period (and the week before it), oldest first.
+    pub weeks: Vec<WeekRow>,
     pub flares: usize,
+    /// Easier weeks planned in the period.
+    pub easier_weeks: usize,
     pub findings: Vec<String>,
     pub tested: usize,
     /// Imported daily walking metrics (steps, speed), when there are any.
@@ -117,31 +154,185 @@ fn short(id: &str) -> &'static str {
     }
 }
 
-fn scores_words(s: &crate::journal::StoredAssessment, kb: &KnowledgeBase) -> String {
-    let x = assess(&s.answers, kb);
+/// Scores from a pain rating and questionnaire item values, in words: licensed
+/// questionnaires as their scores only, the PSFS with the activities named.
+fn scores_words(pain_now: Option<i64>, items: &crate::answers::InstrumentItems) -> String {
+    let x = crate::instruments::score_all(items);
     let mut parts = Vec::new();
-    if let Some(p) = s.answers.pain.now {
+    if let Some(p) = pain_now {
         parts.push(format!("pain now {p}/10"));
     }
-    if let Some(o) = x.instruments.odi.as_ref().and_then(|o| o.percent) {
-        parts.push(format!("ODI {o}%"));
-    }
-    if let Some(rm) = &x.instruments.rmdq {
-        parts.push(format!("RMDQ {}/24", rm.score));
-    }
-    if let Some(sb) = &x.instruments.startback {
-        parts.push(format!("STarT Back {} ({:?} risk)", sb.total, sb.risk).to_lowercase());
-    }
-    if let Some(ps) = &x.instruments.psfs {
-        parts.push(format!("PSFS {:.1}", ps.mean));
-    }
-    if let Some(p) = &x.instruments.peg {
+    if let Some(p) = &x.peg {
         parts.push(format!("PEG {:.1}/10", p.score));
     }
-    if parts.is_empty() {
-        "no scores given".into()
+    if let Some(ps) = &x.psfs {
+        let named: Vec<String> = items
+            .psfs
+            .iter()
+            .flatten()
+            .map(|i| format!("{} {}/10", i.activity.trim(), i.score))
+            .collect();
+        parts.push(format!("PSFS {:.1} ({})", ps.mean, named.join(", ")));
+    }
+    if let Some(o) = x.odi.as_ref().and_then(|o| o.percent) {
+        parts.push(format!("ODI {o}%"));
+    }
+    if let Some(rm) = &x.rmdq {
+        parts.push(format!("RMDQ {}/24", rm.score));
+    }
+    if let Some(sb) = &x.startback {
+        let risk = match sb.risk {
+            crate::instruments::StartBackRisk::Low => "low",
+            crate::instruments::StartBackRisk::Medium => "medium",
+            crate::instruments::StartBackRisk::High => "high",
+        };
+        parts.push(format!("STarT Back {}/9 ({risk} risk)", sb.total));
+    }
+    parts.join(", ")
+}
+
+/// Every check-up and check-in up to `today` that gave a score, oldest first.
+pub fn score_rows(entries: &[Entry], today: Date) -> Vec<ScoreRow> {
+    let mut rows: Vec<(Date, usize, ScoreRow)> = entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let (date, kind, scores) = match e {
+                Entry::Assessment(a) if !a.rescreen && a.date <= today => (
+                    a.date,
+                    "Check-up",
+                    scores_words(a.answers.pain.now, &a.answers.instruments),
+                ),
+                Entry::Checkin(c) if c.date <= today => (
+                    c.date,
+                    "Check-in",
+                    scores_words(c.pain.map(i64::from), &c.instruments),
+                ),
+                _ => return None,
+            };
+            (!scores.is_empty()).then_some((date, i, ScoreRow { date, kind, scores }))
+        })
+        .collect();
+    rows.sort_by_key(|(d, i, _)| (*d, *i));
+    rows.into_iter().map(|(_, _, r)| r).collect()
+}
+
+/// Each measure's first score against its latest (check-ups and check-ins up to `today`).
+pub fn score_changes(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Vec<Change> {
+    let upto: Vec<Entry> = entries
+        .iter()
+        .filter(|e| matches!(e, Entry::Assessment(_) | Entry::Checkin(_)) && e.date() <= today)
+        .cloned()
+        .collect();
+    outcomes::history(&upto)
+        .into_iter()
+        .filter_map(|(id, list)| {
+            let m = kb.outcomes.measure(id)?;
+            let (first, last) = (list.first()?, list.last()?);
+            (list.len() > 1).then(|| outcomes::change(m, first.1, last.1))
+        })
+        .collect()
+}
+
+/// Whether the latest pain and RMDQ (each its own latest) meet the recovered cut-offs.
+fn recovered_line(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Option<String> {
+    let upto: Vec<Entry> = entries
+        .iter()
+        .filter(|e| matches!(e, Entry::Assessment(_) | Entry::Checkin(_)) && e.date() <= today)
+        .cloned()
+        .collect();
+    let history = outcomes::history(&upto);
+    let latest = |id: &str| {
+        history
+            .iter()
+            .find(|(k, _)| *k == id)
+            .and_then(|(_, l)| l.last().copied())
+    };
+    let (pain, rmdq) = (latest("nprs")?, latest("rmdq")?);
+    let r = &kb.outcomes.recovered;
+    let date = pain.0.max(rmdq.0);
+    Some(if pain.1 <= r.pain_max && rmdq.1 <= r.rmdq_max {
+        format!("On {date} the latest scores meet the recovered cut-offs.")
     } else {
-        parts.join(", ")
+        format!("On {date} the latest scores do not yet meet the recovered cut-offs.")
+    })
+}
+
+/// The decision at the end of a week, as a clinician reads it: a decision followed by an
+/// easier week says so (a step up into an easier week is never just "step up").
+pub fn decision_name(d: &plan::Decision) -> &'static str {
+    let easier = d.because.iter().any(|b| b.contains(plan::EASIER_WEEK));
+    match (d.kind, easier) {
+        (DecisionKind::Progress, true) => "easier week next",
+        (DecisionKind::Hold, true) => "hold; easier week next",
+        (DecisionKind::Regress, true) => "step back; easier week next",
+        (DecisionKind::Start, _) => "start",
+        (DecisionKind::Progress, false) => "step up",
+        (DecisionKind::Hold, false) => "hold",
+        (DecisionKind::Regress, false) => "step back",
+        (DecisionKind::Flare, _) => "flare: gentle walking",
+        (DecisionKind::Suspend, _) => "suspended",
+    }
+}
+
+/// Walks (bouts) logged from `start` for 7 days.
+fn walks_in_week(entries: &[Entry], start: Date) -> u32 {
+    let end = start.saturating_add(jiff::Span::new().days(7));
+    entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Walk(w) if w.date >= start && w.date < end => Some(w.bouts.max(1)),
+            _ => None,
+        })
+        .sum()
+}
+
+/// The current prescription from a replayed plan.
+fn prescription(r: &plan::Replay, kb: &KnowledgeBase) -> Prescription {
+    let status = match r.plan.status {
+        plan::Status::Blocked => "no plan is offered until the person has been checked",
+        plan::Status::Paused if r.suspended_on.is_some() => "suspended",
+        plan::Status::Paused => "paused: gentle walking only",
+        plan::Status::Active => "active",
+        plan::Status::Maintenance => "maintenance: holding the target",
+    };
+    let walking = report::walking_line(&r.plan).map(|line| match &r.plan.walking {
+        Some(w) => format!(
+            "{line} ({} this week; the target is {} minutes on {} days).",
+            crate::words::count(w.weekly_minutes, "minute", "minutes"),
+            w.target.minutes_per_session,
+            w.target.sessions_per_week
+        ),
+        None => format!("{line}."),
+    });
+    let exercises = r
+        .plan
+        .exercises
+        .iter()
+        .filter_map(|d| {
+            let e = kb.exercise(&d.id)?;
+            let version = match d.variant {
+                plan::Variant::Easier => " (easier version)",
+                plan::Variant::Standard => "",
+                plan::Variant::Harder => " (harder version)",
+            };
+            let numbers = plan::describe_exercise_dose(&plan::ExerciseDose {
+                variant: plan::Variant::Standard,
+                ..d.clone()
+            });
+            Some((
+                format!("{}{version}", e.name),
+                format!(
+                    "{numbers}, {} a week",
+                    crate::words::count(d.days_per_week, "day", "days")
+                ),
+            ))
+        })
+        .collect();
+    Prescription {
+        status: format!("Week {} of the plan ({status})", r.plan.week),
+        walking,
+        exercises,
     }
 }
 
@@ -228,49 +419,33 @@ pub fn build(
             .unwrap_or_default(),
         patterns_held_back: view.patterns.is_none().then(|| view.held_back.to_string()),
     };
-    // Every full check-up up to today, oldest first: scores, and first against latest.
-    let checkups: Vec<&crate::journal::StoredAssessment> = entries
-        .iter()
-        .filter_map(|e| match e {
-            Entry::Assessment(s) if !s.rescreen && s.date <= today => Some(s.as_ref()),
-            _ => None,
-        })
-        .collect();
-    let scores = checkups
-        .iter()
-        .map(|s| ScoreRow {
-            date: s.date,
-            scores: scores_words(s, kb),
-        })
-        .collect();
-    let (changes, recovered) = match (checkups.first(), checkups.last()) {
-        (Some(first), Some(last)) if checkups.len() > 1 => (
-            outcomes::changes(&kb.outcomes, &first.answers, &last.answers),
-            outcomes::recovered(&kb.outcomes, &last.answers).map(|yes| {
-                if yes {
-                    format!("On {} the scores meet the recovered cut-offs.", last.date)
-                } else {
-                    format!(
-                        "On {} the scores do not yet meet the recovered cut-offs.",
-                        last.date
-                    )
-                }
-            }),
-        ),
-        _ => (Vec::new(), None),
-    };
+    let scores = score_rows(entries, today);
+    let changes = score_changes(entries, today, kb);
+    let recovered = recovered_line(entries, today, kb);
     let data = charts::progress_data(&r, entries, today, Some(weeks));
     let days = charts::daily_steps(entries, today, i64::from((today - from).get_days()) + 1);
     let shown = r
         .history
         .iter()
         .filter(|h| h.start >= from.saturating_sub(jiff::Span::new().days(7)));
-    let decisions: Vec<DecisionRow> = shown
-        .map(|h| DecisionRow {
+    let weeks: Vec<WeekRow> = shown
+        .map(|h| WeekRow {
             week: h.week,
             start: h.start,
-            kind: charts::marker_label(h.decision.kind),
-            why: h.decision.because.first().cloned().unwrap_or_default(),
+            week_type: match h.week_type {
+                plan::WeekType::Full => "full",
+                plan::WeekType::Easier => "easier",
+                plan::WeekType::Gentle => "gentle",
+            },
+            planned_walks: h.planned_walks,
+            planned_minutes: h.planned_weekly_minutes,
+            done_walks: walks_in_week(entries, h.start),
+            walked_minutes: h.walked_minutes,
+            green: h.green,
+            amber: h.amber,
+            red: h.red,
+            unrated: h.unrated,
+            decision: decision_name(&h.decision),
         })
         .collect();
     let flares = r
@@ -278,6 +453,28 @@ pub fn build(
         .iter()
         .filter(|h| h.start >= from && h.decision.kind == DecisionKind::Flare)
         .count();
+    let easier_weeks = weeks
+        .iter()
+        .filter(|w| w.start >= from && w.week_type == "easier")
+        .count();
+    let adherence = {
+        let counted: Vec<&WeekRow> = weeks
+            .iter()
+            .filter(|w| w.start >= from && w.planned_walks > 0)
+            .collect();
+        let planned: u32 = counted.iter().map(|w| w.planned_walks).sum();
+        let done: u32 = counted
+            .iter()
+            .map(|w| w.done_walks.min(w.planned_walks))
+            .sum();
+        (planned > 0).then(|| {
+            format!(
+                "{done} of {planned} planned walks done over {} ({:.0}%); walks beyond a week's plan are not counted.",
+                crate::words::count(counted.len() as u64, "reviewed week", "reviewed weeks"),
+                f64::from(done) / f64::from(planned) * 100.0
+            )
+        })
+    };
     let ins = crate::insights::insights(entries, from, today);
     let (walks, minutes) =
         crate::journal::since(entries, from)
@@ -309,12 +506,15 @@ pub fn build(
         scores,
         changes,
         recovered,
+        prescription: prescription(&r, kb),
+        adherence,
         walks,
         minutes,
         minutes_chart: charts::draw::weekly_minutes(&data.weeks),
         pain_chart: charts::draw::pain(&data.pain, &data.markers),
-        decisions,
+        weeks,
         flares,
+        easier_weeks,
         findings: ins.findings.iter().map(|f| f.text.clone()).collect(),
         tested: ins.tested.len(),
         steps_chart: (!days.is_empty()).then(|| charts::draw::daily_steps(&days)),
