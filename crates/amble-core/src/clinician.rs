@@ -35,7 +35,8 @@ pub struct CheckupSummary {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoreRow {
     pub date: Date,
-    /// "Check-up" or "Check-in".
+    /// "Check-up", "Check-in", or "Check-ins" for weekly check-ins in a row that gave only a
+    /// pain rating (one row, each rating with its date).
     pub kind: &'static str,
     pub scores: String,
 }
@@ -191,30 +192,68 @@ fn scores_words(pain_now: Option<i64>, items: &crate::answers::InstrumentItems) 
     parts.join(", ")
 }
 
-/// Every check-up and check-in up to `today` that gave a score, oldest first.
+/// Every check-up and check-in up to `today` that gave a score, oldest first. Check-ins in a
+/// row that gave only a pain rating (the weekly ones) share one row, each rating with its date,
+/// so a season of weekly check-ins stays readable.
 pub fn score_rows(entries: &[Entry], today: Date) -> Vec<ScoreRow> {
-    let mut rows: Vec<(Date, usize, ScoreRow)> = entries
+    let mut rows: Vec<(Date, usize, Option<i64>, ScoreRow)> = entries
         .iter()
         .enumerate()
         .filter_map(|(i, e)| {
-            let (date, kind, scores) = match e {
+            let (date, kind, pain_only, scores) = match e {
                 Entry::Assessment(a) if !a.rescreen && a.date <= today => (
                     a.date,
                     "Check-up",
+                    None,
                     scores_words(a.answers.pain.now, &a.answers.instruments),
                 ),
                 Entry::Checkin(c) if c.date <= today => (
                     c.date,
                     "Check-in",
+                    c.pain.filter(|_| c.instruments.is_empty()).map(i64::from),
                     scores_words(c.pain.map(i64::from), &c.instruments),
                 ),
                 _ => return None,
             };
-            (!scores.is_empty()).then_some((date, i, ScoreRow { date, kind, scores }))
+            (!scores.is_empty()).then_some((date, i, pain_only, ScoreRow { date, kind, scores }))
         })
         .collect();
-    rows.sort_by_key(|(d, i, _)| (*d, *i));
-    rows.into_iter().map(|(_, _, r)| r).collect()
+    rows.sort_by_key(|(d, i, _, _)| (*d, *i));
+    let mut out: Vec<ScoreRow> = Vec::new();
+    let mut run: Vec<(Date, i64)> = Vec::new();
+    let close = |run: &mut Vec<(Date, i64)>, out: &mut Vec<ScoreRow>| {
+        match run.as_slice() {
+            [] => {}
+            [(d, p)] => out.push(ScoreRow {
+                date: *d,
+                kind: "Check-in",
+                scores: format!("pain now {p}/10"),
+            }),
+            [(first, _), ..] => out.push(ScoreRow {
+                date: *first,
+                kind: "Check-ins",
+                scores: format!(
+                    "pain now {}",
+                    run.iter()
+                        .map(|(d, p)| format!("{p}/10 ({d})"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }),
+        }
+        run.clear();
+    };
+    for (date, _, pain_only, row) in rows {
+        match pain_only {
+            Some(p) => run.push((date, p)),
+            None => {
+                close(&mut run, &mut out);
+                out.push(row);
+            }
+        }
+    }
+    close(&mut run, &mut out);
+    out
 }
 
 /// Each measure's first score against its latest (check-ups and check-ins up to `today`).

@@ -105,7 +105,8 @@ fn walk(n: usize, d: Date, minutes: f64, bouts: u32, before: u8, peak: u8) -> En
 
 /// Six weeks: the check-up; weeks 1 to 3 walked as planned with easy walks, except that week 2
 /// misses one walk; week 4 with red walks (a flare); weeks 5 and 6 easy again, week 6 with
-/// only two walks; the 6-week check-in with better ODI, RMDQ and PSFS. The walks take the
+/// only two walks; weekly check-ins with a pain rating only in weeks 3 and 4; the 6-week
+/// check-in with better ODI, RMDQ and PSFS. The walks take the
 /// plan's own minutes and number of walks, so adherence is what the journal says.
 fn journal() -> (Vec<Entry>, Date) {
     let mut entries = vec![Entry::Assessment(Box::new(StoredAssessment {
@@ -139,6 +140,21 @@ fn journal() -> (Vec<Entry>, Date) {
                 pain: morning,
             }));
         }
+        // Weekly check-ins with only a pain rating in weeks 3 and 4.
+        if let Some(pain) = [(2, 5), (3, 4)]
+            .iter()
+            .find_map(|(w, p)| (*w == week).then_some(*p))
+        {
+            entries.push(Entry::Checkin(Box::new(Checkin {
+                id: format!("c-w{week}"),
+                date: week_start.saturating_add(1.days()),
+                red_flags: serde_json::from_value(no_flags()).unwrap(),
+                change: Some(GlobalChange::Same),
+                pain: Some(pain),
+                instruments: InstrumentItems::default(),
+                activity_limited: None,
+            })));
+        }
     }
     entries.push(Entry::Checkin(Box::new(Checkin {
         id: "c-1".into(),
@@ -167,18 +183,23 @@ fn report() -> (ClinicianReport, Vec<Entry>) {
 #[test]
 fn scores_come_from_every_check_up_and_check_in_with_the_psfs_named() {
     let (c, _) = report();
-    assert_eq!(c.scores.len(), 2, "{:?}", c.scores);
+    assert_eq!(c.scores.len(), 3, "{:?}", c.scores);
+    let kinds: Vec<(Date, &str)> = c.scores.iter().map(|s| (s.date, s.kind)).collect();
     assert_eq!(
-        (
-            c.scores[0].date,
-            c.scores[0].kind,
-            c.scores[1].date,
-            c.scores[1].kind
-        ),
-        (START, "Check-up", day(41), "Check-in")
+        kinds,
+        [
+            (START, "Check-up"),
+            (day(15), "Check-ins"),
+            (day(41), "Check-in")
+        ]
     );
+    // The weekly check-ins with only a pain rating share a row, each with its date.
     assert_eq!(
         c.scores[1].scores,
+        "pain now 5/10 (2026-01-20), 4/10 (2026-01-27)"
+    );
+    assert_eq!(
+        c.scores[2].scores,
         "pain now 3/10, PEG 3.0/10, PSFS 6.0 (walking to the shop 6/10, gardening 7/10, carrying shopping 5/10), ODI 20%, RMDQ 5/24"
     );
     assert!(
@@ -201,6 +222,7 @@ fn scores_come_from_every_check_up_and_check_in_with_the_psfs_named() {
     // A worse check-in is reported as a worsening, not hidden behind the first check-up.
     let (mut entries, today) = journal();
     if let Some(Entry::Checkin(ch)) = entries.last_mut() {
+        assert_eq!(ch.id, "c-1");
         ch.instruments.odi = Some(vec![Some(3); 10]);
     }
     let worse = clinician::build(&entries, today, 12, kb()).unwrap();

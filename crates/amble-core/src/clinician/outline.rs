@@ -290,7 +290,7 @@ fn scores(c: &ClinicianReport, kb: &KnowledgeBase) -> Section {
     } else {
         Part::Table {
             widths: vec![0.14, 0.12, 0.74],
-            header: vec!["Date".into(), "From".into(), "Scores".into()],
+            header: vec!["Date".into(), "Source".into(), "Scores".into()],
             rows: c
                 .scores
                 .iter()
