@@ -375,30 +375,8 @@ fn prescription(r: &plan::Replay, kb: &KnowledgeBase) -> Prescription {
     }
 }
 
-/// The report for the journal as of `today`, covering the last `weeks` weeks (never before the
-/// plan's start). `None` when there is no check-up to report on.
-pub fn build(
-    entries: &[Entry],
-    today: Date,
-    weeks: u32,
-    kb: &KnowledgeBase,
-) -> Option<ClinicianReport> {
-    let weeks = weeks.clamp(1, 520);
-    let r = plan::replay(entries, today, kb).ok()?;
-    // The period starts where asked (never before the first check-up): a newer check-up does
-    // not hide what came before it.
-    let first_checkup = entries
-        .iter()
-        .filter_map(|e| match e {
-            Entry::Assessment(a) if a.date <= today => Some(a.date),
-            _ => None,
-        })
-        .min()
-        .unwrap_or(r.start);
-    let from = today
-        .saturating_sub(jiff::Span::new().days(i64::from(weeks) * 7 - 1))
-        .max(first_checkup.min(today));
-    let a = &r.answers;
+/// Only what the person entered about themselves: age, sex, BMI.
+fn about(a: &crate::answers::Answers) -> Vec<String> {
     let mut about = Vec::new();
     if let Some(age) = a.age {
         about.push(format!("age {age:.0}"));
@@ -416,8 +394,13 @@ pub fn build(
     if let Some(bmi) = a.bmi() {
         about.push(format!("BMI {bmi:.1}"));
     }
-    let view = report::view(&r.assessment, a, kb);
-    let checkup = CheckupSummary {
+    about
+}
+
+/// The latest check-up in a few lines.
+fn checkup_summary(r: &plan::Replay, kb: &KnowledgeBase) -> CheckupSummary {
+    let view = report::view(&r.assessment, &r.answers, kb);
+    CheckupSummary {
         date: r.start,
         tier_line: format!("{}: {}", view.marker, view.headline),
         flags: view
@@ -457,17 +440,15 @@ pub fn build(
             })
             .unwrap_or_default(),
         patterns_held_back: view.patterns.is_none().then(|| view.held_back.to_string()),
-    };
-    let scores = score_rows(entries, today);
-    let changes = score_changes(entries, today, kb);
-    let recovered = recovered_line(entries, today, kb);
-    let data = charts::progress_data(&r, entries, today, Some(weeks));
-    let days = charts::daily_steps(entries, today, i64::from((today - from).get_days()) + 1);
-    let shown = r
-        .history
-        .iter()
-        .filter(|h| h.start >= from.saturating_sub(jiff::Span::new().days(7)));
-    let weeks: Vec<WeekRow> = shown
+    }
+}
+
+/// One row per reviewed week.
+fn week_rows<'a>(
+    shown: impl Iterator<Item = &'a plan::WeekRecord>,
+    entries: &[Entry],
+) -> Vec<WeekRow> {
+    shown
         .map(|h| WeekRow {
             week: h.week,
             start: h.start,
@@ -486,7 +467,64 @@ pub fn build(
             unrated: h.unrated,
             decision: decision_name(&h.decision),
         })
+        .collect()
+}
+
+/// Walks done of walks planned over the reviewed weeks from `from`, in words.
+fn adherence(weeks: &[WeekRow], from: Date) -> Option<String> {
+    let counted: Vec<&WeekRow> = weeks
+        .iter()
+        .filter(|w| w.start >= from && w.planned_walks > 0)
         .collect();
+    let planned: u32 = counted.iter().map(|w| w.planned_walks).sum();
+    let done: u32 = counted
+        .iter()
+        .map(|w| w.done_walks.min(w.planned_walks))
+        .sum();
+    (planned > 0).then(|| {
+        format!(
+            "{done} of {planned} planned walks done over {} ({:.0}%); walks beyond a week's plan are not counted.",
+            crate::words::count(counted.len() as u64, "reviewed week", "reviewed weeks"),
+            f64::from(done) / f64::from(planned) * 100.0
+        )
+    })
+}
+
+/// The report for the journal as of `today`, covering the last `weeks` weeks (never before the
+/// plan's start). `None` when there is no check-up to report on.
+pub fn build(
+    entries: &[Entry],
+    today: Date,
+    weeks: u32,
+    kb: &KnowledgeBase,
+) -> Option<ClinicianReport> {
+    let weeks = weeks.clamp(1, 520);
+    let r = plan::replay(entries, today, kb).ok()?;
+    // The period starts where asked (never before the first check-up): a newer check-up does
+    // not hide what came before it.
+    let first_checkup = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Assessment(a) if a.date <= today => Some(a.date),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(r.start);
+    let from = today
+        .saturating_sub(jiff::Span::new().days(i64::from(weeks) * 7 - 1))
+        .max(first_checkup.min(today));
+    let about = about(&r.answers);
+    let checkup = checkup_summary(&r, kb);
+    let scores = score_rows(entries, today);
+    let changes = score_changes(entries, today, kb);
+    let recovered = recovered_line(entries, today, kb);
+    let data = charts::progress_data(&r, entries, today, Some(weeks));
+    let days = charts::daily_steps(entries, today, i64::from((today - from).get_days()) + 1);
+    let shown = r
+        .history
+        .iter()
+        .filter(|h| h.start >= from.saturating_sub(jiff::Span::new().days(7)));
+    let weeks = week_rows(shown, entries);
     let flares = r
         .history
         .iter()
@@ -496,24 +534,7 @@ pub fn build(
         .iter()
         .filter(|w| w.start >= from && w.week_type == "easier")
         .count();
-    let adherence = {
-        let counted: Vec<&WeekRow> = weeks
-            .iter()
-            .filter(|w| w.start >= from && w.planned_walks > 0)
-            .collect();
-        let planned: u32 = counted.iter().map(|w| w.planned_walks).sum();
-        let done: u32 = counted
-            .iter()
-            .map(|w| w.done_walks.min(w.planned_walks))
-            .sum();
-        (planned > 0).then(|| {
-            format!(
-                "{done} of {planned} planned walks done over {} ({:.0}%); walks beyond a week's plan are not counted.",
-                crate::words::count(counted.len() as u64, "reviewed week", "reviewed weeks"),
-                f64::from(done) / f64::from(planned) * 100.0
-            )
-        })
-    };
+    let adherence = adherence(&weeks, from);
     let ins = crate::insights::insights(entries, from, today);
     let (walks, minutes) =
         crate::journal::since(entries, from)
@@ -565,21 +586,8 @@ pub fn build(
 
 /// The events of the period (see [`ClinicianReport::events`]).
 pub fn events(entries: &[Entry], from: Date, to: Date, kb: &KnowledgeBase) -> Vec<EventRow> {
-    use crate::checkin::{GlobalChange, merged_answers};
     let in_period = |d: Date| d >= from && d <= to;
     let mut rows: Vec<(Date, usize, EventRow)> = Vec::new();
-    // The check-up (or re-screen) in effect on a day: its answers.
-    let base_on = |d: Date, before: usize| {
-        entries
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| match e {
-                Entry::Assessment(a) if (a.date, i) < (d, before) => Some((a.date, i, a)),
-                _ => None,
-            })
-            .max_by_key(|(d, i, _)| (*d, *i))
-            .map(|(_, _, a)| a)
-    };
     for (i, e) in entries.iter().enumerate() {
         match e {
             Entry::Walk(w) if w.new_symptoms && in_period(w.date) => {
@@ -602,66 +610,9 @@ pub fn events(entries: &[Entry], from: Date, to: Date, kb: &KnowledgeBase) -> Ve
                 ));
             }
             Entry::Checkin(c) if in_period(c.date) => {
-                let Some(base) = base_on(c.date, i) else {
-                    continue;
-                };
-                let before = assess(&base.answers, kb);
-                let now = assess(&merged_answers(&base.answers, c), kb);
-                let new = crate::checkin::new_warning_signs(&before, &now);
-                let mut parts = Vec::new();
-                if let Some(ch) = c.change {
-                    parts.push(format!("back {} since the last check-in", ch.words()));
+                if let Some(row) = checkin_row(entries, i, c, kb) {
+                    rows.push((c.date, i, row));
                 }
-                if let Some(p) = c.pain {
-                    parts.push(format!("pain now {p}/10"));
-                }
-                if let Some(p) = now.instruments.peg {
-                    parts.push(format!("PEG {:.1}/10", p.score));
-                }
-                if let Some(p) = now.instruments.psfs {
-                    parts.push(format!("PSFS {:.1}", p.mean));
-                }
-                for f in &new {
-                    let title = kb.flag(&f.id).map_or(f.id.as_str(), |k| k.title.as_str());
-                    parts.push(format!("new warning sign: {title} ({})", f.tier.as_str()));
-                }
-                if !now.triage.unanswered.is_empty() {
-                    parts.push(format!(
-                        "{} left unanswered (\"not sure\")",
-                        crate::words::count(
-                            u32::try_from(now.triage.unanswered.len()).unwrap_or(u32::MAX),
-                            "warning-sign question",
-                            "warning-sign questions"
-                        )
-                    ));
-                }
-                let worse = !new.is_empty()
-                    || matches!(
-                        c.change,
-                        Some(GlobalChange::Worse | GlobalChange::MuchWorse)
-                    );
-                let what = if parts.is_empty() {
-                    "Nothing was answered.".to_string()
-                } else {
-                    let mut t = parts.join("; ");
-                    if let Some(first) = t.get(..1) {
-                        t = first.to_uppercase() + t.get(1..).unwrap_or("");
-                    }
-                    t + "."
-                };
-                rows.push((
-                    c.date,
-                    i,
-                    EventRow {
-                        date: c.date,
-                        kind: if worse {
-                            "Check-in (worse)"
-                        } else {
-                            "Check-in"
-                        },
-                        what,
-                    },
-                ));
             }
             Entry::Assessment(a) if in_period(a.date) => {
                 let x = match crate::new_symptoms::index_of(entries, &a.id) {
@@ -691,8 +642,99 @@ pub fn events(entries: &[Entry], from: Date, to: Date, kb: &KnowledgeBase) -> Ve
             _ => {}
         }
     }
-    // Suspensions: the plan of each check-up, read on the day before the next one (or on the
-    // last day of the period).
+    rows.extend(suspensions(entries, from, to, kb));
+    rows.sort_by_key(|(d, i, _)| (*d, *i));
+    rows.into_iter().map(|(_, _, r)| r).collect()
+}
+
+/// The check-up (or re-screen) in effect before entry `before` on day `d`: its answers.
+fn base_on(entries: &[Entry], d: Date, before: usize) -> Option<&crate::journal::StoredAssessment> {
+    entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| match e {
+            Entry::Assessment(a) if (a.date, i) < (d, before) => Some((a.date, i, a)),
+            _ => None,
+        })
+        .max_by_key(|(d, i, _)| (*d, *i))
+        .map(|(_, _, a)| a.as_ref())
+}
+
+/// A check-in of the period as an event: the change, pain and scores, new warning signs and
+/// questions left unanswered; `None` before any check-up.
+fn checkin_row(
+    entries: &[Entry],
+    i: usize,
+    c: &crate::checkin::Checkin,
+    kb: &KnowledgeBase,
+) -> Option<EventRow> {
+    use crate::checkin::{GlobalChange, merged_answers};
+    let base = base_on(entries, c.date, i)?;
+    let before = assess(&base.answers, kb);
+    let now = assess(&merged_answers(&base.answers, c), kb);
+    let new = crate::checkin::new_warning_signs(&before, &now);
+    let mut parts = Vec::new();
+    if let Some(ch) = c.change {
+        parts.push(format!("back {} since the last check-in", ch.words()));
+    }
+    if let Some(p) = c.pain {
+        parts.push(format!("pain now {p}/10"));
+    }
+    if let Some(p) = now.instruments.peg {
+        parts.push(format!("PEG {:.1}/10", p.score));
+    }
+    if let Some(p) = now.instruments.psfs {
+        parts.push(format!("PSFS {:.1}", p.mean));
+    }
+    for f in &new {
+        let title = kb.flag(&f.id).map_or(f.id.as_str(), |k| k.title.as_str());
+        parts.push(format!("new warning sign: {title} ({})", f.tier.as_str()));
+    }
+    if !now.triage.unanswered.is_empty() {
+        parts.push(format!(
+            "{} left unanswered (\"not sure\")",
+            crate::words::count(
+                u32::try_from(now.triage.unanswered.len()).unwrap_or(u32::MAX),
+                "warning-sign question",
+                "warning-sign questions"
+            )
+        ));
+    }
+    let worse = !new.is_empty()
+        || matches!(
+            c.change,
+            Some(GlobalChange::Worse | GlobalChange::MuchWorse)
+        );
+    let what = if parts.is_empty() {
+        "Nothing was answered.".to_string()
+    } else {
+        let mut t = parts.join("; ");
+        if let Some(first) = t.get(..1) {
+            t = first.to_uppercase() + t.get(1..).unwrap_or("");
+        }
+        t + "."
+    };
+    Some(EventRow {
+        date: c.date,
+        kind: if worse {
+            "Check-in (worse)"
+        } else {
+            "Check-in"
+        },
+        what,
+    })
+}
+
+/// The suspensions of the period: the plan of each check-up, read on the day before the next
+/// one (or on the last day of the period).
+fn suspensions(
+    entries: &[Entry],
+    from: Date,
+    to: Date,
+    kb: &KnowledgeBase,
+) -> Vec<(Date, usize, EventRow)> {
+    let in_period = |d: Date| d >= from && d <= to;
+    let mut rows = Vec::new();
     let mut starts: Vec<Date> = entries
         .iter()
         .filter_map(|e| match e {
@@ -739,6 +781,5 @@ pub fn events(entries: &[Entry], from: Date, to: Date, kb: &KnowledgeBase) -> Ve
             ));
         }
     }
-    rows.sort_by_key(|(d, i, _)| (*d, *i));
-    rows.into_iter().map(|(_, _, r)| r).collect()
+    rows
 }
