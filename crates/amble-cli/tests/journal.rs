@@ -1287,6 +1287,25 @@ fn the_clinician_report_is_self_contained() {
     assert!(
         !html.contains("<script") && !html.contains("href=\"http") && !html.contains("/assets/")
     );
+    // The sections of the core's outline, in its order (the PDF lays out the same outline).
+    let ids: Vec<&str> = html
+        .split("<section id=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "checkup",
+            "events",
+            "scores",
+            "prescription",
+            "weeks",
+            "minutes",
+            "pain",
+            "findings"
+        ]
+    );
     for paper in ["a4", "letter"] {
         let file = j.path().join(format!("report-{paper}.pdf"));
         j.ok(

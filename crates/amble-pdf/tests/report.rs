@@ -250,3 +250,24 @@ fn easier_weeks_are_never_called_a_step_up() {
     }
     assert!(easier > 0, "the lives have easier weeks");
 }
+
+/// The PDF lays out the core's outline: every section heading, in the outline's order.
+#[test]
+fn the_pdf_follows_the_outline() {
+    let kb = KnowledgeBase::embedded().unwrap();
+    let m = Metrics::new().unwrap();
+    let c = report(CohortKind::Flare, 1, &kb);
+    let o = amble_core::clinician::outline::outline(&c, &kb);
+    let text: String = clinician_pages(&c, &kb, Paper::A4, &m)
+        .iter()
+        .map(|p| p.text())
+        .collect();
+    let mut at = 0;
+    for s in &o.sections {
+        let found = text[at..]
+            .find(&format!("{}\n", s.heading))
+            .unwrap_or_else(|| panic!("{} after byte {at}:\n{text}", s.heading));
+        at += found + s.heading.len();
+    }
+    assert!(o.sections.len() >= 8);
+}
