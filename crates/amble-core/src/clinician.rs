@@ -328,12 +328,14 @@ fn walks_in_week(entries: &[Entry], start: Date) -> u32 {
 
 /// The current prescription from a replayed plan.
 fn prescription(r: &plan::Replay, kb: &KnowledgeBase) -> Prescription {
-    let status = match r.plan.status {
-        plan::Status::Blocked => "no plan is offered until the person has been checked",
-        plan::Status::Paused if r.suspended_on.is_some() => "suspended",
-        plan::Status::Paused => "paused: gentle walking only",
-        plan::Status::Active => "active",
-        plan::Status::Maintenance => "maintenance: holding the target",
+    let status = match (r.suspended_on, r.plan.status) {
+        (Some(day), _) => format!("suspended since {day}"),
+        (None, plan::Status::Blocked) => {
+            "no plan is offered until the person has been checked".to_string()
+        }
+        (None, plan::Status::Paused) => "paused: gentle walking only".to_string(),
+        (None, plan::Status::Active) => "active".to_string(),
+        (None, plan::Status::Maintenance) => "maintenance: holding the target".to_string(),
     };
     let walking = report::walking_line(&r.plan).map(|line| match &r.plan.walking {
         Some(w) => format!(

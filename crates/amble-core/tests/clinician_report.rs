@@ -370,3 +370,36 @@ fn golden_report() {
         outline::to_text(&outline::outline(&c, kb()))
     );
 }
+
+/// A walk with new symptoms suspends the plan: the prescription says so and prescribes no
+/// walking, and the events name the walk and the suspension.
+#[test]
+fn a_suspended_plan_prescribes_no_walking_and_says_since_when() {
+    let (mut entries, today) = journal();
+    let Entry::Walk(mut w) = walk(99, day(42), 10.0, 1, 3, 6) else {
+        unreachable!()
+    };
+    w.new_symptoms = true;
+    entries.push(Entry::Walk(w));
+    let c = clinician::build(&entries, today, 12, kb()).unwrap();
+    let r = amble_core::plan::replay(&entries, today, kb()).unwrap();
+    let since = r.suspended_on.expect("new symptoms suspend the plan");
+    assert!(
+        c.prescription
+            .status
+            .ends_with(&format!("(suspended since {since})")),
+        "{}",
+        c.prescription.status
+    );
+    assert_eq!(c.prescription.walking, None);
+    let text = outline::to_text(&outline::outline(&c, kb()));
+    assert!(
+        text.contains("No walking is prescribed this week."),
+        "{text}"
+    );
+    let kinds: Vec<&str> = c.events.iter().map(|e| e.kind).collect();
+    assert!(
+        kinds.contains(&"New symptoms") && kinds.contains(&"Plan suspended"),
+        "{kinds:?}"
+    );
+}
