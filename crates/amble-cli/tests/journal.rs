@@ -1305,12 +1305,31 @@ fn the_clinician_report_is_self_contained() {
         "<svg",
         "<style>",
         "@page",
-        "Plan decisions",
+        "Week by week: adherence",
     ] {
         assert!(html.contains(part), "{part}");
     }
     assert!(
         !html.contains("<script") && !html.contains("href=\"http") && !html.contains("/assets/")
+    );
+    // The sections of the core's outline, in its order (the PDF lays out the same outline).
+    let ids: Vec<&str> = html
+        .split("<section id=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "checkup",
+            "events",
+            "scores",
+            "prescription",
+            "weeks",
+            "minutes",
+            "pain",
+            "findings"
+        ]
     );
     for paper in ["a4", "letter"] {
         let file = j.path().join(format!("report-{paper}.pdf"));

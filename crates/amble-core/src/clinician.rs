@@ -10,6 +10,8 @@ use crate::outcomes::{self, Change};
 use crate::plan::{self, DecisionKind};
 use crate::{assess, report};
 
+pub mod outline;
+
 /// Weeks the report covers unless asked otherwise.
 pub const REPORT_WEEKS: u32 = 12;
 
@@ -29,20 +31,48 @@ pub struct CheckupSummary {
     pub patterns_held_back: Option<String>,
 }
 
-/// One check-up's scores in words.
+/// One check-up's or check-in's scores in words.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoreRow {
     pub date: Date,
+    /// "Check-up", "Check-in", or "Check-ins" for weekly check-ins in a row that gave only a
+    /// pain rating (one row, each rating with its date).
+    pub kind: &'static str,
     pub scores: String,
 }
 
-/// One weekly plan decision.
+/// One reviewed week of the plan: what was planned, what was done, and what the plan decided
+/// at its end.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DecisionRow {
+pub struct WeekRow {
     pub week: u32,
     pub start: Date,
-    pub kind: &'static str,
-    pub why: String,
+    /// "full", "easier" or "gentle" (a flare or a paused plan).
+    pub week_type: &'static str,
+    pub planned_walks: u32,
+    pub planned_minutes: u32,
+    /// Walks (bouts) logged in the week.
+    pub done_walks: u32,
+    pub walked_minutes: f64,
+    pub green: u32,
+    pub amber: u32,
+    pub red: u32,
+    pub unrated: u32,
+    /// The decision for the week after, named as the plan means it: an easier week or a
+    /// flare is never called a step up.
+    pub decision: &'static str,
+}
+
+/// The current prescription: this week's walking and the exercises with their doses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prescription {
+    /// "Week 9 of the plan (active)".
+    pub status: String,
+    /// This week's walking in words, `None` when the plan offers no walking (blocked or
+    /// suspended).
+    pub walking: Option<String>,
+    /// (exercise name, dose).
+    pub exercises: Vec<(String, String)>,
 }
 
 /// Everything the report shows.
@@ -54,17 +84,25 @@ pub struct ClinicianReport {
     /// Only what the person entered: age, sex, BMI.
     pub about: Vec<String>,
     pub checkup: CheckupSummary,
+    /// Every check-up and check-in with a score, oldest first.
     pub scores: Vec<ScoreRow>,
-    /// First check-up against the latest, per measure, against the minimal important change.
+    /// First score against the latest (check-ups and check-ins alike), per measure, against
+    /// the minimal important change.
     pub changes: Vec<Change>,
     /// "Meets the recovered cut-offs" or not, when pain and RMDQ were both given last time.
     pub recovered: Option<String>,
+    pub prescription: Prescription,
+    /// Walks done of walks planned over the reviewed weeks of the period, in words.
+    pub adherence: Option<String>,
     pub walks: usize,
     pub minutes: f64,
     pub minutes_chart: Figure,
     pub pain_chart: Figure,
-    pub decisions: Vec<DecisionRow>,
+    /// The reviewed weeks of the period (and the week before it), oldest first.
+    pub weeks: Vec<WeekRow>,
     pub flares: usize,
+    /// Easier weeks planned in the period.
+    pub easier_weeks: usize,
     pub findings: Vec<String>,
     pub tested: usize,
     /// Imported daily walking metrics (steps, speed), when there are any.
@@ -117,58 +155,230 @@ fn short(id: &str) -> &'static str {
     }
 }
 
-fn scores_words(s: &crate::journal::StoredAssessment, kb: &KnowledgeBase) -> String {
-    let x = assess(&s.answers, kb);
+/// Scores from a pain rating and questionnaire item values, in words: licensed
+/// questionnaires as their scores only, the PSFS with the activities named.
+fn scores_words(pain_now: Option<i64>, items: &crate::answers::InstrumentItems) -> String {
+    let x = crate::instruments::score_all(items);
     let mut parts = Vec::new();
-    if let Some(p) = s.answers.pain.now {
+    if let Some(p) = pain_now {
         parts.push(format!("pain now {p}/10"));
     }
-    if let Some(o) = x.instruments.odi.as_ref().and_then(|o| o.percent) {
-        parts.push(format!("ODI {o}%"));
-    }
-    if let Some(rm) = &x.instruments.rmdq {
-        parts.push(format!("RMDQ {}/24", rm.score));
-    }
-    if let Some(sb) = &x.instruments.startback {
-        parts.push(format!("STarT Back {} ({:?} risk)", sb.total, sb.risk).to_lowercase());
-    }
-    if let Some(ps) = &x.instruments.psfs {
-        parts.push(format!("PSFS {:.1}", ps.mean));
-    }
-    if let Some(p) = &x.instruments.peg {
+    if let Some(p) = &x.peg {
         parts.push(format!("PEG {:.1}/10", p.score));
     }
-    if parts.is_empty() {
-        "no scores given".into()
+    if let Some(ps) = &x.psfs {
+        let named: Vec<String> = items
+            .psfs
+            .iter()
+            .flatten()
+            .map(|i| format!("{} {}/10", i.activity.trim(), i.score))
+            .collect();
+        parts.push(format!("PSFS {:.1} ({})", ps.mean, named.join(", ")));
+    }
+    if let Some(o) = x.odi.as_ref().and_then(|o| o.percent) {
+        parts.push(format!("ODI {o}%"));
+    }
+    if let Some(rm) = &x.rmdq {
+        parts.push(format!("RMDQ {}/24", rm.score));
+    }
+    if let Some(sb) = &x.startback {
+        let risk = match sb.risk {
+            crate::instruments::StartBackRisk::Low => "low",
+            crate::instruments::StartBackRisk::Medium => "medium",
+            crate::instruments::StartBackRisk::High => "high",
+        };
+        parts.push(format!("STarT Back {}/9 ({risk} risk)", sb.total));
+    }
+    parts.join(", ")
+}
+
+/// Every check-up and check-in up to `today` that gave a score, oldest first. Check-ins in a
+/// row that gave only a pain rating (the weekly ones) share one row, each rating with its date,
+/// so a season of weekly check-ins stays readable.
+pub fn score_rows(entries: &[Entry], today: Date) -> Vec<ScoreRow> {
+    let mut rows: Vec<(Date, usize, Option<i64>, ScoreRow)> = entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let (date, kind, pain_only, scores) = match e {
+                Entry::Assessment(a) if !a.rescreen && a.date <= today => (
+                    a.date,
+                    "Check-up",
+                    None,
+                    scores_words(a.answers.pain.now, &a.answers.instruments),
+                ),
+                Entry::Checkin(c) if c.date <= today => (
+                    c.date,
+                    "Check-in",
+                    c.pain.filter(|_| c.instruments.is_empty()).map(i64::from),
+                    scores_words(c.pain.map(i64::from), &c.instruments),
+                ),
+                _ => return None,
+            };
+            (!scores.is_empty()).then_some((date, i, pain_only, ScoreRow { date, kind, scores }))
+        })
+        .collect();
+    rows.sort_by_key(|(d, i, _, _)| (*d, *i));
+    let mut out: Vec<ScoreRow> = Vec::new();
+    let mut run: Vec<(Date, i64)> = Vec::new();
+    let close = |run: &mut Vec<(Date, i64)>, out: &mut Vec<ScoreRow>| {
+        match run.as_slice() {
+            [] => {}
+            [(d, p)] => out.push(ScoreRow {
+                date: *d,
+                kind: "Check-in",
+                scores: format!("pain now {p}/10"),
+            }),
+            [(first, _), ..] => out.push(ScoreRow {
+                date: *first,
+                kind: "Check-ins",
+                scores: format!(
+                    "pain now {}",
+                    run.iter()
+                        .map(|(d, p)| format!("{p}/10 ({d})"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }),
+        }
+        run.clear();
+    };
+    for (date, _, pain_only, row) in rows {
+        match pain_only {
+            Some(p) => run.push((date, p)),
+            None => {
+                close(&mut run, &mut out);
+                out.push(row);
+            }
+        }
+    }
+    close(&mut run, &mut out);
+    out
+}
+
+/// Each measure's first score against its latest (check-ups and check-ins up to `today`).
+pub fn score_changes(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Vec<Change> {
+    let upto: Vec<Entry> = entries
+        .iter()
+        .filter(|e| matches!(e, Entry::Assessment(_) | Entry::Checkin(_)) && e.date() <= today)
+        .cloned()
+        .collect();
+    outcomes::history(&upto)
+        .into_iter()
+        .filter_map(|(id, list)| {
+            let m = kb.outcomes.measure(id)?;
+            let (first, last) = (list.first()?, list.last()?);
+            (list.len() > 1).then(|| outcomes::change(m, first.1, last.1))
+        })
+        .collect()
+}
+
+/// Whether the latest pain and RMDQ (each its own latest) meet the recovered cut-offs.
+fn recovered_line(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Option<String> {
+    let upto: Vec<Entry> = entries
+        .iter()
+        .filter(|e| matches!(e, Entry::Assessment(_) | Entry::Checkin(_)) && e.date() <= today)
+        .cloned()
+        .collect();
+    let history = outcomes::history(&upto);
+    let latest = |id: &str| {
+        history
+            .iter()
+            .find(|(k, _)| *k == id)
+            .and_then(|(_, l)| l.last().copied())
+    };
+    let (pain, rmdq) = (latest("nprs")?, latest("rmdq")?);
+    let r = &kb.outcomes.recovered;
+    let date = pain.0.max(rmdq.0);
+    Some(if pain.1 <= r.pain_max && rmdq.1 <= r.rmdq_max {
+        format!("On {date} the latest scores meet the recovered cut-offs.")
     } else {
-        parts.join(", ")
+        format!("On {date} the latest scores do not yet meet the recovered cut-offs.")
+    })
+}
+
+/// The decision at the end of a week, as a clinician reads it: a decision followed by an
+/// easier week says so (a step up into an easier week is never just "step up").
+pub fn decision_name(d: &plan::Decision) -> &'static str {
+    let easier = d.because.iter().any(|b| b.contains(plan::EASIER_WEEK));
+    match (d.kind, easier) {
+        (DecisionKind::Progress, true) => "easier week next",
+        (DecisionKind::Hold, true) => "hold; easier week next",
+        (DecisionKind::Regress, true) => "step back; easier week next",
+        (DecisionKind::Start, _) => "start",
+        (DecisionKind::Progress, false) => "step up",
+        (DecisionKind::Hold, false) => "hold",
+        (DecisionKind::Regress, false) => "step back",
+        (DecisionKind::Flare, _) => "flare: gentle walking",
+        (DecisionKind::Suspend, _) => "suspended",
     }
 }
 
-/// The report for the journal as of `today`, covering the last `weeks` weeks (never before the
-/// plan's start). `None` when there is no check-up to report on.
-pub fn build(
-    entries: &[Entry],
-    today: Date,
-    weeks: u32,
-    kb: &KnowledgeBase,
-) -> Option<ClinicianReport> {
-    let weeks = weeks.clamp(1, 520);
-    let r = plan::replay(entries, today, kb).ok()?;
-    // The period starts where asked (never before the first check-up): a newer check-up does
-    // not hide what came before it.
-    let first_checkup = entries
+/// Walks (bouts) logged from `start` for 7 days.
+fn walks_in_week(entries: &[Entry], start: Date) -> u32 {
+    let end = start.saturating_add(jiff::Span::new().days(7));
+    entries
         .iter()
         .filter_map(|e| match e {
-            Entry::Assessment(a) if a.date <= today => Some(a.date),
+            Entry::Walk(w) if w.date >= start && w.date < end => Some(w.bouts.max(1)),
             _ => None,
         })
-        .min()
-        .unwrap_or(r.start);
-    let from = today
-        .saturating_sub(jiff::Span::new().days(i64::from(weeks) * 7 - 1))
-        .max(first_checkup.min(today));
-    let a = &r.answers;
+        .sum()
+}
+
+/// The current prescription from a replayed plan.
+fn prescription(r: &plan::Replay, kb: &KnowledgeBase) -> Prescription {
+    let status = match (r.suspended_on, r.plan.status) {
+        (Some(day), _) => format!("suspended since {day}"),
+        (None, plan::Status::Blocked) => {
+            "no plan is offered until the person has been checked".to_string()
+        }
+        (None, plan::Status::Paused) => "paused: gentle walking only".to_string(),
+        (None, plan::Status::Active) => "active".to_string(),
+        (None, plan::Status::Maintenance) => "maintenance: holding the target".to_string(),
+    };
+    let walking = report::walking_line(&r.plan).map(|line| match &r.plan.walking {
+        Some(w) => format!(
+            "{line} ({} this week; the target is {} minutes on {} days).",
+            crate::words::count(w.weekly_minutes, "minute", "minutes"),
+            w.target.minutes_per_session,
+            w.target.sessions_per_week
+        ),
+        None => format!("{line}."),
+    });
+    let exercises = r
+        .plan
+        .exercises
+        .iter()
+        .filter_map(|d| {
+            let e = kb.exercise(&d.id)?;
+            let version = match d.variant {
+                plan::Variant::Easier => " (easier version)",
+                plan::Variant::Standard => "",
+                plan::Variant::Harder => " (harder version)",
+            };
+            let numbers = plan::describe_exercise_dose(&plan::ExerciseDose {
+                variant: plan::Variant::Standard,
+                ..d.clone()
+            });
+            Some((
+                format!("{}{version}", e.name),
+                format!(
+                    "{numbers}, {} a week",
+                    crate::words::count(d.days_per_week, "day", "days")
+                ),
+            ))
+        })
+        .collect();
+    Prescription {
+        status: format!("Week {} of the plan ({status})", r.plan.week),
+        walking,
+        exercises,
+    }
+}
+
+/// Only what the person entered about themselves: age, sex, BMI.
+fn about(a: &crate::answers::Answers) -> Vec<String> {
     let mut about = Vec::new();
     if let Some(age) = a.age {
         about.push(format!("age {age:.0}"));
@@ -186,8 +396,13 @@ pub fn build(
     if let Some(bmi) = a.bmi() {
         about.push(format!("BMI {bmi:.1}"));
     }
-    let view = report::view(&r.assessment, a, kb);
-    let checkup = CheckupSummary {
+    about
+}
+
+/// The latest check-up in a few lines.
+fn checkup_summary(r: &plan::Replay, kb: &KnowledgeBase) -> CheckupSummary {
+    let view = report::view(&r.assessment, &r.answers, kb);
+    CheckupSummary {
         date: r.start,
         tier_line: format!("{}: {}", view.marker, view.headline),
         flags: view
@@ -227,57 +442,101 @@ pub fn build(
             })
             .unwrap_or_default(),
         patterns_held_back: view.patterns.is_none().then(|| view.held_back.to_string()),
-    };
-    // Every full check-up up to today, oldest first: scores, and first against latest.
-    let checkups: Vec<&crate::journal::StoredAssessment> = entries
+    }
+}
+
+/// One row per reviewed week.
+fn week_rows<'a>(
+    shown: impl Iterator<Item = &'a plan::WeekRecord>,
+    entries: &[Entry],
+) -> Vec<WeekRow> {
+    shown
+        .map(|h| WeekRow {
+            week: h.week,
+            start: h.start,
+            week_type: match h.week_type {
+                plan::WeekType::Full => "full",
+                plan::WeekType::Easier => "easier",
+                plan::WeekType::Gentle => "gentle",
+            },
+            planned_walks: h.planned_walks,
+            planned_minutes: h.planned_weekly_minutes,
+            done_walks: walks_in_week(entries, h.start),
+            walked_minutes: h.walked_minutes,
+            green: h.green,
+            amber: h.amber,
+            red: h.red,
+            unrated: h.unrated,
+            decision: decision_name(&h.decision),
+        })
+        .collect()
+}
+
+/// Walks done of walks planned over the reviewed weeks from `from`, in words.
+fn adherence(weeks: &[WeekRow], from: Date) -> Option<String> {
+    let counted: Vec<&WeekRow> = weeks
+        .iter()
+        .filter(|w| w.start >= from && w.planned_walks > 0)
+        .collect();
+    let planned: u32 = counted.iter().map(|w| w.planned_walks).sum();
+    let done: u32 = counted
+        .iter()
+        .map(|w| w.done_walks.min(w.planned_walks))
+        .sum();
+    (planned > 0).then(|| {
+        format!(
+            "{done} of {planned} planned walks done over {} ({:.0}%); walks beyond a week's plan are not counted.",
+            crate::words::count(counted.len() as u64, "reviewed week", "reviewed weeks"),
+            f64::from(done) / f64::from(planned) * 100.0
+        )
+    })
+}
+
+/// The report for the journal as of `today`, covering the last `weeks` weeks (never before the
+/// plan's start). `None` when there is no check-up to report on.
+pub fn build(
+    entries: &[Entry],
+    today: Date,
+    weeks: u32,
+    kb: &KnowledgeBase,
+) -> Option<ClinicianReport> {
+    let weeks = weeks.clamp(1, 520);
+    let r = plan::replay(entries, today, kb).ok()?;
+    // The period starts where asked (never before the first check-up): a newer check-up does
+    // not hide what came before it.
+    let first_checkup = entries
         .iter()
         .filter_map(|e| match e {
-            Entry::Assessment(s) if !s.rescreen && s.date <= today => Some(s.as_ref()),
+            Entry::Assessment(a) if a.date <= today => Some(a.date),
             _ => None,
         })
-        .collect();
-    let scores = checkups
-        .iter()
-        .map(|s| ScoreRow {
-            date: s.date,
-            scores: scores_words(s, kb),
-        })
-        .collect();
-    let (changes, recovered) = match (checkups.first(), checkups.last()) {
-        (Some(first), Some(last)) if checkups.len() > 1 => (
-            outcomes::changes(&kb.outcomes, &first.answers, &last.answers),
-            outcomes::recovered(&kb.outcomes, &last.answers).map(|yes| {
-                if yes {
-                    format!("On {} the scores meet the recovered cut-offs.", last.date)
-                } else {
-                    format!(
-                        "On {} the scores do not yet meet the recovered cut-offs.",
-                        last.date
-                    )
-                }
-            }),
-        ),
-        _ => (Vec::new(), None),
-    };
+        .min()
+        .unwrap_or(r.start);
+    let from = today
+        .saturating_sub(jiff::Span::new().days(i64::from(weeks) * 7 - 1))
+        .max(first_checkup.min(today));
+    let about = about(&r.answers);
+    let checkup = checkup_summary(&r, kb);
+    let scores = score_rows(entries, today);
+    let changes = score_changes(entries, today, kb);
+    let recovered = recovered_line(entries, today, kb);
     let data = charts::progress_data(&r, entries, today, Some(weeks));
     let days = charts::daily_steps(entries, today, i64::from((today - from).get_days()) + 1);
     let shown = r
         .history
         .iter()
         .filter(|h| h.start >= from.saturating_sub(jiff::Span::new().days(7)));
-    let decisions: Vec<DecisionRow> = shown
-        .map(|h| DecisionRow {
-            week: h.week,
-            start: h.start,
-            kind: charts::marker_label(h.decision.kind),
-            why: h.decision.because.first().cloned().unwrap_or_default(),
-        })
-        .collect();
+    let weeks = week_rows(shown, entries);
     let flares = r
         .history
         .iter()
         .filter(|h| h.start >= from && h.decision.kind == DecisionKind::Flare)
         .count();
+    let easier_weeks = weeks
+        .iter()
+        .filter(|w| w.start >= from && w.week_type == "easier")
+        .count();
+    let adherence = adherence(&weeks, from);
     let ins = crate::insights::insights(entries, from, today);
     let (walks, minutes) =
         crate::journal::since(entries, from)
@@ -309,12 +568,15 @@ pub fn build(
         scores,
         changes,
         recovered,
+        prescription: prescription(&r, kb),
+        adherence,
         walks,
         minutes,
         minutes_chart: charts::draw::weekly_minutes(&data.weeks),
         pain_chart: charts::draw::pain(&data.pain, &data.markers),
-        decisions,
+        weeks,
         flares,
+        easier_weeks,
         findings: ins.findings.iter().map(|f| f.text.clone()).collect(),
         tested: ins.tested.len(),
         steps_chart: (!days.is_empty()).then(|| charts::draw::daily_steps(&days)),
@@ -326,21 +588,8 @@ pub fn build(
 
 /// The events of the period (see [`ClinicianReport::events`]).
 pub fn events(entries: &[Entry], from: Date, to: Date, kb: &KnowledgeBase) -> Vec<EventRow> {
-    use crate::checkin::{GlobalChange, merged_answers};
     let in_period = |d: Date| d >= from && d <= to;
     let mut rows: Vec<(Date, usize, EventRow)> = Vec::new();
-    // The check-up (or re-screen) in effect on a day: its answers.
-    let base_on = |d: Date, before: usize| {
-        entries
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| match e {
-                Entry::Assessment(a) if (a.date, i) < (d, before) => Some((a.date, i, a)),
-                _ => None,
-            })
-            .max_by_key(|(d, i, _)| (*d, *i))
-            .map(|(_, _, a)| a)
-    };
     for (i, e) in entries.iter().enumerate() {
         match e {
             Entry::Walk(w) if w.new_symptoms && in_period(w.date) => {
@@ -363,66 +612,9 @@ pub fn events(entries: &[Entry], from: Date, to: Date, kb: &KnowledgeBase) -> Ve
                 ));
             }
             Entry::Checkin(c) if in_period(c.date) => {
-                let Some(base) = base_on(c.date, i) else {
-                    continue;
-                };
-                let before = assess(&base.answers, kb);
-                let now = assess(&merged_answers(&base.answers, c), kb);
-                let new = crate::checkin::new_warning_signs(&before, &now);
-                let mut parts = Vec::new();
-                if let Some(ch) = c.change {
-                    parts.push(format!("back {} since the last check-in", ch.words()));
+                if let Some(row) = checkin_row(entries, i, c, kb) {
+                    rows.push((c.date, i, row));
                 }
-                if let Some(p) = c.pain {
-                    parts.push(format!("pain now {p}/10"));
-                }
-                if let Some(p) = now.instruments.peg {
-                    parts.push(format!("PEG {:.1}/10", p.score));
-                }
-                if let Some(p) = now.instruments.psfs {
-                    parts.push(format!("PSFS {:.1}", p.mean));
-                }
-                for f in &new {
-                    let title = kb.flag(&f.id).map_or(f.id.as_str(), |k| k.title.as_str());
-                    parts.push(format!("new warning sign: {title} ({})", f.tier.as_str()));
-                }
-                if !now.triage.unanswered.is_empty() {
-                    parts.push(format!(
-                        "{} left unanswered (\"not sure\")",
-                        crate::words::count(
-                            u32::try_from(now.triage.unanswered.len()).unwrap_or(u32::MAX),
-                            "warning-sign question",
-                            "warning-sign questions"
-                        )
-                    ));
-                }
-                let worse = !new.is_empty()
-                    || matches!(
-                        c.change,
-                        Some(GlobalChange::Worse | GlobalChange::MuchWorse)
-                    );
-                let what = if parts.is_empty() {
-                    "Nothing was answered.".to_string()
-                } else {
-                    let mut t = parts.join("; ");
-                    if let Some(first) = t.get(..1) {
-                        t = first.to_uppercase() + t.get(1..).unwrap_or("");
-                    }
-                    t + "."
-                };
-                rows.push((
-                    c.date,
-                    i,
-                    EventRow {
-                        date: c.date,
-                        kind: if worse {
-                            "Check-in (worse)"
-                        } else {
-                            "Check-in"
-                        },
-                        what,
-                    },
-                ));
             }
             Entry::Assessment(a) if in_period(a.date) => {
                 let x = match crate::new_symptoms::index_of(entries, &a.id) {
@@ -452,8 +644,99 @@ pub fn events(entries: &[Entry], from: Date, to: Date, kb: &KnowledgeBase) -> Ve
             _ => {}
         }
     }
-    // Suspensions: the plan of each check-up, read on the day before the next one (or on the
-    // last day of the period).
+    rows.extend(suspensions(entries, from, to, kb));
+    rows.sort_by_key(|(d, i, _)| (*d, *i));
+    rows.into_iter().map(|(_, _, r)| r).collect()
+}
+
+/// The check-up (or re-screen) in effect before entry `before` on day `d`: its answers.
+fn base_on(entries: &[Entry], d: Date, before: usize) -> Option<&crate::journal::StoredAssessment> {
+    entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| match e {
+            Entry::Assessment(a) if (a.date, i) < (d, before) => Some((a.date, i, a)),
+            _ => None,
+        })
+        .max_by_key(|(d, i, _)| (*d, *i))
+        .map(|(_, _, a)| a.as_ref())
+}
+
+/// A check-in of the period as an event: the change, pain and scores, new warning signs and
+/// questions left unanswered; `None` before any check-up.
+fn checkin_row(
+    entries: &[Entry],
+    i: usize,
+    c: &crate::checkin::Checkin,
+    kb: &KnowledgeBase,
+) -> Option<EventRow> {
+    use crate::checkin::{GlobalChange, merged_answers};
+    let base = base_on(entries, c.date, i)?;
+    let before = assess(&base.answers, kb);
+    let now = assess(&merged_answers(&base.answers, c), kb);
+    let new = crate::checkin::new_warning_signs(&before, &now);
+    let mut parts = Vec::new();
+    if let Some(ch) = c.change {
+        parts.push(format!("back {} since the last check-in", ch.words()));
+    }
+    if let Some(p) = c.pain {
+        parts.push(format!("pain now {p}/10"));
+    }
+    if let Some(p) = now.instruments.peg {
+        parts.push(format!("PEG {:.1}/10", p.score));
+    }
+    if let Some(p) = now.instruments.psfs {
+        parts.push(format!("PSFS {:.1}", p.mean));
+    }
+    for f in &new {
+        let title = kb.flag(&f.id).map_or(f.id.as_str(), |k| k.title.as_str());
+        parts.push(format!("new warning sign: {title} ({})", f.tier.as_str()));
+    }
+    if !now.triage.unanswered.is_empty() {
+        parts.push(format!(
+            "{} left unanswered (\"not sure\")",
+            crate::words::count(
+                u32::try_from(now.triage.unanswered.len()).unwrap_or(u32::MAX),
+                "warning-sign question",
+                "warning-sign questions"
+            )
+        ));
+    }
+    let worse = !new.is_empty()
+        || matches!(
+            c.change,
+            Some(GlobalChange::Worse | GlobalChange::MuchWorse)
+        );
+    let what = if parts.is_empty() {
+        "Nothing was answered.".to_string()
+    } else {
+        let mut t = parts.join("; ");
+        if let Some(first) = t.get(..1) {
+            t = first.to_uppercase() + t.get(1..).unwrap_or("");
+        }
+        t + "."
+    };
+    Some(EventRow {
+        date: c.date,
+        kind: if worse {
+            "Check-in (worse)"
+        } else {
+            "Check-in"
+        },
+        what,
+    })
+}
+
+/// The suspensions of the period: the plan of each check-up, read on the day before the next
+/// one (or on the last day of the period).
+fn suspensions(
+    entries: &[Entry],
+    from: Date,
+    to: Date,
+    kb: &KnowledgeBase,
+) -> Vec<(Date, usize, EventRow)> {
+    let in_period = |d: Date| d >= from && d <= to;
+    let mut rows = Vec::new();
     let mut starts: Vec<Date> = entries
         .iter()
         .filter_map(|e| match e {
@@ -500,6 +783,5 @@ pub fn events(entries: &[Entry], from: Date, to: Date, kb: &KnowledgeBase) -> Ve
             ));
         }
     }
-    rows.sort_by_key(|(d, i, _)| (*d, *i));
-    rows.into_iter().map(|(_, _, r)| r).collect()
+    rows
 }

@@ -38,7 +38,7 @@ const FOOTER: f32 = 14.0;
 /// Space either side of a table cell's text.
 const PAD: f32 = 3.0;
 /// The tallest a chart is drawn.
-pub const CHART_MAX_H: f32 = 150.0;
+pub const CHART_MAX_H: f32 = 130.0;
 
 pub const INK: [u8; 3] = [0x11, 0x11, 0x11];
 pub const GREY: [u8; 3] = [0x44, 0x44, 0x44];
@@ -89,7 +89,31 @@ pub enum Block<'a> {
         header: Vec<String>,
         rows: Vec<Vec<String>>,
     },
-    Chart(&'a Figure),
+    /// A chart and the text that stands in for it.
+    Chart(&'a Figure, String),
+}
+
+/// What a placed item is in the document's structure: page furniture that is not read
+/// (rules, footers, a table header repeated on a new page), or a piece of block `block`. In a
+/// list `row` is the item and `col` 0 its bullet, 1 its text; in a table `row` 0 is the header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Artifact,
+    Content {
+        block: usize,
+        row: usize,
+        col: usize,
+    },
+}
+
+impl Mark {
+    fn whole(block: usize) -> Mark {
+        Mark::Content {
+            block,
+            row: 0,
+            col: 0,
+        }
+    }
 }
 
 /// Something placed on a page. `y` of text is its baseline; everything is in points from the
@@ -101,6 +125,7 @@ pub enum Item<'a> {
         y: f32,
         style: Style,
         text: String,
+        mark: Mark,
     },
     Rule {
         x1: f32,
@@ -113,6 +138,7 @@ pub enum Item<'a> {
         y: f32,
         scale: f32,
         figure: &'a Figure,
+        mark: Mark,
     },
 }
 
@@ -215,7 +241,7 @@ impl<'a> Flow<'a, '_> {
         }
     }
 
-    fn lines(&mut self, x: f32, width: f32, text: &str, style: Style) {
+    fn lines(&mut self, x: f32, width: f32, text: &str, style: Style, mark: Mark) {
         for line in wrap(self.m, text, style, width) {
             self.need(leading(style));
             self.y += leading(style);
@@ -225,6 +251,7 @@ impl<'a> Flow<'a, '_> {
                 y,
                 style,
                 text: line,
+                mark,
             });
         }
     }
@@ -240,16 +267,17 @@ impl<'a> Flow<'a, '_> {
         (w, w / aspect)
     }
 
-    fn block(&mut self, b: &Block<'a>, next: Option<&Block<'a>>) {
+    fn block(&mut self, index: usize, b: &Block<'a>, next: Option<&Block<'a>>) {
+        let whole = Mark::whole(index);
         match b {
             Block::Title(t) => {
-                self.lines(self.left, self.width, t, H1);
+                self.lines(self.left, self.width, t, H1, whole);
                 self.y += 2.0;
             }
             Block::Heading(t) => {
                 // Keep a heading with the start of what follows it.
                 let follow = match next {
-                    Some(Block::Chart(f)) => self.chart_size(f).1,
+                    Some(Block::Chart(f, _)) => self.chart_size(f).1,
                     Some(Block::Table { .. }) => 3.0 * leading(BODY),
                     Some(_) => 2.0 * leading(BODY),
                     None => 0.0,
@@ -259,7 +287,7 @@ impl<'a> Flow<'a, '_> {
                 if self.y > MARGIN + 1.0 {
                     self.y += 6.0;
                 }
-                self.lines(self.left, self.width, t, H2);
+                self.lines(self.left, self.width, t, H2, whole);
                 self.y += 2.0;
                 let (x1, x2, y) = (self.left, self.left + self.width, self.y);
                 self.page().items.push(Item::Rule {
@@ -271,11 +299,11 @@ impl<'a> Flow<'a, '_> {
                 self.y += 1.0;
             }
             Block::Para(t, s) => {
-                self.lines(self.left, self.width, t, *s);
+                self.lines(self.left, self.width, t, *s, whole);
                 self.y += 1.5;
             }
             Block::Bullets(items) => {
-                for t in items {
+                for (row, t) in items.iter().enumerate() {
                     let lines = wrap(self.m, t, BODY, self.width - 10.0);
                     self.need(leading(BODY));
                     let mut first = true;
@@ -290,6 +318,11 @@ impl<'a> Flow<'a, '_> {
                                 y,
                                 style: BODY,
                                 text: "•".into(),
+                                mark: Mark::Content {
+                                    block: index,
+                                    row,
+                                    col: 0,
+                                },
                             });
                             first = false;
                         }
@@ -298,6 +331,11 @@ impl<'a> Flow<'a, '_> {
                             y,
                             style: BODY,
                             text: line,
+                            mark: Mark::Content {
+                                block: index,
+                                row,
+                                col: 1,
+                            },
                         });
                     }
                 }
@@ -309,18 +347,18 @@ impl<'a> Flow<'a, '_> {
                 rows,
             } => {
                 let cols: Vec<f32> = widths.iter().map(|w| w * self.width).collect();
-                self.row(&cols, header, STRONG);
-                for r in rows {
-                    // A row that starts a new page brings the header with it.
+                self.row(&cols, header, STRONG, Some((index, 0)));
+                for (i, r) in rows.iter().enumerate() {
+                    // A row that starts a new page brings the header with it (not read twice).
                     if self.row_height(&cols, r, BODY) > self.room() {
                         self.new_page();
-                        self.row(&cols, header, STRONG);
+                        self.row(&cols, header, STRONG, None);
                     }
-                    self.row(&cols, r, BODY);
+                    self.row(&cols, r, BODY, Some((index, i + 1)));
                 }
                 self.y += 2.0;
             }
-            Block::Chart(f) => {
+            Block::Chart(f, _) => {
                 let (w, h) = self.chart_size(f);
                 self.need(h + 4.0);
                 let (x, y) = (self.left, self.y + 2.0);
@@ -329,6 +367,7 @@ impl<'a> Flow<'a, '_> {
                     y,
                     scale: w / f.width as f32,
                     figure: f,
+                    mark: whole,
                 });
                 self.y += h + 4.0;
             }
@@ -345,7 +384,8 @@ impl<'a> Flow<'a, '_> {
         n as f32 * leading(style) + 2.0
     }
 
-    fn row(&mut self, cols: &[f32], cells: &[String], style: Style) {
+    /// One table row; `at` is (block, row) in the structure, `None` for a repeated header.
+    fn row(&mut self, cols: &[f32], cells: &[String], style: Style, at: Option<(usize, usize)>) {
         let wrapped: Vec<Vec<String>> = cols
             .iter()
             .zip(cells)
@@ -355,7 +395,12 @@ impl<'a> Flow<'a, '_> {
         self.need(h);
         let top = self.y;
         let mut x = self.left;
-        for (w, lines) in cols.iter().zip(wrapped) {
+        for (col, (w, lines)) in cols.iter().zip(wrapped).enumerate() {
+            let mark = at.map_or(Mark::Artifact, |(block, row)| Mark::Content {
+                block,
+                row,
+                col,
+            });
             for (i, line) in lines.into_iter().enumerate() {
                 let y = top + (i + 1) as f32 * leading(style) - style.size * 0.3;
                 self.page().items.push(Item::Text {
@@ -363,6 +408,7 @@ impl<'a> Flow<'a, '_> {
                     y,
                     style,
                     text: line,
+                    mark,
                 });
             }
             x += w;
@@ -390,7 +436,7 @@ pub fn layout<'a>(m: &Metrics, paper: Paper, blocks: &[Block<'a>]) -> Vec<Page<'
         bottom: h - MARGIN - FOOTER,
     };
     for (i, b) in blocks.iter().enumerate() {
-        flow.block(b, blocks.get(i + 1));
+        flow.block(i, b, blocks.get(i + 1));
     }
     flow.pages
 }

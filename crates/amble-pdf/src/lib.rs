@@ -28,19 +28,26 @@ pub fn clinician_pages<'a>(
     paper: Paper,
     m: &fonts::Metrics,
 ) -> Vec<layout::Page<'a>> {
-    let blocks = report::blocks(c, kb);
+    let o = amble_core::clinician::outline::outline(c, kb);
+    let blocks = report::blocks(c, &o);
     let mut pages = layout::layout(m, paper, &blocks);
     report::footers(&mut pages, c, paper, m);
     pages
 }
 
-/// The report for a clinician as a PDF document.
+/// The report for a clinician as a PDF document: tagged (its structure follows the outline:
+/// sections, headings, paragraphs, lists, tables and figures with alternative text, in reading
+/// order) and exported with krilla's PDF/UA-1 validator, so a document that does not conform
+/// is an error, never a file.
 pub fn clinician_report_pdf(
     c: &ClinicianReport,
     kb: &KnowledgeBase,
     paper: Paper,
 ) -> Result<Vec<u8>, PdfError> {
     let m = fonts::Metrics::new()?;
-    let pages = clinician_pages(c, kb, paper, &m);
-    paint::pdf(&pages, paper, &m, &report::title(c))
+    let o = amble_core::clinician::outline::outline(c, kb);
+    let blocks = report::blocks(c, &o);
+    let mut pages = layout::layout(&m, paper, &blocks);
+    report::footers(&mut pages, c, paper, &m);
+    paint::pdf(&pages, &blocks, paper, &m, &o.title)
 }

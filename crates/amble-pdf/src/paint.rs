@@ -12,9 +12,21 @@ use krilla::paint::{Fill, LineCap, Stroke, StrokeDash};
 use krilla::surface::Surface;
 use krilla::text::{Font, TextDirection};
 
+use std::collections::BTreeMap;
+use std::num::NonZeroU16;
+
+use krilla::SerializeSettings;
+use krilla::configure::{Accessibility, ConfigurationBuilder};
+use krilla::destination::XyzDestination;
+use krilla::outline::{Outline, OutlineNode};
+use krilla::tagging::{
+    Artifact, ArtifactType, ContentTag, Identifier, ListNumbering, Node, SpanTag, TableHeaderScope,
+    Tag, TagGroup, TagKind, TagTree,
+};
+
 use crate::PdfError;
 use crate::fonts::{BOLD, Metrics, REGULAR};
-use crate::layout::{Item, Page, Paper};
+use crate::layout::{Block, Item, Mark, Page, Paper};
 
 struct Faces {
     regular: Font,
@@ -205,9 +217,148 @@ fn chart(s: &mut Surface<'_>, faces: &Faces, m: &Metrics, x: f32, y: f32, scale:
     s.pop();
 }
 
-/// The pages as a PDF document.
+/// The identifiers of the marked content of each structure place, in reading order.
+type Marked = BTreeMap<(usize, usize, usize), Vec<Identifier>>;
+
+/// Draws `f` with `ids` collecting the marked content of `mark` (artifacts are marked as such
+/// and collect nothing).
+fn marked(
+    s: &mut Surface<'_>,
+    ids: &mut Marked,
+    mark: Mark,
+    tag: ContentTag<'_>,
+    f: impl FnOnce(&mut Surface<'_>),
+) {
+    match mark {
+        Mark::Artifact => {
+            s.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+                ArtifactType::PaginationOther,
+            )));
+            f(s);
+            s.end_tagged();
+        }
+        Mark::Content { block, row, col } => {
+            let id = s.start_tagged(tag);
+            f(s);
+            s.end_tagged();
+            ids.entry((block, row, col)).or_default().push(id);
+        }
+    }
+}
+
+fn leaf_group(tag: impl Into<TagKind>, ids: &mut Marked, at: (usize, usize, usize)) -> TagGroup {
+    let children = ids
+        .remove(&at)
+        .unwrap_or_default()
+        .into_iter()
+        .map(Node::from)
+        .collect();
+    TagGroup::with_children(tag, children)
+}
+
+/// The structure tree: the title, then a section per heading with its paragraphs, lists,
+/// tables and figures, in the order of the blocks (the reading order).
+fn tag_tree(blocks: &[Block<'_>], ids: &mut Marked) -> TagTree {
+    let mut tree = TagTree::new();
+    let mut section: Option<TagGroup> = None;
+    let level = |n: u16| NonZeroU16::new(n).unwrap_or(NonZeroU16::MIN);
+    for (b, block) in blocks.iter().enumerate() {
+        let node: TagGroup = match block {
+            Block::Title(t) => leaf_group(Tag::Hn(level(1), Some(t.clone())), ids, (b, 0, 0)),
+            Block::Heading(t) => {
+                if let Some(done) = section.take() {
+                    tree.push(done);
+                }
+                let mut sect = TagGroup::new(Tag::Section);
+                sect.push(leaf_group(
+                    Tag::Hn(level(2), Some(t.clone())),
+                    ids,
+                    (b, 0, 0),
+                ));
+                section = Some(sect);
+                continue;
+            }
+            Block::Para(..) => leaf_group(Tag::P, ids, (b, 0, 0)),
+            Block::Bullets(items) => {
+                let mut list = TagGroup::new(Tag::L(ListNumbering::Disc));
+                for row in 0..items.len() {
+                    list.push(TagGroup::with_children(
+                        Tag::LI,
+                        vec![
+                            leaf_group(Tag::Lbl, ids, (b, row, 0)).into(),
+                            leaf_group(Tag::LBody, ids, (b, row, 1)).into(),
+                        ],
+                    ));
+                }
+                list
+            }
+            Block::Table { header, rows, .. } => {
+                let mut table = TagGroup::new(Tag::Table);
+                let mut head = TagGroup::new(Tag::TR);
+                for col in 0..header.len() {
+                    head.push(leaf_group(
+                        Tag::TH(TableHeaderScope::Column),
+                        ids,
+                        (b, 0, col),
+                    ));
+                }
+                table.push(head);
+                for (i, r) in rows.iter().enumerate() {
+                    let mut tr = TagGroup::new(Tag::TR);
+                    for col in 0..r.len() {
+                        tr.push(leaf_group(Tag::TD, ids, (b, i + 1, col)));
+                    }
+                    table.push(tr);
+                }
+                table
+            }
+            Block::Chart(_, alt) => leaf_group(Tag::Figure(Some(alt.clone())), ids, (b, 0, 0)),
+        };
+        match &mut section {
+            Some(sect) => sect.push(node),
+            None => tree.push(node),
+        }
+    }
+    if let Some(done) = section.take() {
+        tree.push(done);
+    }
+    tree
+}
+
+/// The document outline (bookmarks): one entry per section heading, in order.
+fn bookmarks(pages: &[Page<'_>], blocks: &[Block<'_>]) -> Outline {
+    let mut outline = Outline::new();
+    for (b, block) in blocks.iter().enumerate() {
+        let (Block::Heading(t) | Block::Title(t)) = block else {
+            continue;
+        };
+        let at = pages.iter().enumerate().find_map(|(i, p)| {
+            p.items.iter().find_map(|item| match item {
+                Item::Text {
+                    x,
+                    y,
+                    style,
+                    mark: Mark::Content { block, .. },
+                    ..
+                } if *block == b => Some((i, *x, (*y - style.size * 1.2).max(0.0))),
+                _ => None,
+            })
+        });
+        if let Some((page, x, y)) = at {
+            outline.push_child(OutlineNode::new(
+                t.clone(),
+                XyzDestination::new(page, Point::from_xy(x, y)),
+            ));
+        }
+    }
+    outline
+}
+
+/// The pages as a tagged PDF/UA-1 document whose structure follows `blocks` (the blocks the
+/// pages were laid out from).
 pub fn pdf(
     pages: &[Page<'_>],
+    blocks: &[Block<'_>],
     paper: Paper,
     m: &Metrics,
     title: &str,
@@ -217,13 +368,22 @@ pub fn pdf(
         bold: Font::new(BOLD.to_vec().into(), 0).ok_or(PdfError::Font)?,
     };
     let (w, h) = paper.size();
-    let mut doc = Document::new();
+    let configuration = ConfigurationBuilder::new()
+        .with_accessibility_validator(Accessibility::UA1)
+        .finish()
+        .map_err(|e| PdfError::Write(format!("{e:?}")))?;
+    let mut doc = Document::new_with(SerializeSettings {
+        configuration,
+        enable_tagging: true,
+        ..SerializeSettings::default()
+    });
     doc.set_metadata(
         Metadata::new()
             .title(title.to_string())
             .creator("Amble".to_string())
             .language("en".to_string()),
     );
+    let mut ids = Marked::new();
     for page in pages {
         let settings = PageSettings::from_wh(w, h).ok_or(PdfError::Layout)?;
         let mut p = doc.start_page_with(settings);
@@ -235,32 +395,52 @@ pub fn pdf(
                     y,
                     style,
                     text: t,
-                } => text(
+                    mark,
+                } => marked(
                     &mut s,
-                    &faces,
-                    (*x, *y),
-                    style.size,
-                    style.bold,
-                    colour(style.colour),
-                    t,
+                    &mut ids,
+                    *mark,
+                    ContentTag::Span(SpanTag::empty()),
+                    |s| {
+                        text(
+                            s,
+                            &faces,
+                            (*x, *y),
+                            style.size,
+                            style.bold,
+                            colour(style.colour),
+                            t,
+                        )
+                    },
                 ),
-                Item::Rule { x1, x2, y, width } => line(
-                    &mut s,
-                    (*x1, *y),
-                    (*x2, *y),
-                    stroke(rgb::Color::new(0x99, 0x99, 0x99), *width, &[]),
-                ),
+                Item::Rule { x1, x2, y, width } => {
+                    s.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+                        ArtifactType::Layout,
+                    )));
+                    line(
+                        &mut s,
+                        (*x1, *y),
+                        (*x2, *y),
+                        stroke(rgb::Color::new(0x99, 0x99, 0x99), *width, &[]),
+                    );
+                    s.end_tagged();
+                }
                 Item::Chart {
                     x,
                     y,
                     scale,
                     figure,
-                } => chart(&mut s, &faces, m, *x, *y, *scale, figure),
+                    mark,
+                } => marked(&mut s, &mut ids, *mark, ContentTag::Other, |s| {
+                    chart(s, &faces, m, *x, *y, *scale, figure)
+                }),
             }
         }
         s.finish();
         p.finish();
     }
+    doc.set_tag_tree(tag_tree(blocks, &mut ids));
+    doc.set_outline(bookmarks(pages, blocks));
     doc.finish().map_err(|e| PdfError::Write(format!("{e:?}")))
 }
 
@@ -268,7 +448,7 @@ pub fn pdf(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::layout::{Block, layout};
+    use crate::layout::layout;
 
     /// An exercise picture (a figure with groups) paints like any chart: every line and joint
     /// inside its groups reaches the page.
@@ -282,8 +462,9 @@ mod tests {
         assert!(flat_shapes.len() > 40, "{}", flat_shapes.len());
         assert!(!flat_shapes.iter().any(|s| matches!(s, Shape::Group { .. })));
         let m = Metrics::new().unwrap();
-        let pages = layout(&m, Paper::A4, &[Block::Chart(&f)]);
-        let bytes = pdf(&pages, Paper::A4, &m, "Exercises").unwrap();
+        let blocks = [Block::Chart(&f, "An exercise".into())];
+        let pages = layout(&m, Paper::A4, &blocks);
+        let bytes = pdf(&pages, &blocks, Paper::A4, &m, "Exercises").unwrap();
         assert!(bytes.starts_with(b"%PDF"));
     }
 }

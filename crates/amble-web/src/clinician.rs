@@ -1,10 +1,12 @@
 //! The report for a doctor or physiotherapist (contract §9) as one self-contained HTML document
-//! (inline styles and vector charts, nothing fetched), printable on two pages for 12 weeks.
-//! The facts come from [`amble_core::clinician`]; the PDF lays out the same ones.
+//! (inline styles and vector charts, nothing fetched). The sections, their order and their
+//! words come from the core's outline ([`amble_core::clinician::outline`]); the PDF renders the
+//! same outline.
 
 use askama::Template;
 use jiff::civil::Date;
 
+use amble_core::clinician::outline::{ChartRef, Emphasis, Outline, Part};
 use amble_core::clinician::{self, ClinicianReport};
 use amble_core::journal::Entry;
 use amble_core::knowledge::KnowledgeBase;
@@ -21,12 +23,18 @@ struct ClinicianPage<'a> {
     inline_css: bool,
     css: &'static str,
     c: &'a ClinicianReport,
-    thresholds: String,
-    minutes_svg: String,
-    pain_svg: String,
-    steps_svg: Option<String>,
+    /// The core's outline: the sections, their order and their words (the PDF renders the
+    /// same one).
+    o: Outline,
     /// Download links (the web page) or none (a saved file).
     pdf_links: bool,
+}
+
+impl ClinicianPage<'_> {
+    /// A chart of the report as SVG (empty when the report has no such chart).
+    fn svg(&self, chart: &ChartRef) -> String {
+        self.c.chart(*chart).map(|f| f.to_svg()).unwrap_or_default()
+    }
 }
 
 /// The report as HTML, for the journal as of `today`, covering the last `weeks` weeks. `None`
@@ -54,10 +62,7 @@ pub fn render(
         inline_css,
         css: REPORT_CSS,
         c,
-        thresholds: clinician::thresholds_line(kb),
-        minutes_svg: c.minutes_chart.to_svg(),
-        pain_svg: c.pain_chart.to_svg(),
-        steps_svg: c.steps_chart.as_ref().map(|f| f.to_svg()),
+        o: clinician::outline::outline(c, kb),
         pdf_links,
     }
     .render()

@@ -930,7 +930,7 @@ async fn insights_page_and_api() {
         "Latest check-up",
         "Scores over time",
         "<svg",
-        "Plan decisions",
+        "Week by week: adherence",
         "What went with",
     ] {
         assert!(report.body.contains(part), "{part}");

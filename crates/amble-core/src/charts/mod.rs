@@ -59,6 +59,19 @@ pub fn marker_label(kind: DecisionKind) -> &'static str {
     }
 }
 
+/// A decision's marker label: a decision followed by an easier week is labelled as the easier
+/// week (never "step up").
+pub fn decision_label(d: &crate::plan::Decision) -> &'static str {
+    if d.because
+        .iter()
+        .any(|b| b.contains(crate::plan::EASIER_WEEK))
+    {
+        "easier week"
+    } else {
+        marker_label(d.kind)
+    }
+}
+
 /// Most labels an axis carries, so they never overlap on a phone: drawn 354 px wide with the
 /// 15 px labels of a phone screen, eight labels stay a label's width or more apart.
 pub const MAX_LABELS: usize = 8;
@@ -180,7 +193,7 @@ fn progress_all(r: &Replay, entries: &[Entry], today: Date) -> ProgressData {
     for h in &r.history {
         markers.push(Marker {
             date: h.start.saturating_add(7.days()),
-            label: marker_label(h.decision.kind),
+            label: decision_label(&h.decision),
         });
     }
     ProgressData {
