@@ -64,6 +64,7 @@ impl Journal {
                 date: START,
                 answers: walker(pain_now),
                 rescreen: false,
+                keep_level: false,
             }))],
         }
     }
