@@ -114,6 +114,7 @@ fn journal() -> (Vec<Entry>, Date) {
         date: START,
         answers: person(),
         rescreen: false,
+        keep_level: false,
     }))];
     let mut n = 0;
     for week in 0..6 {
