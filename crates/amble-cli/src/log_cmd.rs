@@ -148,16 +148,6 @@ pub fn entry_date(flag: &str, given: Option<&str>, today: Date) -> Result<Date, 
     Ok(date)
 }
 
-pub fn pain(flag: &str, v: Option<i64>) -> Result<Option<u8>, Failure> {
-    match v {
-        None => Ok(None),
-        Some(p) if (0..=10).contains(&p) => Ok(Some(p as u8)),
-        Some(p) => Err(Failure::BadInput(format!(
-            "{flag}: expected a pain score from 0 to 10, found {p}"
-        ))),
-    }
-}
-
 /// The id of the exercise an answer names: its id, its name in any case, or its number in the
 /// library's list.
 fn exercise_named(kb: &KnowledgeBase, text: &str) -> String {
@@ -223,10 +213,9 @@ fn ask_until<T>(
 }
 
 fn parse_pain(s: &str) -> Result<i64, String> {
-    match s.parse::<i64>() {
-        Ok(p) if (0..=10).contains(&p) => Ok(p),
-        _ => Err("Please type a whole number from 0 to 10.".into()),
-    }
+    amble_core::pain::Pain::parse("pain", s)
+        .map(i64::from)
+        .map_err(|_| "Please type a whole number from 0 to 10.".into())
 }
 
 fn parse_yes(s: &str) -> Result<bool, String> {

@@ -88,7 +88,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 db,
                 accounts: None,
-                alerts: coach::AlertThresholds::default(),
+                alerts: kb.coach.thresholds(),
                 kb: Arc::new(kb),
                 today,
                 latest: None,

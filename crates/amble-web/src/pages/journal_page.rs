@@ -220,20 +220,37 @@ pub async fn edit_submit(
                     .into()
                 })
         }),
-        Entry::Morning(m) => {
-            parse_morning(&fields, day)
-                .map_err(FormErrors::from)
-                .map(|(date, pain)| {
-                    Entry::Morning(Morning {
-                        id: m.id.clone(),
-                        date,
-                        pain,
-                    })
+        Entry::Morning(m) => parse_morning(&fields, day)
+            .map_err(FormErrors::from)
+            .and_then(|(date, pain)| {
+                let c = amble_core::correction::MorningCorrection {
+                    date: Some(date),
+                    pain: Some(i64::from(pain)),
+                };
+                c.apply(m, day).map(Entry::Morning).map_err(|e| {
+                    FieldError {
+                        field: e.field,
+                        message: e.message,
+                    }
+                    .into()
                 })
-        }
-        Entry::Exercise(x) => parse_exercise(state.kb(), &fields, day).map(|mut n| {
-            n.id = x.id.clone();
-            Entry::Exercise(n)
+            }),
+        Entry::Exercise(x) => parse_exercise(state.kb(), &fields, day).and_then(|n| {
+            let c = amble_core::correction::ExerciseCorrection {
+                date: Some(n.date),
+                exercise: Some(n.exercise),
+                sets: Some(n.sets),
+                pain_after: Some(n.pain_after.map(i64::from)),
+            };
+            c.apply(x, day, |id| state.kb().exercise(id).is_some())
+                .map(Entry::Exercise)
+                .map_err(|e| {
+                    FieldError {
+                        field: e.field,
+                        message: e.message,
+                    }
+                    .into()
+                })
         }),
         Entry::Assessment(_) | Entry::DailyMetrics(_) | Entry::Checkin(_) => Err(FieldError {
             field: "id".into(),

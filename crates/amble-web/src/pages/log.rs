@@ -1,6 +1,7 @@
 //! Logging walks, mornings and exercises.
 
 use super::*;
+use amble_core::pain::Pain;
 
 #[derive(Template)]
 #[template(path = "log_walk.html")]
@@ -162,9 +163,20 @@ pub(crate) fn parse_new_walk(fields: &Fields) -> Result<NewWalk, FormErrors> {
                 None
             })
     };
-    let pain_before = whole("pain_before");
-    let pain_peak = whole("pain_peak");
     let bouts = whole("bouts");
+    let mut pain = |k: &str| match fields.get(k).map(|t| Pain::parse(k, t)) {
+        None => None,
+        Some(Ok(p)) => Some(i64::from(p)),
+        Some(Err(e)) => {
+            errors.push(FieldError {
+                field: k.into(),
+                message: e.message(),
+            });
+            None
+        }
+    };
+    let pain_before = pain("pain_before");
+    let pain_peak = pain("pain_peak");
     let date = form_date(fields).unwrap_or_else(|e| {
         errors.push(e);
         None
@@ -317,16 +329,15 @@ pub async fn log_morning_form(
 
 pub(crate) fn parse_morning(fields: &Fields, today: Date) -> Result<(Date, u8), FieldError> {
     let date = form_date(fields)?;
-    let pain = fields
-        .get("pain")
-        .ok_or(FieldError {
+    let pain = fields.get("pain").ok_or(FieldError {
+        field: "pain".into(),
+        message: "choose your back pain on waking (0-10)".into(),
+    })?;
+    let pain = Pain::parse("pain", pain)
+        .map(i64::from)
+        .map_err(|e| FieldError {
             field: "pain".into(),
-            message: "choose your back pain on waking (0-10)".into(),
-        })?
-        .parse::<i64>()
-        .map_err(|_| FieldError {
-            field: "pain".into(),
-            message: "expected a whole number from 0 to 10".into(),
+            message: e.message(),
         })?;
     let m = journal::NewMorning { date, pain }
         .into_morning(today)
