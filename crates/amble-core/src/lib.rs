@@ -27,6 +27,7 @@ pub mod plan;
 pub mod pose;
 pub mod reminders;
 pub mod report;
+pub mod revision;
 pub mod tier;
 pub mod words;
 

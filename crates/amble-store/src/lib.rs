@@ -15,6 +15,7 @@ mod sqlite;
 mod sqlite_accounts;
 
 use amble_core::journal::Entry;
+pub use amble_core::revision::Revision;
 use std::path::{Path, PathBuf};
 
 pub use accounts::{AccountStore, Accounts};
@@ -155,7 +156,11 @@ pub enum StoreError {
     Corrupt { path: PathBuf, detail: String },
     #[error("no journal entry with id \"{0}\"")]
     NotFound(String),
-    #[error("entry \"{id}\" already exists with different content")]
+    /// An entry that exists with other content (an import), or a correction made from a
+    /// version of the entry that has changed since it was read (see `Store::replace_at`).
+    #[error(
+        "entry \"{id}\" conflicts with the journal: it exists with different content, or changed since it was read"
+    )]
     Conflict { id: String },
     #[error("cannot open the journal folder {path}: {detail}")]
     Folder { path: PathBuf, detail: String },
@@ -184,6 +189,10 @@ pub enum Change {
     Add(Entry),
     /// A corrected entry, replacing the one with the same id.
     Replace(Entry),
+    /// A corrected entry made from the version of it read at this revision: refused with
+    /// [`StoreError::Conflict`] (and the whole batch with it) when the stored entry has changed
+    /// since, so two edits never overwrite each other.
+    ReplaceAt(Entry, Revision),
 }
 
 /// The journal: entries in journal order (oldest date first, then the order they were stored).
@@ -203,6 +212,14 @@ pub trait Store {
     fn get(&self, id: &str) -> Result<Option<Entry>, StoreError>;
     /// Replaces the stored entry with the same id (a correction). The kind cannot change.
     fn replace(&mut self, entry: Entry) -> Result<(), StoreError>;
+    /// Replaces the stored entry with the same id, but only if it is still the version read
+    /// at `read_at` (`amble_core::revision`): otherwise nothing is written and the answer is
+    /// [`StoreError::Conflict`] (read the entry again to show its newer values). The check and
+    /// the write are one transaction.
+    fn replace_at(&mut self, entry: Entry, read_at: &Revision) -> Result<(), StoreError> {
+        self.apply(vec![Change::ReplaceAt(entry, read_at.clone())])
+            .map(|_| ())
+    }
     /// Deletes an entry and returns what was deleted.
     fn delete(&mut self, id: &str) -> Result<Entry, StoreError>;
     /// Imports entries with their ids, all or nothing: identical entries are skipped, an id that
@@ -232,6 +249,9 @@ impl<S: Store + ?Sized> Store for Box<S> {
     }
     fn replace(&mut self, entry: Entry) -> Result<(), StoreError> {
         (**self).replace(entry)
+    }
+    fn replace_at(&mut self, entry: Entry, read_at: &Revision) -> Result<(), StoreError> {
+        (**self).replace_at(entry, read_at)
     }
     fn delete(&mut self, id: &str) -> Result<Entry, StoreError> {
         (**self).delete(id)

@@ -503,6 +503,32 @@ impl Store for PgStore {
                         insert(&db, tx, journal, &entry)?;
                         added.push(entry);
                     }
+                    Change::ReplaceAt(entry, read_at) => {
+                        // FOR UPDATE: the row stays as read until this transaction ends.
+                        let row = tx
+                            .query_opt(
+                                "SELECT body::text FROM entries WHERE journal_id = $1 AND id = $2 FOR UPDATE",
+                                &[&journal, &entry.id()],
+                            )
+                            .map_err(|e| db.err(e))?;
+                        let Some(row) = row else {
+                            return Err(StoreError::NotFound(entry.id().to_string()));
+                        };
+                        if !read_at.matches(&decode(entry.id(), row.get::<_, &str>(0))?) {
+                            return Err(StoreError::Conflict {
+                                id: entry.id().to_string(),
+                            });
+                        }
+                        let n = tx
+                            .execute(
+                                "UPDATE entries SET date = $3::text::date, body = $4::text::jsonb, updated_at = now() WHERE journal_id = $1 AND id = $2 AND kind = $5",
+                                &[&journal, &entry.id(), &entry.date().to_string(), &encode(&entry)?, &entry.kind()],
+                            )
+                            .map_err(|e| db.err(e))?;
+                        if n != 1 {
+                            return Err(StoreError::NotFound(entry.id().to_string()));
+                        }
+                    }
                     Change::Replace(entry) => {
                         let n = tx
                             .execute(

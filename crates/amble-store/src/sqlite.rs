@@ -549,6 +549,33 @@ impl Store for SqliteStore {
                     .map_err(|e| classify(&path, e))?;
                     added.push(entry);
                 }
+                Change::ReplaceAt(entry, read_at) => {
+                    let body: Option<String> = tx
+                        .query_row(
+                            "SELECT body FROM entries WHERE journal_id = ?1 AND id = ?2",
+                            params![journal, entry.id()],
+                            |r| r.get(0),
+                        )
+                        .optional()
+                        .map_err(|e| classify(&path, e))?;
+                    let Some(body) = body else {
+                        return Err(StoreError::NotFound(entry.id().to_string()));
+                    };
+                    if !read_at.matches(&decode(entry.id(), &body)?) {
+                        return Err(StoreError::Conflict {
+                            id: entry.id().to_string(),
+                        });
+                    }
+                    let n = tx
+                        .execute(
+                            "UPDATE entries SET date = ?2, body = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE journal_id = ?5 AND id = ?1 AND kind = ?4",
+                            params![entry.id(), entry.date().to_string(), encode(&entry)?, entry.kind(), journal],
+                        )
+                        .map_err(|e| classify(&path, e))?;
+                    if n != 1 {
+                        return Err(StoreError::NotFound(entry.id().to_string()));
+                    }
+                }
                 Change::Replace(entry) => {
                     let n = tx
                         .execute(
