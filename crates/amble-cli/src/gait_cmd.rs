@@ -144,9 +144,18 @@ pub fn run(global: &Global, args: &GaitArgs) -> Result<(), Failure> {
                 walk.id
             )));
         };
-        let mut walk = walk.clone();
-        walk.gait = Some(Box::new(gait));
-        store.replace(Entry::Walk(walk))?;
+        // The walk was read before the analysis: the gait is set on the walk as it is now, so
+        // a correction made meanwhile (another process, the web app) is kept.
+        amble_store::update(store, &walk.id, |e| match e {
+            Entry::Walk(mut now) => {
+                now.gait = Some(Box::new(gait.clone()));
+                Ok(Entry::Walk(now))
+            }
+            other => Err(amble_store::StoreError::Invalid {
+                id: other.id().to_string(),
+                message: "is no longer a walk".into(),
+            }),
+        })?;
     }
     let mut out = std::io::stdout().lock();
     if global.json {

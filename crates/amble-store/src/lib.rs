@@ -266,3 +266,32 @@ impl<S: Store + ?Sized> Store for Box<S> {
         (**self).version()
     }
 }
+
+/// How often [`update`] reads again when another writer changed the entry in between.
+pub const UPDATE_ATTEMPTS: usize = 5;
+
+/// Changes one stored entry without overwriting anyone: reads it, applies `change` to what is
+/// stored now, and replaces it at the revision read; when another writer changed it in
+/// between, reads it again and applies `change` to the newer version (up to
+/// [`UPDATE_ATTEMPTS`] times, then [`StoreError::Conflict`]). For long operations that write
+/// back to an entry read long before (a gait analysis, an import's enrichment): `change` is a
+/// merge (e.g. "set the gait"), not a copy of an old version. Returns the entry as stored.
+pub fn update<S: Store + ?Sized>(
+    store: &mut S,
+    id: &str,
+    mut change: impl FnMut(Entry) -> Result<Entry, StoreError>,
+) -> Result<Entry, StoreError> {
+    for _ in 0..UPDATE_ATTEMPTS {
+        let current = store
+            .get(id)?
+            .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
+        let read_at = Revision::of(&current);
+        let changed = change(current)?;
+        match store.replace_at(changed.clone(), &read_at) {
+            Ok(()) => return Ok(changed),
+            Err(StoreError::Conflict { .. }) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(StoreError::Conflict { id: id.to_string() })
+}

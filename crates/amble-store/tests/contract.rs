@@ -837,3 +837,44 @@ fn simultaneous_corrections_from_one_read_store_one() {
         );
     });
 }
+
+/// A long operation writing back to an entry read long before (a gait analysis) merges into
+/// the entry as it is now: `update` reads again when another writer got there first.
+#[test]
+fn an_update_merges_into_a_correction_made_meanwhile() {
+    each(|engine, j| {
+        let mut s = (j.open)();
+        s.add(walk(5, 20.0)).unwrap();
+        let mut calls = 0;
+        let stored = amble_store::update(&mut s, "w-1", |e| {
+            calls += 1;
+            if calls == 1 {
+                // Someone corrects the walk while the analysis runs.
+                let mut other = (j.open)();
+                let mut corrected = other.get("w-1").unwrap().unwrap();
+                if let Entry::Walk(w) = &mut corrected {
+                    w.pain_peak = Some(6);
+                }
+                other.replace(corrected).unwrap();
+            }
+            let Entry::Walk(mut w) = e else {
+                panic!("a walk")
+            };
+            w.notes = Some("gait attached".into());
+            Ok(Entry::Walk(w))
+        })
+        .unwrap();
+        assert_eq!(calls, 2, "{engine}: read again after the conflict");
+        let Some(Entry::Walk(w)) = s.get("w-1").unwrap() else {
+            panic!("a walk")
+        };
+        assert_eq!(
+            (w.pain_peak, w.notes.as_deref()),
+            (Some(6), Some("gait attached")),
+            "{engine}: both changes kept"
+        );
+        assert_eq!(Entry::Walk(w), stored, "{engine}");
+        let missing = amble_store::update(&mut s, "w-9", Ok);
+        assert!(matches!(missing, Err(StoreError::NotFound(_))), "{engine}");
+    });
+}

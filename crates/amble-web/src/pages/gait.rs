@@ -237,18 +237,29 @@ pub async fn gait_upload(
     };
     let stored = amble_imports::gait::walk_gait(&u.name, &g);
     let mut stored_on = None;
-    if let (Some(mut w), Some(s)) = (walk, stored.clone()) {
-        w.gait = Some(Box::new(s));
-        let (id, date) = (w.id.clone(), w.date.to_string());
-        state
+    if let (Some(w), Some(s)) = (walk, stored.clone()) {
+        // The walk was read before the analysis: the gait is set on the walk as it is now, so
+        // a correction saved meanwhile is kept.
+        let id = w.id.clone();
+        let key = id.clone();
+        let saved = state
             .with_store(true, move |st| match st {
-                Some(st) => st.replace(Entry::Walk(w)),
+                Some(st) => amble_store::update(st, &key, |e| match e {
+                    Entry::Walk(mut now) => {
+                        now.gait = Some(Box::new(s.clone()));
+                        Ok(Entry::Walk(now))
+                    }
+                    other => Err(StoreError::Invalid {
+                        id: other.id().to_string(),
+                        message: "is no longer a walk".into(),
+                    }),
+                }),
                 None => Err(StoreError::Database(
                     "the journal could not be opened".into(),
                 )),
             })
             .await?;
-        stored_on = Some((id, date));
+        stored_on = Some((id, saved.date().to_string()));
     }
     let shown = g.longest_bouts(SHOWN_BOUTS);
     let more = g.bouts.len() - shown.len();

@@ -30,6 +30,9 @@ pub(crate) struct LogWalkPage {
     notes: String,
     hint: String,
     errors: FormErrors,
+    /// On a correction: the revision of the entry the form was filled from (sent back, so a
+    /// save over a newer version is refused).
+    pub(crate) revision: String,
 }
 
 #[derive(Template)]
@@ -48,6 +51,9 @@ pub(crate) struct LogMorningPage {
     today: String,
     pain: String,
     errors: FormErrors,
+    /// On a correction: the revision of the entry the form was filled from (sent back, so a
+    /// save over a newer version is refused).
+    pub(crate) revision: String,
 }
 
 #[derive(Template)]
@@ -69,6 +75,9 @@ pub(crate) struct LogExercisePage {
     pain_after: String,
     choices: Vec<(String, String)>,
     errors: FormErrors,
+    /// On a correction: the revision of the entry the form was filled from (sent back, so a
+    /// save over a newer version is refused).
+    pub(crate) revision: String,
 }
 
 // Logging
@@ -106,6 +115,7 @@ pub(crate) fn walk_page(
         notes: g("notes"),
         hint,
         errors,
+        revision: String::new(),
     }
 }
 
@@ -309,6 +319,7 @@ pub(crate) fn morning_page(
         today: today.to_string(),
         pain: fields.get("pain").unwrap_or("").to_string(),
         errors,
+        revision: String::new(),
     }
 }
 
@@ -403,18 +414,30 @@ pub async fn log_morning(
                 }
                 journal::MorningSlot::Same(kept) => (kept.id.clone(), None),
                 journal::MorningSlot::Taken(kept) => {
-                    let new = journal::replaced_morning(kept, &m);
-                    let was = kept.pain;
-                    let id = new.id.clone();
-                    state
+                    // Replaced at the version read now: the score shown as replaced is the one
+                    // that was stored, even when it changed after the journal was read.
+                    let id = kept.id.clone();
+                    let key = id.clone();
+                    let was = state
                         .with_store(true, move |s| {
-                            s.map_or(
-                                Err(amble_store::StoreError::Database("no store".into())),
-                                |s| amble_store::Store::replace(s, Entry::Morning(new)),
-                            )
+                            let Some(s) = s else {
+                                return Err(amble_store::StoreError::Database("no store".into()));
+                            };
+                            let mut was = None;
+                            amble_store::update(s, &key, |e| match e {
+                                Entry::Morning(now) => {
+                                    was = Some(now.pain);
+                                    Ok(Entry::Morning(journal::replaced_morning(&now, &m)))
+                                }
+                                other => Err(amble_store::StoreError::Invalid {
+                                    id: other.id().to_string(),
+                                    message: "is no longer a morning".into(),
+                                }),
+                            })?;
+                            Ok(was)
                         })
                         .await?;
-                    (id, Some(was))
+                    (id, was)
                 }
             };
             let extra = match replaced {
@@ -465,6 +488,7 @@ pub(crate) fn exercise_page(
             .map(|e| (e.id.clone(), e.name.clone()))
             .collect(),
         errors,
+        revision: String::new(),
     }
 }
 
