@@ -168,9 +168,47 @@ pub enum StoreError {
     Invalid { id: String, message: String },
     #[error("journal error: {0}")]
     Database(String),
+    /// An error of the database engine (SQLite, PostgreSQL, the pool), kept as the source so
+    /// its own causes stay readable (`{:#}` in anyhow, `Error::source`).
+    #[error("journal error: {context}: {source}")]
+    Engine {
+        /// Where: the journal file or the database address (without its password).
+        context: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
     /// Another writer holds the journal past the wait (after the busy timeout).
     #[error("the journal is busy: {0}")]
     Busy(String),
+}
+
+impl StoreError {
+    /// An engine's error with where it happened.
+    pub fn engine(
+        context: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> StoreError {
+        StoreError::Engine {
+            context: context.into(),
+            source: Box::new(source),
+        }
+    }
+
+    /// The message with every cause below it, each said once (an engine's error often repeats
+    /// its cause in its own message).
+    pub fn full_message(&self) -> String {
+        let mut text = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(c) = cause {
+            let more = c.to_string();
+            if !text.contains(&more) {
+                text.push_str(": ");
+                text.push_str(&more);
+            }
+            cause = c.source();
+        }
+        text
+    }
 }
 
 /// What a lossless journal import did.
@@ -294,4 +332,27 @@ pub fn update<S: Store + ?Sized>(
         }
     }
     Err(StoreError::Conflict { id: id.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("db error")]
+    struct Outer(#[source] std::io::Error);
+
+    #[test]
+    fn an_engine_error_keeps_its_source_and_says_each_cause_once() {
+        let e = StoreError::engine(
+            "postgres://db/amble",
+            Outer(std::io::Error::other("database \"x\" does not exist")),
+        );
+        let source = std::error::Error::source(&e).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("db error"));
+        assert_eq!(
+            e.full_message(),
+            "journal error: postgres://db/amble: db error: database \"x\" does not exist"
+        );
+    }
 }

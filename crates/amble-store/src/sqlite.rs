@@ -263,12 +263,16 @@ impl SqliteStore {
     }
 }
 
-/// Test hook: see `SqliteStore::pause_before_commit`.
+/// Test hook: see `SqliteStore::pause_before_commit`. Only in builds with debug assertions (what
+/// `cargo test` runs); in a release build it does nothing.
 fn pause_hook(marker: Option<&Path>) {
+    #[cfg(debug_assertions)]
     if let Some(marker) = marker {
         let _ = std::fs::write(marker, b"in transaction");
         std::thread::sleep(Duration::from_secs(60));
     }
+    #[cfg(not(debug_assertions))]
+    let _ = marker;
 }
 
 fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
@@ -284,7 +288,7 @@ fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
             path: path.to_path_buf(),
             detail: e.to_string(),
         },
-        _ => StoreError::Database(e.to_string()),
+        _ => StoreError::engine(path.display().to_string(), e),
     }
 }
 
