@@ -158,9 +158,7 @@ pub enum StoreError {
     NotFound(String),
     /// An entry that exists with other content (an import), or a correction made from a
     /// version of the entry that has changed since it was read (see `Store::replace_at`).
-    #[error(
-        "entry \"{id}\" conflicts with the journal: it exists with different content, or changed since it was read"
-    )]
+    #[error("entry \"{id}\" already exists with different content (or changed since it was read)")]
     Conflict { id: String },
     #[error("cannot open the journal folder {path}: {detail}")]
     Folder { path: PathBuf, detail: String },
