@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use amble_core::Answers;
 use amble_core::journal::{self, Entry, JOURNAL_SCHEMA, JournalDoc};
 use amble_core::knowledge::KnowledgeBase;
-use amble_store::Store;
+use amble_store::{Store, StoreError};
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
@@ -198,6 +198,7 @@ fn edit(global: &Global, a: EditArgs) -> Result<(), Failure> {
     let mut entry = store
         .get(&a.id)?
         .ok_or_else(|| Failure::BadInput(format!("no journal entry with id \"{}\"", a.id)))?;
+    let read_at = amble_store::Revision::of(&entry);
     let not_for = |flag: &str, kind: &str| {
         Failure::BadInput(format!(
             "{flag} does not apply to a {kind} entry ({})",
@@ -299,7 +300,17 @@ fn edit(global: &Global, a: EditArgs) -> Result<(), Failure> {
     journal::validate(&entry).map_err(|e| {
         Failure::BadInput(format!("--{}: {}", e.field.replace('_', "-"), e.message))
     })?;
-    store.replace(entry.clone())?;
+    // Replaced at the version read above: a correction saved meanwhile (another window, the
+    // web app) is not overwritten.
+    match store.replace_at(entry.clone(), &read_at) {
+        Err(StoreError::Conflict { .. }) => {
+            return Err(Failure::BadInput(format!(
+                "{} changed while it was being corrected (another window or device); nothing was changed: run the correction again",
+                a.id
+            )));
+        }
+        other => other?,
+    }
     if global.json {
         print_json(&entry)
     } else {

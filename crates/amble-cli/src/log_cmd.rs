@@ -466,7 +466,21 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
                     }
                     let was = kept.pain;
                     let new = journal::replaced_morning(kept, &m);
-                    global.open_store()?.replace(Entry::Morning(new.clone()))?;
+                    // Replaced at the version asked about: a score changed meanwhile (another
+                    // window, the web app) is not overwritten.
+                    let read_at = amble_store::Revision::of(&Entry::Morning(kept.clone()));
+                    match global
+                        .open_store()?
+                        .replace_at(Entry::Morning(new.clone()), &read_at)
+                    {
+                        Err(amble_store::StoreError::Conflict { .. }) => {
+                            return Err(Failure::BadInput(format!(
+                                "--date: the morning of {date} ({}) changed while this was being logged; nothing was changed: log it again",
+                                kept.id
+                            )));
+                        }
+                        other => other?,
+                    }
                     let stored = Entry::Morning(new);
                     let mut human = format!(
                         "Replaced your morning on {date}: back pain {pain}/10 (was {was}/10)."
