@@ -94,9 +94,9 @@ fn ask(
         };
         match line.as_str() {
             "" => break None,
-            n => match n.parse::<i64>().ok().filter(|n| (0..=10).contains(n)) {
-                Some(n) => break Some(n),
-                None => eprintln!("  Type a whole number from 0 to 10."),
+            n => match amble_core::pain::Pain::parse("pain", n) {
+                Ok(p) => break Some(i64::from(p)),
+                Err(_) => eprintln!("  Type a whole number from 0 to 10."),
             },
         }
     };

@@ -15,7 +15,8 @@ impl From<StoreError> for Failure {
             StoreError::NotFound(_) | StoreError::Conflict { .. } | StoreError::Invalid { .. } => {
                 Failure::BadInput(e.to_string())
             }
-            other => Failure::Other(other.into()),
+            // Every cause, each said once (the sources stay readable without repeating).
+            other => Failure::Other(anyhow::Error::msg(other.full_message())),
         }
     }
 }
@@ -114,8 +115,12 @@ impl Global {
     pub fn open_store(&self) -> Result<DynStore, Failure> {
         match self.database()? {
             Database::Sqlite(dir) => {
+                #[cfg_attr(not(debug_assertions), allow(unused_mut))]
                 let mut store = SqliteStore::open(&dir)?;
-                // Test hook for crash-safety tests: pause inside the write transaction.
+                // Test hook for crash-safety tests: pause inside the write transaction. Only in
+                // builds with debug assertions (what `cargo test` runs); a release binary has
+                // no test hook.
+                #[cfg(debug_assertions)]
                 if let Some(marker) = std::env::var_os("AMBLE_TEST_PAUSE_BEFORE_COMMIT") {
                     store.set_pause_before_commit(Some(PathBuf::from(marker)));
                 }

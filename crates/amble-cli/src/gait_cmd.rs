@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use amble_core::gait_setup::{self, SHOWN_BOUTS};
 use amble_core::journal::Entry;
 use amble_imports::gait::{Choice, document, read_path, walk_gait};
 use amble_store::Store;
@@ -54,8 +55,8 @@ pub struct GaitArgs {
     #[arg(long, value_enum, default_value_t = GyrUnit::Degs)]
     gyr_unit: GyrUnit,
     /// Your height, for the sensor's height (0.53 x height).
-    #[arg(long, value_name = "CM", value_parser = clap::value_parser!(u32).range(100..=230))]
-    height_cm: Option<u32>,
+    #[arg(long, value_name = "CM", value_parser = body_height)]
+    height_cm: Option<f64>,
     /// The sensor's height above the ground, if known (0.4 to 1.5 m).
     #[arg(long, value_name = "M")]
     sensor_height_m: Option<f64>,
@@ -64,16 +65,16 @@ pub struct GaitArgs {
     attach: Option<String>,
 }
 
-/// Bouts listed in the terminal (all of them are in `--json`).
-const SHOWN_BOUTS: usize = 12;
+/// `--height-cm`, within the core's bounds.
+fn body_height(text: &str) -> Result<f64, String> {
+    gait_setup::parse_body_height("--height-cm", text).map_err(|e| e.message)
+}
 
 fn sensor_height(global: &Global, args: &GaitArgs) -> Result<f64, Failure> {
+    let bad = |e: amble_core::gait_setup::HeightError| Failure::BadInput(e.to_string());
     match (args.sensor_height_m, args.height_cm) {
-        (Some(h), _) if (0.4..=1.5).contains(&h) => Ok(h),
-        (Some(h), _) => Err(Failure::BadInput(format!(
-            "--sensor-height-m: expected 0.4 to 1.5 m, found {h}"
-        ))),
-        (None, Some(cm)) => Ok(0.53 * f64::from(cm) / 100.0),
+        (Some(h), _) => gait_setup::check_sensor_height("--sensor-height-m", h).map_err(bad),
+        (None, Some(cm)) => gait_setup::sensor_height_from_body("--height-cm", cm).map_err(bad),
         (None, None) => {
             let height = global
                 .open_existing_store()
@@ -86,11 +87,12 @@ fn sensor_height(global: &Global, args: &GaitArgs) -> Result<f64, Failure> {
                         _ => None,
                     })
                 });
-            height.map(|cm| 0.53 * cm / 100.0).ok_or_else(|| {
+            let cm = height.ok_or_else(|| {
                 Failure::BadInput(
                     "give --height-cm (or --sensor-height-m): stride length needs the sensor's height, and no check-up has a height".into(),
                 )
-            })
+            })?;
+            gait_setup::sensor_height_from_body("the check-up's height", cm).map_err(bad)
         }
     }
 }
@@ -142,9 +144,18 @@ pub fn run(global: &Global, args: &GaitArgs) -> Result<(), Failure> {
                 walk.id
             )));
         };
-        let mut walk = walk.clone();
-        walk.gait = Some(Box::new(gait));
-        store.replace(Entry::Walk(walk))?;
+        // The walk was read before the analysis: the gait is set on the walk as it is now, so
+        // a correction made meanwhile (another process, the web app) is kept.
+        amble_store::update(store, &walk.id, |e| match e {
+            Entry::Walk(mut now) => {
+                now.gait = Some(Box::new(gait.clone()));
+                Ok(Entry::Walk(now))
+            }
+            other => Err(amble_store::StoreError::Invalid {
+                id: other.id().to_string(),
+                message: "is no longer a walk".into(),
+            }),
+        })?;
     }
     let mut out = std::io::stdout().lock();
     if global.json {

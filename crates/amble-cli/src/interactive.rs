@@ -43,9 +43,9 @@ fn score(
         match line(prompt, input, err)? {
             Err(()) => return Ok(Err(())),
             Ok(None) => return Ok(Ok(None)),
-            Ok(Some(t)) => match t.parse::<i64>().ok().filter(|n| (0..=10).contains(n)) {
-                Some(n) => return Ok(Ok(Some(n))),
-                None => writeln!(err, "  Type a whole number from 0 to 10.")?,
+            Ok(Some(t)) => match amble_core::pain::Pain::parse("pain", &t) {
+                Ok(p) => return Ok(Ok(Some(i64::from(p)))),
+                Err(_) => writeln!(err, "  Type a whole number from 0 to 10.")?,
             },
         }
     }

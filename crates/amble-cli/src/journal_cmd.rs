@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use amble_core::Answers;
 use amble_core::journal::{self, Entry, JOURNAL_SCHEMA, JournalDoc};
 use amble_core::knowledge::KnowledgeBase;
-use amble_store::Store;
+use amble_store::{Store, StoreError};
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
@@ -15,7 +15,7 @@ use crate::Global;
 use crate::assess_cmd::load_kb;
 use crate::context::stdin_is_terminal;
 use crate::failure::Failure;
-use crate::log_cmd::{Spread, check_exercise, entry_date, pain};
+use crate::log_cmd::{Spread, check_exercise, entry_date};
 
 #[derive(Debug, Args)]
 pub struct JournalArgs {
@@ -198,6 +198,7 @@ fn edit(global: &Global, a: EditArgs) -> Result<(), Failure> {
     let mut entry = store
         .get(&a.id)?
         .ok_or_else(|| Failure::BadInput(format!("no journal entry with id \"{}\"", a.id)))?;
+    let read_at = amble_store::Revision::of(&entry);
     let not_for = |flag: &str, kind: &str| {
         Failure::BadInput(format!(
             "{flag} does not apply to a {kind} entry ({})",
@@ -240,20 +241,18 @@ fn edit(global: &Global, a: EditArgs) -> Result<(), Failure> {
                 shoes: a.shoes.clone().map(Some),
                 notes: a.notes.clone().map(Some),
             };
-            *w = correction.apply(w, today).map_err(|e| {
-                Failure::BadInput(format!("--{}: {}", e.field.replace('_', "-"), e.message))
-            })?;
+            *w = correction.apply(w, today).map_err(flag_error)?;
         }
         Entry::Morning(m) => {
             if walk_flags || a.exercise.is_some() || a.sets.is_some() || a.pain_after.is_some() {
                 return Err(not_for("only --date and --pain apply; another flag", kind));
             }
-            if let Some(d) = &a.date {
-                m.date = entry_date("--date", Some(d), today)?;
-            }
-            if a.pain.is_some() {
-                m.pain = pain("--pain", a.pain)?.unwrap_or(m.pain);
-            }
+            let date = match &a.date {
+                Some(d) => Some(entry_date("--date", Some(d), today)?),
+                None => None,
+            };
+            let correction = amble_core::correction::MorningCorrection { date, pain: a.pain };
+            *m = correction.apply(m, today).map_err(flag_error)?;
         }
         Entry::Exercise(x) => {
             if walk_flags || a.pain.is_some() {
@@ -262,19 +261,22 @@ fn edit(global: &Global, a: EditArgs) -> Result<(), Failure> {
                     kind,
                 ));
             }
-            if let Some(d) = &a.date {
-                x.date = entry_date("--date", Some(d), today)?;
-            }
+            let date = match &a.date {
+                Some(d) => Some(entry_date("--date", Some(d), today)?),
+                None => None,
+            };
             if let Some(id) = &a.exercise {
                 check_exercise(&kb, id)?;
-                x.exercise = id.clone();
             }
-            if a.sets.is_some() {
-                x.sets = a.sets;
-            }
-            if a.pain_after.is_some() {
-                x.pain_after = pain("--pain-after", a.pain_after)?;
-            }
+            let correction = amble_core::correction::ExerciseCorrection {
+                date,
+                exercise: a.exercise.clone(),
+                sets: a.sets.map(Some),
+                pain_after: a.pain_after.map(Some),
+            };
+            *x = correction
+                .apply(x, today, |id| kb.exercise(id).is_some())
+                .map_err(flag_error)?;
         }
         Entry::DailyMetrics(_) => {
             return Err(Failure::BadInput(format!(
@@ -298,7 +300,17 @@ fn edit(global: &Global, a: EditArgs) -> Result<(), Failure> {
     journal::validate(&entry).map_err(|e| {
         Failure::BadInput(format!("--{}: {}", e.field.replace('_', "-"), e.message))
     })?;
-    store.replace(entry.clone())?;
+    // Replaced at the version read above: a correction saved meanwhile (another window, the
+    // web app) is not overwritten.
+    match store.replace_at(entry.clone(), &read_at) {
+        Err(StoreError::Conflict { .. }) => {
+            return Err(Failure::BadInput(format!(
+                "{} changed while it was being corrected (another window or device); nothing was changed: run the correction again",
+                a.id
+            )));
+        }
+        other => other?,
+    }
     if global.json {
         print_json(&entry)
     } else {
@@ -310,6 +322,11 @@ fn edit(global: &Global, a: EditArgs) -> Result<(), Failure> {
         )?;
         Ok(())
     }
+}
+
+/// An entry error named by its command-line flag (`pain_after` -> `--pain-after`).
+fn flag_error(e: journal::EntryError) -> Failure {
+    Failure::BadInput(format!("--{}: {}", e.field.replace('_', "-"), e.message))
 }
 
 fn delete(global: &Global, id: &str, yes: bool) -> Result<(), Failure> {

@@ -148,16 +148,6 @@ pub fn entry_date(flag: &str, given: Option<&str>, today: Date) -> Result<Date, 
     Ok(date)
 }
 
-pub fn pain(flag: &str, v: Option<i64>) -> Result<Option<u8>, Failure> {
-    match v {
-        None => Ok(None),
-        Some(p) if (0..=10).contains(&p) => Ok(Some(p as u8)),
-        Some(p) => Err(Failure::BadInput(format!(
-            "{flag}: expected a pain score from 0 to 10, found {p}"
-        ))),
-    }
-}
-
 /// The id of the exercise an answer names: its id, its name in any case, or its number in the
 /// library's list.
 fn exercise_named(kb: &KnowledgeBase, text: &str) -> String {
@@ -223,10 +213,9 @@ fn ask_until<T>(
 }
 
 fn parse_pain(s: &str) -> Result<i64, String> {
-    match s.parse::<i64>() {
-        Ok(p) if (0..=10).contains(&p) => Ok(p),
-        _ => Err("Please type a whole number from 0 to 10.".into()),
-    }
+    amble_core::pain::Pain::parse("pain", s)
+        .map(i64::from)
+        .map_err(|_| "Please type a whole number from 0 to 10.".into())
 }
 
 fn parse_yes(s: &str) -> Result<bool, String> {
@@ -477,7 +466,21 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
                     }
                     let was = kept.pain;
                     let new = journal::replaced_morning(kept, &m);
-                    global.open_store()?.replace(Entry::Morning(new.clone()))?;
+                    // Replaced at the version asked about: a score changed meanwhile (another
+                    // window, the web app) is not overwritten.
+                    let read_at = amble_store::Revision::of(&Entry::Morning(kept.clone()));
+                    match global
+                        .open_store()?
+                        .replace_at(Entry::Morning(new.clone()), &read_at)
+                    {
+                        Err(amble_store::StoreError::Conflict { .. }) => {
+                            return Err(Failure::BadInput(format!(
+                                "--date: the morning of {date} ({}) changed while this was being logged; nothing was changed: log it again",
+                                kept.id
+                            )));
+                        }
+                        other => other?,
+                    }
                     let stored = Entry::Morning(new);
                     let mut human = format!(
                         "Replaced your morning on {date}: back pain {pain}/10 (was {was}/10)."

@@ -33,15 +33,16 @@ pub struct ServeArgs {
     /// and then any address may be bound.
     #[arg(long, hide = true)]
     allow_remote: bool,
-    /// Coach alerts (with accounts): a rise in pain of this many points over the week before.
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=10))]
-    alert_pain_rise: u8,
-    /// Coach alerts: any pain rating of this or more in the last week.
-    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u8).range(1..=10))]
-    alert_pain: u8,
-    /// Coach alerts: no entries for this many days.
-    #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(i64).range(1..=365))]
-    alert_quiet_days: i64,
+    /// Coach alerts (with accounts): a rise in pain of this many points over the weeks before
+    /// (default from content/coach.toml: 2).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=10))]
+    alert_pain_rise: Option<u8>,
+    /// Coach alerts: any pain rating of this or more in the last week (default: 7).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=10))]
+    alert_pain: Option<u8>,
+    /// Coach alerts: no entries for this many days (default: 14).
+    #[arg(long, value_parser = clap::value_parser!(i64).range(1..=365))]
+    alert_quiet_days: Option<i64>,
     /// Open the app in your web browser once it is running.
     #[arg(long)]
     open: bool,
@@ -117,13 +118,17 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
     };
     let lan = args.lan.then(|| lan::Addresses::of_this_machine(addr));
     let state = match accounts {
-        Some(accounts) => AppState::with_database(storage, load_kb()?, today)
-            .with_accounts(accounts)
-            .with_alert_thresholds(amble_web::coach::AlertThresholds {
-                pain_rise: args.alert_pain_rise,
-                pain_high: args.alert_pain,
-                quiet_days: args.alert_quiet_days,
-            }),
+        Some(accounts) => {
+            let kb = load_kb()?;
+            let alerts = kb.coach.thresholds().with(
+                args.alert_pain_rise,
+                args.alert_pain,
+                args.alert_quiet_days,
+            );
+            AppState::with_database(storage, kb, today)
+                .with_accounts(accounts)
+                .with_alert_thresholds(alerts)
+        }
         None => AppState::with_database(global.database()?, load_kb()?, today),
     };
     let state = match &lan {

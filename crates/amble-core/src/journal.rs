@@ -232,13 +232,7 @@ fn bad(field: &str, message: impl Into<String>) -> EntryError {
 }
 
 fn check_pain(field: &str, v: Option<u8>) -> Result<(), EntryError> {
-    match v {
-        Some(p) if p > 10 => Err(bad(
-            field,
-            format!("expected a pain score from 0 to 10, found {p}"),
-        )),
-        _ => Ok(()),
-    }
+    pain_score(field, v.map(i64::from)).map(|_| ())
 }
 
 fn check_non_negative(field: &str, v: Option<f64>, max: f64) -> Result<(), EntryError> {
@@ -479,14 +473,9 @@ pub fn start_time(field: &str, v: Option<String>) -> Result<Option<String>, Entr
 
 /// A pain score 0-10 named by `field`.
 pub fn pain_score(field: &str, v: Option<i64>) -> Result<Option<u8>, EntryError> {
-    match v {
-        None => Ok(None),
-        Some(p) if (0..=10).contains(&p) => Ok(Some(p as u8)),
-        Some(p) => Err(bad(
-            field,
-            format!("expected a pain score from 0 to 10, found {p}"),
-        )),
-    }
+    crate::pain::Pain::optional(field, v)
+        .map(|p| p.map(u8::from))
+        .map_err(|e| bad(field, e.message()))
 }
 
 /// Entries can't be dated in the future.

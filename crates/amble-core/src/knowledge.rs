@@ -56,6 +56,10 @@ pub const EMBEDDED: &[ContentFile<'static>] = &[
         name: "content/learn.toml",
         text: include_str!("../../../content/learn.toml"),
     },
+    ContentFile {
+        name: "content/coach.toml",
+        text: include_str!("../../../content/coach.toml"),
+    },
 ];
 
 /// Exercise ids of the contract (brief §6.3).
@@ -678,6 +682,8 @@ pub struct KnowledgeBase {
     pub outcomes: OutcomeRules,
     /// The learning library (`content/learn.toml`), in library order.
     pub learn: Vec<crate::learn::Topic>,
+    /// The coach's alert thresholds (`content/coach.toml`).
+    pub coach: crate::coach::CoachRules,
 }
 
 #[derive(Deserialize)]
@@ -769,6 +775,8 @@ impl KnowledgeBase {
         let outcomes: OutcomeRules = parse(outcomes_file)?;
         let learn_file = find(files, "learn.toml")?;
         let learn: crate::learn::LearnFile = parse(learn_file)?;
+        let coach_file = find(files, "coach.toml")?;
+        let coach: crate::coach::CoachRules = parse(coach_file)?;
         for (file, version) in [
             (sources_file, s.version),
             (questions_file, q.version),
@@ -779,6 +787,7 @@ impl KnowledgeBase {
             (plan_file, plan.version),
             (outcomes_file, outcomes.version),
             (learn_file, learn.version),
+            (coach_file, coach.version),
         ] {
             if version != CONTENT_VERSION {
                 return Err(KnowledgeError::Invalid {
@@ -803,6 +812,7 @@ impl KnowledgeBase {
             plan,
             outcomes,
             learn: learn.topic,
+            coach,
         };
         kb.validate(
             sources_file.name,
@@ -814,6 +824,7 @@ impl KnowledgeBase {
         kb.validate_plan(plan_file.name)?;
         kb.validate_outcomes(outcomes_file.name)?;
         kb.validate_learn(learn_file.name)?;
+        kb.validate_coach(coach_file.name)?;
         Ok(kb)
     }
 
@@ -944,6 +955,29 @@ impl KnowledgeBase {
             }
         }
         self.outcomes.check().map_err(|(l, m)| invalid(l, m))
+    }
+
+    fn validate_coach(&self, file: &str) -> Result<(), KnowledgeError> {
+        let invalid = |location: String, message: String| KnowledgeError::Invalid {
+            file: file.to_string(),
+            location,
+            message,
+        };
+        for (section, sources) in self.coach.source_lists() {
+            if sources.is_empty() {
+                return Err(invalid(
+                    format!("{section}.sources"),
+                    "missing source: every section needs at least one".into(),
+                ));
+            }
+            if let Some(id) = sources.iter().find(|id| self.source(id).is_none()) {
+                return Err(invalid(
+                    format!("{section}.sources"),
+                    format!("unknown source \"{id}\""),
+                ));
+            }
+        }
+        self.coach.check().map_err(|(loc, msg)| invalid(loc, msg))
     }
 
     fn validate_plan(&self, file: &str) -> Result<(), KnowledgeError> {

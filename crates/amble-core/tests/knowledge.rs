@@ -687,3 +687,32 @@ fn learn_articles_use_the_check_ups_timings() {
         );
     }
 }
+
+/// The coach's alert thresholds are content: sourced and bounded like the plan's numbers.
+#[test]
+fn broken_coach_thresholds_are_caught() {
+    let kb = KnowledgeBase::embedded().expect("embedded content");
+    let t = kb.coach.thresholds();
+    assert_eq!((t.pain_rise, t.pain_high, t.quiet_days), (2, 7, 14));
+    expect_invalid(
+        "coach.toml",
+        r#"sources = ["heuristic"]"#,
+        r#"sources = ["R999"]"#,
+        "quiet.sources",
+    );
+    expect_invalid(
+        "coach.toml",
+        r#"sources = ["heuristic"]"#,
+        "sources = []",
+        "missing source",
+    );
+    expect_invalid("coach.toml", "high = 7", "high = 11", "pain.high");
+    expect_invalid(
+        "coach.toml",
+        "rise_points = 2",
+        "rise_points = 0",
+        "pain.rise_points",
+    );
+    expect_invalid("coach.toml", "days = 14", "days = 0", "quiet.days");
+    expect_invalid("coach.toml", "days = 14", "dayz = 14", "unknown field");
+}

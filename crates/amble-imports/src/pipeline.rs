@@ -9,7 +9,7 @@ use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use amble_core::journal::{self, DailyMetrics, Entry, Walk, WalkSource};
-use amble_store::{Change, Store, StoreError};
+use amble_store::{Change, Revision, Store, StoreError};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -519,14 +519,10 @@ struct Journal {
 // The run
 
 /// Imports `paths` into `store` (or, with `dry_run`, only reports what would happen).
-pub fn run(
-    paths: &[PathBuf],
-    store: &mut dyn Store,
-    opts: &Options,
-    progress: &mut dyn Progress,
-) -> Result<Report, StoreError> {
+/// The walks and daily data of the journal as stored now.
+fn read_journal(store: &dyn Store) -> Result<Journal, StoreError> {
     let existing = store.list()?;
-    let mut journal = Journal {
+    Ok(Journal {
         walks: existing
             .iter()
             .filter_map(|e| {
@@ -547,7 +543,16 @@ pub fn run(
                 }
             })
             .collect(),
-    };
+    })
+}
+
+pub fn run(
+    paths: &[PathBuf],
+    store: &mut dyn Store,
+    opts: &Options,
+    progress: &mut dyn Progress,
+) -> Result<Report, StoreError> {
+    let mut journal = read_journal(store)?;
     let mut units = Vec::new();
     for p in paths {
         expand(p, p.display().to_string(), &mut units);
@@ -787,6 +792,31 @@ fn apply_outcome(
             data.days,
         ),
     };
+    // An enrichment replaces a walk read at the start of the run: when something else changed
+    // it since (a correction in the web app), the journal is read again and the file's
+    // findings are matched against it anew, so the correction is kept.
+    for attempt in 1..=amble_store::UPDATE_ATTEMPTS {
+        match write_findings(shown, &activities, &days, store, opts, journal, report) {
+            Err(StoreError::Conflict { .. }) if attempt < amble_store::UPDATE_ATTEMPTS => {
+                *journal = read_journal(store)?;
+            }
+            done => return done,
+        }
+    }
+    Ok(())
+}
+
+/// De-duplicates one file's walks and daily data against the journal and writes them in one
+/// transaction; report counts change only once it is written.
+fn write_findings(
+    shown: &str,
+    activities: &[Activity],
+    days: &std::collections::BTreeMap<String, crate::model::DayMetrics>,
+    store: &mut dyn Store,
+    opts: &Options,
+    journal: &mut Journal,
+    report: &mut Report,
+) -> Result<(), StoreError> {
     let several = activities.len() > 1;
     let mut changes: Vec<Change> = Vec::new();
     let mut imported = 0;
@@ -794,7 +824,7 @@ fn apply_outcome(
     let mut enriched = 0;
     let mut skipped = Vec::new();
     let mut new_walks: Vec<Walk> = Vec::new();
-    for a in &activities {
+    for a in activities {
         let label = if several {
             format!(" (activity {})", a.index + 1)
         } else {
@@ -820,7 +850,10 @@ fn apply_outcome(
                     let old = journal.walks[i].clone();
                     if richness(&w) > richness(&old) && !old.id.is_empty() {
                         let better = enrich(&old, &w);
-                        changes.push(Change::Replace(Entry::Walk(better.clone())));
+                        changes.push(Change::ReplaceAt(
+                            Entry::Walk(better.clone()),
+                            Revision::of(&Entry::Walk(old)),
+                        ));
                         journal.walks[i] = better;
                         enriched += 1;
                     }
@@ -836,6 +869,7 @@ fn apply_outcome(
     }
     let mut day_changes = 0;
     for (day, m) in days {
+        let m = m.clone();
         let Ok(date) = day.parse::<Date>() else {
             continue;
         };
@@ -872,7 +906,10 @@ fn apply_outcome(
                         id: stored.id.clone(),
                         ..entry
                     };
-                    changes.push(Change::Replace(Entry::DailyMetrics(updated.clone())));
+                    changes.push(Change::ReplaceAt(
+                        Entry::DailyMetrics(updated.clone()),
+                        Revision::of(&Entry::DailyMetrics(stored.clone())),
+                    ));
                     journal.days[i] = updated;
                     day_changes += 1;
                 }

@@ -935,3 +935,88 @@ fn ios16_exports_whose_dtd_never_closes_still_import() {
     let r = k.import(&[zip_path]);
     assert_eq!((r.imported, r.errors.len()), (3, 0), "{r:?}");
 }
+
+/// A journal where someone corrects walk w-1 just before the import's first write (the web
+/// app's edit form while a long import runs).
+struct CorrectedMeanwhile {
+    inner: SqliteStore,
+    done: bool,
+}
+
+impl Store for CorrectedMeanwhile {
+    fn add(&mut self, e: Entry) -> Result<Entry, amble_store::StoreError> {
+        self.inner.add(e)
+    }
+    fn add_once(&mut self, e: Entry, r: &str) -> Result<(Entry, bool), amble_store::StoreError> {
+        self.inner.add_once(e, r)
+    }
+    fn list(&self) -> Result<Vec<Entry>, amble_store::StoreError> {
+        self.inner.list()
+    }
+    fn get(&self, id: &str) -> Result<Option<Entry>, amble_store::StoreError> {
+        self.inner.get(id)
+    }
+    fn replace(&mut self, e: Entry) -> Result<(), amble_store::StoreError> {
+        self.inner.replace(e)
+    }
+    fn delete(&mut self, id: &str) -> Result<Entry, amble_store::StoreError> {
+        self.inner.delete(id)
+    }
+    fn import(
+        &mut self,
+        e: Vec<Entry>,
+    ) -> Result<amble_store::ImportSummary, amble_store::StoreError> {
+        self.inner.import(e)
+    }
+    fn apply(
+        &mut self,
+        changes: Vec<amble_store::Change>,
+    ) -> Result<Vec<Entry>, amble_store::StoreError> {
+        if !self.done {
+            self.done = true;
+            if let Some(Entry::Walk(mut w)) = self.inner.get("w-1")? {
+                w.pain_peak = Some(5);
+                w.notes = Some("corrected meanwhile".into());
+                self.inner.replace(Entry::Walk(w))?;
+            }
+        }
+        self.inner.apply(changes)
+    }
+    fn version(&self) -> Result<i64, amble_store::StoreError> {
+        self.inner.version()
+    }
+}
+
+#[test]
+fn an_enrichment_never_overwrites_a_correction_made_meanwhile() {
+    let dir = tempfile::tempdir().unwrap();
+    let gpx = fit_walk_as_gpx(dir.path());
+    let mut j = J::new();
+    assert_eq!(j.import(std::slice::from_ref(&gpx)).imported, 1);
+    let mut store = CorrectedMeanwhile {
+        inner: SqliteStore::open(j._dir.path()).unwrap(),
+        done: false,
+    };
+    let opts = Options {
+        dry_run: false,
+        today: date(2026, 11, 26),
+        tz: jiff::tz::TimeZone::UTC,
+    };
+    let r = run(
+        &[data("fitparse/garmin-fenix-5-walk.fit")],
+        &mut store,
+        &opts,
+        &mut Quiet,
+    )
+    .unwrap();
+    assert!(store.done, "the correction happened during the import");
+    assert_eq!((r.imported, r.duplicates, r.enriched), (0, 1, 1), "{r:?}");
+    let walks = j.walks();
+    assert_eq!(walks.len(), 1);
+    assert_eq!(walks[0].steps, Some(82), "the richer record's details");
+    assert_eq!(
+        (walks[0].pain_peak, walks[0].notes.as_deref()),
+        (Some(5), Some("corrected meanwhile")),
+        "the correction made meanwhile stays"
+    );
+}

@@ -16,6 +16,7 @@ mod sqlite;
 mod sqlite_accounts;
 
 use amble_core::journal::Entry;
+pub use amble_core::revision::Revision;
 use std::path::{Path, PathBuf};
 
 pub use accounts::{AccountStore, Accounts};
@@ -157,7 +158,9 @@ pub enum StoreError {
     Corrupt { path: PathBuf, detail: String },
     #[error("no journal entry with id \"{0}\"")]
     NotFound(String),
-    #[error("entry \"{id}\" already exists with different content")]
+    /// An entry that exists with other content (an import), or a correction made from a
+    /// version of the entry that has changed since it was read (see `Store::replace_at`).
+    #[error("entry \"{id}\" already exists with different content (or changed since it was read)")]
     Conflict { id: String },
     #[error("cannot open the journal folder {path}: {detail}")]
     Folder { path: PathBuf, detail: String },
@@ -165,9 +168,47 @@ pub enum StoreError {
     Invalid { id: String, message: String },
     #[error("journal error: {0}")]
     Database(String),
+    /// An error of the database engine (SQLite, PostgreSQL, the pool), kept as the source so
+    /// its own causes stay readable (`{:#}` in anyhow, `Error::source`).
+    #[error("journal error: {context}: {source}")]
+    Engine {
+        /// Where: the journal file or the database address (without its password).
+        context: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
     /// Another writer holds the journal past the wait (after the busy timeout).
     #[error("the journal is busy: {0}")]
     Busy(String),
+}
+
+impl StoreError {
+    /// An engine's error with where it happened.
+    pub fn engine(
+        context: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> StoreError {
+        StoreError::Engine {
+            context: context.into(),
+            source: Box::new(source),
+        }
+    }
+
+    /// The message with every cause below it, each said once (an engine's error often repeats
+    /// its cause in its own message).
+    pub fn full_message(&self) -> String {
+        let mut text = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(c) = cause {
+            let more = c.to_string();
+            if !text.contains(&more) {
+                text.push_str(": ");
+                text.push_str(&more);
+            }
+            cause = c.source();
+        }
+        text
+    }
 }
 
 /// What a lossless journal import did.
@@ -186,6 +227,10 @@ pub enum Change {
     Add(Entry),
     /// A corrected entry, replacing the one with the same id.
     Replace(Entry),
+    /// A corrected entry made from the version of it read at this revision: refused with
+    /// [`StoreError::Conflict`] (and the whole batch with it) when the stored entry has changed
+    /// since, so two edits never overwrite each other.
+    ReplaceAt(Entry, Revision),
 }
 
 /// The journal: entries in journal order (oldest date first, then the order they were stored).
@@ -205,6 +250,14 @@ pub trait Store {
     fn get(&self, id: &str) -> Result<Option<Entry>, StoreError>;
     /// Replaces the stored entry with the same id (a correction). The kind cannot change.
     fn replace(&mut self, entry: Entry) -> Result<(), StoreError>;
+    /// Replaces the stored entry with the same id, but only if it is still the version read
+    /// at `read_at` (`amble_core::revision`): otherwise nothing is written and the answer is
+    /// [`StoreError::Conflict`] (read the entry again to show its newer values). The check and
+    /// the write are one transaction.
+    fn replace_at(&mut self, entry: Entry, read_at: &Revision) -> Result<(), StoreError> {
+        self.apply(vec![Change::ReplaceAt(entry, read_at.clone())])
+            .map(|_| ())
+    }
     /// Deletes an entry and returns what was deleted.
     fn delete(&mut self, id: &str) -> Result<Entry, StoreError>;
     /// Imports entries with their ids, all or nothing: identical entries are skipped, an id that
@@ -235,6 +288,9 @@ impl<S: Store + ?Sized> Store for Box<S> {
     fn replace(&mut self, entry: Entry) -> Result<(), StoreError> {
         (**self).replace(entry)
     }
+    fn replace_at(&mut self, entry: Entry, read_at: &Revision) -> Result<(), StoreError> {
+        (**self).replace_at(entry, read_at)
+    }
     fn delete(&mut self, id: &str) -> Result<Entry, StoreError> {
         (**self).delete(id)
     }
@@ -246,5 +302,57 @@ impl<S: Store + ?Sized> Store for Box<S> {
     }
     fn version(&self) -> Result<i64, StoreError> {
         (**self).version()
+    }
+}
+
+/// How often [`update`] reads again when another writer changed the entry in between.
+pub const UPDATE_ATTEMPTS: usize = 5;
+
+/// Changes one stored entry without overwriting anyone: reads it, applies `change` to what is
+/// stored now, and replaces it at the revision read; when another writer changed it in
+/// between, reads it again and applies `change` to the newer version (up to
+/// [`UPDATE_ATTEMPTS`] times, then [`StoreError::Conflict`]). For long operations that write
+/// back to an entry read long before (a gait analysis, an import's enrichment): `change` is a
+/// merge (e.g. "set the gait"), not a copy of an old version. Returns the entry as stored.
+pub fn update<S: Store + ?Sized>(
+    store: &mut S,
+    id: &str,
+    mut change: impl FnMut(Entry) -> Result<Entry, StoreError>,
+) -> Result<Entry, StoreError> {
+    for _ in 0..UPDATE_ATTEMPTS {
+        let current = store
+            .get(id)?
+            .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
+        let read_at = Revision::of(&current);
+        let changed = change(current)?;
+        match store.replace_at(changed.clone(), &read_at) {
+            Ok(()) => return Ok(changed),
+            Err(StoreError::Conflict { .. }) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(StoreError::Conflict { id: id.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("db error")]
+    struct Outer(#[source] std::io::Error);
+
+    #[test]
+    fn an_engine_error_keeps_its_source_and_says_each_cause_once() {
+        let e = StoreError::engine(
+            "postgres://db/amble",
+            Outer(std::io::Error::other("database \"x\" does not exist")),
+        );
+        let source = std::error::Error::source(&e).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("db error"));
+        assert_eq!(
+            e.full_message(),
+            "journal error: postgres://db/amble: db error: database \"x\" does not exist"
+        );
     }
 }

@@ -96,8 +96,13 @@ impl PgDatabase {
         PathBuf::from(self.shown.as_ref())
     }
 
-    fn err(&self, e: impl std::fmt::Display) -> StoreError {
-        StoreError::Database(format!("{}: {e}", self.shown))
+    fn err(&self, e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+        StoreError::engine(self.shown.to_string(), e)
+    }
+
+    /// A message of Amble's own about this database (no engine error below it).
+    fn msg(&self, m: impl std::fmt::Display) -> StoreError {
+        StoreError::Database(format!("{}: {m}", self.shown))
     }
 
     fn conn(&self) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, StoreError> {
@@ -155,7 +160,7 @@ impl PgDatabase {
         }
         for m in MIGRATIONS.iter().filter(|m| m.version > version) {
             tx.batch_execute(m.postgres)
-                .map_err(|e| self.err(format!("migration {}: {e}", m.version)))?;
+                .map_err(|e| self.msg(format!("migration {}: {e}", m.version)))?;
             tx.execute(
                 "INSERT INTO amble_meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 &[&m.version],
@@ -180,7 +185,7 @@ impl PgDatabase {
     }
 
     /// An error naming this database.
-    pub(crate) fn error(&self, e: impl std::fmt::Display) -> StoreError {
+    pub(crate) fn error(&self, e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
         self.err(e)
     }
 
@@ -192,7 +197,7 @@ impl PgDatabase {
             .query_opt("SELECT 1 FROM journals WHERE id = $1", &[&journal])
             .map_err(|e| self.err(e))?;
         if found.is_none() {
-            return Err(self.err(format!("there is no journal {journal}")));
+            return Err(self.msg(format!("there is no journal {journal}")));
         }
         Ok(PgStore {
             db: self.clone(),
@@ -300,7 +305,7 @@ fn next_id(
         .max(counted.unwrap_or(0))
         .checked_add(1)
         .filter(|n| u64::try_from(*n).is_ok_and(|n| n <= amble_core::journal::MAX_ID_NUMBER))
-        .ok_or_else(|| db.err(format!("no id left for \"{prefix}\" entries")))?;
+        .ok_or_else(|| db.msg(format!("no id left for \"{prefix}\" entries")))?;
     tx.execute(
         "INSERT INTO id_counters (journal_id, prefix, last) VALUES ($1, $2, $3) ON CONFLICT (journal_id, prefix) DO UPDATE SET last = excluded.last",
         &[&journal, &prefix, &next],
@@ -502,6 +507,32 @@ impl Store for PgStore {
                         entry.set_id(id);
                         insert(&db, tx, journal, &entry)?;
                         added.push(entry);
+                    }
+                    Change::ReplaceAt(entry, read_at) => {
+                        // FOR UPDATE: the row stays as read until this transaction ends.
+                        let row = tx
+                            .query_opt(
+                                "SELECT body::text FROM entries WHERE journal_id = $1 AND id = $2 FOR UPDATE",
+                                &[&journal, &entry.id()],
+                            )
+                            .map_err(|e| db.err(e))?;
+                        let Some(row) = row else {
+                            return Err(StoreError::NotFound(entry.id().to_string()));
+                        };
+                        if !read_at.matches(&decode(entry.id(), row.get::<_, &str>(0))?) {
+                            return Err(StoreError::Conflict {
+                                id: entry.id().to_string(),
+                            });
+                        }
+                        let n = tx
+                            .execute(
+                                "UPDATE entries SET date = $3::text::date, body = $4::text::jsonb, updated_at = now() WHERE journal_id = $1 AND id = $2 AND kind = $5",
+                                &[&journal, &entry.id(), &entry.date().to_string(), &encode(&entry)?, &entry.kind()],
+                            )
+                            .map_err(|e| db.err(e))?;
+                        if n != 1 {
+                            return Err(StoreError::NotFound(entry.id().to_string()));
+                        }
                     }
                     Change::Replace(entry) => {
                         let n = tx

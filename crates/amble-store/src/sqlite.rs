@@ -263,12 +263,16 @@ impl SqliteStore {
     }
 }
 
-/// Test hook: see `SqliteStore::pause_before_commit`.
+/// Test hook: see `SqliteStore::pause_before_commit`. Only in builds with debug assertions (what
+/// `cargo test` runs); in a release build it does nothing.
 fn pause_hook(marker: Option<&Path>) {
+    #[cfg(debug_assertions)]
     if let Some(marker) = marker {
         let _ = std::fs::write(marker, b"in transaction");
         std::thread::sleep(Duration::from_secs(60));
     }
+    #[cfg(not(debug_assertions))]
+    let _ = marker;
 }
 
 fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
@@ -284,7 +288,7 @@ fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
             path: path.to_path_buf(),
             detail: e.to_string(),
         },
-        _ => StoreError::Database(e.to_string()),
+        _ => StoreError::engine(path.display().to_string(), e),
     }
 }
 
@@ -548,6 +552,33 @@ impl Store for SqliteStore {
                     )
                     .map_err(|e| classify(&path, e))?;
                     added.push(entry);
+                }
+                Change::ReplaceAt(entry, read_at) => {
+                    let body: Option<String> = tx
+                        .query_row(
+                            "SELECT body FROM entries WHERE journal_id = ?1 AND id = ?2",
+                            params![journal, entry.id()],
+                            |r| r.get(0),
+                        )
+                        .optional()
+                        .map_err(|e| classify(&path, e))?;
+                    let Some(body) = body else {
+                        return Err(StoreError::NotFound(entry.id().to_string()));
+                    };
+                    if !read_at.matches(&decode(entry.id(), &body)?) {
+                        return Err(StoreError::Conflict {
+                            id: entry.id().to_string(),
+                        });
+                    }
+                    let n = tx
+                        .execute(
+                            "UPDATE entries SET date = ?2, body = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE journal_id = ?5 AND id = ?1 AND kind = ?4",
+                            params![entry.id(), entry.date().to_string(), encode(&entry)?, entry.kind(), journal],
+                        )
+                        .map_err(|e| classify(&path, e))?;
+                    if n != 1 {
+                        return Err(StoreError::NotFound(entry.id().to_string()));
+                    }
                 }
                 Change::Replace(entry) => {
                     let n = tx

@@ -71,7 +71,7 @@ impl SqliteAccounts {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                 StoreError::Busy(format!("{}: {e}", path.display()))
             }
-            _ => StoreError::Database(format!("{}: {e}", path.display())),
+            _ => StoreError::engine(path.display().to_string(), e),
         }
     }
 

@@ -959,5 +959,126 @@ fn sign_in_pairs_are_forgotten_a_day_after_their_last_failure() {
             None,
             "{engine}: one failure since, free"
         );
+/// Two edits of one entry never overwrite each other (issue #26.4): a correction carries the
+/// revision it was read at, and one made from a version that has changed since is refused.
+#[test]
+fn a_stale_correction_is_refused_and_changes_nothing() {
+    use amble_store::Revision;
+    each(|engine, j| {
+        let mut s = (j.open)();
+        let stored = s.add(walk(5, 20.0)).unwrap();
+        let read_at = Revision::of(&stored);
+        // Another tab saves first.
+        let mut theirs = stored.clone();
+        if let Entry::Walk(w) = &mut theirs {
+            w.minutes = 25.0;
+        }
+        (j.open)().replace_at(theirs.clone(), &read_at).unwrap();
+        // Ours was read before that: refused, and the journal keeps theirs.
+        let mut ours = stored.clone();
+        if let Entry::Walk(w) = &mut ours {
+            w.pain_peak = Some(6);
+        }
+        let r = s.replace_at(ours.clone(), &read_at);
+        assert!(
+            matches!(&r, Err(StoreError::Conflict { id }) if id == "w-1"),
+            "{engine}: {r:?}"
+        );
+        let now = s.get("w-1").unwrap().unwrap();
+        assert_eq!(now, theirs, "{engine}: the newer values stay");
+        // Made again from the newer version, it is stored.
+        s.replace_at(ours.clone(), &Revision::of(&now)).unwrap();
+        assert_eq!(s.get("w-1").unwrap().unwrap(), ours, "{engine}");
+        // In a batch, a stale correction refuses the whole batch.
+        let r = s.apply(vec![
+            Change::Add(morning(6, 1)),
+            Change::ReplaceAt(theirs.clone(), Revision::of(&now)),
+        ]);
+        assert!(matches!(r, Err(StoreError::Conflict { .. })), "{engine}");
+        assert_eq!(ids(&s), ["w-1"], "{engine}: the add was rolled back");
+        // A missing entry is not found, whatever the revision.
+        let mut gone = walk(7, 5.0);
+        gone.set_id("w-9".into());
+        let r = s.replace_at(gone, &read_at);
+        assert!(matches!(r, Err(StoreError::NotFound(_))), "{engine}");
+    });
+}
+
+/// Writers racing to correct one entry from the same read: exactly one wins.
+#[test]
+fn simultaneous_corrections_from_one_read_store_one() {
+    use amble_store::Revision;
+    each(|engine, j| {
+        let stored = (j.open)().add(morning(3, 2)).unwrap();
+        let read_at = Revision::of(&stored);
+        let gate = Arc::new(std::sync::Barrier::new(6));
+        let threads: Vec<_> = (0..6u8)
+            .map(|k| {
+                let open = j.open.clone();
+                let gate = gate.clone();
+                let (read_at, mut mine) = (read_at.clone(), stored.clone());
+                std::thread::spawn(move || {
+                    if let Entry::Morning(m) = &mut mine {
+                        m.pain = k + 3;
+                    }
+                    let mut s = open();
+                    gate.wait();
+                    s.replace_at(mine, &read_at)
+                })
+            })
+            .collect();
+        let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        assert_eq!(
+            results.iter().filter(|r| r.is_ok()).count(),
+            1,
+            "{engine}: {results:?}"
+        );
+        assert!(
+            results
+                .iter()
+                .all(|r| r.is_ok() || matches!(r, Err(StoreError::Conflict { .. }))),
+            "{engine}: the others are conflicts, not errors: {results:?}"
+        );
+    });
+}
+
+/// A long operation writing back to an entry read long before (a gait analysis) merges into
+/// the entry as it is now: `update` reads again when another writer got there first.
+#[test]
+fn an_update_merges_into_a_correction_made_meanwhile() {
+    each(|engine, j| {
+        let mut s = (j.open)();
+        s.add(walk(5, 20.0)).unwrap();
+        let mut calls = 0;
+        let stored = amble_store::update(&mut s, "w-1", |e| {
+            calls += 1;
+            if calls == 1 {
+                // Someone corrects the walk while the analysis runs.
+                let mut other = (j.open)();
+                let mut corrected = other.get("w-1").unwrap().unwrap();
+                if let Entry::Walk(w) = &mut corrected {
+                    w.pain_peak = Some(6);
+                }
+                other.replace(corrected).unwrap();
+            }
+            let Entry::Walk(mut w) = e else {
+                panic!("a walk")
+            };
+            w.notes = Some("gait attached".into());
+            Ok(Entry::Walk(w))
+        })
+        .unwrap();
+        assert_eq!(calls, 2, "{engine}: read again after the conflict");
+        let Some(Entry::Walk(w)) = s.get("w-1").unwrap() else {
+            panic!("a walk")
+        };
+        assert_eq!(
+            (w.pain_peak, w.notes.as_deref()),
+            (Some(6), Some("gait attached")),
+            "{engine}: both changes kept"
+        );
+        assert_eq!(Entry::Walk(w), stored, "{engine}");
+        let missing = amble_store::update(&mut s, "w-9", Ok);
+        assert!(matches!(missing, Err(StoreError::NotFound(_))), "{engine}");
     });
 }

@@ -329,16 +329,37 @@ pub async fn morning(
             .into_response()),
         journal::MorningSlot::Taken(kept) => {
             let new = Entry::Morning(journal::replaced_morning(kept, &m));
-            let stored = new.clone();
-            state
+            let read_at = amble_store::Revision::of(&Entry::Morning(kept.clone()));
+            let (stored, id) = (new.clone(), kept.id.clone());
+            let saved = state
                 .with_store(true, move |s| match s {
-                    Some(s) => amble_store::Store::replace(s, new),
+                    Some(s) => amble_store::Store::replace_at(s, new, &read_at),
                     None => Err(StoreError::Database(
                         "the journal could not be opened".into(),
                     )),
                 })
-                .await?;
-            Ok((StatusCode::OK, Json(stored)).into_response())
+                .await;
+            match saved {
+                Ok(()) => Ok((StatusCode::OK, Json(stored)).into_response()),
+                // Changed between reading and replacing: nothing is overwritten; the newer
+                // entry comes back.
+                Err(StoreError::Conflict { .. }) => {
+                    let key = id.clone();
+                    let newer = state
+                        .with_store(false, move |s| s.map_or(Ok(None), |s| s.get(&key)))
+                        .await?;
+                    Ok((
+                        StatusCode::CONFLICT,
+                        Json(json!({
+                            "error": format!("entry \"{id}\" changed since it was read; nothing was changed: send the log again to replace the newer score"),
+                            "field": "date",
+                            "existing": newer,
+                        })),
+                    )
+                        .into_response())
+                }
+                Err(e) => Err(e.into()),
+            }
         }
     }
 }

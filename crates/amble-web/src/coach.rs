@@ -3,37 +3,13 @@
 
 use amble_core::journal::Entry;
 use amble_core::knowledge::KnowledgeBase;
-use amble_core::plan::{self, DecisionKind};
 use amble_store::accounts::User;
 use amble_store::{Accounts, StoreError};
 use jiff::civil::Date;
 use serde::Serialize;
 
-/// When a person needs attention. Defaults: a rise of 2 points (the smallest change people
-/// notice in pain), a rating of 7 or more, two weeks without an entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AlertThresholds {
-    pub pain_rise: u8,
-    pub pain_high: u8,
-    pub quiet_days: i64,
-}
-
-impl Default for AlertThresholds {
-    fn default() -> Self {
-        AlertThresholds {
-            pain_rise: 2,
-            pain_high: 7,
-            quiet_days: 14,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Alert {
-    /// 1: warning signs and new symptoms; 2: flares and pain; 3: gone quiet.
-    pub tier: u8,
-    pub text: String,
-}
+// The alerts and their thresholds are the core's (`content/coach.toml`); the web shows them.
+pub use amble_core::coach::{Alert, AlertThresholds};
 
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct PersonRow {
@@ -48,111 +24,6 @@ impl PersonRow {
     pub fn link(&self) -> String {
         format!("/today?person={}", crate::authz::url_encode(&self.email))
     }
-}
-
-/// Every pain rating with its date: mornings, before and worst of walks, check-ins.
-fn ratings(entries: &[Entry]) -> Vec<(Date, u8)> {
-    let mut out = Vec::new();
-    for e in entries {
-        match e {
-            Entry::Morning(m) => out.push((m.date, m.pain)),
-            Entry::Walk(w) => {
-                out.extend(w.pain_before.map(|p| (w.date, p)));
-                out.extend(w.pain_peak.map(|p| (w.date, p)));
-            }
-            Entry::Checkin(c) => out.extend(c.pain.map(|p| (c.date, p))),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// The alerts for one journal as of `today`, most urgent first.
-pub(crate) fn alerts(
-    entries: &[Entry],
-    replayed: Option<&plan::Replay>,
-    today: Date,
-    t: AlertThresholds,
-) -> Vec<Alert> {
-    let mut out = Vec::new();
-    if let Some(r) = replayed {
-        if r.plan.decision.kind == DecisionKind::Suspend {
-            out.push(Alert {
-                tier: 1,
-                text: r
-                    .plan
-                    .decision
-                    .because
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| "the plan is suspended".into()),
-            });
-        } else if r.assessment.tier() >= amble_core::Tier::Soon {
-            out.push(Alert {
-                tier: 1,
-                text: format!(
-                    "warning signs at the check-up ({})",
-                    r.assessment.tier().as_str()
-                ),
-            });
-        }
-        if r.history
-            .last()
-            .is_some_and(|h| h.decision.kind == DecisionKind::Flare)
-        {
-            out.push(Alert {
-                tier: 2,
-                text: "a flare in the last week".into(),
-            });
-        }
-    }
-    let days = |d: Date| (today - d).get_days();
-    let r = ratings(entries);
-    let recent: Vec<f64> = r
-        .iter()
-        .filter(|(d, _)| (0..7).contains(&days(*d)))
-        .map(|(_, p)| f64::from(*p))
-        .collect();
-    let before: Vec<f64> = r
-        .iter()
-        .filter(|(d, _)| (7..28).contains(&days(*d)))
-        .map(|(_, p)| f64::from(*p))
-        .collect();
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-    if !recent.is_empty()
-        && !before.is_empty()
-        && mean(&recent) - mean(&before) >= f64::from(t.pain_rise)
-    {
-        out.push(Alert {
-            tier: 2,
-            text: format!(
-                "pain rose by {:.1} points this week (alert at {})",
-                mean(&recent) - mean(&before),
-                t.pain_rise
-            ),
-        });
-    }
-    if let Some(high) = r
-        .iter()
-        .filter(|(d, _)| (0..7).contains(&days(*d)))
-        .map(|(_, p)| *p)
-        .max()
-        && high >= t.pain_high
-    {
-        out.push(Alert {
-            tier: 2,
-            text: format!("pain of {high}/10 this week (alert at {})", t.pain_high),
-        });
-    }
-    let last = entries.iter().map(Entry::date).max();
-    if last.is_none_or(|d| i64::from(days(d)) >= t.quiet_days) {
-        out.push(Alert {
-            tier: 3,
-            text: format!("no entries for {} days or more", t.quiet_days),
-        });
-    }
-    out.sort_by_key(|a| a.tier);
-    out
 }
 
 /// The coach's people, most urgent first (each journal opened through the same check, read
@@ -173,7 +44,7 @@ pub(crate) fn people(
             email: person.email,
             plan_status: replayed.as_ref().map(|r| r.plan.status.as_str()),
             last_entry: entries.iter().map(Entry::date).max().map(|d| d.to_string()),
-            alerts: alerts(&entries, replayed.as_deref(), today, t),
+            alerts: amble_core::coach::alerts(&entries, replayed.as_deref(), today, t),
         });
     }
     rows.sort_by(|a, b| {

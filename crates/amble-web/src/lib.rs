@@ -113,7 +113,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 db,
                 accounts: None,
-                alerts: coach::AlertThresholds::default(),
+                alerts: kb.coach.thresholds(),
                 kb: Arc::new(kb),
                 today,
                 latest: None,
@@ -284,112 +284,131 @@ fn hashing_permits() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
 }
 
+/// Who may use a route, with accounts (without accounts there is one journal and no roles).
+/// The role × route matrix of `tests/accounts.rs` is derived from [`ROUTES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone: assets, signing in and out, the API description, a calendar feed's secret
+    /// address.
+    Open,
+    /// Anyone signed in (accepting an invite, a new calendar address).
+    Signed,
+    /// A coach or an admin: the people list and invites.
+    Coach,
+    /// One journal: its person reads and writes; a linked coach reads with `?person=`.
+    Journal,
+    /// An admin only: the clinic's accounts, links, invites, tokens and audit log.
+    Admin,
+}
+
+/// One route of the app: its path, the methods it answers and who may use it.
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    pub path: &'static str,
+    /// Lower-case method names (`get`, `post`, `delete`).
+    pub methods: &'static [&'static str],
+    pub access: Access,
+}
+
+/// The route table: [`ROUTES`] and the router are made from the same lines, so a test that
+/// walks [`ROUTES`] covers every route the app serves. A route is added here, never with
+/// `.route(...)` elsewhere (tests/routes.rs checks).
+macro_rules! route_table {
+    ($( $path:literal, $access:ident $(, limit($lim:expr))? => $first:ident($h:expr) $(.$m:ident($hm:expr))* ; )*) => {
+        /// Every route of the app (see [`Access`]).
+        pub const ROUTES: &[Route] = &[
+            $( Route {
+                path: $path,
+                methods: &[stringify!($first) $(, stringify!($m))*],
+                access: Access::$access,
+            }, )*
+        ];
+
+        fn with_routes(r: Router<AppState>) -> Router<AppState> {
+            $(
+                let method_router = $first($h) $(.$m($hm))*;
+                $( let method_router = method_router.layer(DefaultBodyLimit::max($lim)); )?
+                let r = r.route($path, method_router);
+            )*
+            r
+        }
+    };
+}
+
+route_table! {
+    "/", Journal => get(pages::home);
+    "/checkup", Journal => get(pages::checkup_form).post(pages::checkup_submit);
+    "/checkup/{id}", Journal => get(pages::checkup_result);
+    "/screen", Journal => get(pages::screen_form).post(pages::screen_submit);
+    "/today", Journal => get(pages::today);
+    "/walk", Journal => get(pages::walk);
+    "/walk/track.mp3", Journal => get(pages::walk_track);
+    "/checkin", Journal => get(pages::checkin_form).post(pages::checkin_submit);
+    "/checkin/{id}", Journal => get(pages::checkin_result);
+    "/plan", Journal => get(pages::plan);
+    "/progress", Journal => get(pages::progress);
+    "/insights", Journal => get(pages::insights);
+    "/experiments", Journal => get(pages::experiments);
+    "/report", Journal => get(pages::clinician_report);
+    "/report.pdf", Journal => get(pages::clinician_report_pdf);
+    "/calendar.ics", Journal => get(pages::calendar_ics);
+    "/exercises", Journal => get(pages::exercises);
+    "/exercises/{id}", Journal => get(pages::exercise_one);
+    "/learn", Journal => get(pages::learn_index);
+    "/learn/{id}", Journal => get(pages::learn_topic);
+    "/log", Journal => get(pages::log_walk_form);
+    "/log/walk", Journal => get(pages::log_walk_form).post(pages::log_walk);
+    "/log/morning", Journal => get(pages::log_morning_form).post(pages::log_morning);
+    "/log/exercise", Journal => get(pages::log_exercise_form).post(pages::log_exercise);
+    "/journal", Journal => get(pages::journal);
+    "/journal/{id}/gait", Journal => get(pages::walk_gait_page);
+    "/gait", Journal, limit(pages::GAIT_UPLOAD_LIMIT) => get(pages::gait_form).post(pages::gait_upload);
+    "/journal/needs-pain", Journal => get(pages::needs_pain_form).post(pages::needs_pain_submit);
+    "/journal/{id}/edit", Journal => get(pages::edit_form).post(pages::edit_submit);
+    "/journal/{id}/delete", Journal => get(pages::delete_form).post(pages::delete_submit);
+    "/login", Open => get(auth::login_form).post(auth::login_submit);
+    "/logout", Open => post(auth::logout);
+    "/people", Coach => get(coach::people_page);
+    "/people/invite", Coach => post(coach::invite);
+    "/admin", Admin => get(admin::page);
+    "/admin/invite", Admin => post(admin::invite);
+    "/admin/invite/revoke", Admin => post(admin::revoke_invite);
+    "/admin/token/revoke", Admin => post(admin::revoke_token);
+    "/admin/user/disable", Admin => post(admin::disable);
+    "/admin/user/enable", Admin => post(admin::enable);
+    "/admin/unlink", Admin => post(admin::unlink);
+    "/join/{secret}", Signed => get(coach::join_form).post(coach::join_submit);
+    "/calendar/new", Signed => post(coach::calendar_new);
+    "/calendar/{file}", Open => get(coach::calendar_feed);
+    "/api/v1/session", Open => post(auth::session_create).delete(auth::session_delete);
+    "/assets/app.css", Open => get(pages::css);
+    "/assets/report.css", Open => get(pages::report_css);
+    "/assets/timer.js", Open => get(pages::timer_js);
+    "/assets/offline.js", Open => get(phone::offline_js);
+    "/assets/icon-192.png", Open => get(phone::icon_192);
+    "/assets/icon-512.png", Open => get(phone::icon_512);
+    "/assets/icon-maskable-512.png", Open => get(phone::icon_maskable);
+    "/manifest.webmanifest", Open => get(phone::manifest);
+    "/sw.js", Open => get(phone::service_worker);
+    "/favicon.ico", Open => get(phone::favicon);
+    "/assets/walk.js", Open => get(pages::walk_js);
+    "/assets/walk.css", Open => get(pages::walk_css);
+    "/api/v1/assess", Journal => post(api::assess);
+    "/api/v1/assessments", Journal => post(api::store_assessment);
+    "/api/v1/plan", Journal => get(api::plan);
+    "/api/v1/today", Journal => get(api::today);
+    "/api/v1/walks", Journal => post(api::walk);
+    "/api/v1/mornings", Journal => post(api::morning);
+    "/api/v1/exercises", Journal => post(api::exercise);
+    "/api/v1/journal", Journal => get(api::journal);
+    "/api/v1/insights", Journal => get(api::insights);
+    "/api/v1/openapi.json", Open => get(api::openapi);
+    "/api/v1/people", Coach => get(api::people);
+}
+
 /// The whole application: pages, API, assets, security layers.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(pages::home))
-        .route(
-            "/checkup",
-            get(pages::checkup_form).post(pages::checkup_submit),
-        )
-        .route("/checkup/{id}", get(pages::checkup_result))
-        .route(
-            "/screen",
-            get(pages::screen_form).post(pages::screen_submit),
-        )
-        .route("/today", get(pages::today))
-        .route("/walk", get(pages::walk))
-        .route("/walk/track.mp3", get(pages::walk_track))
-        .route(
-            "/checkin",
-            get(pages::checkin_form).post(pages::checkin_submit),
-        )
-        .route("/checkin/{id}", get(pages::checkin_result))
-        .route("/plan", get(pages::plan))
-        .route("/progress", get(pages::progress))
-        .route("/insights", get(pages::insights))
-        .route("/experiments", get(pages::experiments))
-        .route("/report", get(pages::clinician_report))
-        .route("/report.pdf", get(pages::clinician_report_pdf))
-        .route("/calendar.ics", get(pages::calendar_ics))
-        .route("/exercises", get(pages::exercises))
-        .route("/exercises/{id}", get(pages::exercise_one))
-        .route("/learn", get(pages::learn_index))
-        .route("/learn/{id}", get(pages::learn_topic))
-        .route("/log", get(pages::log_walk_form))
-        .route("/log/walk", get(pages::log_walk_form).post(pages::log_walk))
-        .route(
-            "/log/morning",
-            get(pages::log_morning_form).post(pages::log_morning),
-        )
-        .route(
-            "/log/exercise",
-            get(pages::log_exercise_form).post(pages::log_exercise),
-        )
-        .route("/journal", get(pages::journal))
-        .route("/journal/{id}/gait", get(pages::walk_gait_page))
-        .route(
-            "/gait",
-            get(pages::gait_form)
-                .post(pages::gait_upload)
-                .layer(DefaultBodyLimit::max(pages::GAIT_UPLOAD_LIMIT)),
-        )
-        .route(
-            "/journal/needs-pain",
-            get(pages::needs_pain_form).post(pages::needs_pain_submit),
-        )
-        .route(
-            "/journal/{id}/edit",
-            get(pages::edit_form).post(pages::edit_submit),
-        )
-        .route(
-            "/journal/{id}/delete",
-            get(pages::delete_form).post(pages::delete_submit),
-        )
-        .route("/login", get(auth::login_form).post(auth::login_submit))
-        .route("/logout", post(auth::logout))
-        .route("/people", get(coach::people_page))
-        .route("/people/invite", post(coach::invite))
-        .route("/admin", get(admin::page))
-        .route("/admin/invite", post(admin::invite))
-        .route("/admin/invite/revoke", post(admin::revoke_invite))
-        .route("/admin/token/revoke", post(admin::revoke_token))
-        .route("/admin/user/disable", post(admin::disable))
-        .route("/admin/user/enable", post(admin::enable))
-        .route("/admin/unlink", post(admin::unlink))
-        .route(
-            "/join/{secret}",
-            get(coach::join_form).post(coach::join_submit),
-        )
-        .route("/calendar/new", post(coach::calendar_new))
-        .route("/calendar/{file}", get(coach::calendar_feed))
-        .route(
-            "/api/v1/session",
-            post(auth::session_create).delete(auth::session_delete),
-        )
-        .route("/assets/app.css", get(pages::css))
-        .route("/assets/report.css", get(pages::report_css))
-        .route("/assets/timer.js", get(pages::timer_js))
-        .route("/assets/offline.js", get(phone::offline_js))
-        .route("/assets/icon-192.png", get(phone::icon_192))
-        .route("/assets/icon-512.png", get(phone::icon_512))
-        .route("/assets/icon-maskable-512.png", get(phone::icon_maskable))
-        .route("/manifest.webmanifest", get(phone::manifest))
-        .route("/sw.js", get(phone::service_worker))
-        .route("/favicon.ico", get(phone::favicon))
-        .route("/assets/walk.js", get(pages::walk_js))
-        .route("/assets/walk.css", get(pages::walk_css))
-        .route("/api/v1/assess", post(api::assess))
-        .route("/api/v1/assessments", post(api::store_assessment))
-        .route("/api/v1/plan", get(api::plan))
-        .route("/api/v1/today", get(api::today))
-        .route("/api/v1/walks", post(api::walk))
-        .route("/api/v1/mornings", post(api::morning))
-        .route("/api/v1/exercises", post(api::exercise))
-        .route("/api/v1/journal", get(api::journal))
-        .route("/api/v1/insights", get(api::insights))
-        .route("/api/v1/openapi.json", get(api::openapi))
-        .route("/api/v1/people", get(api::people))
+    with_routes(Router::new())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(cache::layer))
         .layer(axum::middleware::from_fn_with_state(

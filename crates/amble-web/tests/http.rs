@@ -1067,6 +1067,100 @@ async fn a_walk_in_a_few_taps_then_edit_and_delete() {
     assert_eq!(app.journal().await["entries"].as_array().unwrap().len(), 3);
 }
 
+/// The revision a form was filled from (`name="revision…" value="…"`).
+fn revision_in(body: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    let at = body
+        .find(&key)
+        .unwrap_or_else(|| panic!("no {name} in the page: {body}"));
+    body[at + key.len()..].chars().take(16).collect()
+}
+
+/// Two tabs correct one walk: the save made from the older version is refused, with the newer
+/// values shown to change again; nothing is overwritten (issue #26.4).
+#[tokio::test]
+async fn an_edit_made_from_an_older_version_is_refused_with_the_newer_values() {
+    let app = App::new().with_checkup().await;
+    let walk = "date=2026-03-02&pain_before=2&leg_spread=none";
+    let r = app
+        .post_form("/log/walk", &format!("{walk}&minutes=25&pain_peak=4"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let opened = revision_in(&app.get("/journal/w-1/edit").await.body, "revision");
+    let first = app
+        .post_form(
+            "/journal/w-1/edit",
+            &format!("revision={opened}&{walk}&minutes=40&pain_peak=4"),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    let stale = app
+        .post_form(
+            "/journal/w-1/edit",
+            &format!("revision={opened}&{walk}&minutes=25&pain_peak=6"),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(
+        stale
+            .body
+            .contains("This entry changed since you opened it"),
+        "{}",
+        stale.body
+    );
+    assert!(
+        stale.body.contains("name=\"minutes\" value=\"40\""),
+        "the newer values are shown: {}",
+        stale.body
+    );
+    let w = |j: Value| {
+        j["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == "w-1")
+            .map(|e| (e["minutes"].as_f64(), e["pain_peak"].as_u64()))
+    };
+    assert_eq!(w(app.journal().await), Some((Some(40.0), Some(4))));
+    // Saved again from the page that showed the newer values: stored.
+    let newer = revision_in(&stale.body, "revision");
+    assert_ne!(newer, opened);
+    let again = app
+        .post_form(
+            "/journal/w-1/edit",
+            &format!("revision={newer}&{walk}&minutes=40&pain_peak=6"),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert_eq!(w(app.journal().await), Some((Some(40.0), Some(6))));
+    // Ratings of imported walks: a walk changed since the page was opened refuses the batch.
+    let r = app
+        .post_json("/api/v1/walks", r#"{"date": "2026-03-01", "minutes": 30}"#)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let page = app.get("/journal/needs-pain").await;
+    let shown = revision_in(&page.body, "revision.w-2");
+    // Another device corrects the walk's minutes meanwhile.
+    blocking(|| {
+        use amble_store::Store;
+        let mut s = app.db.open().unwrap();
+        let Some(amble_core::journal::Entry::Walk(mut w2)) = s.get("w-2").unwrap() else {
+            panic!("w-2 is a walk")
+        };
+        w2.minutes = 35.0;
+        s.replace(amble_core::journal::Entry::Walk(w2)).unwrap();
+    });
+    let rated = app
+        .post_form(
+            "/journal/needs-pain",
+            &format!("revision.w-2={shown}&pain_before.w-2=1&pain_peak.w-2=2"),
+        )
+        .await;
+    assert_eq!(rated.status, StatusCode::CONFLICT, "{}", rated.body);
+    assert!(rated.body.contains("changed since you opened this page"));
+    assert!(rated.body.contains("walk 35 min"), "the walk as it is now");
+}
+
 /// The mornings in the journal, as (id, date, pain).
 async fn mornings(app: &App) -> Vec<(String, String, i64)> {
     app.journal().await["entries"]

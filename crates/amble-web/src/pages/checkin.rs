@@ -6,6 +6,7 @@
 use super::checkup::{CheckupPage, QView, error_links};
 use super::*;
 use amble_core::checkin::{self, CheckinAnswers, CheckinDoc, CheckinKind, GlobalChange};
+use amble_core::pain::Pain;
 
 use crate::forms::FieldError;
 
@@ -122,18 +123,14 @@ fn parse(
             None
         }),
     };
-    let pain = match fields.parsed::<i64>("pain.now", "a whole number from 0 to 10") {
-        Ok(Some(p)) if (0..=10).contains(&p) => Some(p),
-        Ok(Some(p)) => {
+    let pain = match fields.get("pain.now").map(|t| Pain::parse("pain.now", t)) {
+        None => None,
+        Some(Ok(p)) => Some(i64::from(p)),
+        Some(Err(e)) => {
             errors.push(FieldError {
                 field: "pain.now".into(),
-                message: format!("expected a whole number from 0 to 10, found {p}"),
+                message: e.message(),
             });
-            None
-        }
-        Ok(None) => None,
-        Err(e) => {
-            errors.push(e);
             None
         }
     };

@@ -3,13 +3,11 @@
 
 use super::*;
 use amble_core::gait::WalkGait;
+use amble_core::gait_setup::{self, SHOWN_BOUTS};
 use axum::extract::Multipart;
 
 /// A bout's row: start, end, steps, cadence, stride, speed.
 type BoutRow = (String, String, usize, String, String, String);
-
-/// Bouts listed on the page (the longest; the rest are counted).
-const SHOWN_BOUTS: usize = 12;
 
 /// The largest upload taken, bytes (a two-hour phone recording as a zip is far smaller).
 pub const GAIT_UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
@@ -196,17 +194,11 @@ pub async fn gait_upload(
         Ok(u) => u,
         Err(e) => return again(&Upload::default(), e),
     };
-    let height: f64 = match u.height.parse::<f64>() {
-        Ok(h) if (100.0..=230.0).contains(&h) => h,
-        _ => {
-            return again(
-                &u,
-                error(
-                    "height_cm",
-                    "your height in centimetres, 100 to 230 (stride length needs it)",
-                ),
-            );
-        }
+    let sensor_m = match gait_setup::parse_body_height("height_cm", &u.height)
+        .and_then(|h| gait_setup::sensor_height_from_body("height_cm", h))
+    {
+        Ok(m) => m,
+        Err(e) => return again(&u, error("height_cm", e.message)),
     };
     if u.bytes.is_empty() {
         return again(&u, error("file", "choose a recording to upload"));
@@ -260,7 +252,7 @@ pub async fn gait_upload(
             amble_gait::CsvOptions::default(),
             GAIT_UNPACK_LIMIT,
         )
-        .map(|rec| amble_gait::analyse(&rec, 0.53 * height / 100.0))
+        .map(|rec| amble_gait::analyse(&rec, sensor_m))
     })
     .await
     .map_err(|e| PageError {
@@ -275,18 +267,29 @@ pub async fn gait_upload(
     };
     let stored = amble_imports::gait::walk_gait(&u.name, &g);
     let mut stored_on = None;
-    if let (Some(mut w), Some(s)) = (walk, stored.clone()) {
-        w.gait = Some(Box::new(s));
-        let (id, date) = (w.id.clone(), w.date.to_string());
-        state
+    if let (Some(w), Some(s)) = (walk, stored.clone()) {
+        // The walk was read before the analysis: the gait is set on the walk as it is now, so
+        // a correction saved meanwhile is kept.
+        let id = w.id.clone();
+        let key = id.clone();
+        let saved = state
             .with_store(true, move |st| match st {
-                Some(st) => st.replace(Entry::Walk(w)),
+                Some(st) => amble_store::update(st, &key, |e| match e {
+                    Entry::Walk(mut now) => {
+                        now.gait = Some(Box::new(s.clone()));
+                        Ok(Entry::Walk(now))
+                    }
+                    other => Err(StoreError::Invalid {
+                        id: other.id().to_string(),
+                        message: "is no longer a walk".into(),
+                    }),
+                }),
                 None => Err(StoreError::Database(
                     "the journal could not be opened".into(),
                 )),
             })
             .await?;
-        stored_on = Some((id, date));
+        stored_on = Some((id, saved.date().to_string()));
     }
     let shown = g.longest_bouts(SHOWN_BOUTS);
     let more = g.bouts.len() - shown.len();

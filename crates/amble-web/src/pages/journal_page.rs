@@ -1,6 +1,7 @@
 //! The journal: pages of entries, edit and delete.
 
 use super::*;
+use amble_store::Revision;
 
 #[derive(Template)]
 #[template(path = "journal.html")]
@@ -149,26 +150,23 @@ pub(crate) fn edit_page(
         _ => "entry",
     };
     let heading = format!("Correct the {what} of {}", e.date());
+    let revision = Revision::of(e).to_string();
     match e {
-        Entry::Walk(_) => render(&walk_page(
-            qs,
-            action,
-            &heading,
-            day,
-            fields,
-            String::new(),
-            errors,
-        )),
-        Entry::Morning(_) => render(&morning_page(qs, action, &heading, day, fields, errors)),
-        Entry::Exercise(_) => render(&exercise_page(
-            state.kb(),
-            qs,
-            action,
-            &heading,
-            day,
-            fields,
-            errors,
-        )),
+        Entry::Walk(_) => {
+            let mut page = walk_page(qs, action, &heading, day, fields, String::new(), errors);
+            page.revision = revision;
+            render(&page)
+        }
+        Entry::Morning(_) => {
+            let mut page = morning_page(qs, action, &heading, day, fields, errors);
+            page.revision = revision;
+            render(&page)
+        }
+        Entry::Exercise(_) => {
+            let mut page = exercise_page(state.kb(), qs, action, &heading, day, fields, errors);
+            page.revision = revision;
+            render(&page)
+        }
         Entry::Assessment(_) | Entry::DailyMetrics(_) | Entry::Checkin(_) => PageError {
             status: StatusCode::BAD_REQUEST,
             message: format!(
@@ -220,20 +218,37 @@ pub async fn edit_submit(
                     .into()
                 })
         }),
-        Entry::Morning(m) => {
-            parse_morning(&fields, day)
-                .map_err(FormErrors::from)
-                .map(|(date, pain)| {
-                    Entry::Morning(Morning {
-                        id: m.id.clone(),
-                        date,
-                        pain,
-                    })
+        Entry::Morning(m) => parse_morning(&fields, day)
+            .map_err(FormErrors::from)
+            .and_then(|(date, pain)| {
+                let c = amble_core::correction::MorningCorrection {
+                    date: Some(date),
+                    pain: Some(i64::from(pain)),
+                };
+                c.apply(m, day).map(Entry::Morning).map_err(|e| {
+                    FieldError {
+                        field: e.field,
+                        message: e.message,
+                    }
+                    .into()
                 })
-        }
-        Entry::Exercise(x) => parse_exercise(state.kb(), &fields, day).map(|mut n| {
-            n.id = x.id.clone();
-            Entry::Exercise(n)
+            }),
+        Entry::Exercise(x) => parse_exercise(state.kb(), &fields, day).and_then(|n| {
+            let c = amble_core::correction::ExerciseCorrection {
+                date: Some(n.date),
+                exercise: Some(n.exercise),
+                sets: Some(n.sets),
+                pain_after: Some(n.pain_after.map(i64::from)),
+            };
+            c.apply(x, day, |id| state.kb().exercise(id).is_some())
+                .map(Entry::Exercise)
+                .map_err(|e| {
+                    FieldError {
+                        field: e.field,
+                        message: e.message,
+                    }
+                    .into()
+                })
         }),
         Entry::Assessment(_) | Entry::DailyMetrics(_) | Entry::Checkin(_) => Err(FieldError {
             field: "id".into(),
@@ -244,16 +259,45 @@ pub async fn edit_submit(
         }
         .into()),
     };
+    // The version the form was filled from; a form without one (an older page) is taken as
+    // made from the entry as it is now.
+    let read_at = fields
+        .get("revision")
+        .and_then(Revision::parse)
+        .unwrap_or_else(|| Revision::of(&old));
     match updated {
         Ok(entry) => {
-            state
+            let saved = state
                 .with_store(true, move |s| {
                     s.map_or(Err(StoreError::Database("no store".into())), |s| {
-                        s.replace(entry)
+                        s.replace_at(entry, &read_at)
                     })
                 })
-                .await?;
-            Ok(Redirect::to(&with_qs("/journal", &q.qs(), &format!("saved={id}"))).into_response())
+                .await;
+            match saved {
+                Ok(()) => Ok(
+                    Redirect::to(&with_qs("/journal", &q.qs(), &format!("saved={id}")))
+                        .into_response(),
+                ),
+                Err(StoreError::Conflict { .. }) => {
+                    // Someone saved this entry after the form was opened: show the newer
+                    // values, to change again, instead of overwriting them.
+                    let newer = get_entry(&state, &id).await?;
+                    Ok((
+                        StatusCode::CONFLICT,
+                        edit_page(
+                            &state,
+                            &newer,
+                            &fields_of(&newer),
+                            &q.qs(),
+                            day,
+                            changed_since_opened(),
+                        ),
+                    )
+                        .into_response())
+                }
+                Err(e) => Err(e.into()),
+            }
         }
         Err(e) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -261,6 +305,15 @@ pub async fn edit_submit(
         )
             .into_response()),
     }
+}
+
+/// What a form says when its entry was saved elsewhere after it was opened.
+pub(crate) fn changed_since_opened() -> FormErrors {
+    FieldError {
+        field: "revision".into(),
+        message: "This entry changed since you opened it (on another page or device). These are its newer values: make your change again and save.".into(),
+    }
+    .into()
 }
 
 pub async fn delete_form(

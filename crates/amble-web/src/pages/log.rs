@@ -1,6 +1,7 @@
 //! Logging walks, mornings and exercises.
 
 use super::*;
+use amble_core::pain::Pain;
 
 #[derive(Template)]
 #[template(path = "log_walk.html")]
@@ -29,6 +30,9 @@ pub(crate) struct LogWalkPage {
     notes: String,
     hint: String,
     errors: FormErrors,
+    /// On a correction: the revision of the entry the form was filled from (sent back, so a
+    /// save over a newer version is refused).
+    pub(crate) revision: String,
 }
 
 #[derive(Template)]
@@ -47,6 +51,9 @@ pub(crate) struct LogMorningPage {
     today: String,
     pain: String,
     errors: FormErrors,
+    /// On a correction: the revision of the entry the form was filled from (sent back, so a
+    /// save over a newer version is refused).
+    pub(crate) revision: String,
 }
 
 #[derive(Template)]
@@ -68,6 +75,9 @@ pub(crate) struct LogExercisePage {
     pain_after: String,
     choices: Vec<(String, String)>,
     errors: FormErrors,
+    /// On a correction: the revision of the entry the form was filled from (sent back, so a
+    /// save over a newer version is refused).
+    pub(crate) revision: String,
 }
 
 // Logging
@@ -105,6 +115,7 @@ pub(crate) fn walk_page(
         notes: g("notes"),
         hint,
         errors,
+        revision: String::new(),
     }
 }
 
@@ -162,9 +173,20 @@ pub(crate) fn parse_new_walk(fields: &Fields) -> Result<NewWalk, FormErrors> {
                 None
             })
     };
-    let pain_before = whole("pain_before");
-    let pain_peak = whole("pain_peak");
     let bouts = whole("bouts");
+    let mut pain = |k: &str| match fields.get(k).map(|t| Pain::parse(k, t)) {
+        None => None,
+        Some(Ok(p)) => Some(i64::from(p)),
+        Some(Err(e)) => {
+            errors.push(FieldError {
+                field: k.into(),
+                message: e.message(),
+            });
+            None
+        }
+    };
+    let pain_before = pain("pain_before");
+    let pain_peak = pain("pain_peak");
     let date = form_date(fields).unwrap_or_else(|e| {
         errors.push(e);
         None
@@ -297,6 +319,7 @@ pub(crate) fn morning_page(
         today: today.to_string(),
         pain: fields.get("pain").unwrap_or("").to_string(),
         errors,
+        revision: String::new(),
     }
 }
 
@@ -317,16 +340,15 @@ pub async fn log_morning_form(
 
 pub(crate) fn parse_morning(fields: &Fields, today: Date) -> Result<(Date, u8), FieldError> {
     let date = form_date(fields)?;
-    let pain = fields
-        .get("pain")
-        .ok_or(FieldError {
+    let pain = fields.get("pain").ok_or(FieldError {
+        field: "pain".into(),
+        message: "choose your back pain on waking (0-10)".into(),
+    })?;
+    let pain = Pain::parse("pain", pain)
+        .map(i64::from)
+        .map_err(|e| FieldError {
             field: "pain".into(),
-            message: "choose your back pain on waking (0-10)".into(),
-        })?
-        .parse::<i64>()
-        .map_err(|_| FieldError {
-            field: "pain".into(),
-            message: "expected a whole number from 0 to 10".into(),
+            message: e.message(),
         })?;
     let m = journal::NewMorning { date, pain }
         .into_morning(today)
@@ -392,18 +414,30 @@ pub async fn log_morning(
                 }
                 journal::MorningSlot::Same(kept) => (kept.id.clone(), None),
                 journal::MorningSlot::Taken(kept) => {
-                    let new = journal::replaced_morning(kept, &m);
-                    let was = kept.pain;
-                    let id = new.id.clone();
-                    state
+                    // Replaced at the version read now: the score shown as replaced is the one
+                    // that was stored, even when it changed after the journal was read.
+                    let id = kept.id.clone();
+                    let key = id.clone();
+                    let was = state
                         .with_store(true, move |s| {
-                            s.map_or(
-                                Err(amble_store::StoreError::Database("no store".into())),
-                                |s| amble_store::Store::replace(s, Entry::Morning(new)),
-                            )
+                            let Some(s) = s else {
+                                return Err(amble_store::StoreError::Database("no store".into()));
+                            };
+                            let mut was = None;
+                            amble_store::update(s, &key, |e| match e {
+                                Entry::Morning(now) => {
+                                    was = Some(now.pain);
+                                    Ok(Entry::Morning(journal::replaced_morning(&now, &m)))
+                                }
+                                other => Err(amble_store::StoreError::Invalid {
+                                    id: other.id().to_string(),
+                                    message: "is no longer a morning".into(),
+                                }),
+                            })?;
+                            Ok(was)
                         })
                         .await?;
-                    (id, Some(was))
+                    (id, was)
                 }
             };
             let extra = match replaced {
@@ -454,6 +488,7 @@ pub(crate) fn exercise_page(
             .map(|e| (e.id.clone(), e.name.clone()))
             .collect(),
         errors,
+        revision: String::new(),
     }
 }
 

@@ -1,11 +1,15 @@
 //! Rating imported walks in one go.
 
 use super::*;
+use amble_core::pain::Pain;
+use amble_store::Revision;
 
 pub struct RateRow {
     id: String,
     date: String,
     summary: String,
+    /// The walk's revision as shown (sent back, so a walk changed since is not overwritten).
+    revision: String,
 }
 
 #[derive(Template)]
@@ -47,6 +51,7 @@ pub(crate) fn needs_pain_page(
                 id: w.id.clone(),
                 date: w.date.to_string(),
                 summary: Entry::Walk(w.clone()).summary(),
+                revision: Revision::of(&Entry::Walk(w.clone())).to_string(),
             })
             .collect(),
         action: with_qs("/journal/needs-pain", qs, ""),
@@ -92,10 +97,9 @@ pub async fn needs_pain_submit(
             continue;
         };
         let parse = |field: &str, v: &str| -> Result<Option<u8>, String> {
-            let n: i64 = v
-                .parse()
-                .map_err(|_| format!("{}: {field}: expected 0 to 10", w.id))?;
-            journal::pain_score(field, Some(n)).map_err(|e| format!("{}: {e}", w.id))
+            Pain::parse(field, v)
+                .map(|p| Some(u8::from(p)))
+                .map_err(|e| format!("{}: {e}", w.id))
         };
         let rated = match (parse("pain_before", before), parse("pain_peak", peak)) {
             (Ok(b), Ok(p)) => journal::Walk {
@@ -116,17 +120,48 @@ pub async fn needs_pain_submit(
                     .into_response());
             }
         };
-        changes.push(amble_store::Change::Replace(Entry::Walk(rated)));
+        // The version the page showed (a page without one: the walk as it is now).
+        let read_at = fields
+            .get(&format!("revision.{}", w.id))
+            .and_then(Revision::parse)
+            .unwrap_or_else(|| Revision::of(&Entry::Walk(w.clone())));
+        changes.push(amble_store::Change::ReplaceAt(Entry::Walk(rated), read_at));
     }
+    // A walk rated on the page that has since been rated elsewhere is no longer waiting.
+    let gone = fields.0.iter().any(|(k, v)| {
+        !v.trim().is_empty()
+            && k.strip_prefix("pain_peak.")
+                .is_some_and(|id| !walks.iter().any(|w| w.id == id))
+    });
     let n = changes.len();
-    if n > 0 {
+    let saved = if gone {
+        Err(StoreError::Conflict { id: String::new() })
+    } else if n > 0 {
         state
             .with_store(true, move |s| {
                 s.map_or(Err(StoreError::Database("no store".into())), |s| {
                     s.apply(changes).map(|_| ())
                 })
             })
-            .await?;
+            .await
+    } else {
+        Ok(())
+    };
+    match saved {
+        Ok(()) => {}
+        Err(StoreError::Conflict { .. }) => {
+            let now = unrated(&state).await?;
+            return Ok((
+                StatusCode::CONFLICT,
+                render(&needs_pain_page(
+                    &now,
+                    &q.qs(),
+                    Some("some of these walks changed since you opened this page (on another page or device), so nothing was saved. These are the walks as they are now: rate them again.".into()),
+                )),
+            )
+                .into_response());
+        }
+        Err(e) => return Err(e.into()),
     }
     Ok(Redirect::to(&with_qs(
         "/today",
