@@ -959,6 +959,9 @@ fn sign_in_pairs_are_forgotten_a_day_after_their_last_failure() {
             None,
             "{engine}: one failure since, free"
         );
+    });
+}
+
 /// Two edits of one entry never overwrite each other (issue #26.4): a correction carries the
 /// revision it was read at, and one made from a version that has changed since is refused.
 #[test]
