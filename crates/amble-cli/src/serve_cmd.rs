@@ -45,6 +45,10 @@ pub struct ServeArgs {
     /// Open the app in your web browser once it is running.
     #[arg(long)]
     open: bool,
+    /// How the request log on stderr is written: text (one line per request) or json (one
+    /// object per line). The level comes from AMBLE_LOG (else RUST_LOG; default info).
+    #[arg(long, value_enum, default_value_t = crate::logs::LogFormat::Text)]
+    log_format: crate::logs::LogFormat,
 }
 
 pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
@@ -58,9 +62,15 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
             "--bind: expected an address like 127.0.0.1:8080, found \"{bind}\""
         ))
     })?;
+    crate::logs::init(args.log_format)?;
+    // A server never changes the schema (contract §12): on PostgreSQL it checks the version
+    // and refuses an older one, naming `amble db migrate`.
+    let storage = global.storage()?.for_server();
+    if let amble_store::Database::Postgres(db, _) = &storage {
+        db.check_schema()?;
+    }
     // Accounts: any user in the storage (the SQLite journal or a PostgreSQL database). Then
     // every request signs in, and any address may be bound.
-    let storage = global.storage()?;
     let accounts = match storage.accounts()? {
         Some(a) if a.has_users()? => Some(a),
         _ => None,
@@ -91,6 +101,7 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
         None => None,
     };
     let lan = args.lan.then(|| lan::Addresses::of_this_machine(addr));
+    let accounts_for_purge = accounts.clone();
     let state = match accounts {
         Some(accounts) => AppState::with_database(storage, load_kb()?, today)
             .with_accounts(accounts)
@@ -99,8 +110,11 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
                 pain_high: args.alert_pain,
                 quiet_days: args.alert_quiet_days,
             }),
-        None => AppState::with_database(global.database()?, load_kb()?, today),
+        None => AppState::with_database(global.database()?.for_server(), load_kb()?, today),
     };
+    if let Some(accounts) = &accounts_for_purge {
+        crate::logs::purge_hourly(accounts.clone());
+    }
     let state = match &lan {
         Some(l) => state.with_lan_hosts(l.hosts.clone()),
         None => state,

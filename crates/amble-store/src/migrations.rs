@@ -59,6 +59,21 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_client_refs.sql"),
         postgres: include_str!("../migrations/postgres/0010_client_refs.sql"),
     },
+    Migration {
+        version: 11,
+        sqlite: "SELECT 1; -- reserved (edit conflicts)",
+        postgres: "SELECT 1; -- reserved (edit conflicts)",
+    },
+    Migration {
+        version: 12,
+        sqlite: "SELECT 1; -- reserved (sign-in throttling)",
+        postgres: "SELECT 1; -- reserved (sign-in throttling)",
+    },
+    Migration {
+        version: 13,
+        sqlite: include_str!("../migrations/sqlite/0013_audit_retention.sql"),
+        postgres: include_str!("../migrations/postgres/0013_audit_owner_and_retention.sql"),
+    },
 ];
 
 /// The schema version this Amble writes.

@@ -115,11 +115,15 @@ async fn sign_in(app: &AppState, headers: &HeaderMap, email: String, password: S
         }
         match pg.check_password(&email, &password) {
             Ok(Some(user)) => match pg.create_session(user.id) {
-                Ok(secret) => Outcome::SignedIn(secret, user),
+                Ok(secret) => {
+                    crate::audit_events::signed_in(&pg, &user, &addr);
+                    Outcome::SignedIn(secret, user)
+                }
                 Err(_) => Outcome::Error,
             },
             Ok(None) => {
                 let _ = pg.record_failure(&email, &addr);
+                crate::audit_events::sign_in_failed(&pg, &email, &addr);
                 Outcome::Wrong
             }
             Err(_) => Outcome::Error,
