@@ -82,13 +82,13 @@ fn purge(global: &Global, args: &PurgeArgs) -> Result<(), Failure> {
                 Some(a) => amble_store::AccountStore::purge(&a, args.audit_retention_days)?,
                 None => {
                     // Nothing stored yet; still check the flag.
-                    if let Some(d) = args.audit_retention_days {
-                        if d == 0 || d > amble_store::audit::MAX_RETENTION_DAYS {
-                            return Err(Failure::BadInput(format!(
-                                "--audit-retention-days: expected 1 to {} days, found {d}",
-                                amble_store::audit::MAX_RETENTION_DAYS
-                            )));
-                        }
+                    if let Some(d) = args.audit_retention_days
+                        && (d == 0 || d > amble_store::audit::MAX_RETENTION_DAYS)
+                    {
+                        return Err(Failure::BadInput(format!(
+                            "--audit-retention-days: expected 1 to {} days, found {d}",
+                            amble_store::audit::MAX_RETENTION_DAYS
+                        )));
                     }
                     amble_store::Purged::default()
                 }

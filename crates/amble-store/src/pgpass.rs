@@ -67,10 +67,8 @@ fn split(line: &str) -> Vec<String> {
     while let Some(c) = chars.next() {
         match c {
             '\\' => {
-                if let Some(n) = chars.next() {
-                    if let Some(last) = out.last_mut() {
-                        last.push(n);
-                    }
+                if let (Some(n), Some(last)) = (chars.next(), out.last_mut()) {
+                    last.push(n);
                 }
             }
             ':' if out.len() < 5 => out.push(String::new()),
