@@ -7,7 +7,8 @@
 #   AMBLE=path/to/amble API_CHECK_EXAMPLES=100 API_CHECK_SEED=7 scripts/api-check.sh
 #
 # schemathesis is installed with pip into a virtual environment (API_CHECK_VENV, default
-# ~/.cache/amble/api-check-venv; reused when present). The server runs on a throwaway journal with a
+# ~/.cache/amble/api-check-venv; reused when present). Two throwaway servers (one for the writes,
+# one for the reads on a small journal), each with a
 # fixed today far ahead (2099-12-31), so that every date the schema allows is one the server
 # takes.
 set -euo pipefail
@@ -30,37 +31,58 @@ if [ ! -x "$AMBLE" ]; then
 fi
 
 WORK=$(mktemp -d)
-SERVER=""
+PIDS=()
 cleanup() {
-  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; fi
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-"$AMBLE" --data-dir "$WORK/journal" --today 2099-12-31 serve --bind 127.0.0.1:0 \
-  >"$WORK/url" 2>"$WORK/server.log" &
-SERVER=$!
-for _ in $(seq 1 100); do
-  [ -s "$WORK/url" ] && break
-  sleep 0.1
-done
-URL=$(head -1 "$WORK/url")
-[ -n "$URL" ] || { echo "the server did not start:"; cat "$WORK/server.log"; exit 1; }
-echo "== schemathesis against $URL (seed $SEED, $EXAMPLES examples per operation)"
+# A server on a journal of its own; its URL (without the final slash) in $URL. (Not in a
+# command substitution: the server's id must reach the cleanup.)
+URL=""
+start_server() {
+  local name=$1
+  "$AMBLE" --data-dir "$WORK/$name" --today 2099-12-31 serve --bind 127.0.0.1:0 \
+    >"$WORK/$name.url" 2>"$WORK/$name.log" &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do
+    [ -s "$WORK/$name.url" ] && break
+    sleep 0.1
+  done
+  URL=$(head -1 "$WORK/$name.url")
+  [ -n "$URL" ] || { echo "the server did not start:" >&2; cat "$WORK/$name.log" >&2; exit 1; }
+  URL=${URL%/}
+}
 
-status=0
-# The description in the tree, which the server also serves (include_str!), checked against
-# the running server.
-# (Run from the temporary folder: schemathesis keeps a cache folder where it runs.)
+# Two runs, each on a fresh server: the writes (POST), and the reads on a small journal (a
+# check-up and a walk), so that reads are checked on a journal with a plan without replaying
+# the thousands of entries the writes store.
 ROOT=$(pwd)
-(cd "$WORK" && "$VENV/bin/schemathesis" --config-file "$ROOT/scripts/api-check.toml" \
-  run "$ROOT/crates/amble-web/openapi.json" \
-  --url "${URL%/}" --seed "$SEED" --max-examples "$EXAMPLES" \
-  --workers 1 --request-timeout 20) \
-  || status=$?
-if [ "$status" != 0 ]; then
-  echo "api-check: schemathesis found answers that do not match openapi.json (seed $SEED)"
-  echo "-- the server's log, last lines:"
-  tail -20 "$WORK/server.log" || true
-fi
+status=0
+check() {
+  local name=$1 url=$2; shift 2
+  echo "== schemathesis, $name, against $url (seed $SEED, $EXAMPLES examples per operation)"
+  # (Run from the temporary folder: schemathesis keeps a cache folder where it runs.)
+  if ! (cd "$WORK" && "$VENV/bin/schemathesis" --config-file "$ROOT/scripts/api-check.toml" \
+    run "$ROOT/crates/amble-web/openapi.json" --url "$url" --seed "$SEED" \
+    --max-examples "$EXAMPLES" --workers 1 --request-timeout 20 "$@"); then
+    status=1
+    echo "api-check: schemathesis found answers that do not match openapi.json ($name, seed $SEED)"
+    echo "-- the server's log, last lines:"
+    tail -20 "$WORK/$name.log" || true
+  fi
+}
+
+start_server writes
+check writes "$URL" --include-method POST
+
+start_server reads
+READS=$URL
+curl -fsS -o /dev/null -H 'Content-Type: application/json' \
+  --data-binary @crates/amble-cli/tests/contract-examples/benign-ache-after-30-min.json \
+  "$READS/api/v1/assessments?today=2099-12-01"
+curl -fsS -o /dev/null -H 'Content-Type: application/json' \
+  -d '{"date":"2099-12-02","minutes":20,"pain_before":1,"pain_peak":2}' "$READS/api/v1/walks"
+check reads "$READS" --exclude-method POST
 exit "$status"
