@@ -152,6 +152,8 @@ code=$(curl -s -o "$WORK/walk.json" -w '%{http_code}' -b "$JAR" -H 'Content-Type
 code=$(curl -s -o /dev/null -w '%{http_code}' -b "$JAR" "${URL1}api/v1/journal?person=coach%40clinic.example")
 [ "$code" = 403 ] || fail "another account's journal answered $code"
 grep -q '"route":"/api/v1/walks"' "$WORK/server2.log" || fail "no request log: $(cat "$WORK/server2.log")"
+grep '"route":"/api/v1/walks"' "$WORK/server2.log" | grep -q '"user_id":"[0-9]' \
+  || fail "the request log does not name the user: $(cat "$WORK/server2.log")"
 if grep -q 'ann@example.org\|clinic.example' "$WORK/server1.log" "$WORK/server2.log"; then fail "an email in the log"; fi
 "$AMBLE" --as ann@example.org export -o "$WORK/before.json"
 
