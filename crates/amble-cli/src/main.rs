@@ -4,6 +4,7 @@
 mod assess_cmd;
 mod checkin_cmd;
 mod context;
+mod db_cmd;
 mod experiment_cmd;
 mod failure;
 mod gait_cmd;
@@ -14,6 +15,7 @@ mod journal_cmd;
 mod lan;
 mod learn_cmd;
 mod log_cmd;
+mod logs;
 mod plan_cmd;
 mod private_file;
 mod remind_cmd;
@@ -108,6 +110,10 @@ enum Command {
     /// admins, link a coach to a person, make an API token.
     #[command(subcommand)]
     User(user_cmd::UserCommand),
+    /// The database: create or update the schema as its owner (granting the servers' role
+    /// only what it needs), and purge what has expired.
+    #[command(subcommand)]
+    Db(db_cmd::DbCommand),
     /// Gait from a sensor at the lower back: walking bouts, cadence, stride length, speed.
     Gait(gait_cmd::GaitArgs),
 }
@@ -133,6 +139,7 @@ fn main() -> ExitCode {
         Command::Remind(args) => remind_cmd::run(&global, &args),
         Command::User(cmd) => user_cmd::run(&global, cmd),
         Command::Gait(args) => gait_cmd::run(&global, &args),
+        Command::Db(cmd) => db_cmd::run(&global, cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -54,6 +54,10 @@ pub struct ServeArgs {
     /// its X-Forwarded-For and X-Forwarded-Proto are believed, else the socket's address.
     #[arg(long, value_name = "ADDR[/BITS]")]
     trusted_proxy: Vec<String>,
+    /// How the request log on stderr is written: text (one line per request) or json (one
+    /// object per line). The level comes from AMBLE_LOG (else RUST_LOG; default info).
+    #[arg(long, value_enum, default_value_t = crate::logs::LogFormat::Text)]
+    log_format: crate::logs::LogFormat,
 }
 
 pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
@@ -67,9 +71,15 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
             "--bind: expected an address like 127.0.0.1:8080, found \"{bind}\""
         ))
     })?;
+    crate::logs::init(args.log_format)?;
+    // A server never changes the schema (contract §12): on PostgreSQL it checks the version
+    // and refuses an older one, naming `amble db migrate`.
+    let storage = global.storage()?.for_server();
+    if let amble_store::Database::Postgres(db, _) = &storage {
+        db.check_schema()?;
+    }
     // Accounts: any user in the storage (the SQLite journal or a PostgreSQL database). Then
     // every request signs in, and any address may be bound.
-    let storage = global.storage()?;
     let accounts = match storage.accounts()? {
         Some(a) if a.has_users()? => Some(a),
         _ => None,
@@ -117,6 +127,7 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
         None => None,
     };
     let lan = args.lan.then(|| lan::Addresses::of_this_machine(addr));
+    let accounts_for_purge = accounts.clone();
     let state = match accounts {
         Some(accounts) => {
             let kb = load_kb()?;
@@ -129,8 +140,11 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
                 .with_accounts(accounts)
                 .with_alert_thresholds(alerts)
         }
-        None => AppState::with_database(global.database()?, load_kb()?, today),
+        None => AppState::with_database(global.database()?.for_server(), load_kb()?, today),
     };
+    if let Some(accounts) = &accounts_for_purge {
+        crate::logs::purge_hourly(accounts.clone());
+    }
     let state = match &lan {
         Some(l) => state.with_lan_hosts(l.hosts.clone()),
         None => state,

@@ -504,7 +504,7 @@ impl PgDatabase {
     pub fn audit_log(&self) -> Result<Vec<AuditRow>, StoreError> {
         let mut c = self.client()?;
         Ok(c.query(
-            "SELECT a.email, p.email, l.action, l.detail FROM audit_log l JOIN users a ON a.id = l.actor_id LEFT JOIN users p ON p.id = l.person_id ORDER BY l.id",
+            "SELECT coalesce(a.email, ''), p.email, l.action, l.detail FROM audit_log l LEFT JOIN users a ON a.id = l.actor_id LEFT JOIN users p ON p.id = l.person_id ORDER BY l.id",
             &[],
         )
         .map_err(|e| self.error(e))?
@@ -638,6 +638,17 @@ pub trait AccountStore: crate::admin::AdminStore + Send + Sync {
         action: &str,
         detail: &str,
     ) -> Result<(), StoreError>;
+    /// Appends to the audit log; `actor` is `None` when nobody is known (a failed sign-in).
+    fn audit_event(
+        &self,
+        actor: Option<i64>,
+        person: Option<i64>,
+        action: &str,
+        detail: &str,
+    ) -> Result<(), StoreError>;
+    /// Removes expired sessions and old sign-in failures and, with `audit_days`, audit records
+    /// older than that many days (`amble db purge`).
+    fn purge(&self, audit_days: Option<u32>) -> Result<crate::audit::Purged, StoreError>;
     fn audit_log(&self) -> Result<Vec<AuditRow>, StoreError>;
     /// A new password; every session and API token of the account ends at once.
     fn set_password(&self, user: i64, password: &str) -> Result<(), StoreError>;
@@ -765,6 +776,18 @@ impl AccountStore for PgDatabase {
         detail: &str,
     ) -> Result<(), StoreError> {
         PgDatabase::audit(self, actor, person, action, detail)
+    }
+    fn audit_event(
+        &self,
+        actor: Option<i64>,
+        person: Option<i64>,
+        action: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        PgDatabase::audit_event(self, actor, person, action, detail)
+    }
+    fn purge(&self, audit_days: Option<u32>) -> Result<crate::audit::Purged, StoreError> {
+        PgDatabase::purge(self, audit_days)
     }
     fn audit_log(&self) -> Result<Vec<AuditRow>, StoreError> {
         PgDatabase::audit_log(self)

@@ -10,8 +10,11 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod audit;
 pub mod migrations;
+mod pgpass;
 mod postgres;
+mod roles;
 mod sqlite;
 mod sqlite_accounts;
 
@@ -21,8 +24,10 @@ use std::path::{Path, PathBuf};
 
 pub use accounts::{AccountStore, Accounts};
 pub use admin::AdminStore;
+pub use audit::Purged;
 pub use migrations::SCHEMA_VERSION;
 pub use postgres::{DEFAULT_JOURNAL, PgDatabase, PgStore};
+pub use roles::Migrated;
 pub use sqlite::{Salvaged, SqliteStore};
 pub use sqlite_accounts::SqliteAccounts;
 
@@ -66,10 +71,17 @@ impl Database {
             }
             return Ok(Database::Sqlite(PathBuf::from(path)));
         }
-        Err(StoreError::Database(format!(
-            "--database: expected postgres://USER@HOST/DB or sqlite://FOLDER, found {:?}",
-            url.split("://").next().map_or(url, |s| s)
-        )))
+        // A key-value connection string, as libpq takes (`host=/run/postgresql dbname=amble`).
+        if !url.contains("://") && url.contains('=') {
+            return PgDatabase::connect(url).map(|db| Database::Postgres(db, DEFAULT_JOURNAL));
+        }
+        // Never echoed: the text may hold a password.
+        Err(StoreError::Database(match url.split_once("://") {
+            Some((scheme, _)) => format!(
+                "--database: expected postgres://USER@HOST/DB, a PostgreSQL key-value string (host=... dbname=...) or sqlite://FOLDER, found a {scheme}:// address"
+            ),
+            None => "--database: expected postgres://USER@HOST/DB, a PostgreSQL key-value string (host=... dbname=...) or sqlite://FOLDER".into(),
+        }))
     }
 
     /// The SQLite journal in `dir`.
@@ -127,6 +139,15 @@ impl Database {
             }
             Database::Postgres(db, _) => Accounts::from(db.clone()),
         })
+    }
+
+    /// The same storage for a server: on PostgreSQL the schema is never changed through it,
+    /// only checked (contract §12); SQLite is unchanged (its file belongs to whoever runs it).
+    pub fn for_server(self) -> Database {
+        match self {
+            Database::Postgres(db, journal) => Database::Postgres(db.for_server(), journal),
+            other => other,
+        }
     }
 
     /// Words for messages: the folder, or the database address without its password.

@@ -61,15 +61,15 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 11,
-        sqlite: include_str!("../migrations/sqlite/0011_reserved.sql"),
-        postgres: "SELECT 1; -- version 11 changes nothing here",
+        sqlite: include_str!("../migrations/sqlite/0011_invites_bound_and_sign_in_throttle.sql"),
+        postgres: include_str!(
+            "../migrations/postgres/0011_invites_bound_and_sign_in_throttle.sql"
+        ),
     },
     Migration {
         version: 12,
-        sqlite: include_str!("../migrations/sqlite/0012_invites_bound_and_sign_in_throttle.sql"),
-        postgres: include_str!(
-            "../migrations/postgres/0012_invites_bound_and_sign_in_throttle.sql"
-        ),
+        sqlite: include_str!("../migrations/sqlite/0012_audit_retention.sql"),
+        postgres: include_str!("../migrations/postgres/0012_audit_owner_and_retention.sql"),
     },
 ];
 

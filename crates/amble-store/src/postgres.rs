@@ -47,14 +47,21 @@ impl std::ops::Deref for PoolOwner {
 /// A PostgreSQL database: a pool of connections, cheap to clone.
 #[derive(Clone)]
 pub struct PgDatabase {
+    /// The connection settings (to say why a connection failed).
+    config: Arc<postgres::Config>,
     pool: Arc<PoolOwner>,
     /// The URL without its password, for messages.
     shown: Arc<str>,
     migrated: Arc<OnceLock<()>>,
+    /// A server's connection: never changes the schema, only checks its version (§12).
+    check_only: bool,
 }
 
-/// `postgres://user:secret@host/db` without the secret.
+/// `postgres://user:secret@host/db` without the secret (also `?password=` in the URL, and
+/// `password=` in a key-value connection string).
 fn redact(url: &str) -> String {
+    let url = redact_password_option(url);
+    let url = url.as_str();
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => {
             let creds = &url[s + 3..at];
@@ -67,24 +74,82 @@ fn redact(url: &str) -> String {
     }
 }
 
+/// `password=VALUE` (a key-value string or a URL's query) as `password=***`.
+fn redact_password_option(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("password=") {
+        let before_ok = i == 0 || matches!(rest.as_bytes()[i - 1], b' ' | b'?' | b'&');
+        out.push_str(&rest[..i + 9]);
+        rest = &rest[i + 9..];
+        if before_ok {
+            let end = if let Some(quoted) = rest.strip_prefix('\'') {
+                quoted.find('\'').map_or(rest.len(), |e| e + 2)
+            } else {
+                rest.find([' ', '&']).unwrap_or(rest.len())
+            };
+            out.push_str("***");
+            rest = &rest[end..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 impl PgDatabase {
     /// A pool for `url` (`postgres://...`). Connects lazily: a server that is down is reported
     /// by the first use, with the address.
     pub fn connect(url: &str) -> Result<PgDatabase, StoreError> {
         let shown: Arc<str> = redact(url).into();
-        let config: postgres::Config = url.parse().map_err(|e| {
+        let mut config: postgres::Config = url.parse().map_err(|e| {
             StoreError::Database(format!("{shown}: not a PostgreSQL address ({e})"))
         })?;
+        // As libpq: PGPASSWORD, else the password file, when the address has no password.
+        crate::pgpass::fill_password(&mut config);
         let pool = r2d2::Pool::builder()
             .max_size(8)
             .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(5))
-            .build_unchecked(PostgresConnectionManager::new(config, NoTls));
+            .build_unchecked(PostgresConnectionManager::new(config.clone(), NoTls));
         Ok(PgDatabase {
+            config: Arc::new(config),
             pool: Arc::new(PoolOwner(Some(pool))),
             shown,
             migrated: Arc::new(OnceLock::new()),
+            check_only: false,
         })
+    }
+
+    /// The same database, for a server: the schema is never created or changed through it
+    /// (contract §12); an older schema is an error naming `amble db migrate`.
+    pub fn for_server(mut self) -> PgDatabase {
+        self.check_only = true;
+        self
+    }
+
+    /// Fails unless the schema is this Amble's (a server's check at start).
+    pub fn check_schema(&self) -> Result<(), StoreError> {
+        let mut c = self.conn()?;
+        let version = self.stored_version(&mut c)?;
+        if version > SCHEMA_VERSION {
+            return Err(self.too_new(version));
+        }
+        if version < SCHEMA_VERSION {
+            return Err(self.needs_migration(version));
+        }
+        Ok(())
+    }
+
+    fn needs_migration(&self, found: i64) -> StoreError {
+        let what = if found == 0 {
+            "has no Amble schema yet".to_string()
+        } else {
+            format!("has Amble's schema version {found}")
+        };
+        StoreError::Database(format!(
+            "{}: the database {what} and this Amble needs version {SCHEMA_VERSION}; a server never changes the schema. As the database's owner, run: amble db migrate --database OWNER_URL --app-role ROLE (docs/deploy.md)",
+            self.shown
+        ))
     }
 
     /// The address without its password.
@@ -106,7 +171,14 @@ impl PgDatabase {
     }
 
     fn conn(&self) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, StoreError> {
-        self.pool.get().map_err(|e| self.err(e))
+        self.pool.get().map_err(|e| {
+            // The pool keeps only "db error"; one direct attempt says why (a wrong password,
+            // no such database, nobody listening), in the server's words.
+            match self.config.connect(NoTls) {
+                Err(why) => self.err(crate::pgpass::explain(&why)),
+                Ok(_) => self.err(e),
+            }
+        })
     }
 
     /// The schema version stored, 0 for a database Amble has never used.
@@ -141,6 +213,30 @@ impl PgDatabase {
             return Ok(());
         }
         let mut c = self.conn()?;
+        // Up to date: nothing to create (and nothing a role without CREATE could not do).
+        let stored = self.stored_version(&mut c)?;
+        if stored == SCHEMA_VERSION {
+            let _ = self.migrated.set(());
+            return Ok(());
+        }
+        if stored > SCHEMA_VERSION {
+            return Err(self.too_new(stored));
+        }
+        if self.check_only {
+            return Err(self.needs_migration(stored));
+        }
+        self.migrate_in(&mut c, None)?;
+        let _ = self.migrated.set(());
+        Ok(())
+    }
+
+    /// The migration itself, in one transaction under the advisory lock; with `app_role`, the
+    /// grants of that role are set in the same transaction (`roles`).
+    pub(crate) fn migrate_in(
+        &self,
+        c: &mut postgres::Client,
+        app_role: Option<&str>,
+    ) -> Result<(i64, i64), StoreError> {
         let mut tx = c.transaction().map_err(|e| self.err(e))?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
             .map_err(|e| self.err(e))?;
@@ -167,9 +263,11 @@ impl PgDatabase {
             )
             .map_err(|e| self.err(e))?;
         }
+        if let Some(role) = app_role {
+            crate::roles::grant(self, &mut tx, role)?;
+        }
         tx.commit().map_err(|e| self.err(e))?;
-        let _ = self.migrated.set(());
-        Ok(())
+        Ok((version, SCHEMA_VERSION))
     }
 
     /// Brings the schema up to date now (accounts use it directly).
@@ -571,5 +669,17 @@ mod tests {
             "postgres://amble:***@db.example/amble"
         );
         assert_eq!(super::redact("postgres://db/amble"), "postgres://db/amble");
+        assert_eq!(
+            super::redact("host=/run/postgresql user=amble password=s3cret dbname=amble"),
+            "host=/run/postgresql user=amble password=*** dbname=amble"
+        );
+        assert_eq!(
+            super::redact("host=db password='a b' dbname=x"),
+            "host=db password=*** dbname=x"
+        );
+        assert_eq!(
+            super::redact("postgres://amble@db/amble?password=s3cret&sslmode=disable"),
+            "postgres://amble@db/amble?password=***&sslmode=disable"
+        );
     }
 }

@@ -424,10 +424,24 @@ impl AccountStore for SqliteAccounts {
         Ok(())
     }
 
+    fn audit_event(
+        &self,
+        actor: Option<i64>,
+        person: Option<i64>,
+        action: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        self.audit_event_sqlite(actor, person, action, detail)
+    }
+
+    fn purge(&self, audit_days: Option<u32>) -> Result<crate::audit::Purged, StoreError> {
+        self.purge_sqlite(audit_days)
+    }
+
     fn audit_log(&self) -> Result<Vec<AuditRow>, StoreError> {
         let c = self.conn();
         let mut stmt = c
-            .prepare("SELECT a.email, p.email, l.action, l.detail FROM audit_log l JOIN users a ON a.id = l.actor_id LEFT JOIN users p ON p.id = l.person_id ORDER BY l.id")
+            .prepare("SELECT coalesce(a.email, ''), p.email, l.action, l.detail FROM audit_log l LEFT JOIN users a ON a.id = l.actor_id LEFT JOIN users p ON p.id = l.person_id ORDER BY l.id")
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))

@@ -247,16 +247,18 @@ fn migrations_are_numbered_in_order() {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
     names.sort();
-    for (i, n) in names.iter().enumerate() {
-        assert!(
-            n.starts_with(&format!("{:04}_", i + 1)),
-            "{n} is migration {}",
-            i + 1
-        );
+    // A version reserved for another change (a `SELECT 1; -- reserved` step) has no file yet.
+    let with_files: Vec<i64> = amble_store::migrations::MIGRATIONS
+        .iter()
+        .filter(|m| !m.sqlite.contains("-- reserved"))
+        .map(|m| m.version)
+        .collect();
+    for (n, v) in names.iter().zip(&with_files) {
+        assert!(n.starts_with(&format!("{v:04}_")), "{n} is migration {v}");
     }
     assert_eq!(
-        names.len() as i64,
-        SCHEMA_VERSION,
+        names.len(),
+        with_files.len(),
         "every migration file is applied"
     );
 }
@@ -393,7 +395,7 @@ fn the_body_format_belongs_to_the_schema_version() {
     ];
     assert_eq!(
         SCHEMA_VERSION, 12,
-        "a new schema version: record its body keys here"
+        "a new schema version: record its body keys here (11: assessments may carry keep_level; 12: the audit log, bodies unchanged)"
     );
     assert_eq!(
         keys, schema_5,

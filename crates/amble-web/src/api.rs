@@ -73,13 +73,77 @@ impl TodayQuery {
 /// Decodes a JSON body; errors name the key path. A body that is not JSON at all has no field.
 /// The body as JSON, or 400 with no field when it is not JSON at all.
 fn json_value(bytes: &Bytes) -> Result<Value, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             format!("the body is not valid JSON: {e}"),
             None,
         )
-    })
+    })?;
+    let mut value = value;
+    whole_numbers_as_integers(&mut value);
+    // Every body of the API is an object (a list would fill a document's fields in order).
+    if !value.is_object() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "expected a JSON object ({...}) as the body",
+            Some(""),
+        ));
+    }
+    Ok(value)
+}
+
+/// The sections of an answers document are objects, and so are the items of
+/// `instruments.psfs` (a list would fill their fields in order, and be taken).
+fn sections_are_objects(value: &Value) -> Result<(), ApiError> {
+    let not_object = |field: &str| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("{field}: expected an object ({{...}})"),
+            Some(field),
+        )
+    };
+    for key in [
+        "red_flags",
+        "symptoms",
+        "walking",
+        "pain",
+        "context",
+        "instruments",
+    ] {
+        if let Some(v) = value.get(key)
+            && !v.is_object()
+            && !v.is_null()
+        {
+            return Err(not_object(key));
+        }
+    }
+    if let Some(Value::Array(items)) = value.pointer("/instruments/psfs") {
+        for (i, item) in items.iter().enumerate() {
+            if !item.is_object() {
+                return Err(not_object(&format!("instruments.psfs.{i}")));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `3.0` is the integer 3 in JSON (and in the OpenAPI schema's "integer"): numbers with no
+/// fraction become integers before decoding, so that integer fields take them.
+fn whole_numbers_as_integers(v: &mut Value) {
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(x) = n.as_f64()
+                && x.fract() == 0.0
+                && x.abs() < 9_007_199_254_740_992.0
+            {
+                *v = Value::from(x as i64);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(o) => o.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
 }
 
 #[allow(dead_code)] // for JSON bodies without a client reference
@@ -159,6 +223,7 @@ async fn store_log(
 
 fn answers(state: &AppState, bytes: &Bytes) -> Result<Answers, ApiError> {
     let value = json_value(bytes)?;
+    sections_are_objects(&value)?;
     Answers::from_value(value, state.kb())
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message, Some(&e.path)))
 }

@@ -145,12 +145,18 @@ async fn sign_in(
             Ok(Some(user)) => {
                 let _ = pg.sign_in_succeeded(&email, &addr);
                 match pg.create_session(user.id) {
-                    Ok(secret) => Outcome::SignedIn(secret, user),
+                    Ok(secret) => {
+                        crate::audit_events::signed_in(&pg, &user, &addr);
+                        Outcome::SignedIn(secret, user)
+                    }
                     Err(_) => Outcome::Error,
                 }
             }
             Ok(None) => match pg.sign_in_failed(&email, &addr) {
-                Ok(()) => Outcome::Wrong,
+                Ok(()) => {
+                    crate::audit_events::sign_in_failed(&pg, &email, &addr);
+                    Outcome::Wrong
+                }
                 Err(_) => Outcome::Error,
             },
             Err(_) => Outcome::Error,

@@ -224,11 +224,17 @@ pub(crate) async fn layer(State(app): State<AppState>, mut req: Request, next: N
                 req.extensions_mut().insert(Signed(u));
                 next.run(req).await
             }
-            Ok(Ok(Some(_))) => (
-                StatusCode::FORBIDDEN,
-                axum::Json(serde_json::json!({"error": "not allowed"})),
-            )
-                .into_response(),
+            Ok(Ok(Some(u))) => {
+                let (pg2, method) = (pg.clone(), req.method().clone());
+                let _ =
+                    tokio::task::spawn_blocking(move || refused(&pg2, &u, None, &method, &path))
+                        .await;
+                (
+                    StatusCode::FORBIDDEN,
+                    axum::Json(serde_json::json!({"error": "not allowed"})),
+                )
+                    .into_response()
+            }
             Ok(Ok(None)) if !api => {
                 Redirect::to(&format!("/login?next={}", url_encode(&path))).into_response()
             }
@@ -363,7 +369,7 @@ fn decide(
         Some(email) => match pg.user(email) {
             Ok(Some(u)) => u,
             // An unknown or malformed email looks the same as one not linked: no probing.
-            _ => return Err(Denied::Forbidden),
+            _ => return Err(refused(pg, &actor, None, method, path)),
         },
     };
     let relation = if person.id == actor.id {
@@ -382,9 +388,11 @@ fn decide(
         Action::WriteHealth
     };
     if !access::allowed(actor.role, relation, action) {
-        return Err(Denied::Forbidden);
+        return Err(refused(pg, &actor, Some(person.id), method, path));
     }
-    let journal = person.journal.ok_or(Denied::Forbidden)?;
+    let Some(journal) = person.journal else {
+        return Err(refused(pg, &actor, Some(person.id), method, path));
+    };
     // Reads too: who looked at whose data.
     pg.audit(
         actor.id,
@@ -400,8 +408,28 @@ fn decide(
     Ok((actor, person, journal))
 }
 
+/// A refused request, in the audit log (who asked, for whose data if known, which route):
+/// `Forbidden`, or `Error` when the record could not be written.
+fn refused(
+    pg: &amble_store::Accounts,
+    actor: &User,
+    person: Option<i64>,
+    method: &Method,
+    path: &str,
+) -> Denied {
+    match pg.audit_event(
+        Some(actor.id),
+        person,
+        "refused",
+        &format!("{method} {path}"),
+    ) {
+        Ok(()) => Denied::Forbidden,
+        Err(_) => Denied::Error,
+    }
+}
+
 /// The journals of the people linked to a coach (or admin), each through the same check as a
-/// single request: `(person, journal)`. Audited as one read of the list per person.
+/// single request: `(person, journal)`. Audited as one record per view of the list.
 pub(crate) fn linked_journals(
     pg: &amble_store::Accounts,
     actor: &User,
@@ -420,8 +448,15 @@ pub(crate) fn linked_journals(
         let Some(journal) = person.journal else {
             continue;
         };
-        pg.audit(actor.id, Some(person.id), "read", "GET /api/v1/people")?;
         out.push((person, pg.journal(journal)));
     }
+    // One record per view of the list, naming whose data it showed (ids, never emails).
+    let ids: Vec<String> = out.iter().map(|(p, _)| p.id.to_string()).collect();
+    pg.audit_event(
+        Some(actor.id),
+        None,
+        "read-list",
+        &format!("people list: {} ({})", ids.len(), ids.join(",")),
+    )?;
     Ok(out)
 }

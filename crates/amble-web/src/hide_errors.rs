@@ -1,6 +1,6 @@
 //! A 500 names no server address, file path or query (contract §12): whatever the cause, the
 //! answer says only that the request could not be answered (in JSON on the API), and the cause
-//! goes to the server's log (stderr), where the administrator reads it.
+//! goes to the server's log (`tracing`, on stderr), where the administrator reads it.
 
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
@@ -12,7 +12,11 @@ const MESSAGE: &str = "Amble could not answer this request. Please try again; if
 pub(crate) async fn layer(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let method = req.method().clone();
-    let path = req.uri().path().to_string();
+    // The route template, not the path: a path may carry an id or a secret (`/join/{secret}`).
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "(no route)".to_string(), |m| m.as_str().to_string());
     let resp = next.run(req).await;
     if resp.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return resp;
@@ -23,7 +27,7 @@ pub(crate) async fn layer(req: Request, next: Next) -> Response {
         .await
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default();
-    eprintln!("500 on {method} {path}: {}", cause.trim());
+    tracing::error!(target: "amble::error", method = %method, route = %route, cause = %cause.trim(), "request failed");
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.remove(header::CONTENT_TYPE);
     let replaced = if api {

@@ -73,7 +73,11 @@ fn is_form(headers: &HeaderMap) -> bool {
 
 pub(crate) async fn require_json(req: Request, next: Next) -> Response {
     let writes = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH);
-    let api = req.uri().path().starts_with("/api/");
+    // Only where the API takes a body: another method is the router's 405.
+    let takes_body = crate::API_ROUTES
+        .iter()
+        .any(|(m, p)| *p == req.uri().path() && m.eq_ignore_ascii_case(req.method().as_str()));
+    let api = takes_body && req.uri().path().starts_with("/api/");
     if writes && api && !says_json(req.headers()) {
         return (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -4,6 +4,8 @@
 
 mod admin;
 mod api;
+mod api_errors;
+mod audit_events;
 mod auth;
 mod authz;
 mod cache;
@@ -16,6 +18,7 @@ pub mod ics;
 pub(crate) mod json_body;
 mod pages;
 mod phone;
+mod request_log;
 mod security;
 pub mod tls;
 pub use client::{PublicUrl, TrustedProxy};
@@ -36,6 +39,10 @@ use jiff::civil::Date;
 pub const BODY_LIMIT: usize = 64 * 1024;
 /// The largest gait recording uploaded on `/gait`, bytes.
 pub use pages::GAIT_UPLOAD_LIMIT;
+
+/// Stack of the server's threads (the replay of a journal with hundreds of check-ups goes
+/// deep; the default 2 MiB overflowed, which aborts the whole process). Reserved, not used.
+const SERVER_THREAD_STACK: usize = 32 * 1024 * 1024;
 
 /// The API routes, as (method, path) pairs; the OpenAPI file must describe exactly these.
 pub const API_ROUTES: &[(&str, &str)] = &[
@@ -415,6 +422,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             phone::layer,
         ))
+        .layer(axum::middleware::from_fn(request_log::note_user))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             authz::layer,
@@ -428,7 +436,9 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             client::layer,
         ))
+        .layer(axum::middleware::from_fn(api_errors::layer))
         .layer(axum::middleware::from_fn(hide_errors::layer))
+        .layer(axum::middleware::from_fn(request_log::layer))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
 }
@@ -468,6 +478,7 @@ pub fn serve_blocking_with(
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .thread_stack_size(SERVER_THREAD_STACK)
         .enable_all()
         .build()
         .map_err(ServeError::Runtime)?;
@@ -503,6 +514,7 @@ fn serve_plain(
 ) -> Result<(), ServeError> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .thread_stack_size(SERVER_THREAD_STACK)
         .enable_all()
         .build()
         .map_err(ServeError::Runtime)?;

@@ -898,3 +898,78 @@ async fn two_servers_take_200_on(t: &Setup) {
         .collect();
     assert_eq!(ids.len(), 200, "200 walks with unique ids");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_records_sign_ins_refusals_and_one_record_per_list() {
+    for t in setups("audit") {
+        audit_on(&t).await;
+    }
+}
+
+async fn audit_on(t: &Setup) {
+    eprintln!("engine: {}", t.engine);
+    let pg = t.accounts.clone();
+    blocking(|| pg.link("cat@x.org", "bob@x.org").unwrap());
+    let app = server(t);
+    let rows = |action: &str| {
+        t.strings(&format!(
+            "SELECT detail FROM audit_log WHERE action = '{action}' ORDER BY id"
+        ))
+    };
+    // A wrong password for a known account and for an unknown one; then a sign-in.
+    for email in ["ann@x.org", "nobody@x.org"] {
+        let r = send(
+            &app,
+            "POST",
+            "/api/v1/session",
+            None,
+            Some((
+                "application/json",
+                format!(r#"{{"email":"{email}","password":"not the password"}}"#),
+            )),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+    }
+    let failed = rows("sign-in-failed");
+    assert_eq!(failed.len(), 2, "{}: {failed:?}", t.engine);
+    assert!(failed[0].starts_with("wrong password"), "{failed:?}");
+    assert!(failed[1].starts_with("unknown account"), "{failed:?}");
+    assert!(
+        failed
+            .iter()
+            .all(|d| !d.contains("nobody") && !d.contains("not the password"))
+    );
+    let ann = sign_in(&app, "ann@x.org").await;
+    let cat = sign_in(&app, "cat@x.org").await;
+    assert_eq!(rows("sign-in").len(), 2, "{}", t.engine);
+    // A refused request: Ann asks for Bob's journal, and for the coach's list.
+    for uri in ["/api/v1/journal?person=bob%40x.org", "/api/v1/people"] {
+        let r = send(&app, "GET", uri, Some(&ann), None).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{uri}");
+    }
+    let refused = rows("refused");
+    assert_eq!(refused.len(), 2, "{}: {refused:?}", t.engine);
+    assert!(refused[0].contains("/api/v1/journal") && !refused[0].contains("bob"));
+    // The coach's list, as a page and through the API: one record each, naming both people.
+    let before = t.strings("SELECT id FROM audit_log").len();
+    assert_eq!(
+        send(&app, "GET", "/people", Some(&cat), None).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(&app, "GET", "/api/v1/people", Some(&cat), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        t.strings("SELECT id FROM audit_log").len(),
+        before + 2,
+        "{}: one record per view of the list",
+        t.engine
+    );
+    let lists = rows("read-list");
+    assert_eq!(lists.len(), 2);
+    assert!(lists[0].starts_with("people list: 2 ("), "{lists:?}");
+}

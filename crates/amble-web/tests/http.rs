@@ -216,6 +216,47 @@ async fn openapi_describes_exactly_the_api_routes() {
     assert_eq!(served.json()["openapi"], "3.1.0");
 }
 
+#[test]
+fn openapi_describes_every_question_and_exercise() {
+    // The answers document is described key by key, and the exercise of a session by id:
+    // a question or an exercise added to the content must be added to openapi.json too.
+    let doc: Value = serde_json::from_str(OPENAPI).unwrap();
+    let answers = &doc["components"]["schemas"]["Answers"];
+    let kb = KnowledgeBase::embedded().unwrap();
+    for q in &kb.questions {
+        let described = match q.id.split_once('.') {
+            Some((section, key)) => &answers["properties"][section]["properties"][key],
+            None => &answers["properties"][q.id.as_str()],
+        };
+        assert!(described.is_object(), "{} is not in openapi.json", q.id);
+    }
+    for section in [
+        "red_flags",
+        "symptoms",
+        "walking",
+        "pain",
+        "context",
+        "instruments",
+    ] {
+        assert_eq!(
+            answers["properties"][section]["additionalProperties"], false,
+            "{section}: unknown keys are refused"
+        );
+    }
+    let ids: Vec<&str> = doc["paths"]["/api/v1/exercises"]["post"]["requestBody"]["content"]
+        ["application/json"]["schema"]["properties"]["exercise"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let mut known: Vec<&str> = kb.exercises.iter().map(|e| e.id.as_str()).collect();
+    known.sort_unstable();
+    let mut ids = ids;
+    ids.sort_unstable();
+    assert_eq!(ids, known, "the exercise ids in openapi.json");
+}
+
 #[tokio::test]
 async fn assess_returns_the_contract_document_and_stores_nothing() {
     let app = App::new();

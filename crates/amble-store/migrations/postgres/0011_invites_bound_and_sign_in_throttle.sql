@@ -1,4 +1,4 @@
--- Amble on PostgreSQL, schema version 12: an invite may be bound to one email (only that account
+-- Amble on PostgreSQL, schema version 11: an invite may be bound to one email (only that account
 -- can accept it) and revoked before it is used; failed sign-ins are counted per account and
 -- address pair, for growing delays instead of a lock (docs/web.md).
 ALTER TABLE invites ADD COLUMN email TEXT CHECK (email IS NULL OR (email = lower(email) AND position('@' IN email) > 1));

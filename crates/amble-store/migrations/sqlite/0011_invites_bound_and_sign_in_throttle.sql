@@ -1,4 +1,4 @@
--- Amble journal, schema version 12: an invite may be bound to one email (only that account can
+-- Amble journal, schema version 11: an invite may be bound to one email (only that account can
 -- accept it) and revoked before it is used; failed sign-ins are counted per account and address
 -- pair, for growing delays instead of a lock (docs/web.md). Times of the pairs are ISO text with
 -- milliseconds, so delays of a second can be measured.
