@@ -91,7 +91,7 @@ impl PgDatabase {
                     &[&days],
                 )
                 .map_err(|e| {
-                    self.error(format!(
+                    self.msg(format!(
                         "{e} (only the database's owner may purge the audit log: use the owner's address, as for amble db migrate)"
                     ))
                 })?;

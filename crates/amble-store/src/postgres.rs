@@ -166,7 +166,7 @@ impl PgDatabase {
     }
 
     /// A message of Amble's own about this database (no engine error below it).
-    fn msg(&self, m: impl std::fmt::Display) -> StoreError {
+    pub(crate) fn msg(&self, m: impl std::fmt::Display) -> StoreError {
         StoreError::Database(format!("{}: {m}", self.shown))
     }
 
@@ -175,7 +175,7 @@ impl PgDatabase {
             // The pool keeps only "db error"; one direct attempt says why (a wrong password,
             // no such database, nobody listening), in the server's words.
             match self.config.connect(NoTls) {
-                Err(why) => self.err(crate::pgpass::explain(&why)),
+                Err(why) => self.msg(crate::pgpass::explain(&why)),
                 Ok(_) => self.err(e),
             }
         })
