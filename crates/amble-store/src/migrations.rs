@@ -71,6 +71,16 @@ pub const MIGRATIONS: &[Migration] = &[
             "../migrations/postgres/0012_invites_bound_and_sign_in_throttle.sql"
         ),
     },
+    Migration {
+        version: 13,
+        sqlite: include_str!("../migrations/sqlite/0013_reserved.sql"),
+        postgres: "SELECT 1; -- version 13 changes nothing here",
+    },
+    Migration {
+        version: 14,
+        sqlite: include_str!("../migrations/sqlite/0014_entries_keyed_by_journal.sql"),
+        postgres: include_str!("../migrations/postgres/0014_entries_by_journal.sql"),
+    },
 ];
 
 /// The schema version this Amble writes.

@@ -392,7 +392,7 @@ fn the_body_format_belongs_to_the_schema_version() {
         "checkin: activity_limited,change,date,id,instruments,kind,pain,red_flags",
     ];
     assert_eq!(
-        SCHEMA_VERSION, 12,
+        SCHEMA_VERSION, 14,
         "a new schema version: record its body keys here"
     );
     assert_eq!(
