@@ -171,6 +171,51 @@ fn migrators_starting_together_migrate_once_and_the_schema_is_keyed_by_journal()
 }
 
 #[test]
+fn migrators_on_an_engine_without_advisory_locks_still_migrate_once() {
+    let Some(url) = postgres_url() else {
+        return;
+    };
+    let db = Scratch::new(&url, "noadv");
+    // An engine without advisory locks: the name resolves to a function that refuses.
+    let mut c = db.client();
+    c.batch_execute(&format!(
+        "CREATE FUNCTION public.pg_advisory_xact_lock(bigint) RETURNS void LANGUAGE plpgsql AS
+           $$ BEGIN RAISE EXCEPTION 'advisory locks are not supported'; END $$;
+         ALTER DATABASE {} SET search_path = public, pg_catalog;",
+        db.name
+    ))
+    .unwrap();
+    let mut probe = db.client();
+    assert!(
+        probe
+            .batch_execute("SELECT pg_advisory_xact_lock(1)")
+            .is_err(),
+        "no advisory locks here"
+    );
+    let handles: Vec<_> = (0..4)
+        .map(|i| {
+            let url = db.url.clone();
+            std::thread::spawn(move || {
+                let pg = PgDatabase::connect(&url).unwrap();
+                pg.open(DEFAULT_JOURNAL)
+                    .and_then(|mut s| s.add(morning("", 5 + i, 2)))
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap().unwrap();
+    }
+    let mut c = db.client();
+    assert_eq!(stored_version(&mut c), SCHEMA_VERSION);
+    assert_eq!(shape(&mut c), (16, "journal_id,seq".to_string()));
+    let n: i64 = c
+        .query_one("SELECT count(*) FROM entries", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 4);
+}
+
+#[test]
 fn a_migrator_waits_for_the_lock_row_without_any_advisory_lock() {
     let Some(url) = postgres_url() else {
         return;
