@@ -71,6 +71,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_audit_retention.sql"),
         postgres: include_str!("../migrations/postgres/0012_audit_owner_and_retention.sql"),
     },
+    Migration {
+        version: 13,
+        sqlite: include_str!("../migrations/sqlite/0013_entries_keyed_by_journal.sql"),
+        postgres: include_str!("../migrations/postgres/0013_entries_by_journal.sql"),
+    },
 ];
 
 /// The schema version this Amble writes.

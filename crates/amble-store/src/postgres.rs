@@ -19,8 +19,17 @@ type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
 
 /// The single-person journal (no accounts).
 pub const DEFAULT_JOURNAL: i64 = 1;
-/// Advisory lock taken while migrating, so two servers starting at once migrate once.
+/// Advisory lock taken while migrating (where the engine has advisory locks), so two servers
+/// starting at once migrate once; the row of `amble_migration_lock` does the same everywhere.
 const MIGRATION_LOCK: i64 = 0x416D_626C;
+/// How often a migration is tried again after racing another migrator to create the lock table.
+const MIGRATION_ATTEMPTS: u32 = 5;
+
+/// A failed migration attempt: worth another try (a lost race), or final.
+enum Retry {
+    Again(StoreError),
+    Fail(StoreError),
+}
 
 /// The pool, closed on a thread of its own: closing a connection blocks, and the last owner
 /// may be an async task (a web server shutting down), where blocking is not allowed.
@@ -230,43 +239,86 @@ impl PgDatabase {
         Ok(())
     }
 
-    /// The migration itself, in one transaction under the advisory lock; with `app_role`, the
-    /// grants of that role are set in the same transaction (`roles`).
+    /// The migration itself (see [`Self::migrate_once`]), tried again when it lost the race to
+    /// create the lock table; with `app_role`, the grants of that role are set in the same
+    /// transaction (`roles`). The versions before and after.
     pub(crate) fn migrate_in(
         &self,
         c: &mut postgres::Client,
         app_role: Option<&str>,
     ) -> Result<(i64, i64), StoreError> {
-        let mut tx = c.transaction().map_err(|e| self.err(e))?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
-            .map_err(|e| self.err(e))?;
+        let mut attempt = 0;
+        loop {
+            match self.migrate_once(c, app_role) {
+                Err(Retry::Again(_)) if attempt < MIGRATION_ATTEMPTS => {
+                    // Another migrator created the lock table at the same moment: it exists now.
+                    attempt += 1;
+                    std::thread::sleep(Duration::from_millis(50 * u64::from(attempt)));
+                }
+                Err(Retry::Again(e)) | Err(Retry::Fail(e)) => return Err(e),
+                Ok(versions) => return Ok(versions),
+            }
+        }
+    }
+
+    /// One migration attempt, in one transaction. Two migrators never run at once: each takes
+    /// the row of `amble_migration_lock` (a plain row lock, held to the end of the
+    /// transaction, so it works behind a pooler in transaction mode and on engines without
+    /// advisory locks), and where the engine has them, an advisory lock first as well (which
+    /// also excludes an older Amble, which only knows the advisory lock).
+    fn migrate_once(
+        &self,
+        c: &mut postgres::Client,
+        app_role: Option<&str>,
+    ) -> Result<(i64, i64), Retry> {
+        let mut tx = c.transaction().map_err(|e| Retry::Fail(self.err(e)))?;
+        tx.batch_execute("SAVEPOINT amble_advisory")
+            .map_err(|e| Retry::Fail(self.err(e)))?;
+        match tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]) {
+            Ok(_) => tx.batch_execute("RELEASE SAVEPOINT amble_advisory"),
+            // No advisory locks here: the lock row below is enough.
+            Err(_) => tx.batch_execute("ROLLBACK TO SAVEPOINT amble_advisory"),
+        }
+        .map_err(|e| Retry::Fail(self.err(e)))?;
+        // Creating the lock table can race with another migrator creating it (without an
+        // advisory lock): that attempt fails and is tried again.
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS amble_migration_lock (id INTEGER PRIMARY KEY CHECK (id = 1));
+             INSERT INTO amble_migration_lock (id) VALUES (1) ON CONFLICT (id) DO NOTHING;",
+        )
+        .map_err(|e| Retry::Again(self.err(e)))?;
+        tx.execute(
+            "SELECT id FROM amble_migration_lock WHERE id = 1 FOR UPDATE",
+            &[],
+        )
+        .map_err(|e| Retry::Fail(self.err(e)))?;
         tx.batch_execute(
             "CREATE TABLE IF NOT EXISTS amble_meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL)",
         )
-        .map_err(|e| self.err(e))?;
+        .map_err(|e| Retry::Fail(self.err(e)))?;
         let version: i64 = tx
             .query_opt(
                 "SELECT value FROM amble_meta WHERE key = 'schema_version'",
                 &[],
             )
-            .map_err(|e| self.err(e))?
+            .map_err(|e| Retry::Fail(self.err(e)))?
             .map_or(0, |r| r.get(0));
         if version > SCHEMA_VERSION {
-            return Err(self.too_new(version));
+            return Err(Retry::Fail(self.too_new(version)));
         }
         for m in MIGRATIONS.iter().filter(|m| m.version > version) {
             tx.batch_execute(m.postgres)
-                .map_err(|e| self.msg(format!("migration {}: {e}", m.version)))?;
+                .map_err(|e| Retry::Fail(self.msg(format!("migration {}: {e}", m.version))))?;
             tx.execute(
                 "INSERT INTO amble_meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 &[&m.version],
             )
-            .map_err(|e| self.err(e))?;
+            .map_err(|e| Retry::Fail(self.err(e)))?;
         }
         if let Some(role) = app_role {
-            crate::roles::grant(self, &mut tx, role)?;
+            crate::roles::grant(self, &mut tx, role).map_err(Retry::Fail)?;
         }
-        tx.commit().map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| Retry::Fail(self.err(e)))?;
         Ok((version, SCHEMA_VERSION))
     }
 

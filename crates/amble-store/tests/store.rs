@@ -394,8 +394,8 @@ fn the_body_format_belongs_to_the_schema_version() {
         "checkin: activity_limited,change,date,id,instruments,kind,pain,red_flags",
     ];
     assert_eq!(
-        SCHEMA_VERSION, 12,
-        "a new schema version: record its body keys here (11: assessments may carry keep_level; 12: the audit log, bodies unchanged)"
+        SCHEMA_VERSION, 13,
+        "a new schema version: record its body keys here (11: assessments may carry keep_level; 12: the audit log and 13: entries keyed by journal, bodies unchanged)"
     );
     assert_eq!(
         keys, schema_5,
