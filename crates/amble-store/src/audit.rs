@@ -22,7 +22,8 @@ pub struct Purged {
     pub audit_records: u64,
     /// Sessions past their expiry.
     pub sessions: u64,
-    /// Failed sign-ins older than [`FAILURES_KEPT_HOURS`].
+    /// Failed sign-ins older than [`FAILURES_KEPT_HOURS`], and account-and-address pairs
+    /// forgotten a day after their last failure.
     pub sign_in_failures: u64,
 }
 
@@ -77,6 +78,13 @@ impl PgDatabase {
                 .map_err(|e| self.error(e))?,
             audit_records: 0,
         };
+        // Account-and-address pairs whose failures are forgotten anyway (a day after the last).
+        out.sign_in_failures += tx
+            .execute(
+                "DELETE FROM sign_in_throttle WHERE last_at < now() - make_interval(hours => $1)",
+                &[&crate::admin::PAIR_MEMORY_HOURS],
+            )
+            .map_err(|e| self.error(e))?;
         if let Some(days) = audit_days {
             let days = i32::try_from(days).unwrap_or(i32::MAX);
             // The trigger lets through only rows older than this transaction's cutoff.
@@ -136,6 +144,13 @@ impl SqliteAccounts {
                 .map_err(|e| self.err(e))? as u64,
             audit_records: 0,
         };
+        // Account-and-address pairs whose failures are forgotten anyway (a day after the last).
+        out.sign_in_failures += tx
+            .execute(
+                "DELETE FROM sign_in_throttle WHERE julianday(last_at) < julianday('now') - ?1 / 24.0",
+                [crate::admin::PAIR_MEMORY_HOURS],
+            )
+            .map_err(|e| self.err(e))? as u64;
         if let Some(days) = audit_days {
             // The trigger lets through only rows older than the cutoff written here, for this
             // transaction only.
