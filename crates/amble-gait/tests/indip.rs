@@ -37,11 +37,13 @@ fn contacts_and_bouts_against_indip() {
     // Cadence, stride and speed by the Mobilise-D definitions (a pause inside a bout is one
     // slow, short step, as the reference counts it).
     assert!(a.cadence_mae < 4.5, "{a}");
-    assert!(a.stride_mae < 0.14 && a.speed_mae < 0.115, "{a}");
-    // On bouts without a pause, well under mobgap's figures.
+    assert!(a.stride_mae < 0.13 && a.speed_mae < 0.115, "{a}");
+    // On bouts without a pause, under mobgap's figures. (With Mobilise-D's step factor this
+    // participant's brisk steps read about 7 % short, so speed is held at 0.1 m/s here; the
+    // duration-weighted test below holds the errors per recording.)
     assert!(a.steady_bouts >= 4, "{a}");
     assert!(
-        a.steady_cadence_mae < 3.0 && a.steady_stride_mae < 0.1 && a.steady_speed_mae < 0.085,
+        a.steady_cadence_mae < 3.0 && a.steady_stride_mae < 0.1 && a.steady_speed_mae < 0.1,
         "{a}"
     );
 }
@@ -60,9 +62,8 @@ const MOBGAP: [[f64; 3]; 3] = [
 const MOBGAP_POOLED: [f64; 3] = [5.957, 0.1625, 0.1193];
 
 /// Amble against mobgap's figures: over the three recordings together at or below mobgap in
-/// every measure; per recording at or below it except where docs/gait.md says (the short
-/// straight walks: one cadence by 0.6 steps/min, one stride by 0.04 m; the daily-life trial's
-/// speed by 0.002 m/s), held there so it cannot grow.
+/// every measure; per recording at or below it except where docs/gait.md says (the first
+/// straight walk's cadence by 0.6 steps/min), held there so it cannot grow.
 #[test]
 fn duration_weighted_errors_at_mobgaps_figures() {
     let a = original();
@@ -70,7 +71,7 @@ fn duration_weighted_errors_at_mobgaps_figures() {
     for (m, (amble, mobgap)) in a.pooled.iter().zip(MOBGAP_POOLED).enumerate() {
         assert!(*amble <= mobgap, "measure {m}: {:?}", a.pooled);
     }
-    let allowance = [[0.6, 0.0, 0.0], [0.0, 0.04, 0.0], [0.0, 0.0, 0.002]];
+    let allowance = [[0.6, 0.0, 0.0], [0.0; 3], [0.0; 3]];
     for (k, name) in common::RECORDINGS.iter().enumerate() {
         for (m, ((amble, mobgap), extra)) in a.weighted[k]
             .iter()
