@@ -477,7 +477,18 @@ pub fn document(
         change: c.change,
         new_warning_signs: new.iter().map(|f| f.id.clone()).collect(),
         next_checkin: next_due(entries, today, maintenance),
-        plan_words: crate::plan::checkin_leaves_maintenance(entries, c, kb),
+        // What the plan does now is said only while there is a plan to walk: after a warning
+        // sign (the plan suspended or blocked) or with signs unanswered (paused), the check-in
+        // leads with what to do, and no walking advice stands beside it.
+        plan_words: if matches!(
+            plan_status,
+            crate::plan::Status::Active | crate::plan::Status::Maintenance
+        ) && now.triage.tier < crate::tier::Tier::Soon
+        {
+            crate::plan::checkin_leaves_maintenance(entries, c, kb)
+        } else {
+            Vec::new()
+        },
     })
 }
 

@@ -339,3 +339,23 @@ fn a_checkin_outside_maintenance_does_not_change_the_plan() {
     let doc = amble_core::checkin::document(&j.sorted(), &c, c.date, kb()).expect("doc");
     assert!(doc.plan_words.is_empty());
 }
+
+/// An emergency sign at a check-in in maintenance: the check-in leads with what to do, and no
+/// walking advice (the flare plan's gentle walks) stands beside it, however limited activity was.
+#[test]
+fn a_checkin_with_a_warning_sign_gives_no_walking_advice() {
+    let (mut j, from) = in_maintenance(1);
+    let c = j.checkin(day(i64::from(from - 1) * 7 + 1), Some(6), Some(true));
+    let mut flags = no_flags();
+    flags["saddle_numbness"] = json!(true);
+    let c = Checkin {
+        red_flags: serde_json::from_value(flags).unwrap_or_else(|e| panic!("{e}")),
+        ..c
+    };
+    j.entries.pop();
+    j.entries.push(Entry::Checkin(Box::new(c.clone())));
+    let doc = amble_core::checkin::document(&j.sorted(), &c, c.date, kb()).expect("doc");
+    assert_eq!(doc.triage.tier.as_str(), "emergency");
+    assert_ne!(doc.plan_status, Status::Active, "{:?}", doc.plan_status);
+    assert!(doc.plan_words.is_empty(), "{:?}", doc.plan_words);
+}
