@@ -367,6 +367,13 @@ impl PgDatabase {
         self.pool.get().ok()
     }
 
+    /// Every connection of the pool is open and in use (a wait for one says nothing about
+    /// the server).
+    pub(crate) fn saturated(&self) -> bool {
+        let state = self.pool.state();
+        state.connections >= self.pool.max_size() && state.idle_connections == 0
+    }
+
     /// A pooled connection (for the accounts module).
     pub(crate) fn client(
         &self,

@@ -9,9 +9,10 @@
 //! server's write is seen when the replica has replayed it, as a page already sees another
 //! server's write through the journal's version).
 //!
-//! A replica is skipped when it does not answer (for [`DOWN_FOR`], then tried again), when a
-//! query on it fails (the read is done again on the primary), and when it lags: when its replay
-//! position is more than [`MAX_LAG_BYTES`] behind the primary's. Replicas take turns.
+//! A replica is skipped when it does not answer (for [`DOWN_FOR`], then tried again; one whose
+//! connections were all busy for a moment is skipped for that read only), when a query on it
+//! fails (the read is done again on the primary), and when it lags: when its replay position
+//! is more than [`MAX_LAG_BYTES`] behind the primary's. Replicas take turns.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -168,7 +169,10 @@ impl Replicas {
                 .map(|(p, _)| p)
         };
         let Some(mut c) = replica.db.try_client() else {
-            replica.down(now);
+            // Busy is not down: every connection to it was in use for a second.
+            if !replica.db.saturated() {
+                replica.down(now);
+            }
             return None;
         };
         // A position known a moment ago is a lower bound of where the replica is now.
