@@ -359,8 +359,8 @@ impl PgDatabase {
         f(&mut c).map_err(|e| self.err(e))
     }
 
-    /// A pooled connection, or `None` at once when the pool cannot give one (a replica that
-    /// does not answer is skipped, not explained).
+    /// A pooled connection, or `None` when the pool cannot give one within its wait (a
+    /// replica that does not answer is skipped, not explained).
     pub(crate) fn try_client(
         &self,
     ) -> Option<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>> {
