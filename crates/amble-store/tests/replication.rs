@@ -242,6 +242,7 @@ fn replicas_read_your_writes_and_failover_keeps_every_acknowledged_walk() {
             "-X",
             "stream",
             "--no-sync",
+            "--checkpoint=fast",
         ],
     );
     // The replica applies each commit 300 ms late at first, so that a read right after a
