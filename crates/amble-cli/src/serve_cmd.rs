@@ -58,6 +58,11 @@ pub struct ServeArgs {
     /// object per line). The level comes from AMBLE_LOG (else RUST_LOG; default info).
     #[arg(long, value_enum, default_value_t = crate::logs::LogFormat::Text)]
     log_format: crate::logs::LogFormat,
+    /// A streaming replica of the PostgreSQL database (repeatable): journal reads go to it,
+    /// except a journal this server wrote until the replica has replayed that write; a replica
+    /// that lags or does not answer is skipped (docs/scale.md).
+    #[arg(long, value_name = "URL")]
+    replica: Vec<String>,
 }
 
 pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
@@ -75,6 +80,7 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
     // A server never changes the schema (contract §12): on PostgreSQL it checks the version
     // and refuses an older one, naming `amble db migrate`.
     let storage = global.storage()?.for_server();
+    let storage = with_replicas(storage, &args.replica)?;
     if let amble_store::Database::Postgres(db, _) = &storage {
         db.check_schema()?;
     }
@@ -140,7 +146,11 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
                 .with_accounts(accounts)
                 .with_alert_thresholds(alerts)
         }
-        None => AppState::with_database(global.database()?.for_server(), load_kb()?, today),
+        None => AppState::with_database(
+            with_replicas(global.database()?.for_server(), &args.replica)?,
+            load_kb()?,
+            today,
+        ),
     };
     if let Some(accounts) = &accounts_for_purge {
         crate::logs::purge_hourly(accounts.clone());
@@ -238,4 +248,22 @@ fn open_browser(url: &str) {
     if started.is_err() {
         eprintln!("(Could not open a browser here; open {url} yourself.)");
     }
+}
+
+/// `--replica URL`: journal reads sent to these replicas (PostgreSQL only; docs/scale.md).
+fn with_replicas(
+    storage: amble_store::Database,
+    replicas: &[String],
+) -> Result<amble_store::Database, Failure> {
+    if replicas.is_empty() {
+        return Ok(storage);
+    }
+    if !matches!(storage, amble_store::Database::Postgres(..)) {
+        return Err(Failure::BadInput(
+            "--replica: replicas are PostgreSQL servers; give the primary with --database postgres://... (a SQLite journal has none)".into(),
+        ));
+    }
+    storage
+        .with_replicas(replicas)
+        .map_err(|e| Failure::BadInput(e.to_string()))
 }

@@ -71,3 +71,14 @@ fn only_this_computer_is_served_until_there_are_accounts() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--bind"), "{}", r.stderr);
 }
+
+#[test]
+fn replicas_need_a_postgres_primary() {
+    let r = run(&["serve", "--replica", "postgres://amble@127.0.0.1:1/amble"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--replica") && r.stderr.contains("--database postgres://"),
+        "{}",
+        r.stderr
+    );
+}

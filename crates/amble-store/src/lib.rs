@@ -14,6 +14,7 @@ pub mod audit;
 pub mod migrations;
 mod pgpass;
 mod postgres;
+pub mod replicas;
 mod roles;
 mod sqlite;
 mod sqlite_accounts;

@@ -64,6 +64,8 @@ pub struct PgDatabase {
     migrated: Arc<OnceLock<()>>,
     /// A server's connection: never changes the schema, only checks its version (§12).
     check_only: bool,
+    /// Streaming replicas that journal reads may use (`crate::replicas`).
+    pub(crate) replicas: Option<Arc<crate::replicas::Replicas>>,
 }
 
 /// `postgres://user:secret@host/db` without the secret (also `?password=` in the URL, and
@@ -109,16 +111,29 @@ impl PgDatabase {
     /// A pool for `url` (`postgres://...`). Connects lazily: a server that is down is reported
     /// by the first use, with the address.
     pub fn connect(url: &str) -> Result<PgDatabase, StoreError> {
+        Self::connect_with(url, Duration::from_secs(5), None)
+    }
+
+    /// [`Self::connect`] with the time to wait for a pooled connection and, when given, the
+    /// time to wait for a server to answer a new connection (replicas use short ones).
+    pub(crate) fn connect_with(
+        url: &str,
+        wait: Duration,
+        connect_timeout: Option<Duration>,
+    ) -> Result<PgDatabase, StoreError> {
         let shown: Arc<str> = redact(url).into();
         let mut config: postgres::Config = url.parse().map_err(|e| {
             StoreError::Database(format!("{shown}: not a PostgreSQL address ({e})"))
         })?;
         // As libpq: PGPASSWORD, else the password file, when the address has no password.
         crate::pgpass::fill_password(&mut config);
+        if let Some(t) = connect_timeout {
+            config.connect_timeout(t);
+        }
         let pool = r2d2::Pool::builder()
             .max_size(8)
             .min_idle(Some(0))
-            .connection_timeout(Duration::from_secs(5))
+            .connection_timeout(wait)
             .build_unchecked(PostgresConnectionManager::new(config.clone(), NoTls));
         Ok(PgDatabase {
             config: Arc::new(config),
@@ -126,6 +141,7 @@ impl PgDatabase {
             shown,
             migrated: Arc::new(OnceLock::new()),
             check_only: false,
+            replicas: None,
         })
     }
 
@@ -327,6 +343,37 @@ impl PgDatabase {
         self.migrate()
     }
 
+    /// A read of journal `journal`: on a replica when one has replayed this process's last
+    /// write to the journal (`crate::replicas`), else on the primary.
+    pub(crate) fn read<T>(
+        &self,
+        journal: i64,
+        f: impl Fn(&mut postgres::Client) -> Result<T, postgres::Error>,
+    ) -> Result<T, StoreError> {
+        if let Some(replicas) = &self.replicas
+            && let Some(out) = replicas.read(self, journal, &f)
+        {
+            return Ok(out);
+        }
+        let mut c = self.conn()?;
+        f(&mut c).map_err(|e| self.err(e))
+    }
+
+    /// A pooled connection, or `None` when the pool cannot give one within its wait (a
+    /// replica that does not answer is skipped, not explained).
+    pub(crate) fn try_client(
+        &self,
+    ) -> Option<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>> {
+        self.pool.get().ok()
+    }
+
+    /// Every connection of the pool is open and in use (a wait for one says nothing about
+    /// the server).
+    pub(crate) fn saturated(&self) -> bool {
+        let state = self.pool.state();
+        state.connections >= self.pool.max_size() && state.idle_connections == 0
+    }
+
     /// A pooled connection (for the accounts module).
     pub(crate) fn client(
         &self,
@@ -421,6 +468,9 @@ impl PgStore {
         )
         .map_err(|e| db.err(e))?;
         tx.commit().map_err(|e| db.err(e))?;
+        if let Some(replicas) = &db.replicas {
+            replicas.wrote(&mut c, self.journal);
+        }
         Ok(out)
     }
 
@@ -518,26 +568,24 @@ impl Store for PgStore {
     }
 
     fn list(&self) -> Result<Vec<Entry>, StoreError> {
-        let mut c = self.db.conn()?;
-        let rows = c
-            .query(
+        let rows = self.db.read(self.journal, |c| {
+            c.query(
                 "SELECT id, body::text FROM entries WHERE journal_id = $1 ORDER BY date, seq",
                 &[&self.journal],
             )
-            .map_err(|e| self.db.err(e))?;
+        })?;
         rows.iter()
             .map(|r| decode(r.get::<_, &str>(0), r.get::<_, &str>(1)))
             .collect()
     }
 
     fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {
-        let mut c = self.db.conn()?;
-        let row = c
-            .query_opt(
+        let row = self.db.read(self.journal, |c| {
+            c.query_opt(
                 "SELECT body::text FROM entries WHERE journal_id = $1 AND id = $2",
                 &[&self.journal, &id],
             )
-            .map_err(|e| self.db.err(e))?;
+        })?;
         row.map(|r| decode(id, r.get::<_, &str>(0))).transpose()
     }
 
@@ -702,13 +750,13 @@ impl Store for PgStore {
     }
 
     fn version(&self) -> Result<i64, StoreError> {
-        let mut c = self.db.conn()?;
-        Ok(c.query_one(
-            "SELECT version FROM journals WHERE id = $1",
-            &[&self.journal],
-        )
-        .map_err(|e| self.db.err(e))?
-        .get(0))
+        let row = self.db.read(self.journal, |c| {
+            c.query_one(
+                "SELECT version FROM journals WHERE id = $1",
+                &[&self.journal],
+            )
+        })?;
+        Ok(row.get(0))
     }
 }
 
