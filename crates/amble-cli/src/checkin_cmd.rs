@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use amble_core::checkin::{self, CheckinAnswers, CheckinKind, GlobalChange};
+use amble_core::checkin_doc;
 use amble_core::journal::Entry;
 use amble_core::plan::Status;
 use amble_store::Store;
@@ -167,7 +168,7 @@ pub fn run(global: &Global, args: &CheckinArgs) -> Result<(), Failure> {
         )));
     };
     let entries = global.open_store()?.list()?;
-    let doc = checkin::document(&entries, c, today, &kb)
+    let doc = checkin_doc::document(&entries, c, today, &kb)
         .ok_or_else(|| anyhow::anyhow!("the plan could not be read after the check-in"))?;
     let mut out = std::io::stdout().lock();
     if global.json {

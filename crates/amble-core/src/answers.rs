@@ -1,14 +1,13 @@
 //! The answers a person gives in the check-up (`amble.answers/1`), parsed strictly.
 //!
 //! Every key is optional ("not known"); a key that the contract does not know is an error so
-//! typos are caught. Ranges come from the knowledge base's question definitions.
+//! typos are caught. The types here hold answers; their check against the knowledge base's
+//! question definitions (ranges, known keys) is in `answers_check`, a layer up.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
-
-use crate::knowledge::{KnowledgeBase, QuestionKind};
 
 /// The schema tag an answers file may carry.
 pub const ANSWERS_SCHEMA: &str = "amble.answers/1";
@@ -392,159 +391,6 @@ pub fn set_path(doc: &mut serde_json::Map<String, Value>, path: &str, value: Val
 }
 
 impl Answers {
-    /// Parses and validates an `amble.answers/1` JSON document.
-    pub fn from_json(text: &str, kb: &KnowledgeBase) -> Result<Answers, AnswersError> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let answers: Answers = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let position = (inner.line() > 0).then(|| (inner.line(), inner.column()));
-            let message = friendly(&strip_position(&inner.to_string()));
-            AnswersError {
-                path: clean_path(path),
-                message,
-                position,
-            }
-        })?;
-        answers.validate(kb)?;
-        Ok(answers)
-    }
-
-    /// Parses a JSON value (e.g. a request body already decoded) and validates it.
-    pub fn from_value(value: Value, kb: &KnowledgeBase) -> Result<Answers, AnswersError> {
-        let answers: Answers = serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = e.path().to_string();
-            AnswersError {
-                path: clean_path(path),
-                message: friendly(&e.into_inner().to_string()),
-                position: None,
-            }
-        })?;
-        answers.validate(kb)?;
-        Ok(answers)
-    }
-
-    /// Range and consistency checks that the type system does not express.
-    pub fn validate(&self, kb: &KnowledgeBase) -> Result<(), AnswersError> {
-        if let Some(schema) = &self.schema
-            && schema != ANSWERS_SCHEMA
-        {
-            return Err(err(
-                "schema",
-                format!("expected \"{ANSWERS_SCHEMA}\", found \"{schema}\""),
-            ));
-        }
-        let facts = self.facts();
-        for q in &kb.questions {
-            let Some(value) = facts.get(&q.id) else {
-                continue;
-            };
-            if matches!(q.kind, QuestionKind::Number | QuestionKind::Integer) {
-                let Some(x) = value.as_f64() else { continue };
-                let (min, max) = (q.min.unwrap_or(f64::MIN), q.max.unwrap_or(f64::MAX));
-                if !x.is_finite() || x < min || x > max {
-                    let what = if q.kind == QuestionKind::Integer {
-                        "an integer"
-                    } else {
-                        "a number"
-                    };
-                    return Err(err(
-                        &q.id,
-                        format!(
-                            "expected {what} from {} to {}, found {x}",
-                            fmt_num(min),
-                            fmt_num(max)
-                        ),
-                    ));
-                }
-            }
-        }
-        self.validate_instruments()
-    }
-
-    pub(crate) fn validate_instruments(&self) -> Result<(), AnswersError> {
-        let ins = &self.instruments;
-        if let Some(items) = &ins.startback {
-            expect_len("instruments.startback", items.len(), 9)?;
-            for (i, &v) in items.iter().enumerate() {
-                let max = if i == 8 { 4 } else { 1 };
-                if !(0..=max).contains(&v) {
-                    return Err(err(
-                        &format!("instruments.startback[{i}]"),
-                        format!(
-                            "expected an integer from 0 to {max} (item {}), found {v}",
-                            i + 1
-                        ),
-                    ));
-                }
-            }
-        }
-        if let Some(items) = &ins.odi {
-            expect_len("instruments.odi", items.len(), 10)?;
-            for (i, v) in items.iter().enumerate() {
-                if let Some(v) = v
-                    && !(0..=5).contains(v)
-                {
-                    return Err(err(
-                        &format!("instruments.odi[{i}]"),
-                        format!(
-                            "expected an integer from 0 to 5 or null (section {}), found {v}",
-                            i + 1
-                        ),
-                    ));
-                }
-            }
-        }
-        if let Some(items) = &ins.rmdq {
-            expect_len("instruments.rmdq", items.len(), 24)?;
-            for (i, &v) in items.iter().enumerate() {
-                if !(0..=1).contains(&v) {
-                    return Err(err(
-                        &format!("instruments.rmdq[{i}]"),
-                        format!("expected 0 or 1 (item {}), found {v}", i + 1),
-                    ));
-                }
-            }
-        }
-        if let Some(items) = &ins.psfs {
-            if items.is_empty() || items.len() > 5 {
-                return Err(err(
-                    "instruments.psfs",
-                    format!("expected 1 to 5 activities, found {}", items.len()),
-                ));
-            }
-            for (i, item) in items.iter().enumerate() {
-                if item.activity.trim().is_empty() {
-                    return Err(err(
-                        &format!("instruments.psfs[{i}].activity"),
-                        "expected the name of an activity, found an empty string".into(),
-                    ));
-                }
-                if !(0..=10).contains(&item.score) {
-                    return Err(err(
-                        &format!("instruments.psfs[{i}].score"),
-                        format!("expected an integer from 0 to 10, found {}", item.score),
-                    ));
-                }
-            }
-        }
-        if let Some(items) = &ins.peg {
-            expect_len("instruments.peg", items.len(), 3)?;
-            for (i, &v) in items.iter().enumerate() {
-                if !(0..=10).contains(&v) {
-                    return Err(err(
-                        &format!("instruments.peg[{i}]"),
-                        format!(
-                            "expected an integer from 0 to 10 (item {}), found {v}",
-                            i + 1
-                        ),
-                    ));
-                }
-            }
-        }
-        Ok(())
-    }
-
     /// Body-mass index, when height and weight are both known.
     pub fn bmi(&self) -> Option<f64> {
         match (self.height_cm, self.weight_kg) {
@@ -605,7 +451,7 @@ fn whole(v: Value) -> Value {
     }
 }
 
-fn err(path: &str, message: String) -> AnswersError {
+pub(crate) fn err(path: &str, message: String) -> AnswersError {
     AnswersError {
         path: path.to_string(),
         message,
@@ -613,7 +459,7 @@ fn err(path: &str, message: String) -> AnswersError {
     }
 }
 
-fn expect_len(path: &str, len: usize, want: usize) -> Result<(), AnswersError> {
+pub(crate) fn expect_len(path: &str, len: usize, want: usize) -> Result<(), AnswersError> {
     if len == want {
         Ok(())
     } else {
@@ -624,7 +470,7 @@ fn expect_len(path: &str, len: usize, want: usize) -> Result<(), AnswersError> {
     }
 }
 
-fn fmt_num(x: f64) -> String {
+pub(crate) fn fmt_num(x: f64) -> String {
     if x.fract() == 0.0 {
         format!("{x:.0}")
     } else {
@@ -632,7 +478,7 @@ fn fmt_num(x: f64) -> String {
     }
 }
 
-fn clean_path(path: String) -> String {
+pub(crate) fn clean_path(path: String) -> String {
     if path == "." || path == "?" {
         String::new()
     } else {
@@ -642,7 +488,7 @@ fn clean_path(path: String) -> String {
 
 /// Rewrites serde's wording for people: Rust type names become words, and an unknown key
 /// gets the nearest known key instead of the whole list.
-fn friendly(msg: &str) -> String {
+pub(crate) fn friendly(msg: &str) -> String {
     if let Some(rest) = msg.strip_prefix("unknown field `")
         && let Some((field, tail)) = rest.split_once('`')
     {
@@ -688,7 +534,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// serde_json appends " at line L column C"; we report the position separately.
-fn strip_position(msg: &str) -> String {
+pub(crate) fn strip_position(msg: &str) -> String {
     match msg.rfind(" at line ") {
         Some(i) => msg[..i].to_string(),
         None => msg.to_string(),

@@ -3,92 +3,13 @@
 //! is read as a sign of any condition.
 
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::journal::{Entry, EntryError};
+use crate::journal::Entry;
 
-/// The gait of one walk.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WalkGait {
-    /// The recording's file name.
-    pub file: String,
-    /// Seconds of walking found in the recording.
-    pub walking_s: f64,
-    pub steps: u64,
-    pub cadence_spm: f64,
-    pub stride_length_m: f64,
-    pub speed_mps: f64,
-    pub step_time_cv: f64,
-    pub symmetry: f64,
-    /// Windows of 60 s of walking, in order (empty under 3 minutes of walking).
-    #[serde(default)]
-    pub windows: Vec<GaitWindow>,
-    /// When the walk started to slow for good (seconds from the start of the recording).
-    #[serde(default)]
-    pub deterioration_onset_s: Option<f64>,
-}
-
-/// One window of walking.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GaitWindow {
-    pub start_s: f64,
-    pub cadence_spm: f64,
-    pub stride_length_m: f64,
-    pub speed_mps: f64,
-    pub step_time_cv: f64,
-    pub symmetry: f64,
-}
-
-/// The most windows stored (a day of walking in minutes).
-pub const MAX_WINDOWS: usize = 1440;
+pub use crate::journal::{GaitWindow, MAX_WINDOWS, WalkGait};
 
 impl WalkGait {
-    /// Every number within what walking can be.
-    pub fn problems(&self) -> Vec<EntryError> {
-        let mut out = Vec::new();
-        let mut range = |field: &str, v: f64, lo: f64, hi: f64| {
-            if !v.is_finite() || v < lo || v > hi {
-                out.push(EntryError {
-                    field: format!("gait.{field}"),
-                    message: format!("expected {lo} to {hi}, found {v}"),
-                });
-            }
-        };
-        range("walking_s", self.walking_s, 0.0, 86_400.0);
-        range("steps", self.steps as f64, 0.0, 200_000.0);
-        range("cadence_spm", self.cadence_spm, 0.0, 300.0);
-        range("stride_length_m", self.stride_length_m, 0.0, 4.0);
-        range("speed_mps", self.speed_mps, 0.0, 5.0);
-        range("step_time_cv", self.step_time_cv, 0.0, 5.0);
-        range("symmetry", self.symmetry, 0.0, 1.0);
-        if let Some(t) = self.deterioration_onset_s {
-            range("deterioration_onset_s", t, 0.0, 86_400.0);
-        }
-        for w in &self.windows {
-            range("windows.start_s", w.start_s, 0.0, 86_400.0);
-            range("windows.cadence_spm", w.cadence_spm, 0.0, 300.0);
-            range("windows.stride_length_m", w.stride_length_m, 0.0, 4.0);
-            range("windows.speed_mps", w.speed_mps, 0.0, 5.0);
-            range("windows.step_time_cv", w.step_time_cv, 0.0, 5.0);
-            range("windows.symmetry", w.symmetry, 0.0, 1.0);
-        }
-        if self.windows.len() > MAX_WINDOWS {
-            out.push(EntryError {
-                field: "gait.windows".into(),
-                message: format!("expected at most {MAX_WINDOWS} windows"),
-            });
-        }
-        if self.file.chars().count() > 200 {
-            out.push(EntryError {
-                field: "gait.file".into(),
-                message: "expected a file name of at most 200 characters".into(),
-            });
-        }
-        out
-    }
-
     /// One line: the walk's gait in plain numbers.
     pub fn summary(&self) -> String {
         format!(

@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::answers::Answers;
+use crate::answers::{Answers, InstrumentItems, RedFlags};
 
 pub const JOURNAL_SCHEMA: &str = "amble.journal/1";
 
@@ -69,7 +69,7 @@ pub struct Walk {
     pub notes: Option<String>,
     /// Gait from a sensor recording of this walk (`amble gait --attach`); absent when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gait: Option<Box<crate::gait::WalkGait>>,
+    pub gait: Option<Box<WalkGait>>,
 }
 
 fn one() -> u32 {
@@ -147,7 +147,7 @@ pub enum Entry {
     Morning(Morning),
     Exercise(ExerciseSession),
     DailyMetrics(DailyMetrics),
-    Checkin(Box<crate::checkin::Checkin>),
+    Checkin(Box<Checkin>),
 }
 
 impl Entry {
@@ -733,22 +733,6 @@ impl WalkCorrection {
 }
 
 impl Entry {
-    /// [`Entry::summary`] with exercises named as people know them ("Bird-dog", not its id).
-    pub fn summary_in(&self, kb: &crate::knowledge::KnowledgeBase) -> String {
-        match self {
-            Entry::Exercise(x) => format!(
-                "exercise: {}{}",
-                kb.exercise(&x.exercise)
-                    .map_or(x.exercise.as_str(), |e| e.name.as_str()),
-                x.sets.map_or(String::new(), |s| format!(
-                    ", {}",
-                    crate::words::count(s, "set", "sets")
-                ))
-            ),
-            _ => self.summary(),
-        }
-    }
-
     /// One line describing the entry, e.g. "walk 25 min, pain 2 -> 4".
     pub fn summary(&self) -> String {
         let p = |v: Option<u8>| v.map_or("?".to_string(), |p| p.to_string());
@@ -816,6 +800,155 @@ impl Entry {
                 s
             }
         }
+    }
+}
+
+/// "Since the last check-in, your back is ...": the global rating of change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GlobalChange {
+    MuchBetter,
+    Better,
+    Same,
+    Worse,
+    MuchWorse,
+}
+
+impl GlobalChange {
+    pub const ALL: [GlobalChange; 5] = [
+        GlobalChange::MuchBetter,
+        GlobalChange::Better,
+        GlobalChange::Same,
+        GlobalChange::Worse,
+        GlobalChange::MuchWorse,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GlobalChange::MuchBetter => "much_better",
+            GlobalChange::Better => "better",
+            GlobalChange::Same => "same",
+            GlobalChange::Worse => "worse",
+            GlobalChange::MuchWorse => "much_worse",
+        }
+    }
+
+    pub fn words(self) -> &'static str {
+        match self {
+            GlobalChange::MuchBetter => "much better",
+            GlobalChange::Better => "better",
+            GlobalChange::Same => "about the same",
+            GlobalChange::Worse => "worse",
+            GlobalChange::MuchWorse => "much worse",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<GlobalChange> {
+        GlobalChange::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// A stored check-in (journal entry `kind: "checkin"`, ids `c-N`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checkin {
+    pub id: String,
+    pub date: Date,
+    #[serde(default)]
+    pub red_flags: RedFlags,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<GlobalChange>,
+    /// Pain now, 0-10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pain: Option<u8>,
+    #[serde(default, skip_serializing_if = "InstrumentItems::is_empty")]
+    pub instruments: InstrumentItems,
+    /// The monthly maintenance question: has back pain limited your activity since the last
+    /// check-in?
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity_limited: Option<bool>,
+}
+
+/// The gait of one walk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WalkGait {
+    /// The recording's file name.
+    pub file: String,
+    /// Seconds of walking found in the recording.
+    pub walking_s: f64,
+    pub steps: u64,
+    pub cadence_spm: f64,
+    pub stride_length_m: f64,
+    pub speed_mps: f64,
+    pub step_time_cv: f64,
+    pub symmetry: f64,
+    /// Windows of 60 s of walking, in order (empty under 3 minutes of walking).
+    #[serde(default)]
+    pub windows: Vec<GaitWindow>,
+    /// When the walk started to slow for good (seconds from the start of the recording).
+    #[serde(default)]
+    pub deterioration_onset_s: Option<f64>,
+}
+
+/// One window of walking.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GaitWindow {
+    pub start_s: f64,
+    pub cadence_spm: f64,
+    pub stride_length_m: f64,
+    pub speed_mps: f64,
+    pub step_time_cv: f64,
+    pub symmetry: f64,
+}
+
+/// The most windows stored (a day of walking in minutes).
+pub const MAX_WINDOWS: usize = 1440;
+
+impl WalkGait {
+    /// Every number within what walking can be.
+    pub fn problems(&self) -> Vec<EntryError> {
+        let mut out = Vec::new();
+        let mut range = |field: &str, v: f64, lo: f64, hi: f64| {
+            if !v.is_finite() || v < lo || v > hi {
+                out.push(EntryError {
+                    field: format!("gait.{field}"),
+                    message: format!("expected {lo} to {hi}, found {v}"),
+                });
+            }
+        };
+        range("walking_s", self.walking_s, 0.0, 86_400.0);
+        range("steps", self.steps as f64, 0.0, 200_000.0);
+        range("cadence_spm", self.cadence_spm, 0.0, 300.0);
+        range("stride_length_m", self.stride_length_m, 0.0, 4.0);
+        range("speed_mps", self.speed_mps, 0.0, 5.0);
+        range("step_time_cv", self.step_time_cv, 0.0, 5.0);
+        range("symmetry", self.symmetry, 0.0, 1.0);
+        if let Some(t) = self.deterioration_onset_s {
+            range("deterioration_onset_s", t, 0.0, 86_400.0);
+        }
+        for w in &self.windows {
+            range("windows.start_s", w.start_s, 0.0, 86_400.0);
+            range("windows.cadence_spm", w.cadence_spm, 0.0, 300.0);
+            range("windows.stride_length_m", w.stride_length_m, 0.0, 4.0);
+            range("windows.speed_mps", w.speed_mps, 0.0, 5.0);
+            range("windows.step_time_cv", w.step_time_cv, 0.0, 5.0);
+            range("windows.symmetry", w.symmetry, 0.0, 1.0);
+        }
+        if self.windows.len() > MAX_WINDOWS {
+            out.push(EntryError {
+                field: "gait.windows".into(),
+                message: format!("expected at most {MAX_WINDOWS} windows"),
+            });
+        }
+        if self.file.chars().count() > 200 {
+            out.push(EntryError {
+                field: "gait.file".into(),
+                message: "expected a file name of at most 200 characters".into(),
+            });
+        }
+        out
     }
 }
 

@@ -4,11 +4,12 @@
 use serde::Deserialize;
 
 use crate::outcomes::OutcomeRules;
-use crate::plan::tuning::PlanTuning;
+use crate::tuning::PlanTuning;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::answers::{DERIVED_KEYS, Facts};
+use crate::journal::Entry;
 use crate::tier::Tier;
 
 /// A knowledge-base file's name and text.
@@ -681,9 +682,9 @@ pub struct KnowledgeBase {
     /// Minimal important changes and "recovered" cut-offs (`content/outcomes.toml`).
     pub outcomes: OutcomeRules,
     /// The learning library (`content/learn.toml`), in library order.
-    pub learn: Vec<crate::learn::Topic>,
+    pub learn: Vec<crate::topics::Topic>,
     /// The coach's alert thresholds (`content/coach.toml`).
-    pub coach: crate::coach::CoachRules,
+    pub coach: crate::coach_rules::CoachRules,
 }
 
 #[derive(Deserialize)]
@@ -774,9 +775,9 @@ impl KnowledgeBase {
         let outcomes_file = find(files, "outcomes.toml")?;
         let outcomes: OutcomeRules = parse(outcomes_file)?;
         let learn_file = find(files, "learn.toml")?;
-        let learn: crate::learn::LearnFile = parse(learn_file)?;
+        let learn: crate::topics::LearnFile = parse(learn_file)?;
         let coach_file = find(files, "coach.toml")?;
-        let coach: crate::coach::CoachRules = parse(coach_file)?;
+        let coach: crate::coach_rules::CoachRules = parse(coach_file)?;
         for (file, version) in [
             (sources_file, s.version),
             (questions_file, q.version),
@@ -887,10 +888,10 @@ impl KnowledgeBase {
             if !seen.insert(t.id.as_str()) {
                 return Err(invalid(at("id"), "used twice".into()));
             }
-            if !crate::learn::GROUPS.contains(&t.group.as_str()) {
+            if !crate::topics::GROUPS.contains(&t.group.as_str()) {
                 return Err(invalid(
                     at("group"),
-                    format!("expected one of {:?}", crate::learn::GROUPS),
+                    format!("expected one of {:?}", crate::topics::GROUPS),
                 ));
             }
             if t.title.trim().is_empty()
@@ -1630,5 +1631,23 @@ impl KnowledgeBase {
             ));
         }
         Ok(())
+    }
+}
+
+impl Entry {
+    /// [`Entry::summary`] with exercises named as people know them ("Bird-dog", not its id).
+    pub fn summary_in(&self, kb: &KnowledgeBase) -> String {
+        match self {
+            Entry::Exercise(x) => format!(
+                "exercise: {}{}",
+                kb.exercise(&x.exercise)
+                    .map_or(x.exercise.as_str(), |e| e.name.as_str()),
+                x.sets.map_or(String::new(), |s| format!(
+                    ", {}",
+                    crate::words::count(s, "set", "sets")
+                ))
+            ),
+            _ => self.summary(),
+        }
     }
 }

@@ -1,35 +1,9 @@
 //! The learning library (`content/learn.toml`): short sourced articles, found by id, by the
 //! check-up pattern or plan decision they help with, or by searching their words.
 
-use serde::{Deserialize, Serialize};
-
 use crate::plan::DecisionKind;
 
-pub const LEARN_SCHEMA: &str = "amble.learn/1";
-
-/// The groups, in library order.
-pub const GROUPS: &[&str] = &["basics", "questions"];
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Topic {
-    pub id: String,
-    pub group: String,
-    pub title: String,
-    pub summary: String,
-    pub keywords: Vec<String>,
-    /// Check-up patterns this article helps with.
-    pub patterns: Vec<String>,
-    pub body: Vec<String>,
-    pub sources: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct LearnFile {
-    pub version: u32,
-    pub topic: Vec<Topic>,
-}
+pub use crate::topics::{GROUPS, LEARN_SCHEMA, Topic};
 
 /// The article that explains a check-up pattern best: the first that names it.
 pub fn for_pattern<'a>(topics: &'a [Topic], pattern: &str) -> Option<&'a Topic> {

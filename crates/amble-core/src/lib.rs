@@ -4,13 +4,16 @@
 
 pub mod access;
 pub mod answers;
+pub mod answers_check;
 pub mod assessment;
 pub mod charts;
 pub mod checkin;
+pub mod checkin_doc;
 pub mod checkup;
 pub mod client_ref;
 pub mod clinician;
 pub mod coach;
+pub mod coach_rules;
 pub mod correction;
 pub mod fhir;
 pub mod gait;
@@ -29,6 +32,8 @@ pub mod reminders;
 pub mod report;
 pub mod revision;
 pub mod tier;
+pub mod topics;
+pub mod tuning;
 pub mod words;
 
 pub use answers::{Answers, AnswersError};

@@ -261,7 +261,7 @@ fn a_checkin_saying_back_pain_limited_activity_switches_to_the_flare_plan_at_onc
         t.message
     );
     // The check-in document carries the plan's change.
-    let doc = amble_core::checkin::document(&j.sorted(), &c, today, kb()).expect("doc");
+    let doc = amble_core::checkin_doc::document(&j.sorted(), &c, today, kb()).expect("doc");
     assert_eq!(doc.plan_status, Status::Active);
     assert!(
         doc.plan_words
@@ -280,7 +280,7 @@ fn a_checkin_saying_back_pain_limited_activity_switches_to_the_flare_plan_at_onc
     let (mut j, from) = in_maintenance(1);
     let c = j.checkin(day(i64::from(from - 1) * 7 + 1), Some(1), Some(false));
     assert_eq!(j.plan(c.date).plan.status, Status::Maintenance);
-    let doc = amble_core::checkin::document(&j.sorted(), &c, c.date, kb()).expect("doc");
+    let doc = amble_core::checkin_doc::document(&j.sorted(), &c, c.date, kb()).expect("doc");
     assert!(doc.plan_words.is_empty());
 }
 
@@ -336,7 +336,7 @@ fn a_checkin_outside_maintenance_does_not_change_the_plan() {
     let r = j.plan(c.date);
     assert_eq!(r.plan.status, Status::Active);
     assert_ne!(r.plan.decision.kind, DecisionKind::Flare);
-    let doc = amble_core::checkin::document(&j.sorted(), &c, c.date, kb()).expect("doc");
+    let doc = amble_core::checkin_doc::document(&j.sorted(), &c, c.date, kb()).expect("doc");
     assert!(doc.plan_words.is_empty());
 }
 
@@ -354,7 +354,7 @@ fn a_checkin_with_a_warning_sign_gives_no_walking_advice() {
     };
     j.entries.pop();
     j.entries.push(Entry::Checkin(Box::new(c.clone())));
-    let doc = amble_core::checkin::document(&j.sorted(), &c, c.date, kb()).expect("doc");
+    let doc = amble_core::checkin_doc::document(&j.sorted(), &c, c.date, kb()).expect("doc");
     assert_eq!(doc.triage.tier.as_str(), "emergency");
     assert_ne!(doc.plan_status, Status::Active, "{:?}", doc.plan_status);
     assert!(doc.plan_words.is_empty(), "{:?}", doc.plan_words);

@@ -25,7 +25,7 @@ mod review;
 mod session;
 mod start;
 mod today;
-pub mod tuning;
+pub use crate::tuning;
 mod types;
 
 pub use exercises::{describe as describe_exercise_dose, dose_line};

@@ -5,7 +5,8 @@
 
 use super::checkup::{CheckupPage, QView, error_links};
 use super::*;
-use amble_core::checkin::{self, CheckinAnswers, CheckinDoc, CheckinKind, GlobalChange};
+use amble_core::checkin::{self, CheckinAnswers, CheckinKind, GlobalChange};
+use amble_core::checkin_doc::{self, CheckinDoc};
 use amble_core::pain::Pain;
 
 use crate::forms::FieldError;
@@ -223,7 +224,7 @@ pub async fn checkin_result(
         });
     };
     let kb = state.kb();
-    let Some(doc) = checkin::document(&all, c, day, kb) else {
+    let Some(doc) = checkin_doc::document(&all, c, day, kb) else {
         return Err(PageError {
             status: StatusCode::NOT_FOUND,
             message: "no check-up is stored yet".into(),
