@@ -1,7 +1,6 @@
 //! The coach's view (contract §12): the people linked to them, with plan status, last entry and
 //! tiered, explained alerts. Thresholds a clinic can set (`amble serve --alert-...`).
 
-use amble_core::journal::Entry;
 use amble_core::knowledge::KnowledgeBase;
 use amble_store::accounts::User;
 use amble_store::{Accounts, StoreError};
@@ -26,8 +25,9 @@ impl PersonRow {
     }
 }
 
-/// The coach's people, most urgent first (each journal opened through the same check, read
-/// through its own cache).
+/// The coach's people, most urgent first: the list, the links and every journal's version in
+/// one query; each journal's summary from its own cache, computed once per journal version (a
+/// journal that did not change since the last view is not read at all).
 pub(crate) fn people(
     app: &crate::AppState,
     pg: &Accounts,
@@ -37,14 +37,17 @@ pub(crate) fn people(
     t: AlertThresholds,
 ) -> Result<Vec<PersonRow>, StoreError> {
     let mut rows = Vec::new();
-    for (person, db) in crate::authz::linked_journals(pg, actor)? {
-        let key = person.journal.unwrap_or_default();
-        let (replayed, entries) = app.journal_cache(key).replay(&db, kb, today)?;
+    for (person, db, version) in crate::authz::linked_journals(pg, actor)? {
+        let cache = app.journal_cache(person.journal.unwrap_or_default());
+        let summary = match version.and_then(|v| cache.summary_at(v, today, t)) {
+            Some(s) => s,
+            None => cache.summary(&db, kb, today, t)?,
+        };
         rows.push(PersonRow {
             email: person.email,
-            plan_status: replayed.as_ref().map(|r| r.plan.status.as_str()),
-            last_entry: entries.iter().map(Entry::date).max().map(|d| d.to_string()),
-            alerts: amble_core::coach::alerts(&entries, replayed.as_deref(), today, t),
+            plan_status: summary.plan_status,
+            last_entry: summary.last_entry.clone(),
+            alerts: summary.alerts.clone(),
         });
     }
     rows.sort_by(|a, b| {
