@@ -556,5 +556,40 @@ async fn the_coach_list_follows_writes_from_another_server() {
             let page = get(&two, "/people", &coach).await;
             assert!(page.body.contains(date), "{}", page.body);
         }
+        if t.engine == "postgres" {
+            // Behind Amble's back: the entries gone, the version as it was. The list reads
+            // no journal whose version it already knows, so it still shows the last walk;
+            // once the version moves, it reads the journal again.
+            let url = std::env::var("AMBLE_TEST_DATABASE_URL").unwrap();
+            let (base, _) = url.rsplit_once('/').unwrap();
+            let db_url = format!("{base}/amble_web_list_{}", std::process::id());
+            let journal = blocking(|| {
+                t.accounts
+                    .user("ann@x.org")
+                    .unwrap()
+                    .unwrap()
+                    .journal
+                    .unwrap()
+            });
+            let sql = |q: String| {
+                blocking(|| {
+                    let mut c = postgres::Client::connect(&db_url, postgres::NoTls).unwrap();
+                    c.batch_execute(&q).unwrap();
+                })
+            };
+            sql(format!("DELETE FROM entries WHERE journal_id = {journal}"));
+            let cached = get(&two, "/api/v1/people", &coach).await;
+            assert_eq!(
+                row(&cached.body)["last_entry"],
+                "2026-03-01",
+                "{}",
+                cached.body
+            );
+            sql(format!(
+                "UPDATE journals SET version = version + 1 WHERE id = {journal}"
+            ));
+            let read = get(&two, "/api/v1/people", &coach).await;
+            assert!(row(&read.body)["last_entry"].is_null(), "{}", read.body);
+        }
     }
 }
