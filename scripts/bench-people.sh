@@ -8,7 +8,8 @@
 # Usage: scripts/bench-people.sh POSTGRES_URL [SECONDS] [PEOPLE]
 #   POSTGRES_URL: a server where the role may create databases, e.g.
 #   postgres://amble@127.0.0.1:5432/postgres (a database `amble_bench_people` is made afresh).
-#   PROFILE=release (default) or PROFILE=dev picks the build.
+#   PROFILE=release (default) or PROFILE=dev picks the build; REUSE=1 keeps the database a
+#   previous run loaded (only the measurements run again).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 url=${1:?usage: scripts/bench-people.sh POSTGRES_URL [SECONDS] [PEOPLE]}
@@ -28,24 +29,27 @@ work=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 
-PGOPTIONS="-c client_min_messages=warning" psql "$url" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" -c "CREATE DATABASE $name" >/dev/null
 export AMBLE_DATABASE_URL=$db AMBLE_TODAY=$today
 pw='a long enough secret'
-"$bin" db migrate >/dev/null
-echo "$pw" | "$bin" user add --email coach@clinic.example --role coach --password-stdin >/dev/null
-t0=$(date +%s)
-add_one() { # i
-  local email="p$1@clinic.example"
-  "$sim" --journal-out "$work/$1.json" --weeks 26 --seed "$1" >/dev/null
-  echo "$pw" | "$bin" user add --email "$email" --role person --password-stdin >/dev/null
-  "$bin" --as "$email" journal import "$work/$1.json" >/dev/null
-  "$bin" user link --coach coach@clinic.example --person "$email" >/dev/null
-  rm -f "$work/$1.json"
-}
-export -f add_one; export bin sim work pw
-seq 1 "$people" | xargs -P 2 -I{} bash -c 'add_one {}'
+if [ "${REUSE:-0}" != 1 ]; then
+  PGOPTIONS="-c client_min_messages=warning" psql "$url" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" -c "CREATE DATABASE $name" >/dev/null
+  "$bin" db migrate >/dev/null
+  echo "$pw" | "$bin" user add --email coach@clinic.example --role coach --password-stdin >/dev/null
+  t0=$(date +%s)
+  add_one() { # i
+    local email="p$1@clinic.example"
+    "$sim" --journal-out "$work/$1.json" --weeks 26 --seed "$1" >/dev/null
+    echo "$pw" | "$bin" user add --email "$email" --role person --password-stdin >/dev/null
+    "$bin" --as "$email" journal import "$work/$1.json" >/dev/null
+    "$bin" user link --coach coach@clinic.example --person "$email" >/dev/null
+    rm -f "$work/$1.json"
+  }
+  export -f add_one; export bin sim work pw
+  seq 1 "$people" | xargs -P 2 -I{} bash -c 'add_one {}'
+  loaded=", loaded in $(( $(date +%s) - t0 )) s"
+fi
 entries=$(psql "$db" -tAc "SELECT count(*) FROM entries")
-echo "loaded $people people, $entries entries in $(( $(date +%s) - t0 )) s"
+echo "$(psql "$db" -tAc "SELECT count(*) FROM users WHERE role = 'person'") people, $entries entries${loaded:-}"
 
 serve() { # port
   "$bin" serve --bind "127.0.0.1:$1" >"$work/serve-$1.log" 2>&1 &
