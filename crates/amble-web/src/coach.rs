@@ -1,11 +1,15 @@
 //! The coach's view (contract §12): the people linked to them, with plan status, last entry and
 //! tiered, explained alerts. Thresholds a clinic can set (`amble serve --alert-...`).
 
+use std::sync::Arc;
+
 use amble_core::knowledge::KnowledgeBase;
 use amble_store::accounts::User;
 use amble_store::{Accounts, StoreError};
 use jiff::civil::Date;
 use serde::Serialize;
+
+use crate::cache::Summary;
 
 // The alerts and their thresholds are the core's (`content/coach.toml`); the web shows them.
 pub use amble_core::coach::{Alert, AlertThresholds};
@@ -36,12 +40,65 @@ pub(crate) fn people(
     kb: &KnowledgeBase,
     t: AlertThresholds,
 ) -> Result<Vec<PersonRow>, StoreError> {
+    let linked = crate::authz::linked_journals(pg, actor)?;
+    // Summaries already computed for these versions: no database read at all.
+    let mut found: Vec<Option<Arc<Summary>>> = linked
+        .iter()
+        .map(|(person, _, version)| {
+            let cache = app.journal_cache(person.journal.unwrap_or_default());
+            version.and_then(|v| cache.summary_at(v, today, t))
+        })
+        .collect();
+    // The journals that changed (or were never shown): read and summarised once each, on a
+    // few threads (the first view after a server starts reads every one of them).
+    let missing: Vec<usize> = (0..linked.len()).filter(|&i| found[i].is_none()).collect();
+    if !missing.is_empty() {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .clamp(1, 4)
+            .min(missing.len());
+        let chunk = missing.len().div_ceil(threads);
+        let computed: Vec<Result<(usize, Arc<Summary>), StoreError>> =
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = missing
+                    .chunks(chunk)
+                    .map(|part| {
+                        let linked = &linked;
+                        scope.spawn(move || {
+                            part.iter()
+                                .map(|&i| {
+                                    let (person, db, _) = &linked[i];
+                                    let cache =
+                                        app.journal_cache(person.journal.unwrap_or_default());
+                                    cache.summary(db, kb, today, t).map(|s| (i, s))
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            vec![Err(StoreError::Database(
+                                "a journal's summary could not be made".into(),
+                            ))]
+                        })
+                    })
+                    .collect()
+            });
+        for c in computed {
+            let (i, summary) = c?;
+            found[i] = Some(summary);
+        }
+    }
     let mut rows = Vec::new();
-    for (person, db, version) in crate::authz::linked_journals(pg, actor)? {
-        let cache = app.journal_cache(person.journal.unwrap_or_default());
-        let summary = match version.and_then(|v| cache.summary_at(v, today, t)) {
-            Some(s) => s,
-            None => cache.summary(&db, kb, today, t)?,
+    for ((person, _, _), summary) in linked.into_iter().zip(found) {
+        let Some(summary) = summary else {
+            return Err(StoreError::Database(format!(
+                "no summary for person {}",
+                person.id
+            )));
         };
         rows.push(PersonRow {
             email: person.email,
