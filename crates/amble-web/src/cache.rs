@@ -349,3 +349,42 @@ pub(crate) async fn layer(
             .into_response(),
     }
 }
+
+/// What a coach's list was made from: the date, the thresholds, and each person (id, email,
+/// journal version) in order. The same key, the same list.
+pub(crate) type ListKey = (Date, AlertThresholds, Vec<(i64, String, i64)>);
+
+/// Lists kept (coaches and forms) before the oldest are dropped.
+const LISTS_KEPT: usize = 1024;
+
+/// The coach's lists as sent, per coach and form (page or JSON), with what each was made from:
+/// a view whose people and versions are all as before sends the same bytes again without
+/// rendering 200 rows.
+#[derive(Default)]
+pub(crate) struct Lists {
+    kept: Mutex<std::collections::HashMap<(i64, bool), (ListKey, axum::body::Bytes)>>,
+}
+
+impl Lists {
+    fn lock(
+        &self,
+    ) -> MutexGuard<'_, std::collections::HashMap<(i64, bool), (ListKey, axum::body::Bytes)>> {
+        self.kept.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The list kept for coach `who` (and form) if it was made from `key`.
+    pub fn get(&self, who: (i64, bool), key: &ListKey) -> Option<axum::body::Bytes> {
+        match self.lock().get(&who) {
+            Some((k, body)) if k == key => Some(body.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn keep(&self, who: (i64, bool), key: ListKey, body: axum::body::Bytes) {
+        let mut kept = self.lock();
+        if kept.len() >= LISTS_KEPT && !kept.contains_key(&who) {
+            kept.clear();
+        }
+        kept.insert(who, (key, body));
+    }
+}

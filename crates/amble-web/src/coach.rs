@@ -9,7 +9,7 @@ use amble_store::{Accounts, StoreError};
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::cache::Summary;
+use crate::cache::{ListKey, Summary};
 
 // The alerts and their thresholds are the core's (`content/coach.toml`); the web shows them.
 pub use amble_core::coach::{Alert, AlertThresholds};
@@ -29,6 +29,13 @@ impl PersonRow {
     }
 }
 
+/// A coach's list: as sent before (nothing changed), or rows to render with what they were made
+/// from (`None`: an engine that does not tell versions with the list; not kept).
+pub(crate) enum Listed {
+    Kept(axum::body::Bytes),
+    Made(Vec<PersonRow>, Option<ListKey>),
+}
+
 /// The coach's people, most urgent first: the list, the links and every journal's version in
 /// one query; each journal's summary from its own cache, computed once per journal version (a
 /// journal that did not change since the last view is not read at all).
@@ -39,8 +46,19 @@ pub(crate) fn people(
     today: Date,
     kb: &KnowledgeBase,
     t: AlertThresholds,
-) -> Result<Vec<PersonRow>, StoreError> {
+    json: bool,
+) -> Result<Listed, StoreError> {
     let linked = crate::authz::linked_journals(pg, actor)?;
+    let key: Option<ListKey> = linked
+        .iter()
+        .map(|(p, _, v)| v.map(|v| (p.id, p.email.clone(), v)))
+        .collect::<Option<Vec<_>>>()
+        .map(|people| (today, t, people));
+    if let Some(k) = &key
+        && let Some(body) = app.lists().get((actor.id, json), k)
+    {
+        return Ok(Listed::Kept(body));
+    }
     // Summaries already computed for these versions: no database read at all.
     let mut found: Vec<Option<Arc<Summary>>> = linked
         .iter()
@@ -111,7 +129,7 @@ pub(crate) fn people(
         let tier = |r: &PersonRow| r.alerts.first().map_or(9, |a| a.tier);
         tier(a).cmp(&tier(b)).then(a.email.cmp(&b.email))
     });
-    Ok(rows)
+    Ok(Listed::Made(rows, key))
 }
 
 #[derive(askama::Template)]
@@ -134,28 +152,47 @@ pub(crate) async fn people_page(
         return axum::response::Redirect::to("/").into_response();
     };
     let (today, kb, t) = (app.today(None), app.kb_arc(), app.alert_thresholds());
-    let app2 = app.clone();
-    let rows = tokio::task::spawn_blocking(move || people(&app2, &pg, &actor, today, &kb, t)).await;
-    match rows {
-        Ok(Ok(rows)) => match (PeoplePage {
-            title: "Your people".into(),
-            nav: "",
-            qs: String::new(),
-            rows,
-        })
-        .render()
-        {
-            Ok(h) => axum::response::Html(h).into_response(),
-            Err(e) => {
-                (axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
-            }
-        },
-        _ => (
+    let (app2, who) = (app.clone(), actor.id);
+    let listed =
+        tokio::task::spawn_blocking(move || people(&app2, &pg, &actor, today, &kb, t, false)).await;
+    let error = || {
+        (
             axum::http::StatusCode::INTERNAL_SERVER_ERROR,
             "the list could not be read",
         )
-            .into_response(),
+            .into_response()
+    };
+    let (rows, key) = match listed {
+        Ok(Ok(Listed::Kept(body))) => return html(body),
+        Ok(Ok(Listed::Made(rows, key))) => (rows, key),
+        _ => return error(),
+    };
+    match (PeoplePage {
+        title: "Your people".into(),
+        nav: "",
+        qs: String::new(),
+        rows,
+    })
+    .render()
+    {
+        Ok(h) => {
+            let body = axum::body::Bytes::from(h);
+            if let Some(key) = key {
+                app.lists().keep((who, false), key, body.clone());
+            }
+            html(body)
+        }
+        Err(e) => (axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }
+}
+
+fn html(body: axum::body::Bytes) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response()
 }
 
 fn page(
