@@ -616,6 +616,15 @@ pub trait AccountStore: crate::admin::AdminStore + Send + Sync {
     fn link(&self, coach_email: &str, person_email: &str) -> Result<(), StoreError>;
     fn is_linked(&self, coach: i64, person: i64) -> Result<bool, StoreError>;
     fn linked_people(&self, coach: i64) -> Result<Vec<User>, StoreError>;
+    /// The people linked to a coach, by email, each with their journal's version where the
+    /// engine can tell it in the same query (`None`: ask the journal).
+    fn linked_people_versions(&self, coach: i64) -> Result<Vec<(User, Option<i64>)>, StoreError> {
+        Ok(self
+            .linked_people(coach)?
+            .into_iter()
+            .map(|u| (u, None))
+            .collect())
+    }
     /// Every person (with a journal), by email.
     fn people(&self) -> Result<Vec<User>, StoreError>;
     fn add_token(&self, user: i64) -> Result<String, StoreError>;
@@ -716,6 +725,9 @@ impl AccountStore for PgDatabase {
     }
     fn linked_people(&self, coach: i64) -> Result<Vec<User>, StoreError> {
         PgDatabase::linked_people(self, coach)
+    }
+    fn linked_people_versions(&self, coach: i64) -> Result<Vec<(User, Option<i64>)>, StoreError> {
+        PgDatabase::linked_people_versions(self, coach)
     }
     fn people(&self) -> Result<Vec<User>, StoreError> {
         self.migrate_now()?;

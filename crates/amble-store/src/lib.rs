@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod admin;
 pub mod audit;
 pub mod migrations;
+mod people_list;
 mod pgpass;
 mod postgres;
 pub mod replicas;

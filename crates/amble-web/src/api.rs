@@ -312,13 +312,30 @@ pub async fn people(
     let today = app.today(None);
     let kb = app.kb_arc();
     let t = app.alert_thresholds();
-    let app2 = app.clone();
-    let rows = tokio::task::spawn_blocking(move || {
-        crate::coach::people(&app2, &pg, &actor, today, &kb, t)
+    let (app2, who) = (app.clone(), actor.id);
+    let listed = tokio::task::spawn_blocking(move || {
+        crate::coach::people(&app2, &pg, &actor, today, &kb, t, true)
     })
     .await
     .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{e}"), None))??;
-    Ok(Json(serde_json::json!({"schema": "amble.people/1", "people": rows})).into_response())
+    let json = |body: axum::body::Bytes| {
+        (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response()
+    };
+    let (rows, key) = match listed {
+        crate::coach::Listed::Kept(body) => return Ok(json(body)),
+        crate::coach::Listed::Made(rows, key) => (rows, key),
+    };
+    let body = serde_json::to_vec(&serde_json::json!({"schema": "amble.people/1", "people": rows}))
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("{e}"), None))?;
+    let body = axum::body::Bytes::from(body);
+    if let Some(key) = key {
+        app.lists().keep((who, true), key, body.clone());
+    }
+    Ok(json(body))
 }
 
 pub async fn plan(

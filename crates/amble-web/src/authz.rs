@@ -428,30 +428,26 @@ fn refused(
     }
 }
 
-/// The journals of the people linked to a coach (or admin), each through the same check as a
-/// single request: `(person, journal)`. Audited as one record per view of the list.
+/// The journals of the people linked to a coach (or admin), each through the same decision as
+/// a single request: `(person, journal, version)`, the version where the engine tells it with
+/// the list (one query for the list, the links and the versions: being on the list is the
+/// link). Audited as one record per view of the list.
 pub(crate) fn linked_journals(
     pg: &amble_store::Accounts,
     actor: &User,
-) -> Result<Vec<(User, Database)>, StoreError> {
+) -> Result<Vec<(User, Database, Option<i64>)>, StoreError> {
     let mut out = Vec::new();
-    for person in pg.linked_people(actor.id)? {
-        let linked = pg.is_linked(actor.id, person.id)?;
-        let relation = if linked {
-            Relation::Linked
-        } else {
-            Relation::Other
-        };
-        if !access::allowed(actor.role, relation, Action::ReadHealth) {
+    for (person, version) in pg.linked_people_versions(actor.id)? {
+        if !access::allowed(actor.role, Relation::Linked, Action::ReadHealth) {
             continue;
         }
         let Some(journal) = person.journal else {
             continue;
         };
-        out.push((person, pg.journal(journal)));
+        out.push((person, pg.journal(journal), version));
     }
     // One record per view of the list, naming whose data it showed (ids, never emails).
-    let ids: Vec<String> = out.iter().map(|(p, _)| p.id.to_string()).collect();
+    let ids: Vec<String> = out.iter().map(|(p, _, _)| p.id.to_string()).collect();
     pg.audit_event(
         Some(actor.id),
         None,

@@ -3,9 +3,15 @@
 //! serialised journal document. A change from anywhere (this server, the CLI in another
 //! process) changes SQLite's data version, and the next request reloads; the server's own
 //! writes also clear the cache at once.
+//!
+//! The cache's own lock is held only to look things up and put them in, never across a
+//! database read or a replay: the reader connection has a lock of its own (a SQLite connection
+//! serves one read at a time, and its data version is its own), so a page already cached is
+//! served while the journal is being read again.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use amble_core::coach::{Alert, AlertThresholds};
 use amble_core::journal::Entry;
 use amble_core::knowledge::KnowledgeBase;
 use amble_core::plan::{self, Replay};
@@ -24,9 +30,17 @@ pub(crate) struct Rendered {
     pub body: axum::body::Bytes,
 }
 
+/// What the coach's list shows of one journal, as of one date: computed once per journal
+/// version, never per view.
+#[derive(Debug, Clone)]
+pub(crate) struct Summary {
+    pub plan_status: Option<&'static str>,
+    pub last_entry: Option<String>,
+    pub alerts: Vec<Alert>,
+}
+
 #[derive(Default)]
 struct State {
-    reader: Option<DynStore>,
     /// The reader's data version when `entries` was read.
     seen: Option<i64>,
     /// Bumped whenever the cached view is replaced, so derived values can tell.
@@ -36,11 +50,16 @@ struct State {
     journal_json: Option<Arc<String>>,
     /// (date, URI) -> response, for reads that depend only on the journal, the date and the URI.
     pages: Vec<((Date, String), Rendered)>,
+    /// The coach's list's summary per date and thresholds.
+    summaries: Vec<((Date, AlertThresholds), Arc<Summary>)>,
 }
 
 #[derive(Default)]
 pub(crate) struct JournalCache {
     state: Mutex<State>,
+    /// The long-lived reader, locked while it reads (never together with `state`'s lock held
+    /// across the read).
+    reader: Mutex<Option<DynStore>>,
 }
 
 /// The plan as of a date (`None` before the first check-up) and the entries it came from.
@@ -65,6 +84,7 @@ impl JournalCache {
         s.replays.clear();
         s.journal_json = None;
         s.pages.clear();
+        s.summaries.clear();
         s.generation += 1;
     }
 
@@ -92,35 +112,41 @@ impl JournalCache {
         s.pages.push((key, page));
     }
 
-    /// The current entries (blocking: call from a blocking thread).
+    /// The current entries (blocking: call from a blocking thread). The database is read with
+    /// only the reader's lock held; the cache's lock is taken around it, briefly.
     pub fn snapshot(&self, db: &Database) -> Result<Snapshot, StoreError> {
-        let mut s = self.lock();
-        if s.reader.is_none() {
-            s.reader = db.open_existing()?;
+        let mut reader = self.reader.lock().unwrap_or_else(|e| e.into_inner());
+        if reader.is_none() {
+            *reader = db.open_existing()?;
         }
-        let Some(reader) = s.reader.as_ref() else {
+        let Some(reader) = reader.as_ref() else {
             // No journal yet: nothing to cache.
             return Ok(Snapshot {
-                generation: s.generation,
+                generation: self.lock().generation,
                 entries: Arc::new(Vec::new()),
             });
         };
         let version = reader.version()?;
-        if s.seen == Some(version)
-            && let Some(entries) = &s.entries
         {
-            return Ok(Snapshot {
-                generation: s.generation,
-                entries: entries.clone(),
-            });
+            let s = self.lock();
+            if s.seen == Some(version)
+                && let Some(entries) = &s.entries
+            {
+                return Ok(Snapshot {
+                    generation: s.generation,
+                    entries: entries.clone(),
+                });
+            }
         }
         let entries = Arc::new(reader.list()?);
+        let mut s = self.lock();
         s.seen = Some(version);
         s.generation += 1;
         s.entries = Some(entries.clone());
         s.replays.clear();
         s.journal_json = None;
         s.pages.clear();
+        s.summaries.clear();
         Ok(Snapshot {
             generation: s.generation,
             entries,
@@ -135,12 +161,17 @@ impl JournalCache {
         today: Date,
     ) -> Result<Current, StoreError> {
         let snap = self.snapshot(db)?;
+        Ok((self.replay_of(&snap, kb, today), snap.entries))
+    }
+
+    /// The plan of a snapshot as of `today`, cached while the snapshot is current.
+    fn replay_of(&self, snap: &Snapshot, kb: &KnowledgeBase, today: Date) -> Option<Arc<Replay>> {
         {
             let s = self.lock();
             if s.generation == snap.generation
                 && let Some((_, r)) = s.replays.iter().find(|(d, _)| *d == today)
             {
-                return Ok((r.clone(), snap.entries));
+                return r.clone();
             }
         }
         // Replay outside the lock: other requests keep being served meanwhile.
@@ -152,7 +183,64 @@ impl JournalCache {
             }
             s.replays.push((today, r.clone()));
         }
-        Ok((r, snap.entries))
+        r
+    }
+
+    /// The coach's list's summary if the journal is still at `version` (read for many
+    /// journals at once by the caller) and it was computed already: no database read.
+    pub fn summary_at(
+        &self,
+        version: i64,
+        today: Date,
+        t: AlertThresholds,
+    ) -> Option<Arc<Summary>> {
+        let s = self.lock();
+        if s.seen != Some(version) || s.entries.is_none() {
+            return None;
+        }
+        s.summaries
+            .iter()
+            .find(|(k, _)| *k == (today, t))
+            .map(|(_, v)| v.clone())
+    }
+
+    /// The coach's list's summary of the current journal as of `today`: computed once per
+    /// journal version (the plan's status, the last entry's date, the alerts).
+    pub fn summary(
+        &self,
+        db: &Database,
+        kb: &KnowledgeBase,
+        today: Date,
+        t: AlertThresholds,
+    ) -> Result<Arc<Summary>, StoreError> {
+        let snap = self.snapshot(db)?;
+        {
+            let s = self.lock();
+            if s.generation == snap.generation
+                && let Some((_, v)) = s.summaries.iter().find(|(k, _)| *k == (today, t))
+            {
+                return Ok(v.clone());
+            }
+        }
+        let replayed = self.replay_of(&snap, kb, today);
+        let summary = Arc::new(Summary {
+            plan_status: replayed.as_ref().map(|r| r.plan.status.as_str()),
+            last_entry: snap
+                .entries
+                .iter()
+                .map(Entry::date)
+                .max()
+                .map(|d| d.to_string()),
+            alerts: amble_core::coach::alerts(&snap.entries, replayed.as_deref(), today, t),
+        });
+        let mut s = self.lock();
+        if s.generation == snap.generation {
+            if s.summaries.len() >= REPLAYS_KEPT {
+                s.summaries.remove(0);
+            }
+            s.summaries.push(((today, t), summary.clone()));
+        }
+        Ok(summary)
     }
 
     /// The `amble.journal/1` document as JSON text.
@@ -259,5 +347,44 @@ pub(crate) async fn layer(
             "the page could not be rendered",
         )
             .into_response(),
+    }
+}
+
+/// What a coach's list was made from: the date, the thresholds, and each person (id, email,
+/// journal version) in order. The same key, the same list.
+pub(crate) type ListKey = (Date, AlertThresholds, Vec<(i64, String, i64)>);
+
+/// Lists kept (coaches and forms) before the oldest are dropped.
+const LISTS_KEPT: usize = 1024;
+
+/// The coach's lists as sent, per coach and form (page or JSON), with what each was made from:
+/// a view whose people and versions are all as before sends the same bytes again without
+/// rendering 200 rows.
+#[derive(Default)]
+pub(crate) struct Lists {
+    kept: Mutex<std::collections::HashMap<(i64, bool), (ListKey, axum::body::Bytes)>>,
+}
+
+impl Lists {
+    fn lock(
+        &self,
+    ) -> MutexGuard<'_, std::collections::HashMap<(i64, bool), (ListKey, axum::body::Bytes)>> {
+        self.kept.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The list kept for coach `who` (and form) if it was made from `key`.
+    pub fn get(&self, who: (i64, bool), key: &ListKey) -> Option<axum::body::Bytes> {
+        match self.lock().get(&who) {
+            Some((k, body)) if k == key => Some(body.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn keep(&self, who: (i64, bool), key: ListKey, body: axum::body::Bytes) {
+        let mut kept = self.lock();
+        if kept.len() >= LISTS_KEPT && !kept.contains_key(&who) {
+            kept.clear();
+        }
+        kept.insert(who, (key, body));
     }
 }

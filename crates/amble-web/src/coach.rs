@@ -1,12 +1,15 @@
 //! The coach's view (contract §12): the people linked to them, with plan status, last entry and
 //! tiered, explained alerts. Thresholds a clinic can set (`amble serve --alert-...`).
 
-use amble_core::journal::Entry;
+use std::sync::Arc;
+
 use amble_core::knowledge::KnowledgeBase;
 use amble_store::accounts::User;
 use amble_store::{Accounts, StoreError};
 use jiff::civil::Date;
 use serde::Serialize;
+
+use crate::cache::{ListKey, Summary};
 
 // The alerts and their thresholds are the core's (`content/coach.toml`); the web shows them.
 pub use amble_core::coach::{Alert, AlertThresholds};
@@ -26,8 +29,16 @@ impl PersonRow {
     }
 }
 
-/// The coach's people, most urgent first (each journal opened through the same check, read
-/// through its own cache).
+/// A coach's list: as sent before (nothing changed), or rows to render with what they were made
+/// from (`None`: an engine that does not tell versions with the list; not kept).
+pub(crate) enum Listed {
+    Kept(axum::body::Bytes),
+    Made(Vec<PersonRow>, Option<ListKey>),
+}
+
+/// The coach's people, most urgent first: the list, the links and every journal's version in
+/// one query; each journal's summary from its own cache, computed once per journal version (a
+/// journal that did not change since the last view is not read at all).
 pub(crate) fn people(
     app: &crate::AppState,
     pg: &Accounts,
@@ -35,23 +46,90 @@ pub(crate) fn people(
     today: Date,
     kb: &KnowledgeBase,
     t: AlertThresholds,
-) -> Result<Vec<PersonRow>, StoreError> {
+    json: bool,
+) -> Result<Listed, StoreError> {
+    let linked = crate::authz::linked_journals(pg, actor)?;
+    let key: Option<ListKey> = linked
+        .iter()
+        .map(|(p, _, v)| v.map(|v| (p.id, p.email.clone(), v)))
+        .collect::<Option<Vec<_>>>()
+        .map(|people| (today, t, people));
+    if let Some(k) = &key
+        && let Some(body) = app.lists().get((actor.id, json), k)
+    {
+        return Ok(Listed::Kept(body));
+    }
+    // Summaries already computed for these versions: no database read at all.
+    let mut found: Vec<Option<Arc<Summary>>> = linked
+        .iter()
+        .map(|(person, _, version)| {
+            let cache = app.journal_cache(person.journal.unwrap_or_default());
+            version.and_then(|v| cache.summary_at(v, today, t))
+        })
+        .collect();
+    // The journals that changed (or were never shown): read and summarised once each, on a
+    // few threads (the first view after a server starts reads every one of them).
+    let missing: Vec<usize> = (0..linked.len()).filter(|&i| found[i].is_none()).collect();
+    if !missing.is_empty() {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .clamp(1, 4)
+            .min(missing.len());
+        let chunk = missing.len().div_ceil(threads);
+        let computed: Vec<Result<(usize, Arc<Summary>), StoreError>> =
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = missing
+                    .chunks(chunk)
+                    .map(|part| {
+                        let linked = &linked;
+                        scope.spawn(move || {
+                            part.iter()
+                                .map(|&i| {
+                                    let (person, db, _) = &linked[i];
+                                    let cache =
+                                        app.journal_cache(person.journal.unwrap_or_default());
+                                    cache.summary(db, kb, today, t).map(|s| (i, s))
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            vec![Err(StoreError::Database(
+                                "a journal's summary could not be made".into(),
+                            ))]
+                        })
+                    })
+                    .collect()
+            });
+        for c in computed {
+            let (i, summary) = c?;
+            found[i] = Some(summary);
+        }
+    }
     let mut rows = Vec::new();
-    for (person, db) in crate::authz::linked_journals(pg, actor)? {
-        let key = person.journal.unwrap_or_default();
-        let (replayed, entries) = app.journal_cache(key).replay(&db, kb, today)?;
+    for ((person, _, _), summary) in linked.into_iter().zip(found) {
+        let Some(summary) = summary else {
+            return Err(StoreError::Database(format!(
+                "no summary for person {}",
+                person.id
+            )));
+        };
         rows.push(PersonRow {
             email: person.email,
-            plan_status: replayed.as_ref().map(|r| r.plan.status.as_str()),
-            last_entry: entries.iter().map(Entry::date).max().map(|d| d.to_string()),
-            alerts: amble_core::coach::alerts(&entries, replayed.as_deref(), today, t),
+            plan_status: summary.plan_status,
+            last_entry: summary.last_entry.clone(),
+            alerts: summary.alerts.clone(),
         });
     }
     rows.sort_by(|a, b| {
         let tier = |r: &PersonRow| r.alerts.first().map_or(9, |a| a.tier);
         tier(a).cmp(&tier(b)).then(a.email.cmp(&b.email))
     });
-    Ok(rows)
+    Ok(Listed::Made(rows, key))
 }
 
 #[derive(askama::Template)]
@@ -74,28 +152,47 @@ pub(crate) async fn people_page(
         return axum::response::Redirect::to("/").into_response();
     };
     let (today, kb, t) = (app.today(None), app.kb_arc(), app.alert_thresholds());
-    let app2 = app.clone();
-    let rows = tokio::task::spawn_blocking(move || people(&app2, &pg, &actor, today, &kb, t)).await;
-    match rows {
-        Ok(Ok(rows)) => match (PeoplePage {
-            title: "Your people".into(),
-            nav: "",
-            qs: String::new(),
-            rows,
-        })
-        .render()
-        {
-            Ok(h) => axum::response::Html(h).into_response(),
-            Err(e) => {
-                (axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
-            }
-        },
-        _ => (
+    let (app2, who) = (app.clone(), actor.id);
+    let listed =
+        tokio::task::spawn_blocking(move || people(&app2, &pg, &actor, today, &kb, t, false)).await;
+    let error = || {
+        (
             axum::http::StatusCode::INTERNAL_SERVER_ERROR,
             "the list could not be read",
         )
-            .into_response(),
+            .into_response()
+    };
+    let (rows, key) = match listed {
+        Ok(Ok(Listed::Kept(body))) => return html(body),
+        Ok(Ok(Listed::Made(rows, key))) => (rows, key),
+        _ => return error(),
+    };
+    match (PeoplePage {
+        title: "Your people".into(),
+        nav: "",
+        qs: String::new(),
+        rows,
+    })
+    .render()
+    {
+        Ok(h) => {
+            let body = axum::body::Bytes::from(h);
+            if let Some(key) = key {
+                app.lists().keep((who, false), key, body.clone());
+            }
+            html(body)
+        }
+        Err(e) => (axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }
+}
+
+fn html(body: axum::body::Bytes) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response()
 }
 
 fn page(

@@ -80,6 +80,8 @@ struct Inner {
     /// One cache per journal (key 0 without accounts), so nothing cached for one person is
     /// ever served to another.
     caches: std::sync::Mutex<std::collections::HashMap<i64, Arc<cache::JournalCache>>>,
+    /// The coaches' lists as sent (`coach`).
+    lists: cache::Lists,
     /// `amble serve --lan`: the names and addresses of this machine that `Host` may carry
     /// (besides loopback); any other is refused (DNS rebinding on the local network).
     lan_hosts: Option<Vec<String>>,
@@ -125,6 +127,7 @@ impl AppState {
                 today,
                 latest: None,
                 caches: Default::default(),
+                lists: Default::default(),
                 lan_hosts: None,
                 gait_analyses: GaitAnalyses {
                     // One per core, at most four: analyses never take every core from the
@@ -280,6 +283,11 @@ impl AppState {
     }
 
     /// The cache of one journal.
+    /// The coaches' lists as sent, per coach.
+    pub(crate) fn lists(&self) -> &cache::Lists {
+        &self.inner.lists
+    }
+
     pub(crate) fn journal_cache(&self, key: i64) -> Arc<cache::JournalCache> {
         let mut caches = self.inner.caches.lock().unwrap_or_else(|e| e.into_inner());
         caches.entry(key).or_default().clone()

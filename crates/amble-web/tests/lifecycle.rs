@@ -512,3 +512,84 @@ async fn people_links_are_url_encoded() {
     let today = get(&app, link, &cat).await;
     assert_eq!(today.status, StatusCode::OK, "{}", today.body);
 }
+
+/// The coach's list is computed once per journal version: a view with nothing changed shows
+/// the same, and a write through another server (whose cache this one never hears of) shows
+/// at the next view.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_coach_list_follows_writes_from_another_server() {
+    for t in setups("list") {
+        eprintln!("engine: {}", t.engine);
+        let (one, two) = (server(&t), server(&t));
+        let ann = sign_in(&one, "ann@x.org").await;
+        let coach = sign_in(&two, "cat@x.org").await;
+        let row = |body: &str| -> serde_json::Value {
+            let v: serde_json::Value = serde_json::from_str(body).unwrap();
+            v["people"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["email"] == "ann@x.org")
+                .cloned()
+                .unwrap()
+        };
+        let first = get(&two, "/api/v1/people", &coach).await;
+        assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+        assert!(row(&first.body)["last_entry"].is_null(), "{}", first.body);
+        for date in ["2026-02-27", "2026-03-01"] {
+            let body = format!(
+                r#"{{"date":"{date}","minutes":20,"pain_before":1,"pain_peak":2,"leg_spread":"none"}}"#
+            );
+            let r = send(
+                &one,
+                "POST",
+                "/api/v1/walks",
+                Some(&ann),
+                Some(("application/json", body)),
+            )
+            .await;
+            assert!(r.status.is_success(), "{}", r.body);
+            let seen = get(&two, "/api/v1/people", &coach).await;
+            assert_eq!(row(&seen.body)["last_entry"], date, "{}", seen.body);
+            let again = get(&two, "/api/v1/people", &coach).await;
+            assert_eq!(again.body, seen.body, "nothing changed, the same list");
+            let page = get(&two, "/people", &coach).await;
+            assert!(page.body.contains(date), "{}", page.body);
+        }
+        if t.engine == "postgres" {
+            // Behind Amble's back: the entries gone, the version as it was. The list reads
+            // no journal whose version it already knows, so it still shows the last walk;
+            // once the version moves, it reads the journal again.
+            let url = std::env::var("AMBLE_TEST_DATABASE_URL").unwrap();
+            let (base, _) = url.rsplit_once('/').unwrap();
+            let db_url = format!("{base}/amble_web_list_{}", std::process::id());
+            let journal = blocking(|| {
+                t.accounts
+                    .user("ann@x.org")
+                    .unwrap()
+                    .unwrap()
+                    .journal
+                    .unwrap()
+            });
+            let sql = |q: String| {
+                blocking(|| {
+                    let mut c = postgres::Client::connect(&db_url, postgres::NoTls).unwrap();
+                    c.batch_execute(&q).unwrap();
+                })
+            };
+            sql(format!("DELETE FROM entries WHERE journal_id = {journal}"));
+            let cached = get(&two, "/api/v1/people", &coach).await;
+            assert_eq!(
+                row(&cached.body)["last_entry"],
+                "2026-03-01",
+                "{}",
+                cached.body
+            );
+            sql(format!(
+                "UPDATE journals SET version = version + 1 WHERE id = {journal}"
+            ));
+            let read = get(&two, "/api/v1/people", &coach).await;
+            assert!(row(&read.body)["last_entry"].is_null(), "{}", read.body);
+        }
+    }
+}
