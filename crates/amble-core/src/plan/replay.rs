@@ -246,8 +246,14 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
     // A new check-up with nothing new keeps the level reached, when the person chose so.
     if out.restart_cap.is_none()
         && out.plan.walking.is_some()
-        && let Some(k) =
-            super::keep::kept_level(entries, start_index, &out.assessment, &out.answers, kb)
+        && let Some(k) = super::keep::kept_level(
+            entries,
+            start_index,
+            &out.assessment,
+            &out.answers,
+            first_prescription,
+            kb,
+        )
     {
         first_prescription = k.level;
         out.plan.walking = Some(k.level.into());
