@@ -410,6 +410,25 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
             ));
         }
 
+        // In maintenance, a week switched to the flare plan within the week is reviewed as a
+        // flare week (outside it, two red walks step back as the weekly rules say).
+        if maintenance
+            && alarm.is_none()
+            && !paused
+            && !empty
+            && !in_flare
+            && kind != DecisionKind::Flare
+            && this_type != WeekType::Gentle
+            && this_week.mode != Mode::Gentle
+            && let Some(line) =
+                super::review::switched_to_flare(block_walks, &mornings, tuning, block_start)
+        {
+            kind = DecisionKind::Flare;
+            because.truncate(1);
+            because.push(line);
+            because.push(FLARE_ADVICE.into());
+        }
+
         if let Some(lines) = &alarm {
             kind = DecisionKind::Flare;
             because = lines.clone();
@@ -741,17 +760,25 @@ fn flare_within_week(
         f64::from(this_week.weekly_minutes()),
         floor,
     );
+    // In maintenance, the flare leaves it now, as a check-in's concern does; the week's review
+    // then reads the week as a flare week.
+    let leaves = out.plan.status == Status::Maintenance;
+    let mut because = vec![first];
+    if leaves {
+        out.plan.status = Status::Active;
+        because.push(LEAVES_FOR_FLARE.into());
+    }
+    because.push(FLARE_ADVICE.into());
+    if !leaves {
+        because.push("At the end of the week the weekly review decides as usual.".into());
+    }
+    because.push(gentle.week_line(out.plan.week));
     out.plan.walking = Some(gentle.into());
     out.current = Some(gentle);
     out.week_type = WeekType::Gentle;
     out.plan.decision = Decision {
         kind: DecisionKind::Flare,
-        because: vec![
-            first,
-            FLARE_ADVICE.into(),
-            "At the end of the week the weekly review decides as usual.".into(),
-            gentle.week_line(out.plan.week),
-        ],
+        because,
     };
 }
 
