@@ -398,6 +398,12 @@ fn assert_flare_leaves_maintenance(j: &Journal, from: u32, today: Date) {
         "{because}"
     );
     assert!(!because.contains("decides as usual"), "{because}");
+    // The flare advice agrees with the walking however many walks a day the week has room for.
+    assert!(
+        because.contains("only the short, easy walks the plan gives this week"),
+        "{because}"
+    );
+    assert!(!because.contains("easy walks, two a day."), "{because}");
     let text = amble_core::report::render_plan(&r.plan, &r.history, kb(), &[], None);
     assert!(!text.contains("MAINTENANCE"), "{text}");
     // The week's review: a flare week, not "at least 3 are needed"; still out of maintenance.

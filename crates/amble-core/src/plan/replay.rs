@@ -827,7 +827,7 @@ fn checkin_within_week(
 }
 
 /// What to do in a flare, and when to contact a clinician.
-pub(crate) const FLARE_ADVICE: &str = "Flares are common and usually settle. For now: short, easy walks, two a day. If it isn't settling within 1 to 2 weeks, or you're worried, contact your doctor or physiotherapist; if anything new appears, such as numbness or weakness, run the check-up again.";
+pub(crate) const FLARE_ADVICE: &str = "Flares are common and usually settle. For now: only the short, easy walks the plan gives this week (two a day when the week has room for them, otherwise one). If it isn't settling within 1 to 2 weeks, or you're worried, contact your doctor or physiotherapist; if anything new appears, such as numbness or weakness, run the check-up again.";
 
 /// The most the plan of the check-up at `index` may start with: the week in effect before new
 /// symptoms (or a check-in's new warning sign) suspended the plan it replaces, carried on
