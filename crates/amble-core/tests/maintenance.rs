@@ -404,6 +404,32 @@ fn assert_flare_leaves_maintenance(j: &Journal, from: u32, today: Date) {
         "{because}"
     );
     assert!(!because.contains("easy walks, two a day."), "{because}");
+    // Today: the flare week, and only stretches and mobility (no strength), as on a red day.
+    let t = amble_core::plan::today_view(&r, &j.sorted(), today, kb());
+    assert!(
+        t.message.starts_with("This is a flare week"),
+        "{}",
+        t.message
+    );
+    assert!(
+        t.message.contains("only the stretches and mobility"),
+        "{}",
+        t.message
+    );
+    assert!(!r.plan.exercises.is_empty());
+    for id in &t.exercises_today {
+        let kind = kb().exercise(id).map(|e| e.kind);
+        assert_ne!(
+            kind,
+            Some(amble_core::knowledge::ExerciseKind::Strength),
+            "{id} is due in a flare week"
+        );
+    }
+    let strength = r.plan.exercises.iter().any(|d| {
+        kb().exercise(&d.id)
+            .is_some_and(|e| e.kind == amble_core::knowledge::ExerciseKind::Strength)
+    });
+    assert!(strength, "the fixture has strength exercises to leave out");
     let text = amble_core::report::render_plan(&r.plan, &r.history, kb(), &[], None);
     assert!(!text.contains("MAINTENANCE"), "{text}");
     // The week's review: a flare week, not "at least 3 are needed"; still out of maintenance.
