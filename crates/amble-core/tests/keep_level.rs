@@ -434,7 +434,7 @@ fn much_worse_answers_keep_no_more_than_their_start() {
     assert!(offer.limited_by_answers);
     j.checkup(day(42), worse, true);
     let r = j.plan(day(42));
-    let kept = r.kept.clone().unwrap();
+    let kept = r.kept.unwrap();
     assert!(kept.limited_by_answers);
     assert!(
         kept.level.weekly_minutes() <= start.weekly_minutes(),
