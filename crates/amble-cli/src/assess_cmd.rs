@@ -166,6 +166,13 @@ fn keep_level(
         amble_core::words::count(offer.reached.weekly_minutes(), "minute", "minutes"),
         offer.reached.words()
     )?;
+    if offer.limited_by_answers {
+        writeln!(
+            err,
+            "Your new answers say you walk less, or with more pain, than before: keeping starts no higher than those answers' start ({} a week).",
+            amble_core::words::count(offer.level.weekly_minutes(), "minute", "minutes"),
+        )?;
+    }
     loop {
         write!(
             err,

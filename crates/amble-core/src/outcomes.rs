@@ -193,6 +193,11 @@ pub fn change(m: &Measure, from: f64, to: f64) -> Change {
     };
     let important = direction != Direction::Same && (points || share);
     let threshold = match m.important_percent {
+        // The share rule counts improvements only: a worsening is named by points alone.
+        Some(p) if direction == Direction::Worse => format!(
+            "{} points is the smallest worsening counted; the {p:.0}% rule is for improvement",
+            num(m.important_points, "")
+        ),
         Some(p) => format!(
             "{} points or {p:.0}% is the smallest change people notice",
             num(m.important_points, "")
@@ -355,6 +360,18 @@ mod tests {
                 .words
                 .contains("rose from 20% to 30%: an important worsening")
         );
+        // A worsening is counted by points: its words give that rule, not the share (pain 3 to
+        // 4 is a third more, but under 2 points).
+        let small_worse = change(odi, 20.0, 26.0);
+        assert!(!small_worse.important);
+        assert!(
+            small_worse
+                .words
+                .contains("10 points is the smallest worsening counted"),
+            "{}",
+            small_worse.words
+        );
+        assert!(!small_worse.words.contains("10 points or 30% is"));
         assert_eq!(change(odi, 20.0, 20.0).direction, Direction::Same);
         assert!(!change(odi, 20.0, 20.0).important);
     }

@@ -144,7 +144,10 @@ fn a_new_checkup_with_nothing_new_keeps_the_level_reached() {
     let mut j = Journal::six_good_weeks();
     let before = j.plan(day(42));
     assert_eq!(before.plan.week, 7);
-    let level = before.level.unwrap();
+    // What the week prescribed (the caps held it below the level the plan builds from).
+    assert_eq!(before.week_type, amble_core::plan::WeekType::Full);
+    let level = before.current.unwrap();
+    assert!(level.weekly_minutes() <= before.level.unwrap().weekly_minutes());
     let fresh_start = weekly(&j.plan(START));
     assert!(
         level.weekly_minutes() > fresh_start,
@@ -295,7 +298,7 @@ fn a_new_neurological_symptom_overrides_keep() {
 #[test]
 fn worse_severity_keeps_the_minutes_in_shorter_walks() {
     let mut j = Journal::six_good_weeks();
-    let level = j.plan(day(42)).level.unwrap();
+    let level = j.plan(day(42)).current.unwrap();
     let mut v = benign_value();
     v["pain"]["now"] = json!(9);
     v["instruments"] = json!({"odi": [4, 4, 4, 4, 4, 4, 4, 4, 4, 4]});
@@ -356,4 +359,99 @@ fn after_new_symptoms_the_restart_stays_capped_and_a_later_checkup_keeps_its_lev
     assert_eq!(kept.from_week, 3);
     assert_eq!(Some(kept.reached), reached.level);
     assert_eq!(r.restart_cap, None);
+}
+
+#[test]
+fn the_kept_level_is_what_was_prescribed_after_the_caps() {
+    // Whatever week the check-up falls in, keeping never carries more than the full week the
+    // plan prescribed (the caps held), and the offer names that week.
+    let j = Journal::six_good_weeks();
+    for d in 36..=42 {
+        let before = j.plan(day(d));
+        let mut k = Journal {
+            entries: j.entries.clone(),
+        };
+        k.checkup(day(d), benign(), true);
+        let r = k.plan(day(d));
+        let kept = r.kept.unwrap();
+        let (Some(level), Some(week)) = (before.level, before.current) else {
+            panic!("a plan runs");
+        };
+        if before.week_type == amble_core::plan::WeekType::Full {
+            assert_eq!(kept.reached, week, "day {d}");
+        } else {
+            assert_eq!(kept.reached, level, "day {d}");
+        }
+        assert!(kept.reached.weekly_minutes() <= level.weekly_minutes());
+        let offer = keep_offer(&j.sorted(), &benign(), day(d), kb()).unwrap();
+        assert_eq!(offer.reached, kept.reached);
+    }
+}
+
+#[test]
+fn a_capped_full_week_is_kept_as_prescribed() {
+    // A week whose walks ran far longer than planned: the plan's level races ahead of what
+    // the caps let a week prescribe; keeping keeps the prescribed week, not the level.
+    let mut j = Journal {
+        entries: Vec::new(),
+    };
+    j.checkup(START, benign(), false);
+    for week in 0..4 {
+        let w = j.plan(day(7 * week)).current.unwrap();
+        for k in 0..w.sessions_per_week {
+            j.walk(
+                day(7 * week + i64::from(k)),
+                3.0 * f64::from(w.session_minutes()),
+                1,
+            );
+        }
+    }
+    let before = j.plan(day(28));
+    let (level, week) = (before.level.unwrap(), before.current.unwrap());
+    j.checkup(day(28), benign(), true);
+    let kept = j.plan(day(28)).kept.unwrap();
+    assert!(kept.reached.weekly_minutes() <= week.weekly_minutes().max(1));
+    assert!(
+        kept.level.weekly_minutes() <= week.weekly_minutes(),
+        "{kept:?} {level:?}"
+    );
+}
+
+#[test]
+fn much_worse_answers_keep_no_more_than_their_start() {
+    let mut j = Journal::six_good_weeks();
+    let mut v = benign_value();
+    v["walking"] = json!({"usual_minutes": 5, "walks_per_week": 3, "pain_free_minutes": 3});
+    v["pain"] = json!({"now": 6, "walk_peak": 8, "usual_morning": 5});
+    let worse = answers(v);
+    // The start the new answers alone would give.
+    let mut fresh = Journal {
+        entries: Vec::new(),
+    };
+    fresh.checkup(day(42), worse.clone(), false);
+    let start = fresh.plan(day(42)).current.unwrap();
+    let offer = keep_offer(&j.sorted(), &worse, day(42), kb()).unwrap();
+    assert!(offer.limited_by_answers);
+    j.checkup(day(42), worse, true);
+    let r = j.plan(day(42));
+    let kept = r.kept.unwrap();
+    assert!(kept.limited_by_answers);
+    assert!(
+        kept.level.weekly_minutes() <= start.weekly_minutes(),
+        "{kept:?} {start:?}"
+    );
+    assert!(kept.level.weekly_minutes() < kept.reached.weekly_minutes());
+    assert!(
+        r.plan
+            .decision
+            .because
+            .iter()
+            .any(|b| b.contains("walk less, or with more pain")),
+        "{:?}",
+        r.plan.decision.because
+    );
+    // The same answers as before keep the level untouched.
+    let mut same = Journal::six_good_weeks();
+    same.checkup(day(42), benign(), true);
+    assert!(!same.plan(day(42)).kept.unwrap().limited_by_answers);
 }

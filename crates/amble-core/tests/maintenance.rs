@@ -359,3 +359,107 @@ fn a_checkin_with_a_warning_sign_gives_no_walking_advice() {
     assert_ne!(doc.plan_status, Status::Active, "{:?}", doc.plan_status);
     assert!(doc.plan_words.is_empty(), "{:?}", doc.plan_words);
 }
+
+impl Journal {
+    fn rated_walk(&mut self, d: Date, minutes: f64, peak: u8) {
+        self.walk(d, minutes);
+        let n = self.entries.len();
+        if let Some(Entry::Walk(w)) = self.entries.get_mut(n - 2) {
+            w.pain_peak = Some(peak);
+        }
+    }
+    fn morning(&mut self, d: Date, pain: u8) {
+        let id = format!("m-{}", self.entries.len());
+        self.entries
+            .push(Entry::Morning(Morning { id, date: d, pain }));
+    }
+}
+
+/// What a flare found within a week of maintenance does: leaves maintenance at once (no
+/// maintenance heading above the flare's walking), and the week's review reads it as a flare
+/// week, so gentle walking continues and the plan stays out of maintenance.
+fn assert_flare_leaves_maintenance(j: &Journal, from: u32, today: Date) {
+    let r = j.plan(today);
+    assert_eq!(
+        r.plan.decision.kind,
+        DecisionKind::Flare,
+        "{:?}",
+        r.plan.decision
+    );
+    assert_eq!(
+        r.plan.status,
+        Status::Active,
+        "a flare week is not maintenance"
+    );
+    assert_eq!(r.week_type, WeekType::Gentle);
+    let because = r.plan.decision.because.join(" ");
+    assert!(
+        because.contains("leaves maintenance for the flare plan"),
+        "{because}"
+    );
+    assert!(!because.contains("decides as usual"), "{because}");
+    // The flare advice agrees with the walking however many walks a day the week has room for.
+    assert!(
+        because.contains("only the short, easy walks the plan gives this week"),
+        "{because}"
+    );
+    assert!(!because.contains("easy walks, two a day."), "{because}");
+    // Today: the flare week, and only stretches and mobility (no strength), as on a red day.
+    let t = amble_core::plan::today_view(&r, &j.sorted(), today, kb());
+    assert!(
+        t.message.starts_with("This is a flare week"),
+        "{}",
+        t.message
+    );
+    assert!(
+        t.message.contains("only the stretches and mobility"),
+        "{}",
+        t.message
+    );
+    assert!(!r.plan.exercises.is_empty());
+    for id in &t.exercises_today {
+        let kind = kb().exercise(id).map(|e| e.kind);
+        assert_ne!(
+            kind,
+            Some(amble_core::knowledge::ExerciseKind::Strength),
+            "{id} is due in a flare week"
+        );
+    }
+    let strength = r.plan.exercises.iter().any(|d| {
+        kb().exercise(&d.id)
+            .is_some_and(|e| e.kind == amble_core::knowledge::ExerciseKind::Strength)
+    });
+    assert!(strength, "the fixture has strength exercises to leave out");
+    let text = amble_core::report::render_plan(&r.plan, &r.history, kb(), &[], None);
+    assert!(!text.contains("MAINTENANCE"), "{text}");
+    // The week's review: a flare week, not "at least 3 are needed"; still out of maintenance.
+    let next = j.plan(day(i64::from(from) * 7));
+    let h = next.history.last().unwrap();
+    assert_eq!(h.decision.kind, DecisionKind::Flare, "{:?}", h.decision);
+    assert!(
+        !h.decision.because.iter().any(|b| b.contains("are needed")),
+        "{:?}",
+        h.decision.because
+    );
+    assert_eq!(next.plan.status, Status::Active);
+    assert_eq!(next.week_type, WeekType::Gentle);
+    assert_eq!(next.current.unwrap().mode, Mode::Gentle);
+}
+
+#[test]
+fn two_red_walks_in_maintenance_are_a_flare_week_and_leave_it() {
+    let (mut j, from) = in_maintenance(1);
+    let w0 = i64::from(from - 1) * 7;
+    j.rated_walk(day(w0), 30.0, 8);
+    j.rated_walk(day(w0 + 1), 30.0, 8);
+    assert_flare_leaves_maintenance(&j, from, day(w0 + 2));
+}
+
+#[test]
+fn two_high_mornings_with_no_walks_in_maintenance_are_a_flare_week_and_leave_it() {
+    let (mut j, from) = in_maintenance(1);
+    let w0 = i64::from(from - 1) * 7;
+    j.morning(day(w0 + 1), 6);
+    j.morning(day(w0 + 2), 6);
+    assert_flare_leaves_maintenance(&j, from, day(w0 + 2));
+}

@@ -18,8 +18,12 @@ use super::types::{Mode, Prescription, Replay, Status, WeekType};
 pub struct KeptLevel {
     /// The week of the plan before the check-up whose level is kept.
     pub from_week: u32,
-    /// The level the plan before had reached (what a full week would be).
+    /// The level the plan before had reached: what a full week prescribed (after the caps; in
+    /// an easier week, what a full week would be).
     pub reached: Prescription,
+    /// Whether the new answers walk less or with more pain than the answers before and start
+    /// below the level reached, so the kept level is no more than the new answers' start.
+    pub limited_by_answers: bool,
     /// Week 1 of the new plan: the level reached, fitted to the new answers.
     pub level: Prescription,
 }
@@ -34,6 +38,7 @@ pub(crate) fn kept_level(
     index: usize,
     assessment: &Assessment,
     answers: &Answers,
+    new_start: Prescription,
     kb: &KnowledgeBase,
 ) -> Option<KeptLevel> {
     let Some(Entry::Assessment(this)) = entries.get(index) else {
@@ -62,13 +67,28 @@ pub(crate) fn kept_level(
     if new_sign {
         return None;
     }
-    let reached = before.level?;
+    let mut reached = before.level?;
     if reached.mode == Mode::Gentle {
         return None;
     }
     let tuning = &kb.plan;
     let floor = floor_bout(answers, tuning);
+    // A full week the caps held below the level: what was prescribed is what was reached.
+    if before.week_type == WeekType::Full
+        && let Some(week) = before.current
+        && week.mode != Mode::Gentle
+        && week.weekly_minutes() < reached.weekly_minutes()
+    {
+        reached = week;
+    }
     let mut level = reached;
+    // Much worse answers (walking less, pain sooner or stronger): no more than their start.
+    let limited_by_answers = walks_less(answers, &before.answers)
+        && new_start.mode != Mode::Gentle
+        && new_start.weekly_minutes() < level.weekly_minutes();
+    if limited_by_answers {
+        level = new_start;
+    }
     // In a flare the week in effect is gentle: keep the level's shape, no more than that week.
     if before.week_type == WeekType::Gentle
         && let Some(week) = before.current
@@ -82,8 +102,22 @@ pub(crate) fn kept_level(
     Some(KeptLevel {
         from_week: before.plan.week,
         reached,
+        limited_by_answers,
         level,
     })
+}
+
+/// Whether the new answers say the person walks or tolerates less than the answers of the plan
+/// before: a shorter usual walk, pain sooner in a walk, or a walk's worst pain 2 points or more
+/// higher (docs/plan-rules.md, "A new check-up keeps your level").
+fn walks_less(now: &Answers, before: &Answers) -> bool {
+    let less = |a: Option<f64>, b: Option<f64>| matches!((a, b), (Some(a), Some(b)) if a < b);
+    less(now.walking.usual_minutes, before.walking.usual_minutes)
+        || less(
+            now.walking.pain_free_minutes,
+            before.walking.pain_free_minutes,
+        )
+        || matches!((now.pain.walk_peak, before.pain.walk_peak), (Some(a), Some(b)) if a >= b + 2)
 }
 
 /// Whether a full check-up with `answers`, stored on `date` after `entries`, may keep the level
@@ -127,7 +161,13 @@ pub(crate) fn kept_because(k: &KeptLevel) -> Vec<String> {
         k.from_week,
         count(k.level.weekly_minutes(), "minute", "minutes"),
     )];
-    if k.level != k.reached {
+    if k.limited_by_answers {
+        out.push(format!(
+            "Your new answers say you walk less, or with more pain, than at the check-up before: the plan starts no higher than those answers' start ({} instead of {}).",
+            k.level.day_words(),
+            k.reached.day_words()
+        ));
+    } else if k.level != k.reached {
         out.push(format!(
             "Fitted to where you are now: {} instead of {}.",
             k.level.day_words(),

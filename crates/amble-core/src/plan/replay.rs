@@ -246,8 +246,14 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
     // A new check-up with nothing new keeps the level reached, when the person chose so.
     if out.restart_cap.is_none()
         && out.plan.walking.is_some()
-        && let Some(k) =
-            super::keep::kept_level(entries, start_index, &out.assessment, &out.answers, kb)
+        && let Some(k) = super::keep::kept_level(
+            entries,
+            start_index,
+            &out.assessment,
+            &out.answers,
+            first_prescription,
+            kb,
+        )
     {
         first_prescription = k.level;
         out.plan.walking = Some(k.level.into());
@@ -402,6 +408,25 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
                 "Your check-in on {d} left {} unanswered, so the plan does not step up until each has a yes or no (in your next check-in or a new check-up).",
                 crate::words::count(u32::try_from(*n).unwrap_or(u32::MAX), "warning-sign question", "warning-sign questions")
             ));
+        }
+
+        // In maintenance, a week switched to the flare plan within the week is reviewed as a
+        // flare week (outside it, two red walks step back as the weekly rules say).
+        if maintenance
+            && alarm.is_none()
+            && !paused
+            && !empty
+            && !in_flare
+            && kind != DecisionKind::Flare
+            && this_type != WeekType::Gentle
+            && this_week.mode != Mode::Gentle
+            && let Some(line) =
+                super::review::switched_to_flare(block_walks, &mornings, tuning, block_start)
+        {
+            kind = DecisionKind::Flare;
+            because.truncate(1);
+            because.push(line);
+            because.push(FLARE_ADVICE.into());
         }
 
         if let Some(lines) = &alarm {
@@ -735,17 +760,25 @@ fn flare_within_week(
         f64::from(this_week.weekly_minutes()),
         floor,
     );
+    // In maintenance, the flare leaves it now, as a check-in's concern does; the week's review
+    // then reads the week as a flare week.
+    let leaves = out.plan.status == Status::Maintenance;
+    let mut because = vec![first];
+    if leaves {
+        out.plan.status = Status::Active;
+        because.push(LEAVES_FOR_FLARE.into());
+    }
+    because.push(FLARE_ADVICE.into());
+    if !leaves {
+        because.push("At the end of the week the weekly review decides as usual.".into());
+    }
+    because.push(gentle.week_line(out.plan.week));
     out.plan.walking = Some(gentle.into());
     out.current = Some(gentle);
     out.week_type = WeekType::Gentle;
     out.plan.decision = Decision {
         kind: DecisionKind::Flare,
-        because: vec![
-            first,
-            FLARE_ADVICE.into(),
-            "At the end of the week the weekly review decides as usual.".into(),
-            gentle.week_line(out.plan.week),
-        ],
+        because,
     };
 }
 
@@ -794,7 +827,7 @@ fn checkin_within_week(
 }
 
 /// What to do in a flare, and when to contact a clinician.
-pub(crate) const FLARE_ADVICE: &str = "Flares are common and usually settle. For now: short, easy walks, two a day. If it isn't settling within 1 to 2 weeks, or you're worried, contact your doctor or physiotherapist; if anything new appears, such as numbness or weakness, run the check-up again.";
+pub(crate) const FLARE_ADVICE: &str = "Flares are common and usually settle. For now: only the short, easy walks the plan gives this week (two a day when the week has room for them, otherwise one). If it isn't settling within 1 to 2 weeks, or you're worried, contact your doctor or physiotherapist; if anything new appears, such as numbness or weakness, run the check-up again.";
 
 /// The most the plan of the check-up at `index` may start with: the week in effect before new
 /// symptoms (or a check-in's new warning sign) suspended the plan it replaces, carried on

@@ -200,3 +200,40 @@ pub(crate) fn review_block(walks: &[&Walk], cx: &Context<'_>) -> BlockReview {
         avg_pain_before,
     }
 }
+
+/// Whether the week starting on `block_start` was switched to the flare plan within the week
+/// (two red walks, or two mornings clearly above the baseline: `review.flare_soon`), and the
+/// words its review gives: such a week is reviewed as a flare week (docs/plan-rules.md, "A
+/// coach within the week").
+pub(crate) fn switched_to_flare(
+    walks: &[&Walk],
+    mornings: &Mornings,
+    tuning: &PlanTuning,
+    block_start: Date,
+) -> Option<String> {
+    let lights = &tuning.lights;
+    let soon = tuning.review.flare_soon;
+    let red = walks
+        .iter()
+        .filter(|w| classify(w, mornings, lights) == Light::Red)
+        .count();
+    let risen = (0..7i64)
+        .filter(|d| {
+            mornings.risen(block_start.saturating_add(d.days()), lights, None) == Some(true)
+        })
+        .count();
+    let n = |k: usize| u32::try_from(k).unwrap_or(u32::MAX);
+    if red >= soon {
+        Some(format!(
+            "{} went red, so this week switched to the flare plan: the review reads it as a flare week, and gentle walking continues until your walks go well again.",
+            count(n(red), "walk", "walks")
+        ))
+    } else if risen >= soon {
+        Some(format!(
+            "Your back pain on waking was clearly higher than your usual mornings (by 2 points or more) on {}, so this week switched to the flare plan: the review reads it as a flare week, and gentle walking continues until your walks go well again.",
+            count(n(risen), "morning", "mornings")
+        ))
+    } else {
+        None
+    }
+}

@@ -175,7 +175,10 @@ pub fn today_view(r: &Replay, entries: &[Entry], today: Date, kb: &KnowledgeBase
             let gentle = kb
                 .exercise(&d.id)
                 .is_some_and(|e| e.kind != ExerciseKind::Strength);
-            !done_today && sessions_done < d.days_per_week && (!easier_today || gentle)
+            // A flare week, like an easier day, keeps to stretches and mobility.
+            !done_today
+                && sessions_done < d.days_per_week
+                && (!(easier_today || flare_week) || gentle)
         })
         .map(|d| d.id.clone())
         .collect();
@@ -186,11 +189,11 @@ pub fn today_view(r: &Replay, entries: &[Entry], today: Date, kb: &KnowledgeBase
     let message = match plan.status {
         Status::Blocked => plan.decision.because.join(" "),
         _ if flare_week && walked_today => format!(
-            "This is a flare week: you've walked today. Log tomorrow morning's back pain. {}",
+            "This is a flare week: you've walked today. Stretches and mobility exercises only for now. Log tomorrow morning's back pain. {}",
             super::replay::FLARE_ADVICE
         ),
         _ if flare_week => format!(
-            "This is a flare week: keep moving gently today ({today_walk}), at an easy pace on the flat. {}",
+            "This is a flare week: keep moving gently today ({today_walk}), at an easy pace on the flat, and do only the stretches and mobility exercises. {}",
             super::replay::FLARE_ADVICE
         ),
         _ if easier_today && walked_today => "Take it easy for the rest of today: stretches and mobility exercises only. Log tomorrow morning's back pain.".into(),
