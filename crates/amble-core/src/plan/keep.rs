@@ -24,30 +24,27 @@ pub struct KeptLevel {
     pub level: Prescription,
 }
 
-/// What the full check-up at `index` keeps, when it was stored with "keep my level" and may
-/// keep it: the new answers raise no new warning sign and no new neurological symptom (the
-/// plan is allowed, `assessment` already carries the journal's new symptoms), and the plan
-/// before it was running (active or in maintenance, not suspended, paused or gentle).
-/// `None` means the plan starts again from the new answers, as before.
+/// Whether the full check-up at `index` asks to keep the level and may keep it: stored with
+/// "keep my level", not a re-screen, and the new answers raise no new warning sign and no new
+/// neurological symptom (the plan is allowed, `assessment` already carries the journal's new
+/// symptoms). Only then does [`kept_level`] need the plan before it.
+pub(crate) fn asks_to_keep(entries: &[Entry], index: usize, assessment: &Assessment) -> bool {
+    let Some(Entry::Assessment(this)) = entries.get(index) else {
+        return false;
+    };
+    this.keep_level && !this.rescreen && assessment.plan_status == PlanStatus::Allowed
+}
+
+/// What a check-up that [`asks_to_keep`] keeps, given `before`, the plan replayed from the
+/// entries before it as of its date: the plan before must have been running (active or in
+/// maintenance, not suspended, paused or gentle). `None` means the plan starts again from the
+/// new answers, as before.
 pub(crate) fn kept_level(
-    entries: &[Entry],
-    index: usize,
+    before: &Replay,
     assessment: &Assessment,
     answers: &Answers,
     kb: &KnowledgeBase,
 ) -> Option<KeptLevel> {
-    let Some(Entry::Assessment(this)) = entries.get(index) else {
-        return None;
-    };
-    if !this.keep_level || this.rescreen || assessment.plan_status != PlanStatus::Allowed {
-        return None;
-    }
-    let earlier: Vec<Entry> = entries[..index]
-        .iter()
-        .filter(|e| e.date() <= this.date)
-        .cloned()
-        .collect();
-    let before = super::replay(&earlier, this.date, kb).ok()?;
     if !matches!(before.plan.status, Status::Active | Status::Maintenance)
         || before.suspended_on.is_some()
     {

@@ -5,14 +5,15 @@
 //! easier weeks, flare weeks and the caps change the week, never the level, so holding really
 //! holds. Caps are measured against the last full weeks.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::ToSpan;
 use jiff::civil::Date;
 
 use crate::assessment::{Strength, assess};
 use crate::checkin::Checkin;
-use crate::journal::{Entry, ExerciseSession, Walk};
+use crate::journal::{Entry, ExerciseSession, StoredAssessment, Walk};
 use crate::knowledge::KnowledgeBase;
 use crate::tier::Tier;
 
@@ -59,7 +60,31 @@ fn words_minutes(p: &Prescription) -> String {
 
 /// The current plan from the journal as of `today` (contract §4). Entries must be in journal
 /// order (oldest first). Same journal and date give the same plan.
+///
+/// A check-up may need the plan that stood before it (a restart cap, a kept level), which in
+/// turn may need the one before that: those earlier plans are replayed once each, the oldest
+/// first, so the cost grows with the number of check-ups and the stack stays flat.
 pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Replay, PlanError> {
+    let origin: Vec<usize> = (0..entries.len()).collect();
+    let mut earlier = Earlier::new(entries);
+    loop {
+        match replay_in(entries, &origin, today, kb, &earlier) {
+            Ok(r) => return Ok(r),
+            Err(Stop::Error(e)) => return Err(e),
+            Err(Stop::Need(need)) => earlier.fill(need, kb),
+        }
+    }
+}
+
+/// The replay of `entries` (a part of the journal given to [`replay`]; `origin` holds each
+/// entry's index there), reading earlier plans from `earlier`; stops with what is missing.
+fn replay_in(
+    entries: &[Entry],
+    origin: &[usize],
+    today: Date,
+    kb: &KnowledgeBase,
+    earlier: &Earlier<'_>,
+) -> Result<Replay, Stop> {
     // The plan starts with the latest full check-up stored on or before today (a re-screen
     // alone never restarts it; with no full check-up, the latest re-screen starts it).
     let stored_by_now = || {
@@ -72,7 +97,7 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
         .filter(|(_, a)| !a.rescreen)
         .max_by_key(|(i, a)| (a.date, *i))
         .or_else(|| stored_by_now().max_by_key(|(i, a)| (a.date, *i)))
-        .ok_or(PlanError::NoAssessment)?;
+        .ok_or(Stop::Error(PlanError::NoAssessment))?;
     let start = stored.date;
     // A later re-screen ("Something new or worse?") holds the current warning-sign answers.
     let rescreen = stored_by_now()
@@ -96,25 +121,25 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
         week_type: WeekType::Full,
         current: None,
         suspended_on: None,
-        restart_cap: restart_cap(entries, start_index, kb),
+        restart_cap: if crate::new_symptoms::may_need_cap(entries, start_index, kb) {
+            earlier.cap(origin[start_index])?
+        } else {
+            None
+        },
         kept: None,
     };
     let current_tier = out.assessment.tier();
     out.earlier_warning = entries[..start_index]
         .iter()
+        .enumerate()
         .rev()
-        .filter_map(|e| match e {
-            Entry::Assessment(a) if a.date <= start => Some(a),
+        .filter_map(|(i, e)| match e {
+            Entry::Assessment(a) if a.date <= start => Some((origin[i], a)),
             _ => None,
         })
-        .map(|a| (a.date, assess(&a.answers, kb)))
-        .find(|(_, x)| x.tier() >= Tier::Soon)
-        .filter(|(_, x)| x.tier() > current_tier)
-        .map(|(date, x)| EarlierWarning {
-            date,
-            tier: x.tier(),
-            flags: x.triage.flags.iter().map(|f| f.id.clone()).collect(),
-        });
+        .map(|(i, a)| earlier.warning(i, a, kb))
+        .find(|w| w.tier >= Tier::Soon)
+        .filter(|w| w.tier > current_tier);
 
     if out.plan.status == Status::Blocked {
         return Ok(out);
@@ -246,8 +271,9 @@ pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Repl
     // A new check-up with nothing new keeps the level reached, when the person chose so.
     if out.restart_cap.is_none()
         && out.plan.walking.is_some()
-        && let Some(k) =
-            super::keep::kept_level(entries, start_index, &out.assessment, &out.answers, kb)
+        && super::keep::asks_to_keep(entries, start_index, &out.assessment)
+        && let Ok(before) = earlier.plan(origin[start_index])?
+        && let Some(k) = super::keep::kept_level(before, &out.assessment, &out.answers, kb)
     {
         first_prescription = k.level;
         out.plan.walking = Some(k.level.into());
@@ -796,32 +822,154 @@ fn checkin_within_week(
 /// What to do in a flare, and when to contact a clinician.
 pub(crate) const FLARE_ADVICE: &str = "Flares are common and usually settle. For now: short, easy walks, two a day. If it isn't settling within 1 to 2 weeks, or you're worried, contact your doctor or physiotherapist; if anything new appears, such as numbness or weakness, run the check-up again.";
 
-/// The most the plan of the check-up at `index` may start with: the week in effect before new
-/// symptoms (or a check-in's new warning sign) suspended the plan it replaces, carried on
-/// through a check-up that only paused the plan. `None` when nothing was suspended.
-fn restart_cap(entries: &[Entry], index: usize, kb: &KnowledgeBase) -> Option<Prescription> {
-    if !crate::new_symptoms::may_need_cap(entries, index, kb) {
-        return None;
+/// An earlier plan the replay needs and has not got yet, by the index of its check-up in the
+/// journal given to [`replay`].
+#[derive(Debug, Clone, Copy)]
+enum Need {
+    /// The plan replayed from the entries before the check-up, as of its date.
+    Plan(usize),
+    /// The most the plan of the check-up may start with ([`Earlier::cap_at`]).
+    Cap(usize),
+}
+
+/// Why a replay stopped: an error of the journal, or an earlier plan still to replay.
+enum Stop {
+    Error(PlanError),
+    Need(Need),
+}
+
+impl From<PlanError> for Stop {
+    fn from(e: PlanError) -> Stop {
+        Stop::Error(e)
     }
-    let this = entries.get(index)?.date();
-    let earlier: Vec<Entry> = entries[..index]
-        .iter()
-        .filter(|e| e.date() <= this)
-        .cloned()
-        .collect();
-    let previous = replay(&earlier, this, kb).ok()?;
-    if let Some(day) = previous.suspended_on {
-        let before: Vec<Entry> = earlier.iter().filter(|e| e.date() < day).cloned().collect();
-        let then = replay(&before, day, kb).ok()?;
-        let week = then.current?;
-        return Some(match then.restart_cap {
+}
+
+impl From<Need> for Stop {
+    fn from(n: Need) -> Stop {
+        Stop::Need(n)
+    }
+}
+
+/// The earlier plans of one journal, each replayed once, by check-up.
+struct Earlier<'a> {
+    entries: &'a [Entry],
+    plans: HashMap<usize, Result<Replay, PlanError>>,
+    caps: HashMap<usize, Option<Prescription>>,
+    /// Each check-up's own answers assessed (tier and warning signs), once.
+    warnings: RefCell<HashMap<usize, EarlierWarning>>,
+}
+
+impl<'a> Earlier<'a> {
+    fn new(entries: &'a [Entry]) -> Earlier<'a> {
+        Earlier {
+            entries,
+            plans: HashMap::new(),
+            caps: HashMap::new(),
+            warnings: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The tier and warning signs of check-up `a` at `index`, on its own answers.
+    fn warning(&self, index: usize, a: &StoredAssessment, kb: &KnowledgeBase) -> EarlierWarning {
+        if let Some(w) = self.warnings.borrow().get(&index) {
+            return w.clone();
+        }
+        let x = assess(&a.answers, kb);
+        let w = EarlierWarning {
+            date: a.date,
+            tier: x.tier(),
+            flags: x.triage.flags.iter().map(|f| f.id.clone()).collect(),
+        };
+        self.warnings.borrow_mut().insert(index, w.clone());
+        w
+    }
+
+    fn plan(&self, index: usize) -> Result<&Result<Replay, PlanError>, Need> {
+        self.plans.get(&index).ok_or(Need::Plan(index))
+    }
+
+    fn cap(&self, index: usize) -> Result<Option<Prescription>, Need> {
+        self.caps.get(&index).copied().ok_or(Need::Cap(index))
+    }
+
+    /// Replays what `need` asks for, and whatever that needs first, without recursion: every
+    /// plan a check-up needs belongs to the same check-up or an earlier one.
+    fn fill(&mut self, need: Need, kb: &KnowledgeBase) {
+        let mut wanted = vec![need];
+        while let Some(&next) = wanted.last() {
+            let done = match next {
+                Need::Plan(k) => self.plan_at(k, kb).map(|p| {
+                    self.plans.insert(k, p);
+                }),
+                Need::Cap(k) => self.cap_at(k, kb).map(|c| {
+                    self.caps.insert(k, c);
+                }),
+            };
+            match done {
+                Ok(()) => {
+                    wanted.pop();
+                }
+                Err(first) => wanted.push(first),
+            }
+        }
+    }
+
+    /// The replay of the entries before check-up `index` dated up to `last_day`, as of `today`.
+    fn replay_before(
+        &self,
+        index: usize,
+        last_day: Date,
+        today: Date,
+        kb: &KnowledgeBase,
+    ) -> Result<Result<Replay, PlanError>, Need> {
+        let (part, origin): (Vec<Entry>, Vec<usize>) = self.entries
+            [..index.min(self.entries.len())]
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.date() <= last_day)
+            .map(|(j, e)| (e.clone(), j))
+            .unzip();
+        match replay_in(&part, &origin, today, kb, self) {
+            Ok(r) => Ok(Ok(r)),
+            Err(Stop::Error(e)) => Ok(Err(e)),
+            Err(Stop::Need(n)) => Err(n),
+        }
+    }
+
+    /// The plan as it stood on the date of check-up `index`, from the entries before it.
+    fn plan_at(&self, index: usize, kb: &KnowledgeBase) -> Result<Result<Replay, PlanError>, Need> {
+        match self.entries.get(index) {
+            Some(e) => self.replay_before(index, e.date(), e.date(), kb),
+            None => Ok(Err(PlanError::NoAssessment)),
+        }
+    }
+
+    /// The most the plan of the check-up at `index` may start with: the week in effect before
+    /// new symptoms (or a check-in's new warning sign) suspended the plan it replaces, carried
+    /// on through a check-up that only paused the plan. `None` when nothing was suspended.
+    fn cap_at(&self, index: usize, kb: &KnowledgeBase) -> Result<Option<Prescription>, Need> {
+        let Ok(previous) = self.plan(index)? else {
+            return Ok(None);
+        };
+        let Some(day) = previous.suspended_on else {
+            return Ok((previous.plan.status == Status::Paused)
+                .then_some(previous.restart_cap)
+                .flatten());
+        };
+        let Ok(yesterday) = day.yesterday() else {
+            return Ok(None);
+        };
+        let Ok(then) = self.replay_before(index, yesterday, day, kb)? else {
+            return Ok(None);
+        };
+        let Some(week) = then.current else {
+            return Ok(None);
+        };
+        Ok(Some(match then.restart_cap {
             Some(c) if c.weekly_minutes() < week.weekly_minutes() => c,
             _ => week,
-        });
+        }))
     }
-    (previous.plan.status == Status::Paused)
-        .then_some(previous.restart_cap)
-        .flatten()
 }
 
 /// Every way a replayed plan breaks the caps of docs/plan-rules.md, in words (empty when none):
