@@ -1008,29 +1008,6 @@ impl KnowledgeBase {
         exercises_file: &str,
         guidance_file: &str,
     ) -> Result<(), KnowledgeError> {
-        let invalid = |file: &str, location: String, message: String| KnowledgeError::Invalid {
-            file: file.to_string(),
-            location,
-            message,
-        };
-        let check_sources =
-            |file: &str, location: &str, sources: &[String]| -> Result<(), KnowledgeError> {
-                if sources.is_empty() {
-                    return Err(invalid(
-                        file,
-                        location.to_string(),
-                        "missing source: every fact needs at least one".into(),
-                    ));
-                }
-                match sources.iter().find(|id| self.source(id).is_none()) {
-                    Some(id) => Err(invalid(
-                        file,
-                        location.to_string(),
-                        format!("unknown source \"{id}\""),
-                    )),
-                    None => Ok(()),
-                }
-            };
         let mut seen = BTreeSet::new();
         for e in &self.exercises {
             let loc = format!("exercise {}", e.id);
@@ -1044,7 +1021,7 @@ impl KnowledgeBase {
                     "not an exercise id of the contract".into(),
                 ));
             }
-            check_sources(exercises_file, &loc, &e.sources)?;
+            self.library_sources(exercises_file, &loc, &e.sources)?;
             match &e.pose {
                 None => {
                     return Err(invalid(
@@ -1087,53 +1064,7 @@ impl KnowledgeBase {
                 }
             }
             for a in &e.avoid {
-                match (&a.pattern, &a.context) {
-                    (Some(p), None) if PATTERN_IDS.contains(&p.as_str()) => {
-                        if e.suits.contains(p) {
-                            return Err(invalid(
-                                exercises_file,
-                                loc,
-                                format!("both suits and avoids \"{p}\""),
-                            ));
-                        }
-                    }
-                    (Some(p), None) => {
-                        return Err(invalid(
-                            exercises_file,
-                            loc,
-                            format!("avoids unknown pattern \"{p}\""),
-                        ));
-                    }
-                    (None, Some(c)) => {
-                        let kind = self.question(c).map(|q| q.kind);
-                        let ok = match a.at_least {
-                            None => kind == Some(QuestionKind::Bool),
-                            Some(x) => {
-                                x.is_finite()
-                                    && matches!(
-                                        kind,
-                                        Some(QuestionKind::Number | QuestionKind::Integer)
-                                    )
-                            }
-                        };
-                        if !ok {
-                            return Err(invalid(
-                                exercises_file,
-                                loc,
-                                format!(
-                                    "avoid names \"{c}\", which is not a yes/no answer (or a number answer with at_least)"
-                                ),
-                            ));
-                        }
-                    }
-                    _ => {
-                        return Err(invalid(
-                            exercises_file,
-                            loc,
-                            "an avoid entry names exactly one of pattern or context".into(),
-                        ));
-                    }
-                }
+                self.validate_avoid(exercises_file, &loc, e, a)?;
             }
         }
         for e in &self.exercises {
@@ -1155,7 +1086,7 @@ impl KnowledgeBase {
             }
         }
         let l = &self.exercise_limits;
-        check_sources(exercises_file, "limits", &l.sources)?;
+        self.library_sources(exercises_file, "limits", &l.sources)?;
         if let Some(id) = l
             .radicular_gentle
             .iter()
@@ -1188,13 +1119,99 @@ impl KnowledgeBase {
                 ));
             }
         }
+        self.validate_guidance(guidance_file)
+    }
+
+    /// At least one source, each one in the sources file.
+    fn library_sources(
+        &self,
+        file: &str,
+        location: &str,
+        sources: &[String],
+    ) -> Result<(), KnowledgeError> {
+        if sources.is_empty() {
+            return Err(invalid(
+                file,
+                location.to_string(),
+                "missing source: every fact needs at least one".into(),
+            ));
+        }
+        match sources.iter().find(|id| self.source(id).is_none()) {
+            Some(id) => Err(invalid(
+                file,
+                location.to_string(),
+                format!("unknown source \"{id}\""),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// One thing exercise `e` avoids: a known pattern it does not also suit, or a yes/no answer
+    /// (a number answer with `at_least`).
+    fn validate_avoid(
+        &self,
+        exercises_file: &str,
+        loc: &str,
+        e: &Exercise,
+        a: &Avoid,
+    ) -> Result<(), KnowledgeError> {
+        match (&a.pattern, &a.context) {
+            (Some(p), None) if PATTERN_IDS.contains(&p.as_str()) => {
+                if e.suits.contains(p) {
+                    return Err(invalid(
+                        exercises_file,
+                        loc.to_string(),
+                        format!("both suits and avoids \"{p}\""),
+                    ));
+                }
+            }
+            (Some(p), None) => {
+                return Err(invalid(
+                    exercises_file,
+                    loc.to_string(),
+                    format!("avoids unknown pattern \"{p}\""),
+                ));
+            }
+            (None, Some(c)) => {
+                let kind = self.question(c).map(|q| q.kind);
+                let ok = match a.at_least {
+                    None => kind == Some(QuestionKind::Bool),
+                    Some(x) => {
+                        x.is_finite()
+                            && matches!(kind, Some(QuestionKind::Number | QuestionKind::Integer))
+                    }
+                };
+                if !ok {
+                    return Err(invalid(
+                        exercises_file,
+                        loc.to_string(),
+                        format!(
+                            "avoid names \"{c}\", which is not a yes/no answer (or a number answer with at_least)"
+                        ),
+                    ));
+                }
+            }
+            _ => {
+                return Err(invalid(
+                    exercises_file,
+                    loc.to_string(),
+                    "an avoid entry names exactly one of pattern or context".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The guidance notes: ids once, sources, and `when` naming known patterns, modes or
+    /// situations.
+    fn validate_guidance(&self, guidance_file: &str) -> Result<(), KnowledgeError> {
         let mut notes = BTreeSet::new();
         for n in &self.guidance {
             let loc = format!("note {}", n.id);
             if !notes.insert(n.id.as_str()) {
                 return Err(invalid(guidance_file, loc, "duplicate id".into()));
             }
-            check_sources(guidance_file, &loc, &n.sources)?;
+            self.library_sources(guidance_file, &loc, &n.sources)?;
             for w in &n.when {
                 if !PATTERN_IDS.contains(&w.as_str())
                     && !MODES.contains(&w.as_str())
