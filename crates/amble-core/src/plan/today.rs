@@ -202,7 +202,7 @@ pub fn today_view(r: &Replay, entries: &[Entry], today: Date, kb: &KnowledgeBase
         }
         other => other.cloned(),
     };
-    let exercises_today = exercises_left(plan, &entries, in_block, easier_today, today, kb);
+    let exercises_today = exercises_left(plan, entries, in_block, easier_today, today, kb);
     let today_walk = walking
         .as_ref()
         .map(|w| Prescription::from(w).day_words())
