@@ -1009,29 +1009,6 @@ impl KnowledgeBase {
         exercises_file: &str,
         guidance_file: &str,
     ) -> Result<(), KnowledgeError> {
-        let invalid = |file: &str, location: String, message: String| KnowledgeError::Invalid {
-            file: file.to_string(),
-            location,
-            message,
-        };
-        let check_sources =
-            |file: &str, location: &str, sources: &[String]| -> Result<(), KnowledgeError> {
-                if sources.is_empty() {
-                    return Err(invalid(
-                        file,
-                        location.to_string(),
-                        "missing source: every fact needs at least one".into(),
-                    ));
-                }
-                match sources.iter().find(|id| self.source(id).is_none()) {
-                    Some(id) => Err(invalid(
-                        file,
-                        location.to_string(),
-                        format!("unknown source \"{id}\""),
-                    )),
-                    None => Ok(()),
-                }
-            };
         let mut seen = BTreeSet::new();
         for e in &self.exercises {
             let loc = format!("exercise {}", e.id);
@@ -1045,7 +1022,7 @@ impl KnowledgeBase {
                     "not an exercise id of the contract".into(),
                 ));
             }
-            check_sources(exercises_file, &loc, &e.sources)?;
+            self.library_sources(exercises_file, &loc, &e.sources)?;
             match &e.pose {
                 None => {
                     return Err(invalid(
@@ -1088,53 +1065,7 @@ impl KnowledgeBase {
                 }
             }
             for a in &e.avoid {
-                match (&a.pattern, &a.context) {
-                    (Some(p), None) if PATTERN_IDS.contains(&p.as_str()) => {
-                        if e.suits.contains(p) {
-                            return Err(invalid(
-                                exercises_file,
-                                loc,
-                                format!("both suits and avoids \"{p}\""),
-                            ));
-                        }
-                    }
-                    (Some(p), None) => {
-                        return Err(invalid(
-                            exercises_file,
-                            loc,
-                            format!("avoids unknown pattern \"{p}\""),
-                        ));
-                    }
-                    (None, Some(c)) => {
-                        let kind = self.question(c).map(|q| q.kind);
-                        let ok = match a.at_least {
-                            None => kind == Some(QuestionKind::Bool),
-                            Some(x) => {
-                                x.is_finite()
-                                    && matches!(
-                                        kind,
-                                        Some(QuestionKind::Number | QuestionKind::Integer)
-                                    )
-                            }
-                        };
-                        if !ok {
-                            return Err(invalid(
-                                exercises_file,
-                                loc,
-                                format!(
-                                    "avoid names \"{c}\", which is not a yes/no answer (or a number answer with at_least)"
-                                ),
-                            ));
-                        }
-                    }
-                    _ => {
-                        return Err(invalid(
-                            exercises_file,
-                            loc,
-                            "an avoid entry names exactly one of pattern or context".into(),
-                        ));
-                    }
-                }
+                self.validate_avoid(exercises_file, &loc, e, a)?;
             }
         }
         for e in &self.exercises {
@@ -1156,7 +1087,7 @@ impl KnowledgeBase {
             }
         }
         let l = &self.exercise_limits;
-        check_sources(exercises_file, "limits", &l.sources)?;
+        self.library_sources(exercises_file, "limits", &l.sources)?;
         if let Some(id) = l
             .radicular_gentle
             .iter()
@@ -1189,13 +1120,99 @@ impl KnowledgeBase {
                 ));
             }
         }
+        self.validate_guidance(guidance_file)
+    }
+
+    /// At least one source, each one in the sources file.
+    fn library_sources(
+        &self,
+        file: &str,
+        location: &str,
+        sources: &[String],
+    ) -> Result<(), KnowledgeError> {
+        if sources.is_empty() {
+            return Err(invalid(
+                file,
+                location.to_string(),
+                "missing source: every fact needs at least one".into(),
+            ));
+        }
+        match sources.iter().find(|id| self.source(id).is_none()) {
+            Some(id) => Err(invalid(
+                file,
+                location.to_string(),
+                format!("unknown source \"{id}\""),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// One thing exercise `e` avoids: a known pattern it does not also suit, or a yes/no answer
+    /// (a number answer with `at_least`).
+    fn validate_avoid(
+        &self,
+        exercises_file: &str,
+        loc: &str,
+        e: &Exercise,
+        a: &Avoid,
+    ) -> Result<(), KnowledgeError> {
+        match (&a.pattern, &a.context) {
+            (Some(p), None) if PATTERN_IDS.contains(&p.as_str()) => {
+                if e.suits.contains(p) {
+                    return Err(invalid(
+                        exercises_file,
+                        loc.to_string(),
+                        format!("both suits and avoids \"{p}\""),
+                    ));
+                }
+            }
+            (Some(p), None) => {
+                return Err(invalid(
+                    exercises_file,
+                    loc.to_string(),
+                    format!("avoids unknown pattern \"{p}\""),
+                ));
+            }
+            (None, Some(c)) => {
+                let kind = self.question(c).map(|q| q.kind);
+                let ok = match a.at_least {
+                    None => kind == Some(QuestionKind::Bool),
+                    Some(x) => {
+                        x.is_finite()
+                            && matches!(kind, Some(QuestionKind::Number | QuestionKind::Integer))
+                    }
+                };
+                if !ok {
+                    return Err(invalid(
+                        exercises_file,
+                        loc.to_string(),
+                        format!(
+                            "avoid names \"{c}\", which is not a yes/no answer (or a number answer with at_least)"
+                        ),
+                    ));
+                }
+            }
+            _ => {
+                return Err(invalid(
+                    exercises_file,
+                    loc.to_string(),
+                    "an avoid entry names exactly one of pattern or context".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The guidance notes: ids once, sources, and `when` naming known patterns, modes or
+    /// situations.
+    fn validate_guidance(&self, guidance_file: &str) -> Result<(), KnowledgeError> {
         let mut notes = BTreeSet::new();
         for n in &self.guidance {
             let loc = format!("note {}", n.id);
             if !notes.insert(n.id.as_str()) {
                 return Err(invalid(guidance_file, loc, "duplicate id".into()));
             }
-            check_sources(guidance_file, &loc, &n.sources)?;
+            self.library_sources(guidance_file, &loc, &n.sources)?;
             for w in &n.when {
                 if !PATTERN_IDS.contains(&w.as_str())
                     && !MODES.contains(&w.as_str())
@@ -1287,12 +1304,20 @@ impl KnowledgeBase {
         flags_file: &str,
         patterns_file: &str,
     ) -> Result<(), KnowledgeError> {
-        let invalid = |file: &str, location: String, message: String| KnowledgeError::Invalid {
-            file: file.to_string(),
-            location,
-            message,
+        let known = Known {
+            source_ids: self.validate_sources(sources_file)?,
+            questions: self.validate_questions(questions_file)?,
         };
+        self.validate_topics(questions_file, &|file, location, c| {
+            known.condition(file, location, c)
+        })?;
+        self.validate_tiers(flags_file, &known)?;
+        self.validate_flags(flags_file, &known)?;
+        self.validate_patterns(patterns_file, &known)
+    }
 
+    /// The sources, each with a citation once: their ids.
+    fn validate_sources(&self, sources_file: &str) -> Result<BTreeSet<&str>, KnowledgeError> {
         let mut source_ids = BTreeSet::new();
         for s in &self.sources {
             if !source_ids.insert(s.id.as_str()) {
@@ -1310,27 +1335,14 @@ impl KnowledgeBase {
                 ));
             }
         }
-        let check_sources =
-            |file: &str, location: String, sources: &[String]| -> Result<(), KnowledgeError> {
-                if sources.is_empty() {
-                    return Err(invalid(
-                        file,
-                        location,
-                        "missing source: every fact needs at least one".into(),
-                    ));
-                }
-                for id in sources {
-                    if !source_ids.contains(id.as_str()) {
-                        return Err(invalid(
-                            file,
-                            location.clone(),
-                            format!("unknown source \"{id}\""),
-                        ));
-                    }
-                }
-                Ok(())
-            };
+        Ok(source_ids)
+    }
 
+    /// The questions, each once and well formed: by id.
+    fn validate_questions(
+        &self,
+        questions_file: &str,
+    ) -> Result<BTreeMap<&str, &Question>, KnowledgeError> {
         let mut questions: BTreeMap<&str, &Question> = BTreeMap::new();
         for q in &self.questions {
             let loc = format!("question {}", q.id);
@@ -1361,97 +1373,13 @@ impl KnowledgeBase {
                 return Err(invalid(questions_file, loc, "min is above max".into()));
             }
         }
+        Ok(questions)
+    }
 
-        let check_condition =
-            |file: &str, location: String, c: &Condition| -> Result<(), KnowledgeError> {
-                let tests = [
-                    c.is.is_some(),
-                    c.contains.is_some(),
-                    c.any_of.is_some(),
-                    c.has_range(),
-                ];
-                if tests.iter().filter(|t| **t).count() != 1 {
-                    return Err(invalid(
-                        file,
-                        location,
-                        format!(
-                            "condition on {} needs exactly one of is, contains, any_of or a range",
-                            c.answer
-                        ),
-                    ));
-                }
-                if DERIVED_KEYS.contains(&c.answer.as_str()) {
-                    return if c.has_range() {
-                        Ok(())
-                    } else {
-                        Err(invalid(
-                            file,
-                            location,
-                            format!("{} is a number: use a range", c.answer),
-                        ))
-                    };
-                }
-                let Some(q) = questions.get(c.answer.as_str()) else {
-                    return Err(invalid(
-                        file,
-                        location,
-                        format!("unknown answer \"{}\"", c.answer),
-                    ));
-                };
-                let known = |v: &str| q.options.iter().any(|o| o == v);
-                match q.kind {
-                    QuestionKind::Bool => {
-                        if !matches!(c.is, Some(Value::Bool(_))) {
-                            return Err(invalid(
-                                file,
-                                location,
-                                format!("{} is yes/no: use is = true or false", c.answer),
-                            ));
-                        }
-                    }
-                    QuestionKind::Choice | QuestionKind::Multi => {
-                        let values: Vec<&str> = match (&c.is, &c.contains, &c.any_of) {
-                            (Some(Value::String(s)), _, _) if q.kind == QuestionKind::Choice => {
-                                vec![s.as_str()]
-                            }
-                            (_, Some(s), _) if q.kind == QuestionKind::Multi => vec![s.as_str()],
-                            (_, _, Some(list)) => list.iter().map(String::as_str).collect(),
-                            _ => {
-                                return Err(invalid(
-                                    file,
-                                    location,
-                                    format!(
-                                        "{} needs is (choice), contains (multi) or any_of",
-                                        c.answer
-                                    ),
-                                ));
-                            }
-                        };
-                        if let Some(bad) = values.iter().find(|v| !known(v)) {
-                            return Err(invalid(
-                                file,
-                                location,
-                                format!("\"{bad}\" is not an option of {}", c.answer),
-                            ));
-                        }
-                    }
-                    QuestionKind::Number | QuestionKind::Integer => {
-                        if !c.has_range() {
-                            return Err(invalid(
-                                file,
-                                location,
-                                format!("{} is a number: use a range", c.answer),
-                            ));
-                        }
-                    }
-                }
-                Ok(())
-            };
-
-        self.validate_topics(questions_file, &check_condition)?;
-
+    /// A text and sources for every tier, once.
+    fn validate_tiers(&self, flags_file: &str, known: &Known<'_>) -> Result<(), KnowledgeError> {
         let mut tiers = BTreeSet::new();
-        check_sources(flags_file, "unanswered".into(), &self.unanswered.sources)?;
+        known.sources(flags_file, "unanswered".into(), &self.unanswered.sources)?;
         for t in &self.tiers {
             if !tiers.insert(t.id) {
                 return Err(invalid(
@@ -1460,7 +1388,7 @@ impl KnowledgeBase {
                     "duplicate tier".into(),
                 ));
             }
-            check_sources(flags_file, format!("tier {}", t.id.as_str()), &t.sources)?;
+            known.sources(flags_file, format!("tier {}", t.id.as_str()), &t.sources)?;
         }
         for t in Tier::ALL {
             if !tiers.contains(&t) {
@@ -1471,7 +1399,11 @@ impl KnowledgeBase {
                 ));
             }
         }
+        Ok(())
+    }
 
+    /// The warning signs: ids once, sources, and triggers that read known answers.
+    fn validate_flags(&self, flags_file: &str, known: &Known<'_>) -> Result<(), KnowledgeError> {
         let pattern_ids: BTreeSet<&str> = self.patterns.iter().map(|p| p.id.as_str()).collect();
         let mut flag_ids = BTreeSet::new();
         for f in &self.flags {
@@ -1479,7 +1411,7 @@ impl KnowledgeBase {
             if !flag_ids.insert(f.id.as_str()) {
                 return Err(invalid(flags_file, loc, "duplicate id".into()));
             }
-            check_sources(flags_file, loc.clone(), &f.sources)?;
+            known.sources(flags_file, loc.clone(), &f.sources)?;
             if f.triggers.is_empty() != f.journal {
                 return Err(invalid(
                     flags_file,
@@ -1493,126 +1425,25 @@ impl KnowledgeBase {
             }
             for (i, t) in f.triggers.iter().enumerate() {
                 let tloc = format!("{loc}, trigger {}", i + 1);
-                if t.tier == Tier::None {
-                    return Err(invalid(
-                        flags_file,
-                        tloc,
-                        "a trigger's tier cannot be none".into(),
-                    ));
-                }
-                if t.history && t.tier > Tier::Soon {
-                    return Err(invalid(
-                        flags_file,
-                        tloc,
-                        "only a `soon` trigger can rest on history: urgent and emergency signs are never released by a clinician's check".into(),
-                    ));
-                }
-                for c in &t.unless {
-                    check_condition(flags_file, tloc.clone(), c)?;
-                }
-                if let Some(count) = &t.count {
-                    if count.min == 0 || count.min > count.of.len() {
-                        return Err(invalid(
-                            flags_file,
-                            tloc,
-                            "count needs min from 1 to the number of conditions in `of`".into(),
-                        ));
-                    }
-                    for c in &count.of {
-                        check_condition(flags_file, tloc.clone(), c)?;
-                    }
-                }
-                match (&t.from_pattern, t.when.is_empty()) {
-                    (Some(p), true) => {
-                        if !pattern_ids.contains(p.id.as_str()) {
-                            return Err(invalid(
-                                flags_file,
-                                tloc,
-                                format!("unknown pattern \"{}\"", p.id),
-                            ));
-                        }
-                    }
-                    (None, false) => {
-                        for c in &t.when {
-                            check_condition(flags_file, tloc.clone(), c)?;
-                        }
-                    }
-                    _ => {
-                        return Err(invalid(
-                            flags_file,
-                            tloc,
-                            "a trigger needs either `when` conditions or `from_pattern`".into(),
-                        ));
-                    }
-                }
+                known.trigger(flags_file, tloc, t, &pattern_ids)?;
             }
         }
+        Ok(())
+    }
 
+    /// The patterns of the contract, each once and well formed, and the strength bounds.
+    fn validate_patterns(
+        &self,
+        patterns_file: &str,
+        known: &Known<'_>,
+    ) -> Result<(), KnowledgeError> {
         let mut seen = BTreeSet::new();
         for p in &self.patterns {
             let loc = format!("pattern {}", p.id);
             if !seen.insert(p.id.as_str()) {
                 return Err(invalid(patterns_file, loc, "duplicate id".into()));
             }
-            if !PATTERN_IDS.contains(&p.id.as_str()) {
-                return Err(invalid(
-                    patterns_file,
-                    loc,
-                    "not a pattern id of the contract".into(),
-                ));
-            }
-            check_sources(patterns_file, loc.clone(), &p.sources)?;
-            if p.care.to_lowercase().contains("no clinician visit") && !p.self_care {
-                return Err(invalid(
-                    patterns_file,
-                    loc,
-                    "care says no visit is needed: mark it self_care = true".into(),
-                ));
-            }
-            if p.rules.is_empty() {
-                return Err(invalid(patterns_file, loc, "a pattern needs rules".into()));
-            }
-            for (i, h) in p.hallmarks.iter().enumerate() {
-                let hloc = format!("{loc}, hallmark {}", i + 1);
-                if h.any.is_empty() || h.what.trim().is_empty() {
-                    return Err(invalid(
-                        patterns_file,
-                        hloc,
-                        "a hallmark needs what and at least one condition".into(),
-                    ));
-                }
-                for c in &h.any {
-                    check_condition(patterns_file, hloc.clone(), c)?;
-                }
-            }
-            for (i, r) in p.rules.iter().enumerate() {
-                let rloc = format!("{loc}, rule {}", i + 1);
-                check_condition(patterns_file, rloc.clone(), &r.condition)?;
-                if !r.weight.is_finite() || r.weight == 0.0 {
-                    return Err(invalid(
-                        patterns_file,
-                        rloc,
-                        "weight must be a non-zero number".into(),
-                    ));
-                }
-                if r.why.trim().is_empty() {
-                    return Err(invalid(patterns_file, rloc, "missing why".into()));
-                }
-                if r.modifier && r.weight < 0.0 {
-                    return Err(invalid(
-                        patterns_file,
-                        rloc,
-                        "a modifier only adds weight; use a plain rule to point away".into(),
-                    ));
-                }
-            }
-            if !p.rules.iter().any(|r| !r.modifier && r.weight > 0.0) {
-                return Err(invalid(
-                    patterns_file,
-                    loc,
-                    "a pattern needs at least one symptom rule pointing towards it".into(),
-                ));
-            }
+            known.pattern(patterns_file, loc, p)?;
         }
         for id in PATTERN_IDS {
             if !seen.contains(id) {
@@ -1649,5 +1480,259 @@ impl Entry {
             ),
             _ => self.summary(),
         }
+    }
+}
+
+/// A content error in `file` at `location`.
+fn invalid(file: &str, location: String, message: String) -> KnowledgeError {
+    KnowledgeError::Invalid {
+        file: file.to_string(),
+        location,
+        message,
+    }
+}
+
+/// What the checks of the content read from the parts checked first: the sources and the
+/// questions.
+struct Known<'a> {
+    source_ids: BTreeSet<&'a str>,
+    questions: BTreeMap<&'a str, &'a Question>,
+}
+
+impl Known<'_> {
+    /// At least one source, each one known.
+    fn sources(
+        &self,
+        file: &str,
+        location: String,
+        sources: &[String],
+    ) -> Result<(), KnowledgeError> {
+        if sources.is_empty() {
+            return Err(invalid(
+                file,
+                location,
+                "missing source: every fact needs at least one".into(),
+            ));
+        }
+        for id in sources {
+            if !self.source_ids.contains(id.as_str()) {
+                return Err(invalid(
+                    file,
+                    location.clone(),
+                    format!("unknown source \"{id}\""),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A condition on a known answer, with exactly one test that fits the question.
+    fn condition(&self, file: &str, location: String, c: &Condition) -> Result<(), KnowledgeError> {
+        let tests = [
+            c.is.is_some(),
+            c.contains.is_some(),
+            c.any_of.is_some(),
+            c.has_range(),
+        ];
+        if tests.iter().filter(|t| **t).count() != 1 {
+            return Err(invalid(
+                file,
+                location,
+                format!(
+                    "condition on {} needs exactly one of is, contains, any_of or a range",
+                    c.answer
+                ),
+            ));
+        }
+        if DERIVED_KEYS.contains(&c.answer.as_str()) {
+            return if c.has_range() {
+                Ok(())
+            } else {
+                Err(invalid(
+                    file,
+                    location,
+                    format!("{} is a number: use a range", c.answer),
+                ))
+            };
+        }
+        let Some(q) = self.questions.get(c.answer.as_str()) else {
+            return Err(invalid(
+                file,
+                location,
+                format!("unknown answer \"{}\"", c.answer),
+            ));
+        };
+        let known = |v: &str| q.options.iter().any(|o| o == v);
+        match q.kind {
+            QuestionKind::Bool => {
+                if !matches!(c.is, Some(Value::Bool(_))) {
+                    return Err(invalid(
+                        file,
+                        location,
+                        format!("{} is yes/no: use is = true or false", c.answer),
+                    ));
+                }
+            }
+            QuestionKind::Choice | QuestionKind::Multi => {
+                let values: Vec<&str> = match (&c.is, &c.contains, &c.any_of) {
+                    (Some(Value::String(s)), _, _) if q.kind == QuestionKind::Choice => {
+                        vec![s.as_str()]
+                    }
+                    (_, Some(s), _) if q.kind == QuestionKind::Multi => vec![s.as_str()],
+                    (_, _, Some(list)) => list.iter().map(String::as_str).collect(),
+                    _ => {
+                        return Err(invalid(
+                            file,
+                            location,
+                            format!("{} needs is (choice), contains (multi) or any_of", c.answer),
+                        ));
+                    }
+                };
+                if let Some(bad) = values.iter().find(|v| !known(v)) {
+                    return Err(invalid(
+                        file,
+                        location,
+                        format!("\"{bad}\" is not an option of {}", c.answer),
+                    ));
+                }
+            }
+            QuestionKind::Number | QuestionKind::Integer => {
+                if !c.has_range() {
+                    return Err(invalid(
+                        file,
+                        location,
+                        format!("{} is a number: use a range", c.answer),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One trigger of a warning sign: a tier, conditions on known answers or a known pattern.
+    fn trigger(
+        &self,
+        flags_file: &str,
+        tloc: String,
+        t: &Trigger,
+        pattern_ids: &BTreeSet<&str>,
+    ) -> Result<(), KnowledgeError> {
+        if t.tier == Tier::None {
+            return Err(invalid(
+                flags_file,
+                tloc,
+                "a trigger's tier cannot be none".into(),
+            ));
+        }
+        if t.history && t.tier > Tier::Soon {
+            return Err(invalid(
+                flags_file,
+                tloc,
+                "only a `soon` trigger can rest on history: urgent and emergency signs are never released by a clinician's check".into(),
+            ));
+        }
+        for c in &t.unless {
+            self.condition(flags_file, tloc.clone(), c)?;
+        }
+        if let Some(count) = &t.count {
+            if count.min == 0 || count.min > count.of.len() {
+                return Err(invalid(
+                    flags_file,
+                    tloc,
+                    "count needs min from 1 to the number of conditions in `of`".into(),
+                ));
+            }
+            for c in &count.of {
+                self.condition(flags_file, tloc.clone(), c)?;
+            }
+        }
+        match (&t.from_pattern, t.when.is_empty()) {
+            (Some(p), true) => {
+                if !pattern_ids.contains(p.id.as_str()) {
+                    return Err(invalid(
+                        flags_file,
+                        tloc,
+                        format!("unknown pattern \"{}\"", p.id),
+                    ));
+                }
+            }
+            (None, false) => {
+                for c in &t.when {
+                    self.condition(flags_file, tloc.clone(), c)?;
+                }
+            }
+            _ => {
+                return Err(invalid(
+                    flags_file,
+                    tloc,
+                    "a trigger needs either `when` conditions or `from_pattern`".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// One pattern: of the contract, with sources, care, hallmarks and rules well formed.
+    fn pattern(&self, patterns_file: &str, loc: String, p: &Pattern) -> Result<(), KnowledgeError> {
+        if !PATTERN_IDS.contains(&p.id.as_str()) {
+            return Err(invalid(
+                patterns_file,
+                loc,
+                "not a pattern id of the contract".into(),
+            ));
+        }
+        self.sources(patterns_file, loc.clone(), &p.sources)?;
+        if p.care.to_lowercase().contains("no clinician visit") && !p.self_care {
+            return Err(invalid(
+                patterns_file,
+                loc,
+                "care says no visit is needed: mark it self_care = true".into(),
+            ));
+        }
+        if p.rules.is_empty() {
+            return Err(invalid(patterns_file, loc, "a pattern needs rules".into()));
+        }
+        for (i, h) in p.hallmarks.iter().enumerate() {
+            let hloc = format!("{loc}, hallmark {}", i + 1);
+            if h.any.is_empty() || h.what.trim().is_empty() {
+                return Err(invalid(
+                    patterns_file,
+                    hloc,
+                    "a hallmark needs what and at least one condition".into(),
+                ));
+            }
+            for c in &h.any {
+                self.condition(patterns_file, hloc.clone(), c)?;
+            }
+        }
+        for (i, r) in p.rules.iter().enumerate() {
+            let rloc = format!("{loc}, rule {}", i + 1);
+            self.condition(patterns_file, rloc.clone(), &r.condition)?;
+            if !r.weight.is_finite() || r.weight == 0.0 {
+                return Err(invalid(
+                    patterns_file,
+                    rloc,
+                    "weight must be a non-zero number".into(),
+                ));
+            }
+            if r.why.trim().is_empty() {
+                return Err(invalid(patterns_file, rloc, "missing why".into()));
+            }
+            if r.modifier && r.weight < 0.0 {
+                return Err(invalid(
+                    patterns_file,
+                    rloc,
+                    "a modifier only adds weight; use a plain rule to point away".into(),
+                ));
+            }
+        }
+        if !p.rules.iter().any(|r| !r.modifier && r.weight > 0.0) {
+            return Err(invalid(
+                patterns_file,
+                loc,
+                "a pattern needs at least one symptom rule pointing towards it".into(),
+            ));
+        }
+        Ok(())
     }
 }

@@ -162,6 +162,60 @@ fn uniform(rng: &mut fastrand::Rng, lo: f64, hi: f64) -> f64 {
     lo + (hi - lo) * rng.f64()
 }
 
+/// One walk of the planned bout on `date` (`flare`: the flare's rise that day, 0 without one):
+/// the pain before and at worst, rated or not, and how far over the person's tolerance it went.
+fn one_walk(
+    p: &Person,
+    walking: &WalkingOut,
+    flare: f64,
+    date: Date,
+    id: String,
+    rng: &mut fastrand::Rng,
+) -> (Walk, f64) {
+    let bout = f64::from(walking.bout_minutes) * p.overdo;
+    let capacity = if flare > 0.0 {
+        p.capacity * 0.7
+    } else {
+        p.capacity
+    };
+    let over = (bout / capacity - 1.0).max(0.0);
+    let before = p.usual + 0.7 * flare + p.noise * normal(rng);
+    let worst = before + 1.0 + 4.0 * over + 0.5 * flare + 0.7 * p.noise * normal(rng);
+    let rated = rng.f64() < p.rates;
+    let spread = if p.stenosis {
+        Some(if over > 0.3 {
+            LegSpread::Further
+        } else {
+            LegSpread::Usual
+        })
+    } else {
+        Some(LegSpread::None)
+    };
+    let walk = Walk {
+        id,
+        date,
+        start: None,
+        minutes: bout * f64::from(walking.bouts_per_session),
+        elapsed_minutes: None,
+        bouts: walking.bouts_per_session,
+        pain_before: rated.then(|| score(before)),
+        pain_peak: rated.then(|| score(worst)),
+        leg_spread: if rated { spread } else { None },
+        new_symptoms: false,
+        distance_km: None,
+        steps: None,
+        cadence_spm: None,
+        avg_hr_bpm: None,
+        ascent_m: None,
+        surface: None,
+        shoes: None,
+        source: WalkSource::Manual,
+        notes: None,
+        gait: None,
+    };
+    (walk, over)
+}
+
 /// As [`simulate`]; with `steps`, a day of imported step counts is logged every day too (as a
 /// phone would), for journals used in benchmarks.
 pub fn simulate_with(
@@ -253,48 +307,8 @@ pub fn simulate_with(
                 && rng.f64() < p.adherence
                 && p.max_walks.is_none_or(|m| walked < m);
             if walk_today {
-                let bout = f64::from(walking.bout_minutes) * p.overdo;
-                let capacity = if flare > 0.0 {
-                    p.capacity * 0.7
-                } else {
-                    p.capacity
-                };
-                let over = (bout / capacity - 1.0).max(0.0);
-                let before = p.usual + 0.7 * flare + p.noise * normal(&mut rng);
-                let worst =
-                    before + 1.0 + 4.0 * over + 0.5 * flare + 0.7 * p.noise * normal(&mut rng);
-                let rated = rng.f64() < p.rates;
-                let spread = if p.stenosis {
-                    Some(if over > 0.3 {
-                        LegSpread::Further
-                    } else {
-                        LegSpread::Usual
-                    })
-                } else {
-                    Some(LegSpread::None)
-                };
-                entries.push(Entry::Walk(Walk {
-                    id: id("w"),
-                    date,
-                    start: None,
-                    minutes: bout * f64::from(walking.bouts_per_session),
-                    elapsed_minutes: None,
-                    bouts: walking.bouts_per_session,
-                    pain_before: rated.then(|| score(before)),
-                    pain_peak: rated.then(|| score(worst)),
-                    leg_spread: if rated { spread } else { None },
-                    new_symptoms: false,
-                    distance_km: None,
-                    steps: None,
-                    cadence_spm: None,
-                    avg_hr_bpm: None,
-                    ascent_m: None,
-                    surface: None,
-                    shoes: None,
-                    source: WalkSource::Manual,
-                    notes: None,
-                    gait: None,
-                }));
+                let (walk, over) = one_walk(&p, &walking, flare, date, id("w"), &mut rng);
+                entries.push(Entry::Walk(walk));
                 walked += 1;
                 if over > 0.3 {
                     // Well over what the back tolerates: the next two mornings are worse.

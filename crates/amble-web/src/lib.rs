@@ -40,10 +40,6 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// The largest gait recording uploaded on `/gait`, bytes.
 pub use pages::GAIT_UPLOAD_LIMIT;
 
-/// Stack of the server's threads (the replay of a journal with hundreds of check-ups goes
-/// deep; the default 2 MiB overflowed, which aborts the whole process). Reserved, not used.
-const SERVER_THREAD_STACK: usize = 32 * 1024 * 1024;
-
 /// The API routes, as (method, path) pairs; the OpenAPI file must describe exactly these.
 pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/assess"),
@@ -486,7 +482,6 @@ pub fn serve_blocking_with(
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .thread_stack_size(SERVER_THREAD_STACK)
         .enable_all()
         .build()
         .map_err(ServeError::Runtime)?;
@@ -522,7 +517,6 @@ fn serve_plain(
 ) -> Result<(), ServeError> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .thread_stack_size(SERVER_THREAD_STACK)
         .enable_all()
         .build()
         .map_err(ServeError::Runtime)?;

@@ -423,6 +423,90 @@ fn levels(rows: &[&Row], factor: &str) -> Vec<String> {
     ok
 }
 
+/// The comparisons the journal has enough walks for, for one factor: against each outcome,
+/// the factor's value (a number) or each level worth testing.
+fn candidates_for(rows: &[Row], factor: &'static str, from: Date) -> Vec<Candidate> {
+    let mut candidates = Vec::new();
+    for outcome in OUTCOMES {
+        let usable: Vec<&Row> = rows
+            .iter()
+            .filter(|r| r.factors.contains_key(factor) && r.outcomes.contains_key(outcome))
+            .collect();
+        let weeks_used: BTreeSet<i64> = usable.iter().map(|r| week_of(from, r.date)).collect();
+        if usable.len() < minimum::WALKS || weeks_used.len() < minimum::WEEKS {
+            continue;
+        }
+        // Every comparison is made at the same recent pain: the pain before the walk and the
+        // mornings and walks before it, all measured before the exposure (never a mediator).
+        // Pain drives what people do (shorter, flatter, slower walks on bad days), and
+        // without this, what pain drove would read as its effect.
+        let (extra, adjusted) = recent_pain(&usable);
+        let obs = |x: &dyn Fn(&Row) -> f64| -> Vec<stats::Obs> {
+            usable
+                .iter()
+                .zip(&extra)
+                .map(|(r, extra)| {
+                    let mut covariates = covariates(from, r.date);
+                    covariates.extend_from_slice(extra);
+                    stats::Obs {
+                        y: r.outcomes[outcome],
+                        x: x(r),
+                        covariates,
+                        week: week_of(from, r.date),
+                    }
+                })
+                .collect()
+        };
+        let numeric = matches!(usable[0].factors.get(factor), Some(Value::Num(_)));
+        if numeric {
+            let distinct: BTreeSet<u64> = usable
+                .iter()
+                .filter_map(|r| match r.factors.get(factor) {
+                    Some(Value::Num(v)) => Some((v * 1000.0).round() as u64),
+                    _ => None,
+                })
+                .collect();
+            if distinct.len() < minimum::DISTINCT {
+                continue;
+            }
+            candidates.push(Candidate {
+                factor,
+                level: None,
+                outcome,
+                obs: obs(&|r| match r.factors.get(factor) {
+                    Some(Value::Num(v)) => *v,
+                    _ => 0.0,
+                }),
+                n: vec![usable.len()],
+                adjusted,
+            });
+        } else {
+            for level in levels(&usable, factor) {
+                let with = usable
+                    .iter()
+                    .filter(|r| r.factors.get(factor) == Some(&Value::Level(level.clone())))
+                    .count();
+                let l = level.clone();
+                candidates.push(Candidate {
+                    factor,
+                    level: Some(level),
+                    outcome,
+                    obs: obs(&move |r: &Row| {
+                        if r.factors.get(factor) == Some(&Value::Level(l.clone())) {
+                            1.0
+                        } else {
+                            0.0
+                        }
+                    }),
+                    n: vec![with, usable.len() - with],
+                    adjusted,
+                });
+            }
+        }
+    }
+    candidates
+}
+
 /// Runs every test the journal has enough data for, between `from` and `to`.
 pub fn insights(entries: &[Entry], from: Date, to: Date) -> Insights {
     let (rows, mornings) = rows(entries, from, to);
@@ -438,90 +522,13 @@ pub fn insights(entries: &[Entry], from: Date, to: Date) -> Insights {
             });
             continue;
         }
-        let mut any = false;
         let with_factor = rows
             .iter()
             .filter(|r| r.factors.contains_key(factor))
             .count();
-        for outcome in OUTCOMES {
-            let usable: Vec<&Row> = rows
-                .iter()
-                .filter(|r| r.factors.contains_key(factor) && r.outcomes.contains_key(outcome))
-                .collect();
-            let weeks_used: BTreeSet<i64> = usable.iter().map(|r| week_of(from, r.date)).collect();
-            if usable.len() < minimum::WALKS || weeks_used.len() < minimum::WEEKS {
-                continue;
-            }
-            // Every comparison is made at the same recent pain: the pain before the walk and the
-            // mornings and walks before it, all measured before the exposure (never a mediator).
-            // Pain drives what people do (shorter, flatter, slower walks on bad days), and
-            // without this, what pain drove would read as its effect.
-            let (extra, adjusted) = recent_pain(&usable);
-            let obs = |x: &dyn Fn(&Row) -> f64| -> Vec<stats::Obs> {
-                usable
-                    .iter()
-                    .zip(&extra)
-                    .map(|(r, extra)| {
-                        let mut covariates = covariates(from, r.date);
-                        covariates.extend_from_slice(extra);
-                        stats::Obs {
-                            y: r.outcomes[outcome],
-                            x: x(r),
-                            covariates,
-                            week: week_of(from, r.date),
-                        }
-                    })
-                    .collect()
-            };
-            let numeric = matches!(usable[0].factors.get(factor), Some(Value::Num(_)));
-            if numeric {
-                let distinct: BTreeSet<u64> = usable
-                    .iter()
-                    .filter_map(|r| match r.factors.get(factor) {
-                        Some(Value::Num(v)) => Some((v * 1000.0).round() as u64),
-                        _ => None,
-                    })
-                    .collect();
-                if distinct.len() < minimum::DISTINCT {
-                    continue;
-                }
-                any = true;
-                candidates.push(Candidate {
-                    factor,
-                    level: None,
-                    outcome,
-                    obs: obs(&|r| match r.factors.get(factor) {
-                        Some(Value::Num(v)) => *v,
-                        _ => 0.0,
-                    }),
-                    n: vec![usable.len()],
-                    adjusted,
-                });
-            } else {
-                for level in levels(&usable, factor) {
-                    any = true;
-                    let with = usable
-                        .iter()
-                        .filter(|r| r.factors.get(factor) == Some(&Value::Level(level.clone())))
-                        .count();
-                    let l = level.clone();
-                    candidates.push(Candidate {
-                        factor,
-                        level: Some(level),
-                        outcome,
-                        obs: obs(&move |r: &Row| {
-                            if r.factors.get(factor) == Some(&Value::Level(l.clone())) {
-                                1.0
-                            } else {
-                                0.0
-                            }
-                        }),
-                        n: vec![with, usable.len() - with],
-                        adjusted,
-                    });
-                }
-            }
-        }
+        let found = candidates_for(&rows, factor, from);
+        let any = !found.is_empty();
+        candidates.extend(found);
         if !any {
             not_enough.push(NotEnough {
                 factor: (*factor).to_string(),

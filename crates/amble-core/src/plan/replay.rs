@@ -19,17 +19,20 @@ use crate::tier::Tier;
 
 use super::exercises::ExercisePlan;
 use super::lights::{Light, Mornings, classify};
-use super::maintenance::{Held, HeldWeek, LEAVES_FOR_FLARE, checkin_alarm, entry_words, held_week};
-use super::progression::{Caps, fit_under, progress, scale, shorten, smallest_step};
-use super::review::{Context, review_block};
+use super::maintenance::{LEAVES_FOR_FLARE, checkin_alarm};
+use super::progression::fit_under;
 use super::start::{
     choose_exercises, current_weekly_minutes, floor_bout, frequency_first, is_older, start_plan,
     starting_prescription, strength_at_least,
 };
 use super::types::{
-    Decision, DecisionKind, EarlierWarning, Mode, PLAN_SCHEMA, Plan, PlanError, Prescription,
-    Replay, Status, WeekRecord, WeekType,
+    Decision, DecisionKind, EarlierWarning, Excluded, Mode, PLAN_SCHEMA, Plan, PlanError,
+    Prescription, Replay, Status, WeekType,
 };
+
+mod state;
+
+use state::{ReplayState, Setting};
 
 /// The words that announce an easier week in a decision (its heading reads them).
 pub const EASIER_WEEK: &str = "is an easier week to let your body adapt";
@@ -45,7 +48,7 @@ fn block_of(start: Date, d: Date) -> Option<u32> {
 }
 
 /// What the journal holds per block, gathered once.
-struct Blocks<'a> {
+pub(super) struct Blocks<'a> {
     walks: BTreeMap<u32, Vec<&'a Walk>>,
     exercises: BTreeMap<u32, Vec<&'a ExerciseSession>>,
     /// Check-ins per block (read in maintenance).
@@ -54,7 +57,7 @@ struct Blocks<'a> {
     active: BTreeSet<u32>,
 }
 
-fn words_minutes(p: &Prescription) -> String {
+pub(super) fn words_minutes(p: &Prescription) -> String {
     crate::words::count(p.weekly_minutes(), "minute", "minutes")
 }
 
@@ -85,8 +88,64 @@ fn replay_in(
     kb: &KnowledgeBase,
     earlier: &Earlier<'_>,
 ) -> Result<Replay, Stop> {
-    // The plan starts with the latest full check-up stored on or before today (a re-screen
-    // alone never restarts it; with no full check-up, the latest re-screen starts it).
+    let (mut out, begun) = begin(entries, origin, today, kb, earlier)?;
+    if out.plan.status == Status::Blocked {
+        return Ok(out);
+    }
+    let (blocks, screens, suspended_by) = gather(entries, &out, &begun, today, kb);
+    // New symptoms suspend the plan at once, until a new check-up.
+    if let Some((date, flags)) = suspended_by {
+        suspend(&mut out, date, flags, today);
+        return Ok(out);
+    }
+    let tuning = &kb.plan;
+    let floor = floor_bout(&out.answers, tuning);
+    let first = first_week(&mut out, &begun, entries, origin, floor, kb, earlier)?;
+    let (base_exercises, excluded) = choose_exercises(&out.assessment, &out.answers, kb);
+    let cx = Setting {
+        entries,
+        kb,
+        tuning,
+        today,
+        start: out.start,
+        blocks,
+        screens,
+        mornings: Mornings::new_until(entries, &out.answers, today),
+        floor,
+        paused: out.plan.status == Status::Paused,
+        waiting_for_answers: out.assessment.waiting_for_answers(),
+        frequency_first: frequency_first(&out.assessment, &out.answers),
+        slow_start: strength_at_least(&out.assessment, "overload", Strength::Moderate),
+        walked_before: current_weekly_minutes(&out.answers),
+    };
+    let exercises = ExercisePlan::new(base_exercises, kb, is_older(&out.answers));
+    let mut state = ReplayState::new(first, out.plan.decision.because.clone(), exercises);
+    while let Some(record) = state.week(&cx) {
+        out.history.push(record);
+    }
+    finish(&mut out, &state, excluded, cx.paused);
+    checkin_within_week(&mut out, &cx, state.this_week);
+    flare_within_week(&mut out, &cx, state.this_week, state.this_type);
+    Ok(out)
+}
+
+/// What the start of a replay found besides the plan: the check-up's index, and the re-screen
+/// that lifted a suspension by earlier new symptoms (its date and index).
+struct Begun {
+    start_index: usize,
+    lifted_after: Option<(Date, usize)>,
+}
+
+/// The plan of the check-up that starts it: the latest full check-up stored on or before
+/// today (a re-screen alone never restarts it; with no full check-up, the latest re-screen
+/// starts it), read with a later re-screen's answers and the journal's new symptoms.
+fn begin(
+    entries: &[Entry],
+    origin: &[usize],
+    today: Date,
+    kb: &KnowledgeBase,
+    earlier: &Earlier<'_>,
+) -> Result<(Replay, Begun), Stop> {
     let stored_by_now = || {
         entries.iter().enumerate().filter_map(|(i, e)| match e {
             Entry::Assessment(a) if a.date <= today => Some((i, a.as_ref())),
@@ -140,12 +199,35 @@ fn replay_in(
         .map(|(i, a)| earlier.warning(i, a, kb))
         .find(|w| w.tier >= Tier::Soon)
         .filter(|w| w.tier > current_tier);
+    // A clean re-screen (every warning sign answered no) lifts a suspension by earlier new
+    // symptoms; new symptoms logged after it suspend the plan again.
+    let lifted_after = rescreen
+        .filter(|_| out.assessment.triage.unanswered.is_empty() && current_tier < Tier::Soon)
+        .map(|(i, r)| (r.date, i));
+    Ok((
+        out,
+        Begun {
+            start_index,
+            lifted_after,
+        },
+    ))
+}
 
-    if out.plan.status == Status::Blocked {
-        return Ok(out);
-    }
+/// What suspended the plan first: new symptoms after a walk, or a check-in with a new warning
+/// sign (its date and the flags' titles).
+type SuspendedBy = Option<(Date, Option<Vec<String>>)>;
 
-    // Entries that count: after the check-up (by date, then journal order), up to today.
+/// The entries that count (after the check-up, by date then journal order, up to today), one
+/// at a time into their blocks; the screens (check-ins and re-screens, with the warning-sign
+/// questions they left unanswered) and what suspended the plan, if anything.
+fn gather<'a>(
+    entries: &'a [Entry],
+    out: &Replay,
+    begun: &Begun,
+    today: Date,
+    kb: &KnowledgeBase,
+) -> (Blocks<'a>, Vec<(Date, usize)>, SuspendedBy) {
+    let (start, start_index) = (out.start, begun.start_index);
     let counts = |i: usize, e: &Entry| {
         let d = e.date();
         d <= today && (d > start || (d == start && i > start_index))
@@ -156,16 +238,7 @@ fn replay_in(
         checkins: BTreeMap::new(),
         active: BTreeSet::new(),
     };
-    // A clean re-screen (every warning sign answered no) lifts a suspension by earlier new
-    // symptoms; new symptoms logged after it suspend the plan again.
-    let lifted_after = rescreen
-        .filter(|_| out.assessment.triage.unanswered.is_empty() && current_tier < Tier::Soon)
-        .map(|(i, r)| (r.date, i));
-    // What suspended the plan first: new symptoms after a walk, or a check-in with a new
-    // warning sign (its date and the flags' titles).
-    let mut suspended_by: Option<(Date, Option<Vec<String>>)> = None;
-    // Check-ins and re-screens after the check-up, in order: (date, warning-sign questions left
-    // unanswered). The latest one before a review decides whether the plan may step up.
+    let mut suspended_by: SuspendedBy = None;
     let mut screens: Vec<(Date, usize)> = Vec::new();
     for (i, e) in entries.iter().enumerate() {
         if let Entry::Assessment(a) = e
@@ -180,12 +253,10 @@ fn replay_in(
         let Some(b) = block_of(start, e.date()) else {
             continue;
         };
+        let after_lift = |d: Date| begun.lifted_after.is_none_or(|lift| (d, i) > lift);
         match e {
             Entry::Walk(w) => {
-                if w.new_symptoms
-                    && suspended_by.is_none()
-                    && lifted_after.is_none_or(|lift| (w.date, i) > lift)
-                {
+                if w.new_symptoms && suspended_by.is_none() && after_lift(w.date) {
                     suspended_by = Some((w.date, None));
                 }
                 blocks.walks.entry(b).or_default().push(w);
@@ -198,9 +269,7 @@ fn replay_in(
             Entry::Morning(_) => {
                 blocks.active.insert(b);
             }
-            Entry::Checkin(c)
-                if suspended_by.is_none() && lifted_after.is_none_or(|lift| (c.date, i) > lift) =>
-            {
+            Entry::Checkin(c) if suspended_by.is_none() && after_lift(c.date) => {
                 blocks.checkins.entry(b).or_default().push(c);
                 let now = assess(&crate::checkin::merged_answers(&out.answers, c), kb);
                 screens.push((c.date, now.triage.unanswered.len()));
@@ -216,529 +285,127 @@ fn replay_in(
             _ => {}
         }
     }
+    (blocks, screens, suspended_by)
+}
 
-    // New symptoms suspend the plan at once, until a new check-up.
-    if let Some((date, flags)) = suspended_by {
-        let days = days_between(start, today).max(0);
-        let first = match flags {
-            None => format!("On {date} you logged new symptoms after a walk."),
-            Some(titles) => format!(
-                "On {date} your check-in answered yes to a warning sign: {}.",
-                titles.join("; ")
-            ),
-        };
-        out.suspended_on = Some(date);
-        out.plan = Plan {
-            schema: PLAN_SCHEMA,
-            status: Status::Blocked,
-            week: u32::try_from(days / 7 + 1).unwrap_or(u32::MAX),
-            decision: Decision {
-                kind: DecisionKind::Suspend,
-                because: vec![
-                    first,
-                    "The plan is suspended until you run a new check-up. If you have numbness around the genitals or back passage, new bladder or bowel trouble, or new symptoms in both legs, go to an emergency department now.".into(),
-                ],
-            },
-            walking: None,
-            exercises: Vec::new(),
-            excluded: out.plan.excluded.clone(),
-        };
-        return Ok(out);
-    }
+/// The plan suspended by new symptoms on `date` (`flags`: the titles of a check-in's new
+/// warning signs, `None` after a walk).
+fn suspend(out: &mut Replay, date: Date, flags: Option<Vec<String>>, today: Date) {
+    let days = days_between(out.start, today).max(0);
+    let first = match flags {
+        None => format!("On {date} you logged new symptoms after a walk."),
+        Some(titles) => format!(
+            "On {date} your check-in answered yes to a warning sign: {}.",
+            titles.join("; ")
+        ),
+    };
+    out.suspended_on = Some(date);
+    out.plan = Plan {
+        schema: PLAN_SCHEMA,
+        status: Status::Blocked,
+        week: u32::try_from(days / 7 + 1).unwrap_or(u32::MAX),
+        decision: Decision {
+            kind: DecisionKind::Suspend,
+            because: vec![
+                first,
+                "The plan is suspended until you run a new check-up. If you have numbness around the genitals or back passage, new bladder or bowel trouble, or new symptoms in both legs, go to an emergency department now.".into(),
+            ],
+        },
+        walking: None,
+        exercises: Vec::new(),
+        excluded: out.plan.excluded.clone(),
+    };
+}
 
-    let tuning = &kb.plan;
-    let s = &tuning.steps;
-    let mornings = Mornings::new_until(entries, &out.answers, today);
-    let floor = floor_bout(&out.answers, tuning);
-    let (mut first_prescription, _) = starting_prescription(&out.assessment, &out.answers, tuning);
+/// Week 1's prescription: the starting one, no higher than the week before new symptoms
+/// (§2.5), or the level a new check-up keeps. Sets the plan's walking and words to match.
+fn first_week(
+    out: &mut Replay,
+    begun: &Begun,
+    entries: &[Entry],
+    origin: &[usize],
+    floor: u32,
+    kb: &KnowledgeBase,
+    earlier: &Earlier<'_>,
+) -> Result<Prescription, Stop> {
+    let (mut first, _) = starting_prescription(&out.assessment, &out.answers, &kb.plan);
     // After new symptoms the plan restarts no higher than the week before them (§2.5).
     if let Some(cap) = out.restart_cap
-        && first_prescription.weekly_minutes() > cap.weekly_minutes()
+        && first.weekly_minutes() > cap.weekly_minutes()
     {
         // The same shape, shortened to fit (a plan that can build again, not a flare week).
-        first_prescription = fit_under(first_prescription, f64::from(cap.weekly_minutes()), floor);
+        first = fit_under(first, f64::from(cap.weekly_minutes()), floor);
         if out.plan.walking.is_some() {
-            out.plan.walking = Some(first_prescription.into());
+            out.plan.walking = Some(first.into());
             let because = &mut out.plan.decision.because;
             because.retain(|b| !b.starts_with("Week 1:"));
             because.push(format!(
                 "After the new symptoms, the plan restarts no higher than where it was before them ({} a week).",
                 words_minutes(&cap)
             ));
-            because.push(first_prescription.week_line(1));
+            because.push(first.week_line(1));
         }
     }
     // A new check-up with nothing new keeps the level reached, when the person chose so.
+    let start_index = begun.start_index;
     if out.restart_cap.is_none()
         && out.plan.walking.is_some()
         && super::keep::asks_to_keep(entries, start_index, &out.assessment)
         && let Ok(before) = earlier.plan(origin[start_index])?
-        && let Some(k) = super::keep::kept_level(
-            before,
-            &out.assessment,
-            &out.answers,
-            first_prescription,
-            kb,
-        )
+        && let Some(k) = super::keep::kept_level(before, &out.assessment, &out.answers, first, kb)
     {
-        first_prescription = k.level;
+        first = k.level;
         out.plan.walking = Some(k.level.into());
         let mut because = super::keep::kept_because(&k);
         because.push(k.level.week_line(1));
         out.plan.decision.because = because;
         out.kept = Some(k);
     }
-    out.current = out.plan.walking.is_some().then_some(first_prescription);
-    let paused = out.plan.status == Status::Paused;
-    let freq_first = frequency_first(&out.assessment, &out.answers);
-    let slow_start = strength_at_least(&out.assessment, "overload", Strength::Moderate);
-    let (base_exercises, excluded) = choose_exercises(&out.assessment, &out.answers, kb);
-    let mut exercise_plan = ExercisePlan::new(base_exercises, kb, is_older(&out.answers));
+    out.current = out.plan.walking.is_some().then_some(first);
+    Ok(first)
+}
 
-    let mut level = first_prescription;
-    let mut this_week = first_prescription;
-    let mut this_type = if first_prescription.mode == Mode::Gentle {
-        WeekType::Gentle
-    } else {
-        WeekType::Full
+/// The plan after the last week reviewed: its level, week type and the week in effect.
+fn finish(out: &mut Replay, state: &ReplayState, excluded: Vec<Excluded>, paused: bool) {
+    out.level = Some(state.level);
+    out.week_type = state.this_type;
+    if state.week <= 1 {
+        return;
+    }
+    out.current = Some(state.this_week);
+    out.plan = Plan {
+        schema: PLAN_SCHEMA,
+        status: if state.maintenance && out.plan.status == Status::Active {
+            Status::Maintenance
+        } else {
+            out.plan.status
+        },
+        week: state.week,
+        decision: Decision {
+            kind: state.last_kind,
+            because: state.last_because.clone(),
+        },
+        walking: Some(state.this_week.into()),
+        exercises: if paused {
+            Vec::new()
+        } else {
+            state.exercises.doses()
+        },
+        excluded,
     };
-    let mut caps = Caps::default();
-    caps.record_full(first_prescription);
-    let mut in_flare = false;
-    // During a flare, gentle weeks never plan more than the week the flare was found in.
-    let mut flare_cap = f64::INFINITY;
-    let mut rebuild_to: Option<Prescription> = None;
-    let mut away_from: Option<Prescription> = None;
-    let mut empty_run = 0u32;
-    let mut previous_avg: Option<f64> = None;
-    let mut first_avg: Option<f64> = None;
-    // The walking done before the programme (from the check-up), if known.
-    let walked_before = current_weekly_minutes(&out.answers);
-    let mut last_kind = DecisionKind::Start;
-    let mut last_because = out.plan.decision.because.clone();
-    let mut progressions = 0u32;
-    let mut week: u32 = 1;
-    // Maintenance: the weeks that held the target (walked, as logged) since the run began,
-    // the lighter weeks walked as planned in between, and whether the plan is there.
-    let mut held_weeks: Vec<HeldWeek> = Vec::new();
-    let mut bridged: Vec<u32> = Vec::new();
-    let mut maintenance = false;
-    let no_walks: Vec<&Walk> = Vec::new();
-    let no_sessions: Vec<&ExerciseSession> = Vec::new();
-
-    loop {
-        let index = week - 1;
-        let block_start = start.saturating_add((i64::from(index) * 7).days());
-        let block_end = block_start.saturating_add(7.days());
-        if block_end > today || week == u32::MAX {
-            break;
-        }
-        let block_walks = blocks.walks.get(&index).unwrap_or(&no_walks);
-        // In maintenance, a check-in saying back pain limited what you do, or pain clearly up,
-        // switches to the flare plan (already within the week, below).
-        let alarm: Option<Vec<String>> = (maintenance && !paused)
-            .then(|| blocks.checkins.get(&index))
-            .flatten()
-            .and_then(|cs| {
-                cs.iter()
-                    .map(|c| checkin_alarm(entries, c, kb))
-                    .find(|a| !a.is_empty())
-            });
-        let empty = !blocks.active.contains(&index) && alarm.is_none();
-        let level_at_start = level;
-        let review = review_block(
-            block_walks,
-            &Context {
-                week,
-                mornings: &mornings,
-                tuning,
-                block_start,
-                previous_avg,
-                after_setback: last_kind == DecisionKind::Regress,
-                in_flare,
-                rebuilding: rebuild_to.is_some(),
-                planned_walks: this_week.walks_per_week(),
-            },
-        );
-        // Pain falling: this week's average pain before walks below both the first rated
-        // week's and the week before's.
-        let pain_falling = match (review.avg_pain_before, first_avg, previous_avg) {
-            (Some(now), Some(first), before) => now < first && before.is_none_or(|b| now <= b),
-            _ => false,
-        };
-        if review.avg_pain_before.is_some() {
-            previous_avg = review.avg_pain_before;
-            first_avg = first_avg.or(review.avg_pain_before);
-        }
-        let mut because = review.because;
-        let mut kind = review.decision;
-
-        if empty {
-            empty_run += 1;
-            kind = DecisionKind::Hold;
-            because = Vec::new();
-            if !paused && empty_run >= tuning.away.after_empty_weeks {
-                let from = *away_from.get_or_insert(level);
-                in_flare = false;
-                flare_cap = f64::INFINITY;
-                if let Some(row) = tuning.away.restart_for(empty_run) {
-                    level = scale(from, row.fraction, floor);
-                    rebuild_to = (level.weekly_minutes() < from.weekly_minutes()).then_some(from);
-                    because.push(format!(
-                        "Nothing has been logged for {} weeks, so the plan counts you as away. Welcome back whenever you're ready.",
-                        empty_run
-                    ));
-                    because.push(format!(
-                        "After a break the plan restarts lower, at about {:.0}% of where you were ({} a week instead of {}), and builds back from there.",
-                        row.fraction * 100.0,
-                        words_minutes(&level),
-                        words_minutes(&from)
-                    ));
-                    if row.suggest_checkup {
-                        because.push("After a long break, consider running the check-up again, especially if your back feels different.".into());
-                    }
-                }
-            } else {
-                because.push("Nothing was logged this week, so the plan stays where it is.".into());
-            }
-        } else {
-            empty_run = 0;
-            away_from = None;
-        }
-
-        if paused && kind != DecisionKind::Flare {
-            kind = DecisionKind::Hold;
-            because.push(if out.assessment.waiting_for_answers() {
-                "The plan stays at gentle walking until every warning-sign question has a yes or no answer in a new check-up.".into()
-            } else {
-                "The plan is paused at gentle walking until you have seen a doctor and run a new check-up.".into()
-            });
-        }
-
-        // A check-in that left warning signs unanswered holds the plan where it is until they
-        // are answered (brief §2.5: "not sure" is never "no").
-        if !paused
-            && kind == DecisionKind::Progress
-            && let Some((d, n)) = screens
-                .iter()
-                .rfind(|(d, _)| *d < block_end)
-                .filter(|(_, n)| *n > 0)
-        {
-            kind = DecisionKind::Hold;
-            for b in &mut because {
-                if b.ends_with("so the plan takes one step up.") {
-                    *b = "Your walks went well (green or amber, none red).".into();
-                }
-            }
-            because.push(format!(
-                "Your check-in on {d} left {} unanswered, so the plan does not step up until each has a yes or no (in your next check-in or a new check-up).",
-                crate::words::count(u32::try_from(*n).unwrap_or(u32::MAX), "warning-sign question", "warning-sign questions")
-            ));
-        }
-
-        // In maintenance, a week switched to the flare plan within the week is reviewed as a
-        // flare week (outside it, two red walks step back as the weekly rules say).
-        if maintenance
-            && alarm.is_none()
-            && !paused
-            && !empty
-            && !in_flare
-            && kind != DecisionKind::Flare
-            && this_type != WeekType::Gentle
-            && this_week.mode != Mode::Gentle
-            && let Some(line) =
-                super::review::switched_to_flare(block_walks, &mornings, tuning, block_start)
-        {
-            kind = DecisionKind::Flare;
-            because.truncate(1);
-            because.push(line);
-            because.push(FLARE_ADVICE.into());
-        }
-
-        if let Some(lines) = &alarm {
-            kind = DecisionKind::Flare;
-            because = lines.clone();
-            because.push(LEAVES_FOR_FLARE.into());
-            because.push(FLARE_ADVICE.into());
-        }
-
-        if !paused && !empty {
-            match kind {
-                DecisionKind::Flare => {
-                    if !in_flare {
-                        let before = rebuild_to
-                            .filter(|r| r.weekly_minutes() > level.weekly_minutes())
-                            .unwrap_or(level);
-                        rebuild_to = Some(before);
-                        level = shorten(level, s.flare_resume_fraction, floor);
-                        in_flare = true;
-                        flare_cap = f64::from(this_week.weekly_minutes());
-                    }
-                }
-                DecisionKind::Progress if in_flare => {
-                    in_flare = false;
-                    flare_cap = f64::INFINITY;
-                    because.push(format!(
-                        "The flare has settled: walking picks up again a little below where it was ({} a week), then builds back.",
-                        words_minutes(&level)
-                    ));
-                }
-                DecisionKind::Progress => {
-                    let cap = caps.limit(s);
-                    // Building back toward a level walked before: up to a fifth more a week
-                    // (the caps then trim each week, never the level).
-                    let rebuild_cap = cap.max(f64::from(level.weekly_minutes()) * s.cap_one_week);
-                    let rebuilt = rebuild_to
-                        .map(|goal| fit_under(goal, rebuild_cap, floor))
-                        .filter(|n| n.weekly_minutes() > level.weekly_minutes());
-                    if let Some(n) = rebuilt {
-                        level = n;
-                        because.push(format!(
-                            "Building back toward where you were before: {} a week now.",
-                            words_minutes(&level)
-                        ));
-                    } else {
-                        rebuild_to = None;
-                        let before = level;
-                        let stepped = progress(level, freq_first, cap, s, &mut because);
-                        if stepped == before {
-                            // At the target (or gentle walking): nothing to step up to.
-                            kind = DecisionKind::Hold;
-                            for b in &mut because {
-                                if b.ends_with("so the plan takes one step up.") {
-                                    *b = "Your walks went well (green or amber, none red).".into();
-                                }
-                            }
-                        }
-                        progressions += 1;
-                        level = if slow_start && progressions <= s.overload_first_steps {
-                            // Overload pattern: small increases for the first steps (§4.3).
-                            let small = fit_under(
-                                stepped,
-                                f64::from(level.weekly_minutes()) * s.overload_step_cap,
-                                floor,
-                            );
-                            if small.weekly_minutes() > level.weekly_minutes() {
-                                small
-                            } else {
-                                smallest_step(level).map_or(stepped, |(n, _)| n)
-                            }
-                        } else {
-                            stepped
-                        };
-                    }
-                    if rebuild_to.is_some_and(|g| level.weekly_minutes() >= g.weekly_minutes()) {
-                        rebuild_to = None;
-                    }
-                }
-                DecisionKind::Regress => {
-                    if !in_flare {
-                        level = shorten(level, s.regress_fraction, floor);
-                        rebuild_to = None;
-                    }
-                }
-                DecisionKind::Hold | DecisionKind::Start | DecisionKind::Suspend => {}
-            }
-        }
-
-        // Maintenance: the target held for weeks by the walks logged (minutes and days), without
-        // a red walk, keeps it; a flare, a step back, a break or a check-in that raises a
-        // concern leaves it and the normal rules take over.
-        let m = &tuning.maintenance;
-        let went_well = !paused
-            && !empty
-            && !in_flare
-            && review.red == 0
-            && review.green + review.amber > 0
-            && !matches!(kind, DecisionKind::Regress | DecisionKind::Flare);
-        match held_week(week, block_walks, &level_at_start, &this_week, went_well, m) {
-            Held::Counts(h) => held_weeks.push(h),
-            Held::Bridge(w) if !held_weeks.is_empty() => bridged.push(w),
-            Held::Bridge(_) => {}
-            Held::Breaks => {
-                held_weeks.clear();
-                bridged.clear();
-            }
-        }
-        let leaves = matches!(kind, DecisionKind::Regress | DecisionKind::Flare)
-            || empty_run >= tuning.away.after_empty_weeks
-            || paused;
-        if maintenance && leaves {
-            maintenance = false;
-            held_weeks.clear();
-            bridged.clear();
-            if alarm.is_none() {
-                because.push("The plan leaves maintenance for now: the usual weekly rules take over until the target is held again.".into());
-            }
-        } else if !maintenance && held_weeks.len() >= m.weeks_at_target as usize {
-            maintenance = true;
-            because.extend(entry_words(&held_weeks, &bridged, m));
-            held_weeks.clear();
-            bridged.clear();
-        }
-
-        // Exercises move with their own sessions, but never up in a week that went badly.
-        if !paused {
-            let allow_up =
-                !in_flare && !matches!(kind, DecisionKind::Regress | DecisionKind::Flare);
-            let sessions = blocks.exercises.get(&index).unwrap_or(&no_sessions);
-            exercise_plan.review(sessions, allow_up, kb, &mut because);
-        }
-
-        // Next week's prescription: the level, unless the week is gentle (flare, paused) or
-        // easier; then the caps.
-        let next_week = week.saturating_add(1);
-        let away = empty_run >= tuning.away.after_empty_weeks;
-        let (mut next, mut next_type) = if paused || level.mode == Mode::Gentle {
-            (level, WeekType::Gentle)
-        } else if in_flare {
-            (Prescription::gentle(floor), WeekType::Gentle)
-        } else if next_week.is_multiple_of(s.easier_week_every)
-            && !away
-            && rebuild_to.is_none()
-            && !maintenance
-            // Only when there is load to ease: not while pain is falling and the plan is still
-            // below the walking done before the programme.
-            && !(pain_falling
-                && walked_before.is_some_and(|m| f64::from(level.weekly_minutes()) < m))
-        {
-            // About a fifth below the level, and never above that much below the last full
-            // week (when the level has just stepped up).
-            let bout = (f64::from(level.bout_minutes) * s.easier_week_fraction).floor() as u32;
-            let mut easier = Prescription {
-                bout_minutes: bout.max(floor).min(level.bout_minutes),
-                ..level
-            };
-            if let Some(last) = caps.last_full() {
-                easier = fit_under(easier, f64::from(last) * s.easier_week_fraction, floor);
-            }
-            if easier == level {
-                (level, WeekType::Full)
-            } else {
-                because.push(format!(
-                    "Week {next_week} {EASIER_WEEK}: {} instead of {}; the plan picks up again after it.",
-                    words_minutes(&easier),
-                    level.weekly_minutes()
-                ));
-                (easier, WeekType::Easier)
-            }
-        } else {
-            (level, WeekType::Full)
-        };
-        let mut cap = caps.limit(s);
-        if matches!(kind, DecisionKind::Regress | DecisionKind::Flare) {
-            // A step back never raises the weekly dose, whatever the mode switch.
-            cap = cap.min(f64::from(this_week.weekly_minutes()));
-        }
-        if in_flare {
-            cap = cap.min(flare_cap);
-        }
-        let capped = fit_under(next, cap, floor);
-        if capped != next && next_type != WeekType::Gentle {
-            because.push(format!(
-                "Weekly walking is kept within 20% of your last full week ({} at most).",
-                words_minutes(&capped)
-            ));
-        }
-        next = capped;
-        if next_type == WeekType::Easier && next == level {
-            next_type = WeekType::Full;
-        }
-        // Every dose in the words comes from the numbers: a step up that the week does not
-        // show in full (an easier week, the caps) is told as the level's step, and the last
-        // line is always the week as planned.
-        if next != level
-            && kind == DecisionKind::Progress
-            && next.mode != Mode::Gentle
-            && let Some(at) = because.iter().position(|b| b.starts_with("Step up:"))
-        {
-            because.retain(|b| !b.starts_with("Step up:"));
-            because.insert(
-                at.min(because.len()),
-                format!(
-                    "Step up: your level goes up to {} a week ({}).",
-                    words_minutes(&level),
-                    level.words()
-                ),
-            );
-        }
-        because.push(next.week_line(next_week));
-
-        out.history.push(WeekRecord {
-            week,
-            start: block_start,
-            planned_weekly_minutes: this_week.weekly_minutes(),
-            planned_walks: this_week.walks_per_week(),
-            week_type: this_type,
-            walked_minutes: review.walked,
-            green: review.green,
-            amber: review.amber,
-            red: review.red,
-            unrated: review.unrated,
-            empty,
-            decision: Decision {
-                kind,
-                because: because.clone(),
-            },
-        });
-        if next_type == WeekType::Full {
-            caps.record_full(next);
-        }
-        this_week = next;
-        this_type = next_type;
-        last_kind = kind;
-        last_because = because;
-        week = next_week;
-    }
-
-    out.level = Some(level);
-    out.week_type = this_type;
-    if week > 1 {
-        out.current = Some(this_week);
-    }
-    if week > 1 {
-        out.plan = Plan {
-            schema: PLAN_SCHEMA,
-            status: if maintenance && out.plan.status == Status::Active {
-                Status::Maintenance
-            } else {
-                out.plan.status
-            },
-            week,
-            decision: Decision {
-                kind: last_kind,
-                because: last_because,
-            },
-            walking: Some(this_week.into()),
-            exercises: if paused {
-                Vec::new()
-            } else {
-                exercise_plan.doses()
-            },
-            excluded,
-        };
-    }
-    checkin_within_week(&mut out, &blocks, entries, this_week, floor, today, kb);
-    flare_within_week(
-        &mut out, &blocks, &mornings, this_week, this_type, floor, today, kb,
-    );
-    Ok(out)
 }
 
 /// A flare answered within days: two red walks, or two mornings clearly above the baseline,
 /// in the week so far switch the rest of the week to gentle walking with the flare advice at
 /// once; the weekly review at the end of the week then decides as usual [heuristic].
-#[allow(clippy::too_many_arguments)]
 fn flare_within_week(
     out: &mut Replay,
-    blocks: &Blocks<'_>,
-    mornings: &Mornings,
+    cx: &Setting<'_>,
     this_week: Prescription,
     this_type: WeekType,
-    floor: u32,
-    today: Date,
-    kb: &KnowledgeBase,
 ) {
+    let (blocks, mornings, floor, today, kb) =
+        (&cx.blocks, &cx.mornings, cx.floor, cx.today, cx.kb);
     if !matches!(out.plan.status, Status::Active | Status::Maintenance)
         || out.plan.walking.is_none()
         || this_type == WeekType::Gentle
@@ -812,15 +479,8 @@ fn flare_within_week(
 /// maintenance, that says back pain limited what you do or gives pain clearly above the last or
 /// the first score switches the rest of the week to the flare plan; the week's review then
 /// keeps the flare plan (docs/plan-rules.md, "Maintenance").
-fn checkin_within_week(
-    out: &mut Replay,
-    blocks: &Blocks<'_>,
-    entries: &[Entry],
-    this_week: Prescription,
-    floor: u32,
-    today: Date,
-    kb: &KnowledgeBase,
-) {
+fn checkin_within_week(out: &mut Replay, cx: &Setting<'_>, this_week: Prescription) {
+    let (blocks, entries, floor, today, kb) = (&cx.blocks, cx.entries, cx.floor, cx.today, cx.kb);
     if out.plan.status != Status::Maintenance || out.plan.walking.is_none() {
         return;
     }

@@ -90,9 +90,74 @@ fn recent<'a>(
     }
 }
 
+/// What the last walk and an unsettled morning say, in words (nothing while suspended).
+fn feedback(
+    plan: &Plan,
+    last: &Recent<'_>,
+    mornings: &Mornings,
+    today: Date,
+    kb: &KnowledgeBase,
+) -> Vec<String> {
+    let lights = &kb.plan.lights;
+    let mut feedback = Vec::new();
+    if plan.status != Status::Blocked {
+        if let Some((w, light)) = last.walk {
+            let when = if w.date == today {
+                "today".to_string()
+            } else {
+                format!("on {}", w.date)
+            };
+            let words = match light {
+                Light::Green => "green",
+                Light::Amber => "amber",
+                Light::Red => "red",
+                Light::Unrated => "not rated",
+            };
+            feedback.push(format!(
+                "Your walk {when} was {words}. {}",
+                explain(w, mornings, lights)
+            ));
+        }
+        if let Some(d) = last.risen_morning {
+            feedback.push(morning_words(mornings, d, lights, today));
+        }
+    }
+    feedback
+}
+
+/// The exercises still to do this week and not done today (only the gentle ones on an easier
+/// day).
+fn exercises_left(
+    plan: &Plan,
+    entries: &[Entry],
+    in_block: impl Fn(Date) -> bool,
+    easier_today: bool,
+    today: Date,
+    kb: &KnowledgeBase,
+) -> Vec<String> {
+    plan.exercises
+        .iter()
+        .filter(|d| {
+            let sessions_done = entries
+                .iter()
+                .filter(
+                    |e| matches!(e, Entry::Exercise(x) if x.exercise == d.id && in_block(x.date)),
+                )
+                .count() as u32;
+            let done_today = entries
+                .iter()
+                .any(|e| matches!(e, Entry::Exercise(x) if x.exercise == d.id && x.date == today));
+            let gentle = kb
+                .exercise(&d.id)
+                .is_some_and(|e| e.kind != ExerciseKind::Strength);
+            !done_today && sessions_done < d.days_per_week && (!easier_today || gentle)
+        })
+        .map(|d| d.id.clone())
+        .collect()
+}
+
 pub fn today_view(r: &Replay, entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Today {
     let plan: &Plan = &r.plan;
-    let lights = &kb.plan.lights;
     let mornings = Mornings::new_until(entries, &r.answers, today);
     let last = recent(entries, &mornings, r, today, kb);
     let block_start = r.block_start();
@@ -121,29 +186,7 @@ pub fn today_view(r: &Replay, entries: &[Entry], today: Date, kb: &KnowledgeBase
     let easier_today = matches!(plan.status, Status::Active | Status::Maintenance)
         && !flare_week
         && (last.walk.is_some_and(|(_, l)| l == Light::Red) || last.risen_morning.is_some());
-    let mut feedback = Vec::new();
-    if plan.status != Status::Blocked {
-        if let Some((w, light)) = last.walk {
-            let when = if w.date == today {
-                "today".to_string()
-            } else {
-                format!("on {}", w.date)
-            };
-            let words = match light {
-                Light::Green => "green",
-                Light::Amber => "amber",
-                Light::Red => "red",
-                Light::Unrated => "not rated",
-            };
-            feedback.push(format!(
-                "Your walk {when} was {words}. {}",
-                explain(w, &mornings, lights)
-            ));
-        }
-        if let Some(d) = last.risen_morning {
-            feedback.push(morning_words(&mornings, d, lights, today));
-        }
-    }
+    let feedback = feedback(plan, &last, &mornings, today, kb);
     let walking = match plan.walking.as_ref() {
         Some(w) if easier_today => {
             let p = Prescription::from(w);
@@ -159,29 +202,15 @@ pub fn today_view(r: &Replay, entries: &[Entry], today: Date, kb: &KnowledgeBase
         }
         other => other.cloned(),
     };
-    let exercises_today: Vec<String> = plan
-        .exercises
-        .iter()
-        .filter(|d| {
-            let sessions_done = entries
-                .iter()
-                .filter(
-                    |e| matches!(e, Entry::Exercise(x) if x.exercise == d.id && in_block(x.date)),
-                )
-                .count() as u32;
-            let done_today = entries
-                .iter()
-                .any(|e| matches!(e, Entry::Exercise(x) if x.exercise == d.id && x.date == today));
-            let gentle = kb
-                .exercise(&d.id)
-                .is_some_and(|e| e.kind != ExerciseKind::Strength);
-            // A flare week, like an easier day, keeps to stretches and mobility.
-            !done_today
-                && sessions_done < d.days_per_week
-                && (!(easier_today || flare_week) || gentle)
-        })
-        .map(|d| d.id.clone())
-        .collect();
+    // A flare week, like an easier day, keeps to stretches and mobility.
+    let exercises_today = exercises_left(
+        plan,
+        entries,
+        in_block,
+        easier_today || flare_week,
+        today,
+        kb,
+    );
     let today_walk = walking
         .as_ref()
         .map(|w| Prescription::from(w).day_words())
