@@ -1604,3 +1604,514 @@ fn journals_proptest_once_found_keep_the_properties() {
     }
     assert_eq!(saved_days(SAVED_JOURNALS[0].1).len(), 105);
 }
+
+#[test]
+/// Found by `caps_always_hold`: a flare found mid-week while rebuilding once planned a gentle
+/// week of 50 minutes after a last full week of 45; the gentle week stays under it.
+fn a_flare_found_while_rebuilding_keeps_the_gentle_week_under_the_last_full_week() {
+    let days = vec![
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: Some(0),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: Some(0),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: Some(1),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: Some(1),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((5, 2, 7, false)),
+            morning: Some(4),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((36, 5, 10, false)),
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((39, 4, 6, false)),
+            morning: Some(1),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((30, 0, 0, false)),
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: Some(2),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((22, 4, 7, false)),
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((20, 5, 6, false)),
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((16, 2, 0, false)),
+            morning: Some(0),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((30, 0, 4, false)),
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: Some(4),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((38, 3, 9, false)),
+            morning: Some(6),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((39, 0, 6, false)),
+            morning: Some(3),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((34, 3, 4, false)),
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: Some(4),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((12, 5, 7, false)),
+            morning: Some(0),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((26, 0, 2, false)),
+            morning: Some(6),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((9, 6, 5, false)),
+            morning: Some(5),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: Some(7),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((27, 6, 5, false)),
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((18, 5, 5, false)),
+            morning: Some(2),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: Some(1),
+            new_symptoms: true,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: Some(4),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((29, 4, 2, false)),
+            morning: Some(8),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((7, 3, 2, false)),
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((19, 4, 9, false)),
+            morning: Some(4),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((38, 5, 8, false)),
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((9, 2, 8, false)),
+            morning: Some(7),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((28, 6, 8, true)),
+            morning: Some(4),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((27, 5, 1, true)),
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((13, 5, 9, false)),
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((22, 1, 6, false)),
+            morning: Some(0),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: Some(7),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((19, 2, 2, false)),
+            morning: Some(0),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((23, 4, 4, false)),
+            morning: Some(5),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((21, 5, 5, false)),
+            morning: Some(7),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((19, 1, 9, true)),
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((20, 4, 8, true)),
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((19, 1, 4, false)),
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((14, 6, 0, false)),
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((3, 5, 4, false)),
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: Some(6),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: Some(4),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((12, 2, 4, false)),
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((7, 3, 1, false)),
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((38, 6, 0, false)),
+            morning: Some(6),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: Some(1),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: Some(3),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: Some(5),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((29, 2, 4, false)),
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((24, 6, 3, false)),
+            morning: Some(3),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: None,
+            morning: Some(3),
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((15, 2, 5, true)),
+            morning: None,
+            new_symptoms: false,
+        },
+        DayLog {
+            walk: Some((28, 5, 8, true)),
+            morning: None,
+            new_symptoms: false,
+        },
+    ];
+    let (j, today) = build(2, &days);
+    let r = j.plan(today);
+    assert_caps(&r);
+}

@@ -19,6 +19,11 @@ impl Caps {
         self.full.push((p.weekly_minutes(), p.walks_per_week()));
     }
 
+    /// Planned minutes of the full week before the last one.
+    pub fn full_before_last(&self) -> Option<u32> {
+        self.full.iter().rev().nth(1).map(|(m, _)| *m)
+    }
+
     /// Planned minutes of the last full week.
     pub fn last_full(&self) -> Option<u32> {
         self.full.last().map(|(m, _)| *m)

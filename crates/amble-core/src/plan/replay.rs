@@ -125,7 +125,13 @@ fn replay_in(
     }
     finish(&mut out, &state, excluded, cx.paused);
     checkin_within_week(&mut out, &cx, state.this_week);
-    flare_within_week(&mut out, &cx, state.this_week, state.this_type);
+    flare_within_week(
+        &mut out,
+        &cx,
+        state.this_week,
+        state.this_type,
+        state.gentle_bound(),
+    );
     Ok(out)
 }
 
@@ -403,6 +409,7 @@ fn flare_within_week(
     cx: &Setting<'_>,
     this_week: Prescription,
     this_type: WeekType,
+    bound: f64,
 ) {
     let (blocks, mornings, floor, today, kb) =
         (&cx.blocks, &cx.mornings, cx.floor, cx.today, cx.kb);
@@ -448,11 +455,8 @@ fn flare_within_week(
     } else {
         return;
     };
-    let gentle = fit_under(
-        Prescription::gentle(floor),
-        f64::from(this_week.weekly_minutes()),
-        floor,
-    );
+    // Never more than this week, nor than the last full week before it (caps).
+    let gentle = fit_under(Prescription::gentle(floor), bound, floor);
     // In maintenance, the flare leaves it now, as a check-in's concern does; the week's review
     // then reads the week as a flare week.
     let leaves = out.plan.status == Status::Maintenance;

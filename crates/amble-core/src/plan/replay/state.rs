@@ -133,6 +133,18 @@ impl ReplayState {
         }
     }
 
+    /// The most a gentle week switched to within this week may plan: this week, and never more
+    /// than the last full week before it (a full week in progress is already among the caps).
+    pub fn gentle_bound(&self) -> f64 {
+        let before = if self.this_type == WeekType::Full {
+            self.caps.full_before_last()
+        } else {
+            self.caps.last_full()
+        };
+        let this = self.this_week.weekly_minutes();
+        f64::from(before.map_or(this, |b| b.min(this)))
+    }
+
     /// Reviews the current week when it has ended by `cx.today` and moves on to the next:
     /// the week's record, or `None` when the week is still running.
     pub fn week(&mut self, cx: &Setting<'_>) -> Option<WeekRecord> {
