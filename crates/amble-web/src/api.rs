@@ -252,6 +252,7 @@ pub async fn store_assessment(
             ));
         }
     };
+    sections_are_objects(&value)?;
     let a = Answers::from_value(value, state.kb())
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message, Some(&e.path)))?;
     let result = amble_core::assess(&a, state.kb());

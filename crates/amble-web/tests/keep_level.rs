@@ -170,6 +170,13 @@ async fn the_api_keeps_the_level_by_default_and_starts_again_on_request() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.json()["field"], "keep_level");
     assert_eq!(app.plan(42).await, before);
+    // So does a section that is not an object (a list would fill its fields in order).
+    let mut listed: Value = serde_json::from_str(BENIGN).unwrap();
+    listed["instruments"] = json!([null, null]);
+    let bad = app.post_json(&uri, &listed.to_string()).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert_eq!(bad.json()["field"], "instruments");
+    assert_eq!(app.plan(42).await, before);
 
     let r = app.post_json(&uri, BENIGN).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
