@@ -303,172 +303,18 @@ pub fn parse<R: BufRead>(input: R, progress: &mut dyn FnMut(u64)) -> Result<Appl
     }
     let mut r = reader(std::io::BufReader::with_capacity(256 * 1024, input));
     let mut buf = Vec::with_capacity(4096);
-    let mut data = AppleData::default();
-    let mut steps: Vec<StepSample> = Vec::new();
-    let mut acc: BTreeMap<i32, DayAcc> = BTreeMap::new();
-    let mut open: Option<OpenWorkout> = None;
-    let mut saw_root = false;
+    let mut export = Export::default();
     let mut since_progress: u32 = 0;
     loop {
         let ev = r.read_event_into(&mut buf).map_err(|e| err(&r, e))?;
         let empty = matches!(ev, Event::Empty(_));
         match ev {
             Event::Start(e) | Event::Empty(e) => {
-                let name = e.local_name();
-                match name.as_ref() {
-                    "Record" => {
-                        data.records += 1;
-                        let raw = e.attributes_raw();
-                        let Some(kind) = raw_attr(raw, "type").and_then(kind_of) else {
-                            buf.clear();
-                            continue;
-                        };
-                        let value: Option<f64> =
-                            raw_attr(raw, "value").and_then(|v| v.trim().parse().ok());
-                        let (Some(value), Some(start)) =
-                            (value, raw_attr(raw, "startDate").and_then(parse_time))
-                        else {
-                            continue;
-                        };
-                        let unit = raw_attr(raw, "unit").unwrap_or("");
-                        let day = acc.entry(start.day).or_default();
-                        match kind {
-                            Kind::Steps => {
-                                let end = raw_attr(raw, "endDate")
-                                    .and_then(parse_time)
-                                    .map_or(start.unix, |t| t.unix.max(start.unix));
-                                let prio = priority(
-                                    raw_attr(raw, "sourceName").unwrap_or(""),
-                                    raw_attr(raw, "device").unwrap_or(""),
-                                );
-                                if (0.0..1e6).contains(&value)
-                                    && (0..1 << PRIO_SHIFT).contains(&start.day)
-                                {
-                                    steps.push(StepSample::new(
-                                        start.day, prio, start.unix, end, value,
-                                    ));
-                                }
-                            }
-                            Kind::Speed => {
-                                if let Some(v) = speed_mps(value, unit) {
-                                    day.speed.add(v);
-                                }
-                            }
-                            Kind::StepLength => {
-                                if let Some(v) = length_m(value, unit) {
-                                    day.step_length.add(v);
-                                }
-                            }
-                            Kind::Asymmetry => day.asymmetry.add(fraction(value)),
-                            Kind::DoubleSupport => day.double_support.add(fraction(value)),
-                            Kind::Steadiness => day.steadiness.add(fraction(value)),
-                        }
-                    }
-                    "Workout" => {
-                        let a = attrs(&e);
-                        let (Some(start), Some(end)) = (
-                            get(&a, "startDate").and_then(parse_time),
-                            get(&a, "endDate").and_then(parse_time),
-                        ) else {
-                            return Err(ParseError::at(
-                                "a workout without a valid startDate or endDate",
-                                r.buffer_position(),
-                            ));
-                        };
-                        let minutes = |v: Option<&str>, unit: Option<&str>| -> Option<f64> {
-                            let x: f64 = v?.parse().ok()?;
-                            Some(match unit.unwrap_or("min") {
-                                "s" | "sec" => x,
-                                "hr" | "h" => x * 3600.0,
-                                _ => x * 60.0,
-                            })
-                        };
-                        let w = OpenWorkout {
-                            kind: get(&a, "workoutActivityType").unwrap_or("").to_string(),
-                            start,
-                            end,
-                            duration_s: minutes(get(&a, "duration"), get(&a, "durationUnit")),
-                            total_distance_m: get(&a, "totalDistance")
-                                .and_then(|v| v.parse::<f64>().ok())
-                                .and_then(|v| {
-                                    length_m(v, get(&a, "totalDistanceUnit").unwrap_or("km"))
-                                }),
-                            distance_m: None,
-                            steps: None,
-                            avg_hr: None,
-                            ascent_m: None,
-                            pause_at: None,
-                            paused_s: 0.0,
-                            route: None,
-                        };
-                        if empty {
-                            // <Workout .../> with no children.
-                            data.workouts.push(close(w, data.workouts.len()));
-                        } else {
-                            open = Some(w);
-                        }
-                    }
-                    "WorkoutEvent" => {
-                        if let Some(w) = open.as_mut() {
-                            let raw = e.attributes_raw();
-                            let at = raw_attr(raw, "date").and_then(parse_time).map(|t| t.unix);
-                            match (raw_attr(raw, "type"), at) {
-                                (Some("HKWorkoutEventTypePause"), Some(t)) => w.pause_at = Some(t),
-                                (Some("HKWorkoutEventTypeResume"), Some(t)) => {
-                                    if let Some(p) = w.pause_at.take() {
-                                        w.paused_s += (t - p).max(0) as f64;
-                                    }
-                                }
-                                _ => {}
-                            }
-                        }
-                    }
-                    "WorkoutStatistics" => {
-                        if let Some(w) = open.as_mut() {
-                            let raw = e.attributes_raw();
-                            let unit = raw_attr(raw, "unit").unwrap_or("");
-                            let sum: Option<f64> =
-                                raw_attr(raw, "sum").and_then(|v| v.parse().ok());
-                            match raw_attr(raw, "type").unwrap_or("") {
-                                "HKQuantityTypeIdentifierStepCount" => w.steps = sum,
-                                "HKQuantityTypeIdentifierDistanceWalkingRunning" => {
-                                    w.distance_m = sum.and_then(|v| length_m(v, unit))
-                                }
-                                "HKQuantityTypeIdentifierHeartRate" => {
-                                    w.avg_hr = raw_attr(raw, "average").and_then(|v| v.parse().ok())
-                                }
-                                _ => {}
-                            }
-                        }
-                    }
-                    "MetadataEntry" => {
-                        // Workout metadata: "HKElevationAscended" = "1234 cm".
-                        if let Some(w) = open.as_mut() {
-                            let raw = e.attributes_raw();
-                            if raw_attr(raw, "key") == Some("HKElevationAscended") {
-                                w.ascent_m = raw_attr(raw, "value").and_then(|v| {
-                                    let mut parts = v.split_whitespace();
-                                    let x: f64 = parts.next()?.parse().ok()?;
-                                    length_m(x, parts.next().unwrap_or("m"))
-                                });
-                            }
-                        }
-                    }
-                    "FileReference" => {
-                        if let Some(w) = open.as_mut() {
-                            w.route = raw_attr(e.attributes_raw(), "path").map(str::to_string);
-                        }
-                    }
-                    "HealthData" => saw_root = true,
-                    _ => {}
-                }
+                export.element(&e, empty, r.buffer_position())?;
             }
             Event::End(e) => {
-                if e.local_name().as_ref() == "Workout"
-                    && let Some(w) = open.take()
-                {
-                    let n = data.workouts.len();
-                    data.workouts.push(close(w, n));
+                if e.local_name().as_ref() == "Workout" {
+                    export.end_workout();
                 }
             }
             Event::Eof => break,
@@ -482,30 +328,228 @@ pub fn parse<R: BufRead>(input: R, progress: &mut dyn FnMut(u64)) -> Result<Appl
         }
     }
     progress(r.buffer_position());
-    if !saw_root {
-        return Err(ParseError::new(
-            "not an Apple Health export: no <HealthData> element",
-        ));
+    export.finish(r.buffer_position())
+}
+
+/// What the stream has gathered so far: one method per element Amble reads.
+#[derive(Default)]
+struct Export {
+    data: AppleData,
+    steps: Vec<StepSample>,
+    acc: BTreeMap<i32, DayAcc>,
+    open: Option<OpenWorkout>,
+    saw_root: bool,
+}
+
+impl Export {
+    /// A start or empty tag; `position` is where the reader stands, for messages.
+    fn element(
+        &mut self,
+        e: &BytesStart<'_>,
+        empty: bool,
+        position: u64,
+    ) -> Result<(), ParseError> {
+        let name = e.local_name();
+        match name.as_ref() {
+            "Record" => self.record(e.attributes_raw()),
+            "Workout" => self.workout(e, empty, position)?,
+            "WorkoutEvent" => self.workout_event(e.attributes_raw()),
+            "WorkoutStatistics" => self.workout_statistics(e.attributes_raw()),
+            "MetadataEntry" => self.metadata(e.attributes_raw()),
+            "FileReference" => {
+                if let Some(w) = self.open.as_mut() {
+                    w.route = raw_attr(e.attributes_raw(), "path").map(str::to_string);
+                }
+            }
+            "HealthData" => self.saw_root = true,
+            _ => {}
+        }
+        Ok(())
     }
-    if open.is_some() {
-        return Err(ParseError::at(
-            "the export ends inside a workout: the file is truncated",
-            r.buffer_position(),
-        ));
+
+    /// A `<Record>`: a step sample kept for the de-duplication, or a walking metric added to
+    /// its day's mean. Records of other types are skipped from their raw `type`.
+    fn record(&mut self, raw: &str) {
+        self.data.records += 1;
+        let Some(kind) = raw_attr(raw, "type").and_then(kind_of) else {
+            return;
+        };
+        let value: Option<f64> = raw_attr(raw, "value").and_then(|v| v.trim().parse().ok());
+        let (Some(value), Some(start)) = (value, raw_attr(raw, "startDate").and_then(parse_time))
+        else {
+            return;
+        };
+        let unit = raw_attr(raw, "unit").unwrap_or("");
+        let day = self.acc.entry(start.day).or_default();
+        match kind {
+            Kind::Steps => {
+                let end = raw_attr(raw, "endDate")
+                    .and_then(parse_time)
+                    .map_or(start.unix, |t| t.unix.max(start.unix));
+                let prio = priority(
+                    raw_attr(raw, "sourceName").unwrap_or(""),
+                    raw_attr(raw, "device").unwrap_or(""),
+                );
+                if (0.0..1e6).contains(&value) && (0..1 << PRIO_SHIFT).contains(&start.day) {
+                    self.steps
+                        .push(StepSample::new(start.day, prio, start.unix, end, value));
+                }
+            }
+            Kind::Speed => {
+                if let Some(v) = speed_mps(value, unit) {
+                    day.speed.add(v);
+                }
+            }
+            Kind::StepLength => {
+                if let Some(v) = length_m(value, unit) {
+                    day.step_length.add(v);
+                }
+            }
+            Kind::Asymmetry => day.asymmetry.add(fraction(value)),
+            Kind::DoubleSupport => day.double_support.add(fraction(value)),
+            Kind::Steadiness => day.steadiness.add(fraction(value)),
+        }
     }
-    for (day, total) in dedup_steps(steps) {
-        data.days.entry(day_string(day)).or_default().steps = Some(total.round() as u64);
+
+    /// A `<Workout>`: opened until its end tag, or closed at once when it has no children.
+    fn workout(
+        &mut self,
+        e: &BytesStart<'_>,
+        empty: bool,
+        position: u64,
+    ) -> Result<(), ParseError> {
+        let a = attrs(e);
+        let (Some(start), Some(end)) = (
+            get(&a, "startDate").and_then(parse_time),
+            get(&a, "endDate").and_then(parse_time),
+        ) else {
+            return Err(ParseError::at(
+                "a workout without a valid startDate or endDate",
+                position,
+            ));
+        };
+        let minutes = |v: Option<&str>, unit: Option<&str>| -> Option<f64> {
+            let x: f64 = v?.parse().ok()?;
+            Some(match unit.unwrap_or("min") {
+                "s" | "sec" => x,
+                "hr" | "h" => x * 3600.0,
+                _ => x * 60.0,
+            })
+        };
+        let w = OpenWorkout {
+            kind: get(&a, "workoutActivityType").unwrap_or("").to_string(),
+            start,
+            end,
+            duration_s: minutes(get(&a, "duration"), get(&a, "durationUnit")),
+            total_distance_m: get(&a, "totalDistance")
+                .and_then(|v| v.parse::<f64>().ok())
+                .and_then(|v| length_m(v, get(&a, "totalDistanceUnit").unwrap_or("km"))),
+            distance_m: None,
+            steps: None,
+            avg_hr: None,
+            ascent_m: None,
+            pause_at: None,
+            paused_s: 0.0,
+            route: None,
+        };
+        if empty {
+            // <Workout .../> with no children.
+            self.data.workouts.push(close(w, self.data.workouts.len()));
+        } else {
+            self.open = Some(w);
+        }
+        Ok(())
     }
-    for (day, a) in acc {
-        let m = data.days.entry(day_string(day)).or_default();
-        m.walking_speed_mps = a.speed.get();
-        m.step_length_m = a.step_length.get();
-        m.asymmetry_frac = a.asymmetry.get();
-        m.double_support_frac = a.double_support.get();
-        m.steadiness_frac = a.steadiness.get();
+
+    /// `</Workout>`.
+    fn end_workout(&mut self) {
+        if let Some(w) = self.open.take() {
+            let n = self.data.workouts.len();
+            self.data.workouts.push(close(w, n));
+        }
     }
-    data.days.retain(|_, m| *m != DayMetrics::default());
-    Ok(data)
+
+    /// A pause or a resume inside the open workout.
+    fn workout_event(&mut self, raw: &str) {
+        if let Some(w) = self.open.as_mut() {
+            let at = raw_attr(raw, "date").and_then(parse_time).map(|t| t.unix);
+            match (raw_attr(raw, "type"), at) {
+                (Some("HKWorkoutEventTypePause"), Some(t)) => w.pause_at = Some(t),
+                (Some("HKWorkoutEventTypeResume"), Some(t)) => {
+                    if let Some(p) = w.pause_at.take() {
+                        w.paused_s += (t - p).max(0) as f64;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The open workout's steps, distance or heart rate.
+    fn workout_statistics(&mut self, raw: &str) {
+        if let Some(w) = self.open.as_mut() {
+            let unit = raw_attr(raw, "unit").unwrap_or("");
+            let sum: Option<f64> = raw_attr(raw, "sum").and_then(|v| v.parse().ok());
+            match raw_attr(raw, "type").unwrap_or("") {
+                "HKQuantityTypeIdentifierStepCount" => w.steps = sum,
+                "HKQuantityTypeIdentifierDistanceWalkingRunning" => {
+                    w.distance_m = sum.and_then(|v| length_m(v, unit));
+                }
+                "HKQuantityTypeIdentifierHeartRate" => {
+                    w.avg_hr = raw_attr(raw, "average").and_then(|v| v.parse().ok());
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Workout metadata: "HKElevationAscended" = "1234 cm".
+    fn metadata(&mut self, raw: &str) {
+        if let Some(w) = self.open.as_mut()
+            && raw_attr(raw, "key") == Some("HKElevationAscended")
+        {
+            w.ascent_m = raw_attr(raw, "value").and_then(|v| {
+                let mut parts = v.split_whitespace();
+                let x: f64 = parts.next()?.parse().ok()?;
+                length_m(x, parts.next().unwrap_or("m"))
+            });
+        }
+    }
+
+    /// The end of the file: the days' step totals and metric means.
+    fn finish(self, position: u64) -> Result<AppleData, ParseError> {
+        let Export {
+            mut data,
+            steps,
+            acc,
+            open,
+            saw_root,
+        } = self;
+        if !saw_root {
+            return Err(ParseError::new(
+                "not an Apple Health export: no <HealthData> element",
+            ));
+        }
+        if open.is_some() {
+            return Err(ParseError::at(
+                "the export ends inside a workout: the file is truncated",
+                position,
+            ));
+        }
+        for (day, total) in dedup_steps(steps) {
+            data.days.entry(day_string(day)).or_default().steps = Some(total.round() as u64);
+        }
+        for (day, a) in acc {
+            let m = data.days.entry(day_string(day)).or_default();
+            m.walking_speed_mps = a.speed.get();
+            m.step_length_m = a.step_length.get();
+            m.asymmetry_frac = a.asymmetry.get();
+            m.double_support_frac = a.double_support.get();
+            m.steadiness_frac = a.steadiness.get();
+        }
+        data.days.retain(|_, m| *m != DayMetrics::default());
+        Ok(data)
+    }
 }
 
 fn close(w: OpenWorkout, index: usize) -> Workout {

@@ -156,152 +156,28 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
     }
     check_sizes(bytes)?;
     let records = decode(bytes)?;
-    let mut file_type: Option<String> = None;
-    let mut sessions: Vec<Session> = Vec::new();
-    let mut points: Vec<Point> = Vec::new();
-    let mut cadence: Vec<(f64, f64)> = Vec::new();
-    let mut offset_s: Option<i32> = None;
-    for rec in &records {
-        match rec.kind().to_string().as_str() {
-            "file_id" if file_type.is_none() => {
-                file_type = fstr(rec, "type");
-            }
-            "session" => sessions.push(Session {
-                sport: fstr(rec, "sport"),
-                start: fnum(rec, "start_time"),
-                elapsed: fnum(rec, "total_elapsed_time"),
-                timer: fnum(rec, "total_timer_time"),
-                distance: fnum(rec, "total_distance"),
-                strides: fnum(rec, "total_strides").or_else(|| fnum(rec, "total_cycles")),
-                avg_hr: fnum(rec, "avg_heart_rate"),
-                avg_cadence: fnum(rec, "avg_cadence")
-                    .map(|c| c + fnum(rec, "avg_fractional_cadence").unwrap_or(0.0)),
-                ascent: fnum(rec, "total_ascent"),
-            }),
-            "record" => {
-                let Some(t) = fnum(rec, "timestamp") else {
-                    continue;
-                };
-                let lat = fnum(rec, "position_lat").map(|v| v * SEMICIRCLE);
-                let lon = fnum(rec, "position_long").map(|v| v * SEMICIRCLE);
-                points.push(Point {
-                    t,
-                    lat,
-                    lon,
-                    ele: fnum(rec, "enhanced_altitude").or_else(|| fnum(rec, "altitude")),
-                    hr: fnum(rec, "heart_rate"),
-                    dist: fnum(rec, "distance"),
-                });
-                if let Some(c) = fnum(rec, "cadence") {
-                    let frac = fnum(rec, "fractional_cadence").unwrap_or(0.0);
-                    cadence.push((t, 2.0 * (c + frac)));
-                }
-            }
-            "activity" => {
-                if let (Some(ts), Some(local)) =
-                    (fnum(rec, "timestamp"), fnum(rec, "local_timestamp"))
-                {
-                    let off = (local - ts).round();
-                    if off.abs() <= 14.0 * 3600.0 {
-                        offset_s = Some(off as i32);
-                    }
-                }
-            }
-            _ => {}
-        }
+    let messages = Messages::read(&records);
+    if let Some(what) = messages.file_type.as_deref().and_then(not_an_activity) {
+        return Ok(Parsed::NotActivity(what));
     }
-    match file_type.as_deref() {
-        Some("activity") | None => {}
-        Some(other) => {
-            let what = match other {
-                t if t.starts_with("monitoring") => "a daily monitoring file",
-                "settings" => "a settings file",
-                "workout" => "a planned workout",
-                "course" => "a course",
-                "device" => "a device file",
-                "totals" | "goals" | "sport" | "schedules" | "weight" | "blood_pressure"
-                | "segment" => "a summary or profile file",
-                _ => "not an activity",
-            };
-            return Ok(Parsed::NotActivity(format!(
-                "not an activity: {what} ({other})"
-            )));
-        }
-    }
+    let Messages {
+        sessions,
+        mut points,
+        cadence,
+        offset_s,
+        ..
+    } = messages;
     points.sort_by(|a, b| a.t.total_cmp(&b.t));
     let mut out = Vec::new();
     if sessions.is_empty()
-        && let Some(s) = summarise(&points)
+        && let Some(a) = without_sessions(&points, &cadence, offset_s)
     {
-        out.push(Activity {
-            sport: Sport::Unknown,
-            start: s.start,
-            offset_s,
-            elapsed_s: s.end - s.start,
-            moving_s: s.moving_s,
-            distance_m: points
-                .iter()
-                .rev()
-                .find_map(|p| p.dist)
-                .or(s.has_positions.then_some(s.distance_m)),
-            steps: steps_from_cadence(&cadence),
-            avg_hr: s.avg_hr,
-            ascent_m: s.ascent_m,
-            source: WalkSource::Fit,
-            index: 0,
-            declared: None,
-            cadence_spm: None,
-        });
+        out.push(a);
     }
     for (index, s) in sessions.iter().enumerate() {
-        let Some(start) = s.start.or_else(|| points.first().map(|p| p.t)) else {
-            continue;
-        };
-        let elapsed = s.elapsed.unwrap_or(0.0);
-        let end = start + elapsed;
-        let in_session: Vec<Point> = points
-            .iter()
-            .filter(|p| p.t >= start - 1.0 && p.t <= end + 1.0)
-            .copied()
-            .collect();
-        let summary = summarise(&in_session);
-        let cad: Vec<(f64, f64)> = cadence
-            .iter()
-            .filter(|(t, _)| *t >= start - 1.0 && *t <= end + 1.0)
-            .copied()
-            .collect();
-        let steps = s
-            .strides
-            .filter(|x| *x > 0.0)
-            .map(|x| (2.0 * x).round() as u64)
-            .or_else(|| steps_from_cadence(&cad));
-        let sport = s.sport.as_deref().map_or(Sport::Unknown, Sport::from_name);
-        out.push(Activity {
-            sport,
-            start,
-            offset_s,
-            elapsed_s: if elapsed > 0.0 {
-                elapsed
-            } else {
-                summary.map_or(0.0, |x| x.end - x.start)
-            },
-            moving_s: s
-                .timer
-                .filter(|t| *t > 0.0)
-                .or(summary.map(|x| x.moving_s))
-                .unwrap_or(0.0),
-            distance_m: s
-                .distance
-                .or(summary.filter(|x| x.has_positions).map(|x| x.distance_m)),
-            steps,
-            avg_hr: s.avg_hr.or(summary.and_then(|x| x.avg_hr)),
-            ascent_m: s.ascent.or(summary.and_then(|x| x.ascent_m)),
-            source: WalkSource::Fit,
-            index,
-            declared: s.sport.clone(),
-            // Walking cadence in FIT is strides a minute: steps are twice that.
-            cadence_spm: s.avg_cadence.filter(|c| *c > 0.0).map(|c| 2.0 * c),
-        });
+        if let Some(a) = from_session(index, s, &points, &cadence, offset_s) {
+            out.push(a);
+        }
     }
     if out.is_empty() {
         return Ok(Parsed::NotActivity(
@@ -309,4 +185,186 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
         ));
     }
     Ok(Parsed::Activities(out))
+}
+
+/// The messages Amble reads, gathered from every decoded record.
+#[derive(Default)]
+struct Messages {
+    /// The first `file_id`'s type.
+    file_type: Option<String>,
+    sessions: Vec<Session>,
+    points: Vec<Point>,
+    /// (time, steps a minute) from the records' cadence.
+    cadence: Vec<(f64, f64)>,
+    /// The local time's offset, from the last `activity` message that gives a plausible one.
+    offset_s: Option<i32>,
+}
+
+impl Messages {
+    fn read(records: &[FitDataRecord]) -> Messages {
+        let mut m = Messages::default();
+        for rec in records {
+            match rec.kind().to_string().as_str() {
+                "file_id" if m.file_type.is_none() => {
+                    m.file_type = fstr(rec, "type");
+                }
+                "session" => m.sessions.push(session(rec)),
+                "record" => m.record(rec),
+                "activity" => {
+                    if let Some(off) = local_offset(rec) {
+                        m.offset_s = Some(off);
+                    }
+                }
+                _ => {}
+            }
+        }
+        m
+    }
+
+    /// A `record` message: one point of the track and, when it has one, its cadence.
+    fn record(&mut self, rec: &FitDataRecord) {
+        let Some(t) = fnum(rec, "timestamp") else {
+            return;
+        };
+        let lat = fnum(rec, "position_lat").map(|v| v * SEMICIRCLE);
+        let lon = fnum(rec, "position_long").map(|v| v * SEMICIRCLE);
+        self.points.push(Point {
+            t,
+            lat,
+            lon,
+            ele: fnum(rec, "enhanced_altitude").or_else(|| fnum(rec, "altitude")),
+            hr: fnum(rec, "heart_rate"),
+            dist: fnum(rec, "distance"),
+        });
+        if let Some(c) = fnum(rec, "cadence") {
+            let frac = fnum(rec, "fractional_cadence").unwrap_or(0.0);
+            self.cadence.push((t, 2.0 * (c + frac)));
+        }
+    }
+}
+
+fn session(rec: &FitDataRecord) -> Session {
+    Session {
+        sport: fstr(rec, "sport"),
+        start: fnum(rec, "start_time"),
+        elapsed: fnum(rec, "total_elapsed_time"),
+        timer: fnum(rec, "total_timer_time"),
+        distance: fnum(rec, "total_distance"),
+        strides: fnum(rec, "total_strides").or_else(|| fnum(rec, "total_cycles")),
+        avg_hr: fnum(rec, "avg_heart_rate"),
+        avg_cadence: fnum(rec, "avg_cadence")
+            .map(|c| c + fnum(rec, "avg_fractional_cadence").unwrap_or(0.0)),
+        ascent: fnum(rec, "total_ascent"),
+    }
+}
+
+/// An `activity` message's offset of local time from UTC, when it is within ±14 hours.
+fn local_offset(rec: &FitDataRecord) -> Option<i32> {
+    let (ts, local) = (fnum(rec, "timestamp")?, fnum(rec, "local_timestamp")?);
+    let off = (local - ts).round();
+    (off.abs() <= 14.0 * 3600.0).then_some(off as i32)
+}
+
+/// Why a file of this type is not an activity (`None` when it is one).
+fn not_an_activity(file_type: &str) -> Option<String> {
+    if file_type == "activity" {
+        return None;
+    }
+    let what = match file_type {
+        t if t.starts_with("monitoring") => "a daily monitoring file",
+        "settings" => "a settings file",
+        "workout" => "a planned workout",
+        "course" => "a course",
+        "device" => "a device file",
+        "totals" | "goals" | "sport" | "schedules" | "weight" | "blood_pressure" | "segment" => {
+            "a summary or profile file"
+        }
+        _ => "not an activity",
+    };
+    Some(format!("not an activity: {what} ({file_type})"))
+}
+
+/// A file with records but no session: one activity summarised from its points.
+fn without_sessions(
+    points: &[Point],
+    cadence: &[(f64, f64)],
+    offset_s: Option<i32>,
+) -> Option<Activity> {
+    let s = summarise(points)?;
+    Some(Activity {
+        sport: Sport::Unknown,
+        start: s.start,
+        offset_s,
+        elapsed_s: s.end - s.start,
+        moving_s: s.moving_s,
+        distance_m: points
+            .iter()
+            .rev()
+            .find_map(|p| p.dist)
+            .or(s.has_positions.then_some(s.distance_m)),
+        steps: steps_from_cadence(cadence),
+        avg_hr: s.avg_hr,
+        ascent_m: s.ascent_m,
+        source: WalkSource::Fit,
+        index: 0,
+        declared: None,
+        cadence_spm: None,
+    })
+}
+
+/// One session as an activity: its own totals first, the points within its time where it has
+/// none. A session without a start (and no point to take one from) is no activity.
+fn from_session(
+    index: usize,
+    s: &Session,
+    points: &[Point],
+    cadence: &[(f64, f64)],
+    offset_s: Option<i32>,
+) -> Option<Activity> {
+    let start = s.start.or_else(|| points.first().map(|p| p.t))?;
+    let elapsed = s.elapsed.unwrap_or(0.0);
+    let end = start + elapsed;
+    let in_session: Vec<Point> = points
+        .iter()
+        .filter(|p| p.t >= start - 1.0 && p.t <= end + 1.0)
+        .copied()
+        .collect();
+    let summary = summarise(&in_session);
+    let cad: Vec<(f64, f64)> = cadence
+        .iter()
+        .filter(|(t, _)| *t >= start - 1.0 && *t <= end + 1.0)
+        .copied()
+        .collect();
+    let steps = s
+        .strides
+        .filter(|x| *x > 0.0)
+        .map(|x| (2.0 * x).round() as u64)
+        .or_else(|| steps_from_cadence(&cad));
+    let sport = s.sport.as_deref().map_or(Sport::Unknown, Sport::from_name);
+    Some(Activity {
+        sport,
+        start,
+        offset_s,
+        elapsed_s: if elapsed > 0.0 {
+            elapsed
+        } else {
+            summary.map_or(0.0, |x| x.end - x.start)
+        },
+        moving_s: s
+            .timer
+            .filter(|t| *t > 0.0)
+            .or(summary.map(|x| x.moving_s))
+            .unwrap_or(0.0),
+        distance_m: s
+            .distance
+            .or(summary.filter(|x| x.has_positions).map(|x| x.distance_m)),
+        steps,
+        avg_hr: s.avg_hr.or(summary.and_then(|x| x.avg_hr)),
+        ascent_m: s.ascent.or(summary.and_then(|x| x.ascent_m)),
+        source: WalkSource::Fit,
+        index,
+        declared: s.sport.clone(),
+        // Walking cadence in FIT is strides a minute: steps are twice that.
+        cadence_spm: s.avg_cadence.filter(|c| *c > 0.0).map(|c| 2.0 * c),
+    })
 }
