@@ -357,189 +357,223 @@ pub fn run(global: &Global, cmd: LogCommand) -> Result<(), Failure> {
     let kb = load_kb()?;
     let today = global.today()?;
     match cmd {
-        LogCommand::Walk(mut args) => {
-            complete_walk(&mut args, global, &kb, today)?;
-            let date = match args.date.as_deref() {
-                Some(d) => Some(parse_date("--date", d)?),
-                None => None,
-            };
-            let new = NewWalk {
-                date,
-                minutes: args.minutes.unwrap_or_default(),
-                pain_before: args.pain_before,
-                pain_peak: args.pain_peak,
-                bouts: args.bouts,
-                leg_spread: args.leg_spread.map(Into::into),
-                new_symptoms: args.new_symptoms,
-                distance_km: args.distance_km,
-                surface: args.surface,
-                shoes: args.shoes,
-                start: args.start,
-                notes: args.notes,
-            };
-            let walk = new.into_walk(today).map_err(flag_error)?;
-            let entry = Entry::Walk(walk);
-            let (stored, new) = store(global, entry, args.client_ref.as_deref())?;
-            if !new {
-                return print_entry(global, &stored, &already(&stored));
-            }
-            let Entry::Walk(w) = &stored else {
-                return Err(Failure::Other(anyhow::anyhow!(
-                    "stored entry is not a walk"
-                )));
-            };
-            let mut human = format!(
-                "Logged your walk on {}: {} min, pain {} -> {}.",
-                w.date,
-                w.minutes,
-                w.pain_before.map_or("?".into(), |p| p.to_string()),
-                w.pain_peak.map_or("?".into(), |p| p.to_string())
-            );
-            let light = light_line(global, &kb, &w.id);
-            if let (Some(line), false) = (&light, w.new_symptoms) {
-                human.push_str(&format!("\n{line}"));
-            }
-            if w.new_symptoms {
-                human.push_str("\n\nYou reported new symptoms, so your plan is suspended. What each kind of change needs:");
-                for line in amble_core::new_symptoms::WHAT_EACH_NEEDS {
-                    human.push_str(&format!("\n- {line}"));
-                }
-                human.push_str("\n\nAnswer the warning-sign questions again now: `amble screen`. If they are all no and the symptoms settle back to your usual, the plan goes on; otherwise run a new check-up (`amble assess`) once you have been checked.");
-            } else if light.is_none() {
-                human.push_str(" Tomorrow, log your back pain on waking: `amble log morning`.");
-            }
-            print_entry(global, &stored, &human)
+        LogCommand::Walk(args) => log_walk(global, &kb, today, args),
+        LogCommand::Morning(args) => log_morning(global, &kb, today, args),
+        LogCommand::Exercise(args) => log_exercise(global, &kb, today, args),
+    }
+}
+
+/// `amble log walk`: the walk, its traffic light, and what new symptoms need.
+fn log_walk(
+    global: &Global,
+    kb: &KnowledgeBase,
+    today: Date,
+    mut args: WalkArgs,
+) -> Result<(), Failure> {
+    complete_walk(&mut args, global, kb, today)?;
+    let date = match args.date.as_deref() {
+        Some(d) => Some(parse_date("--date", d)?),
+        None => None,
+    };
+    let new = NewWalk {
+        date,
+        minutes: args.minutes.unwrap_or_default(),
+        pain_before: args.pain_before,
+        pain_peak: args.pain_peak,
+        bouts: args.bouts,
+        leg_spread: args.leg_spread.map(Into::into),
+        new_symptoms: args.new_symptoms,
+        distance_km: args.distance_km,
+        surface: args.surface,
+        shoes: args.shoes,
+        start: args.start,
+        notes: args.notes,
+    };
+    let walk = new.into_walk(today).map_err(flag_error)?;
+    let entry = Entry::Walk(walk);
+    let (stored, new) = store(global, entry, args.client_ref.as_deref())?;
+    if !new {
+        return print_entry(global, &stored, &already(&stored));
+    }
+    let Entry::Walk(w) = &stored else {
+        return Err(Failure::Other(anyhow::anyhow!(
+            "stored entry is not a walk"
+        )));
+    };
+    let mut human = format!(
+        "Logged your walk on {}: {} min, pain {} -> {}.",
+        w.date,
+        w.minutes,
+        w.pain_before.map_or("?".into(), |p| p.to_string()),
+        w.pain_peak.map_or("?".into(), |p| p.to_string())
+    );
+    let light = light_line(global, kb, &w.id);
+    if let (Some(line), false) = (&light, w.new_symptoms) {
+        human.push_str(&format!("\n{line}"));
+    }
+    if w.new_symptoms {
+        human.push_str("\n\nYou reported new symptoms, so your plan is suspended. What each kind of change needs:");
+        for line in amble_core::new_symptoms::WHAT_EACH_NEEDS {
+            human.push_str(&format!("\n- {line}"));
         }
-        LogCommand::Morning(args) => {
-            let p = match args.pain {
-                Some(p) => p,
-                None if stdin_is_terminal() => {
-                    ask_until("Back pain on waking this morning (0-10)", None, parse_pain)?
-                }
-                None => {
-                    return Err(Failure::BadInput(
-                        "missing --pain (needed when not asking on a terminal)".into(),
-                    ));
-                }
-            };
-            let date = entry_date("--date", args.date.as_deref(), today)?;
-            let m = journal::NewMorning {
-                date: Some(date),
-                pain: p,
-            }
-            .into_morning(today)
-            .map_err(flag_error)?;
-            let (date, pain) = (m.date, m.pain);
-            let entries = global.open_store()?.list()?;
-            match journal::morning_slot(&entries, &m) {
-                journal::MorningSlot::Free => {}
-                journal::MorningSlot::Same(kept) => {
-                    let human = format!(
-                        "Already logged on {date}: back pain {pain}/10; nothing new was stored."
-                    );
-                    return print_entry(global, &Entry::Morning(kept.clone()), &human);
-                }
-                journal::MorningSlot::Taken(kept) => {
-                    let yes = args.replace
-                        || (!global.json
-                            && stdin_is_terminal()
-                            && ask_until(
-                                &format!(
-                                    "You already logged back pain {}/10 on {date}; one morning score is kept per date. Replace it with {pain}/10? (y/n)",
-                                    kept.pain
-                                ),
-                                Some("n"),
-                                parse_yes,
-                            )?);
-                    if !yes && (global.json || !stdin_is_terminal()) {
-                        return Err(Failure::BadInput(format!(
-                            "--date: back pain {}/10 is already logged for {date} ({}); one morning score is kept per date: add --replace to replace it with {pain}/10",
-                            kept.pain, kept.id
-                        )));
-                    }
-                    if !yes {
-                        eprintln!(
-                            "Kept back pain {}/10 on {date}; nothing was changed.",
-                            kept.pain
-                        );
-                        return Ok(());
-                    }
-                    let was = kept.pain;
-                    let new = journal::replaced_morning(kept, &m);
-                    // Replaced at the version asked about: a score changed meanwhile (another
-                    // window, the web app) is not overwritten.
-                    let read_at = amble_store::Revision::of(&Entry::Morning(kept.clone()));
-                    match global
-                        .open_store()?
-                        .replace_at(Entry::Morning(new.clone()), &read_at)
-                    {
-                        Err(amble_store::StoreError::Conflict { .. }) => {
-                            return Err(Failure::BadInput(format!(
-                                "--date: the morning of {date} ({}) changed while this was being logged; nothing was changed: log it again",
-                                kept.id
-                            )));
-                        }
-                        other => other?,
-                    }
-                    let stored = Entry::Morning(new);
-                    let mut human = format!(
-                        "Replaced your morning on {date}: back pain {pain}/10 (was {was}/10)."
-                    );
-                    if let Some(line) = light_line(global, &kb, stored.id()) {
-                        human.push_str(&format!("\n{line}"));
-                    }
-                    return print_entry(global, &stored, &human);
-                }
-            }
-            let (stored, new) = store(global, Entry::Morning(m), args.client_ref.as_deref())?;
-            if !new {
-                return print_entry(global, &stored, &already(&stored));
-            }
-            let mut human = format!("Logged your morning on {date}: back pain {pain}/10.");
-            if let Some(line) = light_line(global, &kb, stored.id()) {
-                human.push_str(&format!("\n{line}"));
-            }
-            print_entry(global, &stored, &human)
+        human.push_str("\n\nAnswer the warning-sign questions again now: `amble screen`. If they are all no and the symptoms settle back to your usual, the plan goes on; otherwise run a new check-up (`amble assess`) once you have been checked.");
+    } else if light.is_none() {
+        human.push_str(" Tomorrow, log your back pain on waking: `amble log morning`.");
+    }
+    print_entry(global, &stored, &human)
+}
+
+/// `amble log morning`: one score a date; one already kept is replaced only when asked.
+fn log_morning(
+    global: &Global,
+    kb: &KnowledgeBase,
+    today: Date,
+    args: MorningArgs,
+) -> Result<(), Failure> {
+    let p = match args.pain {
+        Some(p) => p,
+        None if stdin_is_terminal() => {
+            ask_until("Back pain on waking this morning (0-10)", None, parse_pain)?
         }
-        LogCommand::Exercise(args) => {
-            let id = match args.exercise {
-                Some(id) => exercise_named(&kb, &id),
-                None if stdin_is_terminal() => {
-                    for (i, e) in kb.exercises.iter().enumerate() {
-                        eprintln!("{:>3}. {}", i + 1, e.name);
-                    }
-                    ask_until("Which exercise (its number or name)", None, |s| {
-                        Ok::<_, String>(exercise_named(&kb, s))
-                    })?
-                }
-                None => {
-                    return Err(Failure::BadInput(
-                        "missing --id (needed when not asking on a terminal)".into(),
-                    ));
-                }
-            };
-            check_exercise(&kb, &id)?;
-            let date = entry_date("--date", args.date.as_deref(), today)?;
-            let entry = Entry::Exercise(
-                journal::NewExercise {
-                    date: Some(date),
-                    exercise: id,
-                    sets: args.sets,
-                    pain_after: args.pain_after,
-                }
-                .into_session(today, |x| kb.exercise(x).is_some())
-                .map_err(flag_error)?,
-            );
-            let (stored, new) = store(global, entry, args.client_ref.as_deref())?;
-            let human = if new {
-                format!(
-                    "Logged your exercise session on {date}: {}.",
-                    stored.summary_in(&kb)
-                )
-            } else {
-                already(&stored)
-            };
-            print_entry(global, &stored, &human)
+        None => {
+            return Err(Failure::BadInput(
+                "missing --pain (needed when not asking on a terminal)".into(),
+            ));
+        }
+    };
+    let date = entry_date("--date", args.date.as_deref(), today)?;
+    let m = journal::NewMorning {
+        date: Some(date),
+        pain: p,
+    }
+    .into_morning(today)
+    .map_err(flag_error)?;
+    let (date, pain) = (m.date, m.pain);
+    let entries = global.open_store()?.list()?;
+    match journal::morning_slot(&entries, &m) {
+        journal::MorningSlot::Free => {}
+        journal::MorningSlot::Same(kept) => {
+            let human =
+                format!("Already logged on {date}: back pain {pain}/10; nothing new was stored.");
+            return print_entry(global, &Entry::Morning(kept.clone()), &human);
+        }
+        journal::MorningSlot::Taken(kept) => {
+            return replace_morning(global, kb, args.replace, kept, &m);
         }
     }
+    let (stored, new) = store(global, Entry::Morning(m), args.client_ref.as_deref())?;
+    if !new {
+        return print_entry(global, &stored, &already(&stored));
+    }
+    let mut human = format!("Logged your morning on {date}: back pain {pain}/10.");
+    if let Some(line) = light_line(global, kb, stored.id()) {
+        human.push_str(&format!("\n{line}"));
+    }
+    print_entry(global, &stored, &human)
+}
+
+/// A morning logged for a date that already has another score: replaced with `--replace` or
+/// a yes on the terminal, at the version asked about.
+fn replace_morning(
+    global: &Global,
+    kb: &KnowledgeBase,
+    replace: bool,
+    kept: &journal::Morning,
+    m: &journal::Morning,
+) -> Result<(), Failure> {
+    let (date, pain) = (m.date, m.pain);
+    let yes = replace
+        || (!global.json
+            && stdin_is_terminal()
+            && ask_until(
+                &format!(
+                    "You already logged back pain {}/10 on {date}; one morning score is kept per date. Replace it with {pain}/10? (y/n)",
+                    kept.pain
+                ),
+                Some("n"),
+                parse_yes,
+            )?);
+    if !yes && (global.json || !stdin_is_terminal()) {
+        return Err(Failure::BadInput(format!(
+            "--date: back pain {}/10 is already logged for {date} ({}); one morning score is kept per date: add --replace to replace it with {pain}/10",
+            kept.pain, kept.id
+        )));
+    }
+    if !yes {
+        eprintln!(
+            "Kept back pain {}/10 on {date}; nothing was changed.",
+            kept.pain
+        );
+        return Ok(());
+    }
+    let was = kept.pain;
+    let new = journal::replaced_morning(kept, m);
+    // Replaced at the version asked about: a score changed meanwhile (another
+    // window, the web app) is not overwritten.
+    let read_at = amble_store::Revision::of(&Entry::Morning(kept.clone()));
+    match global
+        .open_store()?
+        .replace_at(Entry::Morning(new.clone()), &read_at)
+    {
+        Err(amble_store::StoreError::Conflict { .. }) => {
+            return Err(Failure::BadInput(format!(
+                "--date: the morning of {date} ({}) changed while this was being logged; nothing was changed: log it again",
+                kept.id
+            )));
+        }
+        other => other?,
+    }
+    let stored = Entry::Morning(new);
+    let mut human = format!("Replaced your morning on {date}: back pain {pain}/10 (was {was}/10).");
+    if let Some(line) = light_line(global, kb, stored.id()) {
+        human.push_str(&format!("\n{line}"));
+    }
+    print_entry(global, &stored, &human)
+}
+
+/// `amble log exercise`: a session of an exercise from the library.
+fn log_exercise(
+    global: &Global,
+    kb: &KnowledgeBase,
+    today: Date,
+    args: ExerciseArgs,
+) -> Result<(), Failure> {
+    let id = match args.exercise {
+        Some(id) => exercise_named(kb, &id),
+        None if stdin_is_terminal() => {
+            for (i, e) in kb.exercises.iter().enumerate() {
+                eprintln!("{:>3}. {}", i + 1, e.name);
+            }
+            ask_until("Which exercise (its number or name)", None, |s| {
+                Ok::<_, String>(exercise_named(kb, s))
+            })?
+        }
+        None => {
+            return Err(Failure::BadInput(
+                "missing --id (needed when not asking on a terminal)".into(),
+            ));
+        }
+    };
+    check_exercise(kb, &id)?;
+    let date = entry_date("--date", args.date.as_deref(), today)?;
+    let entry = Entry::Exercise(
+        journal::NewExercise {
+            date: Some(date),
+            exercise: id,
+            sets: args.sets,
+            pain_after: args.pain_after,
+        }
+        .into_session(today, |x| kb.exercise(x).is_some())
+        .map_err(flag_error)?,
+    );
+    let (stored, new) = store(global, entry, args.client_ref.as_deref())?;
+    let human = if new {
+        format!(
+            "Logged your exercise session on {date}: {}.",
+            stored.summary_in(kb)
+        )
+    } else {
+        already(&stored)
+    };
+    print_entry(global, &stored, &human)
 }

@@ -167,58 +167,63 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
     let open = args.open;
     let secure = tls.is_some();
     amble_web::serve_blocking_with(addr, state, tls, |url| {
-        let mut out = std::io::stdout().lock();
-        // The page to open here: with --lan the first address (a browser may not open 0.0.0.0).
-        let mut here = url.to_string();
-        match &lan {
-            Some(l) => {
-                let urls = l.urls(url);
-                if let Some(first) = urls.first() {
-                    here.clone_from(first);
-                }
-                for u in &urls {
-                    let _ = writeln!(out, "{u}");
-                }
-                let _ = writeln!(out);
-                if let Some(first) = urls.first() {
-                    let _ = write!(out, "{}", lan::qr(first));
-                }
-                let _ = out.flush();
-                if l.open.is_empty() {
-                    eprintln!(
-                        "No network address of this computer was found: is it connected to the network your phone is on?"
-                    );
-                }
-                if !l.open.is_empty() && l.open.iter().all(|ip| ip.is_loopback()) {
-                    eprintln!(
-                        "{} is this computer's own address: a phone cannot reach it. To serve your phone, leave out --bind (or use --bind 0.0.0.0:PORT). Press Ctrl-C to stop.",
-                        urls.first().map_or(url, String::as_str)
-                    );
-                } else {
-                    eprintln!(
-                        "Amble is serving your phone: scan the code, or open {} on a phone on the same network, and sign in. Press Ctrl-C to stop.",
-                        urls.first().map_or(url, String::as_str)
-                    );
-                }
-                if !secure {
-                    eprintln!(
-                        "Over plain HTTP a phone's browser cannot keep the screen on during a walk or work offline; serve HTTPS with --tls-cert FILE --tls-key FILE (Amble's phone guide shows three ways to get a certificate)."
-                    );
-                }
-            }
-            None => {
-                let _ = writeln!(out, "{url}");
-                let _ = out.flush();
-                eprintln!(
-                    "Amble is running at {url} - open it in your browser. Press Ctrl-C to stop."
-                );
-            }
-        }
+        let here = announce(url, lan.as_ref(), secure);
         if open {
             open_browser(&here);
         }
     })
     .map_err(|e| Failure::Other(e.into()))
+}
+
+/// Says where Amble is serving (with `--lan`, every address and a QR code of the first) and
+/// returns the page to open here: with `--lan` the first address (a browser may not open 0.0.0.0).
+fn announce(url: &str, lan: Option<&lan::Addresses>, secure: bool) -> String {
+    let mut out = std::io::stdout().lock();
+    // The page to open here: with --lan the first address (a browser may not open 0.0.0.0).
+    let mut here = url.to_string();
+    match lan {
+        Some(l) => {
+            let urls = l.urls(url);
+            if let Some(first) = urls.first() {
+                here.clone_from(first);
+            }
+            for u in &urls {
+                let _ = writeln!(out, "{u}");
+            }
+            let _ = writeln!(out);
+            if let Some(first) = urls.first() {
+                let _ = write!(out, "{}", lan::qr(first));
+            }
+            let _ = out.flush();
+            if l.open.is_empty() {
+                eprintln!(
+                    "No network address of this computer was found: is it connected to the network your phone is on?"
+                );
+            }
+            if !l.open.is_empty() && l.open.iter().all(|ip| ip.is_loopback()) {
+                eprintln!(
+                    "{} is this computer's own address: a phone cannot reach it. To serve your phone, leave out --bind (or use --bind 0.0.0.0:PORT). Press Ctrl-C to stop.",
+                    urls.first().map_or(url, String::as_str)
+                );
+            } else {
+                eprintln!(
+                    "Amble is serving your phone: scan the code, or open {} on a phone on the same network, and sign in. Press Ctrl-C to stop.",
+                    urls.first().map_or(url, String::as_str)
+                );
+            }
+            if !secure {
+                eprintln!(
+                    "Over plain HTTP a phone's browser cannot keep the screen on during a walk or work offline; serve HTTPS with --tls-cert FILE --tls-key FILE (Amble's phone guide shows three ways to get a certificate)."
+                );
+            }
+        }
+        None => {
+            let _ = writeln!(out, "{url}");
+            let _ = out.flush();
+            eprintln!("Amble is running at {url} - open it in your browser. Press Ctrl-C to stop.");
+        }
+    }
+    here
 }
 
 /// The flags that chose the journal, to repeat in a command shown to the person.
