@@ -10,22 +10,16 @@
 use amble_core::access::Role;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
-use sha2::{Digest, Sha256};
 
 use crate::StoreError;
+pub use crate::account_rules::{
+    FAILURE_WINDOW_MINUTES, FAILURES_PER_ACCOUNT, FAILURES_PER_ADDRESS, INVITE_DAYS, SESSION_DAYS,
+    User, new_secret, normalise_email, secret_hash,
+};
 use crate::postgres::PgDatabase;
 
 /// Shortest password accepted.
 pub const MIN_PASSWORD: usize = 10;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct User {
-    pub id: i64,
-    pub email: String,
-    pub role: Role,
-    /// A person's journal; `None` for coaches and admins.
-    pub journal: Option<i64>,
-}
 
 fn argon() -> Result<Argon2<'static>, StoreError> {
     let params = Params::new(19 * 1024, 2, 1, None)
@@ -65,38 +59,6 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
     };
     let ok = argon().is_ok_and(|a| a.verify_password(password.as_bytes(), &parsed).is_ok());
     ok && !disabled
-}
-
-/// A new random secret: 32 bytes as 64 hex characters.
-pub fn new_secret() -> Result<String, StoreError> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| StoreError::Database(format!("no randomness available: {e}")))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-/// What is stored for a secret: its SHA-256, hex.
-pub fn secret_hash(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// An email as stored: trimmed, lower case; refused unless it looks like an address.
-pub fn normalise_email(email: &str) -> Result<String, StoreError> {
-    let e = email.trim().to_lowercase();
-    let ok = e.len() <= 254
-        && e.find('@').is_some_and(|at| at > 0 && at < e.len() - 1)
-        && !e.chars().any(|c| c.is_whitespace() || c.is_control());
-    if ok {
-        Ok(e)
-    } else {
-        Err(StoreError::Invalid {
-            id: "email".into(),
-            message: format!("{email:?} is not an email address"),
-        })
-    }
 }
 
 /// A real hash of a throwaway password: checking it keeps the time the same when the email is
@@ -290,9 +252,6 @@ impl PgDatabase {
     }
 }
 
-/// How long an invite link stays valid.
-pub const INVITE_DAYS: i32 = 7;
-
 impl PgDatabase {
     /// A new invite link's secret from a coach (or admin): valid for [`INVITE_DAYS`], once.
     pub fn create_invite(&self, coach: &User) -> Result<String, StoreError> {
@@ -406,13 +365,6 @@ impl PgDatabase {
 
 /// One line of the audit log: (actor email, person email, action, detail).
 pub type AuditRow = (String, Option<String>, String, String);
-
-/// How long a session lasts without signing in again.
-pub const SESSION_DAYS: i32 = 14;
-/// Failed sign-ins allowed in [`FAILURE_WINDOW_MINUTES`] per account and per address.
-pub const FAILURES_PER_ACCOUNT: i64 = 5;
-pub const FAILURES_PER_ADDRESS: i64 = 20;
-pub const FAILURE_WINDOW_MINUTES: i32 = 15;
 
 impl PgDatabase {
     /// A new session for a user: the secret for the cookie; only its hash is kept, in the

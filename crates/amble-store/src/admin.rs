@@ -17,7 +17,8 @@ use amble_core::access::Role;
 use jiff::civil::Date;
 use rusqlite::{OptionalExtension, params};
 
-use crate::accounts::{
+pub use crate::account_rules::PAIR_MEMORY_HOURS;
+use crate::account_rules::{
     FAILURE_WINDOW_MINUTES, FAILURES_PER_ADDRESS, INVITE_DAYS, User, new_secret, normalise_email,
     secret_hash,
 };
@@ -30,8 +31,6 @@ pub const ID_LEN: usize = 16;
 pub const FREE_FAILURES: i64 = 3;
 /// The longest delay between two tries of one pair, seconds.
 pub const MAX_DELAY_SECS: f64 = 900.0;
-/// A pair's count starts again when its last failure is older than this, hours.
-pub const PAIR_MEMORY_HOURS: i32 = 24;
 /// Most audit lines one listing returns.
 pub const AUDIT_LIMIT: u32 = 500;
 

@@ -7,7 +7,7 @@
 
 use rusqlite::{TransactionBehavior, params};
 
-use crate::accounts::FAILURE_WINDOW_MINUTES;
+use crate::account_rules::{FAILURE_WINDOW_MINUTES, PAIR_MEMORY_HOURS};
 use crate::{PgDatabase, SqliteAccounts, StoreError};
 
 /// Sign-in failures are kept this long (longer than any throttling window), then purged.
@@ -82,7 +82,7 @@ impl PgDatabase {
         out.sign_in_failures += tx
             .execute(
                 "DELETE FROM sign_in_throttle WHERE last_at < now() - make_interval(hours => $1)",
-                &[&crate::admin::PAIR_MEMORY_HOURS],
+                &[&PAIR_MEMORY_HOURS],
             )
             .map_err(|e| self.error(e))?;
         if let Some(days) = audit_days {
@@ -148,7 +148,7 @@ impl SqliteAccounts {
         out.sign_in_failures += tx
             .execute(
                 "DELETE FROM sign_in_throttle WHERE julianday(last_at) < julianday('now') - ?1 / 24.0",
-                [crate::admin::PAIR_MEMORY_HOURS],
+                [PAIR_MEMORY_HOURS],
             )
             .map_err(|e| self.err(e))? as u64;
         if let Some(days) = audit_days {

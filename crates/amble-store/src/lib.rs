@@ -8,6 +8,7 @@
 //! entries (WAL, busy timeout, `BEGIN IMMEDIATE`); a file that is not an Amble journal, or one
 //! written by a newer Amble, is refused with a clear error and never reset.
 
+mod account_rules;
 pub mod accounts;
 pub mod admin;
 pub mod audit;

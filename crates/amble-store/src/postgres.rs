@@ -65,7 +65,27 @@ pub struct PgDatabase {
     /// A server's connection: never changes the schema, only checks its version (§12).
     check_only: bool,
     /// Streaming replicas that journal reads may use (`crate::replicas`).
-    pub(crate) replicas: Option<Arc<crate::replicas::Replicas>>,
+    pub(crate) replicas: Option<Arc<dyn ReadReplicas>>,
+}
+
+/// Where journal reads may go besides the primary, and what they must be told of every write:
+/// the streaming replicas of `crate::replicas` (which sits above this module and builds on
+/// [`PgDatabase`]).
+pub(crate) trait ReadReplicas: Send + Sync {
+    /// Runs `f` on a replica that has replayed this process's writes to `journal` and does not
+    /// lag; false when there is none (then the caller reads from the primary).
+    fn read(
+        &self,
+        primary: &PgDatabase,
+        journal: i64,
+        f: &mut dyn FnMut(&mut postgres::Client) -> Result<(), postgres::Error>,
+    ) -> bool;
+    /// After a write to `journal` committed on `c` (the primary).
+    fn wrote(&self, c: &mut postgres::Client, journal: i64);
+    /// A replica further behind the primary than this (bytes of WAL) is skipped.
+    fn set_max_lag(&self, bytes: i64);
+    /// Journal reads a replica has served so far.
+    fn served(&self) -> u64;
 }
 
 /// `postgres://user:secret@host/db` without the secret (also `?password=` in the URL, and
@@ -350,10 +370,15 @@ impl PgDatabase {
         journal: i64,
         f: impl Fn(&mut postgres::Client) -> Result<T, postgres::Error>,
     ) -> Result<T, StoreError> {
-        if let Some(replicas) = &self.replicas
-            && let Some(out) = replicas.read(self, journal, &f)
-        {
-            return Ok(out);
+        if let Some(replicas) = &self.replicas {
+            let mut out = None;
+            let served = replicas.read(self, journal, &mut |c| {
+                out = Some(f(c)?);
+                Ok(())
+            });
+            if served && let Some(out) = out {
+                return Ok(out);
+            }
         }
         let mut c = self.conn()?;
         f(&mut c).map_err(|e| self.err(e))

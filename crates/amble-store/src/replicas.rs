@@ -19,7 +19,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::postgres::PgDatabase;
+use crate::postgres::{PgDatabase, ReadReplicas};
 use crate::{Database, StoreError};
 
 /// A replica further behind the primary than this (bytes of WAL) is skipped: 16 MiB, one WAL
@@ -100,7 +100,7 @@ impl Replicas {
 
     /// After a write to `journal` committed on `c` (the primary): remember where the primary
     /// is now. If it cannot say, the journal is read from the primary from now on.
-    pub(crate) fn wrote(&self, c: &mut postgres::Client, journal: i64) {
+    fn remember_write(&self, c: &mut postgres::Client, journal: i64) {
         let at = c
             .query_one(CURRENT, &[])
             .ok()
@@ -128,41 +128,41 @@ impl Replicas {
     }
 
     /// `f` on a replica that has replayed this process's writes to `journal` and does not
-    /// lag; `None` when there is none (then the caller reads from the primary).
-    pub(crate) fn read<T>(
+    /// lag; false when there is none (then the caller reads from the primary).
+    fn read_from_any(
         &self,
         primary: &PgDatabase,
         journal: i64,
-        f: &impl Fn(&mut postgres::Client) -> Result<T, postgres::Error>,
-    ) -> Option<T> {
+        f: &mut dyn FnMut(&mut postgres::Client) -> Result<(), postgres::Error>,
+    ) -> bool {
         let need = lock(&self.written).get(&journal).copied();
         if need == Some(i64::MAX) {
-            return None;
+            return false;
         }
         let n = self.list.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed);
         for i in 0..n {
             let replica = &self.list[(start + i) % n];
-            if let Some(out) = self.read_on(replica, primary, need.unwrap_or(0), f) {
+            if self.read_on(replica, primary, need.unwrap_or(0), f) {
                 self.served.fetch_add(1, Ordering::Relaxed);
-                return Some(out);
+                return true;
             }
         }
-        None
+        false
     }
 
-    fn read_on<T>(
+    fn read_on(
         &self,
         replica: &Replica,
         primary: &PgDatabase,
         need: i64,
-        f: &impl Fn(&mut postgres::Client) -> Result<T, postgres::Error>,
-    ) -> Option<T> {
+        f: &mut dyn FnMut(&mut postgres::Client) -> Result<(), postgres::Error>,
+    ) -> bool {
         let now = Instant::now();
         let known = {
             let s = lock(&replica.state);
             if s.down_until.is_some_and(|t| t > now) {
-                return None;
+                return false;
             }
             s.replayed
                 .filter(|(_, at)| now.duration_since(*at) < FRESH_FOR)
@@ -173,7 +173,7 @@ impl Replicas {
             if !replica.db.saturated() {
                 replica.down(now);
             }
-            return None;
+            return false;
         };
         // A position known a moment ago is a lower bound of where the replica is now.
         let replayed = match known {
@@ -186,27 +186,27 @@ impl Replicas {
                 }
                 Err(_) => {
                     replica.down(now);
-                    return None;
+                    return false;
                 }
             },
         };
         if replayed < need {
-            return None;
+            return false;
         }
         if let Some(at) = self.primary_position(primary)
             && at.saturating_sub(replayed) > self.max_lag.load(Ordering::Relaxed)
         {
-            return None;
+            return false;
         }
         match f(&mut c) {
-            Ok(out) => Some(out),
+            Ok(()) => true,
             Err(_) => {
                 // A lost connection puts the replica aside; an answer it cannot give (a journal
                 // it has not replayed yet) is asked of the primary, the replica kept.
                 if c.is_closed() {
                     replica.down(now);
                 }
-                None
+                false
             }
         }
     }
@@ -223,6 +223,29 @@ impl Replicas {
         let p = c.query_one(CURRENT, &[]).ok()?.get::<_, Option<i64>>(0)?;
         *lock(&self.primary) = Some((p, now));
         Some(p)
+    }
+}
+
+impl ReadReplicas for Replicas {
+    fn read(
+        &self,
+        primary: &PgDatabase,
+        journal: i64,
+        f: &mut dyn FnMut(&mut postgres::Client) -> Result<(), postgres::Error>,
+    ) -> bool {
+        self.read_from_any(primary, journal, f)
+    }
+
+    fn wrote(&self, c: &mut postgres::Client, journal: i64) {
+        self.remember_write(c, journal);
+    }
+
+    fn set_max_lag(&self, bytes: i64) {
+        self.max_lag.store(bytes, Ordering::Relaxed);
+    }
+
+    fn served(&self) -> u64 {
+        self.served.load(Ordering::Relaxed)
     }
 }
 
@@ -250,16 +273,14 @@ impl PgDatabase {
     /// [`MAX_LAG_BYTES`]; the primary's position is read at most twice a second).
     pub fn with_replica_max_lag(self, bytes: u32) -> PgDatabase {
         if let Some(r) = &self.replicas {
-            r.max_lag.store(i64::from(bytes), Ordering::Relaxed);
+            r.set_max_lag(i64::from(bytes));
         }
         self
     }
 
     /// How many journal reads a replica has served so far.
     pub fn replica_reads(&self) -> u64 {
-        self.replicas
-            .as_ref()
-            .map_or(0, |r| r.served.load(Ordering::Relaxed))
+        self.replicas.as_ref().map_or(0, |r| r.served())
     }
 }
 
@@ -315,12 +336,12 @@ mod tests {
         };
         let started = Instant::now();
         let replicas = db.replicas.clone().unwrap_or_else(|| unreachable!());
-        let out = replicas.read(&db, 1, &|_c| Ok(()));
-        assert!(out.is_none());
+        let served = replicas.read(&db, 1, &mut |_c| Ok(()));
+        assert!(!served);
         assert_eq!(db.replica_reads(), 0);
         // Down now: the next read does not try it again.
         let again = Instant::now();
-        assert!(replicas.read(&db, 1, &|_c| Ok(())).is_none());
+        assert!(!replicas.read(&db, 1, &mut |_c| Ok(())));
         assert!(again.elapsed() < Duration::from_millis(100));
         assert!(started.elapsed() < Duration::from_secs(5));
     }
