@@ -7,6 +7,7 @@
 //! Everything is deterministic for a given seed.
 
 pub mod cohort;
+mod cohort_kind;
 pub mod person;
 pub mod report;
 

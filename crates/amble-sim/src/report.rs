@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use amble_core::knowledge::KnowledgeBase;
 use amble_core::plan::{DecisionKind, Replay, TARGET_MINUTES, TARGET_SESSIONS, WeekType};
 
-use crate::cohort::CohortKind;
+use crate::cohort_kind::CohortKind;
 use crate::person::Trace;
 
 /// A target a figure must meet.
