@@ -18,9 +18,8 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::client::ClientAddr;
+use crate::credentials::{SESSION_COOKIE, bearer_token, session_cookie};
 use crate::forms::Fields;
-
-pub(crate) const SESSION_COOKIE: &str = "amble_session";
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -339,8 +338,8 @@ async fn end(app: &AppState, headers: &HeaderMap) {
     let Some(pg) = app.accounts().cloned() else {
         return;
     };
-    let cookie = crate::authz::session_cookie(headers);
-    let token = crate::authz::bearer_token(headers);
+    let cookie = session_cookie(headers);
+    let token = bearer_token(headers);
     let _ = tokio::task::spawn_blocking(move || {
         // A bearer token is revoked (it works no more, on every server); a session cookie ends
         // every session of its account.

@@ -22,6 +22,7 @@ use jiff::civil::Date;
 
 use crate::AppState;
 use crate::cache::{self, JournalCache};
+use crate::credentials::{bearer_token, session_cookie};
 
 /// The journal a request may use, after the check. Made only by [`layer`].
 pub(crate) struct Scope {
@@ -323,27 +324,6 @@ pub(crate) fn user_of(
         Some(secret) => pg.user_by_session(&secret),
         None => Ok(None),
     }
-}
-
-/// The secret of an `Authorization: Bearer TOKEN` header.
-pub(crate) fn bearer_token(headers: &axum::http::HeaderMap) -> Option<String> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| t.trim().to_string())
-}
-
-/// The value of the `amble_session` cookie.
-pub(crate) fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == crate::auth::SESSION_COOKIE)
-        .map(|(_, v)| v.to_string())
 }
 
 fn decide(

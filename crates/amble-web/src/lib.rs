@@ -12,6 +12,7 @@ mod cache;
 mod client;
 pub mod clinician;
 pub mod coach;
+mod credentials;
 mod forms;
 mod hide_errors;
 pub mod ics;

@@ -3,7 +3,8 @@
 //! The questionnaires of the milestone check-ins come with `amble checkin --answers` (their
 //! wording is licensed and stays out of Amble).
 
-use super::checkup::{CheckupPage, QView, error_links};
+use super::checkup::{CheckupPage, error_links};
+use super::question_view::QView;
 use super::*;
 use amble_core::checkin::{self, CheckinAnswers, CheckinKind, GlobalChange};
 use amble_core::checkin_doc::{self, CheckinDoc};

@@ -38,6 +38,7 @@ mod learn;
 mod log;
 mod outcome_fields;
 mod plan_page;
+mod question_view;
 mod rate;
 mod today;
 mod walk;

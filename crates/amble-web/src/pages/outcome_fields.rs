@@ -2,7 +2,7 @@
 //! every check-in, in Amble's words (`content/outcomes.toml`). Field names: `peg.1` to `peg.3`,
 //! `psfs.activity.N` and `psfs.score.N` (N = 1 to 3). Every field may be left empty.
 
-use super::checkup::QView;
+use super::question_view::QView;
 use super::*;
 use amble_core::answers::{InstrumentItems, PsfsItem};
 
