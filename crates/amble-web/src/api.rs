@@ -221,8 +221,14 @@ async fn store_log(
     Ok((StatusCode::OK, Json(stored)).into_response())
 }
 
+/// A body that is an answers document, parsed and checked against the questions.
 fn answers(state: &AppState, bytes: &Bytes) -> Result<Answers, ApiError> {
-    let value = json_value(bytes)?;
+    answers_of(state, json_value(bytes)?)
+}
+
+/// The one parser of an answers document for every endpoint that takes one: its sections are
+/// objects, then the core reads it against the questions (the message names the key path).
+fn answers_of(state: &AppState, value: Value) -> Result<Answers, ApiError> {
     sections_are_objects(&value)?;
     Answers::from_value(value, state.kb())
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message, Some(&e.path)))
@@ -252,9 +258,7 @@ pub async fn store_assessment(
             ));
         }
     };
-    sections_are_objects(&value)?;
-    let a = Answers::from_value(value, state.kb())
-        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message, Some(&e.path)))?;
+    let a = answers_of(&state, value)?;
     let result = amble_core::assess(&a, state.kb());
     // Stored as chosen only when there is a level to keep (a first check-up has none).
     let keep_level = keep_level
