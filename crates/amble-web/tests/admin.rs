@@ -6,12 +6,12 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
 
+mod common;
+
+use common::*;
 use std::net::SocketAddr;
 
-use amble_core::access::Role;
-use amble_core::knowledge::KnowledgeBase;
-use amble_store::{Accounts, DEFAULT_JOURNAL, Database, PgDatabase, SqliteAccounts};
-use amble_web::{AppState, PublicUrl, TrustedProxy, router};
+use amble_web::{PublicUrl, TrustedProxy, router};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -19,98 +19,10 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-const PASSWORD: &str = "a long enough secret";
 const SITE: &str = "amble.clinic.example";
-
-fn blocking<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|s| s.spawn(f).join().unwrap())
-}
-
-struct Setup {
-    engine: &'static str,
-    accounts: Accounts,
-    db: Database,
-    _dir: Option<tempfile::TempDir>,
-}
-
-fn people(accounts: &Accounts) {
-    for (email, role) in [
-        ("ann@x.org", Role::Person),
-        ("bob@x.org", Role::Person),
-        ("cat@x.org", Role::Coach),
-        ("adm@x.org", Role::Admin),
-    ] {
-        accounts.add_user(email, role, PASSWORD).unwrap();
-    }
-    accounts.link("cat@x.org", "ann@x.org").unwrap();
-}
-
-fn sqlite_setup() -> Setup {
-    let dir = tempfile::tempdir().unwrap();
-    let accounts: Accounts = SqliteAccounts::open(dir.path()).unwrap().into();
-    people(&accounts);
-    Setup {
-        engine: "sqlite",
-        accounts,
-        db: Database::sqlite(dir.path()),
-        _dir: Some(dir),
-    }
-}
-
-fn postgres_setup(url: &str, tag: &str) -> Setup {
-    blocking(|| {
-        let name = format!("amble_web_{tag}_{}", std::process::id());
-        let mut admin = postgres::Client::connect(url, postgres::NoTls).unwrap();
-        admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .unwrap();
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .unwrap();
-        let (base, _) = url.rsplit_once('/').unwrap();
-        let pg = PgDatabase::connect(&format!("{base}/{name}")).unwrap();
-        let accounts: Accounts = pg.clone().into();
-        people(&accounts);
-        Setup {
-            engine: "postgres",
-            accounts,
-            db: Database::Postgres(pg, DEFAULT_JOURNAL),
-            _dir: None,
-        }
-    })
-}
-
-fn setups(tag: &str) -> Vec<Setup> {
-    let url = std::env::var("AMBLE_TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty());
-    if url.is_none() {
-        assert!(
-            std::env::var("AMBLE_PG_REQUIRED").map_or(true, |v| v != "1"),
-            "AMBLE_PG_REQUIRED=1 but AMBLE_TEST_DATABASE_URL is not set"
-        );
-    }
-    let mut out = vec![blocking(sqlite_setup)];
-    if let Some(url) = url {
-        out.push(postgres_setup(&url, tag));
-    }
-    out
-}
-
-fn state(t: &Setup) -> AppState {
-    let kb = KnowledgeBase::embedded().unwrap();
-    AppState::with_database(t.db.clone(), kb, Some(jiff::civil::date(2026, 3, 2)))
-        .with_accounts(t.accounts.clone())
-}
 
 fn public() -> PublicUrl {
     PublicUrl::parse(&format!("https://{SITE}")).unwrap()
-}
-
-struct Resp {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
 }
 
 /// One request from `peer` (the socket's address), with `Host` and `Origin` of the site.
