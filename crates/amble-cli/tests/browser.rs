@@ -9,164 +9,47 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
-
-struct Kill(Child);
-impl Drop for Kill {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn find_program(env: &str, names: &[&str]) -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os(env) {
-        return Some(PathBuf::from(p));
-    }
-    let path = std::env::var_os("PATH")?;
-    for dir in std::env::split_paths(&path) {
-        for n in names {
-            let p = dir.join(n);
-            if p.is_file() {
-                return Some(p);
-            }
-        }
-    }
-    None
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn wait_for_port(port: u16) {
-    let t0 = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            t0.elapsed() < Duration::from_secs(20),
-            "chromedriver did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// chromedriver, the Chromium binary, and whether a missing one is a failure.
-fn browser() -> Option<(PathBuf, PathBuf)> {
-    let driver = find_program("CHROMEDRIVER", &["chromedriver"]);
-    let chrome = find_program(
-        "CHROMIUM",
-        &["chromium", "chromium-browser", "google-chrome"],
-    );
-    match (driver, chrome) {
-        (Some(d), Some(c)) => Some((d, c)),
-        _ => {
-            if std::env::var("AMBLE_E2E_REQUIRED").as_deref() == Ok("1") {
-                panic!(
-                    "browser tests are required but chromedriver or chromium is missing (apt-get install chromium chromium-driver)"
-                );
-            }
-            eprintln!(
-                "skipped: no chromedriver/chromium (apt-get install chromium chromium-driver)"
-            );
-            None
-        }
-    }
-}
+use common::browser::{
+    Chrome, Kill, Screen, browser, screenshot, serve_on_any_port, shots_dir, start_chrome,
+};
+use fantoccini::{Client, Locator};
 
 struct Session {
     client: Client,
     url: String,
     shots: PathBuf,
     _server: Kill,
-    _driver: Kill,
-    _profile: tempfile::TempDir,
+    _chrome: Chrome,
     _data: tempfile::TempDir,
 }
 
 async fn start(driver: &Path, chrome: &Path, name: &str) -> Session {
     let data = tempfile::tempdir().unwrap();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_amble"))
-        .args([
-            "--data-dir",
-            data.path().to_str().unwrap(),
-            "--today",
-            "2026-03-02",
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().trim_end_matches('/').to_string();
-    assert!(
-        url.starts_with("http://127.0.0.1:"),
-        "serve prints its URL first: {line:?}"
-    );
-    let server = Kill(server);
-
-    let port = free_port();
-    let drv = Kill(
-        Command::new(driver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for_port(port);
-    let profile = tempfile::tempdir().unwrap();
-    let caps = serde_json::json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": chrome.to_str().unwrap(),
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--no-first-run", "--window-size=412,915",
-                     format!("--user-data-dir={}", profile.path().display())]
-        }
-    });
-    let serde_json::Value::Object(caps) = caps else {
-        unreachable!()
-    };
-    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("a WebDriver session");
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("screenshots")
-        .join(name);
-    std::fs::create_dir_all(&shots).unwrap();
+    let (server, url) = serve_on_any_port(&[
+        "--data-dir",
+        data.path().to_str().unwrap(),
+        "--today",
+        "2026-03-02",
+    ]);
+    let browser = start_chrome(driver, chrome, Screen::Window(412, 915), &[]).await;
     Session {
-        client,
+        client: browser.client.clone(),
         url,
-        shots,
+        shots: shots_dir(name),
         _server: server,
-        _driver: drv,
-        _profile: profile,
+        _chrome: browser,
         _data: data,
     }
 }
 
 impl Session {
     async fn shot(&self, name: &str) {
-        let png = self.client.screenshot().await.unwrap();
-        std::fs::write(self.shots.join(format!("{name}.png")), png).unwrap();
+        screenshot(&self.client, &self.shots, name).await;
     }
     async fn click(&self, css: &str) {
         self.client

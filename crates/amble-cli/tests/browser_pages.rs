@@ -9,31 +9,14 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-use fantoccini::{ClientBuilder, Locator};
-use serde_json::{Value, json};
-
-struct Kill(Child);
-impl Drop for Kill {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn find_program(env: &str, names: &[&str]) -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os(env) {
-        return Some(PathBuf::from(p));
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|d| names.iter().map(move |n| d.join(n)))
-        .find(|p| p.is_file())
-}
+use common::browser::{Screen, browser, serve_on_any_port, shots_dir, start_chrome};
+use fantoccini::{Client, Locator};
+use serde_json::json;
 
 fn amble(data: &Path, today: &str, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_amble"))
@@ -95,23 +78,83 @@ return problems;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_fits_a_phone_with_tap_targets_a_finger_can_hit() {
-    let driver = find_program("CHROMEDRIVER", &["chromedriver"]);
-    let chrome = find_program(
-        "CHROMIUM",
-        &["chromium", "chromium-browser", "google-chrome"],
-    );
-    let (Some(driver), Some(chrome)) = (driver, chrome) else {
-        assert!(
-            std::env::var("AMBLE_E2E_REQUIRED").as_deref() != Ok("1"),
-            "browser tests are required but chromedriver or chromium is missing"
-        );
-        eprintln!("skipped: no chromedriver/chromium");
+    let Some((driver, chrome)) = browser() else {
         return;
     };
-    // Eight weeks of a plan: walks three times a week, mornings, two gait recordings.
     let data = tempfile::tempdir().unwrap();
-    let dir = data.path();
-    let today = "2026-03-02";
+    eight_weeks(data.path());
+    let (_server, url) = serve_on_any_port(&[
+        "--data-dir",
+        data.path().to_str().unwrap(),
+        "--today",
+        TODAY,
+    ]);
+    let browser = start_chrome(&driver, &chrome, Screen::Phone(2.0), &["--mute-audio"]).await;
+    let client = browser.client.clone();
+    let shots = shots_dir("phone");
+
+    let mut pages: Vec<String> = PAGES.iter().map(|p| p.to_string()).collect();
+    client.goto(&format!("{url}/learn")).await.unwrap();
+    for a in client
+        .find_all(Locator::Css("main a[href^='/learn/']"))
+        .await
+        .unwrap()
+    {
+        let href = a.attr("href").await.unwrap().unwrap();
+        if !pages.contains(&href) {
+            pages.push(href);
+        }
+    }
+    assert!(pages.len() > 40, "the library's articles are visited too");
+
+    let mut problems = Vec::new();
+    for page in &pages {
+        problems.extend(check_page(&client, &url, page, &shots).await);
+    }
+    client.close().await.unwrap();
+    assert!(
+        problems.is_empty(),
+        "{} problems on a phone:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+const TODAY: &str = "2026-03-02";
+
+/// The pages visited (and every article of the library, found on `/learn`).
+const PAGES: &[&str] = &[
+    "/",
+    "/today",
+    "/walk",
+    "/plan",
+    "/plan?history=all",
+    "/progress",
+    "/progress?weeks=all",
+    "/insights",
+    "/experiments",
+    "/experiments?factor=surface&a=flat&b=hills&first_day=2026-03-02&weeks=4",
+    "/report",
+    "/exercises",
+    "/journal",
+    "/journal/needs-pain",
+    "/journal/w-1/gait",
+    "/journal/w-1/edit",
+    "/journal/w-1/delete",
+    "/gait",
+    "/log/walk",
+    "/log/morning",
+    "/log/exercise",
+    "/checkup",
+    "/checkup/a-1",
+    "/screen",
+    "/checkin",
+    "/learn",
+    "/learn?q=walking",
+];
+
+/// Eight weeks of a plan: walks three times a week, mornings, two gait recordings.
+fn eight_weeks(dir: &Path) {
     let examples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/contract-examples");
     amble(
         dir,
@@ -135,7 +178,7 @@ async fn every_page_fits_a_phone_with_tap_targets_a_finger_can_hit() {
             let peak = (2 + (week + k as i64) % 3).to_string();
             amble(
                 dir,
-                today,
+                TODAY,
                 &[
                     "log",
                     "walk",
@@ -152,7 +195,7 @@ async fn every_page_fits_a_phone_with_tap_targets_a_finger_can_hit() {
             let next = d.checked_add(jiff::Span::new().days(1)).unwrap();
             amble(
                 dir,
-                today,
+                TODAY,
                 &["log", "morning", "--date", &next.to_string(), "--pain", "2"],
             );
         }
@@ -162,7 +205,7 @@ async fn every_page_fits_a_phone_with_tap_targets_a_finger_can_hit() {
     for walk in ["w-1", "w-20"] {
         amble(
             dir,
-            today,
+            TODAY,
             &[
                 "gait",
                 recording.to_str().unwrap(),
@@ -173,156 +216,47 @@ async fn every_page_fits_a_phone_with_tap_targets_a_finger_can_hit() {
             ],
         );
     }
+}
 
-    let mut server = Command::new(env!("CARGO_BIN_EXE_amble"))
-        .args(["--data-dir", dir.to_str().unwrap(), "--today", today])
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().trim_end_matches('/').to_string();
-    let _server = Kill(server);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _driver = Kill(
-        Command::new(driver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let t0 = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            t0.elapsed() < Duration::from_secs(20),
-            "chromedriver did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let profile = tempfile::tempdir().unwrap();
-    let caps = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": chrome.to_str().unwrap(),
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--no-first-run", "--window-size=390,844", "--mute-audio",
-                     format!("--user-data-dir={}", profile.path().display())],
-            "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0, "touch": true}}
-        }
-    });
-    let Value::Object(caps) = caps else {
-        unreachable!()
-    };
-    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("a WebDriver session");
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("screenshots")
-        .join("phone");
-    std::fs::create_dir_all(&shots).unwrap();
-
-    let mut pages: Vec<String> = [
-        "/",
-        "/today",
-        "/walk",
-        "/plan",
-        "/plan?history=all",
-        "/progress",
-        "/progress?weeks=all",
-        "/insights",
-        "/experiments",
-        "/experiments?factor=surface&a=flat&b=hills&first_day=2026-03-02&weeks=4",
-        "/report",
-        "/exercises",
-        "/journal",
-        "/journal/needs-pain",
-        "/journal/w-1/gait",
-        "/journal/w-1/edit",
-        "/journal/w-1/delete",
-        "/gait",
-        "/log/walk",
-        "/log/morning",
-        "/log/exercise",
-        "/checkup",
-        "/checkup/a-1",
-        "/screen",
-        "/checkin",
-        "/learn",
-        "/learn?q=walking",
-    ]
-    .into_iter()
-    .map(str::to_string)
-    .collect();
-    client.goto(&format!("{url}/learn")).await.unwrap();
-    for a in client
-        .find_all(Locator::Css("main a[href^='/learn/']"))
-        .await
-        .unwrap()
-    {
-        let href = a.attr("href").await.unwrap().unwrap();
-        if !pages.contains(&href) {
-            pages.push(href);
-        }
-    }
-    assert!(pages.len() > 40, "the library's articles are visited too");
-
+/// What on `page` does not fit a phone, in words; screenshots of it (and of its chart) saved.
+async fn check_page(client: &Client, url: &str, page: &str, shots: &Path) -> Vec<String> {
     let mut problems = Vec::new();
-    for page in &pages {
-        client.goto(&format!("{url}{page}")).await.unwrap();
-        // A phone's browser zooms out to show a page wider than the screen.
-        let width = client
-            .execute("return window.innerWidth", vec![])
-            .await
-            .unwrap();
-        if width != json!(390) {
-            problems.push(format!("{page}: the browser zoomed out to {width} px"));
-        }
-        // Open every disclosure: what it shows must fit too.
-        client
-            .execute(
-                "document.querySelectorAll('details').forEach(d => d.open = true);",
-                vec![],
-            )
-            .await
-            .unwrap();
-        let found = client.execute(CHECK, vec![]).await.unwrap();
-        for p in found.as_array().unwrap() {
-            problems.push(format!("{page}: {}", p.as_str().unwrap()));
-        }
-        let file = page
-            .trim_start_matches('/')
-            .replace(['/', '?', '=', '&'], "_");
-        if let Ok(chart) = client.find(Locator::Css("svg.chart")).await {
-            let png = chart.screenshot().await.unwrap();
-            std::fs::write(shots.join(format!("{file}-chart.png")), png).unwrap();
-        }
-        let png = client.screenshot().await.unwrap();
-        std::fs::write(
-            shots.join(format!(
-                "{}.png",
-                if file.is_empty() { "home" } else { &file }
-            )),
-            png,
-        )
+    client.goto(&format!("{url}{page}")).await.unwrap();
+    // A phone's browser zooms out to show a page wider than the screen.
+    let width = client
+        .execute("return window.innerWidth", vec![])
+        .await
         .unwrap();
+    if width != json!(390) {
+        problems.push(format!("{page}: the browser zoomed out to {width} px"));
     }
-    client.close().await.unwrap();
-    assert!(
-        problems.is_empty(),
-        "{} problems on a phone:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    // Open every disclosure: what it shows must fit too.
+    client
+        .execute(
+            "document.querySelectorAll('details').forEach(d => d.open = true);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let found = client.execute(CHECK, vec![]).await.unwrap();
+    for p in found.as_array().unwrap() {
+        problems.push(format!("{page}: {}", p.as_str().unwrap()));
+    }
+    let file = page
+        .trim_start_matches('/')
+        .replace(['/', '?', '=', '&'], "_");
+    if let Ok(chart) = client.find(Locator::Css("svg.chart")).await {
+        let png = chart.screenshot().await.unwrap();
+        std::fs::write(shots.join(format!("{file}-chart.png")), png).unwrap();
+    }
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(
+        shots.join(format!(
+            "{}.png",
+            if file.is_empty() { "home" } else { &file }
+        )),
+        png,
+    )
+    .unwrap();
+    problems
 }

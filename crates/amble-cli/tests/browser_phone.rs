@@ -8,69 +8,18 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use common::browser::{
+    Chrome, Kill, Screen, browser, free_port, screenshot, shots_dir, start_chrome,
+};
+use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
-
-struct Kill(Child);
-impl Drop for Kill {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn find_program(env: &str, names: &[&str]) -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os(env) {
-        return Some(PathBuf::from(p));
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
-        .find(|p| p.is_file())
-}
-
-fn browser() -> Option<(PathBuf, PathBuf)> {
-    let driver = find_program("CHROMEDRIVER", &["chromedriver"]);
-    let chrome = find_program(
-        "CHROMIUM",
-        &["chromium", "chromium-browser", "google-chrome"],
-    );
-    match (driver, chrome) {
-        (Some(d), Some(c)) => Some((d, c)),
-        _ => {
-            assert!(
-                std::env::var("AMBLE_E2E_REQUIRED").as_deref() != Ok("1"),
-                "browser tests are required but chromedriver or chromium is missing"
-            );
-            eprintln!("skipped: no chromedriver/chromium");
-            None
-        }
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn wait_for_port(port: u16) {
-    let t0 = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            t0.elapsed() < Duration::from_secs(20),
-            "port {port} did not open"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
 
 /// One plain HTTP/1.1 request: (status, body). The body is read by its Content-Length
 /// (chromedriver keeps the connection open a while after answering).
@@ -136,63 +85,25 @@ struct Phone {
     client: Client,
     driver_port: u16,
     session: String,
-    shots: PathBuf,
-    _driver: Kill,
-    _profile: tempfile::TempDir,
+    shots: std::path::PathBuf,
+    _chrome: Chrome,
 }
 
 async fn phone(driver: &Path, chrome: &Path, name: &str) -> Phone {
-    let driver_port = free_port();
-    let drv = Kill(
-        Command::new(driver)
-            .arg(format!("--port={driver_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for_port(driver_port);
-    let profile = tempfile::tempdir().unwrap();
-    let caps = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": chrome.to_str().unwrap(),
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--no-first-run", "--window-size=390,844",
-                     format!("--user-data-dir={}", profile.path().display())],
-            // A window cannot be narrower than 500 px; the phone's own width comes from
-            // Chrome's device emulation.
-            "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 3.0, "touch": true}}
-        }
-    });
-    let Value::Object(caps) = caps else {
-        unreachable!()
-    };
-    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{driver_port}"))
-        .await
-        .expect("a WebDriver session");
-    let session = client.session_id().await.unwrap().unwrap();
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("screenshots")
-        .join(name);
-    std::fs::create_dir_all(&shots).unwrap();
+    let browser = start_chrome(driver, chrome, Screen::Phone(3.0), &[]).await;
+    let session = browser.client.session_id().await.unwrap().unwrap();
     Phone {
-        client,
-        driver_port,
+        client: browser.client.clone(),
+        driver_port: browser.driver_port,
         session,
-        shots,
-        _driver: drv,
-        _profile: profile,
+        shots: shots_dir(name),
+        _chrome: browser,
     }
 }
 
 impl Phone {
     async fn shot(&self, name: &str) {
-        let png = self.client.screenshot().await.unwrap();
-        std::fs::write(self.shots.join(format!("{name}.png")), png).unwrap();
+        screenshot(&self.client, &self.shots, name).await;
     }
 
     /// A Chrome DevTools command through chromedriver (`goog:cdp`).

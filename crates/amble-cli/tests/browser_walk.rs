@@ -8,58 +8,25 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use common::browser::{
+    Chrome, Kill, Screen, browser, screenshot, serve_on_any_port, shots_dir, start_chrome,
+};
+use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
-
-struct Kill(Child);
-impl Drop for Kill {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn find_program(env: &str, names: &[&str]) -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os(env) {
-        return Some(PathBuf::from(p));
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|d| names.iter().map(move |n| d.join(n)))
-        .find(|p| p.is_file())
-}
-
-fn browser() -> Option<(PathBuf, PathBuf)> {
-    let driver = find_program("CHROMEDRIVER", &["chromedriver"]);
-    let chrome = find_program(
-        "CHROMIUM",
-        &["chromium", "chromium-browser", "google-chrome"],
-    );
-    match (driver, chrome) {
-        (Some(d), Some(c)) => Some((d, c)),
-        _ => {
-            assert!(
-                std::env::var("AMBLE_E2E_REQUIRED").as_deref() != Ok("1"),
-                "browser tests are required but chromedriver or chromium is missing"
-            );
-            eprintln!("skipped: no chromedriver/chromium");
-            None
-        }
-    }
-}
 
 struct Phone {
     client: Client,
     url: String,
     shots: PathBuf,
     _server: Kill,
-    _driver: Kill,
-    _dirs: (tempfile::TempDir, tempfile::TempDir),
+    _chrome: Chrome,
+    _data: tempfile::TempDir,
 }
 
 const TODAY: &str = "2026-03-02";
@@ -80,83 +47,26 @@ async fn phone(driver: &Path, chrome: &Path, answers: &str) -> Phone {
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_amble"))
-        .args([
-            "--data-dir",
-            data.path().to_str().unwrap(),
-            "--today",
-            TODAY,
-        ])
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().trim_end_matches('/').to_string();
-    let server = Kill(server);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let drv = Kill(
-        Command::new(driver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let t0 = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            t0.elapsed() < Duration::from_secs(20),
-            "chromedriver did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let profile = tempfile::tempdir().unwrap();
-    let caps = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": chrome.to_str().unwrap(),
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--no-first-run", "--window-size=390,844", "--mute-audio",
-                     format!("--user-data-dir={}", profile.path().display())],
-            "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 3.0, "touch": true}}
-        }
-    });
-    let Value::Object(caps) = caps else {
-        unreachable!()
-    };
-    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("a WebDriver session");
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("screenshots")
-        .join("walk");
-    std::fs::create_dir_all(&shots).unwrap();
+    let (server, url) = serve_on_any_port(&[
+        "--data-dir",
+        data.path().to_str().unwrap(),
+        "--today",
+        TODAY,
+    ]);
+    let browser = start_chrome(driver, chrome, Screen::Phone(3.0), &["--mute-audio"]).await;
     Phone {
-        client,
+        client: browser.client.clone(),
         url,
-        shots,
+        shots: shots_dir("walk"),
         _server: server,
-        _driver: drv,
-        _dirs: (data, profile),
+        _chrome: browser,
+        _data: data,
     }
 }
 
 impl Phone {
     async fn shot(&self, name: &str) {
-        let png = self.client.screenshot().await.unwrap();
-        std::fs::write(self.shots.join(format!("{name}.png")), png).unwrap();
+        screenshot(&self.client, &self.shots, name).await;
     }
     async fn js(&self, script: &str, args: Vec<Value>) -> Value {
         self.client

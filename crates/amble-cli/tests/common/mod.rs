@@ -2,6 +2,8 @@
 //! documents against the scripting contract (docs/cli.md) key for key.
 #![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
+pub mod browser;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
