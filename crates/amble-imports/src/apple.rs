@@ -312,11 +312,7 @@ pub fn parse<R: BufRead>(input: R, progress: &mut dyn FnMut(u64)) -> Result<Appl
             Event::Start(e) | Event::Empty(e) => {
                 export.element(&e, empty, r.buffer_position())?;
             }
-            Event::End(e) => {
-                if e.local_name().as_ref() == "Workout" {
-                    export.end_workout();
-                }
-            }
+            Event::End(e) if e.local_name().as_ref() == "Workout" => export.end_workout(),
             Event::Eof => break,
             _ => {}
         }
