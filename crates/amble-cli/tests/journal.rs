@@ -269,6 +269,152 @@ fn assess_with_answers_and_no_journal_stores_nothing() {
 
 // ---- Bad input: exit 2, a precise message, and the journal unchanged ----
 
+/// Bad log and edit input, each with a part of the message it must give.
+const BAD_LOG_INPUT: &[(&[&str], &str)] = &[
+    (
+        &[
+            "log",
+            "walk",
+            "--minutes",
+            "10",
+            "--pain-before",
+            "1",
+            "--pain-peak",
+            "11",
+        ],
+        "--pain-peak: expected a pain score from 0 to 10, found 11",
+    ),
+    (
+        &[
+            "log",
+            "walk",
+            "--minutes",
+            "10",
+            "--pain-before",
+            "-1",
+            "--pain-peak",
+            "2",
+        ],
+        "--pain-before",
+    ),
+    (
+        &[
+            "log",
+            "walk",
+            "--date",
+            "2026-02-30",
+            "--minutes",
+            "10",
+            "--pain-before",
+            "1",
+            "--pain-peak",
+            "2",
+        ],
+        "--date: the date 2026-02-30 does not exist: February 2026 has 28 days",
+    ),
+    (
+        &[
+            "log",
+            "walk",
+            "--date",
+            "03/02/2026",
+            "--minutes",
+            "10",
+            "--pain-before",
+            "1",
+            "--pain-peak",
+            "2",
+        ],
+        "--date",
+    ),
+    (
+        &[
+            "log",
+            "walk",
+            "--date",
+            "2026-03-09",
+            "--minutes",
+            "10",
+            "--pain-before",
+            "1",
+            "--pain-peak",
+            "2",
+        ],
+        "after today",
+    ),
+    (
+        &[
+            "log",
+            "walk",
+            "--minutes",
+            "-5",
+            "--pain-before",
+            "1",
+            "--pain-peak",
+            "2",
+        ],
+        "--minutes",
+    ),
+    (
+        &[
+            "log",
+            "walk",
+            "--minutes",
+            "0",
+            "--pain-before",
+            "1",
+            "--pain-peak",
+            "2",
+        ],
+        "--minutes: expected a duration above 0",
+    ),
+    (
+        &["log", "walk", "--minutes", "10", "--pain-before", "1"],
+        "missing --pain-peak",
+    ),
+    (
+        &[
+            "log",
+            "walk",
+            "--minutes",
+            "10",
+            "--pain-before",
+            "1",
+            "--pain-peak",
+            "2",
+            "--leg-spread",
+            "lots",
+        ],
+        "--leg-spread",
+    ),
+    (
+        &["log", "morning", "--pain", "12"],
+        "--pain: expected a pain score from 0 to 10, found 12",
+    ),
+    (
+        &["log", "exercise", "--id", "burpee"],
+        "unknown exercise \"burpee\"",
+    ),
+    (
+        &["log", "exercise", "--id", "bird_dog", "--pain-after", "99"],
+        "--pain-after",
+    ),
+    (
+        &["journal", "edit", "w-1", "--pain-peak", "14"],
+        "--pain-peak",
+    ),
+    (
+        &["journal", "edit", "w-1", "--pain", "3"],
+        "--pain does not apply to a walk entry",
+    ),
+    (
+        &["journal", "edit", "w-404", "--minutes", "3"],
+        "no journal entry with id \"w-404\"",
+    ),
+    (&["journal", "delete", "w-404", "--yes"], "no journal entry"),
+    (&["journal", "delete", "w-1"], "add --yes"),
+];
+
 #[test]
 fn bad_log_input_is_rejected_and_changes_nothing() {
     let j = Journal::new();
@@ -282,151 +428,7 @@ fn bad_log_input_is_rejected_and_changes_nothing() {
     );
     log_walk(&j, "2026-03-02", 10, 1, 2);
     let before = j.export();
-    let cases: &[(&[&str], &str)] = &[
-        (
-            &[
-                "log",
-                "walk",
-                "--minutes",
-                "10",
-                "--pain-before",
-                "1",
-                "--pain-peak",
-                "11",
-            ],
-            "--pain-peak: expected a pain score from 0 to 10, found 11",
-        ),
-        (
-            &[
-                "log",
-                "walk",
-                "--minutes",
-                "10",
-                "--pain-before",
-                "-1",
-                "--pain-peak",
-                "2",
-            ],
-            "--pain-before",
-        ),
-        (
-            &[
-                "log",
-                "walk",
-                "--date",
-                "2026-02-30",
-                "--minutes",
-                "10",
-                "--pain-before",
-                "1",
-                "--pain-peak",
-                "2",
-            ],
-            "--date: the date 2026-02-30 does not exist: February 2026 has 28 days",
-        ),
-        (
-            &[
-                "log",
-                "walk",
-                "--date",
-                "03/02/2026",
-                "--minutes",
-                "10",
-                "--pain-before",
-                "1",
-                "--pain-peak",
-                "2",
-            ],
-            "--date",
-        ),
-        (
-            &[
-                "log",
-                "walk",
-                "--date",
-                "2026-03-09",
-                "--minutes",
-                "10",
-                "--pain-before",
-                "1",
-                "--pain-peak",
-                "2",
-            ],
-            "after today",
-        ),
-        (
-            &[
-                "log",
-                "walk",
-                "--minutes",
-                "-5",
-                "--pain-before",
-                "1",
-                "--pain-peak",
-                "2",
-            ],
-            "--minutes",
-        ),
-        (
-            &[
-                "log",
-                "walk",
-                "--minutes",
-                "0",
-                "--pain-before",
-                "1",
-                "--pain-peak",
-                "2",
-            ],
-            "--minutes: expected a duration above 0",
-        ),
-        (
-            &["log", "walk", "--minutes", "10", "--pain-before", "1"],
-            "missing --pain-peak",
-        ),
-        (
-            &[
-                "log",
-                "walk",
-                "--minutes",
-                "10",
-                "--pain-before",
-                "1",
-                "--pain-peak",
-                "2",
-                "--leg-spread",
-                "lots",
-            ],
-            "--leg-spread",
-        ),
-        (
-            &["log", "morning", "--pain", "12"],
-            "--pain: expected a pain score from 0 to 10, found 12",
-        ),
-        (
-            &["log", "exercise", "--id", "burpee"],
-            "unknown exercise \"burpee\"",
-        ),
-        (
-            &["log", "exercise", "--id", "bird_dog", "--pain-after", "99"],
-            "--pain-after",
-        ),
-        (
-            &["journal", "edit", "w-1", "--pain-peak", "14"],
-            "--pain-peak",
-        ),
-        (
-            &["journal", "edit", "w-1", "--pain", "3"],
-            "--pain does not apply to a walk entry",
-        ),
-        (
-            &["journal", "edit", "w-404", "--minutes", "3"],
-            "no journal entry with id \"w-404\"",
-        ),
-        (&["journal", "delete", "w-404", "--yes"], "no journal entry"),
-        (&["journal", "delete", "w-1"], "add --yes"),
-    ];
-    for (args, needle) in cases {
+    for (args, needle) in BAD_LOG_INPUT {
         let r = j.run("2026-03-02", args);
         assert_eq!(r.code, 2, "{args:?} should be bad input: {}", r.stderr);
         assert!(

@@ -99,54 +99,7 @@ fn the_terminal_speaks_in_words() {
         "assess",
         j.run("2026-03-02", &["assess", "--answers", answers]),
     );
-    for d in 0..35u32 {
-        let date = format!("2026-{:02}-{:02}", 3 + (d + 1) / 32, 1 + (d + 1) % 32);
-        let Ok(date) = amble_core::words::date(&date) else {
-            continue;
-        };
-        let date = date.to_string();
-        if d % 2 == 0 {
-            let peak = if d == 12 { "6" } else { "2" };
-            let minutes = (15 + d / 3).to_string();
-            keep(
-                "log walk",
-                j.run(
-                    today,
-                    &[
-                        "log",
-                        "walk",
-                        "--date",
-                        &date,
-                        "--minutes",
-                        &minutes,
-                        "--pain-before",
-                        "1",
-                        "--pain-peak",
-                        peak,
-                        "--bouts",
-                        "1",
-                    ],
-                ),
-            );
-        }
-        if d % 3 == 0 {
-            keep(
-                "log morning",
-                j.run(today, &["log", "morning", "--date", &date, "--pain", "2"]),
-            );
-        }
-        if d % 5 == 0 {
-            keep(
-                "log exercise",
-                j.run(
-                    today,
-                    &[
-                        "log", "exercise", "--date", &date, "--id", "bird_dog", "--sets", "2",
-                    ],
-                ),
-            );
-        }
-    }
+    log_five_weeks(&j, today, &mut keep);
     for (what, args) in [
         ("plan", vec!["plan"]),
         ("today", vec!["today"]),
@@ -246,4 +199,57 @@ fn the_terminal_speaks_in_words() {
         bad.stderr
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Five weeks of walks (one with a pain of 6), mornings and exercise sessions, each logged by
+/// the CLI; `keep` takes each run.
+fn log_five_weeks(j: &Journal, today: &str, keep: &mut impl FnMut(&str, Run)) {
+    for d in 0..35u32 {
+        let date = format!("2026-{:02}-{:02}", 3 + (d + 1) / 32, 1 + (d + 1) % 32);
+        let Ok(date) = amble_core::words::date(&date) else {
+            continue;
+        };
+        let date = date.to_string();
+        if d % 2 == 0 {
+            let peak = if d == 12 { "6" } else { "2" };
+            let minutes = (15 + d / 3).to_string();
+            keep(
+                "log walk",
+                j.run(
+                    today,
+                    &[
+                        "log",
+                        "walk",
+                        "--date",
+                        &date,
+                        "--minutes",
+                        &minutes,
+                        "--pain-before",
+                        "1",
+                        "--pain-peak",
+                        peak,
+                        "--bouts",
+                        "1",
+                    ],
+                ),
+            );
+        }
+        if d % 3 == 0 {
+            keep(
+                "log morning",
+                j.run(today, &["log", "morning", "--date", &date, "--pain", "2"]),
+            );
+        }
+        if d % 5 == 0 {
+            keep(
+                "log exercise",
+                j.run(
+                    today,
+                    &[
+                        "log", "exercise", "--date", &date, "--id", "bird_dog", "--sets", "2",
+                    ],
+                ),
+            );
+        }
+    }
 }
