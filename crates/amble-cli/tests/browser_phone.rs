@@ -7,6 +7,7 @@
 //! `AMBLE_E2E_REQUIRED=1`.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
+#![allow(clippy::too_many_lines)] // installing, going offline, logging and coming back are one story
 
 mod common;
 

@@ -7,6 +7,7 @@
 //! Skipped without chromedriver unless `AMBLE_E2E_REQUIRED=1` (CI).
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
+#![allow(clippy::too_many_lines)] // the guided walk follows one clock from its start to its end
 
 mod common;
 

@@ -4,6 +4,7 @@
 //! log (`--log-format json`). PostgreSQL parts run with `AMBLE_TEST_DATABASE_URL`.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
+#![allow(clippy::too_many_lines)] // the servers' role is one scenario, step by step, on a database of its own
 
 mod common;
 

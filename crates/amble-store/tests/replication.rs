@@ -10,6 +10,7 @@
 //! the servers run as the user `postgres`, as `.ci/run` does.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
+#![allow(clippy::too_many_lines)] // failover is one story: primary, replica, writes, a stop, a promotion
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

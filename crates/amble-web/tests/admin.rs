@@ -5,6 +5,7 @@
 //! PostgreSQL with `AMBLE_TEST_DATABASE_URL`.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
+#![allow(clippy::too_many_lines)] // the admin page is one story: each change, then what it shows
 
 mod common;
 
