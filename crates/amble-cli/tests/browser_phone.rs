@@ -17,7 +17,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::browser::{
-    Chrome, Kill, Screen, browser, free_port, screenshot, shots_dir, start_chrome,
+    Chrome, Kill, Screen, browser, free_port, screenshot, serve_at, shots_dir, start_chrome,
 };
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
@@ -66,20 +66,14 @@ fn serve(data: &Path, port: u16) -> Kill {
 }
 
 fn serve_with(storage: &[&str], port: u16) -> Kill {
-    let mut server = Command::new(env!("CARGO_BIN_EXE_amble"))
-        .args(storage)
-        .args(["--today", "2026-03-02", "serve", "--bind"])
-        .arg(format!("127.0.0.1:{port}"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert!(line.contains(&format!("127.0.0.1:{port}")), "{line:?}");
-    Kill(server)
+    let args: Vec<&str> = storage
+        .iter()
+        .copied()
+        .chain(["--today", "2026-03-02"])
+        .collect();
+    let (server, url) = serve_at(&args, &format!("127.0.0.1:{port}"));
+    assert!(url.contains(&format!("127.0.0.1:{port}")), "{url:?}");
+    server
 }
 
 struct Phone {

@@ -76,9 +76,14 @@ pub fn wait_for_port(port: u16) {
 /// `amble ARGS serve --bind 127.0.0.1:0` (ARGS choose the journal and the day) and the address
 /// it prints first, without a trailing slash.
 pub fn serve_on_any_port(args: &[&str]) -> (Kill, String) {
+    serve_at(args, "127.0.0.1:0")
+}
+
+/// `amble ARGS serve --bind BIND` and the address it prints first, without a trailing slash.
+pub fn serve_at(args: &[&str], bind: &str) -> (Kill, String) {
     let mut server = Command::new(env!("CARGO_BIN_EXE_amble"))
         .args(args)
-        .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(["serve", "--bind", bind])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
