@@ -12,14 +12,13 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 
 use crate::assessment::{Strength, assess};
-use crate::checkin::Checkin;
-use crate::journal::{Entry, ExerciseSession, StoredAssessment, Walk};
+use crate::journal::{Entry, StoredAssessment};
 use crate::knowledge::KnowledgeBase;
 use crate::tier::Tier;
 
 use super::exercises::ExercisePlan;
 use super::lights::{Light, Mornings, classify};
-use super::maintenance::{LEAVES_FOR_FLARE, checkin_alarm};
+use super::maintenance::{FLARE_ADVICE, LEAVES_FOR_FLARE, checkin_alarm};
 use super::progression::fit_under;
 use super::start::{
     choose_exercises, current_weekly_minutes, floor_bout, frequency_first, is_older, start_plan,
@@ -27,15 +26,12 @@ use super::start::{
 };
 use super::types::{
     Decision, DecisionKind, EarlierWarning, Excluded, Mode, PLAN_SCHEMA, Plan, PlanError,
-    Prescription, Replay, Status, WeekType,
+    Prescription, Replay, Status, WeekType, words_minutes,
 };
 
 mod state;
 
-use state::{ReplayState, Setting};
-
-/// The words that announce an easier week in a decision (its heading reads them).
-pub const EASIER_WEEK: &str = "is an easier week to let your body adapt";
+use state::{Blocks, ReplayState, Setting};
 
 /// Whole days from `from` to `to` (negative when `to` is earlier).
 fn days_between(from: Date, to: Date) -> i64 {
@@ -45,20 +41,6 @@ fn days_between(from: Date, to: Date) -> i64 {
 /// The 7-day block (0-based) a date falls in, counted from `start`.
 fn block_of(start: Date, d: Date) -> Option<u32> {
     u32::try_from(days_between(start, d).div_euclid(7)).ok()
-}
-
-/// What the journal holds per block, gathered once.
-pub(super) struct Blocks<'a> {
-    walks: BTreeMap<u32, Vec<&'a Walk>>,
-    exercises: BTreeMap<u32, Vec<&'a ExerciseSession>>,
-    /// Check-ins per block (read in maintenance).
-    checkins: BTreeMap<u32, Vec<&'a Checkin>>,
-    /// Blocks with anything logged in them (walks, mornings, exercises).
-    active: BTreeSet<u32>,
-}
-
-pub(super) fn words_minutes(p: &Prescription) -> String {
-    crate::words::count(p.weekly_minutes(), "minute", "minutes")
 }
 
 /// The current plan from the journal as of `today` (contract §4). Entries must be in journal
@@ -515,9 +497,6 @@ fn checkin_within_week(out: &mut Replay, cx: &Setting<'_>, this_week: Prescripti
         because,
     };
 }
-
-/// What to do in a flare, and when to contact a clinician.
-pub(crate) const FLARE_ADVICE: &str = "Flares are common and usually settle. For now: only the short, easy walks the plan gives this week (two a day when the week has room for them, otherwise one). If it isn't settling within 1 to 2 weeks, or you're worried, contact your doctor or physiotherapist; if anything new appears, such as numbness or weakness, run the check-up again.";
 
 /// An earlier plan the replay needs and has not got yet, by the index of its check-up in the
 /// journal given to [`replay`].
