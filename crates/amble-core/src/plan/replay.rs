@@ -106,14 +106,9 @@ fn replay_in(
         out.history.push(record);
     }
     finish(&mut out, &state, excluded, cx.paused);
-    checkin_within_week(&mut out, &cx, state.this_week);
-    flare_within_week(
-        &mut out,
-        &cx,
-        state.this_week,
-        state.this_type,
-        state.gentle_bound(),
-    );
+    let bound = state.gentle_bound();
+    checkin_within_week(&mut out, &cx, bound);
+    flare_within_week(&mut out, &cx, state.this_week, state.this_type, bound);
     Ok(out)
 }
 
@@ -464,8 +459,9 @@ fn flare_within_week(
 /// Maintenance that listens, at once: a check-in in the current week, while the plan is in
 /// maintenance, that says back pain limited what you do or gives pain clearly above the last or
 /// the first score switches the rest of the week to the flare plan; the week's review then
-/// keeps the flare plan (docs/plan-rules.md, "Maintenance").
-fn checkin_within_week(out: &mut Replay, cx: &Setting<'_>, this_week: Prescription) {
+/// keeps the flare plan (docs/plan-rules.md, "Maintenance"). The gentle week is bounded as a
+/// flare found within the week is (`bound`: this week, and the last full week before it).
+fn checkin_within_week(out: &mut Replay, cx: &Setting<'_>, bound: f64) {
     let (blocks, entries, floor, today, kb) = (&cx.blocks, cx.entries, cx.floor, cx.today, cx.kb);
     if out.plan.status != Status::Maintenance || out.plan.walking.is_none() {
         return;
@@ -479,11 +475,7 @@ fn checkin_within_week(out: &mut Replay, cx: &Setting<'_>, this_week: Prescripti
     }) else {
         return;
     };
-    let gentle = fit_under(
-        Prescription::gentle(floor),
-        f64::from(this_week.weekly_minutes()),
-        floor,
-    );
+    let gentle = fit_under(Prescription::gentle(floor), bound, floor);
     let mut because = lines;
     because.push(LEAVES_FOR_FLARE.into());
     because.push(FLARE_ADVICE.into());
