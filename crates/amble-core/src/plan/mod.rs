@@ -36,7 +36,7 @@ pub use exercises::{describe as describe_exercise_dose, dose_line};
 pub use keep::level_words;
 pub use lights::{Light, Mornings, classify, explain as explain_light, morning_words};
 pub use maintenance::{checkin_alarm, maintenance_since};
-pub use replay::{cap_breaches, replay};
+pub use replay::{Checkpoints, cap_breaches, replay, replay_from, replay_kept};
 pub use session::{
     Cue, CueKind, MAX_SEGMENTS, MAX_SESSION_SECONDS, Segment, SegmentKind, WalkSession, cues,
     parse_segments_spec, segments_spec, walk_seconds, walk_session,

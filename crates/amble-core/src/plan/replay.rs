@@ -7,6 +7,7 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -50,15 +51,154 @@ fn block_of(start: Date, d: Date) -> Option<u32> {
 /// turn may need the one before that: those earlier plans are replayed once each, the oldest
 /// first, so the cost grows with the number of check-ups and the stack stays flat.
 pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Replay, PlanError> {
+    replay_top(entries, today, kb, &mut None)
+}
+
+/// [`replay`], keeping the replay's state at the start of every week it reviewed
+/// ([`Checkpoints`]; `None` when the plan is blocked or suspended, with no weeks to keep).
+pub fn replay_kept(
+    entries: &[Entry],
+    today: Date,
+    kb: &KnowledgeBase,
+) -> Result<(Replay, Option<Checkpoints>), PlanError> {
+    let mut keeping = Some(Keeping {
+        resume: None,
+        kept: None,
+    });
+    let r = replay_top(entries, today, kb, &mut keeping)?;
+    Ok((r, keeping.and_then(|k| k.kept)))
+}
+
+/// The same plan as [`replay`] gives, replayed from the checkpoint of `kept` (made from an
+/// earlier version of the journal) nearest before the earliest change, instead of from week 1.
+/// `changed_from` is the earliest date of an entry added, removed or corrected since `kept` was
+/// made (for a correction, the earlier of its old and new date); `None` when the entries are
+/// the same (only `today` moved). Whatever changes the plan's beginning (another check-up or
+/// re-screen, other answers, a change dated before the checkpoint, another knowledge base)
+/// replays from the start.
+pub fn replay_from(
+    entries: &[Entry],
+    today: Date,
+    kb: &KnowledgeBase,
+    kept: &Checkpoints,
+    changed_from: Option<Date>,
+) -> Result<(Replay, Option<Checkpoints>), PlanError> {
+    let mut keeping = Some(Keeping {
+        resume: Some((kept, changed_from)),
+        kept: None,
+    });
+    let r = replay_top(entries, today, kb, &mut keeping)?;
+    Ok((r, keeping.and_then(|k| k.kept)))
+}
+
+fn replay_top(
+    entries: &[Entry],
+    today: Date,
+    kb: &KnowledgeBase,
+    keeping: &mut Option<Keeping<'_>>,
+) -> Result<Replay, PlanError> {
     let origin: Vec<usize> = (0..entries.len()).collect();
     let mut earlier = Earlier::new(entries);
     loop {
-        match replay_in(entries, &origin, today, kb, &earlier) {
+        match replay_in(entries, &origin, today, kb, &earlier, keeping.as_mut()) {
             Ok(r) => return Ok(r),
             Err(Stop::Error(e)) => return Err(e),
             Err(Stop::Need(need)) => earlier.fill(need, kb),
         }
     }
+}
+
+/// The replay's state at the start of each week reviewed, kept so that a changed journal can
+/// be replayed from the week of its earliest change ([`replay_from`]). Cheap to clone.
+#[derive(Clone)]
+pub struct Checkpoints(Arc<Kept>);
+
+impl std::fmt::Debug for Checkpoints {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Checkpoints")
+            .field("today", &self.0.today)
+            .field("weeks", &self.0.states.len())
+            .finish()
+    }
+}
+
+impl Checkpoints {
+    /// The date the checkpoints were replayed as of.
+    pub fn today(&self) -> Date {
+        self.0.today
+    }
+
+    /// The weeks kept (the state before each week reviewed, and before the current one).
+    pub fn weeks(&self) -> usize {
+        self.0.states.len()
+    }
+
+    /// The week the replay that made these resumed from (`None`: it replayed from week 1).
+    pub fn resumed_at(&self) -> Option<u32> {
+        self.0.resumed.and_then(|k| u32::try_from(k).ok())
+    }
+}
+
+struct Kept {
+    /// The knowledge base the states were replayed with (by address: one per process).
+    kb: usize,
+    today: Date,
+    beginning: Beginning,
+    /// `states[k]`: the state before week `k + 1` was reviewed.
+    states: Vec<Arc<ReplayState>>,
+    /// The weeks reviewed (`history[..k]` came before `states[k]`).
+    history: Vec<crate::plan::WeekRecord>,
+    /// The week this replay resumed from, if it did.
+    resumed: Option<usize>,
+}
+
+/// Everything the first state and the unchanging part of a replay are made of, besides the
+/// entries: two replays with the same beginning and the same entries up to a week review that
+/// week the same way.
+#[derive(PartialEq)]
+struct Beginning {
+    start: Date,
+    start_index: usize,
+    assessment_id: String,
+    answers: crate::answers::Answers,
+    assessment: crate::assessment::Assessment,
+    first: Prescription,
+    because: Vec<String>,
+    floor: u32,
+    paused: bool,
+    waiting_for_answers: bool,
+    frequency_first: bool,
+    slow_start: bool,
+    walked_before: Option<f64>,
+}
+
+/// Days between the end of a checkpoint's last reviewed week and anything that may change: a
+/// week's review reads the mornings up to two days after it, so a whole week is a safe margin.
+const CHECKPOINT_MARGIN_DAYS: i64 = 7;
+
+impl Kept {
+    /// The latest week (1-based) whose starting state holds for a journal changed from
+    /// `changed_from` on, replayed as of `today`; `None` when only week 1 would.
+    fn resume_week(&self, start: Date, today: Date, changed_from: Option<Date>) -> Option<usize> {
+        let mut limit = today.min(self.today);
+        if let Some(c) = changed_from {
+            limit = limit.min(c);
+        }
+        let weeks_clear = days_between(start, limit) - CHECKPOINT_MARGIN_DAYS;
+        if weeks_clear < 7 {
+            return None;
+        }
+        // The state before week k holds when start + 7 (k - 1) + margin <= limit.
+        let k = usize::try_from(weeks_clear.div_euclid(7) + 1).ok()?;
+        let k = k.min(self.states.len());
+        (k >= 2).then_some(k)
+    }
+}
+
+/// What the top-level replay resumes from and keeps (the replays of earlier plans do neither).
+struct Keeping<'k> {
+    resume: Option<(&'k Checkpoints, Option<Date>)>,
+    kept: Option<Checkpoints>,
 }
 
 /// The replay of `entries` (a part of the journal given to [`replay`]; `origin` holds each
@@ -69,6 +209,7 @@ fn replay_in(
     today: Date,
     kb: &KnowledgeBase,
     earlier: &Earlier<'_>,
+    keeping: Option<&mut Keeping<'_>>,
 ) -> Result<Replay, Stop> {
     let (mut out, begun) = begin(entries, origin, today, kb, earlier)?;
     if out.plan.status == Status::Blocked {
@@ -102,8 +243,57 @@ fn replay_in(
     };
     let exercises = ExercisePlan::new(base_exercises, kb, is_older(&out.answers));
     let mut state = ReplayState::new(first, out.plan.decision.because.clone(), exercises);
-    while let Some(record) = state.week(&cx) {
-        out.history.push(record);
+    match keeping {
+        None => {
+            while let Some(record) = state.week(&cx) {
+                out.history.push(record);
+            }
+        }
+        Some(keeping) => {
+            let beginning = Beginning {
+                start: out.start,
+                start_index: begun.start_index,
+                assessment_id: out.assessment_id.clone(),
+                answers: out.answers.clone(),
+                assessment: out.assessment.clone(),
+                first,
+                because: out.plan.decision.because.clone(),
+                floor,
+                paused: cx.paused,
+                waiting_for_answers: cx.waiting_for_answers,
+                frequency_first: cx.frequency_first,
+                slow_start: cx.slow_start,
+                walked_before: cx.walked_before,
+            };
+            let kb_at = std::ptr::from_ref(kb) as usize;
+            let mut states: Vec<Arc<ReplayState>> = Vec::new();
+            let mut resumed = None;
+            if let Some((Checkpoints(kept), changed_from)) = keeping.resume
+                && kept.kb == kb_at
+                && kept.beginning == beginning
+                && let Some(k) = kept.resume_week(out.start, today, changed_from)
+            {
+                states.extend(kept.states[..k - 1].iter().cloned());
+                state = (*kept.states[k - 1]).clone();
+                out.history = kept.history[..k - 1].to_vec();
+                resumed = Some(k);
+            }
+            loop {
+                states.push(Arc::new(state.clone()));
+                let Some(record) = state.week(&cx) else {
+                    break;
+                };
+                out.history.push(record);
+            }
+            keeping.kept = Some(Checkpoints(Arc::new(Kept {
+                kb: kb_at,
+                today,
+                beginning,
+                states,
+                history: out.history.clone(),
+                resumed,
+            })));
+        }
     }
     finish(&mut out, &state, excluded, cx.paused);
     let bound = state.gentle_bound();
@@ -597,7 +787,7 @@ impl<'a> Earlier<'a> {
             .filter(|(_, e)| e.date() <= last_day)
             .map(|(j, e)| (e.clone(), j))
             .unzip();
-        match replay_in(&part, &origin, today, kb, self) {
+        match replay_in(&part, &origin, today, kb, self, None) {
             Ok(r) => Ok(Ok(r)),
             Err(Stop::Error(e)) => Ok(Err(e)),
             Err(Stop::Need(n)) => Err(n),

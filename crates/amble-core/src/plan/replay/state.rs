@@ -84,6 +84,7 @@ impl Deciding {
 }
 
 /// Where the plan stands between two weeks.
+#[derive(Clone)]
 pub(super) struct ReplayState {
     /// The week about to be reviewed (1-based).
     pub week: u32,
