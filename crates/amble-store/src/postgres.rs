@@ -463,8 +463,9 @@ fn put_windows(
 /// A whole entry's body and its windows stored apart, by `e.journal_id` and `e.id`.
 const WHOLE: &str = "e.body::text, g.windows::text FROM entries e LEFT JOIN gait_windows g ON g.journal_id = e.journal_id AND g.entry_id = e.id";
 
-/// The rows of a light read: (changes, deletions, seq, id, body), the entry's columns null for
-/// a journal without entries.
+/// The rows of a light read: (version, deletions, seq, id, body), the entry's columns null for
+/// a journal without entries. On PostgreSQL a mark's `changes` is the journal's version (each
+/// write raises it once and marks the rows it wrote with it).
 fn light_rows(rows: &[postgres::Row]) -> Result<LightEntries, StoreError> {
     let mut out = LightEntries::default();
     for r in rows {
@@ -825,7 +826,7 @@ impl Store for PgStore {
         // One statement: the mark and the rows are of the same moment.
         let rows = self.db.read(self.journal, |c| {
             c.query(
-                "SELECT j.changes, j.deletions, e.seq, e.id, e.body::text FROM journals j LEFT JOIN entries e ON e.journal_id = j.id WHERE j.id = $1 ORDER BY e.date, e.seq",
+                "SELECT j.version, j.deletions, e.seq, e.id, e.body::text FROM journals j LEFT JOIN entries e ON e.journal_id = j.id WHERE j.id = $1 ORDER BY e.date, e.seq",
                 &[&self.journal],
             )
         })?;
@@ -835,7 +836,7 @@ impl Store for PgStore {
     fn changed_since(&self, since: ChangeMark) -> Result<Option<LightEntries>, StoreError> {
         let rows = self.db.read(self.journal, |c| {
             c.query(
-                "SELECT j.changes, j.deletions, e.seq, e.id, e.body::text FROM journals j LEFT JOIN entries e ON e.journal_id = j.id AND e.changed > $2 WHERE j.id = $1 ORDER BY e.date, e.seq",
+                "SELECT j.version, j.deletions, e.seq, e.id, e.body::text FROM journals j LEFT JOIN entries e ON e.journal_id = j.id AND e.changed > $2 WHERE j.id = $1 ORDER BY e.date, e.seq",
                 &[&self.journal, &since.changes],
             )
         })?;

@@ -37,12 +37,12 @@ WHERE kind = 'walk'
   AND jsonb_typeof(body -> 'gait' -> 'windows') = 'array'
   AND jsonb_array_length(body -> 'gait' -> 'windows') > 0;
 
--- Change marks: each journal counts its writes (`changes`) and its deletions; each entry keeps
--- the count of the write that last touched it (`changed`). A reader that saw the journal at
--- (changes, deletions) reads again only the entries with a higher `changed`, or everything when
--- an entry was deleted since. Kept by triggers, so no write can forget them; writers to one
--- journal already take turns on its row, so its counts follow the order of commits.
-ALTER TABLE journals ADD COLUMN changes BIGINT NOT NULL DEFAULT 0;
+-- Change marks: each entry keeps the journal version of the write that last touched it
+-- (`changed`: every write takes the journal's row lock and then raises its version by one, so
+-- the rows it writes carry the version it commits), and each journal counts its deletions. A
+-- reader that saw the journal at (version, deletions) reads again only the entries with a
+-- higher `changed`, or everything when an entry was deleted since. Kept by triggers, so no
+-- write can forget them; reading the journal's row adds no write to an insert.
 ALTER TABLE journals ADD COLUMN deletions BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE entries ADD COLUMN changed BIGINT NOT NULL DEFAULT 0;
 
@@ -55,8 +55,7 @@ CREATE INDEX entries_by_change ON entries (journal_id, changed);
 
 CREATE FUNCTION entries_mark_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE journals SET changes = changes + 1 WHERE id = NEW.journal_id
-    RETURNING changes INTO NEW.changed;
+    SELECT version + 1 INTO NEW.changed FROM journals WHERE id = NEW.journal_id;
     RETURN NEW;
 END
 $$;
