@@ -34,9 +34,26 @@ mod state;
 
 use state::{Blocks, ReplayState, Setting};
 
-/// Whole days from `from` to `to` (negative when `to` is earlier).
+/// Whole days from `from` to `to` (negative when `to` is earlier): what `from.until(to)` counts,
+/// by integer arithmetic (a replay asks once per entry).
 fn days_between(from: Date, to: Date) -> i64 {
-    from.until(to).map_or(0, |s| i64::from(s.get_days()))
+    day_number(to) - day_number(from)
+}
+
+/// Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's `days_from_civil`).
+fn day_number(d: Date) -> i64 {
+    let (y, m, day) = (
+        i64::from(d.year()),
+        i64::from(d.month()),
+        i64::from(d.day()),
+    );
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// The 7-day block (0-based) a date falls in, counted from `start`.
@@ -878,4 +895,38 @@ pub fn cap_breaches(r: &Replay, tuning: &super::tuning::PlanTuning) -> Vec<Strin
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn days_between_counts_as_jiff_does() {
+        let days = [
+            date(1970, 1, 1),
+            date(2000, 2, 29),
+            date(2024, 2, 28),
+            date(2024, 3, 1),
+            date(2026, 1, 5),
+            date(2030, 12, 31),
+            date(-44, 3, 15),
+            date(9999, 12, 31),
+            date(1, 1, 1),
+        ];
+        for a in days {
+            for b in days {
+                let jiff = a.until(b).map_or(0, |s| i64::from(s.get_days()));
+                assert_eq!(days_between(a, b), jiff, "{a} -> {b}");
+            }
+        }
+        assert_eq!(day_number(date(1970, 1, 1)), 0);
+        let mut d = date(2023, 12, 1);
+        for _ in 0..800 {
+            let next = d.tomorrow().unwrap_or(d);
+            assert_eq!(days_between(d, next), 1, "{d}");
+            d = next;
+        }
+    }
 }
