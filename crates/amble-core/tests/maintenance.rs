@@ -463,3 +463,57 @@ fn two_high_mornings_with_no_walks_in_maintenance_are_a_flare_week_and_leave_it(
     j.morning(day(w0 + 2), 6);
     assert_flare_leaves_maintenance(&j, from, day(w0 + 2));
 }
+
+/// The gentle week a check-in's concern switches to within the week, in any week of
+/// maintenance, plans no more than this week nor the last full week before it, and is the same
+/// week two red walks found within that week would switch to (one bound for both switches).
+#[test]
+fn a_checkin_switch_within_the_week_is_bounded_like_a_flare_switch() {
+    let (base, from) = in_maintenance(1);
+    let mut checked = 0;
+    for extra in 0..4u32 {
+        let w = from + extra;
+        let w0 = i64::from(w - 1) * 7;
+        // The weeks before walked as planned, staying in maintenance.
+        let mut j = Journal {
+            entries: base.entries.clone(),
+        };
+        for k in from..w {
+            j.as_planned(i64::from(k));
+        }
+        let before = j.plan(day(w0));
+        if before.plan.status != Status::Maintenance {
+            continue;
+        }
+        let this_week = before.plan.walking.clone().expect("walking").weekly_minutes;
+        let last_full = before
+            .history
+            .iter()
+            .rev()
+            .find(|h| h.week_type == WeekType::Full)
+            .map_or(this_week, |h| h.planned_weekly_minutes);
+        let mut by_checkin = Journal {
+            entries: j.entries.clone(),
+        };
+        by_checkin.checkin(day(w0 + 1), Some(2), Some(true));
+        let mut by_walks = Journal {
+            entries: j.entries.clone(),
+        };
+        by_walks.rated_walk(day(w0), 30.0, 8);
+        by_walks.rated_walk(day(w0 + 1), 30.0, 8);
+        let a = by_checkin.plan(day(w0 + 1));
+        let b = by_walks.plan(day(w0 + 1));
+        for r in [&a, &b] {
+            assert_eq!(r.plan.decision.kind, DecisionKind::Flare, "week {w}");
+            let gentle = r.plan.walking.clone().expect("walking").weekly_minutes;
+            assert!(
+                gentle <= this_week.min(last_full),
+                "week {w}: {gentle} minutes after {last_full} and {this_week}"
+            );
+        }
+        assert_eq!(a.plan.walking, b.plan.walking, "week {w}");
+        assert_eq!(a.current, b.current, "week {w}");
+        checked += 1;
+    }
+    assert!(checked >= 2, "weeks in maintenance checked: {checked}");
+}

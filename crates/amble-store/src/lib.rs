@@ -20,8 +20,9 @@ pub mod replicas;
 mod roles;
 mod sqlite;
 mod sqlite_accounts;
+mod windows;
 
-use amble_core::journal::Entry;
+use amble_core::journal::{Entry, GaitWindow};
 pub use amble_core::revision::Revision;
 use std::path::{Path, PathBuf};
 
@@ -257,6 +258,24 @@ pub enum Change {
     ReplaceAt(Entry, Revision),
 }
 
+/// Where a reader stood in a journal's writes (schema version 14 on): how many writes and how
+/// many deletions the journal had had. A reader that holds a mark reads again only what was
+/// written since ([`Store::changed_since`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangeMark {
+    pub changes: i64,
+    pub deletions: i64,
+}
+
+/// Entries as the pages read them, without a walk's gait windows, each with its place in the
+/// journal (the store's sequence number: journal order is date, then this), and the mark they
+/// were read at.
+#[derive(Debug, Clone, Default)]
+pub struct LightEntries {
+    pub entries: Vec<(i64, Entry)>,
+    pub mark: Option<ChangeMark>,
+}
+
 /// The journal: entries in journal order (oldest date first, then the order they were stored).
 pub trait Store {
     /// Stores a new entry under a fresh id and returns it as stored.
@@ -293,6 +312,32 @@ pub trait Store {
     /// A number that changes whenever the journal changes, from this process or another (what
     /// the web app's cache is keyed on).
     fn version(&self) -> Result<i64, StoreError>;
+
+    /// Every entry in journal order without a walk's gait windows (what the pages read), with
+    /// the mark to ask [`Store::changed_since`] later. A store without marks gives the whole
+    /// entries and no mark.
+    fn list_light(&self) -> Result<LightEntries, StoreError> {
+        Ok(LightEntries {
+            entries: (0i64..).zip(self.list()?).collect(),
+            mark: None,
+        })
+    }
+
+    /// The entries written (added or replaced) since `mark`, without gait windows, and the new
+    /// mark; `None` when that cannot be told from the marks alone (an entry was deleted since:
+    /// read everything again).
+    fn changed_since(&self, mark: ChangeMark) -> Result<Option<LightEntries>, StoreError> {
+        let _ = mark;
+        Ok(None)
+    }
+
+    /// The per-minute gait windows of walk `id` (empty when it has none or is no walk).
+    fn gait_windows(&self, id: &str) -> Result<Vec<GaitWindow>, StoreError> {
+        Ok(match self.get(id)? {
+            Some(Entry::Walk(w)) => w.gait.map(|g| g.windows).unwrap_or_default(),
+            _ => Vec::new(),
+        })
+    }
 }
 
 /// A boxed journal is a journal (so code written for any store takes either engine).
@@ -326,6 +371,15 @@ impl<S: Store + ?Sized> Store for Box<S> {
     }
     fn version(&self) -> Result<i64, StoreError> {
         (**self).version()
+    }
+    fn list_light(&self) -> Result<LightEntries, StoreError> {
+        (**self).list_light()
+    }
+    fn changed_since(&self, mark: ChangeMark) -> Result<Option<LightEntries>, StoreError> {
+        (**self).changed_since(mark)
+    }
+    fn gait_windows(&self, id: &str) -> Result<Vec<GaitWindow>, StoreError> {
+        (**self).gait_windows(id)
     }
 }
 

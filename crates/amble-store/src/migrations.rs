@@ -76,6 +76,13 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_entries_keyed_by_journal.sql"),
         postgres: include_str!("../migrations/postgres/0013_entries_by_journal.sql"),
     },
+    Migration {
+        version: 14,
+        sqlite: include_str!("../migrations/sqlite/0014_gait_windows_apart_and_change_marks.sql"),
+        postgres: include_str!(
+            "../migrations/postgres/0014_gait_windows_apart_and_change_marks.sql"
+        ),
+    },
 ];
 
 /// The schema version this Amble writes.

@@ -8,12 +8,13 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use amble_core::journal::Entry;
+use amble_core::journal::{Entry, GaitWindow};
 use postgres::{NoTls, Transaction};
 use r2d2_postgres::PostgresConnectionManager;
 
 use crate::migrations::{MIGRATIONS, SCHEMA_VERSION};
-use crate::{Change, ImportSummary, Store, StoreError};
+use crate::windows;
+use crate::{Change, ChangeMark, ImportSummary, LightEntries, Store, StoreError};
 
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
 
@@ -461,14 +462,51 @@ pub struct PgStore {
     journal: i64,
 }
 
-fn encode(entry: &Entry) -> Result<String, StoreError> {
-    serde_json::to_string(entry)
-        .map_err(|e| StoreError::Database(format!("cannot encode entry: {e}")))
+/// Stores the windows of entry `id` apart (none: whatever was stored for it goes).
+fn put_windows(
+    db: &PgDatabase,
+    tx: &mut Transaction<'_>,
+    journal: i64,
+    id: &str,
+    windows: Option<&str>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "DELETE FROM gait_windows WHERE journal_id = $1 AND entry_id = $2",
+        &[&journal, &id],
+    )
+    .map_err(|e| db.err(e))?;
+    if let Some(w) = windows {
+        tx.execute(
+            "INSERT INTO gait_windows (journal_id, entry_id, windows) VALUES ($1, $2, $3::text::jsonb)",
+            &[&journal, &id, &w],
+        )
+        .map_err(|e| db.err(e))?;
+    }
+    Ok(())
 }
 
-fn decode(id: &str, body: &str) -> Result<Entry, StoreError> {
-    serde_json::from_str(body)
-        .map_err(|e| StoreError::Database(format!("entry {id} cannot be read: {e}")))
+/// A whole entry's body and its windows stored apart, by `e.journal_id` and `e.id`.
+const WHOLE: &str = "e.body::text, g.windows::text FROM entries e LEFT JOIN gait_windows g ON g.journal_id = e.journal_id AND g.entry_id = e.id";
+
+/// The rows of a light read: (version, deletions, seq, id, body), the entry's columns null for
+/// a journal without entries. On PostgreSQL a mark's `changes` is the journal's version (each
+/// write raises it once and marks the rows it wrote with it).
+fn light_rows(rows: &[postgres::Row]) -> Result<LightEntries, StoreError> {
+    let mut out = LightEntries::default();
+    for r in rows {
+        out.mark = Some(ChangeMark {
+            changes: r.get(0),
+            deletions: r.get(1),
+        });
+        if let (Some(seq), Some(id), Some(body)) = (
+            r.get::<_, Option<i64>>(2),
+            r.get::<_, Option<&str>>(3),
+            r.get::<_, Option<&str>>(4),
+        ) {
+            out.entries.push((seq, windows::whole(id, body, None)?));
+        }
+    }
+    Ok(out)
 }
 
 impl PgStore {
@@ -545,12 +583,13 @@ fn insert(
     journal: i64,
     entry: &Entry,
 ) -> Result<(), StoreError> {
+    let (body, apart) = windows::split(entry)?;
     tx.execute(
         "INSERT INTO entries (journal_id, id, kind, date, body) VALUES ($1, $2, $3, $4::text::date, $5::text::jsonb)",
-        &[&journal, &entry.id(), &entry.kind(), &entry.date().to_string(), &encode(entry)?],
+        &[&journal, &entry.id(), &entry.kind(), &entry.date().to_string(), &body],
     )
     .map_err(|e| db.err(e))?;
-    Ok(())
+    put_windows(db, tx, journal, entry.id(), apart.as_deref())
 }
 
 impl Store for PgStore {
@@ -574,20 +613,25 @@ impl Store for PgStore {
         self.write(|tx, journal| {
             let first = tx
                 .query_opt(
-                    "SELECT id, body::text FROM entries WHERE journal_id = $1 AND client_ref = $2",
+                    &format!("SELECT e.id, {WHOLE} WHERE e.journal_id = $1 AND e.client_ref = $2"),
                     &[&journal, &client_ref],
                 )
                 .map_err(|e| db.err(e))?;
             if let Some(r) = first {
-                return Ok((decode(r.get::<_, &str>(0), r.get::<_, &str>(1))?, false));
+                return Ok((
+                    windows::whole(r.get::<_, &str>(0), r.get::<_, &str>(1), r.get(2))?,
+                    false,
+                ));
             }
             let id = next_id(&db, tx, journal, entry.id_prefix())?;
             entry.set_id(id);
+            let (body, apart) = windows::split(&entry)?;
             tx.execute(
                 "INSERT INTO entries (journal_id, id, kind, date, body, client_ref) VALUES ($1, $2, $3, $4::text::date, $5::text::jsonb, $6)",
-                &[&journal, &entry.id(), &entry.kind(), &entry.date().to_string(), &encode(&entry)?, &client_ref],
+                &[&journal, &entry.id(), &entry.kind(), &entry.date().to_string(), &body, &client_ref],
             )
             .map_err(|e| db.err(e))?;
+            put_windows(&db, tx, journal, entry.id(), apart.as_deref())?;
             Ok((entry, true))
         })
     }
@@ -595,23 +639,24 @@ impl Store for PgStore {
     fn list(&self) -> Result<Vec<Entry>, StoreError> {
         let rows = self.db.read(self.journal, |c| {
             c.query(
-                "SELECT id, body::text FROM entries WHERE journal_id = $1 ORDER BY date, seq",
+                &format!("SELECT e.id, {WHOLE} WHERE e.journal_id = $1 ORDER BY e.date, e.seq"),
                 &[&self.journal],
             )
         })?;
         rows.iter()
-            .map(|r| decode(r.get::<_, &str>(0), r.get::<_, &str>(1)))
+            .map(|r| windows::whole(r.get::<_, &str>(0), r.get::<_, &str>(1), r.get(2)))
             .collect()
     }
 
     fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {
         let row = self.db.read(self.journal, |c| {
             c.query_opt(
-                "SELECT body::text FROM entries WHERE journal_id = $1 AND id = $2",
+                &format!("SELECT {WHOLE} WHERE e.journal_id = $1 AND e.id = $2"),
                 &[&self.journal, &id],
             )
         })?;
-        row.map(|r| decode(id, r.get::<_, &str>(0))).transpose()
+        row.map(|r| windows::whole(id, r.get::<_, &str>(0), r.get(1)))
+            .transpose()
     }
 
     fn replace(&mut self, entry: Entry) -> Result<(), StoreError> {
@@ -633,18 +678,26 @@ impl Store for PgStore {
                 }
                 Some(_) => {}
             }
+            let (body, apart) = windows::split(&entry)?;
             tx.execute(
                 "UPDATE entries SET date = $3::text::date, body = $4::text::jsonb, updated_at = now() WHERE journal_id = $1 AND id = $2",
-                &[&journal, &entry.id(), &entry.date().to_string(), &encode(&entry)?],
+                &[&journal, &entry.id(), &entry.date().to_string(), &body],
             )
             .map_err(|e| db.err(e))?;
-            Ok(())
+            put_windows(&db, tx, journal, entry.id(), apart.as_deref())
         })
     }
 
     fn delete(&mut self, id: &str) -> Result<Entry, StoreError> {
         let db = self.db.clone();
         self.write(|tx, journal| {
+            let apart: Option<String> = tx
+                .query_opt(
+                    "SELECT windows::text FROM gait_windows WHERE journal_id = $1 AND entry_id = $2",
+                    &[&journal, &id],
+                )
+                .map_err(|e| db.err(e))?
+                .map(|r| r.get(0));
             let row = tx
                 .query_opt(
                     "DELETE FROM entries WHERE journal_id = $1 AND id = $2 RETURNING body::text",
@@ -652,7 +705,7 @@ impl Store for PgStore {
                 )
                 .map_err(|e| db.err(e))?;
             match row {
-                Some(r) => decode(id, r.get::<_, &str>(0)),
+                Some(r) => windows::whole(id, r.get::<_, &str>(0), apart.as_deref()),
                 None => Err(StoreError::NotFound(id.to_string())),
             }
         })
@@ -669,14 +722,14 @@ impl Store for PgStore {
         self.write(|tx, journal| {
             let mut summary = ImportSummary::default();
             // What the journal holds, read once; inserts through one prepared statement.
-            let existing: std::collections::HashMap<String, String> = tx
+            let existing: std::collections::HashMap<String, (String, Option<String>)> = tx
                 .query(
-                    "SELECT id, body::text FROM entries WHERE journal_id = $1",
+                    &format!("SELECT e.id, {WHOLE} WHERE e.journal_id = $1"),
                     &[&journal],
                 )
                 .map_err(|e| db.err(e))?
                 .iter()
-                .map(|r| (r.get::<_, String>(0), r.get::<_, String>(1)))
+                .map(|r| (r.get::<_, String>(0), (r.get::<_, String>(1), r.get(2))))
                 .collect();
             let insert_stmt = tx
                 .prepare(
@@ -696,7 +749,9 @@ impl Store for PgStore {
                     });
                 }
                 match existing.get(entry.id()) {
-                    Some(body) if decode(entry.id(), body)? == *entry => {
+                    Some((body, apart))
+                        if windows::whole(entry.id(), body, apart.as_deref())? == *entry =>
+                    {
                         summary.unchanged += 1;
                     }
                     Some(_) => {
@@ -706,11 +761,15 @@ impl Store for PgStore {
                     }
                     None => {
                         inserted.insert(entry.id().to_string(), entry);
+                        let (body, apart) = windows::split(entry)?;
                         tx.execute(
                             &insert_stmt,
-                            &[&journal, &entry.id(), &entry.kind(), &entry.date().to_string(), &encode(entry)?],
+                            &[&journal, &entry.id(), &entry.kind(), &entry.date().to_string(), &body],
                         )
                         .map_err(|e| db.err(e))?;
+                        if apart.is_some() {
+                            put_windows(&db, tx, journal, entry.id(), apart.as_deref())?;
+                        }
                         summary.added += 1;
                     }
                 }
@@ -735,38 +794,42 @@ impl Store for PgStore {
                         // FOR UPDATE: the row stays as read until this transaction ends.
                         let row = tx
                             .query_opt(
-                                "SELECT body::text FROM entries WHERE journal_id = $1 AND id = $2 FOR UPDATE",
+                                &format!("SELECT {WHOLE} WHERE e.journal_id = $1 AND e.id = $2 FOR UPDATE OF e"),
                                 &[&journal, &entry.id()],
                             )
                             .map_err(|e| db.err(e))?;
                         let Some(row) = row else {
                             return Err(StoreError::NotFound(entry.id().to_string()));
                         };
-                        if !read_at.matches(&decode(entry.id(), row.get::<_, &str>(0))?) {
+                        if !read_at.matches(&windows::whole(entry.id(), row.get::<_, &str>(0), row.get(1))?) {
                             return Err(StoreError::Conflict {
                                 id: entry.id().to_string(),
                             });
                         }
+                        let (body, apart) = windows::split(&entry)?;
                         let n = tx
                             .execute(
                                 "UPDATE entries SET date = $3::text::date, body = $4::text::jsonb, updated_at = now() WHERE journal_id = $1 AND id = $2 AND kind = $5",
-                                &[&journal, &entry.id(), &entry.date().to_string(), &encode(&entry)?, &entry.kind()],
+                                &[&journal, &entry.id(), &entry.date().to_string(), &body, &entry.kind()],
                             )
                             .map_err(|e| db.err(e))?;
                         if n != 1 {
                             return Err(StoreError::NotFound(entry.id().to_string()));
                         }
+                        put_windows(&db, tx, journal, entry.id(), apart.as_deref())?;
                     }
                     Change::Replace(entry) => {
+                        let (body, apart) = windows::split(&entry)?;
                         let n = tx
                             .execute(
                                 "UPDATE entries SET date = $3::text::date, body = $4::text::jsonb, updated_at = now() WHERE journal_id = $1 AND id = $2 AND kind = $5",
-                                &[&journal, &entry.id(), &entry.date().to_string(), &encode(&entry)?, &entry.kind()],
+                                &[&journal, &entry.id(), &entry.date().to_string(), &body, &entry.kind()],
                             )
                             .map_err(|e| db.err(e))?;
                         if n != 1 {
                             return Err(StoreError::NotFound(entry.id().to_string()));
                         }
+                        put_windows(&db, tx, journal, entry.id(), apart.as_deref())?;
                     }
                 }
             }
@@ -782,6 +845,43 @@ impl Store for PgStore {
             )
         })?;
         Ok(row.get(0))
+    }
+
+    fn list_light(&self) -> Result<LightEntries, StoreError> {
+        // One statement: the mark and the rows are of the same moment.
+        let rows = self.db.read(self.journal, |c| {
+            c.query(
+                "SELECT j.version, j.deletions, e.seq, e.id, e.body::text FROM journals j LEFT JOIN entries e ON e.journal_id = j.id WHERE j.id = $1 ORDER BY e.date, e.seq",
+                &[&self.journal],
+            )
+        })?;
+        light_rows(&rows)
+    }
+
+    fn changed_since(&self, since: ChangeMark) -> Result<Option<LightEntries>, StoreError> {
+        let rows = self.db.read(self.journal, |c| {
+            c.query(
+                "SELECT j.version, j.deletions, e.seq, e.id, e.body::text FROM journals j LEFT JOIN entries e ON e.journal_id = j.id AND e.changed > $2 WHERE j.id = $1 ORDER BY e.date, e.seq",
+                &[&self.journal, &since.changes],
+            )
+        })?;
+        let out = light_rows(&rows)?;
+        match out.mark {
+            Some(m) if m.deletions == since.deletions && m.changes >= since.changes => {
+                Ok(Some(out))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn gait_windows(&self, id: &str) -> Result<Vec<GaitWindow>, StoreError> {
+        let row = self.db.read(self.journal, |c| {
+            c.query_opt(
+                "SELECT windows::text FROM gait_windows WHERE journal_id = $1 AND entry_id = $2",
+                &[&self.journal, &id],
+            )
+        })?;
+        row.map_or(Ok(Vec::new()), |r| windows::parse(id, r.get::<_, &str>(0)))
     }
 }
 

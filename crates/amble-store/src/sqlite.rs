@@ -3,10 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use amble_core::journal::Entry;
+use amble_core::journal::{Entry, GaitWindow};
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
-use crate::{Change, ImportSummary, Store, StoreError};
+use crate::windows;
+use crate::{Change, ChangeMark, ImportSummary, LightEntries, Store, StoreError};
 
 use crate::migrations::MIGRATIONS;
 pub use crate::migrations::SCHEMA_VERSION;
@@ -160,13 +161,29 @@ impl SqliteStore {
                 ))
             })
             .map_err(|e| classify(&path, e))?;
+        let mut windows_apart = conn
+            .prepare("SELECT windows FROM gait_windows WHERE journal_id = 1 AND entry_id = ?1")
+            .ok();
         let (mut good, mut bad) = (Vec::new(), Vec::new());
         for row in rows {
             match row {
-                Ok((id, rusqlite::types::Value::Text(body))) => match decode(&id, &body) {
-                    Ok(e) => good.push(e),
-                    Err(e) => bad.push((id, e.to_string())),
-                },
+                Ok((id, rusqlite::types::Value::Text(body))) => {
+                    match decode(&id, &body).and_then(|mut e| {
+                        // Windows kept apart (schema 14 on) come back with their walk.
+                        if let Some(Ok(t)) = windows_apart.as_mut().map(|q| {
+                            q.query_row([&id], |r| r.get::<_, String>(0))
+                                .optional()
+                                .map(Option::unwrap_or_default)
+                        }) && !t.is_empty()
+                        {
+                            windows::attach(&mut e, windows::parse(&id, &t)?);
+                        }
+                        Ok(e)
+                    }) {
+                        Ok(e) => good.push(e),
+                        Err(e) => bad.push((id, e.to_string())),
+                    }
+                }
                 Ok((id, _)) => bad.push((id, "the entry is not text".into())),
                 Err(e) => bad.push(("?".into(), e.to_string())),
             }
@@ -292,14 +309,90 @@ fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
     }
 }
 
-fn encode(entry: &Entry) -> Result<String, StoreError> {
-    serde_json::to_string(entry)
-        .map_err(|e| StoreError::Database(format!("cannot encode entry: {e}")))
-}
-
 fn decode(id: &str, body: &str) -> Result<Entry, StoreError> {
     serde_json::from_str(body)
         .map_err(|e| StoreError::Database(format!("entry {id} cannot be read: {e}")))
+}
+
+/// The entry read whole: its body with the gait windows stored apart put back.
+fn decode_whole(
+    conn: &Connection,
+    journal: i64,
+    id: &str,
+    body: &str,
+) -> Result<Entry, StoreError> {
+    let mut entry = decode(id, body)?;
+    if matches!(&entry, Entry::Walk(w) if w.gait.is_some()) {
+        let text: Option<String> = conn
+            .query_row(
+                "SELECT windows FROM gait_windows WHERE journal_id = ?1 AND entry_id = ?2",
+                params![journal, id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| StoreError::engine("gait windows", e))?;
+        if let Some(t) = text {
+            windows::attach(&mut entry, windows::parse(id, &t)?);
+        }
+    }
+    Ok(entry)
+}
+
+/// Stores the windows of entry `id` apart (none: whatever was stored for it goes).
+fn put_windows(
+    conn: &Connection,
+    journal: i64,
+    id: &str,
+    windows: Option<&str>,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "DELETE FROM gait_windows WHERE journal_id = ?1 AND entry_id = ?2",
+        params![journal, id],
+    )?;
+    if let Some(w) = windows {
+        conn.execute(
+            "INSERT INTO gait_windows (journal_id, entry_id, windows) VALUES (?1, ?2, ?3)",
+            params![journal, id, w],
+        )?;
+    }
+    Ok(())
+}
+
+/// The journal's change mark.
+fn mark_of(conn: &Connection, journal: i64) -> rusqlite::Result<ChangeMark> {
+    conn.query_row(
+        "SELECT changes, deletions FROM journals WHERE id = ?1",
+        [journal],
+        |r| {
+            Ok(ChangeMark {
+                changes: r.get(0)?,
+                deletions: r.get(1)?,
+            })
+        },
+    )
+}
+
+/// Rows of `SELECT seq, id, body` as entries without their gait windows.
+fn light_rows(
+    stmt: &mut rusqlite::Statement<'_>,
+    args: impl rusqlite::Params,
+    path: &Path,
+) -> Result<Vec<(i64, Entry)>, StoreError> {
+    let rows = stmt
+        .query_map(args, |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })
+        .map_err(|e| classify(path, e))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (seq, id, body) = row.map_err(|e| classify(path, e))?;
+        out.push((seq, decode(&id, &body)?));
+    }
+    Ok(out)
 }
 
 fn next_id(
@@ -371,22 +464,24 @@ impl Store for SqliteStore {
             .optional()
             .map_err(|e| classify(&path, e))?;
         if let Some((id, body)) = first {
-            return Ok((decode(&id, &body)?, false));
+            return Ok((decode_whole(&tx, self.journal, &id, &body)?, false));
         }
         let id = next_id(&tx, self.journal, entry.id_prefix()).map_err(|e| classify(&path, e))?;
         entry.set_id(id.clone());
+        let (body, apart) = windows::split(&entry)?;
         tx.execute(
             "INSERT INTO entries (id, kind, date, body, journal_id, client_ref) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 id,
                 entry.kind(),
                 entry.date().to_string(),
-                encode(&entry)?,
+                body,
                 self.journal,
                 client_ref
             ],
         )
         .map_err(|e| classify(&path, e))?;
+        put_windows(&tx, self.journal, &id, apart.as_deref()).map_err(|e| classify(&path, e))?;
         pause_hook(self.pause_before_commit.as_deref());
         tx.commit().map_err(|e| classify(&path, e))?;
         Ok((entry, true))
@@ -395,17 +490,27 @@ impl Store for SqliteStore {
     fn list(&self) -> Result<Vec<Entry>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT id, body FROM entries WHERE journal_id = ?1 ORDER BY date, seq")
+            .prepare(
+                "SELECT e.id, e.body, g.windows FROM entries e LEFT JOIN gait_windows g ON g.journal_id = e.journal_id AND g.entry_id = e.id WHERE e.journal_id = ?1 ORDER BY e.date, e.seq",
+            )
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([self.journal], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
             })
             .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, body) = row.map_err(|e| self.err(e))?;
-            out.push(decode(&id, &body)?);
+            let (id, body, apart) = row.map_err(|e| self.err(e))?;
+            let mut entry = decode(&id, &body)?;
+            if let Some(t) = apart {
+                windows::attach(&mut entry, windows::parse(&id, &t)?);
+            }
+            out.push(entry);
         }
         Ok(out)
     }
@@ -420,7 +525,8 @@ impl Store for SqliteStore {
             )
             .optional()
             .map_err(|e| self.err(e))?;
-        body.map(|b| decode(id, &b)).transpose()
+        body.map(|b| decode_whole(&self.conn, self.journal, id, &b))
+            .transpose()
     }
 
     fn replace(&mut self, entry: Entry) -> Result<(), StoreError> {
@@ -446,11 +552,13 @@ impl Store for SqliteStore {
             }
             Some(_) => {}
         }
+        let (body, apart) = windows::split(&entry)?;
         tx.execute(
             "UPDATE entries SET date = ?2, body = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE journal_id = ?4 AND id = ?1",
-            params![entry.id(), entry.date().to_string(), encode(&entry)?, journal],
+            params![entry.id(), entry.date().to_string(), body, journal],
         )
         .map_err(|e| classify(&path, e))?;
+        put_windows(&tx, journal, entry.id(), apart.as_deref()).map_err(|e| classify(&path, e))?;
         tx.commit().map_err(|e| classify(&path, e))
     }
 
@@ -471,13 +579,14 @@ impl Store for SqliteStore {
         let Some(body) = body else {
             return Err(StoreError::NotFound(id.to_string()));
         };
+        let gone = decode_whole(&tx, journal, id, &body)?;
         tx.execute(
             "DELETE FROM entries WHERE journal_id = ?1 AND id = ?2",
             params![journal, id],
         )
         .map_err(|e| classify(&path, e))?;
         tx.commit().map_err(|e| classify(&path, e))?;
-        decode(id, &body)
+        Ok(gone)
     }
 
     fn import(&mut self, entries: Vec<Entry>) -> Result<ImportSummary, StoreError> {
@@ -507,21 +616,26 @@ impl Store for SqliteStore {
                     .optional()
                     .map_err(|e| classify(&path, e))?;
                 match existing {
-                    Some(body) if decode(entry.id(), &body)? == *entry => summary.unchanged += 1,
+                    Some(body) if decode_whole(&tx, journal, entry.id(), &body)? == *entry => {
+                        summary.unchanged += 1
+                    }
                     Some(_) => {
                         return Err(StoreError::Conflict {
                             id: entry.id().to_string(),
                         });
                     }
                     None => {
+                        let (body, apart) = windows::split(entry)?;
                         insert
                             .execute(params![
                                 entry.id(),
                                 entry.kind(),
                                 entry.date().to_string(),
-                                encode(entry)?,
+                                body,
                                 journal
                             ])
+                            .map_err(|e| classify(&path, e))?;
+                        put_windows(&tx, journal, entry.id(), apart.as_deref())
                             .map_err(|e| classify(&path, e))?;
                         summary.added += 1;
                     }
@@ -546,11 +660,14 @@ impl Store for SqliteStore {
                     let id =
                         next_id(&tx, journal, entry.id_prefix()).map_err(|e| classify(&path, e))?;
                     entry.set_id(id.clone());
+                    let (body, apart) = windows::split(&entry)?;
                     tx.execute(
                         "INSERT INTO entries (id, kind, date, body, journal_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![id, entry.kind(), entry.date().to_string(), encode(&entry)?, journal],
+                        params![id, entry.kind(), entry.date().to_string(), body, journal],
                     )
                     .map_err(|e| classify(&path, e))?;
+                    put_windows(&tx, journal, &id, apart.as_deref())
+                        .map_err(|e| classify(&path, e))?;
                     added.push(entry);
                 }
                 Change::ReplaceAt(entry, read_at) => {
@@ -565,31 +682,37 @@ impl Store for SqliteStore {
                     let Some(body) = body else {
                         return Err(StoreError::NotFound(entry.id().to_string()));
                     };
-                    if !read_at.matches(&decode(entry.id(), &body)?) {
+                    if !read_at.matches(&decode_whole(&tx, journal, entry.id(), &body)?) {
                         return Err(StoreError::Conflict {
                             id: entry.id().to_string(),
                         });
                     }
+                    let (body, apart) = windows::split(&entry)?;
                     let n = tx
                         .execute(
                             "UPDATE entries SET date = ?2, body = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE journal_id = ?5 AND id = ?1 AND kind = ?4",
-                            params![entry.id(), entry.date().to_string(), encode(&entry)?, entry.kind(), journal],
+                            params![entry.id(), entry.date().to_string(), body, entry.kind(), journal],
                         )
                         .map_err(|e| classify(&path, e))?;
                     if n != 1 {
                         return Err(StoreError::NotFound(entry.id().to_string()));
                     }
+                    put_windows(&tx, journal, entry.id(), apart.as_deref())
+                        .map_err(|e| classify(&path, e))?;
                 }
                 Change::Replace(entry) => {
+                    let (body, apart) = windows::split(&entry)?;
                     let n = tx
                         .execute(
                             "UPDATE entries SET date = ?2, body = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE journal_id = ?5 AND id = ?1 AND kind = ?4",
-                            params![entry.id(), entry.date().to_string(), encode(&entry)?, entry.kind(), journal],
+                            params![entry.id(), entry.date().to_string(), body, entry.kind(), journal],
                         )
                         .map_err(|e| classify(&path, e))?;
                     if n != 1 {
                         return Err(StoreError::NotFound(entry.id().to_string()));
                     }
+                    put_windows(&tx, journal, entry.id(), apart.as_deref())
+                        .map_err(|e| classify(&path, e))?;
                 }
             }
         }
@@ -600,5 +723,52 @@ impl Store for SqliteStore {
 
     fn version(&self) -> Result<i64, StoreError> {
         self.data_version()
+    }
+
+    fn list_light(&self) -> Result<LightEntries, StoreError> {
+        // One read transaction: the mark and the rows are of the same moment.
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let mark = mark_of(&tx, self.journal).map_err(|e| self.err(e))?;
+        let mut stmt = tx
+            .prepare_cached(
+                "SELECT seq, id, body FROM entries WHERE journal_id = ?1 ORDER BY date, seq",
+            )
+            .map_err(|e| self.err(e))?;
+        let entries = light_rows(&mut stmt, [self.journal], &self.path)?;
+        Ok(LightEntries {
+            entries,
+            mark: Some(mark),
+        })
+    }
+
+    fn changed_since(&self, since: ChangeMark) -> Result<Option<LightEntries>, StoreError> {
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let mark = mark_of(&tx, self.journal).map_err(|e| self.err(e))?;
+        if mark.deletions != since.deletions || mark.changes < since.changes {
+            return Ok(None);
+        }
+        let mut stmt = tx
+            .prepare_cached(
+                "SELECT seq, id, body FROM entries WHERE journal_id = ?1 AND changed > ?2 ORDER BY date, seq",
+            )
+            .map_err(|e| self.err(e))?;
+        let entries = light_rows(&mut stmt, params![self.journal, since.changes], &self.path)?;
+        Ok(Some(LightEntries {
+            entries,
+            mark: Some(mark),
+        }))
+    }
+
+    fn gait_windows(&self, id: &str) -> Result<Vec<GaitWindow>, StoreError> {
+        let text: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT windows FROM gait_windows WHERE journal_id = ?1 AND entry_id = ?2",
+                params![self.journal, id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        text.map_or(Ok(Vec::new()), |t| windows::parse(id, &t))
     }
 }

@@ -1085,3 +1085,257 @@ fn an_update_merges_into_a_correction_made_meanwhile() {
         assert!(matches!(missing, Err(StoreError::NotFound(_))), "{engine}");
     });
 }
+
+fn gait_walk(day: i8, minutes: usize) -> Entry {
+    let mut e = walk(day, minutes as f64);
+    if let Entry::Walk(w) = &mut e {
+        w.gait = Some(Box::new(amble_core::gait::WalkGait {
+            file: "walk.csv".into(),
+            walking_s: 60.0 * minutes as f64,
+            steps: 100 * minutes as u64,
+            cadence_spm: 104.25,
+            stride_length_m: 1.2,
+            speed_mps: 1.04,
+            step_time_cv: 0.031,
+            symmetry: 0.9,
+            windows: (0..minutes)
+                .map(|k| amble_core::gait::GaitWindow {
+                    start_s: 60.0 * k as f64,
+                    cadence_spm: 104.0 + k as f64 / 3.0,
+                    stride_length_m: 1.2 - k as f64 * 0.0071,
+                    speed_mps: 1.0 / 3.0,
+                    step_time_cv: 0.03,
+                    symmetry: 0.1 + 0.2,
+                })
+                .collect(),
+            deterioration_onset_s: Some(123.4),
+        }));
+    }
+    e
+}
+
+/// An entry as any store reads it back from its JSON body (numbers parsed again).
+fn as_read(e: &Entry) -> Entry {
+    serde_json::from_str(&serde_json::to_string(e).unwrap()).unwrap()
+}
+
+fn windows_of(e: &Entry) -> usize {
+    match e {
+        Entry::Walk(w) => w.gait.as_ref().map_or(0, |g| g.windows.len()),
+        _ => 0,
+    }
+}
+
+#[test]
+fn gait_windows_are_kept_apart_and_read_back_whole() {
+    each(|engine, j| {
+        let mut s = (j.open)();
+        let a = s.add(gait_walk(5, 40)).unwrap();
+        let b = s.add(morning(6, 2)).unwrap();
+        let c = s.add(gait_walk(7, 2)).unwrap();
+        // Read whole (the journal document): byte for byte what a store keeping the walk in
+        // one body read back (and what it exported before the windows moved apart).
+        let whole = serde_json::to_string(&vec![as_read(&a), as_read(&b), as_read(&c)]).unwrap();
+        assert_eq!(
+            serde_json::to_string(&s.list().unwrap()).unwrap(),
+            whole,
+            "{engine}"
+        );
+        assert_eq!(s.get(a.id()).unwrap(), Some(as_read(&a)), "{engine}");
+        assert_eq!(s.gait_windows(a.id()).unwrap().len(), 40, "{engine}");
+        assert!(s.gait_windows(b.id()).unwrap().is_empty(), "{engine}");
+        // Read light (the pages): the same entries, without the windows.
+        let light = s.list_light().unwrap();
+        let got: Vec<&Entry> = light.entries.iter().map(|(_, e)| e).collect();
+        assert_eq!(got.len(), 3, "{engine}");
+        assert!(got.iter().all(|e| windows_of(e) == 0), "{engine}");
+        let mut back = got[0].clone();
+        if let Entry::Walk(w) = &mut back {
+            w.gait.as_mut().unwrap().windows = s.gait_windows(a.id()).unwrap();
+        }
+        assert_eq!(back, as_read(&a), "{engine}");
+        // A correction carries its windows (fewer now), a revision sees them, a delete returns
+        // them, an import compares whole entries.
+        let mut fewer = gait_walk(5, 10);
+        fewer.set_id(a.id().to_string());
+        let fewer = as_read(&fewer);
+        s.replace_at(
+            fewer.clone(),
+            &amble_core::revision::Revision::of(&s.get(a.id()).unwrap().unwrap()),
+        )
+        .unwrap();
+        assert_eq!(s.gait_windows(a.id()).unwrap().len(), 10, "{engine}");
+        assert_eq!(s.get(a.id()).unwrap(), Some(fewer.clone()), "{engine}");
+        let summary = s.import(vec![fewer.clone()]).unwrap();
+        assert_eq!(summary.unchanged, 1, "{engine}");
+        let gone = s.delete(a.id()).unwrap();
+        assert_eq!(gone, fewer, "{engine}");
+        assert!(s.gait_windows(a.id()).unwrap().is_empty(), "{engine}");
+        // Without windows (under 3 minutes): nothing apart, the walk as it was.
+        assert_eq!(s.get(c.id()).unwrap(), Some(as_read(&c)), "{engine}");
+        // An import of walks with windows into a fresh journal keeps them.
+        let j2 = match engine {
+            "sqlite" => sqlite(),
+            _ => postgres(&postgres_url().unwrap()),
+        };
+        let mut s2 = (j2.open)();
+        let mut more = gait_walk(9, 30);
+        more.set_id("w-77".into());
+        let mut all = s.list().unwrap();
+        all.push(as_read(&more));
+        s2.import(all.clone()).unwrap();
+        assert_eq!(
+            serde_json::to_string(&s2.list().unwrap()).unwrap(),
+            serde_json::to_string(&all).unwrap(),
+            "{engine}"
+        );
+        assert_eq!(s2.gait_windows("w-77").unwrap().len(), 30, "{engine}");
+    });
+}
+
+#[test]
+fn a_reader_reads_again_only_what_changed_since_its_mark() {
+    each(|engine, j| {
+        let mut s = (j.open)();
+        let reader = (j.open)();
+        let a = s.add(walk(5, 20.0)).unwrap();
+        let b = s.add(morning(6, 2)).unwrap();
+        let first = reader.list_light().unwrap();
+        let Some(mark) = first.mark else {
+            panic!("{engine}: no mark")
+        };
+        assert_eq!(first.entries.len(), 2, "{engine}");
+        // Nothing since: nothing to read.
+        let none = reader.changed_since(mark).unwrap().expect("readable");
+        assert!(none.entries.is_empty(), "{engine}");
+        assert_eq!(none.mark, Some(mark), "{engine}");
+        // An added entry and a corrected one, each once, in journal order, with their places.
+        let c = s.add(gait_walk(4, 12)).unwrap();
+        let mut b2 = b.clone();
+        if let Entry::Morning(m) = &mut b2 {
+            m.pain = 5;
+        }
+        s.replace(b2.clone()).unwrap();
+        let changed = reader.changed_since(mark).unwrap().expect("readable");
+        let got: Vec<&str> = changed.entries.iter().map(|(_, e)| e.id()).collect();
+        assert_eq!(got, [c.id(), b.id()], "{engine}");
+        assert_eq!(changed.entries[1].1, b2, "{engine}");
+        assert_eq!(windows_of(&changed.entries[0].1), 0, "{engine}: read light");
+        let places: Vec<i64> = reader
+            .list_light()
+            .unwrap()
+            .entries
+            .iter()
+            .map(|(seq, _)| *seq)
+            .collect();
+        let seq_of = |id: &str| {
+            reader
+                .list_light()
+                .unwrap()
+                .entries
+                .iter()
+                .find(|(_, e)| e.id() == id)
+                .map(|(q, _)| *q)
+        };
+        assert_eq!(Some(changed.entries[0].0), seq_of(c.id()), "{engine}");
+        assert_eq!(places.len(), 3, "{engine}");
+        let mark2 = changed.mark.unwrap();
+        assert!(mark2.changes > mark.changes, "{engine}");
+        // A batch counts each entry it touched.
+        s.apply(vec![
+            Change::Add(morning(8, 1)),
+            Change::Replace(b2.clone()),
+        ])
+        .unwrap();
+        let batch = reader.changed_since(mark2).unwrap().expect("readable");
+        assert_eq!(batch.entries.len(), 2, "{engine}");
+        // A deletion cannot be told from the marks: read everything again.
+        s.delete(a.id()).unwrap();
+        assert!(reader.changed_since(mark2).unwrap().is_none(), "{engine}");
+        let after = reader.list_light().unwrap();
+        assert_eq!(after.entries.len(), 3, "{engine}");
+        assert!(
+            reader
+                .changed_since(after.mark.unwrap())
+                .unwrap()
+                .expect("readable")
+                .entries
+                .is_empty(),
+            "{engine}"
+        );
+    });
+}
+
+/// A PostgreSQL database at schema 13 whose walks carry gait windows in their bodies migrates
+/// to 14 with the windows moved apart, reads back byte for byte as before, and leaves marks.
+#[test]
+fn a_schema_13_database_moves_gait_windows_apart_and_reads_the_same() {
+    let Some(url) = postgres_url() else { return };
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let name = format!("amble_v13_{}", std::process::id());
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    let other = replace_db(&url, &name);
+    let mut c = postgres::Client::connect(&other, postgres::NoTls).unwrap();
+    for m in &amble_store::migrations::MIGRATIONS[..13] {
+        c.batch_execute(m.postgres).unwrap();
+    }
+    c.batch_execute(
+        "CREATE TABLE amble_meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
+         INSERT INTO amble_meta (key, value) VALUES ('schema_version', 13);",
+    )
+    .unwrap();
+    let mut w = gait_walk(5, 40);
+    w.set_id("w-1".into());
+    let mut m = morning(6, 3);
+    m.set_id("m-1".into());
+    for e in [&w, &m] {
+        c.execute(
+            "INSERT INTO entries (journal_id, id, kind, date, body) VALUES (1, $1, $2, $3::text::date, $4::text::jsonb)",
+            &[&e.id(), &e.kind(), &e.date().to_string(), &serde_json::to_string(e).unwrap()],
+        )
+        .unwrap();
+    }
+    // What schema 13 read back: every body parsed as it was stored.
+    let before: Vec<Entry> = c
+        .query(
+            "SELECT body::text FROM entries WHERE journal_id = 1 ORDER BY date, seq",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::from_str(r.get::<_, &str>(0)).unwrap())
+        .collect();
+    let db = PgDatabase::connect(&other).unwrap();
+    let mut s = db.open(amble_store::DEFAULT_JOURNAL).unwrap();
+    assert_eq!(
+        serde_json::to_string(&s.list().unwrap()).unwrap(),
+        serde_json::to_string(&before).unwrap()
+    );
+    assert_eq!(s.gait_windows("w-1").unwrap().len(), 40);
+    let body: String = c
+        .query_one("SELECT body::text FROM entries WHERE id = 'w-1'", &[])
+        .unwrap()
+        .get(0);
+    assert!(body.contains("\"windows\": []"), "{body}");
+    let light = s.list_light().unwrap();
+    assert!(light.entries.iter().all(|(_, e)| windows_of(e) == 0));
+    let mark = light.mark.expect("a mark");
+    s.add(morning(9, 1)).unwrap();
+    assert_eq!(
+        s.changed_since(mark)
+            .unwrap()
+            .expect("readable")
+            .entries
+            .len(),
+        1
+    );
+    drop(s);
+    drop(db);
+    drop(c);
+    let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+}

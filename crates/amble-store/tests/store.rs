@@ -394,8 +394,8 @@ fn the_body_format_belongs_to_the_schema_version() {
         "checkin: activity_limited,change,date,id,instruments,kind,pain,red_flags",
     ];
     assert_eq!(
-        SCHEMA_VERSION, 13,
-        "a new schema version: record its body keys here (11: assessments may carry keep_level; 12: the audit log and 13: entries keyed by journal, bodies unchanged)"
+        SCHEMA_VERSION, 14,
+        "a new schema version: record its body keys here (11: assessments may carry keep_level; 12: the audit log and 13: entries keyed by journal, bodies unchanged; 14: a walk's gait windows kept apart, read back whole)"
     );
     assert_eq!(
         keys, schema_5,
@@ -597,4 +597,88 @@ fn writers_opening_a_new_journal_together_all_succeed() {
             }
         }
     }
+}
+
+/// A schema 13 journal whose walks carry gait windows in their bodies migrates to 14 with the
+/// windows moved apart and the journal read back byte for byte as before; writes after it
+/// leave change marks.
+#[test]
+fn a_schema_13_journal_moves_gait_windows_apart_and_exports_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = SqliteStore::file_in(dir.path());
+    let c = older_journal(&path, 13);
+    let mut w = walk(3, 40.0);
+    w.set_id("w-2".into());
+    if let Entry::Walk(x) = &mut w {
+        x.gait = Some(Box::new(amble_core::gait::WalkGait {
+            file: "walk.csv".into(),
+            walking_s: 2400.0,
+            steps: 4000,
+            cadence_spm: 104.3,
+            stride_length_m: 1.21,
+            speed_mps: 1.05,
+            step_time_cv: 0.031,
+            symmetry: 0.91,
+            windows: (0..40)
+                .map(|k| amble_core::gait::GaitWindow {
+                    start_s: 60.0 * f64::from(k),
+                    cadence_spm: 104.0 + f64::from(k) / 3.0,
+                    stride_length_m: 1.2 - f64::from(k) * 0.0071,
+                    speed_mps: 1.0 / 3.0,
+                    step_time_cv: 0.03,
+                    symmetry: 0.1 + 0.2,
+                })
+                .collect(),
+            deterioration_onset_s: Some(1234.5),
+        }));
+    }
+    c.execute(
+        "INSERT INTO entries (id, kind, date, body) VALUES ('w-2', 'walk', '2026-01-03', ?1)",
+        [serde_json::to_string(&w).unwrap()],
+    )
+    .unwrap();
+    // What schema 13 read back: every body parsed as it was stored.
+    let before: Vec<Entry> = {
+        let mut stmt = c
+            .prepare("SELECT body FROM entries ORDER BY date, seq")
+            .unwrap();
+        stmt.query_map([], |r| r.get::<_, String>(0))
+            .unwrap()
+            .map(|b| serde_json::from_str(&b.unwrap()).unwrap())
+            .collect()
+    };
+    drop(c);
+    let s = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(
+        serde_json::to_string(&s.list().unwrap()).unwrap(),
+        serde_json::to_string(&before).unwrap(),
+        "the journal reads back byte for byte"
+    );
+    assert_eq!(s.gait_windows("w-2").unwrap().len(), 40);
+    let (salvaged, bad) = SqliteStore::salvage(dir.path()).unwrap();
+    assert!(bad.is_empty());
+    assert_eq!(
+        serde_json::to_string(&salvaged).unwrap(),
+        serde_json::to_string(&before).unwrap(),
+        "salvage reads the windows kept apart too"
+    );
+    let c = rusqlite::Connection::open(&path).unwrap();
+    let body: String = c
+        .query_row("SELECT body FROM entries WHERE id = 'w-2'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(body.contains("\"windows\":[]"), "{body}");
+    assert!(body.contains("\"deterioration_onset_s\":1234.5"), "{body}");
+    let light = s.list_light().unwrap();
+    assert!(light.entries.iter().all(|(_, e)| match e {
+        Entry::Walk(w) => w.gait.as_ref().is_none_or(|g| g.windows.is_empty()),
+        _ => true,
+    }));
+    assert_eq!(light.entries.len(), before.len());
+    let mark = light.mark.expect("a mark");
+    let mut s = s;
+    s.add(morning(9, 1)).unwrap();
+    let changed = s.changed_since(mark).unwrap().expect("readable");
+    assert_eq!(changed.entries.len(), 1);
 }

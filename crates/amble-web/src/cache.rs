@@ -4,6 +4,13 @@
 //! process) changes SQLite's data version, and the next request reloads; the server's own
 //! writes also clear the cache at once.
 //!
+//! A write reads and replays only what it changed: the entries are kept with their places in
+//! the journal and the store's change mark, so a new version reads only the entries written
+//! since (`Store::changed_since`; everything again after a deletion), and the replay resumes
+//! from the checkpoint of the week before the earliest change (`plan::replay_from`) instead of
+//! week 1. The entries the pages read leave out a walk's per-minute gait windows (kept apart
+//! by the store); the journal document reads the journal whole.
+//!
 //! The cache's own lock is held only to look things up and put them in, never across a
 //! database read or a replay: the reader connection has a lock of its own (a SQLite connection
 //! serves one read at a time, and its data version is its own), so a page already cached is
@@ -14,8 +21,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use amble_core::coach::{Alert, AlertThresholds};
 use amble_core::journal::Entry;
 use amble_core::knowledge::KnowledgeBase;
-use amble_core::plan::{self, Replay};
-use amble_store::{Database, DynStore, Store, StoreError};
+use amble_core::plan::{self, Checkpoints, Replay};
+use amble_store::{ChangeMark, Database, DynStore, LightEntries, Store, StoreError};
 use jiff::civil::Date;
 
 /// Replays kept per journal version (one per date asked: today, and `?today=` views).
@@ -46,6 +53,13 @@ struct State {
     /// Bumped whenever the cached view is replaced, so derived values can tell.
     generation: u64,
     entries: Option<Arc<Vec<Entry>>>,
+    /// Each entry's place in the journal (the store's sequence number), beside `entries`.
+    places: Arc<Vec<i64>>,
+    /// The store's change mark when `entries` was read (`None`: read everything next time).
+    mark: Option<ChangeMark>,
+    /// The replay's checkpoints last kept, and the earliest date changed in the journal since
+    /// the entries they were replayed from (`None`: nothing changed since).
+    seed: Option<(Checkpoints, Option<Date>)>,
     replays: Vec<(Date, Option<Arc<Replay>>)>,
     journal_json: Option<Arc<String>>,
     /// (date, URI) -> response, for reads that depend only on the journal, the date and the URI.
@@ -77,10 +91,11 @@ impl JournalCache {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Forgets everything cached (after this server wrote).
+    /// Forgets everything cached (after this server wrote). The entries and the replay's
+    /// checkpoints stay as the base the next read brings up to date.
     pub fn invalidate(&self) {
         let mut s = self.lock();
-        s.entries = None;
+        s.seen = None;
         s.replays.clear();
         s.journal_json = None;
         s.pages.clear();
@@ -113,7 +128,8 @@ impl JournalCache {
     }
 
     /// The current entries (blocking: call from a blocking thread). The database is read with
-    /// only the reader's lock held; the cache's lock is taken around it, briefly.
+    /// only the reader's lock held; the cache's lock is taken around it, briefly. Only what was
+    /// written since the entries held were read is read again, when the store can tell.
     pub fn snapshot(&self, db: &Database) -> Result<Snapshot, StoreError> {
         let mut reader = self.reader.lock().unwrap_or_else(|e| e.into_inner());
         if reader.is_none() {
@@ -127,7 +143,7 @@ impl JournalCache {
             });
         };
         let version = reader.version()?;
-        {
+        let base = {
             let s = self.lock();
             if s.seen == Some(version)
                 && let Some(entries) = &s.entries
@@ -137,12 +153,50 @@ impl JournalCache {
                     entries: entries.clone(),
                 });
             }
-        }
-        let entries = Arc::new(reader.list()?);
+            // Taken out, so that the merge below can reuse them without a copy; requests
+            // meanwhile wait for the reader, then find the new entries.
+            let mut s = s;
+            let entries = s.entries.take();
+            let places = std::mem::take(&mut s.places);
+            entries.zip(s.mark).map(|(e, m)| (e, places, m))
+        };
+        // Only the reader's lock is held here: an incremental read when the store can tell
+        // what changed, else everything.
+        let read = match base {
+            Some((entries, places, mark)) => match reader.changed_since(mark)? {
+                Some(changed) => Read::Changed(merge(entries, places, changed)),
+                None => Read::Whole(reader.list_light()?),
+            },
+            None => Read::Whole(reader.list_light()?),
+        };
+        let (entries, places, mark, changed_from) = match read {
+            Read::Changed(m) => (
+                Arc::new(m.entries),
+                Arc::new(m.places),
+                m.mark,
+                m.changed_from,
+            ),
+            Read::Whole(all) => {
+                let (places, entries): (Vec<i64>, Vec<Entry>) = all.entries.into_iter().unzip();
+                (
+                    Arc::new(entries),
+                    Arc::new(places),
+                    all.mark,
+                    Some(Date::MIN),
+                )
+            }
+        };
         let mut s = self.lock();
         s.seen = Some(version);
         s.generation += 1;
         s.entries = Some(entries.clone());
+        s.places = places;
+        s.mark = mark;
+        s.seed = match (s.seed.take(), changed_from) {
+            // Read whole: what changed is not known, so the next replay starts at week 1.
+            (_, Some(Date::MIN)) | (None, _) => None,
+            (Some((kept, before)), now) => Some((kept, earliest(before, now))),
+        };
         s.replays.clear();
         s.journal_json = None;
         s.pages.clear();
@@ -174,10 +228,29 @@ impl JournalCache {
                 return r.clone();
             }
         }
-        // Replay outside the lock: other requests keep being served meanwhile.
-        let r = plan::replay(&snap.entries, today, kb).ok().map(Arc::new);
+        // Replay outside the lock: other requests keep being served meanwhile. From the
+        // checkpoint before the earliest change when there is one.
+        let seed = {
+            let s = self.lock();
+            (s.generation == snap.generation)
+                .then(|| s.seed.clone())
+                .flatten()
+        };
+        let replayed = match &seed {
+            Some((kept, changed_from)) => {
+                plan::replay_from(&snap.entries, today, kb, kept, *changed_from)
+            }
+            None => plan::replay_kept(&snap.entries, today, kb),
+        };
+        let (r, kept) = match replayed {
+            Ok((r, kept)) => (Some(Arc::new(r)), kept),
+            Err(_) => (None, None),
+        };
         let mut s = self.lock();
         if s.generation == snap.generation {
+            if let Some(kept) = kept {
+                s.seed = Some((kept, None));
+            }
             if s.replays.len() >= REPLAYS_KEPT {
                 s.replays.remove(0);
             }
@@ -243,7 +316,8 @@ impl JournalCache {
         Ok(summary)
     }
 
-    /// The `amble.journal/1` document as JSON text.
+    /// The `amble.journal/1` document as JSON text: the journal read whole (with every walk's
+    /// gait windows), once per journal version.
     pub fn journal_json(&self, db: &Database) -> Result<Arc<String>, StoreError> {
         let snap = self.snapshot(db)?;
         {
@@ -259,9 +333,16 @@ impl JournalCache {
             schema: &'static str,
             entries: &'a [Entry],
         }
+        let whole = {
+            let reader = self.reader.lock().unwrap_or_else(|e| e.into_inner());
+            match reader.as_ref() {
+                Some(r) => r.list()?,
+                None => Vec::new(),
+            }
+        };
         let doc = Doc {
             schema: amble_core::journal::JOURNAL_SCHEMA,
-            entries: &snap.entries,
+            entries: &whole,
         };
         let text =
             Arc::new(serde_json::to_string(&doc).map_err(|e| StoreError::Database(e.to_string()))?);
@@ -270,6 +351,64 @@ impl JournalCache {
             s.journal_json = Some(text.clone());
         }
         Ok(text)
+    }
+}
+
+/// What a read of the journal brought.
+enum Read {
+    Changed(Merged),
+    Whole(LightEntries),
+}
+
+/// The entries held, brought up to date with what was written since.
+struct Merged {
+    entries: Vec<Entry>,
+    places: Vec<i64>,
+    mark: Option<ChangeMark>,
+    /// The earliest date an entry was added at, or corrected from or to.
+    changed_from: Option<Date>,
+}
+
+fn earliest(a: Option<Date>, b: Option<Date>) -> Option<Date> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// `entries` (in journal order, `places` beside them) with the entries written since put in:
+/// a corrected entry (the same place) replaces the one held, a new one goes where its date and
+/// place put it. The entries are taken over when nothing else holds them (no copy).
+fn merge(entries: Arc<Vec<Entry>>, places: Arc<Vec<i64>>, changed: LightEntries) -> Merged {
+    let mut entries = Arc::try_unwrap(entries).unwrap_or_else(|a| (*a).clone());
+    let mut places = Arc::try_unwrap(places).unwrap_or_else(|a| (*a).clone());
+    let mut changed_from = None;
+    for (place, entry) in changed.entries {
+        if let Some(at) = places.iter().position(|p| *p == place) {
+            changed_from = earliest(changed_from, Some(entries[at].date()));
+            entries.remove(at);
+            places.remove(at);
+        }
+        changed_from = earliest(changed_from, Some(entry.date()));
+        let key = (entry.date(), place);
+        let (mut lo, mut hi) = (0, entries.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if (entries[mid].date(), places[mid]) < key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let at = lo;
+        entries.insert(at, entry);
+        places.insert(at, place);
+    }
+    Merged {
+        entries,
+        places,
+        mark: changed.mark,
+        changed_from,
     }
 }
 

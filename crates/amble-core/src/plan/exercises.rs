@@ -91,6 +91,7 @@ impl Track {
 }
 
 /// The exercise doses as they move week by week.
+#[derive(Clone)]
 pub(crate) struct ExercisePlan {
     base: Vec<ExerciseDose>,
     tracks: Vec<Track>,

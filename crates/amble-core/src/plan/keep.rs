@@ -4,29 +4,14 @@
 
 use crate::answers::Answers;
 use crate::assessment::Assessment;
-use crate::journal::{Entry, StoredAssessment};
+use crate::journal::Entry;
 use crate::knowledge::KnowledgeBase;
 use crate::tier::PlanStatus;
 use crate::words::count;
 
 use super::progression::fit_under;
 use super::start::{floor_bout, split_for_severity};
-use super::types::{Mode, Prescription, Replay, Status, WeekType};
-
-/// The level a new check-up keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KeptLevel {
-    /// The week of the plan before the check-up whose level is kept.
-    pub from_week: u32,
-    /// The level the plan before had reached: what a full week prescribed (after the caps; in
-    /// an easier week, what a full week would be).
-    pub reached: Prescription,
-    /// Whether the new answers walk less or with more pain than the answers before and start
-    /// below the level reached, so the kept level is no more than the new answers' start.
-    pub limited_by_answers: bool,
-    /// Week 1 of the new plan: the level reached, fitted to the new answers.
-    pub level: Prescription,
-}
+use super::types::{KeptLevel, Mode, Prescription, Replay, Status, WeekType};
 
 /// Whether the full check-up at `index` asks to keep the level and may keep it: stored with
 /// "keep my level", not a re-screen, and the new answers raise no new warning sign and no new
@@ -115,30 +100,6 @@ fn walks_less(now: &Answers, before: &Answers) -> bool {
             before.walking.pain_free_minutes,
         )
         || matches!((now.pain.walk_peak, before.pain.walk_peak), (Some(a), Some(b)) if a >= b + 2)
-}
-
-/// Whether a full check-up with `answers`, stored on `date` after `entries`, may keep the level
-/// the plan has reached: what to offer as "keep my level" (`None`: no plan to keep, or the
-/// plan starts again by the rules, e.g. a new warning sign).
-pub fn keep_offer(
-    entries: &[Entry],
-    answers: &Answers,
-    date: jiff::civil::Date,
-    kb: &KnowledgeBase,
-) -> Option<KeptLevel> {
-    let mut with: Vec<Entry> = entries
-        .iter()
-        .filter(|e| e.date() <= date)
-        .cloned()
-        .collect();
-    with.push(Entry::Assessment(Box::new(StoredAssessment {
-        id: "a-offer".into(),
-        date,
-        answers: answers.clone(),
-        rescreen: false,
-        keep_level: true,
-    })));
-    super::replay(&with, date, kb).ok()?.kept
 }
 
 /// "N minutes on D days": the walking of one day and how many days, from the numbers.

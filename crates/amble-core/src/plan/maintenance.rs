@@ -232,26 +232,5 @@ pub fn checkin_alarm(entries: &[Entry], c: &Checkin, kb: &KnowledgeBase) -> Vec<
     out
 }
 
-/// What the plan says after check-in `c` when it took the plan out of maintenance (the check-in
-/// document shows it): empty when the plan was not in maintenance on the check-in's date or the
-/// check-in raised nothing.
-pub fn checkin_leaves_maintenance(
-    entries: &[Entry],
-    c: &Checkin,
-    kb: &KnowledgeBase,
-) -> Vec<String> {
-    let alarm = checkin_alarm(entries, c, kb);
-    if alarm.is_empty() {
-        return alarm;
-    }
-    let before: Vec<Entry> = entries.iter().filter(|e| e.id() != c.id).cloned().collect();
-    let was = super::replay::replay(&before, c.date, kb)
-        .is_ok_and(|r| r.plan.status == super::types::Status::Maintenance);
-    if !was {
-        return Vec::new();
-    }
-    let mut out = alarm;
-    out.push(LEAVES_FOR_FLARE.into());
-    out.push(super::replay::FLARE_ADVICE.into());
-    out
-}
+/// What to do in a flare, and when to contact a clinician.
+pub(crate) const FLARE_ADVICE: &str = "Flares are common and usually settle. For now: only the short, easy walks the plan gives this week (two a day when the week has room for them, otherwise one). If it isn't settling within 1 to 2 weeks, or you're worried, contact your doctor or physiotherapist; if anything new appears, such as numbness or weakness, run the check-up again.";

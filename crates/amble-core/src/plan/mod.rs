@@ -12,9 +12,12 @@
 //! - `keep`: a new check-up that keeps the level reached;
 //! - `replay`: the journal replayed week by week into the current plan;
 //! - `maintenance`: when the target is held, and the check-ins that leave maintenance;
+//! - `ask`: what a new check-up would keep, and whether a check-in left maintenance (above the
+//!   replay, which it runs);
 //! - `today`: what to do today;
 //! - `session`: today's walk as a guided session of walking and resting segments.
 
+mod ask;
 mod exercises;
 mod keep;
 mod lights;
@@ -28,11 +31,12 @@ mod today;
 pub use crate::tuning;
 mod types;
 
+pub use ask::{checkin_leaves_maintenance, keep_offer};
 pub use exercises::{describe as describe_exercise_dose, dose_line};
-pub use keep::{KeptLevel, keep_offer, level_words};
+pub use keep::level_words;
 pub use lights::{Light, Mornings, classify, explain as explain_light, morning_words};
-pub use maintenance::{checkin_alarm, checkin_leaves_maintenance, maintenance_since};
-pub use replay::{EASIER_WEEK, cap_breaches, replay};
+pub use maintenance::{checkin_alarm, maintenance_since};
+pub use replay::{Checkpoints, cap_breaches, replay, replay_from, replay_kept};
 pub use session::{
     Cue, CueKind, MAX_SEGMENTS, MAX_SESSION_SECONDS, Segment, SegmentKind, WalkSession, cues,
     parse_segments_spec, segments_spec, walk_seconds, walk_session,

@@ -7,19 +7,19 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use jiff::ToSpan;
 use jiff::civil::Date;
 
 use crate::assessment::{Strength, assess};
-use crate::checkin::Checkin;
-use crate::journal::{Entry, ExerciseSession, StoredAssessment, Walk};
+use crate::journal::{Entry, StoredAssessment};
 use crate::knowledge::KnowledgeBase;
 use crate::tier::Tier;
 
 use super::exercises::ExercisePlan;
 use super::lights::{Light, Mornings, classify};
-use super::maintenance::{LEAVES_FOR_FLARE, checkin_alarm};
+use super::maintenance::{FLARE_ADVICE, LEAVES_FOR_FLARE, checkin_alarm};
 use super::progression::fit_under;
 use super::start::{
     choose_exercises, current_weekly_minutes, floor_bout, frequency_first, is_older, start_plan,
@@ -27,38 +27,38 @@ use super::start::{
 };
 use super::types::{
     Decision, DecisionKind, EarlierWarning, Excluded, Mode, PLAN_SCHEMA, Plan, PlanError,
-    Prescription, Replay, Status, WeekType,
+    Prescription, Replay, Status, WeekType, words_minutes,
 };
 
 mod state;
 
-use state::{ReplayState, Setting};
+use state::{Blocks, ReplayState, Setting};
 
-/// The words that announce an easier week in a decision (its heading reads them).
-pub const EASIER_WEEK: &str = "is an easier week to let your body adapt";
-
-/// Whole days from `from` to `to` (negative when `to` is earlier).
+/// Whole days from `from` to `to` (negative when `to` is earlier): what `from.until(to)` counts,
+/// by integer arithmetic (a replay asks once per entry).
 fn days_between(from: Date, to: Date) -> i64 {
-    from.until(to).map_or(0, |s| i64::from(s.get_days()))
+    day_number(to) - day_number(from)
+}
+
+/// Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's `days_from_civil`).
+fn day_number(d: Date) -> i64 {
+    let (y, m, day) = (
+        i64::from(d.year()),
+        i64::from(d.month()),
+        i64::from(d.day()),
+    );
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// The 7-day block (0-based) a date falls in, counted from `start`.
 fn block_of(start: Date, d: Date) -> Option<u32> {
     u32::try_from(days_between(start, d).div_euclid(7)).ok()
-}
-
-/// What the journal holds per block, gathered once.
-pub(super) struct Blocks<'a> {
-    walks: BTreeMap<u32, Vec<&'a Walk>>,
-    exercises: BTreeMap<u32, Vec<&'a ExerciseSession>>,
-    /// Check-ins per block (read in maintenance).
-    checkins: BTreeMap<u32, Vec<&'a Checkin>>,
-    /// Blocks with anything logged in them (walks, mornings, exercises).
-    active: BTreeSet<u32>,
-}
-
-pub(super) fn words_minutes(p: &Prescription) -> String {
-    crate::words::count(p.weekly_minutes(), "minute", "minutes")
 }
 
 /// The current plan from the journal as of `today` (contract §4). Entries must be in journal
@@ -68,15 +68,154 @@ pub(super) fn words_minutes(p: &Prescription) -> String {
 /// turn may need the one before that: those earlier plans are replayed once each, the oldest
 /// first, so the cost grows with the number of check-ups and the stack stays flat.
 pub fn replay(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Result<Replay, PlanError> {
+    replay_top(entries, today, kb, &mut None)
+}
+
+/// [`replay`], keeping the replay's state at the start of every week it reviewed
+/// ([`Checkpoints`]; `None` when the plan is blocked or suspended, with no weeks to keep).
+pub fn replay_kept(
+    entries: &[Entry],
+    today: Date,
+    kb: &KnowledgeBase,
+) -> Result<(Replay, Option<Checkpoints>), PlanError> {
+    let mut keeping = Some(Keeping {
+        resume: None,
+        kept: None,
+    });
+    let r = replay_top(entries, today, kb, &mut keeping)?;
+    Ok((r, keeping.and_then(|k| k.kept)))
+}
+
+/// The same plan as [`replay`] gives, replayed from the checkpoint of `kept` (made from an
+/// earlier version of the journal) nearest before the earliest change, instead of from week 1.
+/// `changed_from` is the earliest date of an entry added, removed or corrected since `kept` was
+/// made (for a correction, the earlier of its old and new date); `None` when the entries are
+/// the same (only `today` moved). Whatever changes the plan's beginning (another check-up or
+/// re-screen, other answers, a change dated before the checkpoint, another knowledge base)
+/// replays from the start.
+pub fn replay_from(
+    entries: &[Entry],
+    today: Date,
+    kb: &KnowledgeBase,
+    kept: &Checkpoints,
+    changed_from: Option<Date>,
+) -> Result<(Replay, Option<Checkpoints>), PlanError> {
+    let mut keeping = Some(Keeping {
+        resume: Some((kept, changed_from)),
+        kept: None,
+    });
+    let r = replay_top(entries, today, kb, &mut keeping)?;
+    Ok((r, keeping.and_then(|k| k.kept)))
+}
+
+fn replay_top(
+    entries: &[Entry],
+    today: Date,
+    kb: &KnowledgeBase,
+    keeping: &mut Option<Keeping<'_>>,
+) -> Result<Replay, PlanError> {
     let origin: Vec<usize> = (0..entries.len()).collect();
     let mut earlier = Earlier::new(entries);
     loop {
-        match replay_in(entries, &origin, today, kb, &earlier) {
+        match replay_in(entries, &origin, today, kb, &earlier, keeping.as_mut()) {
             Ok(r) => return Ok(r),
             Err(Stop::Error(e)) => return Err(e),
             Err(Stop::Need(need)) => earlier.fill(need, kb),
         }
     }
+}
+
+/// The replay's state at the start of each week reviewed, kept so that a changed journal can
+/// be replayed from the week of its earliest change ([`replay_from`]). Cheap to clone.
+#[derive(Clone)]
+pub struct Checkpoints(Arc<Kept>);
+
+impl std::fmt::Debug for Checkpoints {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Checkpoints")
+            .field("today", &self.0.today)
+            .field("weeks", &self.0.states.len())
+            .finish()
+    }
+}
+
+impl Checkpoints {
+    /// The date the checkpoints were replayed as of.
+    pub fn today(&self) -> Date {
+        self.0.today
+    }
+
+    /// The weeks kept (the state before each week reviewed, and before the current one).
+    pub fn weeks(&self) -> usize {
+        self.0.states.len()
+    }
+
+    /// The week the replay that made these resumed from (`None`: it replayed from week 1).
+    pub fn resumed_at(&self) -> Option<u32> {
+        self.0.resumed.and_then(|k| u32::try_from(k).ok())
+    }
+}
+
+struct Kept {
+    /// The knowledge base the states were replayed with (by address: one per process).
+    kb: usize,
+    today: Date,
+    beginning: Beginning,
+    /// `states[k]`: the state before week `k + 1` was reviewed.
+    states: Vec<Arc<ReplayState>>,
+    /// The weeks reviewed (`history[..k]` came before `states[k]`).
+    history: Vec<crate::plan::WeekRecord>,
+    /// The week this replay resumed from, if it did.
+    resumed: Option<usize>,
+}
+
+/// Everything the first state and the unchanging part of a replay are made of, besides the
+/// entries: two replays with the same beginning and the same entries up to a week review that
+/// week the same way.
+#[derive(PartialEq)]
+struct Beginning {
+    start: Date,
+    start_index: usize,
+    assessment_id: String,
+    answers: crate::answers::Answers,
+    assessment: crate::assessment::Assessment,
+    first: Prescription,
+    because: Vec<String>,
+    floor: u32,
+    paused: bool,
+    waiting_for_answers: bool,
+    frequency_first: bool,
+    slow_start: bool,
+    walked_before: Option<f64>,
+}
+
+/// Days between the end of a checkpoint's last reviewed week and anything that may change: a
+/// week's review reads the mornings up to two days after it, so a whole week is a safe margin.
+const CHECKPOINT_MARGIN_DAYS: i64 = 7;
+
+impl Kept {
+    /// The latest week (1-based) whose starting state holds for a journal changed from
+    /// `changed_from` on, replayed as of `today`; `None` when only week 1 would.
+    fn resume_week(&self, start: Date, today: Date, changed_from: Option<Date>) -> Option<usize> {
+        let mut limit = today.min(self.today);
+        if let Some(c) = changed_from {
+            limit = limit.min(c);
+        }
+        let weeks_clear = days_between(start, limit) - CHECKPOINT_MARGIN_DAYS;
+        if weeks_clear < 7 {
+            return None;
+        }
+        // The state before week k holds when start + 7 (k - 1) + margin <= limit.
+        let k = usize::try_from(weeks_clear.div_euclid(7) + 1).ok()?;
+        let k = k.min(self.states.len());
+        (k >= 2).then_some(k)
+    }
+}
+
+/// What the top-level replay resumes from and keeps (the replays of earlier plans do neither).
+struct Keeping<'k> {
+    resume: Option<(&'k Checkpoints, Option<Date>)>,
+    kept: Option<Checkpoints>,
 }
 
 /// The replay of `entries` (a part of the journal given to [`replay`]; `origin` holds each
@@ -87,6 +226,7 @@ fn replay_in(
     today: Date,
     kb: &KnowledgeBase,
     earlier: &Earlier<'_>,
+    keeping: Option<&mut Keeping<'_>>,
 ) -> Result<Replay, Stop> {
     let (mut out, begun) = begin(entries, origin, today, kb, earlier)?;
     if out.plan.status == Status::Blocked {
@@ -120,18 +260,62 @@ fn replay_in(
     };
     let exercises = ExercisePlan::new(base_exercises, kb, is_older(&out.answers));
     let mut state = ReplayState::new(first, out.plan.decision.because.clone(), exercises);
-    while let Some(record) = state.week(&cx) {
-        out.history.push(record);
+    match keeping {
+        None => {
+            while let Some(record) = state.week(&cx) {
+                out.history.push(record);
+            }
+        }
+        Some(keeping) => {
+            let beginning = Beginning {
+                start: out.start,
+                start_index: begun.start_index,
+                assessment_id: out.assessment_id.clone(),
+                answers: out.answers.clone(),
+                assessment: out.assessment.clone(),
+                first,
+                because: out.plan.decision.because.clone(),
+                floor,
+                paused: cx.paused,
+                waiting_for_answers: cx.waiting_for_answers,
+                frequency_first: cx.frequency_first,
+                slow_start: cx.slow_start,
+                walked_before: cx.walked_before,
+            };
+            let kb_at = std::ptr::from_ref(kb) as usize;
+            let mut states: Vec<Arc<ReplayState>> = Vec::new();
+            let mut resumed = None;
+            if let Some((Checkpoints(kept), changed_from)) = keeping.resume
+                && kept.kb == kb_at
+                && kept.beginning == beginning
+                && let Some(k) = kept.resume_week(out.start, today, changed_from)
+            {
+                states.extend(kept.states[..k - 1].iter().cloned());
+                state = (*kept.states[k - 1]).clone();
+                out.history = kept.history[..k - 1].to_vec();
+                resumed = Some(k);
+            }
+            loop {
+                states.push(Arc::new(state.clone()));
+                let Some(record) = state.week(&cx) else {
+                    break;
+                };
+                out.history.push(record);
+            }
+            keeping.kept = Some(Checkpoints(Arc::new(Kept {
+                kb: kb_at,
+                today,
+                beginning,
+                states,
+                history: out.history.clone(),
+                resumed,
+            })));
+        }
     }
     finish(&mut out, &state, excluded, cx.paused);
-    checkin_within_week(&mut out, &cx, state.this_week);
-    flare_within_week(
-        &mut out,
-        &cx,
-        state.this_week,
-        state.this_type,
-        state.gentle_bound(),
-    );
+    let bound = state.gentle_bound();
+    checkin_within_week(&mut out, &cx, bound);
+    flare_within_week(&mut out, &cx, state.this_week, state.this_type, bound);
     Ok(out)
 }
 
@@ -482,8 +666,9 @@ fn flare_within_week(
 /// Maintenance that listens, at once: a check-in in the current week, while the plan is in
 /// maintenance, that says back pain limited what you do or gives pain clearly above the last or
 /// the first score switches the rest of the week to the flare plan; the week's review then
-/// keeps the flare plan (docs/plan-rules.md, "Maintenance").
-fn checkin_within_week(out: &mut Replay, cx: &Setting<'_>, this_week: Prescription) {
+/// keeps the flare plan (docs/plan-rules.md, "Maintenance"). The gentle week is bounded as a
+/// flare found within the week is (`bound`: this week, and the last full week before it).
+fn checkin_within_week(out: &mut Replay, cx: &Setting<'_>, bound: f64) {
     let (blocks, entries, floor, today, kb) = (&cx.blocks, cx.entries, cx.floor, cx.today, cx.kb);
     if out.plan.status != Status::Maintenance || out.plan.walking.is_none() {
         return;
@@ -497,11 +682,7 @@ fn checkin_within_week(out: &mut Replay, cx: &Setting<'_>, this_week: Prescripti
     }) else {
         return;
     };
-    let gentle = fit_under(
-        Prescription::gentle(floor),
-        f64::from(this_week.weekly_minutes()),
-        floor,
-    );
+    let gentle = fit_under(Prescription::gentle(floor), bound, floor);
     let mut because = lines;
     because.push(LEAVES_FOR_FLARE.into());
     because.push(FLARE_ADVICE.into());
@@ -515,9 +696,6 @@ fn checkin_within_week(out: &mut Replay, cx: &Setting<'_>, this_week: Prescripti
         because,
     };
 }
-
-/// What to do in a flare, and when to contact a clinician.
-pub(crate) const FLARE_ADVICE: &str = "Flares are common and usually settle. For now: only the short, easy walks the plan gives this week (two a day when the week has room for them, otherwise one). If it isn't settling within 1 to 2 weeks, or you're worried, contact your doctor or physiotherapist; if anything new appears, such as numbness or weakness, run the check-up again.";
 
 /// An earlier plan the replay needs and has not got yet, by the index of its check-up in the
 /// journal given to [`replay`].
@@ -626,7 +804,7 @@ impl<'a> Earlier<'a> {
             .filter(|(_, e)| e.date() <= last_day)
             .map(|(j, e)| (e.clone(), j))
             .unzip();
-        match replay_in(&part, &origin, today, kb, self) {
+        match replay_in(&part, &origin, today, kb, self, None) {
             Ok(r) => Ok(Ok(r)),
             Err(Stop::Error(e)) => Ok(Err(e)),
             Err(Stop::Need(n)) => Err(n),
@@ -717,4 +895,38 @@ pub fn cap_breaches(r: &Replay, tuning: &super::tuning::PlanTuning) -> Vec<Strin
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn days_between_counts_as_jiff_does() {
+        let days = [
+            date(1970, 1, 1),
+            date(2000, 2, 29),
+            date(2024, 2, 28),
+            date(2024, 3, 1),
+            date(2026, 1, 5),
+            date(2030, 12, 31),
+            date(-44, 3, 15),
+            date(9999, 12, 31),
+            date(1, 1, 1),
+        ];
+        for a in days {
+            for b in days {
+                let jiff = a.until(b).map_or(0, |s| i64::from(s.get_days()));
+                assert_eq!(days_between(a, b), jiff, "{a} -> {b}");
+            }
+        }
+        assert_eq!(day_number(date(1970, 1, 1)), 0);
+        let mut d = date(2023, 12, 1);
+        for _ in 0..800 {
+            let next = d.tomorrow().unwrap_or(d);
+            assert_eq!(days_between(d, next), 1, "{d}");
+            d = next;
+        }
+    }
 }

@@ -148,7 +148,7 @@ pub(crate) fn review_block(walks: &[&Walk], cx: &Context<'_>) -> BlockReview {
         } else {
             format!("Your back pain on waking was clearly higher than your usual mornings (by 2 points or more) for {run} days in a row: that looks like a flare.")
         });
-        because.push(super::replay::FLARE_ADVICE.into());
+        because.push(super::maintenance::FLARE_ADVICE.into());
         DecisionKind::Flare
     } else if logged < min_logged {
         because.push(format!(

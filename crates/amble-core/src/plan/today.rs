@@ -219,11 +219,11 @@ pub fn today_view(r: &Replay, entries: &[Entry], today: Date, kb: &KnowledgeBase
         Status::Blocked => plan.decision.because.join(" "),
         _ if flare_week && walked_today => format!(
             "This is a flare week: you've walked today. Stretches and mobility exercises only for now. Log tomorrow morning's back pain. {}",
-            super::replay::FLARE_ADVICE
+            super::maintenance::FLARE_ADVICE
         ),
         _ if flare_week => format!(
             "This is a flare week: keep moving gently today ({today_walk}), at an easy pace on the flat, and do only the stretches and mobility exercises. {}",
-            super::replay::FLARE_ADVICE
+            super::maintenance::FLARE_ADVICE
         ),
         _ if easier_today && walked_today => "Take it easy for the rest of today: stretches and mobility exercises only. Log tomorrow morning's back pain.".into(),
         _ if easier_today => format!(

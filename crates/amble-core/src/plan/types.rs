@@ -337,7 +337,7 @@ pub struct Replay {
     /// that carried such a cap.
     pub restart_cap: Option<Prescription>,
     /// The level this check-up kept from the plan before ("keep my level"), when it did.
-    pub kept: Option<super::keep::KeptLevel>,
+    pub kept: Option<KeptLevel>,
 }
 
 /// An earlier check-up's warning signs, shown until the person has been checked.
@@ -360,4 +360,27 @@ impl Replay {
 pub enum PlanError {
     #[error("no check-up is stored yet: start with the check-up")]
     NoAssessment,
+}
+
+/// The words that announce an easier week in a decision (its heading reads them).
+pub const EASIER_WEEK: &str = "is an easier week to let your body adapt";
+
+/// A week's minutes in words ("45 minutes").
+pub(super) fn words_minutes(p: &Prescription) -> String {
+    crate::words::count(p.weekly_minutes(), "minute", "minutes")
+}
+
+/// The level a new check-up keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeptLevel {
+    /// The week of the plan before the check-up whose level is kept.
+    pub from_week: u32,
+    /// The level the plan before had reached: what a full week prescribed (after the caps; in
+    /// an easier week, what a full week would be).
+    pub reached: Prescription,
+    /// Whether the new answers walk less or with more pain than the answers before and start
+    /// below the level reached, so the kept level is no more than the new answers' start.
+    pub limited_by_answers: bool,
+    /// Week 1 of the new plan: the level reached, fitted to the new answers.
+    pub level: Prescription,
 }

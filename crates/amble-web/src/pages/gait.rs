@@ -364,10 +364,21 @@ pub async fn walk_gait_page(
             "walk {id} has no gait recording; add one on the gait page"
         )));
     };
+    // The per-minute windows are kept apart from the walk: read on demand, for this page.
+    let key = id.clone();
+    let windows = state
+        .with_store(false, move |s| {
+            s.map_or(Ok(Vec::new()), |s| s.gait_windows(&key))
+        })
+        .await?;
+    let g = amble_core::gait::WalkGait {
+        windows,
+        ..(**g).clone()
+    };
     Ok(render(&result_page(
         &q,
         format!("Gait on your walk of {}", w.date),
-        Some(g),
+        Some(&g),
         None,
         (Vec::new(), 0),
     )))

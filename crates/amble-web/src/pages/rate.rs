@@ -26,14 +26,21 @@ pub(crate) struct NeedsPainPage {
 // Rating imported walks in one go
 
 pub(crate) async fn unrated(state: &crate::authz::Scoped) -> Result<Vec<journal::Walk>, PageError> {
-    Ok(entries(state)
+    let mut walks: Vec<journal::Walk> = entries(state)
         .await?
         .iter()
         .filter_map(|e| match e {
             Entry::Walk(w) if w.pain_peak.is_none() => Some(w.clone()),
             _ => None,
         })
-        .collect())
+        .collect();
+    // The pages' entries leave out a walk's gait windows: a walk written back is read whole.
+    for w in walks.iter_mut().filter(|w| w.gait.is_some()) {
+        if let Entry::Walk(whole) = super::journal_page::get_entry(state, &w.id).await? {
+            *w = whole;
+        }
+    }
+    Ok(walks)
 }
 
 pub(crate) fn needs_pain_page(

@@ -2,22 +2,36 @@
 //! meets (a break and the return from it, a hold, a flare, a step up or back, maintenance, the
 //! exercises), and the next week's prescription with the caps.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use jiff::ToSpan;
 use jiff::civil::Date;
 
-use crate::journal::{Entry, Walk};
+use crate::checkin::Checkin;
+use crate::journal::{Entry, ExerciseSession, Walk};
 use crate::knowledge::KnowledgeBase;
 
 use super::super::exercises::ExercisePlan;
 use super::super::lights::Mornings;
 use super::super::maintenance::{
-    Held, HeldWeek, LEAVES_FOR_FLARE, checkin_alarm, entry_words, held_week,
+    FLARE_ADVICE, Held, HeldWeek, LEAVES_FOR_FLARE, checkin_alarm, entry_words, held_week,
 };
 use super::super::progression::{Caps, fit_under, progress, scale, shorten, smallest_step};
 use super::super::review::{BlockReview, Context, review_block};
 use super::super::tuning::PlanTuning;
-use super::super::types::{Decision, DecisionKind, Mode, Prescription, WeekRecord, WeekType};
-use super::{Blocks, EASIER_WEEK, FLARE_ADVICE, words_minutes};
+use super::super::types::{
+    Decision, DecisionKind, EASIER_WEEK, Mode, Prescription, WeekRecord, WeekType, words_minutes,
+};
+
+/// What the journal holds per block, gathered once.
+pub(super) struct Blocks<'a> {
+    pub walks: BTreeMap<u32, Vec<&'a Walk>>,
+    pub exercises: BTreeMap<u32, Vec<&'a ExerciseSession>>,
+    /// Check-ins per block (read in maintenance).
+    pub checkins: BTreeMap<u32, Vec<&'a Checkin>>,
+    /// Blocks with anything logged in them (walks, mornings, exercises).
+    pub active: BTreeSet<u32>,
+}
 
 /// What stays the same through the weeks of one replay: the journal as read per block, the
 /// mornings, and what the check-up decided about the plan's shape.
@@ -70,6 +84,7 @@ impl Deciding {
 }
 
 /// Where the plan stands between two weeks.
+#[derive(Clone)]
 pub(super) struct ReplayState {
     /// The week about to be reviewed (1-based).
     pub week: u32,
