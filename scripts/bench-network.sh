@@ -10,8 +10,9 @@
 # people have a coach of their own. Rows are made by scripts/network-rows.py and loaded with
 # COPY, as `amble journal import` would store them (`journals.version` 1 after one import, no
 # id counters, `seq` from the table's sequence in the file's order); the accounts share one
-# password hash (made by `amble user add`). One exported journal of each kind is compared
-# with its source file.
+# password hash (made by `amble user add`). One journal of each kind is exported and compared
+# with the export of its source file imported by `amble journal import`, and with the source.
+# Disk: about 100 kB per 8-week journal (10 GB for 100,000), plus WAL while loading.
 #
 # Measured at each size, on a fresh `amble serve`, with 16 connections for DURATION s (wrk when
 # installed, see scripts/bench-lib.sh): a person's /today and /plan, the coach's /people (200
@@ -23,9 +24,11 @@
 #   POSTGRES_URL: a server where the role may create databases, e.g.
 #   postgres://amble@127.0.0.1:5432/postgres; JOURNALS: 1000..1000000 (default 100000).
 #   Environment: DB=amble_bench_network (made afresh), WEEKS=8 (1..26), DISTINCT=2000
-#   (1..20000), DURATION=10 (seconds, 1..600), IMPORTS=20 (1..200), PORT=18531, PROFILE=release or dev,
-#   KEEP=1 keeps the database at the end (dropped otherwise), MIN_FREE_GB=25: on a local
-#   server, refuse to grow the database when the estimate would leave less free disk than that.
+#   (1..20000), DURATION=10 (seconds, 1..600), IMPORTS=20 (1..200), PORT=18531 (a free port),
+#   PROFILE=release (default) or dev; KEEP=1 keeps the database at the end (dropped otherwise);
+#   REUSE=1 loads nothing and measures the database DB as a KEEP=1 run left it (once; each
+#   run adds IMPORTS people); MIN_FREE_GB=25: on a local server, refuse to grow the database
+#   when the estimate would leave less free disk than that.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench-lib.sh
