@@ -1,28 +1,38 @@
 #!/usr/bin/env bash
 # Measures a coach's `/people` at clinic size on PostgreSQL: 200 people with 26 weeks of
 # simulated journal each (`amble-sim --journal-out`), all linked to one coach; `amble serve`
-# on the database, the coach signed in; 16 connections (scripts/http-load.py) on one server,
-# then on two servers sharing the database. Prints requests/s and latency percentiles, with
-# the load average before each run (the cores may be shared).
+# on the database, the coach signed in; 16 connections (wrk when installed, else
+# scripts/http-load.py: see scripts/bench-lib.sh) on one server, then on two servers sharing the
+# database. Prints requests/s and latency percentiles, with the load average before each run
+# (the cores may be shared).
 #
 # Usage: scripts/bench-people.sh POSTGRES_URL [SECONDS] [PEOPLE]
 #   POSTGRES_URL: a server where the role may create databases, e.g.
 #   postgres://amble@127.0.0.1:5432/postgres (a database `amble_bench_people` is made afresh).
 #   PROFILE=release (default) or PROFILE=dev picks the build; REUSE=1 keeps the database a
-#   previous run loaded (only the measurements run again).
+#   previous run loaded (only the measurements run again); PORT=18431 the first server's port
+#   (the second is PORT+1); RUNS=3 repeats the measurements; DB=NAME another database name;
+#   CLIENT=python uses scripts/http-load.py even where wrk is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/bench-lib.sh
 url=${1:?usage: scripts/bench-people.sh POSTGRES_URL [SECONDS] [PEOPLE]}
 secs=${2:-10}
 people=${3:-200}
 profile=${PROFILE:-release}
 case $profile in release) dir=release ;; dev) dir=debug ;; *) echo "PROFILE: release or dev" >&2; exit 2 ;; esac
 [[ $people =~ ^[0-9]+$ ]] && (( people >= 1 && people <= 5000 )) || { echo "PEOPLE: 1..5000" >&2; exit 2; }
+[[ $secs =~ ^[0-9]+$ ]] && (( secs >= 1 && secs <= 600 )) || { echo "SECONDS: 1..600" >&2; exit 2; }
+port=${PORT:-18431}
+runs=${RUNS:-1}
+[[ $runs =~ ^[0-9]+$ ]] && (( runs >= 1 && runs <= 10 )) || { echo "RUNS: 1..10" >&2; exit 2; }
+[[ $port =~ ^[0-9]+$ ]] && (( port >= 1024 && port <= 65000 )) || { echo "PORT: 1024..65000" >&2; exit 2; }
 cargo build --profile "$profile" --quiet -p amble -p amble-sim
 bin=target/$dir/amble
 sim=target/$dir/amble-sim
 today=2026-07-06   # the day after the simulated 26 weeks (from 2026-01-05)
-name=amble_bench_people
+name=${DB:-amble_bench_people}
+[[ $name =~ ^[a-z_][a-z0-9_]{0,62}$ ]] || { echo "DB: a lower-case database name" >&2; exit 2; }
 base=${url%/*}
 db="$base/$name"
 work=$(mktemp -d)
@@ -51,30 +61,25 @@ fi
 entries=$(psql "$db" -tAc "SELECT count(*) FROM entries")
 echo "$(psql "$db" -tAc "SELECT count(*) FROM users WHERE role = 'person'") people, $entries entries${loaded:-}"
 
-serve() { # port
-  "$bin" serve --bind "127.0.0.1:$1" >"$work/serve-$1.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$1/login" && return; sleep 0.1; done
-  echo "server on $1 did not start" >&2; cat "$work/serve-$1.log" >&2; exit 1
-}
-serve 18431
-serve 18432
-cookie=$(curl -si -H 'Content-Type: application/json' \
-  -d "{\"email\":\"coach@clinic.example\",\"password\":\"$pw\"}" \
-  http://127.0.0.1:18431/api/v1/session | tr -d '\r' | awk -F'[:;] *' 'tolower($1)=="set-cookie" {print $2; exit}')
-[ -n "$cookie" ] || { echo "could not sign in" >&2; exit 1; }
-rows=$(curl -s -H "Cookie: $cookie" http://127.0.0.1:18431/api/v1/people | python3 -c "import json,sys; print(len(json.load(sys.stdin)['people']))")
+p1=$port p2=$((port + 1))
+bench_serve "$p1" "$work/serve-1.log"
+bench_serve "$p2" "$work/serve-2.log"
+server_pids="${pids[*]}"
+cookie=$(bench_signin "$p1" coach@clinic.example "$pw")
+rows=$(curl -s -H "Cookie: $cookie" http://127.0.0.1:$p1/api/v1/people | python3 -c "import json,sys; print(len(json.load(sys.stdin)['people']))")
 echo "the coach's list has $rows people"
-first=$(curl -s -o /dev/null -w '%{time_total}' -H "Cookie: $cookie" http://127.0.0.1:18432/people)
+first=$(curl -s -o /dev/null -w '%{time_total}' -H "Cookie: $cookie" http://127.0.0.1:$p2/people)
 echo "first /people on a fresh server (every summary computed): ${first}s"
-curl -s -o /dev/null -H "Cookie: $cookie" http://127.0.0.1:18431/people
+curl -s -o /dev/null -H "Cookie: $cookie" http://127.0.0.1:$p1/people
 
 run() { # label urls...
   local label=$1; shift
   echo "$label: load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  python3 scripts/http-load.py --connections 16 --seconds "$secs" --header "Cookie: $cookie" "$@"
+  bench_load "$cookie" "$@"
 }
-run "one server, /people" http://127.0.0.1:18431/people
-run "one server, /api/v1/people" http://127.0.0.1:18431/api/v1/people
-run "two servers, /people" http://127.0.0.1:18431/people http://127.0.0.1:18432/people
+for r in $(seq "$runs"); do
+  run "one server, /people (run $r)" http://127.0.0.1:$p1/people
+  run "one server, /api/v1/people (run $r)" http://127.0.0.1:$p1/api/v1/people
+  run "two servers, /people (run $r)" http://127.0.0.1:$p1/people http://127.0.0.1:$p2/people
+done
 echo "audit records of list views: $(psql "$db" -tAc "SELECT count(*) FROM audit_log WHERE action = 'read-list'")"
