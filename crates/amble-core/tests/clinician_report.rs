@@ -778,3 +778,16 @@ fn r3_16_the_report_as_json() {
             .all(|ch| ch["words"].is_string())
     );
 }
+
+/// The JSON document speaks about the person too, like the outline.
+#[test]
+fn r3_16_the_json_is_about_the_person() {
+    let (c, _) = report();
+    let doc = clinician::json::document(&c).to_string();
+    for word in doc.split(|ch: char| !ch.is_alphanumeric() && ch != '\'') {
+        assert!(
+            !["you", "your", "yours", "yourself"].contains(&word.to_lowercase().as_str()),
+            "{word:?} in {doc}"
+        );
+    }
+}

@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 
 use super::ClinicianReport;
+use super::outline::third_person;
 
 pub const REPORT_SCHEMA: &str = "amble.report/1";
 
@@ -15,6 +16,11 @@ fn num(v: f64) -> Value {
     } else {
         Value::Null
     }
+}
+
+/// Words written for the person, about them (as the outline has them).
+fn about_them(v: &[String]) -> Vec<String> {
+    v.iter().map(|t| third_person(t)).collect()
 }
 
 /// The report as `amble.report/1`.
@@ -42,16 +48,16 @@ pub fn document(c: &ClinicianReport) -> Value {
         "warning_signs": {
             "date": k.screen.map_or(k.date, |(_, d)| d).to_string(),
             "source": k.screen.map_or("check-up", |(s, _)| s),
-            "tier": k.tier_line,
-            "flags": k.flags,
-            "unanswered": k.unanswered,
-            "suspended": k.suspended,
-            "earlier": k.earlier,
+            "tier": third_person(&k.tier_line),
+            "flags": about_them(&k.flags),
+            "unanswered": about_them(&k.unanswered),
+            "suspended": k.suspended.as_deref().map(third_person),
+            "earlier": k.earlier.as_deref().map(third_person),
         },
         "checkup": {
             "date": k.date.to_string(),
-            "patterns": k.patterns,
-            "patterns_held_back": k.patterns_held_back,
+            "patterns": about_them(&k.patterns),
+            "patterns_held_back": k.patterns_held_back.as_deref().map(third_person),
         },
         "scores": c.scores.iter().map(|s| json!({
             "date": s.date.to_string(), "source": s.kind, "scores": s.scores,
@@ -73,9 +79,9 @@ pub fn document(c: &ClinicianReport) -> Value {
         "recovered": c.recovered,
         "prescription": {
             "status": c.prescription.status,
-            "walking": c.prescription.walking,
+            "walking": c.prescription.walking.as_deref().map(third_person),
             "exercises": c.prescription.exercises.iter()
-                .map(|(name, dose)| json!({"name": name, "dose": dose}))
+                .map(|(name, dose)| json!({"name": name, "dose": third_person(dose)}))
                 .collect::<Vec<_>>(),
         },
         "walks": c.walks,
@@ -105,15 +111,15 @@ pub fn document(c: &ClinicianReport) -> Value {
         "flares": c.flares,
         "easier_weeks": c.easier_weeks,
         "events": c.events.iter().map(|e| json!({
-            "date": e.date.to_string(), "kind": e.kind, "what": super::outline::third_person(&e.what),
+            "date": e.date.to_string(), "kind": e.kind, "what": third_person(&e.what),
         })).collect::<Vec<_>>(),
         "suspensions": c.suspensions.iter().map(|s| json!({
             "from": s.start.to_string(),
             "until": s.end.as_ref().map(|(d, _)| d.to_string()),
-            "why": super::outline::third_person(&s.why),
+            "why": third_person(&s.why),
             "ended": s.end.as_ref().map(|(_, w)| w),
         })).collect::<Vec<_>>(),
-        "findings": c.findings.iter().map(|f| super::outline::third_person(f)).collect::<Vec<_>>(),
+        "findings": c.findings.iter().map(|f| third_person(f)).collect::<Vec<_>>(),
         "tested": c.tested,
         "steps": c.steps_summary,
         "gait": c.gait_summary,
