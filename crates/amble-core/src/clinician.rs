@@ -10,21 +10,33 @@ use crate::outcomes::{self, Change};
 use crate::plan::{self, DecisionKind};
 use crate::{assess, report};
 
+pub mod history;
+pub mod json;
 pub mod outline;
+
+pub use history::Suspension;
 
 /// Weeks the report covers unless asked otherwise.
 pub const REPORT_WEEKS: u32 = 12;
 
-/// The latest check-up in a few lines.
+/// The warning signs, most recent first, and the latest check-up in a few lines.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckupSummary {
+    /// The latest full check-up (its patterns are shown).
     pub date: Date,
-    /// "Routine care" style marker and headline of the tier.
+    /// Where the most recent warning-sign answers come from, when that is newer than the
+    /// check-up: ("check-in" or "re-screen", its date).
+    pub screen: Option<(&'static str, Date)>,
+    /// "Routine care" style marker and headline of the tier, from the most recent answers.
     pub tier_line: String,
     /// Each warning sign: "title (tier): answer; answer".
     pub flags: Vec<String>,
-    /// Warning-sign questions left unanswered.
-    pub unanswered: usize,
+    /// Warning-sign questions left unanswered, in words.
+    pub unanswered: Vec<String>,
+    /// The plan's suspension under way on the report's last day, in words.
+    pub suspended: Option<String>,
+    /// An earlier check-up's warning signs that the latest one no longer finds.
+    pub earlier: Option<String>,
     /// The most likely patterns: "name (strength, score s): answer; answer".
     pub patterns: Vec<String>,
     /// Set when patterns are held back because care comes first.
@@ -92,14 +104,21 @@ pub struct ClinicianReport {
     /// "Meets the recovered cut-offs" or not, when pain and RMDQ were both given last time.
     pub recovered: Option<String>,
     pub prescription: Prescription,
-    /// Walks done of walks planned over the reviewed weeks of the period, in words.
+    /// Walks done of walks planned, and minutes walked of minutes planned, over the reviewed
+    /// weeks of the period, in words.
     pub adherence: Option<String>,
+    /// The same in numbers.
+    pub adherence_numbers: Adherence,
     pub walks: usize,
     pub minutes: f64,
     pub minutes_chart: Figure,
     pub pain_chart: Figure,
-    /// The reviewed weeks of the period (and the week before it), oldest first.
+    /// The reviewed weeks that start in the period, of every plan (a newer check-up starts the
+    /// plan again at week 1), oldest first.
     pub weeks: Vec<WeekRow>,
+    /// Check-ups in the period after its first week that started the plan again.
+    pub restarts: Vec<Date>,
+    /// Flare episodes: runs of weeks that ended in a flare.
     pub flares: usize,
     /// Easier weeks planned in the period.
     pub easier_weeks: usize,
@@ -114,6 +133,37 @@ pub struct ClinicianReport {
     /// symptoms, plans suspended (and until when), check-ins (worse ones marked) and
     /// re-screens. Shown even when a newer check-up restarted the plan (brief §2.5).
     pub events: Vec<EventRow>,
+    /// Every suspension that overlaps the period, with its start and end.
+    pub suspensions: Vec<Suspension>,
+    /// Each measure's scores up to the report's last day (see [`outcomes::history`]).
+    pub measures: Vec<(&'static str, Vec<(Date, f64)>)>,
+    /// Each PSFS with its activities, up to the report's last day.
+    pub psfs: Vec<outcomes::PsfsRatings>,
+}
+
+/// Adherence over the reviewed weeks of the period, in numbers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Adherence {
+    pub weeks: usize,
+    pub planned_walks: u32,
+    /// Walks done, each week counted up to its plan.
+    pub done_walks: u32,
+    pub planned_minutes: u32,
+    pub walked_minutes: f64,
+    /// Weeks with more minutes walked than planned, and how many of them were gentle weeks.
+    pub over_weeks: usize,
+    pub over_gentle_weeks: usize,
+}
+
+/// Why there is no report for a period.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoReport {
+    #[error("no check-up is stored yet: run the check-up first")]
+    NoCheckup,
+    #[error(
+        "the period {from} to {to} holds no data to report: the journal starts with the check-up of {first}"
+    )]
+    BeforeFirstCheckup { from: Date, to: Date, first: Date },
 }
 
 /// One event of the period.
@@ -132,9 +182,18 @@ pub fn thresholds_line(kb: &KnowledgeBase) -> String {
         .outcomes
         .measure
         .iter()
-        .map(|m| match m.important_percent {
-            Some(p) => format!("{} {} points or {p:.0}%", short(&m.id), m.important_points),
-            None => format!("{} {} points", short(&m.id), m.important_points),
+        .map(|m| {
+            let single = m
+                .important_points_single
+                .map_or(String::new(), |p| format!(" ({p} for one activity)"));
+            match m.important_percent {
+                Some(p) => format!(
+                    "{} {} points or {p:.0}%{single}",
+                    short(&m.id),
+                    m.important_points
+                ),
+                None => format!("{} {} points{single}", short(&m.id), m.important_points),
+            }
         })
         .collect();
     format!(
@@ -256,21 +315,35 @@ pub fn score_rows(entries: &[Entry], today: Date) -> Vec<ScoreRow> {
     out
 }
 
-/// Each measure's first score against its latest (check-ups and check-ins up to `today`).
+/// Each measure's first score against its latest (check-ups and check-ins up to `today`); the
+/// PSFS activity by activity ([`outcomes::psfs_changes`]).
 pub fn score_changes(entries: &[Entry], today: Date, kb: &KnowledgeBase) -> Vec<Change> {
     let upto: Vec<Entry> = entries
         .iter()
         .filter(|e| matches!(e, Entry::Assessment(_) | Entry::Checkin(_)) && e.date() <= today)
         .cloned()
         .collect();
-    outcomes::history(&upto)
-        .into_iter()
-        .filter_map(|(id, list)| {
-            let m = kb.outcomes.measure(id)?;
-            let (first, last) = (list.first()?, list.last()?);
-            (list.len() > 1).then(|| outcomes::change(m, first.1, last.1))
-        })
-        .collect()
+    let mut out: Vec<Change> = Vec::new();
+    for (id, list) in outcomes::history(&upto) {
+        if id == "psfs" {
+            let psfs = outcomes::psfs_history(&upto);
+            if let (Some(first), Some(last)) = (psfs.first(), psfs.last())
+                && psfs.len() > 1
+            {
+                out.extend(outcomes::psfs_changes(&kb.outcomes, first, last));
+            }
+            continue;
+        }
+        let Some(m) = kb.outcomes.measure(id) else {
+            continue;
+        };
+        if let (Some(first), Some(last)) = (list.first(), list.last())
+            && list.len() > 1
+        {
+            out.push(outcomes::change(m, first.1, last.1));
+        }
+    }
+    out
 }
 
 /// Whether the latest pain and RMDQ (each its own latest) meet the recovered cut-offs.
@@ -399,26 +472,83 @@ fn about(a: &crate::answers::Answers) -> Vec<String> {
     about
 }
 
-/// The latest check-up in a few lines.
-fn checkup_summary(r: &plan::Replay, kb: &KnowledgeBase) -> CheckupSummary {
-    let view = report::view(&r.assessment, &r.answers, kb);
-    CheckupSummary {
-        date: r.start,
-        tier_line: format!("{}: {}", view.marker, view.headline),
-        flags: view
+/// The flags of a view, "title (tier): answer; answer".
+fn flag_lines(view: &report::ReportView) -> Vec<String> {
+    view.flags
+        .iter()
+        .map(|f| {
+            format!(
+                "{} ({}): {}",
+                f.title,
+                f.tier.as_str(),
+                f.because.join("; ")
+            )
+        })
+        .collect()
+}
+
+/// The most recent warning-sign answers up to `to` (a check-up, re-screen or check-in, read
+/// as the plan reads it), then the latest check-up's patterns.
+fn checkup_summary(
+    entries: &[Entry],
+    r: &plan::Replay,
+    to: Date,
+    suspensions: &[Suspension],
+    kb: &KnowledgeBase,
+) -> CheckupSummary {
+    let checkup_view = report::view(&r.assessment, &r.answers, kb);
+    // The latest screen: a re-screen's answers are already in the replay's reading; a
+    // check-in's are read on the check-up or re-screen before it.
+    let latest = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.date() <= to)
+        .filter(|(_, e)| matches!(e, Entry::Assessment(_) | Entry::Checkin(_)))
+        .max_by_key(|(i, e)| (e.date(), *i));
+    let (screen, view) = match latest {
+        Some((i, Entry::Checkin(c))) => match base_on(entries, c.date, i) {
+            Some(base) => {
+                let merged = crate::checkin::merged_answers(&base.answers, c);
+                let x = assess(&merged, kb);
+                (Some(("check-in", c.date)), report::view(&x, &merged, kb))
+            }
+            None => (None, checkup_view.clone()),
+        },
+        Some((_, Entry::Assessment(a))) if a.rescreen => {
+            (Some(("re-screen", a.date)), checkup_view.clone())
+        }
+        _ => (None, checkup_view.clone()),
+    };
+    let suspended = suspensions.iter().find(|s| s.end.is_none()).map(|s| {
+        let mut t = format!("Plan suspended since {}: {}.", s.start, s.why);
+        for d in &s.during {
+            t.push(' ');
+            t.push_str(d);
+        }
+        t
+    });
+    let earlier = r.earlier_warning.as_ref().map(|w| {
+        let titles: Vec<String> = w
             .flags
             .iter()
-            .map(|f| {
-                format!(
-                    "{} ({}): {}",
-                    f.title,
-                    f.tier.as_str(),
-                    f.because.join("; ")
-                )
-            })
-            .collect(),
-        unanswered: view.unanswered.len(),
-        patterns: view
+            .filter_map(|id| kb.flag(id).map(|f| f.title.clone()))
+            .collect();
+        format!(
+            "An earlier check-up ({}) found warning signs ({}): {}. The latest one does not; check that the person has been seen.",
+            w.date,
+            w.tier.as_str(),
+            titles.join("; ")
+        )
+    });
+    CheckupSummary {
+        date: r.start,
+        screen,
+        tier_line: format!("{}: {}", view.marker, view.headline),
+        flags: flag_lines(&view),
+        unanswered: view.unanswered.clone(),
+        suspended,
+        earlier,
+        patterns: checkup_view
             .patterns
             .as_ref()
             .map(|ps| {
@@ -441,7 +571,10 @@ fn checkup_summary(r: &plan::Replay, kb: &KnowledgeBase) -> CheckupSummary {
                     .collect()
             })
             .unwrap_or_default(),
-        patterns_held_back: view.patterns.is_none().then(|| view.held_back.to_string()),
+        patterns_held_back: checkup_view
+            .patterns
+            .is_none()
+            .then(|| checkup_view.held_back.to_string()),
     }
 }
 
@@ -472,79 +605,161 @@ fn week_rows<'a>(
         .collect()
 }
 
-/// Walks done of walks planned over the reviewed weeks from `from`, in words.
-fn adherence(weeks: &[WeekRow], from: Date) -> Option<String> {
-    let counted: Vec<&WeekRow> = weeks
+/// Adherence over `weeks` (the reviewed weeks of the period): walks done of walks planned
+/// (each week counted up to its plan) and minutes walked of minutes planned.
+fn adherence(weeks: &[WeekRow]) -> (Adherence, Option<String>) {
+    let mut a = Adherence {
+        weeks: weeks.len(),
+        ..Adherence::default()
+    };
+    for w in weeks {
+        a.planned_walks += w.planned_walks;
+        a.done_walks += w.done_walks.min(w.planned_walks);
+        a.planned_minutes += w.planned_minutes;
+        a.walked_minutes += w.walked_minutes;
+        if w.walked_minutes.round() > f64::from(w.planned_minutes) {
+            a.over_weeks += 1;
+            if w.week_type == "gentle" {
+                a.over_gentle_weeks += 1;
+            }
+        }
+    }
+    if a.planned_walks == 0 {
+        return (a, None);
+    }
+    let mut line = format!(
+        "{} of {} planned walks done over {} ({:.0}%); walks beyond a week's plan are not counted. Minutes: {:.0} walked of {} planned ({:.0}%)",
+        a.done_walks,
+        a.planned_walks,
+        crate::words::count(a.weeks as u64, "reviewed week", "reviewed weeks"),
+        f64::from(a.done_walks) / f64::from(a.planned_walks) * 100.0,
+        a.walked_minutes,
+        a.planned_minutes,
+        if a.planned_minutes > 0 {
+            a.walked_minutes / f64::from(a.planned_minutes) * 100.0
+        } else {
+            0.0
+        }
+    );
+    if a.over_weeks > 0 {
+        line.push_str(&format!(
+            "; more minutes than planned in {}",
+            crate::words::count(a.over_weeks as u64, "week", "weeks")
+        ));
+        match (a.over_weeks, a.over_gentle_weeks) {
+            (_, 0) => {}
+            (1, _) => line.push_str(", a gentle (flare) week"),
+            (_, n) if n == a.over_weeks => line.push_str(", all of them gentle (flare) weeks"),
+            (_, 1) => line.push_str(", one of them a gentle (flare) week"),
+            (_, n) => line.push_str(&format!(", {n} of them gentle (flare) weeks")),
+        }
+    }
+    line.push('.');
+    (a, Some(line))
+}
+
+/// Flare episodes among `weeks`: runs of consecutive weeks of one plan that ended in a flare.
+fn flare_episodes(weeks: &[WeekRow]) -> usize {
+    let mut n = 0;
+    let mut prev: Option<&WeekRow> = None;
+    for w in weeks {
+        let flare = w.decision
+            == decision_name(&plan::Decision {
+                kind: DecisionKind::Flare,
+                because: Vec::new(),
+            });
+        let continues = prev
+            .is_some_and(|p| p.decision == w.decision && p.week + 1 == w.week && w.start > p.start);
+        if flare && !continues {
+            n += 1;
+        }
+        prev = Some(w);
+    }
+    n
+}
+
+/// The first day of a report of the last `weeks` weeks to `to`: never before the first
+/// check-up (a newer check-up does not hide what came before it).
+pub fn default_from(entries: &[Entry], to: Date, weeks: u32) -> Date {
+    let weeks = weeks.clamp(1, 520);
+    let first_checkup = entries
         .iter()
-        .filter(|w| w.start >= from && w.planned_walks > 0)
-        .collect();
-    let planned: u32 = counted.iter().map(|w| w.planned_walks).sum();
-    let done: u32 = counted
-        .iter()
-        .map(|w| w.done_walks.min(w.planned_walks))
-        .sum();
-    (planned > 0).then(|| {
-        format!(
-            "{done} of {planned} planned walks done over {} ({:.0}%); walks beyond a week's plan are not counted.",
-            crate::words::count(counted.len() as u64, "reviewed week", "reviewed weeks"),
-            f64::from(done) / f64::from(planned) * 100.0
-        )
-    })
+        .filter_map(|e| match e {
+            Entry::Assessment(a) if a.date <= to => Some(a.date),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(to);
+    to.saturating_sub(jiff::Span::new().days(i64::from(weeks) * 7 - 1))
+        .max(first_checkup.min(to))
 }
 
 /// The report for the journal as of `today`, covering the last `weeks` weeks (never before the
-/// plan's start). `None` when there is no check-up to report on.
+/// first check-up). `None` when there is no check-up to report on.
 pub fn build(
     entries: &[Entry],
     today: Date,
     weeks: u32,
     kb: &KnowledgeBase,
 ) -> Option<ClinicianReport> {
-    let weeks = weeks.clamp(1, 520);
-    let r = plan::replay(entries, today, kb).ok()?;
-    // The period starts where asked (never before the first check-up): a newer check-up does
-    // not hide what came before it.
-    let first_checkup = entries
+    build_period(
+        entries,
+        default_from(entries, today, weeks),
+        today,
+        today,
+        kb,
+    )
+    .ok()
+}
+
+/// The report of exactly `from`..=`to`, made on `generated`: the prescription as it stood on
+/// `to`, the weeks of every plan that start in the period, the events and suspensions of the
+/// period, the scores up to `to`.
+pub fn build_period(
+    entries: &[Entry],
+    from: Date,
+    to: Date,
+    generated: Date,
+    kb: &KnowledgeBase,
+) -> Result<ClinicianReport, NoReport> {
+    let first = entries
         .iter()
         .filter_map(|e| match e {
-            Entry::Assessment(a) if a.date <= today => Some(a.date),
+            Entry::Assessment(a) => Some(a.date),
             _ => None,
         })
         .min()
-        .unwrap_or(r.start);
-    let from = today
-        .saturating_sub(jiff::Span::new().days(i64::from(weeks) * 7 - 1))
-        .max(first_checkup.min(today));
+        .ok_or(NoReport::NoCheckup)?;
+    if first > to {
+        return Err(NoReport::BeforeFirstCheckup { from, to, first });
+    }
+    let r = plan::replay(entries, to, kb).map_err(|_| NoReport::NoCheckup)?;
     let about = about(&r.answers);
-    let checkup = checkup_summary(&r, kb);
-    let scores = score_rows(entries, today);
-    let changes = score_changes(entries, today, kb);
-    let recovered = recovered_line(entries, today, kb);
-    let data = charts::progress_data(&r, entries, today, Some(weeks));
-    let days = charts::daily_steps(entries, today, i64::from((today - from).get_days()) + 1);
-    let shown = r
-        .history
-        .iter()
-        .filter(|h| h.start >= from.saturating_sub(jiff::Span::new().days(7)));
-    let weeks = week_rows(shown, entries);
-    let flares = r
-        .history
-        .iter()
-        .filter(|h| h.start >= from && h.decision.kind == DecisionKind::Flare)
-        .count();
-    let easier_weeks = weeks
-        .iter()
-        .filter(|w| w.start >= from && w.week_type == "easier")
-        .count();
-    let adherence = adherence(&weeks, from);
-    let ins = crate::insights::insights(entries, from, today);
-    let (walks, minutes) =
-        crate::journal::since(entries, from)
-            .iter()
-            .fold((0, 0.0), |(n, m), e| match e {
-                Entry::Walk(w) if w.date >= from && w.date <= today => (n + 1, m + w.minutes),
-                _ => (n, m),
-            });
+    // Every suspension from the first check-up, so one under way is seen whenever it began;
+    // the report lists those that overlap the period.
+    let mut suspensions = history::suspensions(entries, first, to, kb);
+    let checkup = checkup_summary(entries, &r, to, &suspensions, kb);
+    suspensions.retain(|s| s.start <= to && s.end.as_ref().is_none_or(|(d, _)| *d >= from));
+    let scores = score_rows(entries, to);
+    let changes = score_changes(entries, to, kb);
+    let recovered = recovered_line(entries, to, kb);
+    let in_period = |d: Date| d >= from && d <= to;
+    let all_weeks = history::weeks(entries, to, kb);
+    let weeks = week_rows(all_weeks.iter().filter(|h| in_period(h.start)), entries);
+    let restarts: Vec<Date> = history::checkups(entries, to)
+        .into_iter()
+        .map(|(d, _)| d)
+        .filter(|d| in_period(*d) && weeks.first().is_some_and(|w| w.start < *d))
+        .collect();
+    let flares = flare_episodes(&weeks);
+    let easier_weeks = weeks.iter().filter(|w| w.week_type == "easier").count();
+    let (adherence_numbers, adherence) = adherence(&weeks);
+    let ins = crate::insights::insights(entries, from, to);
+    let (walks, minutes) = entries.iter().fold((0, 0.0), |(n, m), e| match e {
+        Entry::Walk(w) if in_period(w.date) => (n + 1, m + w.minutes),
+        _ => (n, m),
+    });
+    let days = charts::daily_steps(entries, to, i64::from((to - from).get_days()) + 1);
     let steps_summary = (!days.is_empty()).then(|| {
         let n = days.len();
         let mean = days.iter().map(|d| d.steps as f64).sum::<f64>() / n as f64;
@@ -559,10 +774,65 @@ pub fn build(
         };
         format!("{n} days imported: {mean:.0} steps a day on average{speed}.")
     });
-    Some(ClinicianReport {
-        generated: today,
+    // The charts: the weeks of the table and the week under way (when the plan offers
+    // walking on `to`), the pain of the period, each plan's start and each week's decision.
+    let mut bars: Vec<charts::WeekBar> = weeks
+        .iter()
+        .map(|w| charts::WeekBar {
+            week: w.week,
+            start: w.start,
+            planned: w.planned_minutes,
+            walked: w.walked_minutes,
+            current: false,
+        })
+        .collect();
+    if let Some(w) = &r.plan.walking
+        && in_period(r.block_start())
+    {
+        let start = r.block_start();
+        let walked: f64 = entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Walk(x) if x.date >= start && x.date <= to => Some(x.minutes),
+                _ => None,
+            })
+            .sum::<f64>()
+            + 0.0;
+        bars.push(charts::WeekBar {
+            week: r.plan.week,
+            start,
+            planned: w.weekly_minutes,
+            walked,
+            current: true,
+        });
+    }
+    let mut markers: Vec<charts::Marker> = history::checkups(entries, to)
+        .into_iter()
+        .filter(|(d, _)| in_period(*d))
+        .map(|(date, _)| charts::Marker {
+            date,
+            label: "start",
+        })
+        .collect();
+    for h in all_weeks.iter().filter(|h| in_period(h.start)) {
+        let date = h.start.saturating_add(jiff::Span::new().days(7));
+        if date <= to {
+            markers.push(charts::Marker {
+                date,
+                label: charts::decision_label(&h.decision),
+            });
+        }
+    }
+    let pain = charts::pain_points(entries, from, to);
+    let upto: Vec<Entry> = entries
+        .iter()
+        .filter(|e| matches!(e, Entry::Assessment(_) | Entry::Checkin(_)) && e.date() <= to)
+        .cloned()
+        .collect();
+    Ok(ClinicianReport {
+        generated,
         from,
-        to: today,
+        to,
         about,
         checkup,
         scores,
@@ -570,24 +840,50 @@ pub fn build(
         recovered,
         prescription: prescription(&r, kb),
         adherence,
+        adherence_numbers,
         walks,
         minutes,
-        minutes_chart: charts::draw::weekly_minutes(&data.weeks),
-        pain_chart: charts::draw::pain(&data.pain, &data.markers),
+        minutes_chart: charts::draw::weekly_minutes(&bars),
+        pain_chart: charts::draw::pain(&pain, &markers),
         weeks,
+        restarts,
         flares,
         easier_weeks,
         findings: ins.findings.iter().map(|f| f.text.clone()).collect(),
         tested: ins.tested.len(),
         steps_chart: (!days.is_empty()).then(|| charts::draw::daily_steps(&days)),
         steps_summary,
-        gait_summary: crate::gait::period_summary(entries, from, today),
-        events: events(entries, from, today, kb),
+        gait_summary: crate::gait::period_summary(entries, from, to),
+        events: events_with(entries, from, to, &suspensions, kb),
+        suspensions,
+        measures: outcomes::history(&upto),
+        psfs: outcomes::psfs_history(&upto),
     })
 }
 
 /// The events of the period (see [`ClinicianReport::events`]).
 pub fn events(entries: &[Entry], from: Date, to: Date, kb: &KnowledgeBase) -> Vec<EventRow> {
+    let first = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Assessment(a) => Some(a.date),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(from);
+    let mut all = history::suspensions(entries, first.min(from), to, kb);
+    all.retain(|s| s.end.as_ref().is_none_or(|(d, _)| *d >= from));
+    events_with(entries, from, to, &all, kb)
+}
+
+/// The events of the period with its suspensions.
+fn events_with(
+    entries: &[Entry],
+    from: Date,
+    to: Date,
+    suspended: &[Suspension],
+    kb: &KnowledgeBase,
+) -> Vec<EventRow> {
     let in_period = |d: Date| d >= from && d <= to;
     let mut rows: Vec<(Date, usize, EventRow)> = Vec::new();
     for (i, e) in entries.iter().enumerate() {
@@ -644,7 +940,7 @@ pub fn events(entries: &[Entry], from: Date, to: Date, kb: &KnowledgeBase) -> Ve
             _ => {}
         }
     }
-    rows.extend(suspensions(entries, from, to, kb));
+    rows.extend(suspension_rows(suspended, to));
     rows.sort_by_key(|(d, i, _)| (*d, *i));
     rows.into_iter().map(|(_, _, r)| r).collect()
 }
@@ -693,13 +989,15 @@ fn checkin_row(
         parts.push(format!("new warning sign: {title} ({})", f.tier.as_str()));
     }
     if !now.triage.unanswered.is_empty() {
+        let named: Vec<String> = now
+            .triage
+            .unanswered
+            .iter()
+            .map(|id| kb.question(id).map_or(id.clone(), |q| q.text.clone()))
+            .collect();
         parts.push(format!(
-            "{} left unanswered (\"not sure\")",
-            crate::words::count(
-                u32::try_from(now.triage.unanswered.len()).unwrap_or(u32::MAX),
-                "warning-sign question",
-                "warning-sign questions"
-            )
+            "left unanswered (\"not sure\"): {}",
+            named.join(" ")
         ));
     }
     let worse = !new.is_empty()
@@ -727,61 +1025,71 @@ fn checkin_row(
     })
 }
 
-/// The suspensions of the period: the plan of each check-up, read on the day before the next
-/// one (or on the last day of the period).
-fn suspensions(
-    entries: &[Entry],
-    from: Date,
-    to: Date,
-    kb: &KnowledgeBase,
-) -> Vec<(Date, usize, EventRow)> {
-    let in_period = |d: Date| d >= from && d <= to;
-    let mut rows = Vec::new();
-    let mut starts: Vec<Date> = entries
+/// The suspensions of the period as events, each with its start and its end.
+fn suspension_rows(suspended: &[Suspension], to: Date) -> Vec<(Date, usize, EventRow)> {
+    suspended
         .iter()
-        .filter_map(|e| match e {
-            Entry::Assessment(a) if !a.rescreen && a.date <= to => Some(a.date),
-            _ => None,
-        })
-        .collect();
-    starts.sort();
-    starts.dedup();
-    for (k, start) in starts.iter().enumerate() {
-        let next = starts.get(k + 1).copied();
-        let horizon = next.map_or(to, |n| n.saturating_sub(jiff::Span::new().days(1)));
-        if horizon < from || horizon < *start {
-            continue;
-        }
-        let Ok(p) = plan::replay(entries, horizon, kb) else {
-            continue;
-        };
-        if let Some(day) = p.suspended_on.filter(|d| in_period(*d)) {
-            let until = match next {
-                Some(n) => format!(" It stayed suspended until the check-up of {n}."),
-                None => " It is still suspended.".to_string(),
-            };
-            rows.push((
-                day,
+        .map(|s| {
+            let mut what = format!("On {} {}.", s.start, s.why);
+            for d in &s.during {
+                what.push(' ');
+                what.push_str(d);
+            }
+            match &s.end {
+                Some((_, until)) => what.push_str(&format!(" It stayed suspended {until}.")),
+                None => what.push_str(&format!(" It is still suspended on {to}.")),
+            }
+            (
+                s.start,
                 usize::MAX,
                 EventRow {
-                    date: day,
+                    date: s.start,
                     kind: "Plan suspended",
-                    what: format!(
-                        "{}{until}",
-                        if p.plan
-                            .decision
-                            .because
-                            .first()
-                            .is_some_and(|b| b.contains("check-in"))
-                        {
-                            "A warning sign answered yes at a check-in suspended the plan."
-                        } else {
-                            "New symptoms logged with a walk suspended the plan."
-                        }
-                    ),
+                    what,
                 },
-            ));
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn week(week: u32, start: Date, decision: &'static str) -> WeekRow {
+        WeekRow {
+            week,
+            start,
+            week_type: "full",
+            planned_walks: 3,
+            planned_minutes: 75,
+            done_walks: 3,
+            walked_minutes: 75.0,
+            green: 3,
+            amber: 0,
+            red: 0,
+            unrated: 0,
+            decision,
         }
     }
-    rows
+
+    /// A flare that lasts three weeks is one flare; a new plan's flare is another.
+    #[test]
+    fn flares_are_counted_as_episodes() {
+        let d = |n: i16| jiff::civil::date(2026, 1, 5).saturating_add(jiff::Span::new().days(n));
+        let flare = "flare: gentle walking";
+        let weeks = [
+            week(1, d(0), "step up"),
+            week(2, d(7), flare),
+            week(3, d(14), flare),
+            week(4, d(21), flare),
+            week(5, d(28), "step up"),
+            week(6, d(35), flare),
+            // A new check-up: week 1 of the next plan ends in a flare too.
+            week(1, d(42), flare),
+        ];
+        assert_eq!(flare_episodes(&weeks), 3);
+        assert_eq!(flare_episodes(&weeks[..4]), 1);
+        assert_eq!(flare_episodes(&[]), 0);
+    }
 }

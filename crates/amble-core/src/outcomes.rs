@@ -24,6 +24,10 @@ pub struct Measure {
     /// ...or of at least this share of the first score (per cent), where one is agreed.
     #[serde(default)]
     pub important_percent: Option<f64>,
+    /// For a measure scored per item the person names (the PSFS): the smallest change that
+    /// counts for one item on its own.
+    #[serde(default)]
+    pub important_points_single: Option<f64>,
     pub sources: Vec<String>,
 }
 
@@ -131,6 +135,14 @@ impl OutcomeRules {
             {
                 return Err((at("important_percent"), "must be between 0 and 100".into()));
             }
+            if let Some(p) = m.important_points_single
+                && !(p > 0.0 && p <= m.max - m.min)
+            {
+                return Err((
+                    at("important_points_single"),
+                    "must be above 0 and within the range".into(),
+                ));
+            }
         }
         Ok(())
     }
@@ -149,6 +161,9 @@ pub enum Direction {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
     pub measure: String,
+    /// The PSFS activity, when the change is one activity's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity: Option<String>,
     pub from: f64,
     pub to: f64,
     pub direction: Direction,
@@ -229,6 +244,7 @@ pub fn change(m: &Measure, from: f64, to: f64) -> Change {
     };
     Change {
         measure: m.id.clone(),
+        activity: None,
         from,
         to,
         direction,
@@ -306,6 +322,115 @@ pub fn history(
         list.sort_by_key(|(d, _)| *d);
     }
     out.retain(|(_, list)| !list.is_empty());
+    out
+}
+
+/// One PSFS rating occasion: its date and each activity with its score.
+pub type PsfsRatings = (jiff::civil::Date, Vec<(String, i64)>);
+
+/// Every PSFS given (full check-ups and check-ins), oldest first.
+pub fn psfs_history(entries: &[crate::journal::Entry]) -> Vec<PsfsRatings> {
+    use crate::journal::Entry;
+    let mut out: Vec<(usize, PsfsRatings)> = entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            let items = match e {
+                Entry::Assessment(a) if !a.rescreen => a.answers.instruments.psfs.as_ref(),
+                Entry::Checkin(c) => c.instruments.psfs.as_ref(),
+                _ => None,
+            }?;
+            let rated: Vec<(String, i64)> = items
+                .iter()
+                .map(|x| (x.activity.trim().to_string(), x.score))
+                .filter(|(a, _)| !a.is_empty())
+                .collect();
+            (!rated.is_empty()).then_some((i, (e.date(), rated)))
+        })
+        .collect();
+    out.sort_by_key(|(i, (d, _))| (*d, *i));
+    out.into_iter().map(|(_, r)| r).collect()
+}
+
+/// The same activity, however it was typed (case and spaces aside).
+fn same_activity(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    norm(a) == norm(b)
+}
+
+/// The PSFS of `first` against `last`, activity by activity (brief §3.5: the same activities
+/// are re-rated; the PSFS is scored per activity): each activity rated at both against the
+/// smallest change for one activity, each activity new at `last` or not rated again named as
+/// such, and the mean compared only when both rated the same activities.
+pub fn psfs_changes(rules: &OutcomeRules, first: &PsfsRatings, last: &PsfsRatings) -> Vec<Change> {
+    let Some(m) = rules.measure("psfs") else {
+        return Vec::new();
+    };
+    let single = Measure {
+        important_points: m.important_points_single.unwrap_or(m.important_points),
+        important_percent: None,
+        ..m.clone()
+    };
+    let mut out = Vec::new();
+    let (d0, a0) = (first.0, &first.1);
+    let (d1, a1) = (last.0, &last.1);
+    let same_set = a0.len() == a1.len()
+        && a0
+            .iter()
+            .all(|(a, _)| a1.iter().any(|(b, _)| same_activity(a, b)));
+    if same_set && a0.len() > 1 {
+        let mean =
+            |r: &[(String, i64)]| r.iter().map(|(_, s)| *s as f64).sum::<f64>() / r.len() as f64;
+        out.push(change(m, mean(a0), mean(a1)));
+    }
+    for (activity, s0) in a0 {
+        match a1.iter().find(|(b, _)| same_activity(activity, b)) {
+            Some((_, s1)) => {
+                let one = Measure {
+                    name: format!("PSFS \"{activity}\""),
+                    ..single.clone()
+                };
+                let mut c = change(&one, *s0 as f64, *s1 as f64);
+                c.activity = Some(activity.clone());
+                c.words = c.words.replace(
+                    "is the smallest change people notice",
+                    "is the smallest change counted for one activity",
+                );
+                out.push(c);
+            }
+            None => out.push(Change {
+                measure: m.id.clone(),
+                activity: Some(activity.clone()),
+                from: *s0 as f64,
+                to: f64::NAN,
+                direction: Direction::Same,
+                important: false,
+                words: format!(
+                    "PSFS \"{activity}\" ({s0}/10 on {d0}) was not rated again on {d1}, so it has nothing to compare with"
+                ),
+            }),
+        }
+    }
+    for (activity, s1) in a1 {
+        if !a0.iter().any(|(a, _)| same_activity(a, activity)) {
+            out.push(Change {
+                measure: m.id.clone(),
+                activity: Some(activity.clone()),
+                from: f64::NAN,
+                to: *s1 as f64,
+                direction: Direction::Same,
+                important: false,
+                words: format!(
+                    "PSFS \"{activity}\" is a new activity on {d1} ({s1}/10), not rated on {d0}, so it has nothing to compare with"
+                ),
+            });
+        }
+    }
     out
 }
 

@@ -404,3 +404,390 @@ fn a_suspended_plan_prescribes_no_walking_and_says_since_when() {
         "{kinds:?}"
     );
 }
+
+// Review r3 of the report (issue 25.4): one vignette per finding.
+
+fn checkup(id: &str, d: Date, answers: Answers, rescreen: bool) -> Entry {
+    Entry::Assessment(Box::new(StoredAssessment {
+        id: id.into(),
+        date: d,
+        answers,
+        rescreen,
+        keep_level: false,
+    }))
+}
+
+fn checkin_with(id: &str, d: Date, edit: impl FnOnce(&mut Checkin)) -> Entry {
+    let mut c = Checkin {
+        id: id.into(),
+        date: d,
+        red_flags: serde_json::from_value(no_flags()).unwrap(),
+        change: Some(GlobalChange::Same),
+        pain: Some(3),
+        instruments: InstrumentItems::default(),
+        activity_limited: None,
+    };
+    edit(&mut c);
+    Entry::Checkin(Box::new(c))
+}
+
+fn new_symptom_walk(d: Date) -> Entry {
+    let Entry::Walk(mut w) = walk(99, d, 10.0, 1, 3, 6) else {
+        unreachable!()
+    };
+    w.new_symptoms = true;
+    Entry::Walk(w)
+}
+
+fn weakness() -> Answers {
+    let mut a = person();
+    a.red_flags.progressive_weakness = Some(true);
+    a
+}
+
+fn text(c: &ClinicianReport) -> String {
+    outline::to_text(&outline::outline(c, kb()))
+}
+
+/// Finding 1: the six reviewed weeks stay, with their charts, whatever the plan's state now:
+/// after a new check-up, after new symptoms suspended it, after a check-in or a re-screen
+/// found a warning sign.
+#[test]
+fn r3_1_earlier_weeks_stay_whatever_the_plan_state() {
+    let (entries, today) = journal();
+    let cases: Vec<(&str, Vec<Entry>)> = vec![
+        (
+            "new check-up",
+            vec![checkup("a-2", day(43), person(), false)],
+        ),
+        ("new symptoms", vec![new_symptom_walk(day(42))]),
+        (
+            "check-in warning sign",
+            vec![checkin_with("c-x", day(43), |c| {
+                c.red_flags.progressive_weakness = Some(true)
+            })],
+        ),
+        (
+            "re-screen warning sign",
+            vec![
+                new_symptom_walk(day(42)),
+                checkup("a-r", day(43), weakness(), true),
+            ],
+        ),
+    ];
+    for (name, more) in cases {
+        let mut all = entries.clone();
+        all.extend(more);
+        let c = clinician::build(&all, today.saturating_add(1.days()), 12, kb()).unwrap();
+        assert_eq!(c.weeks.len(), 6, "{name}: {:#?}", c.weeks);
+        assert_eq!(c.weeks[5].start, day(35), "{name}");
+        assert_eq!(c.adherence_numbers.weeks, 6, "{name}");
+        let t = text(&c);
+        assert!(
+            t.contains("Week 6: walked 44 of 88 planned minutes."),
+            "{name}: {t}"
+        );
+        assert!(t.contains("2026-01-26: before 4, worst 7"), "{name}: {t}");
+        assert!(!t.contains("No week"), "{name}: {t}");
+    }
+    // After a new check-up the plan's weeks count from 1 again, and the report says so.
+    let mut all = entries.clone();
+    all.push(checkup("a-2", day(43), person(), false));
+    let c = clinician::build(&all, day(51), 12, kb()).unwrap();
+    let weeks: Vec<u32> = c.weeks.iter().map(|w| w.week).collect();
+    assert_eq!(weeks, [1, 2, 3, 4, 5, 6, 1], "{:#?}", c.weeks);
+    assert_eq!(c.restarts, [day(43)]);
+    assert!(text(&c).contains("A new check-up started the plan again on 2026-02-17"));
+}
+
+/// Finding 2: the first box leads with the most recent warning signs and their date.
+#[test]
+fn r3_2_the_first_box_leads_with_the_latest_warning_signs() {
+    let (mut entries, today) = journal();
+    entries.push(checkin_with("c-x", day(43), |c| {
+        c.red_flags.progressive_weakness = Some(true);
+        c.red_flags.fever_unwell = Some(true);
+    }));
+    let c = clinician::build(&entries, today.saturating_add(1.days()), 12, kb()).unwrap();
+    assert_eq!(c.checkup.screen, Some(("check-in", day(43))));
+    assert_eq!(c.checkup.flags.len(), 2, "{:#?}", c.checkup);
+    let o = outline::outline(&c, kb());
+    let first = &o.sections[0];
+    assert!(
+        first.heading.contains("check-in of 2026-02-17"),
+        "{}",
+        first.heading
+    );
+    let t = text(&c);
+    assert!(!t.contains("OK: None of the warning signs"), "{t}");
+    let suspended = t.find("Plan suspended since 2026-02-17").unwrap();
+    let urgent = t.find("URGENT").unwrap();
+    assert!(suspended < urgent && urgent < t.find("Warning signs, new symptoms").unwrap());
+
+    // A re-screen that finds a sign: dated by the re-screen, not the check-up.
+    let (mut entries, today) = journal();
+    entries.push(checkup("a-r", day(43), weakness(), true));
+    let c = clinician::build(&entries, today.saturating_add(1.days()), 12, kb()).unwrap();
+    assert_eq!(c.checkup.screen, Some(("re-screen", day(43))));
+    assert!(c.checkup.flags.iter().any(|f| f.contains("(urgent)")));
+    assert_eq!(c.checkup.date, START, "the patterns' check-up");
+}
+
+/// Finding 3: every suspension, with its start and its end.
+#[test]
+fn r3_3_every_suspension_with_start_and_end() {
+    // New symptoms, then a clean re-screen lifts the suspension.
+    let (mut entries, _) = journal();
+    entries.push(new_symptom_walk(day(42)));
+    let mut clean = person();
+    clean.instruments = InstrumentItems::default();
+    entries.push(checkup("a-r", day(43), clean, true));
+    let c = clinician::build(&entries, day(45), 12, kb()).unwrap();
+    assert_eq!(c.suspensions.len(), 1, "{:#?}", c.suspensions);
+    let s = &c.suspensions[0];
+    assert_eq!(
+        (s.start, s.end.as_ref().map(|e| e.0)),
+        (day(42), Some(day(43)))
+    );
+    let row = c
+        .events
+        .iter()
+        .find(|e| e.kind == "Plan suspended")
+        .unwrap();
+    assert_eq!(row.date, day(42));
+    assert!(
+        row.what
+            .contains("until the re-screen of 2026-02-17, which found no warning sign"),
+        "{}",
+        row.what
+    );
+    assert_eq!(c.checkup.suspended, None);
+    // A re-screen that finds a sign keeps it suspended: the row stays and says so.
+    let (mut entries, _) = journal();
+    entries.push(new_symptom_walk(day(42)));
+    entries.push(checkup("a-r", day(43), weakness(), true));
+    let c = clinician::build(&entries, day(45), 12, kb()).unwrap();
+    let row = c
+        .events
+        .iter()
+        .find(|e| e.kind == "Plan suspended")
+        .unwrap();
+    assert_eq!(row.date, day(42));
+    assert!(
+        row.what
+            .contains("The re-screen of 2026-02-17 found warning signs"),
+        "{}",
+        row.what
+    );
+    assert!(
+        row.what.contains("It is still suspended on 2026-02-19."),
+        "{}",
+        row.what
+    );
+    assert!(
+        c.checkup
+            .suspended
+            .as_deref()
+            .unwrap()
+            .contains("Plan suspended since 2026-02-16: new symptoms")
+    );
+    // A report of a later period still shows a suspension under way since before it.
+    let later = clinician::build_period(&entries, day(44), day(45), day(45), kb()).unwrap();
+    assert_eq!(later.suspensions.len(), 1);
+    assert!(later.events.iter().any(|e| e.kind == "Plan suspended"));
+}
+
+/// Finding 4: the PSFS is compared activity by activity; a new or dropped activity is named.
+#[test]
+fn r3_4_psfs_compares_the_same_activities() {
+    let (mut entries, today) = journal();
+    // The last check-in rates one shared activity (3 to 4) and a new one; two are dropped.
+    if let Some(Entry::Checkin(ch)) = entries.last_mut() {
+        ch.instruments.psfs = Some(vec![
+            PsfsItem {
+                activity: "Walking to the shop ".into(),
+                score: 4,
+            },
+            PsfsItem {
+                activity: "dancing".into(),
+                score: 1,
+            },
+        ]);
+    }
+    let c = clinician::build(&entries, today, 12, kb()).unwrap();
+    let psfs: Vec<&str> = c
+        .changes
+        .iter()
+        .filter(|ch| ch.measure == "psfs")
+        .map(|ch| ch.words.as_str())
+        .collect();
+    assert!(
+        !psfs.iter().any(|w| w.starts_with("Patient-Specific")),
+        "no mean over different activities: {psfs:#?}"
+    );
+    assert!(
+        psfs.iter().any(|w| w.starts_with(
+            "PSFS \"walking to the shop\" rose from 3/10 to 4/10: better, but less than a change people usually notice (3 points"
+        )),
+        "{psfs:#?}"
+    );
+    assert!(
+        psfs.iter()
+            .any(|w| w.contains("\"dancing\" is a new activity")),
+        "{psfs:#?}"
+    );
+    assert!(
+        psfs.iter()
+            .any(|w| w.contains("\"gardening\" (4/10 on 2026-01-05) was not rated again")),
+        "{psfs:#?}"
+    );
+    // One activity up by 3 is important on its own.
+    let (c, _) = report();
+    let shop = c
+        .changes
+        .iter()
+        .find(|ch| ch.activity.as_deref() == Some("walking to the shop"))
+        .unwrap();
+    assert!(shop.important, "{}", shop.words);
+    let carrying = c
+        .changes
+        .iter()
+        .find(|ch| ch.activity.as_deref() == Some("carrying shopping"))
+        .unwrap();
+    assert!(carrying.important, "2 to 5: {}", carrying.words);
+}
+
+/// Findings 5 and 6: the period is the one asked for; the week table and adherence count the
+/// same weeks; a period before the first check-up says it holds no data.
+#[test]
+fn r3_5_6_the_period_is_honoured_exactly() {
+    let (entries, today) = journal();
+    let c = clinician::build_period(&entries, day(20), today, today, kb()).unwrap();
+    assert_eq!((c.from, c.to), (day(20), today));
+    assert!(c.weeks.iter().all(|w| w.start >= day(20)), "{:#?}", c.weeks);
+    assert_eq!(c.weeks.len(), 3);
+    assert!(
+        c.adherence
+            .as_deref()
+            .unwrap()
+            .contains("over 3 reviewed weeks"),
+        "{:?}",
+        c.adherence
+    );
+    assert!(c.walks > 0);
+    // One day: no week starts in it.
+    let one = clinician::build_period(&entries, day(40), day(40), today, kb()).unwrap();
+    assert_eq!((one.from, one.to, one.weeks.len()), (day(40), day(40), 0));
+    assert_eq!(one.adherence, None);
+    assert!(text(&one).contains("Prescription on 2026-02-14"));
+    // Before the first check-up.
+    let before = clinician::build_period(&entries, date(2025, 1, 1), date(2025, 2, 1), today, kb());
+    match before {
+        Err(e @ clinician::NoReport::BeforeFirstCheckup { .. }) => {
+            assert!(e.to_string().contains("holds no data"), "{e}");
+            assert!(e.to_string().contains("check-up of 2026-01-05"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        clinician::build_period(&[], day(1), day(2), day(2), kb()).err(),
+        Some(clinician::NoReport::NoCheckup)
+    );
+}
+
+/// Finding 7: the unanswered warning-sign questions are named in words.
+#[test]
+fn r3_7_unanswered_warning_sign_questions_are_named() {
+    let (mut entries, today) = journal();
+    let mut a = person();
+    a.red_flags.fever_unwell = None;
+    if let Some(Entry::Assessment(first)) = entries.first_mut() {
+        first.answers = a;
+    }
+    // The latest check-in leaves it open too.
+    if let Some(Entry::Checkin(last)) = entries.last_mut() {
+        last.red_flags.fever_unwell = None;
+    }
+    let c = clinician::build(&entries, today, 12, kb()).unwrap();
+    let q = kb()
+        .question("red_flags.fever_unwell")
+        .map(|q| outline::third_person(&q.text))
+        .unwrap();
+    let t = text(&c);
+    assert!(
+        t.contains(&format!(
+            "Warning-sign questions the person left unanswered: {q}"
+        )),
+        "{q}\n{t}"
+    );
+}
+
+/// Finding 8: flares are counted as episodes, and adherence shows minutes walked against
+/// minutes planned, so walking more than planned shows.
+#[test]
+fn r3_8_flare_episodes_and_minutes_against_the_plan() {
+    let (c, _) = report();
+    assert_eq!(c.flares, 1);
+    let a = c.adherence.as_deref().unwrap();
+    let n = &c.adherence_numbers;
+    assert_eq!(
+        n.planned_minutes,
+        c.weeks.iter().map(|w| w.planned_minutes).sum::<u32>()
+    );
+    assert!(
+        a.contains(&format!(
+            "Minutes: {:.0} walked of {} planned",
+            n.walked_minutes, n.planned_minutes
+        )),
+        "{a}"
+    );
+    // Walking twice the gentle week's minutes shows as more than planned in a gentle week.
+    let (mut entries, today) = journal();
+    entries.push(walk(200, day(30), 60.0, 1, 1, 2));
+    let c = clinician::build(&entries, today, 12, kb()).unwrap();
+    let a = c.adherence.as_deref().unwrap();
+    assert!(
+        a.contains("more minutes than planned in 1 week, a gentle (flare) week"),
+        "{a}"
+    );
+}
+
+/// Finding 16: the report's data as one JSON document.
+#[test]
+fn r3_16_the_report_as_json() {
+    let (c, _) = report();
+    let doc = clinician::json::document(&c);
+    assert_eq!(doc["schema"], "amble.report/1");
+    assert_eq!(doc["from"], "2026-01-05");
+    assert_eq!(doc["to"], "2026-02-17");
+    assert_eq!(doc["weeks"].as_array().unwrap().len(), 6);
+    assert_eq!(doc["adherence"]["weeks"], 6);
+    assert_eq!(doc["measures"]["odi"][1]["score"], 20.0);
+    assert_eq!(
+        doc["psfs"][0]["activities"][0]["activity"],
+        "walking to the shop"
+    );
+    assert_eq!(doc["events"].as_array().unwrap().len(), c.events.len());
+    assert_eq!(doc["warning_signs"]["source"], "check-in");
+    assert_eq!(doc["warning_signs"]["date"], "2026-02-15");
+    assert!(
+        doc["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|ch| ch["words"].is_string())
+    );
+}
+
+/// The JSON document speaks about the person too, like the outline.
+#[test]
+fn r3_16_the_json_is_about_the_person() {
+    let (c, _) = report();
+    let doc = clinician::json::document(&c).to_string();
+    for word in doc.split(|ch: char| !ch.is_alphanumeric() && ch != '\'') {
+        assert!(
+            !["you", "your", "yours", "yourself"].contains(&word.to_lowercase().as_str()),
+            "{word:?} in {doc}"
+        );
+    }
+}

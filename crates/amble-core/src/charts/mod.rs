@@ -148,17 +148,38 @@ fn progress_all(r: &Replay, entries: &[Entry], today: Date) -> ProgressData {
             current: true,
         });
     }
+    let pain = pain_points(entries, r.start, today);
+    let mut markers = vec![Marker {
+        date: r.start,
+        label: "start",
+    }];
+    for h in &r.history {
+        markers.push(Marker {
+            date: h.start.saturating_add(7.days()),
+            label: decision_label(&h.decision),
+        });
+    }
+    ProgressData {
+        weeks,
+        pain,
+        markers,
+    }
+}
+
+/// Pain before and at worst during walks (the worst of the day) and the next morning, per
+/// day from `from` to `today`.
+pub fn pain_points(entries: &[Entry], from: Date, today: Date) -> Vec<PainPoint> {
     let mut by_day: std::collections::BTreeMap<Date, PainPoint> = std::collections::BTreeMap::new();
     let mut rows: Vec<PainPoint> = Vec::new();
     for e in entries {
         match e {
-            Entry::Walk(w) if w.date >= r.start && w.date <= today => rows.push(PainPoint {
+            Entry::Walk(w) if w.date >= from && w.date <= today => rows.push(PainPoint {
                 date: w.date,
                 before: w.pain_before,
                 peak: w.pain_peak,
                 morning: None,
             }),
-            Entry::Morning(m) if m.date >= r.start && m.date <= today => rows.push(PainPoint {
+            Entry::Morning(m) if m.date >= from && m.date <= today => rows.push(PainPoint {
                 date: m.date,
                 before: None,
                 peak: None,
@@ -185,22 +206,7 @@ fn progress_all(r: &Replay, entries: &[Entry], today: Date) -> ProgressData {
         p.peak = p.peak.max(peak);
         p.morning = p.morning.or(morning);
     }
-    let pain: Vec<PainPoint> = by_day.into_values().collect();
-    let mut markers = vec![Marker {
-        date: r.start,
-        label: "start",
-    }];
-    for h in &r.history {
-        markers.push(Marker {
-            date: h.start.saturating_add(7.days()),
-            label: decision_label(&h.decision),
-        });
-    }
-    ProgressData {
-        weeks,
-        pain,
-        markers,
-    }
+    by_day.into_values().collect()
 }
 
 /// [`draw::weekly_minutes`] as SVG.

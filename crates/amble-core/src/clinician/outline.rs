@@ -230,15 +230,30 @@ pub fn outline(c: &ClinicianReport, kb: &KnowledgeBase) -> Outline {
 
 fn latest_checkup(c: &ClinicianReport) -> Section {
     let k = &c.checkup;
-    let mut parts = vec![Part::Para(third_person(&k.tier_line), Emphasis::Strong)];
+    let mut parts = Vec::new();
+    // What matters most first: a suspension under way, then the most recent warning-sign
+    // answers with their date.
+    if let Some(s) = &k.suspended {
+        parts.push(Part::Para(third_person(s), Emphasis::Strong));
+    }
+    parts.push(Part::Para(third_person(&k.tier_line), Emphasis::Strong));
     for f in &k.flags {
         parts.push(para(third_person(f)));
     }
-    if k.unanswered > 0 {
+    if !k.unanswered.is_empty() {
         parts.push(para(format!(
-            "Warning-sign questions the person left unanswered: {}.",
-            k.unanswered
+            "Warning-sign questions the person left unanswered: {}",
+            third_person(&k.unanswered.join(" "))
         )));
+    }
+    if let Some(e) = &k.earlier {
+        parts.push(para(third_person(e)));
+    }
+    if k.screen.is_some() {
+        parts.push(Part::Para(
+            format!("Patterns from the latest check-up ({}):", k.date),
+            Emphasis::Body,
+        ));
     }
     if let Some(h) = &k.patterns_held_back {
         parts.push(para(third_person(h)));
@@ -248,9 +263,16 @@ fn latest_checkup(c: &ClinicianReport) -> Section {
             k.patterns.iter().map(|p| third_person(p)).collect(),
         ));
     }
+    let heading = match k.screen {
+        Some((source, date)) => format!(
+            "Latest warning-sign answers ({source} of {date}) and check-up ({})",
+            k.date
+        ),
+        None => format!("Latest check-up ({})", k.date),
+    };
     Section {
         id: "checkup",
-        heading: format!("Latest check-up ({})", k.date),
+        heading,
         parts,
     }
 }
@@ -345,7 +367,11 @@ fn prescription(c: &ClinicianReport) -> Section {
     }
     Section {
         id: "prescription",
-        heading: "Current prescription".into(),
+        heading: if c.to == c.generated {
+            "Current prescription".into()
+        } else {
+            format!("Prescription on {}", c.to)
+        },
         parts,
     }
 }
@@ -375,7 +401,9 @@ fn weeks(c: &ClinicianReport, kb: &KnowledgeBase) -> Section {
         parts.push(Part::Para(format!("Adherence: {a}"), Emphasis::Strong));
     }
     if c.weeks.is_empty() {
-        parts.push(para("No week reviewed in this period yet."));
+        parts.push(para(
+            "No week of the plan both started in this period and was reviewed by its last day.",
+        ));
     } else {
         parts.push(Part::Table {
             widths: vec![0.06, 0.12, 0.27, 0.16, 0.21, 0.18],
@@ -410,6 +438,13 @@ fn weeks(c: &ClinicianReport, kb: &KnowledgeBase) -> Section {
                 })
                 .collect(),
         });
+        if !c.restarts.is_empty() {
+            let days: Vec<String> = c.restarts.iter().map(|d| d.to_string()).collect();
+            parts.push(para(format!(
+                "A new check-up started the plan again on {}: its weeks count from 1 again.",
+                days.join(", ")
+            )));
+        }
         let l = &kb.plan.lights;
         parts.push(Part::Para(
             format!(

@@ -1,0 +1,250 @@
+//! The whole history the report covers, whatever the current plan's state: the reviewed weeks
+//! of every plan (a newer check-up starts a new plan; a suspension or a re-screen that finds a
+//! warning sign stops one, and its weeks stay), and every suspension with its start and end.
+//!
+//! Everything here asks the plan itself ([`plan::replay`]) on a part of the journal, so the
+//! report can never tell a different story from the one the person was given at the time.
+
+use jiff::civil::Date;
+
+use crate::journal::Entry;
+use crate::knowledge::KnowledgeBase;
+use crate::plan::{self, Status, WeekRecord};
+
+/// An entry's place in the journal: its date, then its position.
+type At = (Date, usize);
+
+/// The entries strictly before `limit` (by date, then journal order).
+fn before(entries: &[Entry], limit: At) -> Vec<Entry> {
+    entries
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| (e.date(), *i) < limit)
+        .map(|(_, e)| e.clone())
+        .collect()
+}
+
+/// Full check-ups (each starts a plan) up to `to`, oldest first.
+pub(super) fn checkups(entries: &[Entry], to: Date) -> Vec<At> {
+    let mut out: Vec<At> = entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| match e {
+            Entry::Assessment(a) if !a.rescreen && a.date <= to => Some((a.date, i)),
+            _ => None,
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The reviewed weeks of every plan up to `to`, oldest first. Each plan runs from its check-up
+/// to the next one; it is read as it stood on the morning of the next check-up (or on `to`).
+/// When it was suspended or stopped by then, it is read as it stood just before that, so the
+/// weeks it had reviewed stay in the report.
+pub(super) fn weeks(entries: &[Entry], to: Date, kb: &KnowledgeBase) -> Vec<WeekRecord> {
+    let starts = checkups(entries, to);
+    let mut out = Vec::new();
+    for (k, &(start, start_i)) in starts.iter().enumerate() {
+        let mut limit = starts.get(k + 1).copied();
+        let mut horizon = limit.map_or(to, |(d, _)| d);
+        loop {
+            let part = match limit {
+                Some(l) => before(entries, l),
+                None => entries.to_vec(),
+            };
+            let Ok(r) = plan::replay(&part, horizon, kb) else {
+                break;
+            };
+            if !(r.history.is_empty() && r.plan.status == Status::Blocked) {
+                out.extend(r.history);
+                break;
+            }
+            // Stopped: by new symptoms (or a check-in's warning sign) on a day, or by a
+            // re-screen's warning signs. Read the plan as it stood before that.
+            let cut = match r.suspended_on {
+                Some(d) => Some((d, 0)),
+                None => entries
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, e)| match e {
+                        Entry::Assessment(a)
+                            if a.rescreen
+                                && (a.date, i) > (start, start_i)
+                                && a.date <= horizon
+                                && limit.is_none_or(|l| (a.date, i) < l) =>
+                        {
+                            Some((a.date, i))
+                        }
+                        _ => None,
+                    })
+                    .max(),
+            };
+            match cut {
+                Some(c) if c > (start, start_i) && limit.is_none_or(|l| c < l) => {
+                    limit = Some(c);
+                    horizon = c.0;
+                }
+                _ => break,
+            }
+        }
+    }
+    out
+}
+
+/// What the plan was doing just after an entry.
+#[derive(Debug, Clone, PartialEq)]
+enum State {
+    /// No plan (no check-up yet).
+    None,
+    /// A plan offering walking (active, paused to gentle walking, maintenance).
+    Running,
+    /// Suspended on a day, with the plan's first reason.
+    Suspended(Date, String),
+    /// No plan until the person has been checked (a check-up's or re-screen's warning signs).
+    Stopped,
+}
+
+fn state(entries: &[Entry], upto: At, kb: &KnowledgeBase) -> State {
+    let part: Vec<Entry> = entries
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| (e.date(), *i) <= upto)
+        .map(|(_, e)| e.clone())
+        .collect();
+    match plan::replay(&part, upto.0, kb) {
+        Err(_) => State::None,
+        Ok(r) => match r.suspended_on {
+            Some(d) => State::Suspended(d, why(r.plan.decision.because.first())),
+            None if r.plan.status == Status::Blocked => State::Stopped,
+            None => State::Running,
+        },
+    }
+}
+
+/// What suspended the plan, about the person, from the plan's first reason.
+fn why(because: Option<&String>) -> String {
+    match because.and_then(|b| b.split_once("warning sign: ")) {
+        Some((_, titles)) => format!(
+            "a warning sign answered yes at a check-in ({}) suspended the plan",
+            titles.trim_end_matches('.')
+        ),
+        None => "new symptoms logged with a walk suspended the plan".to_string(),
+    }
+}
+
+/// One suspension of the plan: when it began, why, and how it ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suspension {
+    pub start: Date,
+    /// What suspended it, as a clause ("new symptoms logged with a walk suspended the plan").
+    pub why: String,
+    /// What happened while it was suspended (a re-screen that found warning signs).
+    pub during: Vec<String>,
+    /// The day it ended and what ended it, `None` while it lasts.
+    pub end: Option<(Date, String)>,
+}
+
+/// Every suspension that overlaps `from`..=`to`, oldest first: read from the plan just after
+/// each entry that may suspend it or lift it (a walk with new symptoms, a check-in answering a
+/// warning sign yes, a re-screen, a check-up).
+pub fn suspensions(entries: &[Entry], from: Date, to: Date, kb: &KnowledgeBase) -> Vec<Suspension> {
+    let mut probes: Vec<At> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.date() >= from && e.date() <= to)
+        .filter(|(_, e)| match e {
+            Entry::Walk(w) => w.new_symptoms,
+            Entry::Assessment(_) => true,
+            Entry::Checkin(c) => serde_json::to_value(&c.red_flags)
+                .ok()
+                .and_then(|v| {
+                    v.as_object()
+                        .map(|m| m.values().any(|x| x.as_bool() == Some(true)))
+                })
+                .unwrap_or(false),
+            _ => false,
+        })
+        .map(|(i, e)| (e.date(), i))
+        .collect();
+    probes.sort();
+    let mut out: Vec<Suspension> = Vec::new();
+    let mut open: Option<Suspension> = None;
+    // A suspension under way when the period begins.
+    if let Some(day_before) = from.checked_sub(jiff::Span::new().days(1)).ok()
+        && let State::Suspended(d, why) = state(entries, (day_before, usize::MAX), kb)
+    {
+        open = Some(Suspension {
+            start: d,
+            why,
+            during: Vec::new(),
+            end: None,
+        });
+    }
+    for at in probes {
+        let (rescreen, checkup) = match &entries[at.1] {
+            Entry::Assessment(a) => (a.rescreen, !a.rescreen),
+            _ => (false, false),
+        };
+        let now = state(entries, at, kb);
+        match (open.take(), now) {
+            (None, State::Suspended(d, why)) => {
+                open = Some(Suspension {
+                    start: d,
+                    why,
+                    during: Vec::new(),
+                    end: None,
+                });
+            }
+            (None, State::Stopped) if rescreen => {
+                open = Some(Suspension {
+                    start: at.0,
+                    why: "a re-screen found warning signs: no plan is offered until the person has been checked".into(),
+                    during: Vec::new(),
+                    end: None,
+                });
+            }
+            (Some(mut s), State::Running | State::None) => {
+                let what = if checkup {
+                    format!("until the check-up of {}", at.0)
+                } else {
+                    format!(
+                        "until the re-screen of {}, which found no warning sign",
+                        at.0
+                    )
+                };
+                s.end = Some((at.0, what));
+                out.push(s);
+            }
+            (Some(mut s), State::Stopped) if checkup => {
+                s.end = Some((at.0, format!("until the check-up of {}", at.0)));
+                out.push(s);
+            }
+            (Some(mut s), State::Stopped) => {
+                if rescreen {
+                    s.during.push(format!(
+                        "The re-screen of {} found warning signs, so no plan is offered until the person has been checked.",
+                        at.0
+                    ));
+                }
+                open = Some(s);
+            }
+            (Some(s), State::Suspended(d, why)) if checkup && d > s.start => {
+                // A new check-up restarted the plan, and new symptoms suspended it again.
+                let mut s = s;
+                s.end = Some((at.0, format!("until the check-up of {}", at.0)));
+                out.push(s);
+                open = Some(Suspension {
+                    start: d,
+                    why,
+                    during: Vec::new(),
+                    end: None,
+                });
+            }
+            (Some(s), _) => open = Some(s),
+            (None, _) => {}
+        }
+    }
+    out.extend(open);
+    out
+}
