@@ -1,10 +1,12 @@
 //! Walking bouts from the contacts (Mobilise-D bout rules) and their measures.
 
-use crate::contacts::{STEP_MIN_S, contacts_in, vertical};
+use crate::contacts::{STEP_MIN_S, contacts_with_strength, gravity, vertical_of};
+use crate::gsd::{gait_sequences, over_turns};
 use crate::input::Recording;
 use crate::mobilised::standard;
 use crate::pendulum::step_length;
 use crate::stats::{autocorr, interquartile_mean, mean_sd};
+use crate::turns::{Turn, turns};
 
 /// Longest step time taken for walking, seconds.
 pub const STEP_MAX_S: f64 = 1.25;
@@ -54,6 +56,8 @@ pub struct Gait {
     pub initial_contacts_s: Vec<f64>,
     pub bouts: Vec<Bout>,
     pub steps: Vec<Step>,
+    /// Turns found with the gyroscope (none when the recording has no gyroscope).
+    pub turns: Vec<Turn>,
     /// The vertical acceleration (for measures over any stretch of the walk).
     pub(crate) vertical: Vec<f64>,
 }
@@ -160,17 +164,51 @@ fn bout_vertical(acc: &[[f64; 3]]) -> Vec<f64> {
 /// Walking bouts and their measures, for a sensor `sensor_height_m` above the ground.
 pub fn analyse(rec: &Recording, sensor_height_m: f64) -> Gait {
     let fs = rec.fs;
-    let v = vertical(rec);
-    let ics: Vec<f64> = contacts_in(&v, fs).into_iter().map(|i| i / fs).collect();
+    let gravity = gravity(rec);
+    let v = vertical_of(rec, &gravity);
+    let turns = turns(rec, &gravity);
+    drop(gravity);
+    let found: Vec<(f64, f64)> = contacts_with_strength(&v, fs)
+        .into_iter()
+        .map(|(i, a)| (i / fs, a))
+        .collect();
+    let ics: Vec<f64> = found.iter().map(|(t, _)| *t).collect();
+    let spans: Vec<(f64, f64)> = turns.iter().map(|t| (t.start_s, t.end_s)).collect();
+    let sequences = over_turns(&gait_sequences(&found), &spans);
     let mut g = Gait {
         sample_rate_hz: fs,
         duration_s: rec.acc.len() as f64 / fs,
         initial_contacts_s: Vec::new(),
         bouts: Vec::new(),
         steps: Vec::new(),
+        turns,
         vertical: v,
     };
+    // Bouts by the Mobilise-D rules from all the contacts, each cut to the gait sequences
+    // inside it (the fidgeting at its ends left out); a bout with no gait sequence of its own
+    // (slow steps too weak for one) is kept whole. Only with a gyroscope: a turn's steps are
+    // weak in the vertical acceleration, so without the turns to widen the sequences over them
+    // the cut would take turns out of the bouts (strides and speeds then read long; docs/gait.md).
+    let mut bouts = Vec::new();
     for bout in bouts_of(&ics) {
+        if rec.gyr.is_none() {
+            bouts.push(bout);
+            continue;
+        }
+        let inside: Vec<f64> = bout
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|t| sequences.iter().any(|(s, e)| s <= t && t <= e))
+            .collect();
+        let trimmed = bouts_of(&inside);
+        if trimmed.is_empty() {
+            bouts.push(bout);
+        } else {
+            bouts.extend(trimmed);
+        }
+    }
+    for bout in bouts {
         let pairs: Vec<(f64, f64)> = bout
             .iter()
             .flat_map(|run| run.windows(2).map(|w| (w[0], w[1])))

@@ -10,6 +10,11 @@ pub const STEP_MIN_S: f64 = 0.25;
 /// direction of gravity, estimated as the mean over 4 s around it. Works in any orientation
 /// and follows a phone that turns slowly in a pocket.
 pub fn vertical(rec: &Recording) -> Vec<f64> {
+    vertical_of(rec, &gravity(rec))
+}
+
+/// Gravity's direction per sample (not normalised): the acceleration averaged over 4 s around it.
+pub(crate) fn gravity(rec: &Recording) -> Vec<[f64; 3]> {
     let w = (4.0 * rec.fs).round() as usize;
     let comp = |k: usize| rec.acc.iter().map(|a| a[k]).collect::<Vec<f64>>();
     let (gx, gy, gz) = (
@@ -17,14 +22,21 @@ pub fn vertical(rec: &Recording) -> Vec<f64> {
         moving_average(&comp(1), w),
         moving_average(&comp(2), w),
     );
+    gx.into_iter()
+        .zip(gy)
+        .zip(gz)
+        .map(|((x, y), z)| [x, y, z])
+        .collect()
+}
+
+/// The vertical acceleration given gravity's direction per sample.
+pub(crate) fn vertical_of(rec: &Recording, gravity: &[[f64; 3]]) -> Vec<f64> {
     rec.acc
         .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let n = (gx[i] * gx[i] + gy[i] * gy[i] + gz[i] * gz[i])
-                .sqrt()
-                .max(1e-9);
-            (a[0] * gx[i] + a[1] * gy[i] + a[2] * gz[i]) / n - n
+        .zip(gravity)
+        .map(|(a, g)| {
+            let n = (g[0] * g[0] + g[1] * g[1] + g[2] * g[2]).sqrt().max(1e-9);
+            (a[0] * g[0] + a[1] * g[1] + a[2] * g[2]) / n - n
         })
         .collect()
 }
@@ -44,6 +56,15 @@ pub fn initial_contacts(rec: &Recording) -> Vec<f64> {
 /// its negative, the moments the body stops falling onto the new foot (after McCamley et al.,
 /// Gait Posture 36:316, 2012), at least one shortest step apart.
 pub(crate) fn contacts_in(v: &[f64], fs: f64) -> Vec<f64> {
+    contacts_with_strength(v, fs)
+        .into_iter()
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// [`contacts_in`] with each contact's strength: the depth of its peak over the signal's
+/// typical swing (the 90th percentile of its magnitude).
+pub(crate) fn contacts_with_strength(v: &[f64], fs: f64) -> Vec<(f64, f64)> {
     let mut u = Vec::with_capacity(v.len());
     let mut acc = 0.0;
     for x in v {
@@ -90,7 +111,7 @@ pub(crate) fn contacts_in(v: &[f64], fs: f64) -> Vec<f64> {
             } else {
                 0.0
             };
-            i as f64 + shift
+            (i as f64 + shift, -b / typical.max(f64::MIN_POSITIVE))
         })
         .collect()
 }

@@ -10,22 +10,25 @@
 mod bouts;
 mod contacts;
 mod drift;
+mod gsd;
 mod input;
 mod mobilised;
 mod pendulum;
 mod signal;
 mod stats;
+mod turns;
 
 pub use bouts::{Bout, Gait, MIN_STRIDES, PAUSE_S, STEP_MAX_S, Step, analyse};
 pub use contacts::{STEP_MIN_S, initial_contacts, vertical};
 pub use drift::{Drift, MIN_WALKING_S, ONSET_DROP, Window, deterioration_onset, drift};
 pub use input::{
-    CsvOptions, Format, InFile, MAX_GRID_FACTOR, MAX_RATE_HZ, MAX_SECONDS, MIN_RATE_HZ,
-    MIN_SECONDS, Recording, SensorLoggerFiles, detect, parse_csv, parse_phyphox,
-    parse_sensor_logger,
+    CsvOptions, Format, GyroUnit, InFile, MAX_GRID_FACTOR, MAX_GYR_DPS, MAX_RATE_HZ, MAX_SECONDS,
+    MIN_RATE_HZ, MIN_SECONDS, Recording, SensorLoggerFiles, detect, parse_csv,
+    parse_csv_with_gyro_unit, parse_phyphox, parse_sensor_logger,
 };
 pub use pendulum::PENDULUM_FACTOR;
 pub use signal::{gaussian_derivative, moving_average};
+pub use turns::{TURN_MIN_DEG, TURN_PEAK_DPS, Turn};
 
 /// Standard gravity, m/s².
 pub const G: f64 = 9.80665;

@@ -1,6 +1,6 @@
 //! The formats: the contract's CSV, phyphox's CSV export and the Sensor Logger export.
 
-use super::grid::{check_order, lerp, samples};
+use super::grid::{check_order, lerp, samples, samples_with_gyro};
 use super::table::Table;
 use super::{Recording, Samples};
 use crate::{G, GaitError};
@@ -12,9 +12,28 @@ pub struct CsvOptions {
     pub acc_in_g: bool,
 }
 
-/// Reads the contract's CSV: a header with `time_s,acc_x,acc_y,acc_z` (gyro columns allowed and
-/// unused).
+/// Reads the contract's CSV: a header with `time_s,acc_x,acc_y,acc_z` and optionally
+/// `gyr_x,gyr_y,gyr_z` in deg/s (contract §10; all three or none are read).
 pub fn parse_csv(text: &str, options: CsvOptions) -> Result<Recording, GaitError> {
+    parse_csv_with_gyro_unit(text, options, GyroUnit::DegPerS)
+}
+
+/// The unit of a CSV's gyro columns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum GyroUnit {
+    /// Degrees per second (the contract's default).
+    #[default]
+    DegPerS,
+    /// Radians per second (`--gyr-unit rad/s`).
+    RadPerS,
+}
+
+/// [`parse_csv`] with the gyro columns in the unit given.
+pub fn parse_csv_with_gyro_unit(
+    text: &str,
+    options: CsvOptions,
+    gyro: GyroUnit,
+) -> Result<Recording, GaitError> {
     let table = Table::new(text)?;
     let named = |n: &'static str| move |c: &str| c == n;
     let cols = [
@@ -23,8 +42,26 @@ pub fn parse_csv(text: &str, options: CsvOptions) -> Result<Recording, GaitError
         table.column("\"acc_y\"", named("acc_y"))?,
         table.column("\"acc_z\"", named("acc_z"))?,
     ];
-    let rows = table.read(cols, ["time_s", "acc_x", "acc_y", "acc_z"])?;
     let scale = if options.acc_in_g { G } else { 1.0 };
+    let gyr_cols = [
+        table.column("\"gyr_x\"", named("gyr_x")),
+        table.column("\"gyr_y\"", named("gyr_y")),
+        table.column("\"gyr_z\"", named("gyr_z")),
+    ];
+    if let [Ok(gx), Ok(gy), Ok(gz)] = gyr_cols {
+        let gyr_scale = match gyro {
+            GyroUnit::DegPerS => 1.0,
+            GyroUnit::RadPerS => 180.0 / std::f64::consts::PI,
+        };
+        let rows = table.read(
+            [cols[0], cols[1], cols[2], cols[3], gx, gy, gz],
+            [
+                "time_s", "acc_x", "acc_y", "acc_z", "gyr_x", "gyr_y", "gyr_z",
+            ],
+        )?;
+        return samples_with_gyro(rows, scale, gyr_scale).and_then(Recording::from_samples);
+    }
+    let rows = table.read(cols, ["time_s", "acc_x", "acc_y", "acc_z"])?;
     samples(rows, scale).and_then(Recording::from_samples)
 }
 
