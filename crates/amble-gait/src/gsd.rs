@@ -10,7 +10,7 @@
 
 /// A contact at least this strong (its peak over the signal's typical swing) is a step of a
 /// gait sequence.
-pub const STRONG: f64 = 0.8;
+pub const STRONG: f64 = 0.7;
 /// The margin over the train's mean step time before a gap ends it (s).
 const STEP_MARGIN_S: f64 = 1.5;
 /// Fewest strong steps in a sequence.
