@@ -12,7 +12,8 @@ mod common;
 
 use amble_gait::{CsvOptions, SensorLoggerFiles, parse_csv, parse_phyphox, parse_sensor_logger};
 use common::{
-    Accuracy, contract_csv, evaluate, imu_text, load, phyphox_csv, resample, sensor_logger, turn,
+    Accuracy, contract_csv, contract_csv_with_gyro, evaluate, imu_text, load, load_gyro,
+    phyphox_csv, resample, sensor_logger, turn,
 };
 
 fn original() -> Accuracy {
@@ -100,7 +101,35 @@ fn phone_style_variants_are_as_accurate() {
     let base = original();
     let variants: Vec<(&str, common::Reader)> = vec![
         (
-            "turned 40° and 70° (contract CSV)",
+            "with the gyroscope, turned 40° and 70°, in g",
+            Box::new(|n| {
+                parse_csv(
+                    &contract_csv_with_gyro(
+                        &turn(&load(n), 40.0, 70.0),
+                        &turn(&load_gyro(n), 40.0, 70.0),
+                        true,
+                    ),
+                    CsvOptions { acc_in_g: true },
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "with the gyroscope, resampled to 50 Hz with jitter",
+            Box::new(|n| {
+                parse_csv(
+                    &contract_csv_with_gyro(
+                        &resample(&load(n), 50.0, 0.3),
+                        &resample(&load_gyro(n), 50.0, 0.3),
+                        false,
+                    ),
+                    CsvOptions::default(),
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "turned 40° and 70° (contract CSV, no gyroscope)",
             Box::new(|n| {
                 parse_csv(
                     &contract_csv(&turn(&load(n), 40.0, 70.0), false),
@@ -204,6 +233,50 @@ fn phone_style_variants_are_as_accurate() {
         "less accurate than the original ({base}):\n{}",
         failures.join("\n")
     );
+}
+
+/// The gyroscope's turns on the daily-life trial: several, each through 45° or more, the same
+/// with the sensor turned (the turning rate is taken about gravity's direction, not a sensor
+/// axis); none without a gyroscope.
+#[test]
+fn turns_from_the_gyroscope_in_any_orientation() {
+    let name = "HA_001_Test11_Trial1";
+    let a = amble_gait::analyse(
+        &parse_csv(&imu_text(name), CsvOptions::default()).unwrap(),
+        0.964,
+    );
+    assert!(a.turns.len() >= 5, "{:?}", a.turns);
+    assert!(a.turns.iter().all(|t| t.angle_deg.abs() >= 45.0));
+    // The reference's bouts with turns (the third and the fourth) each hold one of them.
+    for (from, to) in [(38.5, 50.9), (76.4, 86.2)] {
+        assert!(
+            a.turns.iter().any(|t| t.start_s < to && t.end_s > from),
+            "{:?}",
+            a.turns
+        );
+    }
+    let turned = amble_gait::analyse(
+        &parse_csv(
+            &contract_csv_with_gyro(
+                &turn(&load(name), -120.0, 35.0),
+                &turn(&load_gyro(name), -120.0, 35.0),
+                false,
+            ),
+            CsvOptions::default(),
+        )
+        .unwrap(),
+        0.964,
+    );
+    assert_eq!(a.turns.len(), turned.turns.len());
+    for (x, y) in a.turns.iter().zip(&turned.turns) {
+        assert!((x.start_s - y.start_s).abs() < 0.05 && (x.end_s - y.end_s).abs() < 0.05);
+        assert!((x.angle_deg - y.angle_deg).abs() < 2.0, "{x:?} {y:?}");
+    }
+    let without = amble_gait::analyse(
+        &parse_csv(&contract_csv(&load(name), false), CsvOptions::default()).unwrap(),
+        0.964,
+    );
+    assert!(without.turns.is_empty());
 }
 
 /// A turned sensor gives the same contacts (to the sample).
