@@ -65,35 +65,34 @@ pub(crate) fn gait_sequences(contacts: &[(f64, f64)]) -> Vec<(f64, f64)> {
 /// reference counts a bout's turns in it, and the trunk's rotation makes a turn's steps weak in
 /// the vertical acceleration), merged where they then meet.
 pub(crate) fn over_turns(sequences: &[(f64, f64)], turns: &[(f64, f64)]) -> Vec<(f64, f64)> {
-    let mut out: Vec<(f64, f64)> = sequences.to_vec();
-    // Repeat: a widened sequence may touch the next turn.
-    loop {
-        let mut changed = false;
-        for seq in out.iter_mut() {
-            for &(ts, te) in turns {
-                if ts <= seq.1 + TURN_REACH_S
-                    && te >= seq.0 - TURN_REACH_S
-                    && (ts < seq.0 || te > seq.1)
-                {
-                    seq.0 = seq.0.min(ts);
-                    seq.1 = seq.1.max(te);
-                    changed = true;
+    // One sweep in time order: stretches (sequences and turns) within reach of each other are
+    // joined; a joined stretch is kept when it holds a sequence (turns alone are no walking).
+    let mut items: Vec<(f64, f64, bool)> = sequences
+        .iter()
+        .map(|&(s, e)| (s, e, true))
+        .chain(turns.iter().map(|&(s, e)| (s, e, false)))
+        .collect();
+    items.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out = Vec::new();
+    let mut cur: Option<(f64, f64, bool)> = None;
+    for (s, e, walk) in items {
+        match cur.as_mut() {
+            Some(c) if s <= c.1 + TURN_REACH_S => {
+                c.1 = c.1.max(e);
+                c.2 |= walk;
+            }
+            _ => {
+                if let Some((cs, ce, true)) = cur {
+                    out.push((cs, ce));
                 }
+                cur = Some((s, e, walk));
             }
-        }
-        out.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let mut merged: Vec<(f64, f64)> = Vec::new();
-        for s in out {
-            match merged.last_mut() {
-                Some(last) if s.0 <= last.1 => last.1 = last.1.max(s.1),
-                _ => merged.push(s),
-            }
-        }
-        out = merged;
-        if !changed {
-            return out;
         }
     }
+    if let Some((cs, ce, true)) = cur {
+        out.push((cs, ce));
+    }
+    out
 }
 
 /// A turn this close to a gait sequence widens it (s).
