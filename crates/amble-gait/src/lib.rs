@@ -1,7 +1,10 @@
 //! Gait from one inertial sensor at the lower back or a phone (contract §10): the vertical
 //! found from gravity (any orientation), initial contacts from the smoothed, integrated vertical
 //! acceleration (after McCamley et al., Gait Posture 2012), walking bouts by the Mobilise-D rules
-//! (at least 4 strides, a pause over 3 s ends a bout), cadence, stride length and speed per bout
+//! (at least 4 strides, a pause over 3 s ends a bout), with a gyroscope turns (after El-Gohary
+//! et al., Sensors 2014) and gait sequences widened over them that cut the bouts to their
+//! walking (after Paraschiv-Ionescu et al., J NeuroEng Rehabil 2019; both as mobgap sets them),
+//! cadence, stride length and speed per bout
 //! by the Mobilise-D definitions (the steps over the whole bout, pauses included), step length
 //! from the inverted pendulum (Zijlstra & Hof, Gait Posture 2003), regularity and symmetry from
 //! the autocorrelation (Moe-Nilssen & Helbostad, J Biomech 2004), and the drift over a walk.
