@@ -13,30 +13,23 @@ pub fn vertical(rec: &Recording) -> Vec<f64> {
     vertical_of(rec, &gravity(rec))
 }
 
-/// Gravity's direction per sample (not normalised): the acceleration averaged over 4 s around it.
-pub(crate) fn gravity(rec: &Recording) -> Vec<[f64; 3]> {
+/// Gravity's direction per sample (not normalised), one series per sensor axis: the
+/// acceleration averaged over 4 s around it.
+pub(crate) fn gravity(rec: &Recording) -> [Vec<f64>; 3] {
     let w = (4.0 * rec.fs).round() as usize;
     let comp = |k: usize| rec.acc.iter().map(|a| a[k]).collect::<Vec<f64>>();
-    let (gx, gy, gz) = (
-        moving_average(&comp(0), w),
-        moving_average(&comp(1), w),
-        moving_average(&comp(2), w),
-    );
-    gx.into_iter()
-        .zip(gy)
-        .zip(gz)
-        .map(|((x, y), z)| [x, y, z])
-        .collect()
+    [0, 1, 2].map(|k| moving_average(&comp(k), w))
 }
 
 /// The vertical acceleration given gravity's direction per sample.
-pub(crate) fn vertical_of(rec: &Recording, gravity: &[[f64; 3]]) -> Vec<f64> {
+pub(crate) fn vertical_of(rec: &Recording, g: &[Vec<f64>; 3]) -> Vec<f64> {
     rec.acc
         .iter()
-        .zip(gravity)
-        .map(|(a, g)| {
-            let n = (g[0] * g[0] + g[1] * g[1] + g[2] * g[2]).sqrt().max(1e-9);
-            (a[0] * g[0] + a[1] * g[1] + a[2] * g[2]) / n - n
+        .enumerate()
+        .map(|(i, a)| {
+            let (x, y, z) = (g[0][i], g[1][i], g[2][i]);
+            let n = (x * x + y * y + z * z).sqrt().max(1e-9);
+            (a[0] * x + a[1] * y + a[2] * z) / n - n
         })
         .collect()
 }

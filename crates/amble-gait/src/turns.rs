@@ -31,24 +31,25 @@ pub struct Turn {
 }
 
 /// The rate of turning about the vertical (deg/s): the gyroscope projected on gravity's
-/// direction (`gravity`, one vector per sample, any length).
-fn yaw_rate(gyr: &[[f64; 3]], gravity: &[[f64; 3]]) -> Vec<f64> {
+/// direction (`gravity`, one series per axis, any length).
+fn yaw_rate(gyr: &[[f64; 3]], g: &[Vec<f64>; 3]) -> Vec<f64> {
     gyr.iter()
-        .zip(gravity)
-        .map(|(w, g)| {
-            let n = (g[0] * g[0] + g[1] * g[1] + g[2] * g[2]).sqrt().max(1e-9);
-            (w[0] * g[0] + w[1] * g[1] + w[2] * g[2]) / n
+        .enumerate()
+        .map(|(i, w)| {
+            let (x, y, z) = (g[0][i], g[1][i], g[2][i]);
+            let n = (x * x + y * y + z * z).sqrt().max(1e-9);
+            (w[0] * x + w[1] * y + w[2] * z) / n
         })
         .collect()
 }
 
 /// The turns of a recording with a gyroscope (none without one), given gravity's direction per
-/// sample.
-pub(crate) fn turns(rec: &Recording, gravity: &[[f64; 3]]) -> Vec<Turn> {
+/// sample (one series per axis).
+pub(crate) fn turns(rec: &Recording, gravity: &[Vec<f64>; 3]) -> Vec<Turn> {
     let Some(gyr) = rec.gyr.as_deref() else {
         return Vec::new();
     };
-    if gyr.len() != gravity.len() || gyr.is_empty() {
+    if gyr.is_empty() || gravity.iter().any(|g| g.len() != gyr.len()) {
         return Vec::new();
     }
     let fs = rec.fs;
@@ -114,7 +115,7 @@ pub(crate) fn turns(rec: &Recording, gravity: &[[f64; 3]]) -> Vec<Turn> {
 mod tests {
     use super::*;
 
-    fn rec(yaw_dps: impl Fn(f64) -> f64, seconds: f64) -> (Recording, Vec<[f64; 3]>) {
+    fn rec(yaw_dps: impl Fn(f64) -> f64, seconds: f64) -> (Recording, [Vec<f64>; 3]) {
         let fs = 100.0;
         let n = (seconds * fs) as usize;
         let acc = vec![[0.0, 0.0, 9.81]; n];
@@ -122,7 +123,7 @@ mod tests {
         let gyr = (0..n)
             .map(|i| [yaw_dps(i as f64 / fs), 3.0, -2.0])
             .collect();
-        let gravity = vec![[9.81, 0.0, 0.0]; n];
+        let gravity = [vec![9.81; n], vec![0.0; n], vec![0.0; n]];
         (
             Recording {
                 fs,
