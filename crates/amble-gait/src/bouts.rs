@@ -199,7 +199,11 @@ pub fn analyse(rec: &Recording, sensor_height_m: f64) -> Gait {
             .iter()
             .flatten()
             .copied()
-            .filter(|t| sequences.iter().any(|(s, e)| s <= t && t <= e))
+            .filter(|t| {
+                // The sequences are in time order and apart: the last one starting by `t`.
+                let k = sequences.partition_point(|(s, _)| s <= t);
+                k > 0 && *t <= sequences[k - 1].1
+            })
             .collect();
         let trimmed = bouts_of(&inside);
         if trimmed.is_empty() {
