@@ -10,7 +10,10 @@
 
 mod common;
 
-use amble_gait::{CsvOptions, SensorLoggerFiles, parse_csv, parse_phyphox, parse_sensor_logger};
+use amble_gait::{
+    CsvOptions, SensorLoggerFiles, parse_csv, parse_phyphox, parse_sensor_logger,
+    parse_sensor_logger_with_gyroscope,
+};
 use common::{
     Accuracy, contract_csv, contract_csv_with_gyro, evaluate, imu_text, load, load_gyro,
     phyphox_csv, resample, sensor_logger, turn,
@@ -124,6 +127,23 @@ fn phone_style_variants_are_as_accurate() {
                         false,
                     ),
                     CsvOptions::default(),
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "Sensor Logger (iOS signs), 60 Hz with jitter, with its Gyroscope.csv",
+            Box::new(|n| {
+                let (acc, gravity) = sensor_logger(&resample(&load(n), 60.0, 0.3), true);
+                let gyro =
+                    common::sensor_logger_gyroscope(&resample(&load_gyro(n), 60.0, 0.3), true);
+                parse_sensor_logger_with_gyroscope(
+                    SensorLoggerFiles {
+                        accelerometer: Some(&acc),
+                        gravity: Some(&gravity),
+                        total: None,
+                    },
+                    Some(&gyro),
                 )
                 .unwrap()
             }),

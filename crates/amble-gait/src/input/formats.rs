@@ -2,7 +2,7 @@
 
 use super::grid::{check_order, lerp, samples, samples_with_gyro};
 use super::table::Table;
-use super::{Recording, Samples};
+use super::{MAX_GYR_DPS, Recording, Samples};
 use crate::{G, GaitError};
 
 /// Options of the contract's CSV.
@@ -108,6 +108,68 @@ fn sensor_logger_vectors(text: &str) -> Result<Samples, GaitError> {
     samples(rows, 1.0)
 }
 
+/// Sensor Logger's `Gyroscope.csv` (`time,seconds_elapsed,z,y,x`, rad/s) as timed vectors in
+/// deg/s, each bounded.
+fn sensor_logger_gyroscope(text: &str) -> Result<Samples, GaitError> {
+    let table = Table::new(text)?;
+    let named = |n: &'static str| move |c: &str| c == n;
+    let cols = [
+        table.column("\"seconds_elapsed\"", named("seconds_elapsed"))?,
+        table.column("\"x\"", named("x"))?,
+        table.column("\"y\"", named("y"))?,
+        table.column("\"z\"", named("z"))?,
+    ];
+    let rows = table.read(cols, ["seconds_elapsed", "x", "y", "z"])?;
+    let to_dps = 180.0 / std::f64::consts::PI;
+    let mut s = Samples {
+        times: Vec::with_capacity(rows.len()),
+        acc: Vec::with_capacity(rows.len()),
+        gyr: None,
+        lines: Vec::with_capacity(rows.len()),
+    };
+    for (line, [t, x, y, z]) in rows {
+        let w = [x * to_dps, y * to_dps, z * to_dps];
+        if w.iter().any(|v| v.abs() > MAX_GYR_DPS) {
+            return Err(GaitError::Parse {
+                line,
+                message: format!(
+                    "an angular rate of {:.0} deg/s is beyond any sensor (Sensor Logger writes rad/s)",
+                    w.iter().fold(0.0f64, |m, v| m.max(v.abs()))
+                ),
+            });
+        }
+        s.times.push(t);
+        s.acc.push(w);
+        s.lines.push(line);
+    }
+    check_order(&s)?;
+    Ok(s)
+}
+
+/// The vectors of `src` at `times` (each interpolated between its neighbours; before the first
+/// or after the last, the nearest).
+fn at_times(src: &Samples, times: &[f64]) -> Vec<[f64; 3]> {
+    let mut out = Vec::with_capacity(times.len());
+    let mut j = 0;
+    for t in times {
+        while j + 1 < src.times.len() && src.times[j + 1] <= *t {
+            j += 1;
+        }
+        out.push(if j + 1 < src.times.len() && src.times[j] <= *t {
+            let span = src.times[j + 1] - src.times[j];
+            let f = if span > 0.0 {
+                (t - src.times[j]) / span
+            } else {
+                0.0
+            };
+            lerp(src.acc[j], src.acc[j + 1], f)
+        } else {
+            src.acc[j]
+        });
+    }
+    out
+}
+
 /// The files of a Sensor Logger export that carry acceleration.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SensorLoggerFiles<'a> {
@@ -136,10 +198,30 @@ impl std::fmt::Display for InFile {
 /// accelerometer plus the gravity vector (the same axes and units), gravity interpolated to the
 /// accelerometer's times.
 pub fn parse_sensor_logger(files: SensorLoggerFiles<'_>) -> Result<Recording, InFile> {
+    parse_sensor_logger_with_gyroscope(files, None)
+}
+
+/// [`parse_sensor_logger`] with the export's `Gyroscope.csv` (rad/s, the accelerometer's axes),
+/// interpolated to the accelerometer's times; a gyroscope file without samples is no gyroscope.
+pub fn parse_sensor_logger_with_gyroscope(
+    files: SensorLoggerFiles<'_>,
+    gyroscope: Option<&str>,
+) -> Result<Recording, InFile> {
     let at = |file: &'static str| move |error: GaitError| InFile { file, error };
+    let gyro = gyroscope
+        .map(sensor_logger_gyroscope)
+        .transpose()
+        .map_err(at("Gyroscope.csv"))?
+        .filter(|g| !g.times.is_empty());
+    let with_gyro = |mut s: Samples| {
+        if let Some(g) = &gyro {
+            s.gyr = Some(at_times(g, &s.times));
+        }
+        s
+    };
     if let Some(total) = files.total {
         let s = sensor_logger_vectors(total).map_err(at("TotalAcceleration.csv"))?;
-        return Recording::from_samples(s).map_err(at("TotalAcceleration.csv"));
+        return Recording::from_samples(with_gyro(s)).map_err(at("TotalAcceleration.csv"));
     }
     let (Some(acc), Some(gravity)) = (files.accelerometer, files.gravity) else {
         return Err(InFile {
@@ -162,25 +244,10 @@ pub fn parse_sensor_logger(files: SensorLoggerFiles<'_>) -> Result<Recording, In
             error: GaitError::Input("the file has no samples".into()),
         });
     }
-    let mut j = 0;
-    for (t, v) in a.times.iter().zip(a.acc.iter_mut()) {
-        while j + 1 < g.times.len() && g.times[j + 1] <= *t {
-            j += 1;
-        }
-        let gv = if j + 1 < g.times.len() && g.times[j] <= *t {
-            let span = g.times[j + 1] - g.times[j];
-            let f = if span > 0.0 {
-                (t - g.times[j]) / span
-            } else {
-                0.0
-            };
-            lerp(g.acc[j], g.acc[j + 1], f)
-        } else {
-            g.acc[j]
-        };
+    for (v, gv) in a.acc.iter_mut().zip(at_times(&g, &a.times)) {
         for k in 0..3 {
             v[k] += gv[k];
         }
     }
-    Recording::from_samples(a).map_err(at("Accelerometer.csv"))
+    Recording::from_samples(with_gyro(a)).map_err(at("Accelerometer.csv"))
 }

@@ -12,7 +12,7 @@ mod table;
 
 pub use formats::{
     CsvOptions, GyroUnit, InFile, SensorLoggerFiles, parse_csv, parse_csv_with_gyro_unit,
-    parse_phyphox, parse_sensor_logger,
+    parse_phyphox, parse_sensor_logger, parse_sensor_logger_with_gyroscope,
 };
 
 use crate::G;
@@ -235,6 +235,47 @@ mod tests {
         assert!((rec.acc[0][1] - 9.8).abs() < 1e-9);
         let linear = s.replace("\"Acceleration x", "\"Linear Acceleration x");
         assert!(matches!(parse_phyphox(&linear), Err(GaitError::Input(m)) if m.contains("with g")));
+    }
+
+    #[test]
+    fn sensor_logger_gyroscope_is_read_in_rad_per_s_and_bounded() {
+        let mut total = String::from("time,seconds_elapsed,z,y,x\n");
+        let mut gyro = String::from("time,seconds_elapsed,z,y,x\n");
+        for k in 0..600 {
+            let t = f64::from(k) * 0.01;
+            total.push_str(&format!("1,{t},9.8,0,0\n"));
+            // Logged at half the rate and at other moments: interpolated to the accelerometer's.
+            if k % 2 == 1 {
+                gyro.push_str(&format!("1,{},0,0,{}\n", t + 0.003, t));
+            }
+        }
+        let files = SensorLoggerFiles {
+            total: Some(&total),
+            ..Default::default()
+        };
+        let rec = parse_sensor_logger_with_gyroscope(files, Some(&gyro)).unwrap();
+        let gyr = rec.gyr.unwrap();
+        assert_eq!(gyr.len(), rec.acc.len());
+        // x = t rad/s, as deg/s, at the accelerometer's 2 s.
+        let want = 2.0 * 180.0 / std::f64::consts::PI;
+        assert!((gyr[200][0] - want).abs() < 0.5, "{:?}", gyr[200]);
+        // Without the file, or with one holding no samples: no gyroscope.
+        assert_eq!(parse_sensor_logger(files).unwrap().gyr, None);
+        let empty = "time,seconds_elapsed,z,y,x\n";
+        assert_eq!(
+            parse_sensor_logger_with_gyroscope(files, Some(empty))
+                .unwrap()
+                .gyr,
+            None
+        );
+        // 100 rad/s (5,730 deg/s) is beyond any sensor: the file and line are named.
+        let wild = gyro.replacen(",0,0,0.01\n", ",0,0,100\n", 1);
+        let err = parse_sensor_logger_with_gyroscope(files, Some(&wild)).unwrap_err();
+        assert_eq!(err.file, "Gyroscope.csv");
+        assert!(
+            matches!(err.error, GaitError::Parse { line: 2, ref message } if message.contains("rad/s")),
+            "{err}"
+        );
     }
 
     #[test]

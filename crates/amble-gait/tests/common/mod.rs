@@ -229,6 +229,26 @@ pub fn sensor_logger(raw: &Raw, ios: bool) -> (String, String) {
     (acc, grav)
 }
 
+/// Sensor Logger's Gyroscope.csv from a gyroscope in deg/s (written in rad/s, as Sensor Logger
+/// does; `ios` flips every sign as for the accelerations).
+pub fn sensor_logger_gyroscope(gyr: &Raw, ios: bool) -> String {
+    let sign = if ios { -1.0 } else { 1.0 };
+    let k = sign * std::f64::consts::PI / 180.0;
+    let mut out = String::from("time,seconds_elapsed,z,y,x\n");
+    for (t, w) in gyr.t.iter().zip(&gyr.acc) {
+        writeln!(
+            out,
+            "{},{t:.6},{:.8},{:.8},{:.8}",
+            1_700_000_000_000_000_000u64 + (t * 1e9) as u64,
+            k * w[2],
+            k * w[1],
+            k * w[0]
+        )
+        .unwrap();
+    }
+    out
+}
+
 /// Accuracy of one variant of every recording against INDIP.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Accuracy {
