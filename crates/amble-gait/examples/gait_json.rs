@@ -33,7 +33,13 @@ fn main() {
         }
     };
     let started = Instant::now();
-    let rec = match parse_csv(&text, CsvOptions { acc_in_g }) {
+    let rec = match parse_csv(
+        &text,
+        CsvOptions {
+            acc_in_g,
+            ..CsvOptions::default()
+        },
+    ) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{file}: {e}");

@@ -26,9 +26,8 @@ pub use contacts::{STEP_MIN_S, initial_contacts, vertical};
 pub use drift::{Drift, MIN_WALKING_S, ONSET_DROP, Window, deterioration_onset, drift};
 pub use input::{
     CsvOptions, Format, GyroUnit, InFile, MAX_GRID_FACTOR, MAX_GYR_DPS, MAX_RATE_HZ, MAX_SECONDS,
-    MIN_RATE_HZ, MIN_SECONDS, Recording, SensorLoggerFiles, detect, parse_csv,
-    parse_csv_with_gyro_unit, parse_phyphox, parse_sensor_logger,
-    parse_sensor_logger_with_gyroscope,
+    MIN_RATE_HZ, MIN_SECONDS, Recording, SensorLoggerFiles, detect, parse_csv, parse_phyphox,
+    parse_sensor_logger, parse_sensor_logger_with_gyroscope,
 };
 pub use pendulum::PENDULUM_FACTOR;
 pub use signal::{gaussian_derivative, moving_average};

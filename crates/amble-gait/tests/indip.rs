@@ -112,7 +112,10 @@ fn phone_style_variants_are_as_accurate() {
                         &turn(&load_gyro(n), 40.0, 70.0),
                         true,
                     ),
-                    CsvOptions { acc_in_g: true },
+                    CsvOptions {
+                        acc_in_g: true,
+                        ..CsvOptions::default()
+                    },
                 )
                 .unwrap()
             }),
@@ -171,7 +174,14 @@ fn phone_style_variants_are_as_accurate() {
         (
             "in g (contract CSV, --acc-unit g)",
             Box::new(|n| {
-                parse_csv(&contract_csv(&load(n), true), CsvOptions { acc_in_g: true }).unwrap()
+                parse_csv(
+                    &contract_csv(&load(n), true),
+                    CsvOptions {
+                        acc_in_g: true,
+                        ..CsvOptions::default()
+                    },
+                )
+                .unwrap()
             }),
         ),
         (

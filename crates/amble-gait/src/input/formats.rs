@@ -10,12 +10,8 @@ use crate::{G, GaitError};
 pub struct CsvOptions {
     /// Accelerations in g rather than m/s².
     pub acc_in_g: bool,
-}
-
-/// Reads the contract's CSV: a header with `time_s,acc_x,acc_y,acc_z` and optionally
-/// `gyr_x,gyr_y,gyr_z` in deg/s (contract §10; all three or none are read).
-pub fn parse_csv(text: &str, options: CsvOptions) -> Result<Recording, GaitError> {
-    parse_csv_with_gyro_unit(text, options, GyroUnit::DegPerS)
+    /// The unit of the gyro columns (deg/s unless told).
+    pub gyro_unit: GyroUnit,
 }
 
 /// The unit of a CSV's gyro columns.
@@ -28,12 +24,10 @@ pub enum GyroUnit {
     RadPerS,
 }
 
-/// [`parse_csv`] with the gyro columns in the unit given.
-pub fn parse_csv_with_gyro_unit(
-    text: &str,
-    options: CsvOptions,
-    gyro: GyroUnit,
-) -> Result<Recording, GaitError> {
+/// Reads the contract's CSV: a header with `time_s,acc_x,acc_y,acc_z` and optionally
+/// `gyr_x,gyr_y,gyr_z` (deg/s, or rad/s as the options say; contract §10; all three or none
+/// are read).
+pub fn parse_csv(text: &str, options: CsvOptions) -> Result<Recording, GaitError> {
     let table = Table::new(text)?;
     let named = |n: &'static str| move |c: &str| c == n;
     let cols = [
@@ -49,7 +43,7 @@ pub fn parse_csv_with_gyro_unit(
         table.column("\"gyr_z\"", named("gyr_z")),
     ];
     if let [Ok(gx), Ok(gy), Ok(gz)] = gyr_cols {
-        let gyr_scale = match gyro {
+        let gyr_scale = match options.gyro_unit {
             GyroUnit::DegPerS => 1.0,
             GyroUnit::RadPerS => 180.0 / std::f64::consts::PI,
         };

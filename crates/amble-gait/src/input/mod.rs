@@ -11,8 +11,8 @@ mod grid;
 mod table;
 
 pub use formats::{
-    CsvOptions, GyroUnit, InFile, SensorLoggerFiles, parse_csv, parse_csv_with_gyro_unit,
-    parse_phyphox, parse_sensor_logger, parse_sensor_logger_with_gyroscope,
+    CsvOptions, GyroUnit, InFile, SensorLoggerFiles, parse_csv, parse_phyphox, parse_sensor_logger,
+    parse_sensor_logger_with_gyroscope,
 };
 
 use crate::G;
@@ -125,7 +125,14 @@ mod tests {
     fn a_wrong_unit_is_caught() {
         // 60 "g" (a file in m/s² read as g).
         let rows: Vec<(f64, f64)> = (0..600).map(|k| (f64::from(k) * 0.01, 60.0)).collect();
-        let err = parse_csv(&contract(&rows), CsvOptions { acc_in_g: true }).unwrap_err();
+        let err = parse_csv(
+            &contract(&rows),
+            CsvOptions {
+                acc_in_g: true,
+                ..CsvOptions::default()
+            },
+        )
+        .unwrap_err();
         assert!(
             matches!(err, GaitError::Parse { line: 2, ref message } if message.contains("unit"))
         );
@@ -188,7 +195,11 @@ mod tests {
         let gyr = rec.gyr.as_ref().unwrap();
         assert_eq!(gyr.len(), rec.acc.len());
         assert_eq!(gyr[10], [1.5, 0.0, -2.0]);
-        let rad = parse_csv_with_gyro_unit(&s, CsvOptions::default(), GyroUnit::RadPerS).unwrap();
+        let in_rad = CsvOptions {
+            gyro_unit: GyroUnit::RadPerS,
+            ..CsvOptions::default()
+        };
+        let rad = parse_csv(&s, in_rad).unwrap();
         assert!((rad.gyr.unwrap()[0][0] - 1.5 * 180.0 / std::f64::consts::PI).abs() < 1e-9);
         // Without gyro columns there is no gyroscope.
         let rows: Vec<(f64, f64)> = (0..600).map(|k| (f64::from(k) * 0.01, 0.0)).collect();
