@@ -1,6 +1,7 @@
 //! Walking bouts from the contacts (Mobilise-D bout rules) and their measures.
 
 use crate::contacts::{STEP_MIN_S, contacts_with_strength, gravity, vertical_of};
+use crate::count;
 use crate::gsd::{gait_sequences, over_turns};
 use crate::input::Recording;
 use crate::mobilised::standard;
@@ -23,6 +24,8 @@ pub struct Bout {
     pub steps: usize,
     /// Cadence by the Mobilise-D definition: the steps over the bout's duration, turns and
     /// short pauses included (a break between runs of steps is one slow step) (steps/min).
+    /// Inside a gait sequence the steps are those of a second contact detector, as mobgap
+    /// counts them for its cadence.
     pub cadence_spm: f64,
     /// Stride length by the Mobilise-D definition: twice the distance over the steps, a
     /// break's step short (m).
@@ -189,10 +192,11 @@ pub fn analyse(rec: &Recording, sensor_height_m: f64) -> Gait {
     // (slow steps too weak for one) is kept whole. Only with a gyroscope: a turn's steps are
     // weak in the vertical acceleration, so without the turns to widen the sequences over them
     // the cut would take turns out of the bouts (strides and speeds then read long; docs/gait.md).
+    // Each bout with whether it lies in a gait sequence.
     let mut bouts = Vec::new();
     for bout in bouts_of(&ics) {
         if rec.gyr.is_none() {
-            bouts.push(bout);
+            bouts.push((bout, false));
             continue;
         }
         let inside: Vec<f64> = bout
@@ -207,12 +211,12 @@ pub fn analyse(rec: &Recording, sensor_height_m: f64) -> Gait {
             .collect();
         let trimmed = bouts_of(&inside);
         if trimmed.is_empty() {
-            bouts.push(bout);
+            bouts.push((bout, false));
         } else {
-            bouts.extend(trimmed);
+            bouts.extend(trimmed.into_iter().map(|b| (b, true)));
         }
     }
-    for bout in bouts {
+    for (bout, in_sequence) in bouts {
         let pairs: Vec<(f64, f64)> = bout
             .iter()
             .flat_map(|run| run.windows(2).map(|w| (w[0], w[1])))
@@ -266,7 +270,23 @@ pub fn analyse(rec: &Recording, sensor_height_m: f64) -> Gait {
                 )
             })
             .collect();
-        let std = standard(&bout, step_s, stride / 2.0, &break_lengths);
+        let mut std = standard(&bout, step_s, stride / 2.0, &break_lengths);
+        // Inside a gait sequence the steps are counted from contacts found as mobgap's cadence
+        // finds them (count.rs): Amble's contacts come about twice per step in slow turns. The
+        // distance and so the speed stay; the stride is the distance over the steps counted.
+        if in_sequence {
+            let found: Vec<f64> = count::contacts(&rec.acc[first..last], fs)
+                .into_iter()
+                .map(|t| t + first as f64 / fs)
+                .filter(|t| (start_s..=end_s).contains(t))
+                .collect();
+            if let (Some(s), Some(c)) =
+                (std.as_mut(), count::cadence(&found, STEP_MIN_S, STEP_MAX_S))
+            {
+                s.cadence_spm = c;
+                s.stride_length_m = 120.0 * s.speed_mps / c;
+            }
+        }
         g.bouts.push(Bout {
             start_s,
             end_s,

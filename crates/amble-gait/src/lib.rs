@@ -12,6 +12,7 @@
 
 mod bouts;
 mod contacts;
+mod count;
 mod drift;
 mod gsd;
 mod input;

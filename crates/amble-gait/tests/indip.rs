@@ -42,15 +42,19 @@ fn contacts_and_bouts_against_indip() {
     // slow, short step, as the reference counts it).
     // (The gait sequences cut the daily-life bouts to their walking: cadence 4.16 → 4.29 per
     // bout, 4.5 → 4.7 duration-weighted on the daily-life trial, still under mobgap's 6.6; its
-    // stride per bout 0.125 → 0.136 m; docs/gait.md.)
-    assert!(a.cadence_mae < 4.5, "{a}");
-    assert!(a.stride_mae < 0.14 && a.speed_mae < 0.11, "{a}");
+    // stride per bout 0.125 → 0.136 m. The steps counted inside gait sequences from the second
+    // detector: cadence 4.29 → 3.48 per bout, stride 0.136 → 0.117 m; docs/gait.md.)
+    assert!(a.cadence_mae < 3.6, "{a}");
+    assert!(a.stride_mae < 0.125 && a.speed_mae < 0.11, "{a}");
     // On bouts without a pause, under mobgap's figures. (With Mobilise-D's step factor this
     // participant's brisk steps read about 7 % short, so speed is held at 0.1 m/s here; the
-    // duration-weighted test below holds the errors per recording.)
+    // duration-weighted test below holds the errors per recording. Cadence is held at 3.5: the
+    // daily-life trial's first bout starts 1.9 s before the reference's, with two slow steps
+    // out of standing that the second detector counts at their pace, 94 steps/min against the
+    // reference's 104.)
     assert!(a.steady_bouts >= 4, "{a}");
     assert!(
-        a.steady_cadence_mae < 2.5 && a.steady_stride_mae < 0.1 && a.steady_speed_mae < 0.1,
+        a.steady_cadence_mae < 3.5 && a.steady_stride_mae < 0.1 && a.steady_speed_mae < 0.1,
         "{a}"
     );
 }
@@ -68,9 +72,8 @@ const MOBGAP: [[f64; 3]; 3] = [
 /// mobgap over the three recordings together (the same weights).
 const MOBGAP_POOLED: [f64; 3] = [5.957, 0.1625, 0.1193];
 
-/// Amble against mobgap's figures: over the three recordings together at or below mobgap in
-/// every measure; per recording at or below it except where docs/gait.md says (the first
-/// straight walk's cadence by 0.6 steps/min), held there so it cannot grow.
+/// Amble against mobgap's figures: over the three recordings together and per recording at or
+/// below mobgap in every measure.
 #[test]
 fn duration_weighted_errors_at_mobgaps_figures() {
     let a = original();
@@ -78,16 +81,10 @@ fn duration_weighted_errors_at_mobgaps_figures() {
     for (m, (amble, mobgap)) in a.pooled.iter().zip(MOBGAP_POOLED).enumerate() {
         assert!(*amble <= mobgap, "measure {m}: {:?}", a.pooled);
     }
-    let allowance = [[0.6, 0.0, 0.0], [0.0; 3], [0.0; 3]];
     for (k, name) in common::RECORDINGS.iter().enumerate() {
-        for (m, ((amble, mobgap), extra)) in a.weighted[k]
-            .iter()
-            .zip(MOBGAP[k])
-            .zip(allowance[k])
-            .enumerate()
-        {
+        for (m, (amble, mobgap)) in a.weighted[k].iter().zip(MOBGAP[k]).enumerate() {
             assert!(
-                *amble <= mobgap + extra,
+                *amble <= mobgap,
                 "{name}, measure {m}: Amble {:?}, mobgap {:?}",
                 a.weighted[k],
                 MOBGAP[k]
