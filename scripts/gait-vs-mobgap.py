@@ -11,8 +11,9 @@ runs itself again inside the environment. Then, for each of the nine recordings:
 - mobgap's universal pipeline (P1 for the healthy adults, P2 for the person with multiple
   sclerosis) gives its walking bouts;
 - Amble (the `gait_json` example of amble-gait, built with cargo unless --amble-bin is given)
-  reads the same samples written as Amble's CSV, and with --variants also phone-style copies:
-  turned in space, in g, and resampled to 50 Hz with uneven timing;
+  reads the same samples written as Amble's CSV (accelerometer and gyroscope), and with
+  --variants also phone-style copies: turned in space, in g, resampled to 50 Hz with uneven
+  timing, and without the gyroscope (as a phone export without one; also at 50 Hz, uneven);
 - per bout, Amble against mobgap (start and end within 0.5 s, cadence within 1 step/min,
   stride within 0.03 m) and both against INDIP (each reference bout matched to the bout that
   overlaps it most): absolute errors per recording, weighted by the reference bouts'
@@ -87,12 +88,17 @@ def amble_binary(given):
     return target / "debug" / "examples" / "gait_json"
 
 
-def write_csv(path: Path, times, acc, in_g=False) -> None:
+def write_csv(path: Path, times, acc, in_g=False, gyr=None) -> None:
+    """Amble's CSV: accelerations (m/s², or g), and the gyroscope (deg/s) when given."""
     scale = 1.0 / G if in_g else 1.0
     with open(path, "w") as f:
-        f.write("time_s,acc_x,acc_y,acc_z\n")
-        for t, a in zip(times, acc):
-            f.write(f"{t:.5f},{a[0] * scale:.6f},{a[1] * scale:.6f},{a[2] * scale:.6f}\n")
+        f.write("time_s,acc_x,acc_y,acc_z" + (",gyr_x,gyr_y,gyr_z\n" if gyr is not None else "\n"))
+        for k, (t, a) in enumerate(zip(times, acc)):
+            row = f"{t:.5f},{a[0] * scale:.6f},{a[1] * scale:.6f},{a[2] * scale:.6f}"
+            if gyr is not None:
+                w = gyr[k]
+                row += f",{w[0]:.5f},{w[1]:.5f},{w[2]:.5f}"
+            f.write(row + "\n")
 
 
 def rotation(deg_x: float, deg_z: float):
@@ -104,22 +110,27 @@ def rotation(deg_x: float, deg_z: float):
     return rz @ rx
 
 
-def variants(acc, fs):
-    """(name, times, acc, in_g) for the recording as it is and its phone-style copies."""
+def variants(acc, gyr, fs):
+    """(name, times, acc, in_g, gyr) for the recording as it is and its phone-style copies (the
+    gyroscope turned, resampled or left out with the accelerations)."""
     import numpy as np
 
     n = len(acc)
     t = np.arange(n) / fs
-    out = [("as recorded", t, acc, False)]
-    out.append(("turned 40° and 70°", t, acc @ rotation(40, 70).T, False))
-    out.append(("in g", t, acc, True))
+    out = [("as recorded", t, acc, False, gyr)]
+    r = rotation(40, 70)
+    out.append(("turned 40° and 70°", t, acc @ r.T, False, gyr @ r.T))
+    out.append(("in g", t, acc, True, gyr))
     # 50 Hz with uneven timing: each sample up to 30 % of an interval early or late.
     rng = np.random.default_rng(25)
     dt = 1 / 50
     t50 = np.arange(0, t[-1], dt) + rng.uniform(-0.3, 0.3, size=len(np.arange(0, t[-1], dt))) * dt
     t50 = np.clip(np.sort(t50), 0, t[-1])
     a50 = np.stack([np.interp(t50, t, acc[:, k]) for k in range(3)], axis=1)
-    out.append(("50 Hz, uneven", t50, a50, False))
+    g50 = np.stack([np.interp(t50, t, gyr[:, k]) for k in range(3)], axis=1)
+    out.append(("50 Hz, uneven", t50, a50, False, g50))
+    out.append(("no gyroscope", t, acc, False, None))
+    out.append(("no gyroscope, 50 Hz, uneven", t50, a50, False, None))
     return out
 
 
@@ -234,6 +245,7 @@ def inside(args) -> None:
             for row in wb.itertuples()
         ]
         acc = dp.data_ss[["acc_x", "acc_y", "acc_z"]].to_numpy()
+        gyr = dp.data_ss[["gyr_x", "gyr_y", "gyr_z"]].to_numpy()
         entry = {
             "recording": name,
             "cohort": label.cohort,
@@ -242,10 +254,11 @@ def inside(args) -> None:
             "mobgap": against_reference(mob, ref),
             "variants": {},
         }
-        chosen = variants(acc, fs) if args.variants else variants(acc, fs)[:1]
-        for vname, t, a, in_g in chosen:
-            csv = out_dir / f"{name}-{vname.split()[0].replace('°', '')}.csv"
-            write_csv(csv, t, a, in_g)
+        chosen = variants(acc, gyr, fs) if args.variants else variants(acc, gyr, fs)[:1]
+        for vname, t, a, in_g, w in chosen:
+            slug = "".join(c if c.isalnum() else "-" for c in vname.replace("°", "")).strip("-")
+            csv = out_dir / f"{name}-{slug}.csv"
+            write_csv(csv, t, a, in_g, w)
             res = run_amble(binary, csv, height, in_g)
             entry["variants"][vname] = {
                 "amble_s": res["analysis_s"],
@@ -284,7 +297,7 @@ def hour(ds, binary, out_dir) -> None:
     mobgap_s = time.perf_counter() - started
     csv = out_dir / "hour.csv"
     acc = data[["acc_x", "acc_y", "acc_z"]].to_numpy()
-    write_csv(csv, np.arange(n) / fs, acc)
+    write_csv(csv, np.arange(n) / fs, acc, gyr=data[["gyr_x", "gyr_y", "gyr_z"]].to_numpy())
     started = time.perf_counter()
     res = run_amble(binary, csv, dp.participant_metadata["sensor_height_m"], False)
     amble_process_s = time.perf_counter() - started

@@ -36,7 +36,7 @@ enum FormatArg {
     /// phyphox's CSV export of "Acceleration with g" (the CSV or its zip).
     Phyphox,
     /// Sensor Logger's export (zip or folder; TotalAcceleration.csv, or Accelerometer.csv with
-    /// Gravity.csv).
+    /// Gravity.csv; Gyroscope.csv where it has one).
     SensorLogger,
 }
 
@@ -51,7 +51,7 @@ pub struct GaitArgs {
     /// Unit of the accelerations in the CSV.
     #[arg(long, value_enum, default_value_t = AccUnit::Ms2)]
     acc_unit: AccUnit,
-    /// Unit of the gyro columns in the CSV (read for checking; the method uses acceleration).
+    /// Unit of the gyro columns in the CSV (the gyroscope finds turns and gait sequences).
     #[arg(long, value_enum, default_value_t = GyrUnit::Degs)]
     gyr_unit: GyrUnit,
     /// Your height, for the sensor's height (0.53 x height).
@@ -106,8 +106,11 @@ pub fn run(global: &Global, args: &GaitArgs) -> Result<(), Failure> {
     });
     let options = amble_gait::CsvOptions {
         acc_in_g: matches!(args.acc_unit, AccUnit::G),
+        gyro_unit: match args.gyr_unit {
+            GyrUnit::Degs => amble_gait::GyroUnit::DegPerS,
+            GyrUnit::Rads => amble_gait::GyroUnit::RadPerS,
+        },
     };
-    let _ = args.gyr_unit;
     // Check the walk before the (longer) analysis.
     let mut target = match &args.attach {
         Some(id) => {

@@ -33,7 +33,13 @@ fn main() {
         }
     };
     let started = Instant::now();
-    let rec = match parse_csv(&text, CsvOptions { acc_in_g }) {
+    let rec = match parse_csv(
+        &text,
+        CsvOptions {
+            acc_in_g,
+            ..CsvOptions::default()
+        },
+    ) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{file}: {e}");
@@ -58,8 +64,32 @@ fn main() {
             )
         })
         .collect();
+    let contacts = if args.iter().any(|a| a == "--contacts") {
+        let ics: Vec<String> = g
+            .initial_contacts_s
+            .iter()
+            .map(|t| format!("{t:.3}"))
+            .collect();
+        let turns: Vec<String> = g
+            .turns
+            .iter()
+            .map(|t| {
+                format!(
+                    "{{\"start_s\":{:.2},\"end_s\":{:.2},\"angle_deg\":{:.0}}}",
+                    t.start_s, t.end_s, t.angle_deg
+                )
+            })
+            .collect();
+        format!(
+            ",\"initial_contacts_s\":[{}],\"turns\":[{}]",
+            ics.join(","),
+            turns.join(",")
+        )
+    } else {
+        String::new()
+    };
     println!(
-        "{{\"analysis_s\":{took:.6},\"bouts\":[{}]}}",
+        "{{\"analysis_s\":{took:.6},\"bouts\":[{}]{contacts}}}",
         bouts.join(",")
     );
 }

@@ -1,10 +1,13 @@
 //! Walking bouts from the contacts (Mobilise-D bout rules) and their measures.
 
-use crate::contacts::{STEP_MIN_S, contacts_in, vertical};
+use crate::contacts::{STEP_MIN_S, contacts_with_strength, gravity, vertical_of};
+use crate::count;
+use crate::gsd::{gait_sequences, over_turns};
 use crate::input::Recording;
 use crate::mobilised::standard;
 use crate::pendulum::step_length;
 use crate::stats::{autocorr, interquartile_mean, mean_sd};
+use crate::turns::{Turn, turns};
 
 /// Longest step time taken for walking, seconds.
 pub const STEP_MAX_S: f64 = 1.25;
@@ -21,6 +24,8 @@ pub struct Bout {
     pub steps: usize,
     /// Cadence by the Mobilise-D definition: the steps over the bout's duration, turns and
     /// short pauses included (a break between runs of steps is one slow step) (steps/min).
+    /// Inside a gait sequence the steps are those of a second contact detector, as mobgap
+    /// counts them for its cadence.
     pub cadence_spm: f64,
     /// Stride length by the Mobilise-D definition: twice the distance over the steps, a
     /// break's step short (m).
@@ -54,6 +59,8 @@ pub struct Gait {
     pub initial_contacts_s: Vec<f64>,
     pub bouts: Vec<Bout>,
     pub steps: Vec<Step>,
+    /// Turns found with the gyroscope (none when the recording has no gyroscope).
+    pub turns: Vec<Turn>,
     /// The vertical acceleration (for measures over any stretch of the walk).
     pub(crate) vertical: Vec<f64>,
 }
@@ -160,17 +167,56 @@ fn bout_vertical(acc: &[[f64; 3]]) -> Vec<f64> {
 /// Walking bouts and their measures, for a sensor `sensor_height_m` above the ground.
 pub fn analyse(rec: &Recording, sensor_height_m: f64) -> Gait {
     let fs = rec.fs;
-    let v = vertical(rec);
-    let ics: Vec<f64> = contacts_in(&v, fs).into_iter().map(|i| i / fs).collect();
+    let gravity = gravity(rec);
+    let v = vertical_of(rec, &gravity);
+    let turns = turns(rec, &gravity);
+    drop(gravity);
+    let found: Vec<(f64, f64)> = contacts_with_strength(&v, fs)
+        .into_iter()
+        .map(|(i, a)| (i / fs, a))
+        .collect();
+    let ics: Vec<f64> = found.iter().map(|(t, _)| *t).collect();
+    let spans: Vec<(f64, f64)> = turns.iter().map(|t| (t.start_s, t.end_s)).collect();
+    let sequences = over_turns(&gait_sequences(&found), &spans);
     let mut g = Gait {
         sample_rate_hz: fs,
         duration_s: rec.acc.len() as f64 / fs,
         initial_contacts_s: Vec::new(),
         bouts: Vec::new(),
         steps: Vec::new(),
+        turns,
         vertical: v,
     };
+    // Bouts by the Mobilise-D rules from all the contacts, each cut to the gait sequences
+    // inside it (the fidgeting at its ends left out); a bout with no gait sequence of its own
+    // (slow steps too weak for one) is kept whole. Only with a gyroscope: a turn's steps are
+    // weak in the vertical acceleration, so without the turns to widen the sequences over them
+    // the cut would take turns out of the bouts (strides and speeds then read long; docs/gait.md).
+    // Each bout with whether it lies in a gait sequence.
+    let mut bouts = Vec::new();
     for bout in bouts_of(&ics) {
+        if rec.gyr.is_none() {
+            bouts.push((bout, false));
+            continue;
+        }
+        let inside: Vec<f64> = bout
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|t| {
+                // The sequences are in time order and apart: the last one starting by `t`.
+                let k = sequences.partition_point(|(s, _)| s <= t);
+                k > 0 && *t <= sequences[k - 1].1
+            })
+            .collect();
+        let trimmed = bouts_of(&inside);
+        if trimmed.is_empty() {
+            bouts.push((bout, false));
+        } else {
+            bouts.extend(trimmed.into_iter().map(|b| (b, true)));
+        }
+    }
+    for (bout, in_sequence) in bouts {
         let pairs: Vec<(f64, f64)> = bout
             .iter()
             .flat_map(|run| run.windows(2).map(|w| (w[0], w[1])))
@@ -224,7 +270,23 @@ pub fn analyse(rec: &Recording, sensor_height_m: f64) -> Gait {
                 )
             })
             .collect();
-        let std = standard(&bout, step_s, stride / 2.0, &break_lengths);
+        let mut std = standard(&bout, step_s, stride / 2.0, &break_lengths);
+        // Inside a gait sequence the steps are counted from contacts found as mobgap's cadence
+        // finds them (count.rs): Amble's contacts come about twice per step in slow turns. The
+        // distance and so the speed stay; the stride is the distance over the steps counted.
+        if in_sequence {
+            let found: Vec<f64> = count::contacts(&rec.acc[first..last], fs)
+                .into_iter()
+                .map(|t| t + first as f64 / fs)
+                .filter(|t| (start_s..=end_s).contains(t))
+                .collect();
+            if let (Some(s), Some(c)) =
+                (std.as_mut(), count::cadence(&found, STEP_MIN_S, STEP_MAX_S))
+            {
+                s.cadence_spm = c;
+                s.stride_length_m = 120.0 * s.speed_mps / c;
+            }
+        }
         g.bouts.push(Bout {
             start_s,
             end_s,

@@ -10,21 +10,26 @@ pub const STEP_MIN_S: f64 = 0.25;
 /// direction of gravity, estimated as the mean over 4 s around it. Works in any orientation
 /// and follows a phone that turns slowly in a pocket.
 pub fn vertical(rec: &Recording) -> Vec<f64> {
+    vertical_of(rec, &gravity(rec))
+}
+
+/// Gravity's direction per sample (not normalised), one series per sensor axis: the
+/// acceleration averaged over 4 s around it.
+pub(crate) fn gravity(rec: &Recording) -> [Vec<f64>; 3] {
     let w = (4.0 * rec.fs).round() as usize;
     let comp = |k: usize| rec.acc.iter().map(|a| a[k]).collect::<Vec<f64>>();
-    let (gx, gy, gz) = (
-        moving_average(&comp(0), w),
-        moving_average(&comp(1), w),
-        moving_average(&comp(2), w),
-    );
+    [0, 1, 2].map(|k| moving_average(&comp(k), w))
+}
+
+/// The vertical acceleration given gravity's direction per sample.
+pub(crate) fn vertical_of(rec: &Recording, g: &[Vec<f64>; 3]) -> Vec<f64> {
     rec.acc
         .iter()
         .enumerate()
         .map(|(i, a)| {
-            let n = (gx[i] * gx[i] + gy[i] * gy[i] + gz[i] * gz[i])
-                .sqrt()
-                .max(1e-9);
-            (a[0] * gx[i] + a[1] * gy[i] + a[2] * gz[i]) / n - n
+            let (x, y, z) = (g[0][i], g[1][i], g[2][i]);
+            let n = (x * x + y * y + z * z).sqrt().max(1e-9);
+            (a[0] * x + a[1] * y + a[2] * z) / n - n
         })
         .collect()
 }
@@ -44,6 +49,15 @@ pub fn initial_contacts(rec: &Recording) -> Vec<f64> {
 /// its negative, the moments the body stops falling onto the new foot (after McCamley et al.,
 /// Gait Posture 36:316, 2012), at least one shortest step apart.
 pub(crate) fn contacts_in(v: &[f64], fs: f64) -> Vec<f64> {
+    contacts_with_strength(v, fs)
+        .into_iter()
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// [`contacts_in`] with each contact's strength: the depth of its peak over the signal's
+/// typical swing (the 90th percentile of its magnitude).
+pub(crate) fn contacts_with_strength(v: &[f64], fs: f64) -> Vec<(f64, f64)> {
     let mut u = Vec::with_capacity(v.len());
     let mut acc = 0.0;
     for x in v {
@@ -90,7 +104,7 @@ pub(crate) fn contacts_in(v: &[f64], fs: f64) -> Vec<f64> {
             } else {
                 0.0
             };
-            i as f64 + shift
+            (i as f64 + shift, -b / typical.max(f64::MIN_POSITIVE))
         })
         .collect()
 }

@@ -10,9 +10,13 @@
 
 mod common;
 
-use amble_gait::{CsvOptions, SensorLoggerFiles, parse_csv, parse_phyphox, parse_sensor_logger};
+use amble_gait::{
+    CsvOptions, SensorLoggerFiles, parse_csv, parse_phyphox, parse_sensor_logger,
+    parse_sensor_logger_with_gyroscope,
+};
 use common::{
-    Accuracy, contract_csv, evaluate, imu_text, load, phyphox_csv, resample, sensor_logger, turn,
+    Accuracy, contract_csv, contract_csv_with_gyro, evaluate, imu_text, load, load_gyro,
+    phyphox_csv, resample, sensor_logger, turn,
 };
 
 fn original() -> Accuracy {
@@ -36,14 +40,21 @@ fn contacts_and_bouts_against_indip() {
     );
     // Cadence, stride and speed by the Mobilise-D definitions (a pause inside a bout is one
     // slow, short step, as the reference counts it).
-    assert!(a.cadence_mae < 4.5, "{a}");
-    assert!(a.stride_mae < 0.13 && a.speed_mae < 0.115, "{a}");
+    // (The gait sequences cut the daily-life bouts to their walking: cadence 4.16 → 4.29 per
+    // bout, 4.5 → 4.7 duration-weighted on the daily-life trial, still under mobgap's 6.6; its
+    // stride per bout 0.125 → 0.136 m. The steps counted inside gait sequences from the second
+    // detector: cadence 4.29 → 3.48 per bout, stride 0.136 → 0.117 m; docs/gait.md.)
+    assert!(a.cadence_mae < 3.6, "{a}");
+    assert!(a.stride_mae < 0.125 && a.speed_mae < 0.11, "{a}");
     // On bouts without a pause, under mobgap's figures. (With Mobilise-D's step factor this
     // participant's brisk steps read about 7 % short, so speed is held at 0.1 m/s here; the
-    // duration-weighted test below holds the errors per recording.)
+    // duration-weighted test below holds the errors per recording. Cadence is held at 3.5: the
+    // daily-life trial's first bout starts 1.9 s before the reference's, with two slow steps
+    // out of standing that the second detector counts at their pace, 94 steps/min against the
+    // reference's 104.)
     assert!(a.steady_bouts >= 4, "{a}");
     assert!(
-        a.steady_cadence_mae < 3.0 && a.steady_stride_mae < 0.1 && a.steady_speed_mae < 0.1,
+        a.steady_cadence_mae < 3.5 && a.steady_stride_mae < 0.1 && a.steady_speed_mae < 0.1,
         "{a}"
     );
 }
@@ -61,9 +72,8 @@ const MOBGAP: [[f64; 3]; 3] = [
 /// mobgap over the three recordings together (the same weights).
 const MOBGAP_POOLED: [f64; 3] = [5.957, 0.1625, 0.1193];
 
-/// Amble against mobgap's figures: over the three recordings together at or below mobgap in
-/// every measure; per recording at or below it except where docs/gait.md says (the first
-/// straight walk's cadence by 0.6 steps/min), held there so it cannot grow.
+/// Amble against mobgap's figures: over the three recordings together and per recording at or
+/// below mobgap in every measure.
 #[test]
 fn duration_weighted_errors_at_mobgaps_figures() {
     let a = original();
@@ -71,16 +81,10 @@ fn duration_weighted_errors_at_mobgaps_figures() {
     for (m, (amble, mobgap)) in a.pooled.iter().zip(MOBGAP_POOLED).enumerate() {
         assert!(*amble <= mobgap, "measure {m}: {:?}", a.pooled);
     }
-    let allowance = [[0.6, 0.0, 0.0], [0.0; 3], [0.0; 3]];
     for (k, name) in common::RECORDINGS.iter().enumerate() {
-        for (m, ((amble, mobgap), extra)) in a.weighted[k]
-            .iter()
-            .zip(MOBGAP[k])
-            .zip(allowance[k])
-            .enumerate()
-        {
+        for (m, (amble, mobgap)) in a.weighted[k].iter().zip(MOBGAP[k]).enumerate() {
             assert!(
-                *amble <= mobgap + extra,
+                *amble <= mobgap,
                 "{name}, measure {m}: Amble {:?}, mobgap {:?}",
                 a.weighted[k],
                 MOBGAP[k]
@@ -97,7 +101,55 @@ fn phone_style_variants_are_as_accurate() {
     let base = original();
     let variants: Vec<(&str, common::Reader)> = vec![
         (
-            "turned 40° and 70° (contract CSV)",
+            "with the gyroscope, turned 40° and 70°, in g",
+            Box::new(|n| {
+                parse_csv(
+                    &contract_csv_with_gyro(
+                        &turn(&load(n), 40.0, 70.0),
+                        &turn(&load_gyro(n), 40.0, 70.0),
+                        true,
+                    ),
+                    CsvOptions {
+                        acc_in_g: true,
+                        ..CsvOptions::default()
+                    },
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "with the gyroscope, resampled to 50 Hz with jitter",
+            Box::new(|n| {
+                parse_csv(
+                    &contract_csv_with_gyro(
+                        &resample(&load(n), 50.0, 0.3),
+                        &resample(&load_gyro(n), 50.0, 0.3),
+                        false,
+                    ),
+                    CsvOptions::default(),
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "Sensor Logger (iOS signs), 60 Hz with jitter, with its Gyroscope.csv",
+            Box::new(|n| {
+                let (acc, gravity) = sensor_logger(&resample(&load(n), 60.0, 0.3), true);
+                let gyro =
+                    common::sensor_logger_gyroscope(&resample(&load_gyro(n), 60.0, 0.3), true);
+                parse_sensor_logger_with_gyroscope(
+                    SensorLoggerFiles {
+                        accelerometer: Some(&acc),
+                        gravity: Some(&gravity),
+                        total: None,
+                    },
+                    Some(&gyro),
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "turned 40° and 70° (contract CSV, no gyroscope)",
             Box::new(|n| {
                 parse_csv(
                     &contract_csv(&turn(&load(n), 40.0, 70.0), false),
@@ -119,7 +171,14 @@ fn phone_style_variants_are_as_accurate() {
         (
             "in g (contract CSV, --acc-unit g)",
             Box::new(|n| {
-                parse_csv(&contract_csv(&load(n), true), CsvOptions { acc_in_g: true }).unwrap()
+                parse_csv(
+                    &contract_csv(&load(n), true),
+                    CsvOptions {
+                        acc_in_g: true,
+                        ..CsvOptions::default()
+                    },
+                )
+                .unwrap()
             }),
         ),
         (
@@ -201,6 +260,50 @@ fn phone_style_variants_are_as_accurate() {
         "less accurate than the original ({base}):\n{}",
         failures.join("\n")
     );
+}
+
+/// The gyroscope's turns on the daily-life trial: several, each through 45° or more, the same
+/// with the sensor turned (the turning rate is taken about gravity's direction, not a sensor
+/// axis); none without a gyroscope.
+#[test]
+fn turns_from_the_gyroscope_in_any_orientation() {
+    let name = "HA_001_Test11_Trial1";
+    let a = amble_gait::analyse(
+        &parse_csv(&imu_text(name), CsvOptions::default()).unwrap(),
+        0.964,
+    );
+    assert!(a.turns.len() >= 5, "{:?}", a.turns);
+    assert!(a.turns.iter().all(|t| t.angle_deg.abs() >= 45.0));
+    // The reference's bouts with turns (the third and the fourth) each hold one of them.
+    for (from, to) in [(38.5, 50.9), (76.4, 86.2)] {
+        assert!(
+            a.turns.iter().any(|t| t.start_s < to && t.end_s > from),
+            "{:?}",
+            a.turns
+        );
+    }
+    let turned = amble_gait::analyse(
+        &parse_csv(
+            &contract_csv_with_gyro(
+                &turn(&load(name), -120.0, 35.0),
+                &turn(&load_gyro(name), -120.0, 35.0),
+                false,
+            ),
+            CsvOptions::default(),
+        )
+        .unwrap(),
+        0.964,
+    );
+    assert_eq!(a.turns.len(), turned.turns.len());
+    for (x, y) in a.turns.iter().zip(&turned.turns) {
+        assert!((x.start_s - y.start_s).abs() < 0.05 && (x.end_s - y.end_s).abs() < 0.05);
+        assert!((x.angle_deg - y.angle_deg).abs() < 2.0, "{x:?} {y:?}");
+    }
+    let without = amble_gait::analyse(
+        &parse_csv(&contract_csv(&load(name), false), CsvOptions::default()).unwrap(),
+        0.964,
+    );
+    assert!(without.turns.is_empty());
 }
 
 /// A turned sensor gives the same contacts (to the sample).

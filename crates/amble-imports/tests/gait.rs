@@ -108,6 +108,91 @@ fn every_format_gives_the_same_walk() {
     }
 }
 
+/// A Sensor Logger export with its Gyroscope.csv (zip or folder) is read with the gyroscope:
+/// the daily-life trial's turns and bouts are the lab file's; a contract CSV's gyro columns in
+/// rad/s read as the same file in deg/s.
+#[test]
+fn the_gyroscope_is_read_with_every_format_that_has_one() {
+    let name = "HA_001_Test11_Trial1";
+    let lab = amble_gait::analyse(
+        &read_bytes(
+            "lab.csv",
+            common::imu_text(name).as_bytes(),
+            None,
+            CsvOptions::default(),
+        )
+        .unwrap(),
+        common::SENSOR_HEIGHT_M,
+    );
+    assert!(lab.turns.len() >= 5, "{:?}", lab.turns);
+    let (raw, gyr) = (common::load(name), common::load_gyro(name));
+    let (acc, gravity) = common::sensor_logger(&raw, true);
+    let gyroscope = common::sensor_logger_gyroscope(&gyr, true);
+    let dir = tempfile::tempdir().unwrap();
+    for (file, text) in [
+        ("Accelerometer.csv", &acc),
+        ("Gravity.csv", &gravity),
+        ("Gyroscope.csv", &gyroscope),
+    ] {
+        std::fs::write(dir.path().join(file), text).unwrap();
+    }
+    let zipped = zip_of(&[
+        ("export/Accelerometer.csv", &acc),
+        ("export/Gravity.csv", &gravity),
+        ("export/Gyroscope.csv", &gyroscope),
+    ]);
+    let in_rad = {
+        let mut s = String::from("time_s,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z\n");
+        let k = std::f64::consts::PI / 180.0;
+        for ((t, a), w) in raw.t.iter().zip(&raw.acc).zip(&gyr.acc) {
+            s.push_str(&format!(
+                "{t},{},{},{},{},{},{}\n",
+                a[0],
+                a[1],
+                a[2],
+                w[0] * k,
+                w[1] * k,
+                w[2] * k
+            ));
+        }
+        s
+    };
+    let rad_opts = CsvOptions {
+        gyro_unit: amble_gait::GyroUnit::RadPerS,
+        ..CsvOptions::default()
+    };
+    let cases = [
+        (
+            "Sensor Logger folder",
+            read_path(dir.path(), None, CsvOptions::default()).unwrap(),
+        ),
+        (
+            "Sensor Logger zip",
+            read_bytes("walk.zip", &zipped, None, CsvOptions::default()).unwrap(),
+        ),
+        (
+            "CSV in rad/s",
+            read_bytes("rad.csv", in_rad.as_bytes(), None, rad_opts).unwrap(),
+        ),
+    ];
+    for (what, rec) in cases {
+        assert!(rec.gyr.is_some(), "{what}: no gyroscope read");
+        let got = amble_gait::analyse(&rec, common::SENSOR_HEIGHT_M);
+        assert_eq!(got.turns.len(), lab.turns.len(), "{what}: {:?}", got.turns);
+        for (x, y) in got.turns.iter().zip(&lab.turns) {
+            assert!(
+                (x.angle_deg - y.angle_deg).abs() < 3.0,
+                "{what}: {x:?} {y:?}"
+            );
+        }
+        assert_eq!(got.bouts.len(), lab.bouts.len(), "{what}");
+    }
+    // The same CSV read as deg/s turns 57 times slower: no turn reaches 45°.
+    let as_deg = read_bytes("rad.csv", in_rad.as_bytes(), None, CsvOptions::default()).unwrap();
+    let slow = amble_gait::analyse(&as_deg, common::SENSOR_HEIGHT_M);
+    assert!(slow.turns.is_empty(), "{:?}", slow.turns);
+}
+
 #[test]
 fn files_that_are_not_recordings_say_why() {
     let opts = CsvOptions::default();

@@ -1,8 +1,8 @@
 //! The formats: the contract's CSV, phyphox's CSV export and the Sensor Logger export.
 
-use super::grid::{check_order, lerp, samples};
+use super::grid::{check_order, lerp, samples, samples_with_gyro};
 use super::table::Table;
-use super::{Recording, Samples};
+use super::{MAX_GYR_DPS, Recording, Samples};
 use crate::{G, GaitError};
 
 /// Options of the contract's CSV.
@@ -10,10 +10,23 @@ use crate::{G, GaitError};
 pub struct CsvOptions {
     /// Accelerations in g rather than m/s².
     pub acc_in_g: bool,
+    /// The unit of the gyro columns (deg/s unless told).
+    pub gyro_unit: GyroUnit,
 }
 
-/// Reads the contract's CSV: a header with `time_s,acc_x,acc_y,acc_z` (gyro columns allowed and
-/// unused).
+/// The unit of a CSV's gyro columns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum GyroUnit {
+    /// Degrees per second (the contract's default).
+    #[default]
+    DegPerS,
+    /// Radians per second (`--gyr-unit rad/s`).
+    RadPerS,
+}
+
+/// Reads the contract's CSV: a header with `time_s,acc_x,acc_y,acc_z` and optionally
+/// `gyr_x,gyr_y,gyr_z` (deg/s, or rad/s as the options say; contract §10; all three or none
+/// are read).
 pub fn parse_csv(text: &str, options: CsvOptions) -> Result<Recording, GaitError> {
     let table = Table::new(text)?;
     let named = |n: &'static str| move |c: &str| c == n;
@@ -23,8 +36,26 @@ pub fn parse_csv(text: &str, options: CsvOptions) -> Result<Recording, GaitError
         table.column("\"acc_y\"", named("acc_y"))?,
         table.column("\"acc_z\"", named("acc_z"))?,
     ];
-    let rows = table.read(cols, ["time_s", "acc_x", "acc_y", "acc_z"])?;
     let scale = if options.acc_in_g { G } else { 1.0 };
+    let gyr_cols = [
+        table.column("\"gyr_x\"", named("gyr_x")),
+        table.column("\"gyr_y\"", named("gyr_y")),
+        table.column("\"gyr_z\"", named("gyr_z")),
+    ];
+    if let [Ok(gx), Ok(gy), Ok(gz)] = gyr_cols {
+        let gyr_scale = match options.gyro_unit {
+            GyroUnit::DegPerS => 1.0,
+            GyroUnit::RadPerS => 180.0 / std::f64::consts::PI,
+        };
+        let rows = table.read(
+            [cols[0], cols[1], cols[2], cols[3], gx, gy, gz],
+            [
+                "time_s", "acc_x", "acc_y", "acc_z", "gyr_x", "gyr_y", "gyr_z",
+            ],
+        )?;
+        return samples_with_gyro(rows, scale, gyr_scale).and_then(Recording::from_samples);
+    }
+    let rows = table.read(cols, ["time_s", "acc_x", "acc_y", "acc_z"])?;
     samples(rows, scale).and_then(Recording::from_samples)
 }
 
@@ -71,6 +102,68 @@ fn sensor_logger_vectors(text: &str) -> Result<Samples, GaitError> {
     samples(rows, 1.0)
 }
 
+/// Sensor Logger's `Gyroscope.csv` (`time,seconds_elapsed,z,y,x`, rad/s) as timed vectors in
+/// deg/s, each bounded.
+fn sensor_logger_gyroscope(text: &str) -> Result<Samples, GaitError> {
+    let table = Table::new(text)?;
+    let named = |n: &'static str| move |c: &str| c == n;
+    let cols = [
+        table.column("\"seconds_elapsed\"", named("seconds_elapsed"))?,
+        table.column("\"x\"", named("x"))?,
+        table.column("\"y\"", named("y"))?,
+        table.column("\"z\"", named("z"))?,
+    ];
+    let rows = table.read(cols, ["seconds_elapsed", "x", "y", "z"])?;
+    let to_dps = 180.0 / std::f64::consts::PI;
+    let mut s = Samples {
+        times: Vec::with_capacity(rows.len()),
+        acc: Vec::with_capacity(rows.len()),
+        gyr: None,
+        lines: Vec::with_capacity(rows.len()),
+    };
+    for (line, [t, x, y, z]) in rows {
+        let w = [x * to_dps, y * to_dps, z * to_dps];
+        if w.iter().any(|v| v.abs() > MAX_GYR_DPS) {
+            return Err(GaitError::Parse {
+                line,
+                message: format!(
+                    "an angular rate of {:.0} deg/s is beyond any sensor (Sensor Logger writes rad/s)",
+                    w.iter().fold(0.0f64, |m, v| m.max(v.abs()))
+                ),
+            });
+        }
+        s.times.push(t);
+        s.acc.push(w);
+        s.lines.push(line);
+    }
+    check_order(&s)?;
+    Ok(s)
+}
+
+/// The vectors of `src` at `times` (each interpolated between its neighbours; before the first
+/// or after the last, the nearest).
+fn at_times(src: &Samples, times: &[f64]) -> Vec<[f64; 3]> {
+    let mut out = Vec::with_capacity(times.len());
+    let mut j = 0;
+    for t in times {
+        while j + 1 < src.times.len() && src.times[j + 1] <= *t {
+            j += 1;
+        }
+        out.push(if j + 1 < src.times.len() && src.times[j] <= *t {
+            let span = src.times[j + 1] - src.times[j];
+            let f = if span > 0.0 {
+                (t - src.times[j]) / span
+            } else {
+                0.0
+            };
+            lerp(src.acc[j], src.acc[j + 1], f)
+        } else {
+            src.acc[j]
+        });
+    }
+    out
+}
+
 /// The files of a Sensor Logger export that carry acceleration.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SensorLoggerFiles<'a> {
@@ -99,10 +192,30 @@ impl std::fmt::Display for InFile {
 /// accelerometer plus the gravity vector (the same axes and units), gravity interpolated to the
 /// accelerometer's times.
 pub fn parse_sensor_logger(files: SensorLoggerFiles<'_>) -> Result<Recording, InFile> {
+    parse_sensor_logger_with_gyroscope(files, None)
+}
+
+/// [`parse_sensor_logger`] with the export's `Gyroscope.csv` (rad/s, the accelerometer's axes),
+/// interpolated to the accelerometer's times; a gyroscope file without samples is no gyroscope.
+pub fn parse_sensor_logger_with_gyroscope(
+    files: SensorLoggerFiles<'_>,
+    gyroscope: Option<&str>,
+) -> Result<Recording, InFile> {
     let at = |file: &'static str| move |error: GaitError| InFile { file, error };
+    let gyro = gyroscope
+        .map(sensor_logger_gyroscope)
+        .transpose()
+        .map_err(at("Gyroscope.csv"))?
+        .filter(|g| !g.times.is_empty());
+    let with_gyro = |mut s: Samples| {
+        if let Some(g) = &gyro {
+            s.gyr = Some(at_times(g, &s.times));
+        }
+        s
+    };
     if let Some(total) = files.total {
         let s = sensor_logger_vectors(total).map_err(at("TotalAcceleration.csv"))?;
-        return Recording::from_samples(s).map_err(at("TotalAcceleration.csv"));
+        return Recording::from_samples(with_gyro(s)).map_err(at("TotalAcceleration.csv"));
     }
     let (Some(acc), Some(gravity)) = (files.accelerometer, files.gravity) else {
         return Err(InFile {
@@ -125,25 +238,10 @@ pub fn parse_sensor_logger(files: SensorLoggerFiles<'_>) -> Result<Recording, In
             error: GaitError::Input("the file has no samples".into()),
         });
     }
-    let mut j = 0;
-    for (t, v) in a.times.iter().zip(a.acc.iter_mut()) {
-        while j + 1 < g.times.len() && g.times[j + 1] <= *t {
-            j += 1;
-        }
-        let gv = if j + 1 < g.times.len() && g.times[j] <= *t {
-            let span = g.times[j + 1] - g.times[j];
-            let f = if span > 0.0 {
-                (t - g.times[j]) / span
-            } else {
-                0.0
-            };
-            lerp(g.acc[j], g.acc[j + 1], f)
-        } else {
-            g.acc[j]
-        };
+    for (v, gv) in a.acc.iter_mut().zip(at_times(&g, &a.times)) {
         for k in 0..3 {
             v[k] += gv[k];
         }
     }
-    Recording::from_samples(a).map_err(at("Accelerometer.csv"))
+    Recording::from_samples(with_gyro(a)).map_err(at("Accelerometer.csv"))
 }

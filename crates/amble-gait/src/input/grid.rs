@@ -1,8 +1,8 @@
 //! Rows to samples (bounded), and samples onto an even time grid.
 
 use super::{
-    MAX_ACC, MAX_GRID_FACTOR, MAX_RATE_HZ, MAX_SECONDS, MIN_RATE_HZ, MIN_SECONDS, Recording,
-    Samples,
+    MAX_ACC, MAX_GRID_FACTOR, MAX_GYR_DPS, MAX_RATE_HZ, MAX_SECONDS, MIN_RATE_HZ, MIN_SECONDS,
+    Recording, Samples,
 };
 use crate::GaitError;
 
@@ -19,6 +19,7 @@ pub(super) fn samples(rows: Vec<(usize, [f64; 4])>, scale: f64) -> Result<Sample
     let mut s = Samples {
         times: Vec::with_capacity(rows.len()),
         acc: Vec::with_capacity(rows.len()),
+        gyr: None,
         lines: Vec::with_capacity(rows.len()),
     };
     for (line, [t, x, y, z]) in rows {
@@ -36,6 +37,34 @@ pub(super) fn samples(rows: Vec<(usize, [f64; 4])>, scale: f64) -> Result<Sample
         s.acc.push(a);
         s.lines.push(line);
     }
+    Ok(s)
+}
+
+/// Rows `[time, acc x, y, z, gyr x, y, z]` to samples with a gyroscope: accelerations times
+/// `scale`, angular rates times `gyr_scale` (to deg/s), each bounded.
+pub(super) fn samples_with_gyro(
+    rows: Vec<(usize, [f64; 7])>,
+    scale: f64,
+    gyr_scale: f64,
+) -> Result<Samples, GaitError> {
+    let mut gyr = Vec::with_capacity(rows.len());
+    let mut acc_rows = Vec::with_capacity(rows.len());
+    for (line, r) in rows {
+        let w = [r[4] * gyr_scale, r[5] * gyr_scale, r[6] * gyr_scale];
+        if w.iter().any(|v| v.abs() > MAX_GYR_DPS) {
+            return Err(GaitError::Parse {
+                line,
+                message: format!(
+                    "an angular rate of {:.0} deg/s is beyond any sensor (check the gyro's unit)",
+                    w.iter().fold(0.0f64, |m, v| m.max(v.abs()))
+                ),
+            });
+        }
+        gyr.push(w);
+        acc_rows.push((line, [r[0], r[1], r[2], r[3]]));
+    }
+    let mut s = samples(acc_rows, scale)?;
+    s.gyr = Some(gyr);
     Ok(s)
 }
 
@@ -65,10 +94,14 @@ impl Recording {
         // Drop repeated times (keep the first).
         let mut times = Vec::with_capacity(s.times.len());
         let mut acc = Vec::with_capacity(s.acc.len());
-        for (t, a) in s.times.iter().zip(&s.acc) {
+        let mut gyr: Option<Vec<[f64; 3]>> = s.gyr.as_ref().map(|g| Vec::with_capacity(g.len()));
+        for (k, (t, a)) in s.times.iter().zip(&s.acc).enumerate() {
             if times.last().is_none_or(|last| t > last) {
                 times.push(*t);
                 acc.push(*a);
+                if let (Some(out), Some(from)) = (gyr.as_mut(), s.gyr.as_ref()) {
+                    out.push(from[k]);
+                }
             }
         }
         if times.len() < 2 {
@@ -117,7 +150,7 @@ impl Recording {
             .enumerate()
             .all(|(k, t)| (t - times[0] - k as f64 * dt).abs() <= 0.01 * dt);
         if even {
-            return Ok(Recording { fs, acc });
+            return Ok(Recording { fs, acc, gyr });
         }
         // The grid is bounded by the samples it comes from: gaps bridged in a straight line may
         // fill at most three quarters of it. Five samples 1 ms apart and a sixth a day later
@@ -133,6 +166,7 @@ impl Recording {
         }
         let n = n_f as usize;
         let mut out = Vec::with_capacity(n);
+        let mut gyr_out: Option<Vec<[f64; 3]>> = gyr.as_ref().map(|_| Vec::with_capacity(n));
         let mut j = 0;
         for k in 0..n {
             let t = times[0] + k as f64 * dt;
@@ -141,12 +175,19 @@ impl Recording {
             }
             let f = ((t - times[j]) / (times[j + 1] - times[j])).clamp(0.0, 1.0);
             out.push(lerp(acc[j], acc[j + 1], f));
+            if let (Some(o), Some(g)) = (gyr_out.as_mut(), gyr.as_ref()) {
+                o.push(lerp(g[j], g[j + 1], f));
+            }
         }
-        Ok(Recording { fs, acc: out })
+        Ok(Recording {
+            fs,
+            acc: out,
+            gyr: gyr_out,
+        })
     }
 
     /// A recording already on an even grid (for tests and tools that make their own).
     pub fn even(fs: f64, acc: Vec<[f64; 3]>) -> Recording {
-        Recording { fs, acc }
+        Recording { fs, acc, gyr: None }
     }
 }

@@ -11,7 +11,8 @@ mod grid;
 mod table;
 
 pub use formats::{
-    CsvOptions, InFile, SensorLoggerFiles, parse_csv, parse_phyphox, parse_sensor_logger,
+    CsvOptions, GyroUnit, InFile, SensorLoggerFiles, parse_csv, parse_phyphox, parse_sensor_logger,
+    parse_sensor_logger_with_gyroscope,
 };
 
 use crate::G;
@@ -27,13 +28,19 @@ pub const MAX_SECONDS: f64 = 24.0 * 3600.0;
 pub const MAX_GRID_FACTOR: f64 = 4.0;
 /// The largest acceleration believed, m/s² (phones saturate at 8-16 g).
 const MAX_ACC: f64 = 50.0 * G;
+/// The largest angular rate believed, degrees per second (phones saturate at 2,000 deg/s, lab
+/// sensors at 4,000 at most).
+pub const MAX_GYR_DPS: f64 = 5000.0;
 
-/// A recording on an even time grid: sampling rate and acceleration (m/s², sensor axes, gravity
-/// included).
+/// A recording on an even time grid: sampling rate, acceleration (m/s², sensor axes, gravity
+/// included) and, where the file has one, the gyroscope (deg/s, the same axes and times).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recording {
     pub fs: f64,
     pub acc: Vec<[f64; 3]>,
+    /// Angular rate (deg/s), one sample per acceleration sample; `None` when the file has no
+    /// gyroscope (the analysis then uses acceleration alone).
+    pub gyr: Option<Vec<[f64; 3]>>,
 }
 
 /// The formats read (contract §10).
@@ -66,6 +73,8 @@ pub fn detect(text: &str) -> Option<Format> {
 pub(crate) struct Samples {
     pub(crate) times: Vec<f64>,
     pub(crate) acc: Vec<[f64; 3]>,
+    /// Angular rate (deg/s) per sample, where the file has a gyroscope.
+    pub(crate) gyr: Option<Vec<[f64; 3]>>,
     /// The line each sample came from (for messages).
     pub(crate) lines: Vec<usize>,
 }
@@ -116,7 +125,14 @@ mod tests {
     fn a_wrong_unit_is_caught() {
         // 60 "g" (a file in m/s² read as g).
         let rows: Vec<(f64, f64)> = (0..600).map(|k| (f64::from(k) * 0.01, 60.0)).collect();
-        let err = parse_csv(&contract(&rows), CsvOptions { acc_in_g: true }).unwrap_err();
+        let err = parse_csv(
+            &contract(&rows),
+            CsvOptions {
+                acc_in_g: true,
+                ..CsvOptions::default()
+            },
+        )
+        .unwrap_err();
         assert!(
             matches!(err, GaitError::Parse { line: 2, ref message } if message.contains("unit"))
         );
@@ -170,6 +186,54 @@ mod tests {
     }
 
     #[test]
+    fn gyro_columns_are_read_bounded_and_in_either_unit() {
+        let mut s = String::from("time_s,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z\n");
+        for k in 0..600 {
+            s.push_str(&format!("{},0,0,9.8,1.5,0,-2\n", f64::from(k) * 0.01));
+        }
+        let rec = parse_csv(&s, CsvOptions::default()).unwrap();
+        let gyr = rec.gyr.as_ref().unwrap();
+        assert_eq!(gyr.len(), rec.acc.len());
+        assert_eq!(gyr[10], [1.5, 0.0, -2.0]);
+        let in_rad = CsvOptions {
+            gyro_unit: GyroUnit::RadPerS,
+            ..CsvOptions::default()
+        };
+        let rad = parse_csv(&s, in_rad).unwrap();
+        assert!((rad.gyr.unwrap()[0][0] - 1.5 * 180.0 / std::f64::consts::PI).abs() < 1e-9);
+        // Without gyro columns there is no gyroscope.
+        let rows: Vec<(f64, f64)> = (0..600).map(|k| (f64::from(k) * 0.01, 0.0)).collect();
+        let plain = contract(&rows);
+        assert_eq!(parse_csv(&plain, CsvOptions::default()).unwrap().gyr, None);
+        // 6,000 deg/s is beyond any sensor: the line and the unit are named.
+        let wild = s.replacen("1.5,0,-2", "6000,0,-2", 1);
+        let err = parse_csv(&wild, CsvOptions::default()).unwrap_err();
+        assert!(
+            matches!(err, GaitError::Parse { line: 2, ref message } if message.contains("gyro's unit")),
+            "{err}"
+        );
+        // A cell that is not a number names its column.
+        let bad = s.replacen("1.5,0,-2", "1.5,x,-2", 1);
+        assert_eq!(
+            parse_csv(&bad, CsvOptions::default()).unwrap_err(),
+            GaitError::Parse {
+                line: 2,
+                message: "gyr_y: expected a number, found \"x\"".into()
+            }
+        );
+        // Uneven times: the gyroscope follows the accelerations onto the grid.
+        let mut uneven = String::from("time_s,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z\n");
+        for k in 0..500 {
+            let t = f64::from(k) * 0.02 + if k % 3 == 0 { 0.004 } else { -0.002 };
+            uneven.push_str(&format!("{t},0,0,9.8,{},0,0\n", f64::from(k)));
+        }
+        let rec = parse_csv(&uneven, CsvOptions::default()).unwrap();
+        let gyr = rec.gyr.unwrap();
+        assert_eq!(gyr.len(), rec.acc.len());
+        assert!(gyr.windows(2).all(|w| w[1][0] >= w[0][0]));
+    }
+
+    #[test]
     fn phyphox_with_decimal_commas() {
         let mut s = String::from(
             "\"Time (s)\";\"Acceleration x (m/s^2)\";\"Acceleration y (m/s^2)\";\"Acceleration z (m/s^2)\";\"Absolute acceleration (m/s^2)\"\n",
@@ -182,6 +246,47 @@ mod tests {
         assert!((rec.acc[0][1] - 9.8).abs() < 1e-9);
         let linear = s.replace("\"Acceleration x", "\"Linear Acceleration x");
         assert!(matches!(parse_phyphox(&linear), Err(GaitError::Input(m)) if m.contains("with g")));
+    }
+
+    #[test]
+    fn sensor_logger_gyroscope_is_read_in_rad_per_s_and_bounded() {
+        let mut total = String::from("time,seconds_elapsed,z,y,x\n");
+        let mut gyro = String::from("time,seconds_elapsed,z,y,x\n");
+        for k in 0..600 {
+            let t = f64::from(k) * 0.01;
+            total.push_str(&format!("1,{t},9.8,0,0\n"));
+            // Logged at half the rate and at other moments: interpolated to the accelerometer's.
+            if k % 2 == 1 {
+                gyro.push_str(&format!("1,{},0,0,{}\n", t + 0.003, t));
+            }
+        }
+        let files = SensorLoggerFiles {
+            total: Some(&total),
+            ..Default::default()
+        };
+        let rec = parse_sensor_logger_with_gyroscope(files, Some(&gyro)).unwrap();
+        let gyr = rec.gyr.unwrap();
+        assert_eq!(gyr.len(), rec.acc.len());
+        // x = t rad/s, as deg/s, at the accelerometer's 2 s.
+        let want = 2.0 * 180.0 / std::f64::consts::PI;
+        assert!((gyr[200][0] - want).abs() < 0.5, "{:?}", gyr[200]);
+        // Without the file, or with one holding no samples: no gyroscope.
+        assert_eq!(parse_sensor_logger(files).unwrap().gyr, None);
+        let empty = "time,seconds_elapsed,z,y,x\n";
+        assert_eq!(
+            parse_sensor_logger_with_gyroscope(files, Some(empty))
+                .unwrap()
+                .gyr,
+            None
+        );
+        // 100 rad/s (5,730 deg/s) is beyond any sensor: the file and line are named.
+        let wild = gyro.replacen(",0,0,0.01\n", ",0,0,100\n", 1);
+        let err = parse_sensor_logger_with_gyroscope(files, Some(&wild)).unwrap_err();
+        assert_eq!(err.file, "Gyroscope.csv");
+        assert!(
+            matches!(err.error, GaitError::Parse { line: 2, ref message } if message.contains("rad/s")),
+            "{err}"
+        );
     }
 
     #[test]

@@ -48,6 +48,40 @@ pub fn load(name: &str) -> Raw {
     raw
 }
 
+/// The gyroscope of a named lab recording (deg/s), as a `Raw` of the same times (so that it can
+/// be turned and resampled as the accelerations are).
+pub fn load_gyro(name: &str) -> Raw {
+    let mut raw = Raw {
+        t: Vec::new(),
+        acc: Vec::new(),
+    };
+    for r in rows(&format!("{DIR}/{name}_imu.csv")) {
+        raw.t.push(r[0].parse().unwrap());
+        raw.acc.push([4, 5, 6].map(|k| r[k].parse().unwrap()));
+    }
+    raw
+}
+
+/// The contract's CSV with the gyro columns (`gyr` at the same times as `raw`, deg/s).
+pub fn contract_csv_with_gyro(raw: &Raw, gyr: &Raw, in_g: bool) -> String {
+    let s = if in_g { 1.0 / G } else { 1.0 };
+    let mut out = String::from("time_s,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z\n");
+    for ((t, a), w) in raw.t.iter().zip(&raw.acc).zip(&gyr.acc) {
+        writeln!(
+            out,
+            "{t:.4},{:.6},{:.6},{:.6},{:.5},{:.5},{:.5}",
+            a[0] * s,
+            a[1] * s,
+            a[2] * s,
+            w[0],
+            w[1],
+            w[2]
+        )
+        .unwrap();
+    }
+    out
+}
+
 /// Turned by `a` degrees about z, then `b` about x (a phone at an angle in a pocket).
 pub fn turn(raw: &Raw, a: f64, b: f64) -> Raw {
     let (a, b) = (a.to_radians(), b.to_radians());
@@ -193,6 +227,26 @@ pub fn sensor_logger(raw: &Raw, ios: bool) -> (String, String) {
         grav.push_str(&line(raw.t[i] + 0.003, gravity[i]));
     }
     (acc, grav)
+}
+
+/// Sensor Logger's Gyroscope.csv from a gyroscope in deg/s (written in rad/s, as Sensor Logger
+/// does; `ios` flips every sign as for the accelerations).
+pub fn sensor_logger_gyroscope(gyr: &Raw, ios: bool) -> String {
+    let sign = if ios { -1.0 } else { 1.0 };
+    let k = sign * std::f64::consts::PI / 180.0;
+    let mut out = String::from("time,seconds_elapsed,z,y,x\n");
+    for (t, w) in gyr.t.iter().zip(&gyr.acc) {
+        writeln!(
+            out,
+            "{},{t:.6},{:.8},{:.8},{:.8}",
+            1_700_000_000_000_000_000u64 + (t * 1e9) as u64,
+            k * w[2],
+            k * w[1],
+            k * w[0]
+        )
+        .unwrap();
+    }
+    out
 }
 
 /// Accuracy of one variant of every recording against INDIP.

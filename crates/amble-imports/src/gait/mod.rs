@@ -54,6 +54,7 @@ pub fn read_path(
             read("TotalAcceleration.csv")?,
             read("Accelerometer.csv")?,
             read("Gravity.csv")?,
+            read("Gyroscope.csv")?,
         );
     }
     let file = std::fs::File::open(path).map_err(|e| err(&shown, e))?;
@@ -112,16 +113,19 @@ pub fn read_bytes_within(
                     "Sensor Logger's Accelerometer.csv has gravity taken out; give the whole export (the zip or its folder) so Gravity.csv is read with it",
                 ));
             }
-            sensor_logger(&name, Some(text.to_string()), None, None)
+            sensor_logger(&name, Some(text.to_string()), None, None, None)
         }
     }
 }
 
+/// A Sensor Logger export from its members; the gyroscope, where the export has one, is read
+/// with the acceleration (turns and gait sequences need it).
 fn sensor_logger(
     name: &dyn std::fmt::Display,
     total: Option<String>,
     accelerometer: Option<String>,
     gravity: Option<String>,
+    gyroscope: Option<String>,
 ) -> Result<Recording, ReadError> {
     if total.is_none() && accelerometer.is_none() && gravity.is_none() {
         return Err(err(
@@ -129,11 +133,14 @@ fn sensor_logger(
             "no TotalAcceleration.csv, Accelerometer.csv or Gravity.csv: not a Sensor Logger export",
         ));
     }
-    amble_gait::parse_sensor_logger(SensorLoggerFiles {
-        total: total.as_deref(),
-        accelerometer: accelerometer.as_deref(),
-        gravity: gravity.as_deref(),
-    })
+    amble_gait::parse_sensor_logger_with_gyroscope(
+        SensorLoggerFiles {
+            total: total.as_deref(),
+            accelerometer: accelerometer.as_deref(),
+            gravity: gravity.as_deref(),
+        },
+        gyroscope.as_deref(),
+    )
     .map_err(|e| err(name, e))
 }
 
@@ -184,7 +191,8 @@ fn read_zip(name: &str, bytes: &[u8], max: u64) -> Result<Recording, ReadError> 
         member(&mut zip, "Gravity.csv")?,
     );
     if total.is_some() || acc.is_some() || gravity.is_some() {
-        return sensor_logger(&name, total, acc, gravity);
+        let gyroscope = member(&mut zip, "Gyroscope.csv")?;
+        return sensor_logger(&name, total, acc, gravity, gyroscope);
     }
     // phyphox shares a zip of one CSV per table ("Raw Data.csv") and a meta folder.
     for full in names
