@@ -5,7 +5,8 @@
 //!
 //! RECORDING is one of the vendored trials (default HA_001_Test11_Trial1). Written: `turned.csv`,
 //! `in-g.csv` (use `--acc-unit g`), `50hz-uneven.csv`, `phyphox.csv`, `phyphox-decimal-comma.csv`
-//! and a Sensor Logger folder `sensor-logger/` (Accelerometer.csv and Gravity.csv, iOS signs).
+//! and Sensor Logger folders `sensor-logger/` (Accelerometer.csv and Gravity.csv, iOS signs) and
+//! `sensor-logger-gyroscope/` (the same with Gyroscope.csv).
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a developer tool may panic on bad setup
 
@@ -46,8 +47,17 @@ fn main() {
         common::phyphox_csv(&common::resample(&raw, 100.0, 0.3), true),
     );
     let (acc, gravity) = common::sensor_logger(&common::turn(&raw, 60.0, -45.0), true);
-    write("sensor-logger/Accelerometer.csv", acc);
-    write("sensor-logger/Gravity.csv", gravity);
+    write("sensor-logger/Accelerometer.csv", acc.clone());
+    write("sensor-logger/Gravity.csv", gravity.clone());
+    // The same export with the phone's gyroscope switched on (turned with the accelerations).
+    std::fs::create_dir_all(out.join("sensor-logger-gyroscope")).unwrap();
+    let gyr = common::turn(&common::load_gyro(&name), 60.0, -45.0);
+    write("sensor-logger-gyroscope/Accelerometer.csv", acc);
+    write("sensor-logger-gyroscope/Gravity.csv", gravity);
+    write(
+        "sensor-logger-gyroscope/Gyroscope.csv",
+        common::sensor_logger_gyroscope(&gyr, true),
+    );
     println!(
         "wrote the variants of {name} to {} (sensor height {} m)",
         out.display(),

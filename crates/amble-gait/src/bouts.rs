@@ -272,8 +272,9 @@ pub fn analyse(rec: &Recording, sensor_height_m: f64) -> Gait {
             .collect();
         let mut std = standard(&bout, step_s, stride / 2.0, &break_lengths);
         // Inside a gait sequence the steps are counted from contacts found as mobgap's cadence
-        // finds them (count.rs): Amble's contacts come about twice per step in slow turns. The
-        // distance and so the speed stay; the stride is the distance over the steps counted.
+        // finds them (count.rs): Amble's contacts come more often than the steps in slow
+        // turns. The distance and so the speed stay; the stride is the distance over the steps
+        // counted.
         if in_sequence {
             let found: Vec<f64> = count::contacts(&rec.acc[first..last], fs)
                 .into_iter()

@@ -5,7 +5,8 @@
 //! et al., Sensors 2014) and gait sequences widened over them that cut the bouts to their
 //! walking (after Paraschiv-Ionescu et al., J NeuroEng Rehabil 2019; both as mobgap sets them),
 //! cadence, stride length and speed per bout
-//! by the Mobilise-D definitions (the steps over the whole bout, pauses included), step length
+//! by the Mobilise-D definitions (the steps over the whole bout, pauses included; inside gait
+//! sequences counted from a second contact detector, after mobgap's improved HKLee), step length
 //! from the inverted pendulum (Zijlstra & Hof, Gait Posture 2003), regularity and symmetry from
 //! the autocorrelation (Moe-Nilssen & Helbostad, J Biomech 2004), and the drift over a walk.
 //! Pure: text or samples in, numbers out.
