@@ -534,7 +534,7 @@ fn checkup_summary(
             .filter_map(|id| kb.flag(id).map(|f| f.title.clone()))
             .collect();
         format!(
-            "An earlier check-up ({}) found warning signs ({}): {}. The latest one does not; check that the person has been seen.",
+            "An earlier check-up ({}) found warning signs ({}): {}; the latest check-up does not find them.",
             w.date,
             w.tier.as_str(),
             titles.join("; ")

@@ -791,3 +791,20 @@ fn r3_16_the_json_is_about_the_person() {
         );
     }
 }
+
+/// An earlier check-up's warning signs are never cleared silently: the first box names them
+/// when the latest check-up no longer finds them.
+#[test]
+fn r3_2_an_earlier_warning_sign_stays_named() {
+    let entries = vec![
+        checkup("a-0", START, weakness(), false),
+        checkup("a-1", day(3), person(), false),
+    ];
+    let c = clinician::build(&entries, day(10), 12, kb()).unwrap();
+    let earlier = c.checkup.earlier.as_deref().unwrap();
+    assert!(
+        earlier.starts_with("An earlier check-up (2026-01-05) found warning signs (urgent)"),
+        "{earlier}"
+    );
+    assert!(text(&c).contains(earlier));
+}
