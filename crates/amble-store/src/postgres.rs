@@ -13,7 +13,7 @@ use postgres::{NoTls, Transaction};
 use r2d2_postgres::PostgresConnectionManager;
 
 use crate::migrations::{MIGRATIONS, SCHEMA_VERSION};
-use crate::{Change, ImportSummary, Store, StoreError};
+use crate::{Change, ImportSummary, Revision, Store, StoreError};
 
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
 
@@ -630,6 +630,32 @@ impl Store for PgStore {
                 Some(r) => decode(id, r.get::<_, &str>(0)),
                 None => Err(StoreError::NotFound(id.to_string())),
             }
+        })
+    }
+
+    fn delete_at(&mut self, id: &str, read_at: &Revision) -> Result<Entry, StoreError> {
+        let db = self.db.clone();
+        self.write(|tx, journal| {
+            // FOR UPDATE: the row stays as read until this transaction ends.
+            let row = tx
+                .query_opt(
+                    "SELECT body::text FROM entries WHERE journal_id = $1 AND id = $2 FOR UPDATE",
+                    &[&journal, &id],
+                )
+                .map_err(|e| db.err(e))?;
+            let Some(row) = row else {
+                return Err(StoreError::NotFound(id.to_string()));
+            };
+            let entry = decode(id, row.get::<_, &str>(0))?;
+            if !read_at.matches(&entry) {
+                return Err(StoreError::Conflict { id: id.to_string() });
+            }
+            tx.execute(
+                "DELETE FROM entries WHERE journal_id = $1 AND id = $2",
+                &[&journal, &id],
+            )
+            .map_err(|e| db.err(e))?;
+            Ok(entry)
         })
     }
 

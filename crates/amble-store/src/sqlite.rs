@@ -6,7 +6,7 @@ use std::time::Duration;
 use amble_core::journal::Entry;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
-use crate::{Change, ImportSummary, Store, StoreError};
+use crate::{Change, ImportSummary, Revision, Store, StoreError};
 
 use crate::migrations::MIGRATIONS;
 pub use crate::migrations::SCHEMA_VERSION;
@@ -478,6 +478,36 @@ impl Store for SqliteStore {
         .map_err(|e| classify(&path, e))?;
         tx.commit().map_err(|e| classify(&path, e))?;
         decode(id, &body)
+    }
+
+    fn delete_at(&mut self, id: &str, read_at: &Revision) -> Result<Entry, StoreError> {
+        let (path, journal) = (self.path.clone(), self.journal);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        let body: Option<String> = tx
+            .query_row(
+                "SELECT body FROM entries WHERE journal_id = ?1 AND id = ?2",
+                params![journal, id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| classify(&path, e))?;
+        let Some(body) = body else {
+            return Err(StoreError::NotFound(id.to_string()));
+        };
+        let entry = decode(id, &body)?;
+        if !read_at.matches(&entry) {
+            return Err(StoreError::Conflict { id: id.to_string() });
+        }
+        tx.execute(
+            "DELETE FROM entries WHERE journal_id = ?1 AND id = ?2",
+            params![journal, id],
+        )
+        .map_err(|e| classify(&path, e))?;
+        tx.commit().map_err(|e| classify(&path, e))?;
+        Ok(entry)
     }
 
     fn import(&mut self, entries: Vec<Entry>) -> Result<ImportSummary, StoreError> {
