@@ -357,16 +357,21 @@ fn to_walk(a: &Activity, opts: &Options) -> Result<Verdict, ParseError> {
     };
     let zoned = start.to_zoned_datetime(tz);
     let date = zoned.date();
-    if date.year() < 2000 {
-        return Ok(Verdict::Skip(format!(
-            "the recording is dated {date}, which is not plausible (a device clock that was never set?): not imported"
-        )));
-    }
-    if date > opts.today.saturating_add(jiff::ToSpan::days(1)) {
-        return Ok(Verdict::Skip(format!(
-            "the recording is dated {date}, after today ({}) (a device clock set wrong?): not imported",
-            opts.today
-        )));
+    // The core's rule for a walk's date (as for walks logged by hand), with a day's slack for
+    // the recording's time zone.
+    match journal::walk_date(date, opts.today.saturating_add(jiff::ToSpan::days(1))) {
+        Some(journal::WalkDate::TooEarly) => {
+            return Ok(Verdict::Skip(format!(
+                "the recording is dated {date}, which is not plausible (a device clock that was never set?): not imported"
+            )));
+        }
+        Some(journal::WalkDate::TooLate) => {
+            return Ok(Verdict::Skip(format!(
+                "the recording is dated {date}, after today ({}) (a device clock set wrong?): not imported",
+                opts.today
+            )));
+        }
+        None => {}
     }
     if a.elapsed_s.is_nan() || a.moving_s.is_nan() || a.elapsed_s < 0.0 || a.moving_s < 0.0 {
         return Err(ParseError::new("the recording has a negative duration"));

@@ -1389,6 +1389,68 @@ async fn the_api_replaces_a_morning_at_the_revision_it_read() {
     assert!(!e.contains("`replace`"), "{e}");
 }
 
+/// Numbers and text from outside are bounded as everywhere else: a walk of at least a minute
+/// on a plausible date (the imports' rule), huge numbers echoed short, PSFS activities of at
+/// most 80 characters (issue r3.12).
+#[tokio::test]
+async fn walks_dates_numbers_and_activities_are_bounded() {
+    let app = App::new().with_checkup().await;
+    for (body, field, says) in [
+        (
+            r#"{"date": "1901-01-01", "minutes": 20}"#,
+            "date",
+            "not a plausible date for a walk",
+        ),
+        (r#"{"minutes": 0.0001}"#, "minutes", "at least 1 minute"),
+        (r#"{"minutes": 0}"#, "minutes", "at least 1 minute"),
+        (
+            r#"{"minutes": 20, "distance_km": 1e308}"#,
+            "distance_km",
+            "found 1e308",
+        ),
+    ] {
+        let r = app.post_json("/api/v1/walks", body).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            r.body
+        );
+        assert_eq!(r.json()["field"], field, "{body}");
+        let e = r.json()["error"].as_str().unwrap().to_string();
+        assert!(e.contains(says) && e.len() < 120, "{body}: {e}");
+    }
+    let r = app
+        .post_form(
+            "/log/walk",
+            "date=2026-03-02&minutes=0.0001&pain_before=2&pain_peak=4",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("at least 1 minute"), "{}", r.body);
+    // PSFS: 80 characters, the web's bound, for the API too.
+    let mut answers: Value = serde_json::from_str(BENIGN).unwrap();
+    let psfs = |activity: &str| json!([{"activity": activity, "score": 4}]);
+    answers["instruments"]["psfs"] = psfs(&"a".repeat(81));
+    let r = app
+        .post_json("/api/v1/assessments", &answers.to_string())
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["field"], "instruments.psfs[0].activity");
+    answers["instruments"]["psfs"] = psfs(&"a".repeat(80));
+    let r = app
+        .post_json("/api/v1/assessments", &answers.to_string())
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let walks = app.journal().await["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "walk")
+        .count();
+    assert_eq!(walks, 0, "nothing stored");
+}
+
 /// The mornings in the journal, as (id, date, pain).
 async fn mornings(app: &App) -> Vec<(String, String, i64)> {
     app.journal().await["entries"]
