@@ -378,7 +378,7 @@ fn bad_log_input_is_rejected_and_changes_nothing() {
                 "--pain-peak",
                 "2",
             ],
-            "--minutes: expected at least 1 minute",
+            "--minutes: expected at least 0.5 minutes",
         ),
         (
             &[
@@ -391,7 +391,7 @@ fn bad_log_input_is_rejected_and_changes_nothing() {
                 "--pain-peak",
                 "2",
             ],
-            "--minutes: expected at least 1 minute (the minutes walked), found 1e-300",
+            "--minutes: expected at least 0.5 minutes (half a minute), found 1e-300",
         ),
         (
             &[

@@ -263,11 +263,13 @@ pub const MAX_WALK_STEPS: u64 = 200_000;
 /// Longest free text kept in an entry (surface, shoes, notes).
 pub const MAX_TEXT: usize = 2_000;
 
-/// The shortest walk a person logs or corrects, minutes: a walk under a minute is a slip of
-/// the keys (0.0001, 1e-300), not a walk the plan can count. Imported recordings keep their
-/// own rules (their moving time), and a stored walk keeps its minutes when other fields of it
-/// are corrected.
-pub const MIN_LOGGED_MINUTES: f64 = 1.0;
+/// The shortest walk a person logs or corrects, minutes. The plan's shortest bout is 1 minute
+/// (with rests, when tolerance is very low), and a walk stopped halfway through it because the
+/// pain rose is still a walk whose pain the plan needs (the guided walk logs what the clock
+/// says); under half a minute is a slip of the keys (0.0001, 1e-300), not a walk the plan can
+/// count. Imported recordings keep their own rules (their moving time), and a stored walk
+/// keeps its minutes when other fields of it are corrected.
+pub const MIN_LOGGED_MINUTES: f64 = 0.5;
 /// The first year a walk can be dated. A recording dated earlier comes from a device clock
 /// that was never set (an import skips it); a walk logged earlier is a slip of the keys. One
 /// rule for both (`walk_date`).
@@ -315,7 +317,7 @@ fn check_logged_minutes(minutes: f64) -> Result<(), EntryError> {
         return Err(bad(
             "minutes",
             format!(
-                "expected at least {MIN_LOGGED_MINUTES} minute (the minutes walked), found {}",
+                "expected at least {MIN_LOGGED_MINUTES} minutes (half a minute), found {}",
                 number(minutes)
             ),
         ));
@@ -1081,7 +1083,7 @@ mod bounds_tests {
     }
 
     #[test]
-    fn a_walk_logged_by_hand_is_a_minute_or_more_on_a_plausible_date() {
+    fn a_walk_logged_by_hand_is_half_a_minute_or_more_on_a_plausible_date() {
         let today = jiff::civil::date(2026, 3, 2);
         let log = |minutes: f64, date: Date| {
             NewWalk {
@@ -1091,12 +1093,12 @@ mod bounds_tests {
             }
             .into_walk(today)
         };
-        assert!(log(1.0, today).is_ok());
+        assert!(log(0.5, today).is_ok());
         assert!(log(12.5, jiff::civil::date(2000, 1, 1)).is_ok());
-        for minutes in [0.0001, 1e-300, 0.99] {
+        for minutes in [0.0001, 1e-300, 0.49] {
             let e = log(minutes, today).unwrap_err();
             assert_eq!(e.field, "minutes", "{minutes}");
-            assert!(e.message.contains("at least 1 minute"), "{e}");
+            assert!(e.message.contains("at least 0.5 minutes"), "{e}");
             assert!(e.message.len() < 80, "a short echo: {e}");
         }
         let e = log(20.0, jiff::civil::date(1901, 1, 1)).unwrap_err();
@@ -1131,7 +1133,7 @@ mod bounds_tests {
     #[test]
     fn a_correction_checks_only_what_it_changes() {
         let today = jiff::civil::date(2026, 3, 2);
-        // An imported walk of half a minute keeps its minutes when its pain is rated.
+        // An imported walk of 12 seconds keeps its minutes when its pain is rated.
         let old = NewWalk {
             date: Some(today),
             minutes: 20.0,
@@ -1140,19 +1142,19 @@ mod bounds_tests {
         .into_walk(today)
         .unwrap();
         let short = Walk {
-            minutes: 0.5,
+            minutes: 0.2,
             ..old
         };
         let rated = WalkCorrection {
-            minutes: Some(0.5),
+            minutes: Some(0.2),
             pain_peak: Some(Some(3)),
             ..Default::default()
         }
         .apply(&short, today)
         .unwrap();
-        assert_eq!((rated.minutes, rated.pain_peak), (0.5, Some(3)));
+        assert_eq!((rated.minutes, rated.pain_peak), (0.2, Some(3)));
         let e = WalkCorrection {
-            minutes: Some(0.2),
+            minutes: Some(0.3),
             ..Default::default()
         }
         .apply(&short, today)

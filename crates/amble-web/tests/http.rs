@@ -1008,7 +1008,7 @@ async fn forms_show_every_error_at_once_in_words() {
     assert!(bad.body.contains("these 2 answers"), "{}", bad.body);
     assert!(
         bad.body
-            .contains("Minutes walked: expected a duration above 0 minutes, found -5")
+            .contains("Minutes walked: expected at least 0.5 minutes (half a minute), found -5")
     );
     assert!(
         bad.body
@@ -1401,8 +1401,8 @@ async fn walks_dates_numbers_and_activities_are_bounded() {
             "date",
             "not a plausible date for a walk",
         ),
-        (r#"{"minutes": 0.0001}"#, "minutes", "at least 1 minute"),
-        (r#"{"minutes": 0}"#, "minutes", "at least 1 minute"),
+        (r#"{"minutes": 0.0001}"#, "minutes", "at least 0.5 minutes"),
+        (r#"{"minutes": 0}"#, "minutes", "at least 0.5 minutes"),
         (
             r#"{"minutes": 20, "distance_km": 1e308}"#,
             "distance_km",
@@ -1427,7 +1427,7 @@ async fn walks_dates_numbers_and_activities_are_bounded() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("at least 1 minute"), "{}", r.body);
+    assert!(r.body.contains("at least 0.5 minutes"), "{}", r.body);
     // PSFS: 80 characters, the web's bound, for the API too.
     let mut answers: Value = serde_json::from_str(BENIGN).unwrap();
     let psfs = |activity: &str| json!([{"activity": activity, "score": 4}]);
