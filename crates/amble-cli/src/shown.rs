@@ -17,10 +17,9 @@ fn escape(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         if acts(c) && !keep(c) {
-            out.extend(c.escape_debug());
-            if !c.is_control() {
-                // escape_debug leaves direction marks as they are.
-                out.truncate(out.len() - c.len_utf8());
+            if c.is_control() {
+                out.extend(c.escape_debug());
+            } else {
                 out.extend(c.escape_unicode());
             }
         } else {
