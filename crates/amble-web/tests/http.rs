@@ -1428,6 +1428,12 @@ async fn walks_dates_numbers_and_activities_are_bounded() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("at least 0.5 minutes"), "{}", r.body);
+    let r = app.post_json("/api/v1/assess", r#"{"age": 1e308}"#).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(
+        r.json()["error"],
+        "expected a number from 16 to 110, found 1e308"
+    );
     // PSFS: 80 characters, the web's bound, for the API too.
     let mut answers: Value = serde_json::from_str(BENIGN).unwrap();
     let psfs = |activity: &str| json!([{"activity": activity, "score": 4}]);
