@@ -16,7 +16,7 @@ impl Failure {
     pub fn report(self) -> ExitCode {
         match self {
             Failure::BadInput(msg) => {
-                eprintln!("error: {msg}");
+                eprintln!("error: {}", crate::shown::message(&msg));
                 ExitCode::from(2)
             }
             Failure::Reported => ExitCode::from(2),
@@ -30,7 +30,7 @@ impl Failure {
                 ExitCode::SUCCESS
             }
             Failure::Other(e) => {
-                eprintln!("error: {e:#}");
+                eprintln!("error: {}", crate::shown::message(&format!("{e:#}")));
                 ExitCode::from(1)
             }
         }

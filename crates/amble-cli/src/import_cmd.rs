@@ -85,7 +85,8 @@ impl Progress for Bar {
     }
     fn file(&mut self, name: &str) {
         if let Some(b) = &self.bar {
-            b.set_message(name.rsplit('/').next().unwrap_or(name).to_string());
+            let file = name.rsplit('/').next().unwrap_or(name);
+            b.set_message(crate::shown::name(file).into_owned());
         }
     }
     fn within(&mut self, bytes: u64) {
@@ -142,7 +143,11 @@ pub fn run(global: &Global, args: &ImportArgs) -> Result<(), Failure> {
         // (contract: the message names the file); then one line sums up, in both modes.
         if global.json {
             for e in &report.errors {
-                eprintln!("error: {}: {}", e.file, e.message);
+                eprintln!(
+                    "error: {}: {}",
+                    crate::shown::name(&e.file),
+                    crate::shown::name(&e.message)
+                );
             }
         }
         eprintln!(
@@ -179,18 +184,24 @@ fn human(r: &Report, dry_run: bool) -> String {
             ""
         }
     ));
+    // Names come from folders and archives: shown with their control characters escaped.
+    use crate::shown::name as shown;
     let width = r
         .skipped
         .iter()
-        .map(|x| x.file.len())
-        .chain(r.errors.iter().map(|x| x.file.len()))
+        .map(|x| shown(&x.file).chars().count())
+        .chain(r.errors.iter().map(|x| shown(&x.file).chars().count()))
         .max()
         .unwrap_or(0)
         .min(60);
     if !r.skipped.is_empty() {
         s.push_str(&format!("\nSkipped ({}):\n", r.skipped.len()));
         for x in &r.skipped {
-            s.push_str(&format!("  {:<width$}  {}\n", x.file, x.reason));
+            s.push_str(&format!(
+                "  {:<width$}  {}\n",
+                shown(&x.file),
+                shown(&x.reason)
+            ));
         }
     }
     if !r.errors.is_empty() {
@@ -199,7 +210,11 @@ fn human(r: &Report, dry_run: bool) -> String {
             r.errors.len()
         ));
         for x in &r.errors {
-            s.push_str(&format!("  {:<width$}  {}\n", x.file, x.message));
+            s.push_str(&format!(
+                "  {:<width$}  {}\n",
+                shown(&x.file),
+                shown(&x.message)
+            ));
         }
     }
     if r.imported > 0 && !dry_run {

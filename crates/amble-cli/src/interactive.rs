@@ -86,7 +86,10 @@ pub fn ask_outcomes(
             let name = match line(&format!("\n{}", asked.psfs_name), &mut input, &mut err)? {
                 Err(()) => break,
                 Ok(None) => break,
-                Ok(Some(n)) => n.chars().take(80).collect::<String>(),
+                Ok(Some(n)) => n
+                    .chars()
+                    .take(amble_core::answers::PSFS_ACTIVITY_MAX_CHARS)
+                    .collect::<String>(),
             };
             match score(
                 &format!("{} ({name}):", asked.psfs_rate),

@@ -22,6 +22,7 @@ mod remind_cmd;
 mod report_cmd;
 mod screen_cmd;
 mod serve_cmd;
+mod shown;
 mod user_cmd;
 
 use std::path::PathBuf;

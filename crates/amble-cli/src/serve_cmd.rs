@@ -152,9 +152,6 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
             today,
         ),
     };
-    if let Some(accounts) = &accounts_for_purge {
-        crate::logs::purge_hourly(accounts.clone());
-    }
     let state = match &lan {
         Some(l) => state.with_lan_hosts(l.hosts.clone()),
         None => state,
@@ -167,12 +164,45 @@ pub fn run(global: &Global, args: &ServeArgs) -> Result<(), Failure> {
     let open = args.open;
     let secure = tls.is_some();
     amble_web::serve_blocking_with(addr, state, tls, |url| {
+        // Started once the address is taken: a port in use says so and nothing else.
+        if let Some(accounts) = &accounts_for_purge {
+            crate::logs::purge_hourly(accounts.clone());
+        }
         let here = announce(url, lan.as_ref(), secure);
         if open {
             open_browser(&here);
         }
     })
-    .map_err(|e| Failure::Other(e.into()))
+    .map_err(|e| Failure::Other(anyhow::Error::msg(serve_failure(&e, secure))))
+}
+
+/// What `amble serve --lan` says when it serves plain HTTP.
+const PLAIN_HTTP_ON_THE_NETWORK: &str = "This is plain HTTP: your password and your journal cross the network unencrypted, so anyone on the same network (a shared or public Wi-Fi) could read them, and the phone's browser cannot keep the screen on during a walk or work offline. Use it only on a network you trust, or serve HTTPS with --tls-cert FILE --tls-key FILE (docs/phone.md shows three ways to get a certificate).";
+
+/// Why the server could not start, said once, with what to do when the port is taken.
+fn serve_failure(e: &amble_web::ServeError, secure: bool) -> String {
+    match e {
+        amble_web::ServeError::Bind { addr, source }
+            if source.kind() == std::io::ErrorKind::AddrInUse =>
+        {
+            let scheme = if secure { "https" } else { "http" };
+            format!(
+                "cannot listen on {addr}: another program (perhaps another amble serve) is using port {port}. Stop it (is {scheme}://{shown}/ already Amble?), or choose another port: --bind {ip}:{next}, or --bind {ip}:0 for any free one (the address is printed when it starts).",
+                port = addr.port(),
+                shown = if addr.ip().is_unspecified() {
+                    std::net::SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), addr.port())
+                } else {
+                    *addr
+                },
+                ip = match addr.ip() {
+                    std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+                    ip => ip.to_string(),
+                },
+                next = addr.port().saturating_add(1).max(1024),
+            )
+        }
+        other => other.to_string(),
+    }
 }
 
 /// Says where Amble is serving (with `--lan`, every address and a QR code of the first) and
@@ -212,9 +242,7 @@ fn announce(url: &str, lan: Option<&lan::Addresses>, secure: bool) -> String {
                 );
             }
             if !secure {
-                eprintln!(
-                    "Over plain HTTP a phone's browser cannot keep the screen on during a walk or work offline; serve HTTPS with --tls-cert FILE --tls-key FILE (Amble's phone guide shows three ways to get a certificate)."
-                );
+                eprintln!("{PLAIN_HTTP_ON_THE_NETWORK}");
             }
         }
         None => {

@@ -269,7 +269,7 @@ async fn a_newcomer_goes_from_check_up_to_a_logged_walk() {
     s.follow("button[type=submit]").await;
     let text = s.text().await;
     assert!(text.contains("Please check these"), "{text}");
-    assert!(text.contains("Minutes walked: expected a duration above 0 minutes"));
+    assert!(text.contains("Minutes walked: expected at least 0.5 minutes"));
     assert!(text.contains("Back pain before the walk: choose"));
     let beside = s
         .client

@@ -358,3 +358,51 @@ fn imported_daily_steps_show_on_the_progress_page() {
         "the day's de-duplicated total and speed"
     );
 }
+
+/// Names from a folder or an archive reach the terminal with their control characters escaped:
+/// a name cannot clear the screen, colour the output or print a line of its own (with or
+/// without --json; the JSON document keeps the name as it is, JSON-escaped).
+#[cfg(unix)]
+#[test]
+fn control_characters_in_names_are_shown_escaped() {
+    let j = Journal::new();
+    let dir = tempfile::tempdir().unwrap();
+    let trick = "\u{1b}[2J\u{1b}[31mred\nImported 99 walks.\r.gpx";
+    write(dir.path(), trick, "not a GPX file");
+    write(dir.path(), "skip\u{1b}[31m.txt", "nothing");
+    let folder = dir.path().to_str().unwrap();
+    for json in [false, true] {
+        let mut args = vec!["import", folder, "--dry-run"];
+        if json {
+            args.push("--json");
+        }
+        let r = j.run("2026-11-26", &args);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        for (stream, text) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
+            assert!(
+                !text.contains(['\u{1b}', '\r']),
+                "{stream} (--json {json}) holds raw control characters: {text:?}"
+            );
+            assert!(
+                !text.lines().any(|l| l.starts_with("Imported 99")),
+                "{stream}: a line of its own: {text}"
+            );
+        }
+        let shown = if json { &r.stderr } else { &r.stdout };
+        assert!(
+            shown.contains("\\u{1b}[2J\\u{1b}[31mred\\nImported 99 walks.\\r.gpx"),
+            "the name escaped: {shown}"
+        );
+        if json {
+            let doc = r.json();
+            assert!(
+                doc["errors"][0]["file"]
+                    .as_str()
+                    .is_some_and(|f| f.ends_with(trick)),
+                "{doc}"
+            );
+        } else {
+            assert!(r.stdout.contains("skip\\u{1b}[31m.txt"), "{}", r.stdout);
+        }
+    }
+}

@@ -366,7 +366,50 @@ const BAD_LOG_INPUT: &[(&[&str], &str)] = &[
             "--pain-peak",
             "2",
         ],
-        "--minutes: expected a duration above 0",
+        "--minutes: expected at least 0.5 minutes",
+    ),
+    (
+        &[
+            "log",
+            "walk",
+            "--minutes",
+            "1e-300",
+            "--pain-before",
+            "1",
+            "--pain-peak",
+            "2",
+        ],
+        "--minutes: expected at least 0.5 minutes (half a minute), found 1e-300",
+    ),
+    (
+        &[
+            "log",
+            "walk",
+            "--minutes",
+            "20",
+            "--distance-km",
+            "1e308",
+            "--pain-before",
+            "1",
+            "--pain-peak",
+            "2",
+        ],
+        "expected at most 200, found 1e308",
+    ),
+    (
+        &[
+            "log",
+            "walk",
+            "--date",
+            "1901-01-01",
+            "--minutes",
+            "20",
+            "--pain-before",
+            "1",
+            "--pain-peak",
+            "2",
+        ],
+        "not a plausible date for a walk",
     ),
     (
         &["log", "walk", "--minutes", "10", "--pain-before", "1"],
@@ -439,6 +482,24 @@ fn bad_log_input_is_rejected_and_changes_nothing() {
         assert!(r.stdout.is_empty(), "{args:?}: nothing on stdout");
         assert_eq!(j.export(), before, "{args:?} changed the journal");
     }
+    // A PSFS activity is held to 80 characters, as on the web.
+    let dir = tempfile::tempdir().unwrap();
+    let long = format!(
+        r#"{{"instruments": {{"psfs": [{{"activity": "{}", "score": 4}}]}}}}"#,
+        "a".repeat(81)
+    );
+    let file = write(dir.path(), "checkin.json", &long);
+    let r = j.run(
+        "2026-03-02",
+        &["checkin", "--answers", file.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("instruments.psfs[0].activity") && r.stderr.contains("80 characters"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(j.export(), before, "the check-in was not stored");
 }
 
 #[test]

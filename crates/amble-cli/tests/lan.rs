@@ -237,6 +237,11 @@ fn lan_prints_addresses_and_a_qr_code_and_every_page_needs_signing_in() {
         said.contains("cannot keep the screen on") && said.contains("offline"),
         "plain HTTP says what the phone misses: {said}"
     );
+    assert!(
+        said.contains("your password and your journal cross the network unencrypted")
+            && said.contains("--tls-cert FILE --tls-key FILE"),
+        "plain HTTP says what crosses the network, and how to add TLS: {said}"
+    );
 }
 
 #[test]
@@ -357,4 +362,32 @@ fn lan_serves_https_with_a_certificate_and_secure_cookies() {
         said.contains("a phone cannot reach it") && !said.contains("on the same network"),
         "a loopback address is not offered to a phone: {said}"
     );
+}
+
+/// `--lan` on a port already in use: one line saying so, with another port to use; nothing
+/// logged before it.
+#[test]
+fn lan_on_a_busy_port_says_so_once() {
+    let dir = with_account();
+    let taken = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let bind = format!("0.0.0.0:{port}");
+    let r = run(&[
+        "--data-dir",
+        dir.path().to_str().unwrap(),
+        "serve",
+        "--lan",
+        "--bind",
+        &bind,
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line: {}", r.stderr);
+    assert!(
+        lines[0].starts_with(&format!("error: cannot listen on {bind}"))
+            && lines[0].contains("--bind 0.0.0.0:0"),
+        "{}",
+        r.stderr
+    );
+    drop(taken);
 }

@@ -82,3 +82,33 @@ fn replicas_need_a_postgres_primary() {
         r.stderr
     );
 }
+
+/// A port already in use: one message, said once, with what to do; no other line before it.
+#[test]
+fn a_busy_port_says_so_once_with_advice() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let bind = format!("127.0.0.1:{port}");
+    let r = run(&["serve", "--bind", &bind]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line: {}", r.stderr);
+    assert!(
+        lines[0].starts_with(&format!("error: cannot listen on {bind}: another program")),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        lines[0].contains("--bind 127.0.0.1:0") && lines[0].contains(&format!("port {port}")),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.stderr.matches("in use").count(),
+        0,
+        "the OS's words are not repeated: {}",
+        r.stderr
+    );
+    drop(taken);
+}

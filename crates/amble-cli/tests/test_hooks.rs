@@ -50,3 +50,44 @@ fn test_hooks_are_compiled_only_with_debug_assertions() {
     }
     assert!(hooks >= 2, "the hooks were found ({hooks})");
 }
+
+/// Every variable a test suite reads to run more (a database, a browser, replicas) is named in
+/// the README's "Tests" section, so `cargo test` cannot skip a suite nobody knows how to run.
+#[test]
+fn the_readme_names_every_variable_the_suites_read() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let tests = readme
+        .split("\n## Tests\n")
+        .nth(1)
+        .and_then(|t| t.split("\n## ").next())
+        .expect("README.md has a Tests section");
+    assert!(tests.contains("bash .ci/run"), "{tests}");
+    let mut files = Vec::new();
+    for c in std::fs::read_dir(root.join("crates")).unwrap() {
+        let dir = c.unwrap().path().join("tests");
+        if dir.is_dir() {
+            sources(&dir, &mut files);
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (_, text) in &files {
+        for part in text.split('"').skip(1).step_by(2) {
+            let var = part.trim();
+            let suite = ["AMBLE_TEST_", "AMBLE_E2E_", "AMBLE_PG_"]
+                .iter()
+                .any(|p| var.starts_with(p));
+            let hook = ["AMBLE_TEST_PAUSE_BEFORE_COMMIT", "AMBLE_TEST_FAIL_SAVE"].contains(&var);
+            if suite && !hook && var.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+                seen.insert(var.to_string());
+            }
+        }
+    }
+    assert!(seen.contains("AMBLE_TEST_DATABASE_URL"), "{seen:?}");
+    for var in &seen {
+        assert!(
+            tests.contains(var),
+            "README.md's Tests section does not name {var}"
+        );
+    }
+}

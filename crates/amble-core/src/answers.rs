@@ -341,6 +341,11 @@ impl InstrumentItems {
     }
 }
 
+/// The longest name of a PSFS activity, characters ("walk the dog for half an hour" needs
+/// far less): every edge (the web's fields, the command line, the API, answers files) is held
+/// to it, so a report keeps its pages.
+pub const PSFS_ACTIVITY_MAX_CHARS: usize = 80;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PsfsItem {

@@ -70,9 +70,10 @@ impl Answers {
                     return Err(err(
                         &q.id,
                         format!(
-                            "expected {what} from {} to {}, found {x}",
+                            "expected {what} from {} to {}, found {}",
                             fmt_num(min),
-                            fmt_num(max)
+                            fmt_num(max),
+                            crate::words::number(x)
                         ),
                     ));
                 }
@@ -137,6 +138,16 @@ impl Answers {
                     return Err(err(
                         &format!("instruments.psfs[{i}].activity"),
                         "expected the name of an activity, found an empty string".into(),
+                    ));
+                }
+                let chars = item.activity.chars().count();
+                if chars > crate::answers::PSFS_ACTIVITY_MAX_CHARS {
+                    return Err(err(
+                        &format!("instruments.psfs[{i}].activity"),
+                        format!(
+                            "expected the name of an activity in at most {} characters, found {chars}",
+                            crate::answers::PSFS_ACTIVITY_MAX_CHARS
+                        ),
                     ));
                 }
                 if !(0..=10).contains(&item.score) {

@@ -23,6 +23,16 @@ pub struct HeightError {
     pub message: String,
 }
 
+/// A number echoed in a message: scientific when very large or small (as `words::number`;
+/// this module imports nothing of the core).
+fn short(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && !(1e-4..1e9).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// The sensor's height in metres for a body height in centimetres (checked).
 pub fn sensor_height_from_body(field: &str, height_cm: f64) -> Result<f64, HeightError> {
     if height_cm.is_finite() && BODY_HEIGHT_CM.contains(&height_cm) {
@@ -31,9 +41,10 @@ pub fn sensor_height_from_body(field: &str, height_cm: f64) -> Result<f64, Heigh
         Err(HeightError {
             field: field.into(),
             message: format!(
-                "your height in centimetres, {:.0} to {:.0} (stride length needs it), found {height_cm}",
+                "your height in centimetres, {:.0} to {:.0} (stride length needs it), found {}",
                 BODY_HEIGHT_CM.start(),
-                BODY_HEIGHT_CM.end()
+                BODY_HEIGHT_CM.end(),
+                short(height_cm)
             ),
         })
     }
@@ -62,9 +73,10 @@ pub fn check_sensor_height(field: &str, metres: f64) -> Result<f64, HeightError>
         Err(HeightError {
             field: field.into(),
             message: format!(
-                "expected {} to {} m, found {metres}",
+                "expected {} to {} m, found {}",
                 SENSOR_HEIGHT_M.start(),
-                SENSOR_HEIGHT_M.end()
+                SENSOR_HEIGHT_M.end(),
+                short(metres)
             ),
         })
     }

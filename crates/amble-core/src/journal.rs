@@ -231,6 +231,8 @@ fn bad(field: &str, message: impl Into<String>) -> EntryError {
     }
 }
 
+use crate::words::number;
+
 fn check_pain(field: &str, v: Option<u8>) -> Result<(), EntryError> {
     pain_score(field, v.map(i64::from)).map(|_| ())
 }
@@ -239,9 +241,12 @@ fn check_non_negative(field: &str, v: Option<f64>, max: f64) -> Result<(), Entry
     match v {
         Some(x) if !x.is_finite() || x < 0.0 => Err(bad(
             field,
-            format!("expected a number of 0 or more, found {x}"),
+            format!("expected a number of 0 or more, found {}", number(x)),
         )),
-        Some(x) if x > max => Err(bad(field, format!("expected at most {max}, found {x}"))),
+        Some(x) if x > max => Err(bad(
+            field,
+            format!("expected at most {max}, found {}", number(x)),
+        )),
         _ => Ok(()),
     }
 }
@@ -257,6 +262,68 @@ pub const MAX_DAILY_STEPS: u64 = 300_000;
 pub const MAX_WALK_STEPS: u64 = 200_000;
 /// Longest free text kept in an entry (surface, shoes, notes).
 pub const MAX_TEXT: usize = 2_000;
+
+/// The shortest walk a person logs or corrects, minutes. The plan's shortest bout is 1 minute
+/// (with rests, when tolerance is very low), and a walk stopped halfway through it because the
+/// pain rose is still a walk whose pain the plan needs (the guided walk logs what the clock
+/// says); under half a minute is a slip of the keys (0.0001, 1e-300), not a walk the plan can
+/// count. Imported recordings keep their own rules (their moving time), and a stored walk
+/// keeps its minutes when other fields of it are corrected.
+pub const MIN_LOGGED_MINUTES: f64 = 0.5;
+/// The first year a walk can be dated. A recording dated earlier comes from a device clock
+/// that was never set (an import skips it); a walk logged earlier is a slip of the keys. One
+/// rule for both (`walk_date`).
+pub const EARLIEST_WALK_YEAR: i16 = 2000;
+
+/// Why a walk's date cannot be right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WalkDate {
+    /// Before [`EARLIEST_WALK_YEAR`].
+    TooEarly,
+    /// After the latest date taken (today, or a day later for a recording's time zone).
+    TooLate,
+}
+
+/// Whether a walk dated `date` is plausible when nothing after `latest` is: `None` when it
+/// is. Imports (with a day's slack for time zones) and every walk logged or corrected by hand
+/// use this one rule.
+pub fn walk_date(date: Date, latest: Date) -> Option<WalkDate> {
+    if date.year() < EARLIEST_WALK_YEAR {
+        Some(WalkDate::TooEarly)
+    } else if date > latest {
+        Some(WalkDate::TooLate)
+    } else {
+        None
+    }
+}
+
+/// A walk logged or corrected by hand: its date within [`walk_date`] (not after `today`).
+fn check_walk_date(field: &str, date: Date, today: Date) -> Result<(), EntryError> {
+    check_not_future(field, date, today)?;
+    match walk_date(date, today) {
+        Some(WalkDate::TooEarly) => Err(bad(
+            field,
+            format!(
+                "{date} is not a plausible date for a walk (expected {EARLIEST_WALK_YEAR}-01-01 or later)"
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Minutes of a walk logged or corrected by hand: at least [`MIN_LOGGED_MINUTES`].
+fn check_logged_minutes(minutes: f64) -> Result<(), EntryError> {
+    if minutes.is_finite() && minutes < MIN_LOGGED_MINUTES {
+        return Err(bad(
+            "minutes",
+            format!(
+                "expected at least {MIN_LOGGED_MINUTES} minutes (half a minute), found {}",
+                number(minutes)
+            ),
+        ));
+    }
+    Ok(())
+}
 
 /// A date Amble can work with: from 1900 to 2199.
 pub fn check_date(field: &str, date: Date) -> Result<(), EntryError> {
@@ -335,7 +402,10 @@ pub fn problems(entry: &Entry) -> Vec<EntryError> {
             if !w.minutes.is_finite() || w.minutes <= 0.0 {
                 note(Err(bad(
                     "minutes",
-                    format!("expected a duration above 0 minutes, found {}", w.minutes),
+                    format!(
+                        "expected a duration above 0 minutes, found {}",
+                        number(w.minutes)
+                    ),
                 )));
             }
             if w.minutes > 24.0 * 60.0 {
@@ -343,7 +413,7 @@ pub fn problems(entry: &Entry) -> Vec<EntryError> {
                     "minutes",
                     format!(
                         "expected at most 1440 minutes (one day), found {}",
-                        w.minutes
+                        number(w.minutes)
                     ),
                 )));
             }
@@ -495,7 +565,10 @@ impl NewWalk {
     pub fn into_walk_checked(self, today: Date) -> Result<Walk, Vec<EntryError>> {
         let mut errors = Vec::new();
         let date = self.date.unwrap_or(today);
-        if let Err(e) = check_not_future("date", date, today) {
+        if let Err(e) = check_walk_date("date", date, today) {
+            errors.push(e);
+        }
+        if let Err(e) = check_logged_minutes(self.minutes) {
             errors.push(e);
         }
         let mut pain = |field: &str, v: Option<i64>| {
@@ -694,10 +767,16 @@ impl WalkCorrection {
         let text = |s: Option<String>| s.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
         let mut w = old.clone();
         if let Some(d) = self.date {
+            if d != old.date {
+                check_walk_date("date", d, today)?;
+            }
             check_not_future("date", d, today)?;
             w.date = d;
         }
         if let Some(m) = self.minutes {
+            if m != old.minutes {
+                check_logged_minutes(m)?;
+            }
             w.minutes = m;
         }
         if let Some(p) = self.pain_before {
@@ -914,7 +993,7 @@ impl WalkGait {
             if !v.is_finite() || v < lo || v > hi {
                 out.push(EntryError {
                     field: format!("gait.{field}"),
-                    message: format!("expected {lo} to {hi}, found {v}"),
+                    message: format!("expected {lo} to {hi}, found {}", number(v)),
                 });
             }
         };
@@ -1001,5 +1080,92 @@ mod bounds_tests {
         assert_eq!(id_number(&m).unwrap_err().field, "id");
         m.set_id("w-1".into());
         assert!(id_number(&m).is_err());
+    }
+
+    #[test]
+    fn a_walk_logged_by_hand_is_half_a_minute_or_more_on_a_plausible_date() {
+        let today = jiff::civil::date(2026, 3, 2);
+        let log = |minutes: f64, date: Date| {
+            NewWalk {
+                date: Some(date),
+                minutes,
+                ..Default::default()
+            }
+            .into_walk(today)
+        };
+        assert!(log(0.5, today).is_ok());
+        assert!(log(12.5, jiff::civil::date(2000, 1, 1)).is_ok());
+        for minutes in [0.0001, 1e-300, 0.49] {
+            let e = log(minutes, today).unwrap_err();
+            assert_eq!(e.field, "minutes", "{minutes}");
+            assert!(e.message.contains("at least 0.5 minutes"), "{e}");
+            assert!(e.message.len() < 80, "a short echo: {e}");
+        }
+        let e = log(20.0, jiff::civil::date(1901, 1, 1)).unwrap_err();
+        assert_eq!(e.field, "date");
+        assert!(e.message.contains("not a plausible date for a walk"), "{e}");
+        // Huge numbers are echoed short.
+        let e = NewWalk {
+            minutes: 20.0,
+            distance_km: Some(1e308),
+            ..Default::default()
+        }
+        .into_walk(today)
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "distance_km: expected at most 200, found 1e308"
+        );
+        let e = log(1e308, today).unwrap_err();
+        assert!(e.message.ends_with("found 1e308"), "{e}");
+        // One rule with the imports (which allow a day for time zones).
+        assert_eq!(
+            walk_date(jiff::civil::date(1999, 12, 31), today),
+            Some(WalkDate::TooEarly)
+        );
+        assert_eq!(
+            walk_date(jiff::civil::date(2026, 3, 3), today),
+            Some(WalkDate::TooLate)
+        );
+        assert_eq!(walk_date(today, today), None);
+    }
+
+    #[test]
+    fn a_correction_checks_only_what_it_changes() {
+        let today = jiff::civil::date(2026, 3, 2);
+        // An imported walk of 12 seconds keeps its minutes when its pain is rated.
+        let old = NewWalk {
+            date: Some(today),
+            minutes: 20.0,
+            ..Default::default()
+        }
+        .into_walk(today)
+        .unwrap();
+        let short = Walk {
+            minutes: 0.2,
+            ..old
+        };
+        let rated = WalkCorrection {
+            minutes: Some(0.2),
+            pain_peak: Some(Some(3)),
+            ..Default::default()
+        }
+        .apply(&short, today)
+        .unwrap();
+        assert_eq!((rated.minutes, rated.pain_peak), (0.2, Some(3)));
+        let e = WalkCorrection {
+            minutes: Some(0.3),
+            ..Default::default()
+        }
+        .apply(&short, today)
+        .unwrap_err();
+        assert_eq!(e.field, "minutes");
+        let e = WalkCorrection {
+            date: Some(jiff::civil::date(1901, 1, 1)),
+            ..Default::default()
+        }
+        .apply(&short, today)
+        .unwrap_err();
+        assert_eq!(e.field, "date");
     }
 }

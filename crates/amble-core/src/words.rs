@@ -10,6 +10,17 @@ pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
     }
 }
 
+/// A number from outside as a message echoes it: as written when it is short, in scientific
+/// notation when it is very large or very small (1e308 and 1e-300 are not echoed as 300
+/// digits).
+pub fn number(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && !(1e-4..1e9).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// The plural or singular noun alone, for "walks of 10 minutes" style phrases.
 pub fn noun<'a>(n: impl Into<u64>, one: &'a str, many: &'a str) -> &'a str {
     if n.into() == 1 { one } else { many }
@@ -72,6 +83,18 @@ pub fn date(text: &str) -> Result<jiff::civil::Date, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_echoed_stay_short() {
+        assert_eq!(number(12.5), "12.5");
+        assert_eq!(number(0.0), "0");
+        assert_eq!(number(-3.0), "-3");
+        assert_eq!(number(1e308), "1e308");
+        assert_eq!(number(1e-300), "1e-300");
+        assert_eq!(number(0.0001), "0.0001");
+        assert_eq!(number(f64::MAX).len(), 22);
+        assert_eq!(number(f64::NAN), "NaN");
+    }
 
     #[test]
     fn dates_in_words() {

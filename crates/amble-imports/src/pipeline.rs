@@ -177,12 +177,43 @@ fn expand(path: &Path, shown: String, units: &mut Vec<Unit>) {
         });
         return;
     }
+    if let Some(reason) = not_a_regular_file(path) {
+        units.push(Unit::Skip {
+            shown,
+            reason: reason.into(),
+        });
+        return;
+    }
     match ext(&shown).as_str() {
         "fit" | "gpx" | "tcx" => units.push(Unit::File { path: path.to_path_buf(), shown }),
         "xml" if is_apple_xml(path) => units.push(Unit::AppleXml { xml: path.to_path_buf(), shown }),
         "zip" => expand_zip(path, &shown, units),
         _ => units.push(Unit::Skip { shown, reason: "not an activity file (Amble reads .fit, .gpx, .tcx, Apple Health export.xml and .zip)".into() }),
     }
+}
+
+/// Why something that is neither a folder nor a regular file is not read, found without
+/// opening it (a named pipe would wait for a writer for ever; a device such as /dev/zero never
+/// ends). A link is followed: a link to a device is a device.
+fn not_a_regular_file(path: &Path) -> Option<&'static str> {
+    let kind = std::fs::metadata(path).ok()?.file_type();
+    if kind.is_file() || kind.is_dir() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("a named pipe (FIFO), not a file: not read (Amble reads regular files)");
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return Some("a device, not a file: not read (Amble reads regular files)");
+        }
+        if kind.is_socket() {
+            return Some("a socket, not a file: not read (Amble reads regular files)");
+        }
+    }
+    Some("not a regular file: not read (Amble reads regular files)")
 }
 
 fn expand_zip(path: &Path, shown: &str, units: &mut Vec<Unit>) {
@@ -326,16 +357,21 @@ fn to_walk(a: &Activity, opts: &Options) -> Result<Verdict, ParseError> {
     };
     let zoned = start.to_zoned_datetime(tz);
     let date = zoned.date();
-    if date.year() < 2000 {
-        return Ok(Verdict::Skip(format!(
-            "the recording is dated {date}, which is not plausible (a device clock that was never set?): not imported"
-        )));
-    }
-    if date > opts.today.saturating_add(jiff::ToSpan::days(1)) {
-        return Ok(Verdict::Skip(format!(
-            "the recording is dated {date}, after today ({}) (a device clock set wrong?): not imported",
-            opts.today
-        )));
+    // The core's rule for a walk's date (as for walks logged by hand), with a day's slack for
+    // the recording's time zone.
+    match journal::walk_date(date, opts.today.saturating_add(jiff::ToSpan::days(1))) {
+        Some(journal::WalkDate::TooEarly) => {
+            return Ok(Verdict::Skip(format!(
+                "the recording is dated {date}, which is not plausible (a device clock that was never set?): not imported"
+            )));
+        }
+        Some(journal::WalkDate::TooLate) => {
+            return Ok(Verdict::Skip(format!(
+                "the recording is dated {date}, after today ({}) (a device clock set wrong?): not imported",
+                opts.today
+            )));
+        }
+        None => {}
     }
     if a.elapsed_s.is_nan() || a.moving_s.is_nan() || a.elapsed_s < 0.0 || a.moving_s < 0.0 {
         return Err(ParseError::new("the recording has a negative duration"));

@@ -1020,3 +1020,49 @@ fn an_enrichment_never_overwrites_a_correction_made_meanwhile() {
         "the correction made meanwhile stays"
     );
 }
+
+/// A folder's named pipe, a link to a device and a socket are skipped with their reason and
+/// never opened (a pipe would wait for a writer for ever; /dev/zero never ends).
+#[cfg(unix)]
+#[test]
+fn pipes_devices_and_sockets_are_skipped_unopened() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("trick");
+    std::fs::create_dir(&base).unwrap();
+    std::fs::copy(
+        data("fitparse/garmin-fenix-5-walk.fit"),
+        base.join("walk.fit"),
+    )
+    .unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(base.join("fifo.fit"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::os::unix::fs::symlink("/dev/zero", base.join("zero.gpx")).unwrap();
+    let _socket = std::os::unix::net::UnixListener::bind(base.join("sock.tcx")).unwrap();
+    // Run on a thread: a hang is a failure after a minute, not a test that never ends.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let paths = vec![base.clone(), PathBuf::from("/dev/null")];
+    std::thread::spawn(move || {
+        let mut j = J::new();
+        let r = j.import_with(&paths, true);
+        let _ = tx.send(r);
+    });
+    let r = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the import finished without opening the pipe");
+    assert_eq!(r.imported, 1, "{r:?}");
+    assert!(r.errors.is_empty(), "{r:?}");
+    let reason = |end: &str| {
+        r.skipped
+            .iter()
+            .find(|s| s.file.ends_with(end))
+            .map(|s| s.reason.clone())
+            .unwrap_or_else(|| panic!("{end} skipped: {r:?}"))
+    };
+    assert!(reason("fifo.fit").contains("named pipe"), "{r:?}");
+    assert!(reason("zero.gpx").contains("device"), "{r:?}");
+    assert!(reason("/dev/null").contains("device"), "{r:?}");
+    assert!(reason("sock.tcx").contains("socket"), "{r:?}");
+}

@@ -303,6 +303,17 @@ pub trait Store {
     }
     /// Deletes an entry and returns what was deleted.
     fn delete(&mut self, id: &str) -> Result<Entry, StoreError>;
+    /// Deletes an entry only if it is still the version read at `read_at`: otherwise nothing
+    /// is deleted and the answer is [`StoreError::Conflict`] (someone changed it after it was
+    /// shown for deletion). Both engines check and delete in one transaction; this default,
+    /// for journals of tests and stand-ins, reads and deletes in two steps.
+    fn delete_at(&mut self, id: &str, read_at: &Revision) -> Result<Entry, StoreError> {
+        match self.get(id)? {
+            None => Err(StoreError::NotFound(id.to_string())),
+            Some(e) if !read_at.matches(&e) => Err(StoreError::Conflict { id: id.to_string() }),
+            Some(_) => self.delete(id),
+        }
+    }
     /// Imports entries with their ids, all or nothing: identical entries are skipped, an id that
     /// exists with other content is a conflict and nothing is written.
     fn import(&mut self, entries: Vec<Entry>) -> Result<ImportSummary, StoreError>;
@@ -362,6 +373,9 @@ impl<S: Store + ?Sized> Store for Box<S> {
     }
     fn delete(&mut self, id: &str) -> Result<Entry, StoreError> {
         (**self).delete(id)
+    }
+    fn delete_at(&mut self, id: &str, read_at: &Revision) -> Result<Entry, StoreError> {
+        (**self).delete_at(id, read_at)
     }
     fn import(&mut self, entries: Vec<Entry>) -> Result<ImportSummary, StoreError> {
         (**self).import(entries)

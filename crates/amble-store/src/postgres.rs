@@ -14,7 +14,7 @@ use r2d2_postgres::PostgresConnectionManager;
 
 use crate::migrations::{MIGRATIONS, SCHEMA_VERSION};
 use crate::windows;
-use crate::{Change, ChangeMark, ImportSummary, LightEntries, Store, StoreError};
+use crate::{Change, ChangeMark, ImportSummary, LightEntries, Revision, Store, StoreError};
 
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
 
@@ -708,6 +708,35 @@ impl Store for PgStore {
                 Some(r) => windows::whole(id, r.get::<_, &str>(0), apart.as_deref()),
                 None => Err(StoreError::NotFound(id.to_string())),
             }
+        })
+    }
+
+    fn delete_at(&mut self, id: &str, read_at: &Revision) -> Result<Entry, StoreError> {
+        let db = self.db.clone();
+        self.write(|tx, journal| {
+            // FOR UPDATE: the row stays as read until this transaction ends.
+            let row = tx
+                .query_opt(
+                    &format!(
+                        "SELECT {WHOLE} WHERE e.journal_id = $1 AND e.id = $2 FOR UPDATE OF e"
+                    ),
+                    &[&journal, &id],
+                )
+                .map_err(|e| db.err(e))?;
+            let Some(row) = row else {
+                return Err(StoreError::NotFound(id.to_string()));
+            };
+            // The whole entry (its gait windows kept apart too), as the revision was taken of it.
+            let entry = windows::whole(id, row.get::<_, &str>(0), row.get(1))?;
+            if !read_at.matches(&entry) {
+                return Err(StoreError::Conflict { id: id.to_string() });
+            }
+            tx.execute(
+                "DELETE FROM entries WHERE journal_id = $1 AND id = $2",
+                &[&journal, &id],
+            )
+            .map_err(|e| db.err(e))?;
+            Ok(entry)
         })
     }
 

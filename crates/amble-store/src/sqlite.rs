@@ -7,7 +7,7 @@ use amble_core::journal::{Entry, GaitWindow};
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 use crate::windows;
-use crate::{Change, ChangeMark, ImportSummary, LightEntries, Store, StoreError};
+use crate::{Change, ChangeMark, ImportSummary, LightEntries, Revision, Store, StoreError};
 
 use crate::migrations::MIGRATIONS;
 pub use crate::migrations::SCHEMA_VERSION;
@@ -587,6 +587,37 @@ impl Store for SqliteStore {
         .map_err(|e| classify(&path, e))?;
         tx.commit().map_err(|e| classify(&path, e))?;
         Ok(gone)
+    }
+
+    fn delete_at(&mut self, id: &str, read_at: &Revision) -> Result<Entry, StoreError> {
+        let (path, journal) = (self.path.clone(), self.journal);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        let body: Option<String> = tx
+            .query_row(
+                "SELECT body FROM entries WHERE journal_id = ?1 AND id = ?2",
+                params![journal, id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| classify(&path, e))?;
+        let Some(body) = body else {
+            return Err(StoreError::NotFound(id.to_string()));
+        };
+        // The whole entry (its gait windows kept apart too), as the revision was taken of it.
+        let entry = decode_whole(&tx, journal, id, &body)?;
+        if !read_at.matches(&entry) {
+            return Err(StoreError::Conflict { id: id.to_string() });
+        }
+        tx.execute(
+            "DELETE FROM entries WHERE journal_id = ?1 AND id = ?2",
+            params![journal, id],
+        )
+        .map_err(|e| classify(&path, e))?;
+        tx.commit().map_err(|e| classify(&path, e))?;
+        Ok(entry)
     }
 
     fn import(&mut self, entries: Vec<Entry>) -> Result<ImportSummary, StoreError> {

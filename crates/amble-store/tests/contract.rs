@@ -1007,6 +1007,50 @@ fn a_stale_correction_is_refused_and_changes_nothing() {
     });
 }
 
+/// A delete made from a page shown before the entry changed deletes nothing (issue #26.4).
+#[test]
+fn a_stale_delete_is_refused_and_deletes_nothing() {
+    use amble_store::Revision;
+    each(|engine, j| {
+        let mut s = (j.open)();
+        let stored = s.add(walk(5, 20.0)).unwrap();
+        let shown = Revision::of(&stored);
+        // Another device corrects the walk after the delete page was shown.
+        let mut theirs = stored.clone();
+        if let Entry::Walk(w) = &mut theirs {
+            w.minutes = 25.0;
+        }
+        (j.open)().replace_at(theirs.clone(), &shown).unwrap();
+        let r = s.delete_at("w-1", &shown);
+        assert!(
+            matches!(&r, Err(StoreError::Conflict { id }) if id == "w-1"),
+            "{engine}: {r:?}"
+        );
+        assert_eq!(
+            s.get("w-1").unwrap(),
+            Some(theirs.clone()),
+            "{engine}: kept"
+        );
+        // Shown again (the newer version), it is deleted and comes back as it was.
+        let deleted = s.delete_at("w-1", &Revision::of(&theirs)).unwrap();
+        assert_eq!(deleted, theirs, "{engine}");
+        assert!(ids(&s).is_empty(), "{engine}");
+        let r = s.delete_at("w-1", &shown);
+        assert!(matches!(r, Err(StoreError::NotFound(_))), "{engine}: {r:?}");
+        // Racing deletes from one read: one deletes, the other finds nothing.
+        let m = s.add(morning(6, 2)).unwrap();
+        let read_at = Revision::of(&m);
+        let (a, b) = (
+            (j.open)().delete_at(m.id(), &read_at),
+            s.delete_at(m.id(), &read_at),
+        );
+        assert!(
+            a.is_ok() && matches!(b, Err(StoreError::NotFound(_))),
+            "{engine}: {b:?}"
+        );
+    });
+}
+
 /// Writers racing to correct one entry from the same read: exactly one wins.
 #[test]
 fn simultaneous_corrections_from_one_read_store_one() {

@@ -174,7 +174,16 @@ fn log_body<T: DeserializeOwned>(bytes: &Bytes) -> Result<(T, Option<String>), A
     log_value(json_value(bytes)?)
 }
 
-fn log_value<T: DeserializeOwned>(mut value: Value) -> Result<(T, Option<String>), ApiError> {
+fn log_value<T: DeserializeOwned>(value: Value) -> Result<(T, Option<String>), ApiError> {
+    log_value_with(value, &["client_ref"])
+}
+
+/// [`log_value`] for a body that also takes `others` (keys read before decoding): an unknown
+/// key is answered with every key the route accepts, not only those of `T`.
+fn log_value_with<T: DeserializeOwned>(
+    mut value: Value,
+    others: &[&str],
+) -> Result<(T, Option<String>), ApiError> {
     let client_ref = match value.as_object_mut().and_then(|o| o.remove("client_ref")) {
         None => None,
         Some(Value::String(r)) => Some(
@@ -192,7 +201,38 @@ fn log_value<T: DeserializeOwned>(mut value: Value) -> Result<(T, Option<String>
             ));
         }
     };
-    Ok((decoded(value)?, client_ref))
+    let decoded = decoded(value).map_err(|mut e| {
+        // A key of the body itself (its path has no dot), not of an object inside it.
+        if e.field.as_deref().is_some_and(|f| !f.contains('.'))
+            && let Some(text) = accepted_fields(&e.error, others)
+        {
+            e.error = text;
+        }
+        e
+    })?;
+    Ok((decoded, client_ref))
+}
+
+/// serde's "unknown field `x`, expected `a` or `b`" with `others` added to what is expected,
+/// so the message lists every key the route accepts. `None` for any other message.
+fn accepted_fields(message: &str, others: &[&str]) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (name, expected) = rest.split_once('`')?;
+    let mut keys: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    for o in others {
+        if !keys.contains(o) {
+            keys.push(o);
+        }
+    }
+    let list: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+    let list = match list.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, first)) => format!("{} or {last}", first.join(", ")),
+        None => return None,
+    };
+    Some(format!(
+        "unknown field `{name}`; the accepted fields are {list}"
+    ))
 }
 
 /// A stored log: 201 when stored now, 200 with the first entry when its `client_ref` was
@@ -392,7 +432,36 @@ pub async fn morning(
             ));
         }
     };
-    let (m, client_ref): (journal::NewMorning, _) = log_value(value)?;
+    // The version of the kept score the client read (its `revision`, as the journal and the
+    // web's edit form give it): with it, a replace is made only from that version.
+    let revision = match value.as_object_mut().and_then(|o| o.remove("revision")) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(r)) if replace => {
+            Some(amble_store::Revision::parse(&r).ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "expected the revision of the kept entry as read: 16 hexadecimal digits",
+                    Some("revision"),
+                )
+            })?)
+        }
+        Some(Value::String(_)) => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "a revision goes with \"replace\": true (the version of the kept score being replaced)",
+                Some("revision"),
+            ));
+        }
+        Some(_) => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "expected a string: the revision of the kept entry as read (16 hexadecimal digits)",
+                Some("revision"),
+            ));
+        }
+    };
+    let (m, client_ref): (journal::NewMorning, _) =
+        log_value_with(value, &["client_ref", "replace", "revision"])?;
     let m = m
         .into_morning(today)
         .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.message, Some(&e.field)))?;
@@ -411,12 +480,16 @@ pub async fn morning(
                 ),
                 "field": "date",
                 "existing": Entry::Morning(kept.clone()),
+                "revision": amble_store::Revision::of(&Entry::Morning(kept.clone())).to_string(),
             })),
         )
             .into_response()),
         journal::MorningSlot::Taken(kept) => {
             let new = Entry::Morning(journal::replaced_morning(kept, &m));
-            let read_at = amble_store::Revision::of(&Entry::Morning(kept.clone()));
+            // Without a revision the client means "whatever score is kept for the date" and
+            // the server's own read is the version replaced; with one, only that version.
+            let read_at = revision
+                .unwrap_or_else(|| amble_store::Revision::of(&Entry::Morning(kept.clone())));
             let (stored, id) = (new.clone(), kept.id.clone());
             let saved = state
                 .with_store(true, move |s| match s {
@@ -438,8 +511,9 @@ pub async fn morning(
                     Ok((
                         StatusCode::CONFLICT,
                         Json(json!({
-                            "error": format!("entry \"{id}\" changed since it was read; nothing was changed: send the log again to replace the newer score"),
+                            "error": format!("entry \"{id}\" changed since it was read; nothing was changed: these are its newer values (send the log again with their revision to replace them)"),
                             "field": "date",
+                            "revision": newer.as_ref().map(|e| amble_store::Revision::of(e).to_string()),
                             "existing": newer,
                         })),
                     )

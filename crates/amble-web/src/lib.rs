@@ -101,6 +101,13 @@ pub(crate) struct GaitAnalyses {
     pub(crate) wait: std::time::Duration,
 }
 
+/// Gait analyses at once on a machine of `cores` cores: one core is left to the pages (an
+/// analysis keeps a core busy for seconds), at least one analysis runs, at most four: on two
+/// cores, one.
+pub fn gait_slots(cores: usize) -> usize {
+    cores.saturating_sub(1).clamp(1, 4)
+}
+
 /// How long an upload waits for a gait analysis slot before a 503 (seconds).
 pub const GAIT_WAIT_S: u64 = 5;
 /// What a 503 for a busy gait analysis asks the client to wait (`Retry-After`, seconds).
@@ -127,11 +134,9 @@ impl AppState {
                 lists: Default::default(),
                 lan_hosts: None,
                 gait_analyses: GaitAnalyses {
-                    // One per core, at most four: analyses never take every core from the
-                    // pages, nor queue without end.
-                    slots: Arc::new(tokio::sync::Semaphore::new(
-                        std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4)),
-                    )),
+                    slots: Arc::new(tokio::sync::Semaphore::new(gait_slots(
+                        std::thread::available_parallelism().map_or(1, |n| n.get()),
+                    ))),
                     wait: std::time::Duration::from_secs(GAIT_WAIT_S),
                 },
                 public_url: None,
@@ -142,7 +147,7 @@ impl AppState {
     }
 
     /// At most `slots` gait analyses at once; an upload waits up to `wait` for one, then gets
-    /// 503 with `Retry-After` (the default: one per core up to four, 5 s).
+    /// 503 with `Retry-After` (the default: [`gait_slots`] of the machine's cores, 5 s).
     pub fn with_gait_analyses(mut self, slots: usize, wait: std::time::Duration) -> AppState {
         if let Some(inner) = Arc::get_mut(&mut self.inner) {
             inner.gait_analyses = GaitAnalyses {

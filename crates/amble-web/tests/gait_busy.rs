@@ -29,12 +29,16 @@ fn app(dir: &tempfile::TempDir, slots: usize, wait: Duration) -> Router {
 }
 
 async fn upload(router: &Router) -> (StatusCode, Option<String>, String) {
+    upload_file(router, LAB_TRIAL).await
+}
+
+async fn upload_file(router: &Router, file: &[u8]) -> (StatusCode, Option<String>, String) {
     let boundary = "XbOuNdArYx";
     let mut body = Vec::new();
     body.extend_from_slice(
         format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"walk.csv\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes(),
     );
-    body.extend_from_slice(LAB_TRIAL);
+    body.extend_from_slice(file);
     body.extend_from_slice(
         format!("\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"height_cm\"\r\n\r\n159\r\n--{boundary}--\r\n")
             .as_bytes(),
@@ -90,4 +94,30 @@ async fn uploads_share_one_slot_in_turn() {
         assert!(retry.is_none());
         assert!(body.contains("steps a minute"), "{body}");
     }
+}
+
+/// On two cores one analysis runs at a time, leaving a core to the pages.
+#[test]
+fn analyses_leave_a_core_to_the_pages() {
+    let slots: Vec<usize> = [1, 2, 3, 4, 8, 64]
+        .into_iter()
+        .map(amble_web::gait_slots)
+        .collect();
+    assert_eq!(slots, [1, 1, 2, 3, 4, 4]);
+}
+
+/// A table of millions of blank lines is refused at the line where the bound is passed, with
+/// the file named, before it is read as rows.
+#[tokio::test]
+async fn a_table_of_blank_lines_is_refused_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let router = app(&dir, 1, Duration::from_secs(5));
+    let mut file = b"time_s,acc_x,acc_y,acc_z\n".to_vec();
+    file.resize(file.len() + 3_000_000, b'\n');
+    let (status, _, body) = upload_file(&router, &file).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body.contains("walk.csv: line 1002:") && body.contains("not a table of samples"),
+        "{body}"
+    );
 }

@@ -1008,7 +1008,7 @@ async fn forms_show_every_error_at_once_in_words() {
     assert!(bad.body.contains("these 2 answers"), "{}", bad.body);
     assert!(
         bad.body
-            .contains("Minutes walked: expected a duration above 0 minutes, found -5")
+            .contains("Minutes walked: expected at least 0.5 minutes (half a minute), found -5")
     );
     assert!(
         bad.body
@@ -1062,10 +1062,13 @@ async fn a_walk_in_a_few_taps_then_edit_and_delete() {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("pain_peak") && bad.body.contains("from 0 to 10"));
+    let opened = revision_in(&app.get("/journal/w-1/edit").await.body, "revision");
     let edit = app
         .post_form(
             "/journal/w-1/edit",
-            "date=2026-03-01&minutes=30&pain_before=2&pain_peak=3&leg_spread=usual",
+            &format!(
+                "revision={opened}&date=2026-03-01&minutes=30&pain_before=2&pain_peak=3&leg_spread=usual"
+            ),
         )
         .await;
     assert_eq!(edit.status, StatusCode::SEE_OTHER);
@@ -1089,7 +1092,13 @@ async fn a_walk_in_a_few_taps_then_edit_and_delete() {
     let no = app.post_form("/journal/w-1/delete", "").await;
     assert_eq!(no.status, StatusCode::SEE_OTHER);
     assert_eq!(app.journal().await["entries"].as_array().unwrap().len(), 2);
-    let yes = app.post_form("/journal/w-1/delete", "confirm=yes").await;
+    let shown = revision_in(&app.get("/journal/w-1/delete").await.body, "revision");
+    let yes = app
+        .post_form(
+            "/journal/w-1/delete",
+            &format!("confirm=yes&revision={shown}"),
+        )
+        .await;
     assert_eq!(yes.status, StatusCode::SEE_OTHER);
     assert_eq!(app.journal().await["entries"].as_array().unwrap().len(), 1);
     // Morning and exercise forms.
@@ -1200,6 +1209,252 @@ async fn an_edit_made_from_an_older_version_is_refused_with_the_newer_values() {
     assert_eq!(rated.status, StatusCode::CONFLICT, "{}", rated.body);
     assert!(rated.body.contains("changed since you opened this page"));
     assert!(rated.body.contains("walk 35 min"), "the walk as it is now");
+}
+
+/// A delete made from a page opened before the entry changed deletes nothing, and a form that
+/// does not say which version it showed neither edits nor deletes (issue #26.4).
+#[tokio::test]
+async fn a_stale_or_unversioned_delete_or_edit_changes_nothing() {
+    let app = App::new().with_checkup().await;
+    let walk = "date=2026-03-02&pain_before=2&leg_spread=none";
+    let r = app
+        .post_form("/log/walk", &format!("{walk}&minutes=25&pain_peak=4"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let shown = revision_in(&app.get("/journal/w-1/delete").await.body, "revision");
+    // Another tab corrects the walk after the delete page was opened.
+    let opened = revision_in(&app.get("/journal/w-1/edit").await.body, "revision");
+    assert_eq!(opened, shown, "one revision for one version");
+    let r = app
+        .post_form(
+            "/journal/w-1/edit",
+            &format!("revision={opened}&{walk}&minutes=40&pain_peak=4"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let walks = |j: Value| {
+        j["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "walk")
+            .map(|e| e["minutes"].as_f64())
+            .collect::<Vec<_>>()
+    };
+    let stale = app
+        .post_form(
+            "/journal/w-1/delete",
+            &format!("confirm=yes&revision={shown}"),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(
+        stale
+            .body
+            .contains("This entry changed since you opened it"),
+        "{}",
+        stale.body
+    );
+    assert!(
+        stale.body.contains("40 min"),
+        "as it is now: {}",
+        stale.body
+    );
+    assert_eq!(walks(app.journal().await), [Some(40.0)], "not deleted");
+    // No revision (or a garbled one): nothing deleted, nothing edited.
+    for form in ["confirm=yes", "confirm=yes&revision=nonsense"] {
+        let r = app.post_form("/journal/w-1/delete", form).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{form}");
+        assert!(r.body.contains("did not say which version"), "{}", r.body);
+    }
+    let r = app
+        .post_form(
+            "/journal/w-1/edit",
+            &format!("{walk}&minutes=10&pain_peak=4"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("did not say which version"), "{}", r.body);
+    assert!(
+        r.body.contains("name=\"minutes\" value=\"40\""),
+        "the current values: {}",
+        r.body
+    );
+    assert_eq!(walks(app.journal().await), [Some(40.0)]);
+    // Deleted from the page showing the newer version.
+    let newer = revision_in(&stale.body, "revision");
+    let r = app
+        .post_form(
+            "/journal/w-1/delete",
+            &format!("confirm=yes&revision={newer}"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(walks(app.journal().await).is_empty());
+}
+
+/// The API replaces a morning score only at the version the client read: the revision comes
+/// with the 409 that names the kept score, and a stale one is answered 409 with the newer
+/// values (issue #26.4).
+#[tokio::test]
+async fn the_api_replaces_a_morning_at_the_revision_it_read() {
+    let app = App::new().with_checkup().await;
+    let url = "/api/v1/mornings?today=2026-03-03";
+    let r = app
+        .post_json(url, r#"{"date": "2026-03-02", "pain": 2}"#)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    let taken = app
+        .post_json(url, r#"{"date": "2026-03-02", "pain": 5}"#)
+        .await;
+    assert_eq!(taken.status, StatusCode::CONFLICT);
+    let read = taken.json()["revision"].as_str().unwrap().to_string();
+    assert_eq!(read.len(), 16, "{}", taken.body);
+    // Another client replaces first.
+    let r = app
+        .post_json(url, r#"{"date": "2026-03-02", "pain": 7, "replace": true}"#)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let stale = app
+        .post_json(
+            url,
+            &format!(
+                r#"{{"date": "2026-03-02", "pain": 5, "replace": true, "revision": "{read}"}}"#
+            ),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert_eq!(stale.json()["existing"]["pain"], 7, "the newer values");
+    assert!(
+        stale.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("changed since it was read")
+    );
+    assert_eq!(mornings(&app).await, [(id.clone(), "2026-03-02".into(), 7)]);
+    // Sent again at the newer revision: replaced.
+    let newer = stale.json()["revision"].as_str().unwrap().to_string();
+    assert_ne!(newer, read);
+    let r = app
+        .post_json(
+            url,
+            &format!(
+                r#"{{"date": "2026-03-02", "pain": 5, "replace": true, "revision": "{newer}"}}"#
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(mornings(&app).await, [(id.clone(), "2026-03-02".into(), 5)]);
+    // A garbled revision, or one without "replace", changes nothing and names the field.
+    for body in [
+        r#"{"date": "2026-03-02", "pain": 1, "replace": true, "revision": "xyz"}"#,
+        r#"{"date": "2026-03-02", "pain": 1, "replace": true, "revision": 12}"#,
+        r#"{"date": "2026-03-02", "pain": 1, "revision": "0123456789abcdef"}"#,
+    ] {
+        let r = app.post_json(url, body).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            r.body
+        );
+        assert_eq!(r.json()["field"], "revision", "{body}");
+    }
+    assert_eq!(mornings(&app).await, [(id.clone(), "2026-03-02".into(), 5)]);
+    // An unknown key: the message lists every key the route accepts.
+    let r = app
+        .post_json(url, r#"{"date": "2026-03-02", "pian": 1}"#)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let e = r.json()["error"].as_str().unwrap().to_string();
+    for key in [
+        "`pian`",
+        "`date`",
+        "`pain`",
+        "`client_ref`",
+        "`replace`",
+        "`revision`",
+    ] {
+        assert!(e.contains(key), "{key} in {e}");
+    }
+    let r = app.post_json(url, r#"{"pain": 1, "colour": "red"}"#).await;
+    let e = r.json()["error"].as_str().unwrap().to_string();
+    assert!(e.contains("`client_ref`") && e.contains("`replace`"), "{e}");
+    let r = app
+        .post_json("/api/v1/walks", r#"{"minutes": 20, "colour": "red"}"#)
+        .await;
+    let e = r.json()["error"].as_str().unwrap().to_string();
+    assert!(e.contains("`client_ref`") && e.contains("`minutes`"), "{e}");
+    assert!(!e.contains("`replace`"), "{e}");
+}
+
+/// Numbers and text from outside are bounded as everywhere else: a walk of at least a minute
+/// on a plausible date (the imports' rule), huge numbers echoed short, PSFS activities of at
+/// most 80 characters (issue r3.12).
+#[tokio::test]
+async fn walks_dates_numbers_and_activities_are_bounded() {
+    let app = App::new().with_checkup().await;
+    for (body, field, says) in [
+        (
+            r#"{"date": "1901-01-01", "minutes": 20}"#,
+            "date",
+            "not a plausible date for a walk",
+        ),
+        (r#"{"minutes": 0.0001}"#, "minutes", "at least 0.5 minutes"),
+        (r#"{"minutes": 0}"#, "minutes", "at least 0.5 minutes"),
+        (
+            r#"{"minutes": 20, "distance_km": 1e308}"#,
+            "distance_km",
+            "found 1e308",
+        ),
+    ] {
+        let r = app.post_json("/api/v1/walks", body).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            r.body
+        );
+        assert_eq!(r.json()["field"], field, "{body}");
+        let e = r.json()["error"].as_str().unwrap().to_string();
+        assert!(e.contains(says) && e.len() < 120, "{body}: {e}");
+    }
+    let r = app
+        .post_form(
+            "/log/walk",
+            "date=2026-03-02&minutes=0.0001&pain_before=2&pain_peak=4",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("at least 0.5 minutes"), "{}", r.body);
+    let r = app.post_json("/api/v1/assess", r#"{"age": 1e308}"#).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(
+        r.json()["error"],
+        "expected a number from 16 to 110, found 1e308"
+    );
+    // PSFS: 80 characters, the web's bound, for the API too.
+    let mut answers: Value = serde_json::from_str(BENIGN).unwrap();
+    let psfs = |activity: &str| json!([{"activity": activity, "score": 4}]);
+    answers["instruments"]["psfs"] = psfs(&"a".repeat(81));
+    let r = app
+        .post_json("/api/v1/assessments", &answers.to_string())
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.json()["field"], "instruments.psfs[0].activity");
+    answers["instruments"]["psfs"] = psfs(&"a".repeat(80));
+    let r = app
+        .post_json("/api/v1/assessments", &answers.to_string())
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let walks = app.journal().await["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "walk")
+        .count();
+    assert_eq!(walks, 0, "nothing stored");
 }
 
 /// The mornings in the journal, as (id, date, pain).
@@ -1749,10 +2004,11 @@ async fn editing_a_walk_keeps_what_the_form_does_not_show() {
     }))
     .unwrap();
     add_directly(&app, vec![walk]);
+    let opened = revision_in(&app.get("/journal/w-1/edit").await.body, "revision");
     let edit = app
         .post_form(
             "/journal/w-1/edit",
-            "date=2026-03-01&minutes=42.5&pain_before=2&pain_peak=4&leg_spread=none&distance_km=3.4",
+            &format!("revision={opened}&date=2026-03-01&minutes=42.5&pain_before=2&pain_peak=4&leg_spread=none&distance_km=3.4"),
         )
         .await;
     assert_eq!(edit.status, StatusCode::SEE_OTHER, "{}", edit.body);

@@ -8,6 +8,7 @@
 
 mod formats;
 mod grid;
+mod lines;
 mod table;
 
 pub use formats::{
@@ -56,7 +57,7 @@ pub enum Format {
 
 /// Which format a CSV's first line says it is.
 pub fn detect(text: &str) -> Option<Format> {
-    let header = text.lines().find(|l| !l.trim().is_empty())?;
+    let header = lines::header(text)?;
     let lower = header.trim_start_matches('\u{feff}').to_ascii_lowercase();
     if lower.contains("time_s") && lower.contains("acc_x") {
         Some(Format::Contract)

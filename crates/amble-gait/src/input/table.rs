@@ -16,6 +16,7 @@ pub(super) struct Table<'a> {
 
 impl<'a> Table<'a> {
     pub(super) fn new(text: &'a str) -> Result<Self, GaitError> {
+        super::lines::check(text)?;
         let mut lines = text
             .lines()
             .enumerate()

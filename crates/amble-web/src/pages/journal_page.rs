@@ -28,6 +28,11 @@ pub(crate) struct DeletePage {
     date: String,
     summary: String,
     action: String,
+    /// The revision of the entry as shown (sent back, so an entry changed since is not
+    /// deleted).
+    revision: String,
+    /// Why the delete was not done (the entry changed since the page was opened).
+    error: Option<String>,
 }
 
 // Journal: list, edit, delete
@@ -259,14 +264,25 @@ pub async fn edit_submit(
         }
         .into()),
     };
-    // The version the form was filled from; a form without one (an older page) is taken as
-    // made from the entry as it is now.
-    let read_at = fields
-        .get("revision")
-        .and_then(Revision::parse)
-        .unwrap_or_else(|| Revision::of(&old));
+    // The version the form was filled from. A form without one (or with a garbled one) cannot
+    // say it was made from the entry as it is now, so it is not saved: the entry's current
+    // values are shown to change again (docs/core-rules.md).
+    let read_at = fields.get("revision").and_then(Revision::parse);
     match updated {
+        Ok(_) if read_at.is_none() => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            edit_page(
+                &state,
+                &old,
+                &fields_of(&old),
+                &q.qs(),
+                day,
+                version_not_said(),
+            ),
+        )
+            .into_response()),
         Ok(entry) => {
+            let read_at = read_at.unwrap_or_else(|| Revision::of(&old));
             let saved = state
                 .with_store(true, move |s| {
                     s.map_or(Err(StoreError::Database("no store".into())), |s| {
@@ -316,20 +332,36 @@ pub(crate) fn changed_since_opened() -> FormErrors {
     .into()
 }
 
+/// What a form says when it does not carry the revision of the entry it was made from.
+pub(crate) fn version_not_said() -> FormErrors {
+    FieldError {
+        field: "revision".into(),
+        message: "This form did not say which version of the entry it was made from, so nothing was saved (it might overwrite a newer change). These are the entry's current values: make your change again and save.".into(),
+    }
+    .into()
+}
+
+fn delete_page(state: &AppState, e: &Entry, qs: &str, error: Option<String>) -> DeletePage {
+    let id = e.id();
+    DeletePage {
+        title: "Delete this entry?".into(),
+        nav: "journal",
+        qs: qs.to_string(),
+        date: e.date().to_string(),
+        summary: e.summary_in(state.kb()),
+        action: with_qs(&format!("/journal/{id}/delete"), qs, ""),
+        revision: Revision::of(e).to_string(),
+        error,
+    }
+}
+
 pub async fn delete_form(
     state: crate::authz::Scoped,
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let e = get_entry(&state, &id).await?;
-    Ok(render(&DeletePage {
-        title: "Delete this entry?".into(),
-        nav: "journal",
-        qs: q.qs(),
-        date: e.date().to_string(),
-        summary: e.summary_in(state.kb()),
-        action: with_qs(&format!("/journal/{id}/delete"), &q.qs(), ""),
-    }))
+    Ok(render(&delete_page(&state, &e, &q.qs(), None)))
 }
 
 pub async fn delete_submit(
@@ -342,11 +374,36 @@ pub async fn delete_submit(
     if fields.get("confirm") != Some("yes") {
         return Ok(Redirect::to(&with_qs("/journal", &q.qs(), "")).into_response());
     }
+    // Deleted only as it was shown: an entry changed since the page was opened (or a form
+    // that does not say which version it showed) is shown again as it is now.
+    let Some(read_at) = fields.get("revision").and_then(Revision::parse) else {
+        let e = get_entry(&state, &id).await?;
+        let why = "This form did not say which version of the entry it showed, so nothing was deleted. This is the entry as it is now: delete it again if you mean to.";
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&delete_page(&state, &e, &q.qs(), Some(why.into()))),
+        )
+            .into_response());
+    };
     let key = id.clone();
-    state
+    let deleted = state
         .with_store(true, move |s| {
-            s.map_or(Err(StoreError::NotFound(key.clone())), |s| s.delete(&key))
+            s.map_or(Err(StoreError::NotFound(key.clone())), |s| {
+                s.delete_at(&key, &read_at)
+            })
         })
-        .await?;
-    Ok(Redirect::to(&with_qs("/journal", &q.qs(), "")).into_response())
+        .await;
+    match deleted {
+        Ok(_) => Ok(Redirect::to(&with_qs("/journal", &q.qs(), "")).into_response()),
+        Err(StoreError::Conflict { .. }) => {
+            let e = get_entry(&state, &id).await?;
+            let why = "This entry changed since you opened it (on another page or device), so it was not deleted. This is the entry as it is now: delete it again if you still mean to.";
+            Ok((
+                StatusCode::CONFLICT,
+                render(&delete_page(&state, &e, &q.qs(), Some(why.into()))),
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

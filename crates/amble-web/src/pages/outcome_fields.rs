@@ -8,8 +8,8 @@ use amble_core::answers::{InstrumentItems, PsfsItem};
 
 use crate::forms::FieldError;
 
-/// The longest activity name kept.
-const ACTIVITY_MAX: usize = 80;
+/// The longest activity name kept (the core's, for every edge).
+const ACTIVITY_MAX: usize = amble_core::answers::PSFS_ACTIVITY_MAX_CHARS;
 
 /// The group of fields. `earlier` activities (the last PSFS) fill the activity names on a
 /// fresh form, so the same activities are rated again.
