@@ -21,6 +21,9 @@ pub const MIN_STRIDES: usize = 4;
 pub struct Bout {
     pub start_s: f64,
     pub end_s: f64,
+    /// The steps the cadence counts: `cadence_spm` × the bout's duration, rounded (runs of steps
+    /// at the typical step time, each break one step; inside a gait sequence the second
+    /// detector's), so that 60 × steps / duration gives the cadence back to within half a step.
     pub steps: usize,
     /// Cadence by the Mobilise-D definition: the steps over the bout's duration, turns and
     /// short pauses included (a break between runs of steps is one slow step) (steps/min).
@@ -288,11 +291,12 @@ pub fn analyse(rec: &Recording, sensor_height_m: f64) -> Gait {
                 s.stride_length_m = 120.0 * s.speed_mps / c;
             }
         }
+        let cadence_spm = std.map_or(cadence, |s| s.cadence_spm);
         g.bouts.push(Bout {
             start_s,
             end_s,
-            steps: bout.iter().map(Vec::len).sum(),
-            cadence_spm: std.map_or(cadence, |s| s.cadence_spm),
+            steps: steps_counted(cadence_spm, end_s - start_s),
+            cadence_spm,
             stride_length_m: std.map_or(stride, |s| s.stride_length_m),
             speed_mps: std.map_or(stride * cadence / 120.0, |s| s.speed_mps),
             walked_cadence_spm: cadence,
@@ -305,9 +309,29 @@ pub fn analyse(rec: &Recording, sensor_height_m: f64) -> Gait {
     g
 }
 
+/// The whole steps a cadence (steps/min) counts over `duration_s` (0 for a figure that is not
+/// a finite, positive number).
+fn steps_counted(cadence_spm: f64, duration_s: f64) -> usize {
+    let steps = (cadence_spm * duration_s / 60.0).round();
+    if steps.is_finite() && steps > 0.0 {
+        steps as usize
+    } else {
+        0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn steps_are_the_ones_the_cadence_counts() {
+        // 93.8 steps/min over 5.4 s are 8.44 steps: 8.
+        assert_eq!(steps_counted(93.8, 5.4), 8);
+        assert_eq!(steps_counted(120.0, 10.0), 20);
+        assert_eq!(steps_counted(f64::NAN, 10.0), 0);
+        assert_eq!(steps_counted(100.0, -1.0), 0);
+    }
 
     fn steps(from: f64, n: usize, step: f64) -> Vec<f64> {
         (0..n).map(|k| from + k as f64 * step).collect()

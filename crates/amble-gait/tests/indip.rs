@@ -93,6 +93,27 @@ fn duration_weighted_errors_at_mobgaps_figures() {
     }
 }
 
+/// A bout's `steps` are the steps its cadence counts (inside a gait sequence the second
+/// detector's, not the contacts its bout was built on): 60 × steps / duration gives the cadence
+/// back to within half a step.
+#[test]
+fn steps_are_the_cadences_count() {
+    for name in common::RECORDINGS {
+        let rec = parse_csv(&imu_text(name), CsvOptions::default()).unwrap();
+        let g = amble_gait::analyse(&rec, common::SENSOR_HEIGHT_M);
+        assert!(!g.bouts.is_empty(), "{name}");
+        for b in &g.bouts {
+            let duration = b.end_s - b.start_s;
+            let counted = b.cadence_spm * duration / 60.0;
+            assert!(
+                (b.steps as f64 - counted).abs() <= 0.5,
+                "{name}: {} steps against {counted:.2} counted ({b:?})",
+                b.steps
+            );
+        }
+    }
+}
+
 /// Each variant is as accurate as the original: contacts within 5 %, errors within a small
 /// margin (on bouts of 4-12 s one contact moved by resampling moves a bout's cadence by 1-2
 /// steps/min).
