@@ -21,6 +21,9 @@ pub const MIN_STRIDES: usize = 4;
 pub struct Bout {
     pub start_s: f64,
     pub end_s: f64,
+    /// The steps the cadence counts: `cadence_spm` × the bout's duration, rounded (runs of steps
+    /// at the typical step time, each break one step; inside a gait sequence the second
+    /// detector's), so that 60 × steps / duration gives the cadence back to within half a step.
     pub steps: usize,
     /// Cadence by the Mobilise-D definition: the steps over the bout's duration, turns and
     /// short pauses included (a break between runs of steps is one slow step) (steps/min).
@@ -124,13 +127,18 @@ fn runs(ics: &[f64]) -> Vec<Vec<f64>> {
 /// kept when they hold at least 4 strides (Mobilise-D bout rules). Each bout is its runs; the
 /// breaks between them are not steps.
 fn bouts_of(ics: &[f64]) -> Vec<Vec<Vec<f64>>> {
+    assemble(runs(ics))
+}
+
+/// Bouts from runs of steps (the rules of [`bouts_of`]).
+fn assemble(runs: Vec<Vec<f64>>) -> Vec<Vec<Vec<f64>>> {
     let strides = |runs: &[Vec<f64>]| -> usize {
         // n contacts in a row make n − 2 strides (each contact but the last two starts one).
         runs.iter().map(|r| r.len().saturating_sub(2)).sum()
     };
     let mut out: Vec<Vec<Vec<f64>>> = Vec::new();
     let mut cur: Vec<Vec<f64>> = Vec::new();
-    for run in runs(ics).into_iter().filter(|r| r.len() >= 2) {
+    for run in runs.into_iter().filter(|r| r.len() >= 2) {
         let joined = cur
             .last()
             .and_then(|r| r.last())
@@ -216,6 +224,13 @@ pub fn analyse(rec: &Recording, sensor_height_m: f64) -> Gait {
             bouts.extend(trimmed.into_iter().map(|b| (b, true)));
         }
     }
+    // A "step" longer than the leg is the trunk rising or falling (standing up, sitting down):
+    // the bouts are split there and put through the rules again.
+    let bouts = bouts.into_iter().flat_map(|(b, in_sequence)| {
+        split_at_rises(&b, rec, sensor_height_m)
+            .into_iter()
+            .map(move |b| (b, in_sequence))
+    });
     for (bout, in_sequence) in bouts {
         let pairs: Vec<(f64, f64)> = bout
             .iter()
@@ -288,11 +303,12 @@ pub fn analyse(rec: &Recording, sensor_height_m: f64) -> Gait {
                 s.stride_length_m = 120.0 * s.speed_mps / c;
             }
         }
+        let cadence_spm = std.map_or(cadence, |s| s.cadence_spm);
         g.bouts.push(Bout {
             start_s,
             end_s,
-            steps: bout.iter().map(Vec::len).sum(),
-            cadence_spm: std.map_or(cadence, |s| s.cadence_spm),
+            steps: steps_counted(cadence_spm, end_s - start_s),
+            cadence_spm,
             stride_length_m: std.map_or(stride, |s| s.stride_length_m),
             speed_mps: std.map_or(stride * cadence / 120.0, |s| s.speed_mps),
             walked_cadence_spm: cadence,
@@ -305,9 +321,87 @@ pub fn analyse(rec: &Recording, sensor_height_m: f64) -> Gait {
     g
 }
 
+/// A bout's runs split at each "step" the pendulum makes longer than the leg (the sensor's
+/// height): a step as long as the leg is already a fast stride (walking's steps are about 0.7-0.8
+/// of the leg), so the trunk rising or falling that far between two contacts is standing up,
+/// sitting down or a stair rather than a step on the level. The pieces are put through the bout
+/// rules again (a lone contact left at a bout's end drops out).
+fn split_at_rises(bout: &[Vec<f64>], rec: &Recording, l: f64) -> Vec<Vec<Vec<f64>>> {
+    let fs = rec.fs;
+    let (Some(s0), Some(e0)) = (
+        bout.first().and_then(|r| r.first()),
+        bout.last().and_then(|r| r.last()),
+    ) else {
+        return Vec::new();
+    };
+    let first = (s0 * fs) as usize;
+    let last = ((e0 * fs) as usize + 1).min(rec.acc.len());
+    let own = bout_vertical(&rec.acc[first..last]);
+    let at = |t: f64| ((t * fs) as usize).saturating_sub(first);
+    let mut runs: Vec<Vec<f64>> = Vec::new();
+    let mut split = false;
+    for run in bout {
+        let mut cur = vec![run[0]];
+        for w in run.windows(2) {
+            if step_length(&own, fs, at(w[0]), at(w[1]), l) > l {
+                split = true;
+                runs.push(std::mem::take(&mut cur));
+            }
+            cur.push(w[1]);
+        }
+        runs.push(cur);
+    }
+    if !split {
+        return vec![bout.to_vec()];
+    }
+    assemble(runs)
+}
+
+/// The whole steps a cadence (steps/min) counts over `duration_s` (0 for a figure that is not
+/// a finite, positive number).
+fn steps_counted(cadence_spm: f64, duration_s: f64) -> usize {
+    let steps = (cadence_spm * duration_s / 60.0).round();
+    if steps.is_finite() && steps > 0.0 {
+        steps as usize
+    } else {
+        0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rise_longer_than_the_leg_is_no_step() {
+        // Steps of 0.5 s from 1 s to 5 s, the trunk rising and falling 3 cm over each; over the
+        // first, 60 cm (standing up: the pendulum makes it about 2 m, over the 0.9 m leg).
+        let (fs, l) = (100.0, 0.9);
+        let w = std::f64::consts::TAU / 0.5;
+        let acc: Vec<[f64; 3]> = (0..600)
+            .map(|i| {
+                let t = f64::from(i) / fs;
+                let h = if (1.0..1.5).contains(&t) { 0.6 } else { 0.03 };
+                [0.0, 0.0, 9.81 + h / 2.0 * w * w * (w * (t - 1.0)).cos()]
+            })
+            .collect();
+        let rec = Recording { fs, acc, gyr: None };
+        let contacts = steps(1.0, 9, 0.5);
+        let out = split_at_rises(std::slice::from_ref(&contacts), &rec, l);
+        assert_eq!(out, vec![vec![contacts[1..].to_vec()]], "the rise left out");
+        // Without the rise the bout stays as it is.
+        let out = split_at_rises(&[contacts[1..].to_vec()], &rec, l);
+        assert_eq!(out, vec![vec![contacts[1..].to_vec()]]);
+    }
+
+    #[test]
+    fn steps_are_the_ones_the_cadence_counts() {
+        // 93.8 steps/min over 5.4 s are 8.44 steps: 8.
+        assert_eq!(steps_counted(93.8, 5.4), 8);
+        assert_eq!(steps_counted(120.0, 10.0), 20);
+        assert_eq!(steps_counted(f64::NAN, 10.0), 0);
+        assert_eq!(steps_counted(100.0, -1.0), 0);
+    }
 
     fn steps(from: f64, n: usize, step: f64) -> Vec<f64> {
         (0..n).map(|k| from + k as f64 * step).collect()

@@ -44,17 +44,18 @@ fn contacts_and_bouts_against_indip() {
     // bout, 4.5 → 4.7 duration-weighted on the daily-life trial, still under mobgap's 6.6; its
     // stride per bout 0.125 → 0.136 m. The steps counted inside gait sequences from the second
     // detector: cadence 4.29 → 3.48 per bout, stride 0.136 → 0.117 m; docs/gait.md.)
-    assert!(a.cadence_mae < 3.6, "{a}");
-    assert!(a.stride_mae < 0.125 && a.speed_mae < 0.11, "{a}");
+    // (A "step" longer than the leg, the rise out of a chair, no longer starts a bout: cadence
+    // 3.48 → 2.81 per bout, speed 0.104 → 0.086 m/s.)
+    assert!(a.cadence_mae < 3.0, "{a}");
+    assert!(a.stride_mae < 0.12 && a.speed_mae < 0.09, "{a}");
     // On bouts without a pause, under mobgap's figures. (With Mobilise-D's step factor this
-    // participant's brisk steps read about 7 % short, so speed is held at 0.1 m/s here; the
-    // duration-weighted test below holds the errors per recording. Cadence is held at 3.5: the
-    // daily-life trial's first bout starts 1.9 s before the reference's, with two slow steps
-    // out of standing that the second detector counts at their pace, 94 steps/min against the
-    // reference's 104.)
+    // participant's brisk steps read about 7 % short; the duration-weighted test below holds
+    // the errors per recording. The daily-life trial's first bout starts 0.7 s before the
+    // reference's, no longer 1.9 s: the rise out of the chair is left out, 99 steps/min
+    // against the reference's 104, where it read 94.)
     assert!(a.steady_bouts >= 4, "{a}");
     assert!(
-        a.steady_cadence_mae < 3.5 && a.steady_stride_mae < 0.1 && a.steady_speed_mae < 0.1,
+        a.steady_cadence_mae < 2.2 && a.steady_stride_mae < 0.07 && a.steady_speed_mae < 0.055,
         "{a}"
     );
 }
@@ -93,13 +94,69 @@ fn duration_weighted_errors_at_mobgaps_figures() {
     }
 }
 
+/// A bout's `steps` are the steps its cadence counts (inside a gait sequence the second
+/// detector's, not the contacts its bout was built on): 60 × steps / duration gives the cadence
+/// back to within half a step.
+#[test]
+fn steps_are_the_cadences_count() {
+    for name in common::RECORDINGS {
+        let rec = parse_csv(&imu_text(name), CsvOptions::default()).unwrap();
+        let g = amble_gait::analyse(&rec, common::SENSOR_HEIGHT_M);
+        assert!(!g.bouts.is_empty(), "{name}");
+        for b in &g.bouts {
+            let duration = b.end_s - b.start_s;
+            let counted = b.cadence_spm * duration / 60.0;
+            assert!(
+                (b.steps as f64 - counted).abs() <= 0.5,
+                "{name}: {} steps against {counted:.2} counted ({b:?})",
+                b.steps
+            );
+        }
+    }
+}
+
 /// Each variant is as accurate as the original: contacts within 5 %, errors within a small
 /// margin (on bouts of 4-12 s one contact moved by resampling moves a bout's cadence by 1-2
-/// steps/min).
+/// steps/min: with the gyroscope at 50 Hz 4.45 steps/min per bout against the original's 2.81,
+/// where it was 4.34 against 3.48 before the rises split the bouts).
 #[test]
 fn phone_style_variants_are_as_accurate() {
-    let base = original();
-    let variants: Vec<(&str, common::Reader)> = vec![
+    // A variant with a gyroscope against the original; one without against the original read
+    // without its gyroscope (the analysis without one, docs/gait.md).
+    let with_gyro = original();
+    let without_gyro = evaluate(
+        |name| parse_csv(&contract_csv(&load(name), false), CsvOptions::default()).unwrap(),
+        false,
+    );
+    eprintln!("the original without its gyroscope: {without_gyro}");
+    let mut failures = Vec::new();
+    for (what, read) in &variants() {
+        let base = if read(common::RECORDINGS[0]).gyr.is_some() {
+            &with_gyro
+        } else {
+            &without_gyro
+        };
+        let a = evaluate(read, std::env::var("GAIT_VERBOSE").is_ok());
+        eprintln!("{what}: {a}");
+        let ok = a.matched_contacts as f64 >= base.matched_contacts as f64 * 0.95
+            && a.matched_bouts == base.matched_bouts
+            && a.cadence_mae <= base.cadence_mae + 2.0
+            && a.stride_mae <= base.stride_mae + 0.03
+            && a.speed_mae <= base.speed_mae + 0.03;
+        if !ok {
+            failures.push(format!("{what}: {a}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "less accurate than the original ({with_gyro}; without its gyroscope {without_gyro}):\n{}",
+        failures.join("\n")
+    );
+}
+
+/// The phone-style variants: each a name and how to read a recording as that variant.
+fn variants() -> Vec<(&'static str, common::Reader)> {
+    vec![
         (
             "with the gyroscope, turned 40° and 70°, in g",
             Box::new(|n| {
@@ -241,25 +298,7 @@ fn phone_style_variants_are_as_accurate() {
                 .unwrap()
             }),
         ),
-    ];
-    let mut failures = Vec::new();
-    for (what, read) in &variants {
-        let a = evaluate(read, std::env::var("GAIT_VERBOSE").is_ok());
-        eprintln!("{what}: {a}");
-        let ok = a.matched_contacts as f64 >= base.matched_contacts as f64 * 0.95
-            && a.matched_bouts == base.matched_bouts
-            && a.cadence_mae <= base.cadence_mae + 1.5
-            && a.stride_mae <= base.stride_mae + 0.03
-            && a.speed_mae <= base.speed_mae + 0.03;
-        if !ok {
-            failures.push(format!("{what}: {a}"));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "less accurate than the original ({base}):\n{}",
-        failures.join("\n")
-    );
+    ]
 }
 
 /// The gyroscope's turns on the daily-life trial: several, each through 45° or more, the same
