@@ -282,34 +282,7 @@ fn replay_in(
                 slow_start: cx.slow_start,
                 walked_before: cx.walked_before,
             };
-            let kb_at = std::ptr::from_ref(kb) as usize;
-            let mut states: Vec<Arc<ReplayState>> = Vec::new();
-            let mut resumed = None;
-            if let Some((Checkpoints(kept), changed_from)) = keeping.resume
-                && kept.kb == kb_at
-                && kept.beginning == beginning
-                && let Some(k) = kept.resume_week(out.start, today, changed_from)
-            {
-                states.extend(kept.states[..k - 1].iter().cloned());
-                state = (*kept.states[k - 1]).clone();
-                out.history = kept.history[..k - 1].to_vec();
-                resumed = Some(k);
-            }
-            loop {
-                states.push(Arc::new(state.clone()));
-                let Some(record) = state.week(&cx) else {
-                    break;
-                };
-                out.history.push(record);
-            }
-            keeping.kept = Some(Checkpoints(Arc::new(Kept {
-                kb: kb_at,
-                today,
-                beginning,
-                states,
-                history: out.history.clone(),
-                resumed,
-            })));
+            weeks_kept(&mut out, &mut state, &cx, keeping, beginning);
         }
     }
     finish(&mut out, &state, excluded, cx.paused);
@@ -317,6 +290,46 @@ fn replay_in(
     checkin_within_week(&mut out, &cx, bound);
     flare_within_week(&mut out, &cx, state.this_week, state.this_type, bound);
     Ok(out)
+}
+
+/// The weeks reviewed, from the checkpoint `keeping` resumes from when it holds for this
+/// journal (the same beginning and knowledge base, a week clear of the earliest change), else
+/// from week 1; keeps the state at the start of every week for the next replay.
+fn weeks_kept(
+    out: &mut Replay,
+    state: &mut ReplayState,
+    cx: &Setting<'_>,
+    keeping: &mut Keeping<'_>,
+    beginning: Beginning,
+) {
+    let kb_at = std::ptr::from_ref(cx.kb) as usize;
+    let mut states: Vec<Arc<ReplayState>> = Vec::new();
+    let mut resumed = None;
+    if let Some((Checkpoints(kept), changed_from)) = keeping.resume
+        && kept.kb == kb_at
+        && kept.beginning == beginning
+        && let Some(k) = kept.resume_week(out.start, cx.today, changed_from)
+    {
+        states.extend(kept.states[..k - 1].iter().cloned());
+        *state = (*kept.states[k - 1]).clone();
+        out.history = kept.history[..k - 1].to_vec();
+        resumed = Some(k);
+    }
+    loop {
+        states.push(Arc::new(state.clone()));
+        let Some(record) = state.week(cx) else {
+            break;
+        };
+        out.history.push(record);
+    }
+    keeping.kept = Some(Checkpoints(Arc::new(Kept {
+        kb: kb_at,
+        today: cx.today,
+        beginning,
+        states,
+        history: out.history.clone(),
+        resumed,
+    })));
 }
 
 /// What the start of a replay found besides the plan: the check-up's index, and the re-screen
