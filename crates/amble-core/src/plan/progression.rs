@@ -10,12 +10,16 @@ use crate::words::{count, noun};
 /// week is less than that.
 #[derive(Debug, Clone, Default)]
 pub struct Caps {
-    /// Planned minutes and walks of the full weeks so far, oldest first.
+    /// Planned minutes and walks of the last two full weeks, oldest first.
     full: Vec<(u32, u32)>,
 }
 
 impl Caps {
     pub fn record_full(&mut self, p: Prescription) {
+        // Only the last two count: a replay's state stays the same size week after week.
+        if self.full.len() >= 2 {
+            self.full.remove(0);
+        }
         self.full.push((p.weekly_minutes(), p.walks_per_week()));
     }
 

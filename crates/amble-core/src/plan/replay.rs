@@ -145,9 +145,9 @@ impl Checkpoints {
         self.0.today
     }
 
-    /// The weeks kept (the state before each week reviewed, and before the current one).
+    /// The weeks the replay reached (each reviewed week, and the current one).
     pub fn weeks(&self) -> usize {
-        self.0.states.len()
+        self.0.weeks
     }
 
     /// The week the replay that made these resumed from (`None`: it replayed from week 1).
@@ -161,8 +161,11 @@ struct Kept {
     kb: usize,
     today: Date,
     beginning: Beginning,
-    /// `states[k]`: the state before week `k + 1` was reviewed.
-    states: Vec<Arc<ReplayState>>,
+    /// (week, the state before it was reviewed), by week: every [`CHECKPOINT_EVERY`]th week
+    /// from week 1 and each of the last [`CHECKPOINTS_RECENT`].
+    states: Vec<(usize, Arc<ReplayState>)>,
+    /// The weeks the replay reached.
+    weeks: usize,
     /// The weeks reviewed (`history[..k]` came before `states[k]`).
     history: Vec<crate::plan::WeekRecord>,
     /// The week this replay resumed from, if it did.
@@ -193,9 +196,14 @@ struct Beginning {
 /// week's review reads the mornings up to two days after it, so a whole week is a safe margin.
 const CHECKPOINT_MARGIN_DAYS: i64 = 7;
 
+/// Checkpoints kept for the older weeks: one a quarter (a correction months back replays at
+/// most that many weeks more), and one for each recent week (where writes land).
+const CHECKPOINT_EVERY: usize = 13;
+const CHECKPOINTS_RECENT: usize = 8;
+
 impl Kept {
-    /// The latest week (1-based) whose starting state holds for a journal changed from
-    /// `changed_from` on, replayed as of `today`; `None` when only week 1 would.
+    /// Where in `states` the latest week whose starting state holds for a journal changed from
+    /// `changed_from` on, replayed as of `today`, is; `None` when only week 1 would.
     fn resume_week(&self, start: Date, today: Date, changed_from: Option<Date>) -> Option<usize> {
         let mut limit = today.min(self.today);
         if let Some(c) = changed_from {
@@ -205,10 +213,14 @@ impl Kept {
         if weeks_clear < 7 {
             return None;
         }
-        // The state before week k holds when start + 7 (k - 1) + margin <= limit.
+        // The state before week k holds when start + 7 (k - 1) + margin <= limit: the latest
+        // such week kept.
         let k = usize::try_from(weeks_clear.div_euclid(7) + 1).ok()?;
-        let k = k.min(self.states.len());
-        (k >= 2).then_some(k)
+        let at = self
+            .states
+            .partition_point(|(w, _)| *w <= k)
+            .checked_sub(1)?;
+        (self.states[at].0 >= 2).then_some(at)
     }
 }
 
@@ -282,34 +294,7 @@ fn replay_in(
                 slow_start: cx.slow_start,
                 walked_before: cx.walked_before,
             };
-            let kb_at = std::ptr::from_ref(kb) as usize;
-            let mut states: Vec<Arc<ReplayState>> = Vec::new();
-            let mut resumed = None;
-            if let Some((Checkpoints(kept), changed_from)) = keeping.resume
-                && kept.kb == kb_at
-                && kept.beginning == beginning
-                && let Some(k) = kept.resume_week(out.start, today, changed_from)
-            {
-                states.extend(kept.states[..k - 1].iter().cloned());
-                state = (*kept.states[k - 1]).clone();
-                out.history = kept.history[..k - 1].to_vec();
-                resumed = Some(k);
-            }
-            loop {
-                states.push(Arc::new(state.clone()));
-                let Some(record) = state.week(&cx) else {
-                    break;
-                };
-                out.history.push(record);
-            }
-            keeping.kept = Some(Checkpoints(Arc::new(Kept {
-                kb: kb_at,
-                today,
-                beginning,
-                states,
-                history: out.history.clone(),
-                resumed,
-            })));
+            weeks_kept(&mut out, &mut state, &cx, keeping, beginning);
         }
     }
     finish(&mut out, &state, excluded, cx.paused);
@@ -317,6 +302,52 @@ fn replay_in(
     checkin_within_week(&mut out, &cx, bound);
     flare_within_week(&mut out, &cx, state.this_week, state.this_type, bound);
     Ok(out)
+}
+
+/// The weeks reviewed, from the checkpoint `keeping` resumes from when it holds for this
+/// journal (the same beginning and knowledge base, a week clear of the earliest change), else
+/// from week 1; keeps the state at the start of every week for the next replay.
+fn weeks_kept(
+    out: &mut Replay,
+    state: &mut ReplayState,
+    cx: &Setting<'_>,
+    keeping: &mut Keeping<'_>,
+    beginning: Beginning,
+) {
+    let kb_at = std::ptr::from_ref(cx.kb) as usize;
+    let mut states: Vec<(usize, Arc<ReplayState>)> = Vec::new();
+    let mut resumed = None;
+    if let Some((Checkpoints(kept), changed_from)) = keeping.resume
+        && kept.kb == kb_at
+        && kept.beginning == beginning
+        && let Some(at) = kept.resume_week(out.start, cx.today, changed_from)
+    {
+        let (k, from) = &kept.states[at];
+        states.extend(kept.states[..at].iter().cloned());
+        *state = (**from).clone();
+        out.history = kept.history[..k - 1].to_vec();
+        resumed = Some(*k);
+    }
+    let mut week = out.history.len() + 1;
+    loop {
+        states.push((week, Arc::new(state.clone())));
+        let Some(record) = state.week(cx) else {
+            break;
+        };
+        out.history.push(record);
+        week += 1;
+    }
+    let weeks = week;
+    states.retain(|(k, _)| (k - 1) % CHECKPOINT_EVERY == 0 || k + CHECKPOINTS_RECENT > weeks);
+    keeping.kept = Some(Checkpoints(Arc::new(Kept {
+        kb: kb_at,
+        today: cx.today,
+        beginning,
+        states,
+        weeks,
+        history: out.history.clone(),
+        resumed,
+    })));
 }
 
 /// What the start of a replay found besides the plan: the check-up's index, and the re-screen
