@@ -689,55 +689,11 @@ impl Store for PgStore {
     }
 
     fn delete(&mut self, id: &str) -> Result<Entry, StoreError> {
-        let db = self.db.clone();
-        self.write(|tx, journal| {
-            let apart: Option<String> = tx
-                .query_opt(
-                    "SELECT windows::text FROM gait_windows WHERE journal_id = $1 AND entry_id = $2",
-                    &[&journal, &id],
-                )
-                .map_err(|e| db.err(e))?
-                .map(|r| r.get(0));
-            let row = tx
-                .query_opt(
-                    "DELETE FROM entries WHERE journal_id = $1 AND id = $2 RETURNING body::text",
-                    &[&journal, &id],
-                )
-                .map_err(|e| db.err(e))?;
-            match row {
-                Some(r) => windows::whole(id, r.get::<_, &str>(0), apart.as_deref()),
-                None => Err(StoreError::NotFound(id.to_string())),
-            }
-        })
+        self.delete_checked(id, None)
     }
 
     fn delete_at(&mut self, id: &str, read_at: &Revision) -> Result<Entry, StoreError> {
-        let db = self.db.clone();
-        self.write(|tx, journal| {
-            // FOR UPDATE: the row stays as read until this transaction ends.
-            let row = tx
-                .query_opt(
-                    &format!(
-                        "SELECT {WHOLE} WHERE e.journal_id = $1 AND e.id = $2 FOR UPDATE OF e"
-                    ),
-                    &[&journal, &id],
-                )
-                .map_err(|e| db.err(e))?;
-            let Some(row) = row else {
-                return Err(StoreError::NotFound(id.to_string()));
-            };
-            // The whole entry (its gait windows kept apart too), as the revision was taken of it.
-            let entry = windows::whole(id, row.get::<_, &str>(0), row.get(1))?;
-            if !read_at.matches(&entry) {
-                return Err(StoreError::Conflict { id: id.to_string() });
-            }
-            tx.execute(
-                "DELETE FROM entries WHERE journal_id = $1 AND id = $2",
-                &[&journal, &id],
-            )
-            .map_err(|e| db.err(e))?;
-            Ok(entry)
-        })
+        self.delete_checked(id, Some(read_at))
     }
 
     fn import(&mut self, entries: Vec<Entry>) -> Result<ImportSummary, StoreError> {
@@ -911,6 +867,43 @@ impl Store for PgStore {
             )
         })?;
         row.map_or(Ok(Vec::new()), |r| windows::parse(id, r.get::<_, &str>(0)))
+    }
+}
+
+impl PgStore {
+    /// Deletes an entry in one transaction, refused as a conflict when `read_at` is given and the
+    /// entry changed since it was read.
+    fn delete_checked(
+        &mut self,
+        id: &str,
+        read_at: Option<&Revision>,
+    ) -> Result<Entry, StoreError> {
+        let db = self.db.clone();
+        self.write(|tx, journal| {
+            // FOR UPDATE: the row stays as read until this transaction ends.
+            let row = tx
+                .query_opt(
+                    &format!(
+                        "SELECT {WHOLE} WHERE e.journal_id = $1 AND e.id = $2 FOR UPDATE OF e"
+                    ),
+                    &[&journal, &id],
+                )
+                .map_err(|e| db.err(e))?;
+            let Some(row) = row else {
+                return Err(StoreError::NotFound(id.to_string()));
+            };
+            // The whole entry (its gait windows kept apart too), as the revision was taken of it.
+            let entry = windows::whole(id, row.get::<_, &str>(0), row.get(1))?;
+            if read_at.is_some_and(|r| !r.matches(&entry)) {
+                return Err(StoreError::Conflict { id: id.to_string() });
+            }
+            tx.execute(
+                "DELETE FROM entries WHERE journal_id = $1 AND id = $2",
+                &[&journal, &id],
+            )
+            .map_err(|e| db.err(e))?;
+            Ok(entry)
+        })
     }
 }
 

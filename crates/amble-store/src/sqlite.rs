@@ -563,61 +563,11 @@ impl Store for SqliteStore {
     }
 
     fn delete(&mut self, id: &str) -> Result<Entry, StoreError> {
-        let (path, journal) = (self.path.clone(), self.journal);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| classify(&path, e))?;
-        let body: Option<String> = tx
-            .query_row(
-                "SELECT body FROM entries WHERE journal_id = ?1 AND id = ?2",
-                params![journal, id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| classify(&path, e))?;
-        let Some(body) = body else {
-            return Err(StoreError::NotFound(id.to_string()));
-        };
-        let gone = decode_whole(&tx, journal, id, &body)?;
-        tx.execute(
-            "DELETE FROM entries WHERE journal_id = ?1 AND id = ?2",
-            params![journal, id],
-        )
-        .map_err(|e| classify(&path, e))?;
-        tx.commit().map_err(|e| classify(&path, e))?;
-        Ok(gone)
+        self.delete_checked(id, None)
     }
 
     fn delete_at(&mut self, id: &str, read_at: &Revision) -> Result<Entry, StoreError> {
-        let (path, journal) = (self.path.clone(), self.journal);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| classify(&path, e))?;
-        let body: Option<String> = tx
-            .query_row(
-                "SELECT body FROM entries WHERE journal_id = ?1 AND id = ?2",
-                params![journal, id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| classify(&path, e))?;
-        let Some(body) = body else {
-            return Err(StoreError::NotFound(id.to_string()));
-        };
-        // The whole entry (its gait windows kept apart too), as the revision was taken of it.
-        let entry = decode_whole(&tx, journal, id, &body)?;
-        if !read_at.matches(&entry) {
-            return Err(StoreError::Conflict { id: id.to_string() });
-        }
-        tx.execute(
-            "DELETE FROM entries WHERE journal_id = ?1 AND id = ?2",
-            params![journal, id],
-        )
-        .map_err(|e| classify(&path, e))?;
-        tx.commit().map_err(|e| classify(&path, e))?;
-        Ok(entry)
+        self.delete_checked(id, Some(read_at))
     }
 
     fn import(&mut self, entries: Vec<Entry>) -> Result<ImportSummary, StoreError> {
@@ -801,5 +751,44 @@ impl Store for SqliteStore {
             .optional()
             .map_err(|e| self.err(e))?;
         text.map_or(Ok(Vec::new()), |t| windows::parse(id, &t))
+    }
+}
+
+impl SqliteStore {
+    /// Deletes an entry in one transaction, refused as a conflict when `read_at` is given and the
+    /// entry changed since it was read.
+    fn delete_checked(
+        &mut self,
+        id: &str,
+        read_at: Option<&Revision>,
+    ) -> Result<Entry, StoreError> {
+        let (path, journal) = (self.path.clone(), self.journal);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        let body: Option<String> = tx
+            .query_row(
+                "SELECT body FROM entries WHERE journal_id = ?1 AND id = ?2",
+                params![journal, id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| classify(&path, e))?;
+        let Some(body) = body else {
+            return Err(StoreError::NotFound(id.to_string()));
+        };
+        // The whole entry (its gait windows kept apart too), as the revision was taken of it.
+        let entry = decode_whole(&tx, journal, id, &body)?;
+        if read_at.is_some_and(|r| !r.matches(&entry)) {
+            return Err(StoreError::Conflict { id: id.to_string() });
+        }
+        tx.execute(
+            "DELETE FROM entries WHERE journal_id = ?1 AND id = ?2",
+            params![journal, id],
+        )
+        .map_err(|e| classify(&path, e))?;
+        tx.commit().map_err(|e| classify(&path, e))?;
+        Ok(entry)
     }
 }
