@@ -278,7 +278,7 @@ mod tests {
             stride_length_m: 1.2,
             speed_mps: 1.04,
             step_time_cv: 0.03,
-            symmetry: 0.9,
+            symmetry: Some(0.9),
             windows: strides
                 .iter()
                 .enumerate()
@@ -288,7 +288,7 @@ mod tests {
                     stride_length_m: *s,
                     speed_mps: s * 104.0 / 120.0,
                     step_time_cv: 0.03,
-                    symmetry: 0.9,
+                    symmetry: Some(0.9),
                 })
                 .collect(),
             deterioration_onset_s: None,
@@ -381,7 +381,9 @@ mod tests {
     fn out_of_range_numbers_are_named() {
         let mut g = gait(&[1.2, 1.2]);
         g.speed_mps = f64::NAN;
-        g.windows[1].symmetry = 2.0;
+        g.windows[1].symmetry = Some(2.0);
+        g.windows[0].symmetry = None;
+        g.symmetry = None;
         let p = g.problems();
         assert_eq!(p.len(), 2);
         assert_eq!(p[0].field, "gait.speed_mps");

@@ -961,7 +961,9 @@ pub struct WalkGait {
     pub stride_length_m: f64,
     pub speed_mps: f64,
     pub step_time_cv: f64,
-    pub symmetry: f64,
+    /// Step over stride regularity, 0-1; `null` where it is unknown (the stride regularity
+    /// not positive; a walk's, where no bout's is known).
+    pub symmetry: Option<f64>,
     /// Windows of 60 s of walking, in order (empty under 3 minutes of walking).
     #[serde(default)]
     pub windows: Vec<GaitWindow>,
@@ -979,7 +981,9 @@ pub struct GaitWindow {
     pub stride_length_m: f64,
     pub speed_mps: f64,
     pub step_time_cv: f64,
-    pub symmetry: f64,
+    /// Step over stride regularity, 0-1; `null` where it is unknown (the stride regularity
+    /// not positive; a walk's, where no bout's is known).
+    pub symmetry: Option<f64>,
 }
 
 /// The most windows stored (a day of walking in minutes).
@@ -1003,7 +1007,9 @@ impl WalkGait {
         range("stride_length_m", self.stride_length_m, 0.0, 4.0);
         range("speed_mps", self.speed_mps, 0.0, 5.0);
         range("step_time_cv", self.step_time_cv, 0.0, 5.0);
-        range("symmetry", self.symmetry, 0.0, 1.0);
+        if let Some(v) = self.symmetry {
+            range("symmetry", v, 0.0, 1.0);
+        }
         if let Some(t) = self.deterioration_onset_s {
             range("deterioration_onset_s", t, 0.0, 86_400.0);
         }
@@ -1013,7 +1019,9 @@ impl WalkGait {
             range("windows.stride_length_m", w.stride_length_m, 0.0, 4.0);
             range("windows.speed_mps", w.speed_mps, 0.0, 5.0);
             range("windows.step_time_cv", w.step_time_cv, 0.0, 5.0);
-            range("windows.symmetry", w.symmetry, 0.0, 1.0);
+            if let Some(v) = w.symmetry {
+                range("windows.symmetry", v, 0.0, 1.0);
+            }
         }
         if self.windows.len() > MAX_WINDOWS {
             out.push(EntryError {

@@ -34,7 +34,7 @@ fn walk(rng: &mut Rng, minutes: usize, noise: f64, drop: f64) -> WalkGait {
                 stride_length_m: stride,
                 speed_mps: stride * cadence / 120.0,
                 step_time_cv: 0.03,
-                symmetry: 0.9,
+                symmetry: Some(0.9),
             }
         })
         .collect();
@@ -46,7 +46,7 @@ fn walk(rng: &mut Rng, minutes: usize, noise: f64, drop: f64) -> WalkGait {
         stride_length_m: 1.2,
         speed_mps: 1.05,
         step_time_cv: 0.03,
-        symmetry: 0.9,
+        symmetry: Some(0.9),
         windows,
         deterioration_onset_s: None,
     }

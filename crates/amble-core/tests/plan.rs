@@ -268,7 +268,7 @@ fn interval_walking_names_when_a_recorded_walk_began_to_slow() {
         stride_length_m: 1.1,
         speed_mps: 0.9,
         step_time_cv: 0.04,
-        symmetry: 0.9,
+        symmetry: Some(0.9),
         windows: vec![
             GaitWindow {
                 start_s: 0.0,
@@ -276,7 +276,7 @@ fn interval_walking_names_when_a_recorded_walk_began_to_slow() {
                 stride_length_m: 1.1,
                 speed_mps: 0.9,
                 step_time_cv: 0.04,
-                symmetry: 0.9,
+                symmetry: Some(0.9),
             };
             2
         ],

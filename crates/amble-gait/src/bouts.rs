@@ -42,8 +42,10 @@ pub struct Bout {
     /// Step regularity: the autocorrelation of vertical acceleration at one step's lag
     /// (Moe-Nilssen & Helbostad, J Biomech 2004).
     pub regularity: f64,
-    /// Step regularity over stride regularity (1: both steps alike).
-    pub symmetry: f64,
+    /// Step regularity over stride regularity (Moe-Nilssen & Helbostad 2004; 1: both steps
+    /// alike, at most 1); `None` where the stride regularity is not positive (no stride to
+    /// compare the steps with: unknown, not asymmetric).
+    pub symmetry: Option<f64>,
 }
 
 /// One step inside a bout: when it started, how long it took, how long it was.
@@ -69,9 +71,13 @@ pub struct Gait {
 }
 
 impl Gait {
-    /// Seconds spent walking (the bouts' lengths).
+    /// Seconds spent walking (the bouts' lengths; 0.0, not -0.0, without bouts: an empty
+    /// `f64` sum is -0.0, which prints as "-0").
     pub fn walking_s(&self) -> f64 {
-        self.bouts.iter().map(|b| b.end_s - b.start_s).sum()
+        self.bouts
+            .iter()
+            .map(|b| b.end_s - b.start_s)
+            .fold(0.0, |a, b| a + b)
     }
 
     /// The `n` longest bouts, in time order (a long recording has hundreds).
@@ -84,8 +90,10 @@ impl Gait {
     }
 
     /// Step regularity and symmetry of the stretch from `start_s` to `end_s`, for steps of
-    /// `step_s` seconds.
-    pub(crate) fn regularity(&self, start_s: f64, end_s: f64, step_s: f64) -> (f64, f64) {
+    /// `step_s` seconds: the symmetry is the step regularity over the stride regularity, at most
+    /// 1 (steps as alike as strides), at least 0 (steps unlike while strides repeat), and
+    /// `None` when the stride regularity is not positive.
+    pub(crate) fn regularity(&self, start_s: f64, end_s: f64, step_s: f64) -> (f64, Option<f64>) {
         let fs = self.sample_rate_hz;
         let v = &self.vertical;
         let from = ((start_s * fs) as usize).min(v.len());
@@ -94,13 +102,15 @@ impl Gait {
         let lag = (step_s * fs).round() as usize;
         let step_reg = autocorr(seg, lag);
         let stride_reg = autocorr(seg, 2 * lag);
-        let symmetry = if stride_reg > 0.0 {
-            (step_reg / stride_reg).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        (step_reg, symmetry)
+        (step_reg, symmetry(step_reg, stride_reg))
     }
+}
+
+/// The step regularity over the stride regularity within 0..=1, `None` unless the stride
+/// regularity is positive (nor for a ratio that is not a number).
+fn symmetry(step_reg: f64, stride_reg: f64) -> Option<f64> {
+    let ratio = step_reg / stride_reg;
+    (stride_reg > 0.0 && ratio.is_finite()).then(|| ratio.clamp(0.0, 1.0))
 }
 
 /// Runs of contacts whose step times look like walking; a gap outside the step times ends a
@@ -392,6 +402,38 @@ mod tests {
         // Without the rise the bout stays as it is.
         let out = split_at_rises(&[contacts[1..].to_vec()], &rec, l);
         assert_eq!(out, vec![vec![contacts[1..].to_vec()]]);
+    }
+
+    #[test]
+    fn symmetry_is_the_regularity_ratio_or_unknown() {
+        assert_eq!(symmetry(0.45, 0.9), Some(0.5));
+        assert_eq!(symmetry(0.9, 0.9), Some(1.0));
+        assert_eq!(symmetry(0.95, 0.9), Some(1.0), "steps as alike as strides");
+        assert_eq!(
+            symmetry(-0.1, 0.5),
+            Some(0.0),
+            "strides repeat, steps do not"
+        );
+        assert_eq!(symmetry(0.1, 0.0), None, "no stride to compare with");
+        assert_eq!(symmetry(0.1, -0.002), None);
+        assert_eq!(symmetry(f64::NAN, 0.5), None);
+    }
+
+    #[test]
+    fn no_bouts_are_no_walking_not_minus_zero() {
+        let g = Gait {
+            sample_rate_hz: 100.0,
+            duration_s: 10.0,
+            initial_contacts_s: Vec::new(),
+            bouts: Vec::new(),
+            steps: Vec::new(),
+            turns: Vec::new(),
+            vertical: Vec::new(),
+        };
+        let w = g.walking_s();
+        assert_eq!(w, 0.0);
+        assert!(w.is_sign_positive(), "{w:?}");
+        assert_eq!(format!("{w}"), "0");
     }
 
     #[test]

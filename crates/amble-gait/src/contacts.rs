@@ -6,6 +6,11 @@ use crate::signal::{gaussian_derivative, moving_average};
 /// Shortest step time taken for walking, seconds (also the least gap between contacts).
 pub const STEP_MIN_S: f64 = 0.25;
 
+/// The least jolt of a contact, m/s² of smoothed vertical acceleration: far under any step's
+/// (a slow walker's are several tenths of a m/s² and more), far over rounding. Without it a
+/// still sensor's rounding noise, its "typical swing" near zero, would pass for contacts.
+pub const MIN_SWING_MPS2: f64 = 0.1;
+
 /// Vertical acceleration without gravity (m/s², up positive): each sample projected on the
 /// direction of gravity, estimated as the mean over 4 s around it. Works in any orientation
 /// and follows a phone that turns slowly in a pocket.
@@ -56,7 +61,8 @@ pub(crate) fn contacts_in(v: &[f64], fs: f64) -> Vec<f64> {
 }
 
 /// [`contacts_in`] with each contact's strength: the depth of its peak over the signal's
-/// typical swing (the 90th percentile of its magnitude).
+/// typical swing (the 90th percentile of its magnitude). A contact is a dip deeper than a
+/// quarter of that swing and than [`MIN_SWING_MPS2`]: a constant signal has none.
 pub(crate) fn contacts_with_strength(v: &[f64], fs: f64) -> Vec<(f64, f64)> {
     let mut u = Vec::with_capacity(v.len());
     let mut acc = 0.0;
@@ -77,7 +83,10 @@ pub(crate) fn contacts_with_strength(v: &[f64], fs: f64) -> Vec<(f64, f64)> {
     let mut mags: Vec<f64> = d.iter().map(|x| x.abs()).collect();
     let k = mags.len() * 9 / 10;
     let typical = *mags.select_nth_unstable_by(k, f64::total_cmp).1;
-    let threshold = -0.25 * typical;
+    // The Gaussian derivative of the integral is the acceleration smoothed and scaled by
+    // σ·√(2π) / fs (σ in samples, so 0.06 s · √(2π) whatever the rate).
+    let floor = MIN_SWING_MPS2 * 0.06 * (2.0 * std::f64::consts::PI).sqrt();
+    let threshold = -(0.25 * typical).max(floor);
     let min_gap = (STEP_MIN_S * fs) as usize;
     let mut ics: Vec<usize> = Vec::new();
     for i in 1..d.len().saturating_sub(1) {
@@ -107,4 +116,32 @@ pub(crate) fn contacts_with_strength(v: &[f64], fs: f64) -> Vec<(f64, f64)> {
             (i as f64 + shift, -b / typical.max(f64::MIN_POSITIVE))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_constant_or_still_signal_has_no_contacts() {
+        let fs = 100.0;
+        // A sensor lying still: gravity on one axis, nothing else.
+        let still = Recording {
+            fs,
+            acc: vec![[9.81, 0.0, 0.0]; 1000],
+            gyr: None,
+        };
+        assert_eq!(initial_contacts(&still), Vec::<f64>::new());
+        // The same with a hum far under any step (0.01 m/s² at 7 Hz).
+        let hum: Vec<f64> = (0..1000)
+            .map(|i| 0.01 * (std::f64::consts::TAU * 7.0 * f64::from(i) / fs).sin())
+            .collect();
+        assert!(contacts_in(&hum, fs).is_empty());
+        // Steps of 0.5 s with a 2 m/s² jolt are found.
+        let steps: Vec<f64> = (0..1000)
+            .map(|i| 2.0 * (std::f64::consts::TAU * 2.0 * f64::from(i) / fs).sin())
+            .collect();
+        let found = contacts_in(&steps, fs);
+        assert!((17..=20).contains(&found.len()), "{found:?}");
+    }
 }

@@ -15,7 +15,8 @@ pub struct Window {
     pub stride_length_m: f64,
     pub speed_mps: f64,
     pub step_time_cv: f64,
-    pub symmetry: f64,
+    /// `None` where the stride regularity is not positive (see [`crate::Bout::symmetry`]).
+    pub symmetry: Option<f64>,
 }
 
 /// How gait changes over a walk: per-window values and straight-line changes per 10 minutes.
@@ -26,7 +27,8 @@ pub struct Drift {
     pub stride_length_m_per_10min: f64,
     pub speed_mps_per_10min: f64,
     pub step_time_cv_change: f64,
-    pub symmetry_change: f64,
+    /// The change over the windows whose symmetry is known; `None` with fewer than two.
+    pub symmetry_change: Option<f64>,
     pub windows: Vec<Window>,
 }
 
@@ -81,7 +83,13 @@ pub fn drift(g: &Gait, window_s: f64) -> Option<Drift> {
         stride_length_m_per_10min: per10(|w| w.stride_length_m),
         speed_mps_per_10min: per10(|w| w.speed_mps),
         step_time_cv_change: per10(|w| w.step_time_cv),
-        symmetry_change: per10(|w| w.symmetry),
+        symmetry_change: {
+            let (x, y): (Vec<f64>, Vec<f64>) = windows
+                .iter()
+                .filter_map(|w| w.symmetry.map(|s| (w.start_s, s)))
+                .unzip();
+            (x.len() >= 2).then(|| slope(&x, &y) * 600.0)
+        },
         windows,
     })
 }
@@ -141,7 +149,7 @@ mod tests {
             stride_length_m_per_10min: 0.0,
             speed_mps_per_10min: 0.0,
             step_time_cv_change: 0.0,
-            symmetry_change: 0.0,
+            symmetry_change: Some(0.0),
             windows: speeds
                 .iter()
                 .enumerate()
@@ -151,7 +159,7 @@ mod tests {
                     stride_length_m: 1.2,
                     speed_mps: *s,
                     step_time_cv: 0.03,
-                    symmetry: 0.9,
+                    symmetry: Some(0.9),
                 })
                 .collect(),
         }

@@ -40,7 +40,7 @@ fn walk(rng: &mut Rng, minutes: usize, noise: f64, slowing: Option<(usize, f64)>
                 stride_length_m: speed * 120.0 / 105.0,
                 speed_mps: speed,
                 step_time_cv: 0.03,
-                symmetry: 0.9,
+                symmetry: Some(0.9),
             }
         })
         .collect();
@@ -50,7 +50,7 @@ fn walk(rng: &mut Rng, minutes: usize, noise: f64, slowing: Option<(usize, f64)>
         stride_length_m_per_10min: 0.0,
         speed_mps_per_10min: 0.0,
         step_time_cv_change: 0.0,
-        symmetry_change: 0.0,
+        symmetry_change: Some(0.0),
         windows,
     }
 }

@@ -1141,7 +1141,7 @@ fn gait_walk(day: i8, minutes: usize) -> Entry {
             stride_length_m: 1.2,
             speed_mps: 1.04,
             step_time_cv: 0.031,
-            symmetry: 0.9,
+            symmetry: Some(0.9),
             windows: (0..minutes)
                 .map(|k| amble_core::gait::GaitWindow {
                     start_s: 60.0 * k as f64,
@@ -1149,7 +1149,7 @@ fn gait_walk(day: i8, minutes: usize) -> Entry {
                     stride_length_m: 1.2 - k as f64 * 0.0071,
                     speed_mps: 1.0 / 3.0,
                     step_time_cv: 0.03,
-                    symmetry: 0.1 + 0.2,
+                    symmetry: Some(0.1 + 0.2),
                 })
                 .collect(),
             deterioration_onset_s: Some(123.4),

@@ -618,7 +618,7 @@ fn a_schema_13_journal_moves_gait_windows_apart_and_exports_the_same() {
             stride_length_m: 1.21,
             speed_mps: 1.05,
             step_time_cv: 0.031,
-            symmetry: 0.91,
+            symmetry: Some(0.91),
             windows: (0..40)
                 .map(|k| amble_core::gait::GaitWindow {
                     start_s: 60.0 * f64::from(k),
@@ -626,7 +626,7 @@ fn a_schema_13_journal_moves_gait_windows_apart_and_exports_the_same() {
                     stride_length_m: 1.2 - f64::from(k) * 0.0071,
                     speed_mps: 1.0 / 3.0,
                     step_time_cv: 0.03,
-                    symmetry: 0.1 + 0.2,
+                    symmetry: Some(0.1 + 0.2),
                 })
                 .collect(),
             deterioration_onset_s: Some(1234.5),

@@ -21,6 +21,17 @@ fn weighted(g: &amble_gait::Gait, f: fn(&amble_gait::Bout) -> f64) -> Option<f64
     })
 }
 
+/// The mean of the bouts' known symmetries weighted by their length; `None` where no bout's is
+/// known (a bout whose stride regularity is not positive has none: unknown, not 0).
+fn weighted_symmetry(g: &amble_gait::Gait) -> Option<f64> {
+    let (sum, total) = g
+        .bouts
+        .iter()
+        .filter_map(|b| b.symmetry.map(|s| (s, b.end_s - b.start_s)))
+        .fold((0.0, 0.0), |(sum, total), (s, d)| (sum + s * d, total + d));
+    (total > 0.0).then(|| sum / total)
+}
+
 /// What is stored on a walk: the summary, the drift's windows and the onset of slowing.
 /// `None` when the recording holds no walking.
 pub fn walk_gait(file: &str, g: &amble_gait::Gait) -> Option<amble_core::gait::WalkGait> {
@@ -34,7 +45,7 @@ pub fn walk_gait(file: &str, g: &amble_gait::Gait) -> Option<amble_core::gait::W
         stride_length_m: w(|b| b.stride_length_m)?,
         speed_mps: w(|b| b.speed_mps)?,
         step_time_cv: w(|b| b.step_time_cv)?,
-        symmetry: w(|b| b.symmetry)?,
+        symmetry: weighted_symmetry(g).map(|v| round(v, 3)),
         windows: drift
             .as_ref()
             .map(|d| {
@@ -47,7 +58,7 @@ pub fn walk_gait(file: &str, g: &amble_gait::Gait) -> Option<amble_core::gait::W
                         stride_length_m: round(x.stride_length_m, 3),
                         speed_mps: round(x.speed_mps, 3),
                         step_time_cv: round(x.step_time_cv, 4),
-                        symmetry: round(x.symmetry, 3),
+                        symmetry: x.symmetry.map(|v| round(v, 3)),
                     })
                     .collect()
             })
@@ -69,11 +80,11 @@ pub fn document(file: &str, g: &amble_gait::Gait) -> serde_json::Value {
             "stride_length_m_per_10min": round(d.stride_length_m_per_10min, 3),
             "speed_mps_per_10min": round(d.speed_mps_per_10min, 3),
             "step_time_cv_change": round(d.step_time_cv_change, 4),
-            "symmetry_change": round(d.symmetry_change, 3),
+            "symmetry_change": d.symmetry_change.map(|v| round(v, 3)),
             "windows": d.windows.iter().map(|w| json!({
                 "start_s": round(w.start_s, 2), "cadence_spm": round(w.cadence_spm, 1),
                 "stride_length_m": round(w.stride_length_m, 3), "speed_mps": round(w.speed_mps, 3),
-                "step_time_cv": round(w.step_time_cv, 4), "symmetry": round(w.symmetry, 3),
+                "step_time_cv": round(w.step_time_cv, 4), "symmetry": w.symmetry.map(|v| round(v, 3)),
             })).collect::<Vec<_>>(),
         })
     });
@@ -88,7 +99,7 @@ pub fn document(file: &str, g: &amble_gait::Gait) -> serde_json::Value {
             "start_s": round(b.start_s, 2), "end_s": round(b.end_s, 2), "steps": b.steps,
             "cadence_spm": round(b.cadence_spm, 1), "stride_length_m": round(b.stride_length_m, 3),
             "speed_mps": round(b.speed_mps, 3), "step_time_cv": round(b.step_time_cv, 4),
-            "regularity": round(b.regularity, 3), "symmetry": round(b.symmetry, 3),
+            "regularity": round(b.regularity, 3), "symmetry": b.symmetry.map(|v| round(v, 3)),
         })).collect::<Vec<_>>(),
         "summary": {
             "steps": g.bouts.iter().map(|b| b.steps).sum::<usize>(),
