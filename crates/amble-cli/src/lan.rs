@@ -45,6 +45,13 @@ impl Addresses {
         Addresses { open, hosts }
     }
 
+    /// Whether a phone may reach one of the addresses to open: none known, or only this
+    /// computer's own (loopback, e.g. `--bind 127.0.0.1:PORT`), is no address for a phone, so
+    /// no QR code is drawn for it.
+    pub fn for_a_phone(&self) -> bool {
+        self.open.iter().any(|ip| !ip.is_loopback())
+    }
+
     /// The addresses to open, as URLs with the scheme and port of `served` (the URL the
     /// server bound, e.g. `https://0.0.0.0:8080/`); `served` itself when none is known.
     pub fn urls(&self, served: &str) -> Vec<String> {
@@ -132,6 +139,18 @@ mod tests {
             hosts: vec![],
         };
         assert_eq!(none.urls("http://0.0.0.0:8080/"), ["http://0.0.0.0:8080/"]);
+    }
+
+    #[test]
+    fn only_an_address_off_this_computer_is_for_a_phone() {
+        let at = |open: Vec<Ipv4Addr>| Addresses {
+            open,
+            hosts: Vec::new(),
+        };
+        assert!(!at(vec![Ipv4Addr::LOCALHOST]).for_a_phone());
+        assert!(!at(vec![Ipv4Addr::new(127, 0, 1, 1)]).for_a_phone());
+        assert!(!at(Vec::new()).for_a_phone(), "no address known");
+        assert!(at(vec![Ipv4Addr::new(192, 168, 1, 20)]).for_a_phone());
     }
 
     #[test]

@@ -205,7 +205,8 @@ fn serve_failure(e: &amble_web::ServeError, secure: bool) -> String {
     }
 }
 
-/// Says where Amble is serving (with `--lan`, every address and a QR code of the first) and
+/// Says where Amble is serving (with `--lan`, every address and a QR code of the first, unless
+/// no address is one a phone can reach, such as a loopback `--bind`) and
 /// returns the page to open here: with `--lan` the first address (a browser may not open 0.0.0.0).
 fn announce(url: &str, lan: Option<&lan::Addresses>, secure: bool) -> String {
     let mut out = std::io::stdout().lock();
@@ -221,7 +222,7 @@ fn announce(url: &str, lan: Option<&lan::Addresses>, secure: bool) -> String {
                 let _ = writeln!(out, "{u}");
             }
             let _ = writeln!(out);
-            if let Some(first) = urls.first() {
+            if let Some(first) = urls.first().filter(|_| l.for_a_phone()) {
                 let _ = write!(out, "{}", lan::qr(first));
             }
             let _ = out.flush();
