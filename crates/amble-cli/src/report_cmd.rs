@@ -69,33 +69,35 @@ pub fn run(global: &Global, args: &ReportArgs) -> Result<(), Failure> {
     }
     let kb = load_kb()?;
     let today = global.today()?;
-    let to = match &args.to {
-        Some(d) => parse_date("--to", d)?,
-        None => today,
-    };
-    if to > today {
-        return Err(Failure::BadInput(format!(
-            "--to {to} is after today ({today}): a report covers days that have happened"
-        )));
-    }
+    let to = args
+        .to
+        .as_deref()
+        .map(|d| parse_date("--to", d))
+        .transpose()?;
+    let from = args
+        .from
+        .as_deref()
+        .map(|d| parse_date("--from", d))
+        .transpose()?;
     let entries = match global.open_existing_store()? {
         Some(s) => s.list()?,
         None => Vec::new(),
     };
-    let from = match &args.from {
-        Some(d) => {
-            let from = parse_date("--from", d)?;
-            if from > to {
-                return Err(Failure::BadInput(format!(
-                    "--from {from} is after --to {to}"
-                )));
-            }
-            from
+    let (from, to) = amble_core::clinician::period(
+        &entries,
+        today,
+        from,
+        to,
+        amble_web::clinician::REPORT_WEEKS,
+    )
+    .map_err(|e| match e {
+        amble_core::clinician::BadPeriod::ToAfterToday { to, today } => Failure::BadInput(format!(
+            "--to {to} is after today ({today}): a report covers days that have happened"
+        )),
+        amble_core::clinician::BadPeriod::FromAfterTo { from, to } => {
+            Failure::BadInput(format!("--from {from} is after --to {to}"))
         }
-        None => {
-            amble_core::clinician::default_from(&entries, to, amble_web::clinician::REPORT_WEEKS)
-        }
-    };
+    })?;
     let report = amble_core::clinician::build_period(&entries, from, to, today, &kb).map_err(
         |e| match e {
             amble_core::clinician::NoReport::NoCheckup => {

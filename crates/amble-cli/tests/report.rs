@@ -92,8 +92,16 @@ fn the_period_is_the_one_asked_for() {
         (doc["from"].as_str(), doc["to"].as_str()),
         (Some("2026-01-10"), Some("2026-01-26"))
     );
-    assert_eq!(doc["weeks"].as_array().unwrap().len(), 2, "{doc}");
-    assert_eq!(doc["adherence"]["weeks"], 2);
+    // The weeks that overlap the period and have ended by --to: the first (to 2026-01-11),
+    // the second and the third, whose last day (2026-01-25) is before --to.
+    let weeks: Vec<&str> = doc["weeks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["start"].as_str().unwrap())
+        .collect();
+    assert_eq!(weeks, ["2026-01-05", "2026-01-12", "2026-01-19"], "{doc}");
+    assert_eq!(doc["adherence"]["weeks"], 3);
     assert_eq!(doc["walks"], 6);
     let html = j
         .ok(
@@ -110,7 +118,7 @@ fn the_period_is_the_one_asked_for() {
         )
         .stdout;
     assert!(html.contains("2026-01-10 to 2026-01-26"));
-    assert!(html.contains("over 2 reviewed weeks"), "{html}");
+    assert!(html.contains("over 3 reviewed weeks"), "{html}");
     assert!(html.contains("Prescription on 2026-01-26"));
     // With -o FILE, the file is written and the JSON is all there is on stdout.
     let file = j.path().join("r.html");
@@ -149,7 +157,9 @@ fn a_period_that_cannot_be_reported_is_refused_with_why() {
     );
     assert_eq!(before.code, 2, "{}", before.stderr);
     assert!(
-        before.stderr.contains("holds no data") && before.stderr.contains("2026-01-05"),
+        before
+            .stderr
+            .contains("before the first check-up (2026-01-05)"),
         "{}",
         before.stderr
     );

@@ -113,8 +113,9 @@ pub struct ClinicianReport {
     pub minutes: f64,
     pub minutes_chart: Figure,
     pub pain_chart: Figure,
-    /// The reviewed weeks that start in the period, of every plan (a newer check-up starts the
-    /// plan again at week 1), oldest first.
+    /// The weeks that overlap the period and have ended by its last day, of every plan (a
+    /// newer check-up starts the plan again at week 1), oldest first; a week the plan was
+    /// suspended or stopped in is a row of its own ("suspended", never reviewed).
     pub weeks: Vec<WeekRow>,
     /// Check-ups in the period after its first week that started the plan again.
     pub restarts: Vec<Date>,
@@ -161,7 +162,7 @@ pub enum NoReport {
     #[error("no check-up is stored yet: run the check-up first")]
     NoCheckup,
     #[error(
-        "the period {from} to {to} holds no data to report: the journal starts with the check-up of {first}"
+        "the period ends on {to}, before the first check-up ({first}): there is nothing to report before {first}; end the period on {first} or later"
     )]
     BeforeFirstCheckup { from: Date, to: Date, first: Date },
 }
@@ -588,6 +589,7 @@ fn week_rows<'a>(
             week: h.week,
             start: h.start,
             week_type: match h.week_type {
+                _ if history::is_unreviewed(h) => "suspended",
                 plan::WeekType::Full => "full",
                 plan::WeekType::Easier => "easier",
                 plan::WeekType::Gentle => "gentle",
@@ -608,11 +610,15 @@ fn week_rows<'a>(
 /// Adherence over `weeks` (the reviewed weeks of the period): walks done of walks planned
 /// (each week counted up to its plan) and minutes walked of minutes planned.
 fn adherence(weeks: &[WeekRow]) -> (Adherence, Option<String>) {
+    let reviewed: Vec<&WeekRow> = weeks
+        .iter()
+        .filter(|w| w.week_type != "suspended")
+        .collect();
     let mut a = Adherence {
-        weeks: weeks.len(),
+        weeks: reviewed.len(),
         ..Adherence::default()
     };
-    for w in weeks {
+    for w in reviewed {
         a.planned_walks += w.planned_walks;
         a.done_walks += w.done_walks.min(w.planned_walks);
         a.planned_minutes += w.planned_minutes;
@@ -694,6 +700,37 @@ pub fn default_from(entries: &[Entry], to: Date, weeks: u32) -> Date {
         .max(first_checkup.min(to))
 }
 
+/// Why a report's period cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadPeriod {
+    #[error("to {to} is after today ({today}): a report covers days that have happened")]
+    ToAfterToday { to: Date, today: Date },
+    #[error("from {from} is after to {to}")]
+    FromAfterTo { from: Date, to: Date },
+}
+
+/// The period of a report (the CLI's `--from`/`--to`, the web's `from`/`to`): it ends on `to`
+/// (today when not given), never after today, and starts on `from`, or `weeks` weeks before its
+/// end (never before the first check-up, [`default_from`]) when `from` is not given.
+pub fn period(
+    entries: &[Entry],
+    today: Date,
+    from: Option<Date>,
+    to: Option<Date>,
+    weeks: u32,
+) -> Result<(Date, Date), BadPeriod> {
+    let to = to.unwrap_or(today);
+    if to > today {
+        return Err(BadPeriod::ToAfterToday { to, today });
+    }
+    let from = match from {
+        Some(from) if from > to => return Err(BadPeriod::FromAfterTo { from, to }),
+        Some(from) => from,
+        None => default_from(entries, to, weeks),
+    };
+    Ok((from, to))
+}
+
 /// The report for the journal as of `today`, covering the last `weeks` weeks (never before the
 /// first check-up). `None` when there is no check-up to report on.
 pub fn build(
@@ -713,7 +750,7 @@ pub fn build(
 }
 
 /// The report of exactly `from`..=`to`, made on `generated`: the prescription as it stood on
-/// `to`, the weeks of every plan that start in the period, the events and suspensions of the
+/// `to`, the weeks of every plan that overlap the period and have ended by `to`, the events and suspensions of the
 /// period, the scores up to `to`.
 pub fn build_period(
     entries: &[Entry],
@@ -744,8 +781,11 @@ pub fn build_period(
     let changes = score_changes(entries, to, kb);
     let recovered = recovered_line(entries, to, kb);
     let in_period = |d: Date| d >= from && d <= to;
+    // The weeks that have ended by `to` (their last day at the latest) and overlap the period.
+    let overlaps =
+        |start: Date| start <= to && start.saturating_add(jiff::Span::new().days(6)) >= from;
     let all_weeks = history::weeks(entries, to, kb);
-    let weeks = week_rows(all_weeks.iter().filter(|h| in_period(h.start)), entries);
+    let weeks = week_rows(all_weeks.iter().filter(|h| overlaps(h.start)), entries);
     let restarts: Vec<Date> = history::checkups(entries, to)
         .into_iter()
         .map(|(d, _)| d)
@@ -788,6 +828,7 @@ pub fn build_period(
         .collect();
     if let Some(w) = &r.plan.walking
         && in_period(r.block_start())
+        && !weeks.iter().any(|x| x.start == r.block_start())
     {
         let start = r.block_start();
         let walked: f64 = entries
@@ -814,7 +855,10 @@ pub fn build_period(
             label: "start",
         })
         .collect();
-    for h in all_weeks.iter().filter(|h| in_period(h.start)) {
+    for h in all_weeks
+        .iter()
+        .filter(|h| overlaps(h.start) && !history::is_unreviewed(h))
+    {
         let date = h.start.saturating_add(jiff::Span::new().days(7));
         if date <= to {
             markers.push(charts::Marker {

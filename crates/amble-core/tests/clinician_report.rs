@@ -479,8 +479,19 @@ fn r3_1_earlier_weeks_stay_whatever_the_plan_state() {
         let mut all = entries.clone();
         all.extend(more);
         let c = clinician::build(&all, today.saturating_add(1.days()), 12, kb()).unwrap();
-        assert_eq!(c.weeks.len(), 6, "{name}: {:#?}", c.weeks);
+        // The reviewed weeks, then (when the plan was suspended or stopped) the week it
+        // stopped in as its own unreviewed row.
+        let reviewed = c.weeks.iter().filter(|w| w.week_type != "suspended");
+        assert_eq!(reviewed.count(), 6, "{name}: {:#?}", c.weeks);
         assert_eq!(c.weeks[5].start, day(35), "{name}");
+        if name != "new check-up" {
+            assert_eq!(c.weeks.len(), 7, "{name}: {:#?}", c.weeks);
+            assert_eq!(
+                (c.weeks[6].start, c.weeks[6].decision),
+                (day(42), "suspended"),
+                "{name}"
+            );
+        }
         assert_eq!(c.adherence_numbers.weeks, 6, "{name}");
         let t = text(&c);
         assert!(
@@ -664,13 +675,20 @@ fn r3_5_6_the_period_is_honoured_exactly() {
     let (entries, today) = journal();
     let c = clinician::build_period(&entries, day(20), today, today, kb()).unwrap();
     assert_eq!((c.from, c.to), (day(20), today));
-    assert!(c.weeks.iter().all(|w| w.start >= day(20)), "{:#?}", c.weeks);
-    assert_eq!(c.weeks.len(), 3);
+    // The weeks that overlap the period and have ended by its last day: the week of day 14
+    // ends on day 20.
+    let starts: Vec<Date> = c.weeks.iter().map(|w| w.start).collect();
+    assert_eq!(
+        starts,
+        [day(14), day(21), day(28), day(35)],
+        "{:#?}",
+        c.weeks
+    );
     assert!(
         c.adherence
             .as_deref()
             .unwrap()
-            .contains("over 3 reviewed weeks"),
+            .contains("over 4 reviewed weeks"),
         "{:?}",
         c.adherence
     );
@@ -684,8 +702,10 @@ fn r3_5_6_the_period_is_honoured_exactly() {
     let before = clinician::build_period(&entries, date(2025, 1, 1), date(2025, 2, 1), today, kb());
     match before {
         Err(e @ clinician::NoReport::BeforeFirstCheckup { .. }) => {
-            assert!(e.to_string().contains("holds no data"), "{e}");
-            assert!(e.to_string().contains("check-up of 2026-01-05"), "{e}");
+            assert_eq!(
+                e.to_string(),
+                "the period ends on 2025-02-01, before the first check-up (2026-01-05): there is nothing to report before 2026-01-05; end the period on 2026-01-05 or later"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -807,4 +827,79 @@ fn r3_2_an_earlier_warning_sign_stays_named() {
         "{earlier}"
     );
     assert!(text(&c).contains(earlier));
+}
+
+/// r4 finding 2: a period that ends on a week's last day reviews and lists that week, and
+/// the flare decided at its end is counted.
+#[test]
+fn r4_2_a_week_ending_on_the_last_day_is_reviewed() {
+    let (entries, today) = journal();
+    let c = clinician::build_period(&entries, day(7), day(13), today, kb()).unwrap();
+    let starts: Vec<Date> = c.weeks.iter().map(|w| w.start).collect();
+    assert_eq!(starts, [day(7)], "{:#?}", c.weeks);
+    assert_eq!(c.adherence_numbers.weeks, 1);
+    // Week 4 (days 21 to 27) had the red walks: the flare decided at its end is counted
+    // when the period ends on its last day, and when it starts within it.
+    for from in [day(21), day(24)] {
+        let c = clinician::build_period(&entries, from, day(27), today, kb()).unwrap();
+        let starts: Vec<Date> = c.weeks.iter().map(|w| w.start).collect();
+        assert_eq!(starts, [day(21)], "{:#?}", c.weeks);
+        assert_eq!(c.flares, 1, "{:#?}", c.weeks);
+    }
+    // A week still running on the last day is not reviewed (it is the chart's week under way).
+    let c = clinician::build_period(&entries, day(7), day(12), today, kb()).unwrap();
+    assert!(c.weeks.is_empty(), "{:#?}", c.weeks);
+}
+
+/// r4 finding 6: the week new symptoms suspended the plan in has its own row, so the walks
+/// of the heading are the walks of the rows (and of the chart's bars).
+#[test]
+fn r4_6_a_suspended_week_has_its_own_row_and_the_totals_reconcile() {
+    let (mut entries, _) = journal();
+    entries.push(new_symptom_walk(day(43)));
+    let c = clinician::build(&entries, day(50), 12, kb()).unwrap();
+    let last = c.weeks.last().unwrap();
+    assert_eq!(
+        (last.start, last.week, last.week_type, last.decision),
+        (day(42), 7, "suspended", "suspended"),
+        "{:#?}",
+        c.weeks
+    );
+    assert_eq!((last.done_walks, last.walked_minutes), (1, 10.0));
+    let rows: f64 = c.weeks.iter().map(|w| w.walked_minutes).sum();
+    assert_eq!(rows, c.minutes, "{:#?}", c.weeks);
+    // Adherence counts the reviewed weeks only.
+    assert_eq!(c.adherence_numbers.weeks, 6);
+    let t = text(&c);
+    assert!(t.contains("0 walks, 0 min, suspended week"), "{t}");
+    assert!(t.contains("Week 7: walked 10 of 0 planned minutes."), "{t}");
+}
+
+/// r4 finding 8: a period that ends before the first check-up says so, with its date, even
+/// when only its end was given.
+#[test]
+fn r4_8_an_end_before_the_first_check_up_names_it() {
+    let (entries, today) = journal();
+    let (from, to) = clinician::period(&entries, today, None, Some(date(2025, 12, 1)), 12).unwrap();
+    let e = clinician::build_period(&entries, from, to, today, kb()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the period ends on 2025-12-01, before the first check-up (2026-01-05): there is nothing to report before 2026-01-05; end the period on 2026-01-05 or later"
+    );
+    // The period's own rules, shared by the CLI and the web.
+    assert_eq!(
+        clinician::period(&entries, today, Some(day(3)), Some(day(2)), 12),
+        Err(clinician::BadPeriod::FromAfterTo {
+            from: day(3),
+            to: day(2)
+        })
+    );
+    assert!(matches!(
+        clinician::period(&entries, today, None, Some(day(44)), 12),
+        Err(clinician::BadPeriod::ToAfterToday { .. })
+    ));
+    assert_eq!(
+        clinician::period(&entries, today, None, None, 12),
+        Ok((START, today))
+    );
 }

@@ -28,6 +28,9 @@ struct ClinicianPage<'a> {
     o: Outline,
     /// Download links (the web page) or none (a saved file).
     pdf_links: bool,
+    /// What the download links carry after `paper=` (`&today=...&weeks=...`): the page's
+    /// period, so the PDF is the report shown.
+    pdf_qs: String,
 }
 
 impl ClinicianPage<'_> {
@@ -64,6 +67,21 @@ pub fn render(
         c,
         o: clinician::outline::outline(c, kb),
         pdf_links,
+        pdf_qs: String::new(),
+    }
+    .render()
+    .ok()
+}
+
+/// The web page of the report, its PDF links carrying `pdf_qs` (`&today=...&weeks=...`).
+pub fn render_page(c: &ClinicianReport, kb: &KnowledgeBase, pdf_qs: String) -> Option<String> {
+    ClinicianPage {
+        inline_css: false,
+        css: REPORT_CSS,
+        c,
+        o: clinician::outline::outline(c, kb),
+        pdf_links: true,
+        pdf_qs,
     }
     .render()
     .ok()

@@ -2095,6 +2095,68 @@ async fn report_pdf_and_periods() {
     );
 }
 
+/// r4 finding 4: the report's PDF links carry the page's period; `from`/`to` choose the
+/// period as the CLI's `--from`/`--to` do, and a bad one is refused with a message, never
+/// ignored.
+#[tokio::test]
+async fn report_period_from_to_and_pdf_links() {
+    let app = App::new().with_checkup().await;
+    // The links as a browser reads them (`&` escaped in the page).
+    let links = |body: &str, qs: &str| {
+        let body = body.replace("&#38;", "&").replace("&amp;", "&");
+        ["a4", "letter"]
+            .iter()
+            .all(|p| body.contains(&format!("/report.pdf?paper={p}{qs}\"")))
+    };
+    let r = app.get("/report?weeks=26").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(links(&r.body, "&weeks=26"), "{}", r.body);
+    let r = app
+        .get("/report?today=2026-03-20&from=2026-03-02&to=2026-03-09")
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("2026-03-02 to 2026-03-09"), "{}", r.body);
+    assert!(
+        links(&r.body, "&today=2026-03-20&from=2026-03-02&to=2026-03-09"),
+        "{}",
+        r.body
+    );
+    let pdf = app
+        .get("/report.pdf?today=2026-03-20&from=2026-03-02&to=2026-03-09")
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!(pdf.body.starts_with("%PDF-"));
+    for (uri, status, words) in [
+        ("/report?from=garbage", StatusCode::BAD_REQUEST, "from:"),
+        ("/report.pdf?to=2026-02-30", StatusCode::BAD_REQUEST, "to:"),
+        (
+            "/report?today=2026-03-20&from=2026-03-10&to=2026-03-09",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "from 2026-03-10 is after to 2026-03-09",
+        ),
+        (
+            "/report.pdf?to=2026-03-05",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "after today (2026-03-02)",
+        ),
+        (
+            "/report?from=2026-03-02&weeks=26",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not both",
+        ),
+        (
+            "/report?to=2026-02-01",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "before the first check-up (2026-03-02)",
+        ),
+    ] {
+        let r = app.get(uri).await;
+        assert_eq!(r.status, status, "{uri}: {}", r.body);
+        assert!(r.body.contains(words), "{uri}: {}", r.body);
+        assert!(!r.body.starts_with("%PDF"), "{uri}");
+    }
+}
+
 /// The experiments page: an empty form, then a schedule from the choices (the same every
 /// time), today's option, and the result so far; every bad choice named at once.
 #[tokio::test]

@@ -42,12 +42,22 @@ pub(super) fn checkups(entries: &[Entry], to: Date) -> Vec<At> {
 /// to the next one; it is read as it stood on the morning of the next check-up (or on `to`).
 /// When it was suspended or stopped by then, it is read as it stood just before that, so the
 /// weeks it had reviewed stay in the report.
+///
+/// A week whose last day is `to` has ended by `to` and is reviewed, from the entries up to
+/// `to` only. The days of a plan after it was suspended or stopped (up to the next check-up or
+/// `to`) get one unreviewed row per 7-day block (the first always, later ones when a walk was
+/// logged), so every walk of the plan lies in some row; see [`is_unreviewed`].
 pub(super) fn weeks(entries: &[Entry], to: Date, kb: &KnowledgeBase) -> Vec<WeekRecord> {
+    let entries: Vec<Entry> = entries.iter().filter(|e| e.date() <= to).cloned().collect();
+    let entries = entries.as_slice();
+    let day_after = to.saturating_add(jiff::Span::new().days(1));
     let starts = checkups(entries, to);
     let mut out = Vec::new();
     for (k, &(start, start_i)) in starts.iter().enumerate() {
         let mut limit = starts.get(k + 1).copied();
-        let mut horizon = limit.map_or(to, |(d, _)| d);
+        let end = limit.map_or(day_after, |(d, _)| d);
+        let mut horizon = end;
+        let mut cut_at: Option<Date> = None;
         loop {
             let part = match limit {
                 Some(l) => before(entries, l),
@@ -57,7 +67,16 @@ pub(super) fn weeks(entries: &[Entry], to: Date, kb: &KnowledgeBase) -> Vec<Week
                 break;
             };
             if !(r.history.is_empty() && r.plan.status == Status::Blocked) {
+                let next = r.history.last().map_or((r.start, 1), |h| {
+                    (
+                        h.start.saturating_add(jiff::Span::new().days(7)),
+                        h.week + 1,
+                    )
+                });
                 out.extend(r.history);
+                if cut_at.is_some() {
+                    out.extend(unreviewed(entries, next, end));
+                }
                 break;
             }
             // Stopped: by new symptoms (or a check-in's warning sign) on a day, or by a
@@ -84,10 +103,60 @@ pub(super) fn weeks(entries: &[Entry], to: Date, kb: &KnowledgeBase) -> Vec<Week
                 Some(c) if c > (start, start_i) && limit.is_none_or(|l| c < l) => {
                     limit = Some(c);
                     horizon = c.0;
+                    cut_at = Some(c.0);
                 }
                 _ => break,
             }
         }
+    }
+    out
+}
+
+/// What marks a row of [`weeks`] that the plan never reviewed (it was suspended or stopped).
+const UNREVIEWED: &str = "suspended: not reviewed";
+
+/// Whether a row of [`weeks`] is a block the plan never reviewed.
+pub(super) fn is_unreviewed(h: &WeekRecord) -> bool {
+    h.decision.kind == plan::DecisionKind::Suspend
+        && h.decision.because.first().is_some_and(|b| b == UNREVIEWED)
+}
+
+/// The 7-day blocks from `from` to the day before `end` of a plan that was suspended or
+/// stopped: the first always, later ones when a walk was logged in them.
+fn unreviewed(entries: &[Entry], (from, first_week): (Date, u32), end: Date) -> Vec<WeekRecord> {
+    let mut out = Vec::new();
+    let mut start = from;
+    let mut week = 0u32;
+    while start < end {
+        let next = start.saturating_add(jiff::Span::new().days(7)).min(end);
+        let walks: Vec<f64> = entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Walk(w) if w.date >= start && w.date < next => Some(w.minutes),
+                _ => None,
+            })
+            .collect();
+        if week == 0 || !walks.is_empty() {
+            out.push(WeekRecord {
+                week: first_week.saturating_add(week),
+                start,
+                planned_weekly_minutes: 0,
+                planned_walks: 0,
+                week_type: plan::WeekType::Gentle,
+                walked_minutes: walks.iter().sum::<f64>() + 0.0,
+                green: 0,
+                amber: 0,
+                red: 0,
+                unrated: 0,
+                empty: walks.is_empty(),
+                decision: plan::Decision {
+                    kind: plan::DecisionKind::Suspend,
+                    because: vec![UNREVIEWED.to_string()],
+                },
+            });
+        }
+        week += 1;
+        start = next;
     }
     out
 }

@@ -402,7 +402,7 @@ fn weeks(c: &ClinicianReport, kb: &KnowledgeBase) -> Section {
     }
     if c.weeks.is_empty() {
         parts.push(para(
-            "No week of the plan both started in this period and was reviewed by its last day.",
+            "No week of the plan overlaps this period and had ended by its last day.",
         ));
     } else {
         parts.push(Part::Table {

@@ -54,14 +54,35 @@ pub async fn clinician_report(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
-    let weeks = q
-        .period_weeks(Some(crate::clinician::REPORT_WEEKS))?
-        .unwrap_or(crate::clinician::REPORT_WEEKS);
     let all = entries(&state).await?;
-    let report = amble_core::clinician::build(&all, day, weeks, state.kb());
-    match report.and_then(|c| crate::clinician::render(&c, state.kb(), false, true)) {
+    let (from, to) = q.report_period(&all, day)?;
+    let report = match build_report(&all, from, to, day, state.kb())? {
+        Some(r) => r,
+        None => return Ok(nothing_to_report(&q)),
+    };
+    let pdf_qs = format!("{}{}", q.qs().replacen('?', "&", 1), q.report_period_qs());
+    match crate::clinician::render_page(&report, state.kb(), pdf_qs) {
         Some(html) => Ok(Html(html).into_response()),
         None => Ok(nothing_to_report(&q)),
+    }
+}
+
+/// The report of `from`..=`to`: `None` before any check-up; a period that ends before the
+/// first check-up is a 422 that says so.
+fn build_report(
+    all: &[Entry],
+    from: Date,
+    to: Date,
+    day: Date,
+    kb: &amble_core::knowledge::KnowledgeBase,
+) -> Result<Option<amble_core::clinician::ClinicianReport>, PageError> {
+    match amble_core::clinician::build_period(all, from, to, day, kb) {
+        Ok(r) => Ok(Some(r)),
+        Err(amble_core::clinician::NoReport::NoCheckup) => Ok(None),
+        Err(e) => Err(PageError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: e.to_string(),
+        }),
     }
 }
 
@@ -82,23 +103,21 @@ pub async fn clinician_report_pdf(
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
     let paper = q.paper()?;
-    let weeks = q
-        .period_weeks(Some(crate::clinician::REPORT_WEEKS))?
-        .unwrap_or(crate::clinician::REPORT_WEEKS);
     let all = entries(&state).await?;
+    let (from, to) = q.report_period(&all, day)?;
     let st = state.clone();
     // Laying out and writing a PDF is CPU work: keep it off the async workers.
     let made = tokio::task::spawn_blocking(move || {
         let kb = st.kb();
-        amble_core::clinician::build(&all, day, weeks, kb)
-            .map(|c| amble_pdf::clinician_report_pdf(&c, kb, paper))
+        build_report(&all, from, to, day, kb)
+            .map(|r| r.map(|c| amble_pdf::clinician_report_pdf(&c, kb, paper)))
     })
     .await
     .map_err(|e| PageError {
         status: StatusCode::INTERNAL_SERVER_ERROR,
         message: format!("the report could not be made: {e}"),
     })?;
-    match made {
+    match made? {
         None => Ok(nothing_to_report(&q)),
         Some(Err(e)) => Err(PageError {
             status: StatusCode::INTERNAL_SERVER_ERROR,

@@ -126,6 +126,9 @@ pub struct PageQuery {
     history: Option<String>,
     /// Report PDF: `a4` or `letter`.
     paper: Option<String>,
+    /// Report: the period's first and last day (YYYY-MM-DD), as the CLI's `--from`/`--to`.
+    from: Option<String>,
+    to: Option<String>,
 }
 
 /// Entries per journal page.
@@ -180,6 +183,60 @@ impl PageQuery {
                 format!("expected 12, 26, 52 or all, got {w:?}"),
             )),
         }
+    }
+
+    /// A report's period (see [`amble_core::clinician::period`]): `from`/`to`, or the last
+    /// `weeks` weeks (12 when not given, from the first check-up for `all`). A date that cannot
+    /// be read is a 400; `from` with `weeks`, `from` after `to` or `to` after today a 422.
+    fn report_period(
+        &self,
+        entries: &[amble_core::journal::Entry],
+        today: Date,
+    ) -> Result<(Date, Date), PageError> {
+        let read = |field: &str, text: &Option<String>| -> Result<Option<Date>, PageError> {
+            text.as_deref()
+                .map(|t| {
+                    amble_core::words::date(t)
+                        .map_err(|e| e.to_string())
+                        .and_then(|d| {
+                            amble_core::journal::check_date(field, d)
+                                .map(|()| d)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map_err(|m| Self::bad(field, m))
+                })
+                .transpose()
+        };
+        let (from, to) = (read("from", &self.from)?, read("to", &self.to)?);
+        let unprocessable = |message: String| PageError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message,
+        };
+        if from.is_some() && self.weeks.is_some() {
+            return Err(unprocessable(
+                "give either from (with to) or weeks, not both".into(),
+            ));
+        }
+        let weeks = self
+            .period_weeks(Some(crate::clinician::REPORT_WEEKS))?
+            .unwrap_or(520);
+        amble_core::clinician::period(entries, today, from, to, weeks)
+            .map_err(|e| unprocessable(e.to_string()))
+    }
+
+    /// The period the report page shows, for its PDF links: `&weeks=...`, `&from=...&to=...`.
+    fn report_period_qs(&self) -> String {
+        let mut out = String::new();
+        for (k, v) in [
+            ("weeks", &self.weeks),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if let Some(v) = v {
+                out.push_str(&format!("&{k}={}", enc(v)));
+            }
+        }
+        out
     }
 
     /// The PDF's paper (A4 when not given).
