@@ -252,7 +252,10 @@ fn edit(global: &Global, a: EditArgs) -> Result<(), Failure> {
                 None => None,
             };
             let correction = amble_core::correction::MorningCorrection { date, pain: a.pain };
-            *m = correction.apply(m, today).map_err(flag_error)?;
+            let entries = store.list()?;
+            *m = correction
+                .apply_in(m, &entries, today)
+                .map_err(flag_error)?;
         }
         Entry::Exercise(x) => {
             if walk_flags || a.pain.is_some() {

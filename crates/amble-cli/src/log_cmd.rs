@@ -495,8 +495,8 @@ fn replace_morning(
             )?);
     if !yes && (global.json || !stdin_is_terminal()) {
         return Err(Failure::BadInput(format!(
-            "--date: back pain {}/10 is already logged for {date} ({}); one morning score is kept per date: add --replace to replace it with {pain}/10",
-            kept.pain, kept.id
+            "--date: {}: add --replace to replace it with {pain}/10",
+            journal::morning_taken(kept)
         )));
     }
     if !yes {

@@ -96,3 +96,60 @@ fn a_second_score_for_a_date_is_refused_without_replace_and_replaces_with_it() {
     j.ok("2026-03-02", &["log", "morning", "--pain", "6"]);
     assert_eq!(mornings(&j).len(), 2);
 }
+
+/// A correction never puts a second morning on a date: `journal edit --date` onto a date that
+/// already has a score is refused with the words of `log morning`, naming the entry there.
+#[test]
+fn an_edit_does_not_move_a_morning_onto_a_date_that_has_one() {
+    let j = Journal::new();
+    j.ok(
+        "2026-03-02",
+        &["log", "morning", "--date", "2026-02-27", "--pain", "3"],
+    );
+    j.ok(
+        "2026-03-02",
+        &["log", "morning", "--date", "2026-03-01", "--pain", "4"],
+    );
+    let r = j.run(
+        "2026-03-02",
+        &["journal", "edit", "m-2", "--date", "2026-02-27"],
+    );
+    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(
+            "--date: back pain 3/10 is already logged for 2026-02-27 (m-1); one morning score is kept per date"
+        ),
+        "{}",
+        r.stderr
+    );
+    let kept: Vec<_> = mornings(&j)
+        .iter()
+        .map(|m| (m["id"].clone(), m["date"].clone()))
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            ("m-1".into(), "2026-02-27".into()),
+            ("m-2".into(), "2026-03-01".into())
+        ]
+    );
+    // Its own date with a new score, or a free date, are corrected as before.
+    j.ok(
+        "2026-03-02",
+        &[
+            "journal",
+            "edit",
+            "m-2",
+            "--date",
+            "2026-03-01",
+            "--pain",
+            "5",
+        ],
+    );
+    j.ok(
+        "2026-03-02",
+        &["journal", "edit", "m-2", "--date", "2026-02-28"],
+    );
+    assert_eq!(mornings(&j)[1]["date"], "2026-02-28");
+    assert_eq!(mornings(&j)[1]["pain"], 5);
+}

@@ -38,6 +38,35 @@ impl MorningCorrection {
         journal::validate(&journal::Entry::Morning(m.clone()))?;
         Ok(m)
     }
+
+    /// [`apply`](Self::apply), and the journal keeps one morning score per date: a correction
+    /// that moves the morning onto a date another morning holds is refused with the words of
+    /// `amble log morning` (naming the entry already there). A morning left on its date is
+    /// never refused for a neighbour imported before this rule.
+    pub fn apply_in(
+        self,
+        old: &Morning,
+        entries: &[journal::Entry],
+        today: Date,
+    ) -> Result<Morning, EntryError> {
+        let m = self.apply(old, today)?;
+        if m.date == old.date {
+            return Ok(m);
+        }
+        match journal::morning_slot(entries, &m) {
+            journal::MorningSlot::Free => Ok(m),
+            journal::MorningSlot::Same(kept) | journal::MorningSlot::Taken(kept) => {
+                Err(EntryError {
+                    field: "date".into(),
+                    message: format!(
+                        "{}: correct {} or delete one of the two instead",
+                        journal::morning_taken(kept),
+                        kept.id
+                    ),
+                })
+            }
+        }
+    }
 }
 
 /// A correction to a stored exercise session.
@@ -134,6 +163,52 @@ mod tests {
         assert_eq!(
             future.apply(&old, today).map_err(|e| e.field),
             Err("date".into())
+        );
+    }
+
+    #[test]
+    fn a_morning_is_not_moved_onto_a_date_another_morning_holds() {
+        use crate::journal::Entry;
+        let m = |id: &str, d: &str, pain| Morning {
+            id: id.into(),
+            date: day(d),
+            pain,
+        };
+        let entries = vec![
+            Entry::Morning(m("m-4", "2026-09-07", 3)),
+            Entry::Morning(m("m-5", "2026-09-09", 3)),
+        ];
+        let today = day("2026-10-30");
+        let onto = MorningCorrection {
+            date: Some(day("2026-09-07")),
+            ..Default::default()
+        };
+        let e = onto.apply_in(&m("m-5", "2026-09-09", 3), &entries, today);
+        assert_eq!(
+            e.map_err(|e| (e.field, e.message)),
+            Err((
+                "date".into(),
+                "back pain 3/10 is already logged for 2026-09-07 (m-4); one morning score is kept per date: correct m-4 or delete one of the two instead".into()
+            ))
+        );
+        // Its own date, a free date, and a new score on its own date are fine.
+        let same = MorningCorrection {
+            date: Some(day("2026-09-09")),
+            pain: Some(5),
+        };
+        assert_eq!(
+            same.apply_in(&m("m-5", "2026-09-09", 3), &entries, today)
+                .map(|m| m.pain),
+            Ok(5)
+        );
+        let free = MorningCorrection {
+            date: Some(day("2026-09-08")),
+            ..Default::default()
+        };
+        assert_eq!(
+            free.apply_in(&m("m-5", "2026-09-09", 3), &entries, today)
+                .map(|m| m.date),
+            Ok(day("2026-09-08"))
         );
     }
 

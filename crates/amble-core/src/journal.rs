@@ -669,15 +669,26 @@ pub enum MorningSlot<'a> {
 
 /// Where a new morning score lands (see [`MorningSlot`]); when a journal holds more than one
 /// morning for the date (imported from elsewhere), the latest stored one is the kept one.
+/// A stored morning is never its own neighbour: the entry with `new`'s id is passed over, so a
+/// correction asks the same question as a new score.
 pub fn morning_slot<'a>(entries: &'a [Entry], new: &Morning) -> MorningSlot<'a> {
     match entries.iter().rev().find_map(|e| match e {
-        Entry::Morning(m) if m.date == new.date => Some(m),
+        Entry::Morning(m) if m.date == new.date && (new.id.is_empty() || m.id != new.id) => Some(m),
         _ => None,
     }) {
         None => MorningSlot::Free,
         Some(m) if m.pain == new.pain => MorningSlot::Same(m),
         Some(m) => MorningSlot::Taken(m),
     }
+}
+
+/// The words of the one-morning-per-date rule when `kept` holds the date: the same for a new
+/// score (`amble log morning`, the API) and a correction that would move a morning onto it.
+pub fn morning_taken(kept: &Morning) -> String {
+    format!(
+        "back pain {}/10 is already logged for {} ({}); one morning score is kept per date",
+        kept.pain, kept.date, kept.id
+    )
 }
 
 /// The kept morning with a new score, under the id of the one it replaces.

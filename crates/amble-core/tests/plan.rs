@@ -1624,3 +1624,67 @@ fn journals_proptest_once_found_keep_the_properties() {
     }
     assert_eq!(saved_days(SAVED_JOURNALS[0].1).len(), 105);
 }
+
+/// A run of risen mornings that ends a week the plan already answered (the in-week flare
+/// switch, then a step back) is not a second flare the week after when that week goes well: the
+/// journey of three high mornings (two at the end of week 2, one on the first day of week 3)
+/// after a red walk, then settled mornings and easy walks.
+#[test]
+fn a_flare_already_answered_is_not_found_again_the_week_after() {
+    let start = date(2026, 9, 1);
+    let mut j = Journal::new(start, benign());
+    for d in [1, 3, 5, 7, 9] {
+        j.walk(day(start, d), 15.0, 3, 4, LegSpread::None, false);
+    }
+    for d in [2, 4, 6, 8] {
+        j.morning(day(start, d), 3);
+    }
+    j.walk(day(start, 11), 20.0, 3, 8, LegSpread::Further, false);
+    j.morning(day(start, 12), 7);
+    j.morning(day(start, 13), 7);
+    j.morning(day(start, 14), 6);
+    for d in [15, 17, 19, 21, 23, 25, 27] {
+        j.walk(day(start, d), 12.0, 2, 3, LegSpread::Usual, false);
+        j.morning(day(start, d + 1), 2);
+    }
+    // Week 2 (09-08..09-14) was answered within the week and by its review.
+    let mid = j.plan(day(start, 13));
+    assert_eq!(mid.plan.decision.kind, DecisionKind::Flare);
+    let r = j.plan(day(start, 21));
+    let week = |n: u32| {
+        r.history
+            .iter()
+            .find(|w| w.week == n)
+            .unwrap_or_else(|| panic!("week {n}"))
+    };
+    let w2 = week(2).decision.kind;
+    assert!(
+        matches!(w2, DecisionKind::Regress | DecisionKind::Flare),
+        "{w2:?}"
+    );
+    // Week 3's mornings were all 2/10 and its walks green: no second flare.
+    let w3 = &week(3).decision;
+    assert_ne!(w3.kind, DecisionKind::Flare, "{:?}", w3.because);
+    assert!(
+        !w3.because.iter().any(|b| b.contains("looks like a flare")),
+        "{:?}",
+        w3.because
+    );
+    // A run that goes on into the next week is still a flare there.
+    let mut on = Journal::new(start, benign());
+    on.entries = j.entries.clone();
+    on.entries.retain(
+        |e| !matches!(e, Entry::Morning(m) if m.date >= day(start, 15) && m.date <= day(start, 17)),
+    );
+    on.morning(day(start, 15), 7);
+    on.morning(day(start, 16), 7);
+    on.morning(day(start, 17), 7);
+    let r = on.plan(day(start, 21));
+    let w3 = r.history.iter().find(|w| w.week == 3).expect("week 3");
+    assert_eq!(
+        w3.decision.kind,
+        DecisionKind::Flare,
+        "{:?}",
+        w3.decision.because
+    );
+}

@@ -475,8 +475,8 @@ pub async fn morning(
             StatusCode::CONFLICT,
             Json(json!({
                 "error": format!(
-                    "back pain {}/10 is already logged for {} ({}); one morning score is kept per date: send \"replace\": true to replace it",
-                    kept.pain, kept.date, kept.id
+                    "{}: send \"replace\": true to replace it",
+                    journal::morning_taken(kept)
                 ),
                 "field": "date",
                 "existing": Entry::Morning(kept.clone()),

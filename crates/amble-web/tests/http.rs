@@ -2802,3 +2802,47 @@ async fn today_on_a_paused_plan_says_why_before_the_walk() {
         assert!(api.json()["paused"].as_str().is_some());
     }
 }
+
+/// The edit form never puts a second morning on a date: moving a morning onto a date that has
+/// one is refused with the words of `log morning` (naming the entry there), and nothing changes.
+#[tokio::test]
+async fn an_edited_morning_is_not_moved_onto_a_date_that_has_one() {
+    let app = App::new().with_checkup().await;
+    for body in [
+        r#"{"date": "2026-03-01", "pain": 3}"#,
+        r#"{"date": "2026-03-02", "pain": 4}"#,
+    ] {
+        let r = app
+            .post_json("/api/v1/mornings?today=2026-03-03", body)
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let before = mornings(&app).await;
+    let (first, second) = (before[0].0.clone(), before[1].0.clone());
+    let path = format!("/journal/{second}/edit?today=2026-03-03");
+    let rev = revision_in(&app.get(&path).await.body, "revision");
+    let r = app
+        .post_form(&path, &format!("revision={rev}&date=2026-03-01&pain=4"))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body.contains(&format!(
+            "back pain 3/10 is already logged for 2026-03-01 ({first}); one morning score is kept per date"
+        )),
+        "{}",
+        r.body
+    );
+    assert_eq!(mornings(&app).await, before);
+    // A new score on its own date is still a correction.
+    let r = app
+        .post_form(&path, &format!("revision={rev}&date=2026-03-02&pain=6"))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        mornings(&app).await,
+        [
+            (first, "2026-03-01".into(), 3),
+            (second, "2026-03-02".into(), 6)
+        ]
+    );
+}

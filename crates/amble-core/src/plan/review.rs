@@ -38,14 +38,24 @@ pub(crate) struct Context<'a> {
     pub rebuilding: bool,
     /// Walks the week planned (days x walks a day).
     pub planned_walks: u32,
+    /// The week before already answered its risen mornings (its review was a flare or a step
+    /// back, or it switched to the flare plan within the week): a run that began there is not
+    /// counted again here, only the risen mornings of this block.
+    pub answered_before: bool,
 }
 
 /// The longest run of logged mornings that are a real rise over the baseline, among the block's
 /// days and the few days just before it (so a flare across two blocks is seen at once). A day
-/// with no morning logged neither breaks nor extends a run.
+/// with no morning logged neither breaks nor extends a run. When the week before already
+/// answered its risen mornings (`answered_before`), the days before the block are left out: a
+/// flare answered once is not a second flare a week later.
 fn risen_run(cx: &Context<'_>) -> u32 {
     let lights = &cx.tuning.lights;
-    let lead = i64::from(cx.tuning.review.flare_mornings.saturating_sub(1));
+    let lead = if cx.answered_before {
+        0
+    } else {
+        i64::from(cx.tuning.review.flare_mornings.saturating_sub(1))
+    };
     let (mut best, mut run) = (0, 0);
     for d in -lead..7 {
         let day = cx.block_start.saturating_add(d.days());

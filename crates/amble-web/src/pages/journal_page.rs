@@ -209,6 +209,10 @@ pub async fn edit_submit(
     let day = q.date(&state)?;
     let old = get_entry(&state, &id).await?;
     let fields = form(&body)?;
+    let all = match &old {
+        Entry::Morning(_) => Some(super::entries(&state).await?),
+        _ => None,
+    };
     let updated: Result<Entry, FormErrors> = match &old {
         // Only what the form shows changes; imported details (and any field added later) stay.
         Entry::Walk(w) => parse_new_walk(&fields).and_then(|n| {
@@ -230,13 +234,15 @@ pub async fn edit_submit(
                     date: Some(date),
                     pain: Some(i64::from(pain)),
                 };
-                c.apply(m, day).map(Entry::Morning).map_err(|e| {
-                    FieldError {
-                        field: e.field,
-                        message: e.message,
-                    }
-                    .into()
-                })
+                c.apply_in(m, all.as_deref().map_or(&[], |a| a.as_slice()), day)
+                    .map(Entry::Morning)
+                    .map_err(|e| {
+                        FieldError {
+                            field: e.field,
+                            message: e.message,
+                        }
+                        .into()
+                    })
             }),
         Entry::Exercise(x) => parse_exercise(state.kb(), &fields, day).and_then(|n| {
             let c = amble_core::correction::ExerciseCorrection {

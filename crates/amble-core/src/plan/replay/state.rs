@@ -268,6 +268,19 @@ impl ReplayState {
     }
 
     fn review(&self, cx: &Setting<'_>, walks: &[&Walk], block_start: Date) -> BlockReview {
+        // The week before answered its risen mornings: a step back or a flare decision, or a
+        // switch to the flare plan within that week.
+        let answered_before = matches!(self.last_kind, DecisionKind::Regress | DecisionKind::Flare)
+            || self.week.checked_sub(2).is_some_and(|prev| {
+                let prev_walks: &[&Walk] = cx.blocks.walks.get(&prev).map_or(&[], |w| w.as_slice());
+                super::super::review::switched_to_flare(
+                    prev_walks,
+                    &cx.mornings,
+                    cx.tuning,
+                    block_start.saturating_sub(7.days()),
+                )
+                .is_some()
+            });
         review_block(
             walks,
             &Context {
@@ -280,6 +293,7 @@ impl ReplayState {
                 in_flare: self.in_flare,
                 rebuilding: self.rebuild_to.is_some(),
                 planned_walks: self.this_week.walks_per_week(),
+                answered_before,
             },
         )
     }
