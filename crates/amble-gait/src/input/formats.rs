@@ -1,6 +1,6 @@
 //! The formats: the contract's CSV, phyphox's CSV export and the Sensor Logger export.
 
-use super::grid::{check_order, lerp, samples, samples_with_gyro};
+use super::grid::{check_order, lerp, samples, samples_with_gyro, scaled};
 use super::table::Table;
 use super::{MAX_GYR_DPS, Recording, Samples};
 use crate::{G, GaitError};
@@ -114,28 +114,9 @@ fn sensor_logger_gyroscope(text: &str) -> Result<Samples, GaitError> {
         table.column("\"z\"", named("z"))?,
     ];
     let rows = table.read(cols, ["seconds_elapsed", "x", "y", "z"])?;
-    let to_dps = 180.0 / std::f64::consts::PI;
-    let mut s = Samples {
-        times: Vec::with_capacity(rows.len()),
-        acc: Vec::with_capacity(rows.len()),
-        gyr: None,
-        lines: Vec::with_capacity(rows.len()),
-    };
-    for (line, [t, x, y, z]) in rows {
-        let w = [x * to_dps, y * to_dps, z * to_dps];
-        if w.iter().any(|v| v.abs() > MAX_GYR_DPS) {
-            return Err(GaitError::Parse {
-                line,
-                message: format!(
-                    "an angular rate of {:.0} deg/s is beyond any sensor (Sensor Logger writes rad/s)",
-                    w.iter().fold(0.0f64, |m, v| m.max(v.abs()))
-                ),
-            });
-        }
-        s.times.push(t);
-        s.acc.push(w);
-        s.lines.push(line);
-    }
+    let s = scaled(rows, 180.0 / std::f64::consts::PI, MAX_GYR_DPS, |v| {
+        format!("an angular rate of {v:.0} deg/s is beyond any sensor (Sensor Logger writes rad/s)")
+    })?;
     check_order(&s)?;
     Ok(s)
 }

@@ -16,6 +16,19 @@ pub(super) fn lerp(a: [f64; 3], b: [f64; 3], f: f64) -> [f64; 3] {
 
 /// Rows `[time, x, y, z]` to samples, accelerations times `scale`, each bounded.
 pub(super) fn samples(rows: Vec<(usize, [f64; 4])>, scale: f64) -> Result<Samples, GaitError> {
+    scaled(rows, scale, MAX_ACC, |v| {
+        format!("an acceleration of {v:.0} m/s² is beyond any sensor (check the unit)")
+    })
+}
+
+/// Rows `[time, x, y, z]` to samples of vectors times `scale`, each component at most `bound`
+/// in size; `beyond` words the refusal of the largest component.
+pub(super) fn scaled(
+    rows: Vec<(usize, [f64; 4])>,
+    scale: f64,
+    bound: f64,
+    beyond: impl Fn(f64) -> String,
+) -> Result<Samples, GaitError> {
     let mut s = Samples {
         times: Vec::with_capacity(rows.len()),
         acc: Vec::with_capacity(rows.len()),
@@ -24,13 +37,10 @@ pub(super) fn samples(rows: Vec<(usize, [f64; 4])>, scale: f64) -> Result<Sample
     };
     for (line, [t, x, y, z]) in rows {
         let a = [x * scale, y * scale, z * scale];
-        if a.iter().any(|v| v.abs() > MAX_ACC) {
+        if a.iter().any(|v| v.abs() > bound) {
             return Err(GaitError::Parse {
                 line,
-                message: format!(
-                    "an acceleration of {:.0} m/s² is beyond any sensor (check the unit)",
-                    a.iter().fold(0.0f64, |m, v| m.max(v.abs()))
-                ),
+                message: beyond(a.iter().fold(0.0f64, |m, v| m.max(v.abs()))),
             });
         }
         s.times.push(t);
