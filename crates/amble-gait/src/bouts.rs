@@ -5,7 +5,7 @@ use crate::count;
 use crate::gsd::{gait_sequences, over_turns};
 use crate::input::Recording;
 use crate::mobilised::standard;
-use crate::pendulum::step_length;
+use crate::pendulum::{step_length, step_samples};
 use crate::stats::{autocorr, interquartile_mean, mean_sd};
 use crate::turns::{Turn, turns};
 
@@ -254,13 +254,8 @@ pub fn analyse(rec: &Recording, sensor_height_m: f64) -> Gait {
         let lengths: Vec<f64> = pairs
             .iter()
             .map(|(a, b)| {
-                step_length(
-                    &own,
-                    fs,
-                    ((a * fs) as usize).saturating_sub(first),
-                    ((b * fs) as usize).saturating_sub(first),
-                    sensor_height_m,
-                )
+                let (from, to) = step_samples(*a, *b, fs, first);
+                step_length(&own, fs, from, to, sensor_height_m)
             })
             .collect();
         for (((a, _), t), l) in pairs.iter().zip(&times).zip(&lengths) {
@@ -286,38 +281,35 @@ pub fn analyse(rec: &Recording, sensor_height_m: f64) -> Gait {
         let break_lengths: Vec<f64> = bout
             .windows(2)
             .map(|w| {
-                step_length(
-                    &own,
-                    fs,
-                    ((w[0][w[0].len() - 1] * fs) as usize).saturating_sub(first),
-                    ((w[1][0] * fs) as usize).saturating_sub(first),
-                    sensor_height_m,
-                )
+                let (from, to) = step_samples(w[0][w[0].len() - 1], w[1][0], fs, first);
+                step_length(&own, fs, from, to, sensor_height_m)
             })
             .collect();
         let mut std = standard(&bout, step_s, stride / 2.0, &break_lengths);
-        // Inside a gait sequence the steps are counted from contacts found as mobgap's cadence
-        // finds them (count.rs): Amble's contacts come more often than the steps in slow
-        // turns. The distance and so the speed stay; the stride is the distance over the steps
-        // counted.
-        if in_sequence {
-            let found: Vec<f64> = count::contacts(&rec.acc[first..last], fs)
-                .into_iter()
-                .map(|t| t + first as f64 / fs)
-                .filter(|t| (start_s..=end_s).contains(t))
-                .collect();
-            if let (Some(s), Some(c)) =
-                (std.as_mut(), count::cadence(&found, STEP_MIN_S, STEP_MAX_S))
-            {
-                s.cadence_spm = c;
-                s.stride_length_m = 120.0 * s.speed_mps / c;
-            }
+        // The second detector's contacts (count.rs), found as mobgap's cadence finds them: Amble's
+        // contacts come more often than the steps in slow turns. Inside a gait sequence its
+        // steps are the ones counted (the distance and so the speed stay; the stride is the
+        // distance over the steps counted); in every bout the cadence is its strides' median
+        // rate, as the reference takes its cadence from its strides.
+        let found: Vec<f64> = count::contacts(&rec.acc[first..last], fs)
+            .into_iter()
+            .map(|t| t + first as f64 / fs)
+            .filter(|t| (start_s..=end_s).contains(t))
+            .collect();
+        if let (true, Some(s), Some(c)) = (
+            in_sequence,
+            std.as_mut(),
+            count::counted_spm(&found, STEP_MIN_S, STEP_MAX_S),
+        ) {
+            s.cadence_spm = c;
+            s.stride_length_m = 120.0 * s.speed_mps / c;
         }
-        let cadence_spm = std.map_or(cadence, |s| s.cadence_spm);
+        let counted_spm = std.map_or(cadence, |s| s.cadence_spm);
+        let cadence_spm = count::stride_rate(&found, STEP_MIN_S, STEP_MAX_S).unwrap_or(counted_spm);
         g.bouts.push(Bout {
             start_s,
             end_s,
-            steps: steps_counted(cadence_spm, end_s - start_s),
+            steps: steps_counted(counted_spm, end_s - start_s),
             cadence_spm,
             stride_length_m: std.map_or(stride, |s| s.stride_length_m),
             speed_mps: std.map_or(stride * cadence / 120.0, |s| s.speed_mps),
@@ -347,13 +339,13 @@ fn split_at_rises(bout: &[Vec<f64>], rec: &Recording, l: f64) -> Vec<Vec<Vec<f64
     let first = (s0 * fs) as usize;
     let last = ((e0 * fs) as usize + 1).min(rec.acc.len());
     let own = bout_vertical(&rec.acc[first..last]);
-    let at = |t: f64| ((t * fs) as usize).saturating_sub(first);
     let mut runs: Vec<Vec<f64>> = Vec::new();
     let mut split = false;
     for run in bout {
         let mut cur = vec![run[0]];
         for w in run.windows(2) {
-            if step_length(&own, fs, at(w[0]), at(w[1]), l) > l {
+            let (from, to) = step_samples(w[0], w[1], fs, first);
+            if step_length(&own, fs, from, to, l) > l {
                 split = true;
                 runs.push(std::mem::take(&mut cur));
             }

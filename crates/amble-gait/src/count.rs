@@ -140,11 +140,39 @@ fn window(x: &[f64], size: usize, pick: fn(f64, f64) -> f64) -> Vec<f64> {
     out
 }
 
-/// A bout's cadence (steps/min) from contacts counted as Amble counts its own: runs of steps of
+/// A bout's cadence (steps/min) as the lab reference takes it: the rate of each stride (two
+/// steps over the stride's time, 120 / seconds), of the strides whose two steps each last
+/// `step_min_s` to `step_max_s` (a break is no stride), and of those the median. INDIP's
+/// cadence is the mean of its strides' rates, its breaks left out (its `Cadence` equals that
+/// mean on every reference bout of mobgap's lab recordings); the median is that centre where one
+/// missed or extra contact would otherwise make a stride of half or twice the time. `None`
+/// without a stride.
+pub(crate) fn stride_rate(contacts: &[f64], step_min_s: f64, step_max_s: f64) -> Option<f64> {
+    let step = |d: f64| (step_min_s..=step_max_s).contains(&d);
+    let mut rates: Vec<f64> = contacts
+        .windows(3)
+        .filter(|w| step(w[1] - w[0]) && step(w[2] - w[1]))
+        .map(|w| 120.0 / (w[2] - w[0]))
+        .collect();
+    median(&mut rates)
+}
+
+/// The median (the mean of the middle two of an even count); `None` for none.
+fn median(v: &mut [f64]) -> Option<f64> {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(v[n / 2]),
+        _ => Some((v[n / 2 - 1] + v[n / 2]) / 2.0),
+    }
+}
+
+/// A bout's steps per minute from contacts counted as Amble counts its own: runs of steps of
 /// `step_min_s` to `step_max_s`, each its duration over the typical step (the mean of the
 /// middle half of the step times), a break between runs one step; over the time from the first
 /// contact of the first run to the last of the last. `None` without two steps.
-pub(crate) fn cadence(contacts: &[f64], step_min_s: f64, step_max_s: f64) -> Option<f64> {
+pub(crate) fn counted_spm(contacts: &[f64], step_min_s: f64, step_max_s: f64) -> Option<f64> {
     let mut runs: Vec<Vec<f64>> = Vec::new();
     for &t in contacts {
         match runs.last_mut() {
@@ -243,16 +271,39 @@ mod tests {
     }
 
     #[test]
+    fn cadence_is_the_median_strides_rate() {
+        // Steps of 0.5 s: strides of 1 s, 120 steps/min.
+        let steady: Vec<f64> = (0..21).map(|k| f64::from(k) * 0.5).collect();
+        assert!((stride_rate(&steady, 0.25, 1.25).unwrap() - 120.0).abs() < 1e-9);
+        // An extra contact in the middle of a step makes two short strides; the median holds.
+        let mut extra = steady.clone();
+        extra.insert(10, 4.75);
+        let r = stride_rate(&extra, 0.2, 1.25).unwrap();
+        assert!((r - 120.0).abs() < 1e-9, "{r}");
+        // A break of 2 s is no stride: the strides either side keep their rates.
+        let two: Vec<f64> = (0..6)
+            .map(|k| f64::from(k) * 0.6)
+            .chain((0..6).map(|k| 5.0 + f64::from(k) * 0.6))
+            .collect();
+        let r = stride_rate(&two, 0.25, 1.25).unwrap();
+        assert!((r - 100.0).abs() < 1e-9, "{r}");
+        // Too few contacts, or steps outside walking's times: no stride.
+        assert_eq!(stride_rate(&[1.0, 1.5], 0.25, 1.25), None);
+        assert_eq!(stride_rate(&[1.0, 3.0, 5.0], 0.25, 1.25), None);
+        assert_eq!(median(&mut [3.0, 1.0, 2.0, 10.0]), Some(2.5));
+    }
+
+    #[test]
     fn cadence_counts_runs_and_breaks() {
         let run = |from: f64, n: usize| (0..n).map(move |k| from + k as f64 * 0.5);
         // 21 contacts 0.5 s apart: 120 steps/min.
         let steady: Vec<f64> = run(0.0, 21).collect();
-        assert!((cadence(&steady, 0.25, 1.25).unwrap() - 120.0).abs() < 1e-9);
+        assert!((counted_spm(&steady, 0.25, 1.25).unwrap() - 120.0).abs() < 1e-9);
         // Two runs of 10 steps with a 2 s break: 21 steps in 12 s.
         let two: Vec<f64> = run(0.0, 11).chain(run(7.0, 11)).collect();
-        let c = cadence(&two, 0.25, 1.25).unwrap();
+        let c = counted_spm(&two, 0.25, 1.25).unwrap();
         assert!((c - 60.0 * 21.0 / 12.0).abs() < 1e-9, "{c}");
-        assert_eq!(cadence(&[1.0], 0.25, 1.25), None);
-        assert_eq!(cadence(&[1.0, 5.0], 0.25, 1.25), None);
+        assert_eq!(counted_spm(&[1.0], 0.25, 1.25), None);
+        assert_eq!(counted_spm(&[1.0, 5.0], 0.25, 1.25), None);
     }
 }

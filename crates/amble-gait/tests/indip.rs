@@ -46,6 +46,10 @@ fn contacts_and_bouts_against_indip() {
     // detector: cadence 4.29 → 3.48 per bout, stride 0.136 → 0.117 m; docs/gait.md.)
     // (A "step" longer than the leg, the rise out of a chair, no longer starts a bout: cadence
     // 3.48 → 2.81 per bout, speed 0.104 → 0.086 m/s.)
+    // (The cadence is the strides' median rate, as the reference's is its strides' mean rate:
+    // 2.81 → 2.98 per bout, but 2.01 → 1.34 on the bouts without a pause and, duration-weighted
+    // on the daily-life trial, 2.6 → 3.2 against mobgap's 6.6; over mobgap's nine recordings
+    // 4.6 → 4.2 steps/min and HA 002's daily-life test 3.7 → 2.2, under mobgap's 2.5.)
     assert!(a.cadence_mae < 3.0, "{a}");
     assert!(a.stride_mae < 0.12 && a.speed_mae < 0.09, "{a}");
     // On bouts without a pause, under mobgap's figures. (With Mobilise-D's step factor this
@@ -55,7 +59,7 @@ fn contacts_and_bouts_against_indip() {
     // against the reference's 104, where it read 94.)
     assert!(a.steady_bouts >= 4, "{a}");
     assert!(
-        a.steady_cadence_mae < 2.2 && a.steady_stride_mae < 0.07 && a.steady_speed_mae < 0.055,
+        a.steady_cadence_mae < 1.5 && a.steady_stride_mae < 0.07 && a.steady_speed_mae < 0.055,
         "{a}"
     );
 }
@@ -94,31 +98,31 @@ fn duration_weighted_errors_at_mobgaps_figures() {
     }
 }
 
-/// A bout's `steps` are the steps its cadence counts (inside a gait sequence the second
-/// detector's, not the contacts its bout was built on): 60 × steps / duration gives the cadence
-/// back to within half a step.
+/// A bout's `steps` are the steps counted over it (runs of steps at the bout's typical step
+/// time, each break one step; inside a gait sequence the second detector's): whole steps at a
+/// walking rate, at least the five steps of a bout's four strides. They are not its cadence
+/// over its duration: the cadence is its strides' median rate, breaks left out (method 6).
 #[test]
-fn steps_are_the_cadences_count() {
+fn steps_are_the_steps_counted() {
     for name in common::RECORDINGS {
         let rec = parse_csv(&imu_text(name), CsvOptions::default()).unwrap();
         let g = amble_gait::analyse(&rec, common::SENSOR_HEIGHT_M);
         assert!(!g.bouts.is_empty(), "{name}");
         for b in &g.bouts {
-            let duration = b.end_s - b.start_s;
-            let counted = b.cadence_spm * duration / 60.0;
+            let rate = 60.0 * b.steps as f64 / (b.end_s - b.start_s);
             assert!(
-                (b.steps as f64 - counted).abs() <= 0.5,
-                "{name}: {} steps against {counted:.2} counted ({b:?})",
-                b.steps
+                b.steps >= 5 && (40.0..=160.0).contains(&rate),
+                "{name}: {b:?}"
             );
+            assert!((40.0..=160.0).contains(&b.cadence_spm), "{name}: {b:?}");
         }
     }
 }
 
 /// Each variant is as accurate as the original: contacts within 5 %, errors within a small
 /// margin (on bouts of 4-12 s one contact moved by resampling moves a bout's cadence by 1-2
-/// steps/min: with the gyroscope at 50 Hz 4.45 steps/min per bout against the original's 2.81,
-/// where it was 4.34 against 3.48 before the rises split the bouts).
+/// steps/min); each variant is also at or below mobgap's figures on each recording,
+/// duration-weighted.
 #[test]
 fn phone_style_variants_are_as_accurate() {
     // A variant with a gyroscope against the original; one without against the original read
@@ -137,7 +141,10 @@ fn phone_style_variants_are_as_accurate() {
             &without_gyro
         };
         let a = evaluate(read, std::env::var("GAIT_VERBOSE").is_ok());
-        eprintln!("{what}: {a}");
+        eprintln!(
+            "{what}: {a}; duration-weighted per recording {:?}",
+            a.weighted
+        );
         let ok = a.matched_contacts as f64 >= base.matched_contacts as f64 * 0.95
             && a.matched_bouts == base.matched_bouts
             && a.cadence_mae <= base.cadence_mae + 2.0
@@ -145,6 +152,15 @@ fn phone_style_variants_are_as_accurate() {
             && a.speed_mae <= base.speed_mae + 0.03;
         if !ok {
             failures.push(format!("{what}: {a}"));
+        }
+        // Every phone-style copy, with its gyroscope or without, is held to mobgap's figures
+        // (mobgap reads the lab sensor, gyroscope included) on each recording too.
+        let above = (0..MOBGAP.len()).any(|k| (0..3).any(|m| a.weighted[k][m] > MOBGAP[k][m]));
+        if above {
+            failures.push(format!(
+                "{what}: over mobgap's {MOBGAP:?}: {:?}",
+                a.weighted
+            ));
         }
     }
     assert!(
