@@ -21,19 +21,19 @@ pub const MIN_STRIDES: usize = 4;
 pub struct Bout {
     pub start_s: f64,
     pub end_s: f64,
-    /// The steps the cadence counts: `cadence_spm` × the bout's duration, rounded (runs of steps
-    /// at the typical step time, each break one step; inside a gait sequence the second
-    /// detector's), so that 60 × steps / duration gives the cadence back to within half a step.
+    /// The steps counted over the bout, rounded (runs of steps at the typical step time, each
+    /// break one step; inside a gait sequence the second detector's): the stride length is the
+    /// distance over them.
     pub steps: usize,
-    /// Cadence by the Mobilise-D definition: the steps over the bout's duration, turns and
-    /// short pauses included (a break between runs of steps is one slow step) (steps/min).
-    /// Inside a gait sequence the steps are those of a second contact detector, as mobgap
-    /// counts them for its cadence.
+    /// Cadence as the lab reference takes it: the rate of the bout's strides (120 / a stride's
+    /// seconds, strides of two steps of 0.25-1.25 s each, a break no stride), their median, the
+    /// strides those of a second contact detector as mobgap counts its cadence (steps/min). A
+    /// bout where it finds none: the steps counted over the bout's duration.
     pub cadence_spm: f64,
     /// Stride length by the Mobilise-D definition: twice the distance over the steps, a
     /// break's step short (m).
     pub stride_length_m: f64,
-    /// Walking speed: the distance over the bout's duration (= stride × cadence / 120, m/s).
+    /// Walking speed: the distance over the bout's duration, pauses included (m/s).
     pub speed_mps: f64,
     /// The rate of the steps walked: 60 / the mean of the middle half of the step times, the
     /// breaks between runs of steps left out (steps/min).

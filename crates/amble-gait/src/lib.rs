@@ -4,9 +4,10 @@
 //! (at least 4 strides, a pause over 3 s ends a bout), with a gyroscope turns (after El-Gohary
 //! et al., Sensors 2014) and gait sequences widened over them that cut the bouts to their
 //! walking (after Paraschiv-Ionescu et al., J NeuroEng Rehabil 2019; both as mobgap sets them),
-//! cadence, stride length and speed per bout
-//! by the Mobilise-D definitions (the steps over the whole bout, pauses included; inside gait
-//! sequences counted from a second contact detector, after mobgap's improved HKLee), step length
+//! cadence, stride length and speed per bout by the Mobilise-D definitions (cadence the median
+//! rate of the bout's strides, as the lab reference takes its cadence from its strides; the
+//! steps over the whole bout, pauses included, for stride and speed; the strides, and inside
+//! gait sequences the steps, from a second contact detector after mobgap's improved HKLee), step length
 //! from the inverted pendulum (Zijlstra & Hof, Gait Posture 2003), regularity and symmetry from
 //! the autocorrelation (Moe-Nilssen & Helbostad, J Biomech 2004), and the drift over a walk.
 //! Pure: text or samples in, numbers out.

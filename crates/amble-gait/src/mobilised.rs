@@ -1,5 +1,7 @@
-//! A walking bout's cadence, stride length and speed by the Mobilise-D definitions the lab
-//! reference uses: the steps over the whole bout, its turns and short pauses included (a break
+//! A walking bout's steps, stride length and speed by the Mobilise-D definitions the lab
+//! reference uses (its cadence, the strides' rate, is `count::stride_rate`; the rate here, the
+//! steps over the bout, is the fallback where no stride is found): the steps over the whole
+//! bout, its turns and short pauses included (a break
 //! of up to 3 s inside a bout is one slow, short step), and the speed the distance over the
 //! bout's duration (Micó-Amigo et al., J NeuroEng Rehabil 20:78, 2023; Kirk et al., Sci Rep
 //! 14:1754, 2024; the bout rules as in mobgap, Apache-2.0, <https://github.com/mobilise-d/mobgap>,
