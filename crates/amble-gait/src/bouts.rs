@@ -117,8 +117,8 @@ fn peak(x: &[f64], from: usize, to: usize) -> f64 {
     (from..=to)
         .map(|lag| autocorr(x, lag))
         .filter(|r| r.is_finite())
-        .fold(f64::NEG_INFINITY, f64::max)
-        .max(if from <= to { f64::NEG_INFINITY } else { 0.0 })
+        .reduce(f64::max)
+        .unwrap_or(0.0)
 }
 
 /// The step regularity over the stride regularity within 0..=1, `None` unless the stride
