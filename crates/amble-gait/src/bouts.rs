@@ -6,7 +6,7 @@ use crate::gsd::{gait_sequences, over_turns};
 use crate::input::Recording;
 use crate::mobilised::standard;
 use crate::pendulum::{step_length, step_samples};
-use crate::stats::{autocorr, interquartile_mean, mean_sd};
+use crate::stats::{autocorr_peak, interquartile_mean, mean_sd};
 use crate::turns::{Turn, turns};
 
 /// Longest step time taken for walking, seconds.
@@ -106,19 +106,10 @@ impl Gait {
         // stride differ in an uneven gait. At the fixed lags the stride's value is taken off
         // its peak more than the step's and the ratio reads 1 on most bouts.
         let reach = lag / 4;
-        let step_reg = peak(seg, lag.saturating_sub(reach).max(1), lag + reach);
-        let stride_reg = peak(seg, (2 * lag).saturating_sub(reach).max(1), 2 * lag + reach);
+        let step_reg = autocorr_peak(seg, lag.saturating_sub(reach), lag + reach);
+        let stride_reg = autocorr_peak(seg, (2 * lag).saturating_sub(reach), 2 * lag + reach);
         (step_reg, symmetry(step_reg, stride_reg))
     }
-}
-
-/// The highest autocorrelation of `x` at a lag from `from` to `to` (samples), 0 for none.
-fn peak(x: &[f64], from: usize, to: usize) -> f64 {
-    (from..=to)
-        .map(|lag| autocorr(x, lag))
-        .filter(|r| r.is_finite())
-        .reduce(f64::max)
-        .unwrap_or(0.0)
 }
 
 /// The step regularity over the stride regularity within 0..=1, `None` unless the stride

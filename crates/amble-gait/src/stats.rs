@@ -29,7 +29,9 @@ pub(crate) fn slope(x: &[f64], y: &[f64]) -> f64 {
     if sxx > 0.0 { sxy / sxx } else { 0.0 }
 }
 
-/// The unbiased autocorrelation of `x` at `lag`, normalised to 1 at lag 0.
+/// The unbiased autocorrelation of `x` at `lag`, normalised to 1 at lag 0 (the plain
+/// definition, which [`autocorr_peak`] is tested against).
+#[cfg(test)]
 pub(crate) fn autocorr(x: &[f64], lag: usize) -> f64 {
     if lag == 0 || lag >= x.len() {
         return 0.0;
@@ -42,6 +44,35 @@ pub(crate) fn autocorr(x: &[f64], lag: usize) -> f64 {
     let n = x.len() - lag;
     let c: f64 = (0..n).map(|i| (x[i] - m) * (x[i + lag] - m)).sum::<f64>() / n as f64;
     c / var
+}
+
+/// The highest unbiased autocorrelation of `x` (normalised to 1 at lag 0) at a lag from `from`
+/// to `to`, the mean and variance taken once; 0 for no such lag.
+pub(crate) fn autocorr_peak(x: &[f64], from: usize, to: usize) -> f64 {
+    let n = x.len();
+    let to = to.min(n.saturating_sub(1));
+    let from = from.max(1);
+    if from > to {
+        return 0.0;
+    }
+    let m = x.iter().sum::<f64>() / n as f64;
+    let c: Vec<f64> = x.iter().map(|a| a - m).collect();
+    let var = c.iter().map(|a| a * a).sum::<f64>() / n as f64;
+    if var <= 0.0 {
+        return 0.0;
+    }
+    (from..=to)
+        .map(|lag| {
+            let k = n - lag;
+            c[..k]
+                .iter()
+                .zip(&c[lag..])
+                .map(|(a, b)| a * b)
+                .sum::<f64>()
+                / k as f64
+                / var
+        })
+        .fold(f64::NEG_INFINITY, f64::max)
 }
 
 #[cfg(test)]
@@ -58,5 +89,14 @@ mod tests {
         // A period of 2π/0.1 ≈ 63 samples.
         assert!(autocorr(&sine, 63) > 0.95);
         assert!(autocorr(&sine, 31) < -0.9);
+        // The peak near a lag is the plain autocorrelation's highest there.
+        for (from, to) in [(50, 70), (1, 10), (120, 130), (30, 33)] {
+            let plain = (from..=to)
+                .map(|l| autocorr(&sine, l))
+                .fold(f64::NEG_INFINITY, f64::max);
+            assert!((autocorr_peak(&sine, from, to) - plain).abs() < 1e-12);
+        }
+        assert_eq!(autocorr_peak(&sine, 10, 5), 0.0);
+        assert_eq!(autocorr_peak(&[1.0; 50], 1, 5), 0.0);
     }
 }
