@@ -236,3 +236,128 @@ async fn the_check_in_sent_twice_stores_one_check_in() {
         .count();
     assert_eq!(checkins, 1);
 }
+
+// ---- A morning score sent later from the offline queue ----
+
+/// The morning kept for `date` as `(id, pain)`, every one of them.
+async fn mornings(app: &App, date: &str) -> Vec<(String, u64)> {
+    let journal = app.get("/api/v1/journal").await.json();
+    journal["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "morning" && e["date"] == date)
+        .map(|e| {
+            (
+                e["id"].as_str().unwrap().to_string(),
+                e["pain"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// r5 #4: a score entered on the computer, then the phone's queued form for the same date
+/// (made before it, sent hours later) is not applied: 409, both values and a choice.
+#[tokio::test]
+async fn a_queued_morning_never_replaces_a_score_saved_after_it_was_made() {
+    let app = App::new();
+    let r = app.post_json("/api/v1/assessments", BENIGN).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // The phone's form, opened before the computer's score: it saw no score for the date.
+    let form = app.get("/log/morning").await;
+    assert!(
+        form.body.contains("data-kept=\"{}\"")
+            && form.body.contains("data-kept-from=\"2025-11-30\""),
+        "{}",
+        form.body
+    );
+    let api = app
+        .post_json("/api/v1/mornings", r#"{"date":"2026-03-01","pain":4}"#)
+        .await;
+    assert_eq!(api.status, StatusCode::CREATED, "{}", api.body);
+    let id = api.json()["id"].as_str().unwrap().to_string();
+
+    let queued = "date=2026-03-01&pain=7&client_ref=phone-1&seen=none";
+    let late = app.post_form("/log/morning", queued).await;
+    assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.body);
+    assert_eq!(mornings(&app, "2026-03-01").await, vec![(id.clone(), 4)]);
+    // The person is told, with both values and the choice.
+    assert!(late.body.contains("id=\"conflict\""), "{}", late.body);
+    assert!(
+        late.body.contains("Kept now: back pain 4/10")
+            && late.body.contains("sent later: 7/10")
+            && late.body.contains("Replace it with 7/10")
+            && late.body.contains("Keep 4/10"),
+        "{}",
+        late.body
+    );
+    // Sent again (the queue retrying), still nothing replaced.
+    assert_eq!(
+        app.post_form("/log/morning", queued).await.status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(mornings(&app, "2026-03-01").await, vec![(id.clone(), 4)]);
+    // A page that listed the date shows the kept score's revision, which the queue sends.
+    let form = app.get("/log/morning").await;
+    let seen = late.hidden("seen").unwrap();
+    assert!(
+        form.body.contains(&format!(
+            "data-kept=\"{{&#34;2026-03-01&#34;:&#34;{seen}&#34;}}\""
+        )),
+        "{}",
+        form.body
+    );
+    // An older date than the page listed never replaces either.
+    let r = app
+        .post_json("/api/v1/mornings", r#"{"date":"2025-10-01","pain":2}"#)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let old = app
+        .post_form("/log/morning", "date=2025-10-01&pain=5&seen=unknown")
+        .await;
+    assert_eq!(old.status, StatusCode::CONFLICT);
+    assert_eq!(mornings(&app, "2025-10-01").await[0].1, 2);
+
+    // The person chooses to replace it: the choice carries the version it showed.
+    let choice = app
+        .post_form(
+            "/log/morning",
+            &format!("date=2026-03-01&pain=7&client_ref=phone-1&seen={seen}"),
+        )
+        .await;
+    assert_eq!(choice.status, StatusCode::SEE_OTHER, "{}", choice.body);
+    assert_eq!(choice.location, format!("/today?saved={id}&replaced=4"));
+    assert_eq!(mornings(&app, "2026-03-01").await, vec![(id.clone(), 7)]);
+    // A queued score that saw 4 when 7 is kept now: refused, the newer value named.
+    let stale = app
+        .post_form(
+            "/log/morning",
+            &format!("date=2026-03-01&pain=2&seen={seen}"),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("Kept now: back pain 7/10"));
+    assert_eq!(mornings(&app, "2026-03-01").await, vec![(id.clone(), 7)]);
+    // A queued score for a free date is stored; the same score again stores nothing.
+    let free = app
+        .post_form("/log/morning", "date=2026-02-27&pain=3&seen=none")
+        .await;
+    assert_eq!(free.status, StatusCode::SEE_OTHER);
+    let same = app
+        .post_form("/log/morning", "date=2026-03-01&pain=7&seen=none")
+        .await;
+    assert_eq!(same.status, StatusCode::SEE_OTHER);
+    assert_eq!(mornings(&app, "2026-03-01").await, vec![(id.clone(), 7)]);
+    // A garbled seen is bad input.
+    let bad = app
+        .post_form("/log/morning", "date=2026-03-01&pain=1&seen=yesterday")
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Sent at once (no seen): today's documented behaviour, replaced with a note.
+    let now = app
+        .post_form("/log/morning", "date=2026-03-01&pain=1")
+        .await;
+    assert_eq!(now.status, StatusCode::SEE_OTHER);
+    assert_eq!(now.location, format!("/today?saved={id}&replaced=7"));
+    assert_eq!(mornings(&app, "2026-03-01").await, vec![(id, 1)]);
+}
