@@ -1,7 +1,9 @@
-//! Forms sent twice, or late: the check-up's and the check-in's last step carry a one-time
-//! reference (a repeat answers with the first result, never a second entry), and a morning
-//! score queued on the phone never silently replaces one changed after it was queued
-//! (docs/web.md).
+//! Input from forms and the API sent twice, sent late, or with characters text may not hold:
+//! the check-up's and the check-in's last step carry a one-time reference (a repeat answers
+//! with the first result, never a second entry), a morning score queued on the phone never
+//! silently replaces one changed after it was queued (docs/web.md), and free text refuses
+//! control characters and direction overrides, naming the field and the character
+//! (docs/core-rules.md).
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
 
@@ -360,4 +362,97 @@ async fn a_queued_morning_never_replaces_a_score_saved_after_it_was_made() {
     assert_eq!(now.status, StatusCode::SEE_OTHER);
     assert_eq!(now.location, format!("/today?saved={id}&replaced=7"));
     assert_eq!(mornings(&app, "2026-03-01").await, vec![(id, 1)]);
+}
+
+// ---- Text without control characters or direction overrides ----
+
+#[tokio::test]
+async fn the_api_and_the_forms_refuse_control_and_direction_characters() {
+    let app = App::new();
+    let r = app.post_json("/api/v1/assessments", BENIGN).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // The API: the field and the character named (escaped), nothing stored.
+    for (body, field, code) in [
+        (
+            r#"{"date":"2026-03-02","minutes":20,"pain_before":1,"pain_peak":2,"surface":"grass\u202e01/3"}"#,
+            "surface",
+            "U+202E, a right-to-left override",
+        ),
+        (
+            r#"{"date":"2026-03-02","minutes":20,"pain_before":1,"pain_peak":2,"notes":"ding\u0007"}"#,
+            "notes",
+            "U+0007, a bell",
+        ),
+        (
+            r#"{"date":"2026-03-02","minutes":20,"pain_before":1,"pain_peak":2,"shoes":"\u2066x\u2069"}"#,
+            "shoes",
+            "U+2066",
+        ),
+    ] {
+        let r = app.post_json("/api/v1/walks", body).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            r.body
+        );
+        let v = r.json();
+        assert_eq!(v["field"], field, "{}", r.body);
+        assert!(v["error"].as_str().unwrap().contains(code), "{}", r.body);
+        assert!(!r.body.contains('\u{202E}') && !r.body.contains('\u{7}'));
+    }
+    // A PSFS activity in a check-up sent to the API.
+    let mut answers: Value = serde_json::from_str(BENIGN).unwrap();
+    answers["instruments"]["psfs"] = serde_json::json!([{"activity": "walk\u{202E}", "score": 3}]);
+    let r = app
+        .post_json("/api/v1/assessments", &answers.to_string())
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("U+202E"), "{}", r.body);
+    // Notes may span lines, a surface may not (the core's rule, beside the field).
+    let ok = app
+        .post_json(
+            "/api/v1/walks",
+            r#"{"date":"2026-03-02","minutes":20,"pain_before":1,"pain_peak":2,"notes":"first lap\nsecond\tlap"}"#,
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+    let two_lines = app
+        .post_json(
+            "/api/v1/walks",
+            r#"{"date":"2026-03-02","minutes":20,"pain_before":1,"pain_peak":2,"surface":"grass\nmud"}"#,
+        )
+        .await;
+    assert_eq!(
+        two_lines.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        two_lines.body
+    );
+    assert!(two_lines.body.contains("U+000A"), "{}", two_lines.body);
+    // The web form: refused, nothing stored.
+    let form = app
+        .post_form(
+            "/log/walk",
+            "date=2026-03-02&minutes=20&pain_before=1&pain_peak=2&leg_spread=none&shoes=a%E2%80%AEb",
+        )
+        .await;
+    assert_eq!(
+        form.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        form.body
+    );
+    assert!(
+        form.body.contains("shoes") && form.body.contains("U+202E"),
+        "{}",
+        form.body
+    );
+    let walks = app
+        .kinds()
+        .await
+        .into_iter()
+        .filter(|(k, _)| k == "walk")
+        .count();
+    assert_eq!(walks, 1, "only the walk with clean text");
 }
