@@ -140,6 +140,9 @@ impl Answers {
                         "expected the name of an activity, found an empty string".into(),
                     ));
                 }
+                if let Some(m) = crate::text::problem(&item.activity, crate::text::Lines::One) {
+                    return Err(err(&format!("instruments.psfs[{i}].activity"), m));
+                }
                 let chars = item.activity.chars().count();
                 if chars > crate::answers::PSFS_ACTIVITY_MAX_CHARS {
                     return Err(err(

@@ -371,12 +371,19 @@ pub fn id_number(entry: &Entry) -> Result<u64, EntryError> {
 }
 
 fn check_text(field: &str, v: Option<&String>) -> Result<(), EntryError> {
+    // Notes may span lines; a surface or a pair of shoes is one line.
+    let lines = if field == "notes" {
+        crate::text::Lines::Many
+    } else {
+        crate::text::Lines::One
+    };
     match v {
         Some(t) if t.chars().count() > MAX_TEXT => Err(bad(
             field,
             format!("expected at most {MAX_TEXT} characters"),
         )),
-        _ => Ok(()),
+        Some(t) => crate::text::problem(t, lines).map_or(Ok(()), |m| Err(bad(field, m))),
+        None => Ok(()),
     }
 }
 

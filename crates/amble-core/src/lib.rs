@@ -31,6 +31,7 @@ pub mod pose;
 pub mod reminders;
 pub mod report;
 pub mod revision;
+pub mod text;
 pub mod tier;
 pub mod topics;
 pub mod tuning;

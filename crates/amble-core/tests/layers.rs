@@ -19,6 +19,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "correction",
             "revision",
             "client_ref",
+            "text",
         ],
     ),
     // The check-up: content, questionnaires, the assessment and check-ins read on their own.

@@ -38,7 +38,8 @@ pub fn normalise_email(email: &str) -> Result<String, StoreError> {
     let e = email.trim().to_lowercase();
     let ok = e.len() <= 254
         && e.find('@').is_some_and(|at| at > 0 && at < e.len() - 1)
-        && !e.chars().any(|c| c.is_whitespace() || c.is_control());
+        && !e.chars().any(char::is_whitespace)
+        && amble_core::text::refused(&e, amble_core::text::Lines::One).is_none();
     if ok {
         Ok(e)
     } else {

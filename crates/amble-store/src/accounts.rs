@@ -815,7 +815,16 @@ mod tests {
             normalise_email(" Ann@Clinic.Example ").ok().as_deref(),
             Some("ann@clinic.example")
         );
-        for bad in ["", "ann", "@x", "ann@", "a nn@x.org"] {
+        for bad in [
+            "",
+            "ann",
+            "@x",
+            "ann@",
+            "a nn@x.org",
+            "ann\u{7}@x.org",
+            "gro.x@\u{202E}ann",
+            "ann@x.org\u{2069}",
+        ] {
             assert!(normalise_email(bad).is_err(), "{bad}");
         }
     }

@@ -5,7 +5,10 @@
 // client_ref). When the server cannot be reached the log is kept on this phone
 // (localStorage), counted in #pending, and sent again on the next page load, when the phone
 // comes back online, when the page becomes visible, and every 30 seconds while any wait. The
-// server stores a reference once, so a log sent twice is stored once.
+// server stores a reference once, so a log sent twice is stored once. A morning score kept
+// here also says which score for its date this page saw (seen), so that sent later it never
+// replaces a score saved after it was made: the server answers 409 with both values and a
+// choice, shown here instead of "sent".
 (function () {
   "use strict";
   var KEY = "amble.pending";
@@ -56,7 +59,8 @@
   }
 
   // "sent" (stored now or before: follow the answer), "later" (unreachable, server trouble,
-  // or signed out: keep it), "refused" (the server said no to the log itself).
+  // or signed out: keep it), "conflict" (a morning score saved after this one was made: the
+  // server's page with both values), "refused" (the server said no to the log itself).
   function send(item) {
     return window.fetch(item.action, {
       method: "POST",
@@ -71,10 +75,66 @@
       if (resp.status >= 500 || resp.status === 408 || resp.status === 429) {
         return { kind: "later" };
       }
+      if (resp.status === 409) {
+        return resp.text().then(function (html) {
+          return { kind: "conflict", html: html };
+        }, function () {
+          return { kind: "refused", status: resp.status };
+        });
+      }
       return { kind: "refused", status: resp.status };
     }, function () {
       return { kind: "later" };
     });
+  }
+
+  // What a morning form saw for the date of the log kept now (data-kept: {date: revision} of
+  // the scores kept when the page was made, from data-kept-from on): the revision, "none", or
+  // "unknown" for an older date. Added to the log's fields as seen.
+  function withSeen(form, body) {
+    var kept = form.getAttribute("data-kept");
+    if (kept === null) { return body; }
+    var params = new URLSearchParams(body);
+    var date = params.get("date");
+    if (!date) {
+      var input = form.querySelector("input[name=date]");
+      date = (input && input.getAttribute("max")) || "";
+    }
+    var map = {};
+    try { map = JSON.parse(kept) || {}; } catch (e) { map = {}; }
+    var from = form.getAttribute("data-kept-from") || "";
+    var seen = Object.prototype.hasOwnProperty.call(map, date) ? String(map[date])
+      : (from && date && date >= from ? "none" : "unknown");
+    params.set("seen", seen);
+    return params.toString();
+  }
+
+  // A waiting morning score that met a score saved after it was made: the server's words and
+  // choice (#conflict of its answer), shown under #pending.
+  function showConflict(html) {
+    var found = null;
+    try {
+      found = new DOMParser().parseFromString(html, "text/html").getElementById("conflict");
+    } catch (e) {
+      found = null;
+    }
+    if (!found) { return false; }
+    var box = document.getElementById("conflicts");
+    if (!box) {
+      box = document.createElement("section");
+      box.id = "conflicts";
+      var pending = document.getElementById("pending");
+      if (pending && pending.parentNode) {
+        pending.parentNode.insertBefore(box, pending.nextSibling);
+      } else {
+        (document.querySelector("main") || document.body).prepend(box);
+      }
+    }
+    var node = document.importNode(found, true);
+    node.removeAttribute("id");
+    node.classList.add("conflict");
+    box.appendChild(node);
+    return true;
   }
 
   function forget(ref) {
@@ -89,13 +149,24 @@
     flushing = true;
     var sent = 0;
     var refused = 0;
+    var conflicts = 0;
+    var replaced = [];
     var screen = null;
     var next = function (i) {
       if (i >= waiting.length) { return Promise.resolve(); }
       return send(waiting[i]).then(function (r) {
         if (r.kind === "later") { return; }
         forget(waiting[i].ref);
-        if (r.kind === "sent") { sent += 1; } else { refused += 1; }
+        if (r.kind === "sent") {
+          sent += 1;
+          // A morning score that replaced the one kept for its date (which it saw): say so.
+          var was = new URL(r.url, window.location.href).searchParams.get("replaced");
+          if (was !== null) { replaced.push(was); }
+        } else if (r.kind === "conflict" && showConflict(r.html)) {
+          conflicts += 1;
+        } else {
+          refused += 1;
+        }
         // A walk with new symptoms leads to the warning-sign screen, as when sent at once.
         if (r.kind === "sent" && new URL(r.url, window.location.href).pathname === "/screen") {
           screen = r.url;
@@ -111,6 +182,16 @@
       }
       var note = "";
       if (sent > 0) { note = sent === 1 ? "1 waiting log was sent." : sent + " waiting logs were sent."; }
+      if (replaced.length > 0) {
+        note += (note ? " " : "") + "It replaced the morning score " +
+          replaced.map(function (w) { return w + "/10"; }).join(", ") +
+          " kept for " + (replaced.length === 1 ? "that date" : "those dates") + ".";
+      }
+      if (conflicts > 0) {
+        note += (note ? " " : "") + (conflicts === 1
+          ? "1 waiting morning score was not saved: a score for that date was saved after it was made (below, choose which to keep)."
+          : conflicts + " waiting morning scores were not saved: scores for those dates were saved after they were made (below, choose which to keep).");
+      }
       if (refused > 0) { note += (note ? " " : "") + refused + " could not be stored (the server refused it)."; }
       show(note);
     });
@@ -138,6 +219,7 @@
         account: account,
         action: form.getAttribute("action") || (window.location.pathname + window.location.search),
         body: new URLSearchParams(new FormData(form)).toString(),
+        // The fields as sent at once; a log kept for later also says what it saw (seen).
         ref: input.value,
         at: new Date().toISOString()
       };
@@ -146,11 +228,12 @@
         form.removeAttribute("data-sending");
         if (r.kind === "sent") {
           window.location.assign(r.url);
-        } else if (r.kind === "refused") {
+        } else if (r.kind === "refused" || r.kind === "conflict") {
           // The server's own answer (every error beside its field): post the form as usual.
           // Nothing was stored, so the same reference goes again.
           HTMLFormElement.prototype.submit.call(form);
         } else {
+          item.body = withSeen(form, item.body);
           var list = load();
           list.push(item);
           if (!store(list)) {

@@ -427,6 +427,8 @@ pub(crate) async fn layer(
         && path != "/api/v1/journal"
         // The walk's audio track: large, made from its address alone, served in ranges.
         && path != "/walk/track.mp3"
+        // Forms made with a one-time reference each time they are shown.
+        && !matches!(path, "/checkup" | "/checkin" | "/screen")
         && req.uri().query().is_none_or(|q| !q.contains("saved="));
     // The journal this request may use (set by the check before this layer); no scope, no
     // cache. The cache is the journal's own, so a page is never served to anyone else.

@@ -115,7 +115,10 @@ fn sensor_logger_gyroscope(text: &str) -> Result<Samples, GaitError> {
     ];
     let rows = table.read(cols, ["seconds_elapsed", "x", "y", "z"])?;
     let s = scaled(rows, 180.0 / std::f64::consts::PI, MAX_GYR_DPS, |v| {
-        format!("an angular rate of {v:.0} deg/s is beyond any sensor (Sensor Logger writes rad/s)")
+        format!(
+            "an angular rate of {} deg/s is beyond any sensor (Sensor Logger writes rad/s)",
+            super::short(v, 0)
+        )
     })?;
     check_order(&s)?;
     Ok(s)

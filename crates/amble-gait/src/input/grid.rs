@@ -17,7 +17,10 @@ pub(super) fn lerp(a: [f64; 3], b: [f64; 3], f: f64) -> [f64; 3] {
 /// Rows `[time, x, y, z]` to samples, accelerations times `scale`, each bounded.
 pub(super) fn samples(rows: Vec<(usize, [f64; 4])>, scale: f64) -> Result<Samples, GaitError> {
     scaled(rows, scale, MAX_ACC, |v| {
-        format!("an acceleration of {v:.0} m/s² is beyond any sensor (check the unit)")
+        format!(
+            "an acceleration of {} m/s² is beyond any sensor (check the unit)",
+            super::short(v, 0)
+        )
     })
 }
 
@@ -65,8 +68,8 @@ pub(super) fn samples_with_gyro(
             return Err(GaitError::Parse {
                 line,
                 message: format!(
-                    "an angular rate of {:.0} deg/s is beyond any sensor (check the gyro's unit)",
-                    w.iter().fold(0.0f64, |m, v| m.max(v.abs()))
+                    "an angular rate of {} deg/s is beyond any sensor (check the gyro's unit)",
+                    super::short(w.iter().fold(0.0f64, |m, v| m.max(v.abs())), 0)
                 ),
             });
         }
@@ -86,8 +89,8 @@ pub(super) fn check_order(s: &Samples) -> Result<(), GaitError> {
                 line: s.lines[k],
                 message: format!(
                     "time goes backwards ({} after {})",
-                    s.times[k],
-                    s.times[k - 1]
+                    super::as_read(s.times[k]),
+                    super::as_read(s.times[k - 1])
                 ),
             });
         }
@@ -127,8 +130,8 @@ impl Recording {
         }
         if span > MAX_SECONDS {
             return Err(GaitError::Input(format!(
-                "the recording spans {:.1} hours; at most 24 hours are read (check the time column's unit)",
-                span / 3600.0
+                "the recording spans {} hours; at most 24 hours are read (check the time column's unit)",
+                super::short(span / 3600.0, 1)
             )));
         }
         // The interval: the mean of the intervals that are not gaps (a phone's scheduler makes

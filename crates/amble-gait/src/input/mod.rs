@@ -80,10 +80,79 @@ pub(crate) struct Samples {
     pub(crate) lines: Vec<usize>,
 }
 
+/// A number echoed in a refusal, short: with `decimals` decimals while it is below a
+/// billion, otherwise in exponent form with at most four significant digits (1e300,
+/// 2.998e12), never the hundreds of digits of a huge value written out.
+pub(crate) fn short(v: f64, decimals: usize) -> String {
+    if v.is_finite() && v.abs() >= 1e9 {
+        exponent(v)
+    } else {
+        format!("{v:.decimals$}")
+    }
+}
+
+/// A number read from a file, echoed as Rust reads it back (0.52, 1e300, 1e-300): in exponent
+/// form when it is huge or tiny, so that it stays short.
+pub(crate) fn as_read(v: f64) -> String {
+    if v.is_finite() && v != 0.0 && !(1e-4..1e9).contains(&v.abs()) {
+        exponent(v)
+    } else {
+        format!("{v}")
+    }
+}
+
+fn exponent(v: f64) -> String {
+    let e = format!("{v:.3e}");
+    match e.split_once('e') {
+        Some((mantissa, exp)) => {
+            let m = mantissa.trim_end_matches('0').trim_end_matches('.');
+            format!("{m}e{exp}")
+        }
+        None => e,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::GaitError;
+
+    #[test]
+    fn numbers_are_echoed_short() {
+        assert_eq!(short(6000.4, 0), "6000");
+        assert_eq!(short(-250.0, 0), "-250");
+        assert_eq!(short(30.25, 1), "30.2");
+        assert_eq!(short(1e300, 0), "1e300");
+        assert_eq!(short(-9.80665e300, 1), "-9.807e300");
+        assert_eq!(short(2.5e9, 0), "2.5e9");
+        assert_eq!(short(f64::MAX, 0), "1.798e308");
+        assert_eq!(as_read(0.52), "0.52");
+        assert_eq!(as_read(1e300), "1e300");
+        assert_eq!(as_read(1e-300), "1e-300");
+        assert_eq!(as_read(0.0), "0");
+        // A file with one acceleration of 1e300: the message stays short.
+        let mut s = String::from("time_s,acc_x,acc_y,acc_z\n");
+        for k in 0..600 {
+            let x = if k == 300 { "1e300" } else { "0" };
+            s.push_str(&format!("{},{x},0,9.8\n", f64::from(k) * 0.01));
+        }
+        let err = parse_csv(&s, CsvOptions::default()).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("an acceleration of 1e300 m/s²"), "{text}");
+        assert!(text.len() < 120, "{text}");
+        assert!(matches!(err, GaitError::Parse { line: 302, .. }), "{err}");
+        // A time of 1e300 among seconds: the backwards step and the span are short too.
+        let late = s.replacen("3,1e300,0,9.8", "1e300,0,0,9.8", 1);
+        let text = parse_csv(&late, CsvOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(text.contains("after 1e300") && text.len() < 120, "{text}");
+        let last = s.replacen("3,1e300,0,9.8", "3,0,0,9.8", 1) + "1e300,0,0,9.8\n";
+        let text = parse_csv(&last, CsvOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(text.len() < 160 && !text.contains("00000"), "{text}");
+    }
 
     fn contract(rows: &[(f64, f64)]) -> String {
         let mut s = String::from("time_s,acc_x,acc_y,acc_z\n");

@@ -80,7 +80,8 @@ fn checkin_page(
             ("How your back has been".into(), back),
             super::outcome_fields::group(kb, earlier, fields, errors),
         ],
-        hidden: Vec::new(),
+        // A one-time reference: the check-in sent twice is stored once.
+        hidden: super::checkup::once_field(fields).into_iter().collect(),
         errors: error_links(errors),
         action: with_qs("/checkin", qs, ""),
     }
@@ -186,7 +187,10 @@ pub async fn checkin_submit(
         )
             .into_response()),
         Ok(given) => {
-            let stored = add(&state, Entry::Checkin(Box::new(given.into_checkin(day)))).await?;
+            let once = super::checkup::sent_once(&fields)?;
+            let (stored, _) = state
+                .add_entry_once(Entry::Checkin(Box::new(given.into_checkin(day))), once)
+                .await?;
             Ok(
                 Redirect::to(&with_qs(&format!("/checkin/{}", stored.id()), &q.qs(), ""))
                     .into_response(),

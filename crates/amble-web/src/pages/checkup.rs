@@ -234,10 +234,51 @@ fn screen_page(
                 .map(|q| QView::new(q, fields, errors))
                 .collect(),
         )],
-        hidden: vec![("seen".into(), "1".into())],
+        hidden: std::iter::once(("seen".into(), "1".into()))
+            .chain(once_field(fields))
+            .collect(),
         errors: error_links(errors),
         action: with_qs(action, qs, ""),
     }
+}
+
+/// The form field of a check-up's (or a check-in's, or a re-screen's) one-time reference.
+const ONCE: &str = "client_ref";
+
+/// The one-time reference of a check-up form (contract §13, as the log forms have): made by
+/// the server when the first step is shown (these pages are never kept by the browser or the
+/// service worker) and carried hidden to the last step, so that the last step sent twice (a
+/// double tap, a phone sending again after a slow answer) stores one check-up. A form that
+/// already has one keeps it; without randomness the form has none and stores as before.
+pub(crate) fn once_field(fields: &Fields) -> Option<(String, String)> {
+    let value = match fields.get(ONCE) {
+        Some(r) => r.to_string(),
+        None => {
+            let mut bytes = [0u8; 16];
+            getrandom::fill(&mut bytes).ok()?;
+            bytes.iter().map(|b| format!("{b:02x}")).collect()
+        }
+    };
+    Some((ONCE.into(), value))
+}
+
+/// The one-time reference a form sent: `None` without one (a form from before references),
+/// a 400 when it is not a reference (a garbled form).
+pub(crate) fn sent_once(fields: &Fields) -> Result<Option<String>, PageError> {
+    fields
+        .get(ONCE)
+        .map(|r| {
+            amble_core::client_ref::check(r)
+                .map(str::to_string)
+                .map_err(|e| PageError {
+                    status: StatusCode::BAD_REQUEST,
+                    message: format!(
+                        "The form was not complete ({}: {}). Please start it again.",
+                        e.field, e.message
+                    ),
+                })
+        })
+        .transpose()
 }
 
 pub(crate) const STEP_ONE_INTRO: &str = "First, some questions about warning signs that need a doctor. Answer yes or no; choose \"not sure\" if you don't know.";
@@ -279,26 +320,33 @@ pub(crate) fn result_page(
     }
 }
 
-/// Stores a check-up (or a re-screen) and returns its id.
+/// Stores a check-up (or a re-screen) once per reference and returns its id and the answers
+/// stored: a repeat of a form already stored stores nothing and answers with the first.
 async fn store_checkup(
     state: &crate::authz::Scoped,
     date: Date,
     answers: &Answers,
-    rescreen: bool,
-    keep_level: bool,
-) -> Result<String, PageError> {
-    let stored = add(
-        state,
-        Entry::Assessment(Box::new(StoredAssessment {
-            id: String::new(),
-            date,
-            answers: answers.clone(),
-            rescreen,
-            keep_level,
-        })),
-    )
-    .await?;
-    Ok(stored.id().to_string())
+    flags: (bool, bool),
+    once: Option<String>,
+) -> Result<(String, Answers), PageError> {
+    let (rescreen, keep_level) = flags;
+    let (stored, _) = state
+        .add_entry_once(
+            Entry::Assessment(Box::new(StoredAssessment {
+                id: String::new(),
+                date,
+                answers: answers.clone(),
+                rescreen,
+                keep_level,
+            })),
+            once,
+        )
+        .await?;
+    let kept = match &stored {
+        Entry::Assessment(s) => s.answers.clone(),
+        _ => answers.clone(),
+    };
+    Ok((stored.id().to_string(), kept))
 }
 
 /// The form field of the last step's plan choice, and its two values.
@@ -460,8 +508,12 @@ pub async fn checkup_submit(
     // Stored as chosen only when there is a level to keep (a first check-up has none).
     let keep_level = keep_level
         && amble_core::plan::keep_offer(&entries(&state).await?, &answers, today, kb).is_some();
-    let stored = store_checkup(&state, today, &answers, false, keep_level).await?;
+    let once = sent_once(&fields)?;
+    let (stored, answers) =
+        store_checkup(&state, today, &answers, (false, keep_level), once).await?;
     if care_first {
+        // The result of the check-up stored (the first send's, when this one is a repeat).
+        let a = amble_core::assess(&answers, kb);
         return Ok(render(&result_page(
             &state,
             &a,
@@ -661,8 +713,10 @@ pub async fn screen_submit(
     let care_first = outcome == amble_core::checkup::RescreenOutcome::CareFirst;
     // Without an earlier check-up, only a warning sign is worth a journal entry.
     if outcome.stored() && (previous.is_some() || care_first) {
-        let stored = store_checkup(&state, today, &answers, true, false).await?;
+        let once = sent_once(&fields)?;
+        let (stored, answers) = store_checkup(&state, today, &answers, (true, false), once).await?;
         if care_first {
+            let a = amble_core::assess(&answers, kb);
             return Ok(render(&result_page(
                 &state,
                 &a,

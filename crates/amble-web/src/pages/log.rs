@@ -2,6 +2,7 @@
 
 use super::*;
 use amble_core::pain::Pain;
+use amble_core::revision::Revision;
 
 #[derive(Template)]
 #[template(path = "log_walk.html")]
@@ -54,6 +55,24 @@ pub(crate) struct LogMorningPage {
     /// On a correction: the revision of the entry the form was filled from (sent back, so a
     /// save over a newer version is refused).
     pub(crate) revision: String,
+    /// On a new log: the mornings this page saw (`{"date": "revision"}` for the last
+    /// [`SEEN_DAYS`] days, from `kept_from` on), which the offline queue sends back as `seen`.
+    kept: String,
+    kept_from: String,
+    /// A score sent from the offline queue that met a score saved after it was made.
+    conflict: Option<MorningConflict>,
+}
+
+/// A queued morning score that would have replaced one it never saw: both values and the
+/// choice between them (docs/web.md, "The offline queue").
+pub(crate) struct MorningConflict {
+    date: String,
+    kept_pain: u8,
+    new_pain: u8,
+    /// The revision of the score kept now: replacing it from this page replaces that version.
+    revision: String,
+    client_ref: String,
+    keep_url: String,
 }
 
 #[derive(Template)]
@@ -320,7 +339,61 @@ pub(crate) fn morning_page(
         pain: fields.get("pain").unwrap_or("").to_string(),
         errors,
         revision: String::new(),
+        kept: String::new(),
+        kept_from: String::new(),
+        conflict: None,
     }
+}
+
+/// How far back the morning form lists the scores it saw (a score queued for an older date
+/// says `seen=unknown` and never replaces one).
+const SEEN_DAYS: i64 = 92;
+
+/// The mornings kept for the last [`SEEN_DAYS`] days up to `today`, each date with the revision
+/// of its kept score (the latest stored, as [`journal::morning_slot`] picks), as JSON; and the
+/// first day listed.
+fn seen_mornings(all: &[Entry], today: Date) -> (String, String) {
+    use jiff::ToSpan;
+    let from = today.saturating_sub(SEEN_DAYS.days());
+    let kept: std::collections::BTreeMap<String, String> = all
+        .iter()
+        .filter(|e| matches!(e, Entry::Morning(m) if m.date >= from && m.date <= today))
+        .map(|e| (e.date().to_string(), Revision::of(e).to_string()))
+        .collect();
+    (
+        serde_json::to_string(&kept).unwrap_or_default(),
+        from.to_string(),
+    )
+}
+
+/// What a queued morning score says it saw for its date (`seen`, added by the offline queue
+/// when it keeps a log): the revision of the score kept then, `none` (no score was kept), or
+/// `unknown` (a date the page did not list). A form without it is a score sent at once.
+enum Seen {
+    Kept(Revision),
+    Nothing,
+    Unknown,
+}
+
+fn form_seen(fields: &Fields) -> Result<Option<Seen>, FieldError> {
+    fields
+        .get("seen")
+        .map(|t| match t {
+            "none" => Ok(Seen::Nothing),
+            "unknown" => Ok(Seen::Unknown),
+            _ => Revision::parse(t).map(Seen::Kept).ok_or(FieldError {
+                field: "seen".into(),
+                message: "expected none, unknown or the 16 hexadecimal digits of a revision".into(),
+            }),
+        })
+        .transpose()
+}
+
+/// Where a morning score went: saved (its id, and the score it replaced), or not, because it
+/// would have replaced a score it never saw.
+enum MorningOutcome {
+    Saved(String, Option<u8>),
+    Conflict(Morning),
 }
 
 pub async fn log_morning_form(
@@ -328,14 +401,16 @@ pub async fn log_morning_form(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
-    Ok(render(&morning_page(
+    let mut page = morning_page(
         &q.qs(),
         with_qs("/log/morning", &q.qs(), ""),
         "Back pain this morning",
         day,
         &Fields::default(),
         FormErrors::default(),
-    )))
+    );
+    (page.kept, page.kept_from) = seen_mornings(&state.entries().await?, day);
+    Ok(render(&page))
 }
 
 pub(crate) fn parse_morning(fields: &Fields, today: Date) -> Result<(Date, u8), FieldError> {
@@ -396,48 +471,41 @@ pub async fn log_morning(
 ) -> Result<Response, PageError> {
     let day = q.date(&state)?;
     let fields = form(&body)?;
-    let parsed = parse_morning(&fields, day).and_then(|m| form_client_ref(&fields).map(|r| (m, r)));
+    let parsed = parse_morning(&fields, day).and_then(|m| {
+        let r = form_client_ref(&fields)?;
+        Ok((m, r, form_seen(&fields)?))
+    });
     match parsed {
-        Ok(((date, pain), client_ref)) => {
+        Ok(((date, pain), client_ref, seen)) => {
             let m = Morning {
                 id: String::new(),
                 date,
                 pain,
             };
-            let all = state.entries().await?;
-            // One morning score is kept per date: a different one replaces it (the page
-            // then says so), the same one again (a form sent twice) stores nothing.
-            let (id, replaced) = match journal::morning_slot(&all, &m) {
-                journal::MorningSlot::Free => {
-                    let (stored, _) = state.add_entry_once(Entry::Morning(m), client_ref).await?;
-                    (stored.id().to_string(), None)
-                }
-                journal::MorningSlot::Same(kept) => (kept.id.clone(), None),
-                journal::MorningSlot::Taken(kept) => {
-                    // Replaced at the version read now: the score shown as replaced is the one
-                    // that was stored, even when it changed after the journal was read.
-                    let id = kept.id.clone();
-                    let key = id.clone();
-                    let was = state
-                        .with_store(true, move |s| {
-                            let Some(s) = s else {
-                                return Err(amble_store::StoreError::Database("no store".into()));
-                            };
-                            let mut was = None;
-                            amble_store::update(s, &key, |e| match e {
-                                Entry::Morning(now) => {
-                                    was = Some(now.pain);
-                                    Ok(Entry::Morning(journal::replaced_morning(&now, &m)))
-                                }
-                                other => Err(amble_store::StoreError::Invalid {
-                                    id: other.id().to_string(),
-                                    message: "is no longer a morning".into(),
-                                }),
-                            })?;
-                            Ok(was)
-                        })
-                        .await?;
-                    (id, was)
+            let outcome = match seen {
+                None => save_morning(&state, m, client_ref).await?,
+                Some(seen) => save_queued_morning(&state, m, client_ref, seen).await?,
+            };
+            let (id, replaced) = match outcome {
+                MorningOutcome::Saved(id, replaced) => (id, replaced),
+                MorningOutcome::Conflict(kept) => {
+                    let mut page = morning_page(
+                        &q.qs(),
+                        with_qs("/log/morning", &q.qs(), ""),
+                        "Back pain this morning",
+                        day,
+                        &fields,
+                        FormErrors::default(),
+                    );
+                    page.conflict = Some(MorningConflict {
+                        date: kept.date.to_string(),
+                        kept_pain: kept.pain,
+                        new_pain: pain,
+                        revision: Revision::of(&Entry::Morning(kept.clone())).to_string(),
+                        client_ref: fields.get("client_ref").unwrap_or("").to_string(),
+                        keep_url: with_qs("/today", &q.qs(), ""),
+                    });
+                    return Ok((StatusCode::CONFLICT, render(&page)).into_response());
                 }
             };
             let extra = match replaced {
@@ -458,6 +526,95 @@ pub async fn log_morning(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
     }
+}
+
+/// A score sent at once: one morning score is kept per date, so a different one replaces it
+/// (the page then says so) and the same one again (a form sent twice) stores nothing.
+async fn save_morning(
+    state: &crate::authz::Scoped,
+    m: Morning,
+    client_ref: Option<String>,
+) -> Result<MorningOutcome, PageError> {
+    let all = state.entries().await?;
+    Ok(match journal::morning_slot(&all, &m) {
+        journal::MorningSlot::Free => {
+            let (stored, _) = state.add_entry_once(Entry::Morning(m), client_ref).await?;
+            MorningOutcome::Saved(stored.id().to_string(), None)
+        }
+        journal::MorningSlot::Same(kept) => MorningOutcome::Saved(kept.id.clone(), None),
+        journal::MorningSlot::Taken(kept) => {
+            // Replaced at the version read now: the score shown as replaced is the one
+            // that was stored, even when it changed after the journal was read.
+            let id = kept.id.clone();
+            let key = id.clone();
+            let was = state
+                .with_store(true, move |s| {
+                    let Some(s) = s else {
+                        return Err(amble_store::StoreError::Database("no store".into()));
+                    };
+                    let mut was = None;
+                    amble_store::update(s, &key, |e| match e {
+                        Entry::Morning(now) => {
+                            was = Some(now.pain);
+                            Ok(Entry::Morning(journal::replaced_morning(&now, &m)))
+                        }
+                        other => Err(amble_store::StoreError::Invalid {
+                            id: other.id().to_string(),
+                            message: "is no longer a morning".into(),
+                        }),
+                    })?;
+                    Ok(was)
+                })
+                .await?;
+            MorningOutcome::Saved(id, was)
+        }
+    })
+}
+
+/// A score sent from the offline queue (it says what it saw): it replaces a kept score only
+/// if that is still the version it saw, checked in the write's own transaction; a score saved
+/// or changed after it was made is never replaced unseen (the answer names both).
+async fn save_queued_morning(
+    state: &crate::authz::Scoped,
+    m: Morning,
+    client_ref: Option<String>,
+    seen: Seen,
+) -> Result<MorningOutcome, PageError> {
+    // A writer may change the score between the read and the write: read again then.
+    for _ in 0..3 {
+        let all = state.entries().await?;
+        let kept = match journal::morning_slot(&all, &m) {
+            journal::MorningSlot::Free => {
+                let (stored, _) = state.add_entry_once(Entry::Morning(m), client_ref).await?;
+                return Ok(MorningOutcome::Saved(stored.id().to_string(), None));
+            }
+            journal::MorningSlot::Same(kept) => {
+                return Ok(MorningOutcome::Saved(kept.id.clone(), None));
+            }
+            journal::MorningSlot::Taken(kept) => kept.clone(),
+        };
+        let read_at = match &seen {
+            Seen::Kept(r) if r.matches(&Entry::Morning(kept.clone())) => r.clone(),
+            Seen::Kept(_) | Seen::Nothing | Seen::Unknown => {
+                return Ok(MorningOutcome::Conflict(kept));
+            }
+        };
+        let new = Entry::Morning(journal::replaced_morning(&kept, &m));
+        let written = state
+            .with_store(true, move |s| match s {
+                Some(s) => s.replace_at(new, &read_at),
+                None => Err(amble_store::StoreError::Database("no store".into())),
+            })
+            .await;
+        match written {
+            Ok(()) => return Ok(MorningOutcome::Saved(kept.id.clone(), Some(kept.pain))),
+            Err(amble_store::StoreError::Conflict { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(PageError::from(amble_store::StoreError::Conflict {
+        id: "the morning score".into(),
+    }))
 }
 
 pub(crate) fn exercise_page(

@@ -330,10 +330,6 @@ async fn entries(state: &crate::authz::Scoped) -> Result<Arc<Vec<Entry>>, PageEr
     Ok(state.entries().await?)
 }
 
-async fn add(state: &crate::authz::Scoped, entry: Entry) -> Result<Entry, PageError> {
-    Ok(state.add_entry(entry).await?)
-}
-
 async fn replay(
     state: &crate::authz::Scoped,
     today: Date,

@@ -116,6 +116,15 @@ pub(crate) fn parse(fields: &Fields) -> Result<InstrumentItems, Vec<FieldError>>
                 field: name_key,
                 message: format!("keep the activity to {ACTIVITY_MAX} characters"),
             }),
+            (Some(a), _)
+                if amble_core::text::refused(a, amble_core::text::Lines::One).is_some() =>
+            {
+                errors.push(FieldError {
+                    field: name_key,
+                    message: amble_core::text::problem(a, amble_core::text::Lines::One)
+                        .unwrap_or_default(),
+                });
+            }
             (Some(a), Some(v)) => psfs.push(PsfsItem {
                 activity: a.to_string(),
                 score: v,
