@@ -61,6 +61,10 @@ pub const EMBEDDED: &[ContentFile<'static>] = &[
         name: "content/coach.toml",
         text: include_str!("../../../content/coach.toml"),
     },
+    ContentFile {
+        name: "content/insights.toml",
+        text: include_str!("../../../content/insights.toml"),
+    },
 ];
 
 /// Exercise ids of the contract (brief §6.3).
@@ -685,6 +689,8 @@ pub struct KnowledgeBase {
     pub learn: Vec<crate::topics::Topic>,
     /// The coach's alert thresholds (`content/coach.toml`).
     pub coach: crate::coach_rules::CoachRules,
+    /// The words insights adds for the factors the plan sets (`content/insights.toml`).
+    pub insights: crate::insights::words::InsightWords,
 }
 
 #[derive(Deserialize)]
@@ -778,6 +784,8 @@ impl KnowledgeBase {
         let learn: crate::topics::LearnFile = parse(learn_file)?;
         let coach_file = find(files, "coach.toml")?;
         let coach: crate::coach_rules::CoachRules = parse(coach_file)?;
+        let insights_file = find(files, "insights.toml")?;
+        let insights: crate::insights::words::InsightWords = parse(insights_file)?;
         for (file, version) in [
             (sources_file, s.version),
             (questions_file, q.version),
@@ -789,6 +797,7 @@ impl KnowledgeBase {
             (outcomes_file, outcomes.version),
             (learn_file, learn.version),
             (coach_file, coach.version),
+            (insights_file, insights.version),
         ] {
             if version != CONTENT_VERSION {
                 return Err(KnowledgeError::Invalid {
@@ -814,6 +823,7 @@ impl KnowledgeBase {
             outcomes,
             learn: learn.topic,
             coach,
+            insights,
         };
         kb.validate(
             sources_file.name,
@@ -826,6 +836,7 @@ impl KnowledgeBase {
         kb.validate_outcomes(outcomes_file.name)?;
         kb.validate_learn(learn_file.name)?;
         kb.validate_coach(coach_file.name)?;
+        kb.validate_insights(insights_file.name)?;
         Ok(kb)
     }
 
@@ -956,6 +967,30 @@ impl KnowledgeBase {
             }
         }
         self.outcomes.check().map_err(|(l, m)| invalid(l, m))
+    }
+
+    fn validate_insights(&self, file: &str) -> Result<(), KnowledgeError> {
+        let invalid = |location: String, message: String| KnowledgeError::Invalid {
+            file: file.to_string(),
+            location,
+            message,
+        };
+        let sources = &self.insights.plan_set.sources;
+        if sources.is_empty() {
+            return Err(invalid(
+                "plan_set.sources".into(),
+                "missing source: every section needs at least one".into(),
+            ));
+        }
+        if let Some(id) = sources.iter().find(|id| self.source(id).is_none()) {
+            return Err(invalid(
+                "plan_set.sources".into(),
+                format!("unknown source \"{id}\""),
+            ));
+        }
+        self.insights
+            .check()
+            .map_err(|(loc, msg)| invalid(loc, msg))
     }
 
     fn validate_coach(&self, file: &str) -> Result<(), KnowledgeError> {
