@@ -690,7 +690,7 @@ pub struct KnowledgeBase {
     /// The coach's alert thresholds (`content/coach.toml`).
     pub coach: crate::coach_rules::CoachRules,
     /// The words insights adds for the factors the plan sets (`content/insights.toml`).
-    pub insights: crate::insights::words::InsightWords,
+    pub insights: InsightWords,
 }
 
 #[derive(Deserialize)]
@@ -785,7 +785,7 @@ impl KnowledgeBase {
         let coach_file = find(files, "coach.toml")?;
         let coach: crate::coach_rules::CoachRules = parse(coach_file)?;
         let insights_file = find(files, "insights.toml")?;
-        let insights: crate::insights::words::InsightWords = parse(insights_file)?;
+        let insights: InsightWords = parse(insights_file)?;
         for (file, version) in [
             (sources_file, s.version),
             (questions_file, q.version),
@@ -1767,6 +1767,64 @@ impl Known<'_> {
                 loc,
                 "a pattern needs at least one symptom rule pointing towards it".into(),
             ));
+        }
+        Ok(())
+    }
+}
+
+// ---- The words insights adds for what the plan sets (`content/insights.toml`) ----
+
+/// `content/insights.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InsightWords {
+    pub version: u32,
+    pub plan_set: PlanSetWords,
+}
+
+/// A note for each factor the plan sets from recent pain, added to every result about it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanSetWords {
+    pub minutes: String,
+    pub bouts: String,
+    pub sources: Vec<String>,
+}
+
+impl InsightWords {
+    /// The note for a factor the plan sets, if it is one.
+    pub fn plan_set_note(&self, factor: &str) -> Option<&str> {
+        match factor {
+            "minutes" => Some(&self.plan_set.minutes),
+            "bouts" => Some(&self.plan_set.bouts),
+            _ => None,
+        }
+    }
+
+    /// Checks the words: each note present, hedged ("may" or "often"), never naming a cause.
+    /// `Err((location, message))`.
+    pub fn check(&self) -> Result<(), (String, String)> {
+        for (key, text) in [
+            ("minutes", &self.plan_set.minutes),
+            ("bouts", &self.plan_set.bouts),
+        ] {
+            let at = format!("plan_set.{key}");
+            let lower = text.to_lowercase();
+            if lower.trim().is_empty() {
+                return Err((at, "empty: every plan-set factor needs its note".into()));
+            }
+            if !lower.contains("may") && !lower.contains("often") {
+                return Err((
+                    at,
+                    "say \"may\" or \"often\": a pattern is not a certainty".into(),
+                ));
+            }
+            if ["caused", "causes", "because of your walk"]
+                .iter()
+                .any(|w| lower.contains(w))
+            {
+                return Err((at, "never name a cause: a journal cannot show one".into()));
+            }
         }
         Ok(())
     }

@@ -502,28 +502,33 @@ fn candidates_for(rows: &[Row], factor: &'static str, from: Date) -> Vec<Candida
 pub fn insights(entries: &[Entry], from: Date, to: Date) -> Insights {
     let (rows, mornings) = rows(entries, from, to);
     let weeks: BTreeSet<i64> = rows.iter().map(|r| week_of(from, r.date)).collect();
-    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut estimates: Vec<(Candidate, Estimate)> = Vec::new();
     let mut not_enough: Vec<NotEnough> = Vec::new();
     for (factor, _) in FACTORS {
         let with_factor = rows
             .iter()
             .filter(|r| r.factors.contains_key(factor))
             .count();
-        let found = candidates_for(&rows, factor, from);
-        let any = !found.is_empty();
-        candidates.extend(found);
-        if !any {
+        let candidates = candidates_for(&rows, factor, from);
+        let compared = !candidates.is_empty();
+        let found: Vec<(Candidate, Estimate)> = candidates
+            .into_iter()
+            .filter_map(|c| stats::estimate(&c.obs).map(|e| (c, e)))
+            .collect();
+        if found.is_empty() {
+            // Every factor is a result or says what it needs (contract §8).
             not_enough.push(NotEnough {
                 factor: (*factor).to_string(),
-                why: why_not(factor, with_factor),
+                why: if compared {
+                    not_apart_why(with_factor)
+                } else {
+                    why_not(factor, with_factor)
+                },
                 kind: MORE_DATA,
             });
         }
+        estimates.extend(found);
     }
-    let estimates: Vec<(Candidate, Estimate)> = candidates
-        .into_iter()
-        .filter_map(|c| stats::estimate(&c.obs).map(|e| (c, e)))
-        .collect();
     let raw_of = |c: &Candidate| -> f64 {
         let plain: Vec<stats::Obs> = c
             .obs
@@ -622,6 +627,15 @@ fn why_not(factor: &str, with: usize) -> String {
         minimum::WALKS,
         minimum::WEEKS,
         minimum::PER_GROUP
+    )
+}
+
+/// Why a factor with enough walks still gave no result: it moved only with what every
+/// comparison is adjusted for (the weekday, the point in time, recent pain).
+fn not_apart_why(with: usize) -> String {
+    format!(
+        "{} it, but it changed only with the weekday, the point in time or recent pain, so it cannot be told apart from them; walks that vary it on other days are needed",
+        crate::words::count(with as u64, "walk has", "walks have"),
     )
 }
 
