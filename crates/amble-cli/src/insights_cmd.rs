@@ -90,16 +90,6 @@ fn render(doc: &Insights) -> String {
             ));
         }
     }
-    if !doc.left_to_experiments().is_empty() {
-        s.push_str("\nNOT READ FROM YOUR JOURNAL\n");
-        for n in doc.left_to_experiments() {
-            s.push_str(&format!(
-                "  - {}: {}\n",
-                amble_core::insights::factor_words(&n.factor),
-                n.why
-            ));
-        }
-    }
     if !doc.trends.is_empty() {
         s.push_str("\nTRENDS\n");
         for t in &doc.trends {

@@ -61,6 +61,10 @@ pub const EMBEDDED: &[ContentFile<'static>] = &[
         name: "content/coach.toml",
         text: include_str!("../../../content/coach.toml"),
     },
+    ContentFile {
+        name: "content/insights.toml",
+        text: include_str!("../../../content/insights.toml"),
+    },
 ];
 
 /// Exercise ids of the contract (brief §6.3).
@@ -685,6 +689,8 @@ pub struct KnowledgeBase {
     pub learn: Vec<crate::topics::Topic>,
     /// The coach's alert thresholds (`content/coach.toml`).
     pub coach: crate::coach_rules::CoachRules,
+    /// The words insights adds for the factors the plan sets (`content/insights.toml`).
+    pub insights: InsightWords,
 }
 
 #[derive(Deserialize)]
@@ -778,6 +784,8 @@ impl KnowledgeBase {
         let learn: crate::topics::LearnFile = parse(learn_file)?;
         let coach_file = find(files, "coach.toml")?;
         let coach: crate::coach_rules::CoachRules = parse(coach_file)?;
+        let insights_file = find(files, "insights.toml")?;
+        let insights: InsightWords = parse(insights_file)?;
         for (file, version) in [
             (sources_file, s.version),
             (questions_file, q.version),
@@ -789,6 +797,7 @@ impl KnowledgeBase {
             (outcomes_file, outcomes.version),
             (learn_file, learn.version),
             (coach_file, coach.version),
+            (insights_file, insights.version),
         ] {
             if version != CONTENT_VERSION {
                 return Err(KnowledgeError::Invalid {
@@ -814,6 +823,7 @@ impl KnowledgeBase {
             outcomes,
             learn: learn.topic,
             coach,
+            insights,
         };
         kb.validate(
             sources_file.name,
@@ -826,6 +836,7 @@ impl KnowledgeBase {
         kb.validate_outcomes(outcomes_file.name)?;
         kb.validate_learn(learn_file.name)?;
         kb.validate_coach(coach_file.name)?;
+        kb.validate_insights(insights_file.name)?;
         Ok(kb)
     }
 
@@ -956,6 +967,30 @@ impl KnowledgeBase {
             }
         }
         self.outcomes.check().map_err(|(l, m)| invalid(l, m))
+    }
+
+    fn validate_insights(&self, file: &str) -> Result<(), KnowledgeError> {
+        let invalid = |location: String, message: String| KnowledgeError::Invalid {
+            file: file.to_string(),
+            location,
+            message,
+        };
+        let sources = &self.insights.plan_set.sources;
+        if sources.is_empty() {
+            return Err(invalid(
+                "plan_set.sources".into(),
+                "missing source: every section needs at least one".into(),
+            ));
+        }
+        if let Some(id) = sources.iter().find(|id| self.source(id).is_none()) {
+            return Err(invalid(
+                "plan_set.sources".into(),
+                format!("unknown source \"{id}\""),
+            ));
+        }
+        self.insights
+            .check()
+            .map_err(|(loc, msg)| invalid(loc, msg))
     }
 
     fn validate_coach(&self, file: &str) -> Result<(), KnowledgeError> {
@@ -1732,6 +1767,64 @@ impl Known<'_> {
                 loc,
                 "a pattern needs at least one symptom rule pointing towards it".into(),
             ));
+        }
+        Ok(())
+    }
+}
+
+// ---- The words insights adds for what the plan sets (`content/insights.toml`) ----
+
+/// `content/insights.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InsightWords {
+    pub version: u32,
+    pub plan_set: PlanSetWords,
+}
+
+/// A note for each factor the plan sets from recent pain, added to every result about it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanSetWords {
+    pub minutes: String,
+    pub bouts: String,
+    pub sources: Vec<String>,
+}
+
+impl InsightWords {
+    /// The note for a factor the plan sets, if it is one.
+    pub fn plan_set_note(&self, factor: &str) -> Option<&str> {
+        match factor {
+            "minutes" => Some(&self.plan_set.minutes),
+            "bouts" => Some(&self.plan_set.bouts),
+            _ => None,
+        }
+    }
+
+    /// Checks the words: each note present, hedged ("may" or "often"), never naming a cause.
+    /// `Err((location, message))`.
+    pub fn check(&self) -> Result<(), (String, String)> {
+        for (key, text) in [
+            ("minutes", &self.plan_set.minutes),
+            ("bouts", &self.plan_set.bouts),
+        ] {
+            let at = format!("plan_set.{key}");
+            let lower = text.to_lowercase();
+            if lower.trim().is_empty() {
+                return Err((at, "empty: every plan-set factor needs its note".into()));
+            }
+            if !lower.contains("may") && !lower.contains("often") {
+                return Err((
+                    at,
+                    "say \"may\" or \"often\": a pattern is not a certainty".into(),
+                ));
+            }
+            if ["caused", "causes", "because of your walk"]
+                .iter()
+                .any(|w| lower.contains(w))
+            {
+                return Err((at, "never name a cause: a journal cannot show one".into()));
+            }
         }
         Ok(())
     }

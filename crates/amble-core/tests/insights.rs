@@ -327,3 +327,79 @@ fn a_schedule_is_random_but_repeatable_and_balanced() {
     };
     assert_ne!(orders(1), orders(2), "the order is drawn at random");
 }
+
+// ---- The words for what the plan sets (content/insights.toml) ----
+
+/// Loads the knowledge base with one change in `content/insights.toml`.
+fn insights_words_changed(
+    from: &str,
+    to: &str,
+) -> Result<amble_core::knowledge::KnowledgeBase, amble_core::knowledge::KnowledgeError> {
+    use amble_core::knowledge::{ContentFile, EMBEDDED, KnowledgeBase};
+    let texts: Vec<(String, String)> = EMBEDDED
+        .iter()
+        .map(|f| {
+            let text = if f.name.ends_with("insights.toml") {
+                assert!(f.text.contains(from), "insights.toml contains {from:?}");
+                f.text.replacen(from, to, 1)
+            } else {
+                f.text.to_string()
+            };
+            (f.name.to_string(), text)
+        })
+        .collect();
+    let files: Vec<ContentFile<'_>> = texts
+        .iter()
+        .map(|(n, t)| ContentFile { name: n, text: t })
+        .collect();
+    KnowledgeBase::load(&files)
+}
+
+/// The notes for walk minutes and bouts load with the knowledge base, are the ones the results
+/// use, and broken ones (unhedged, causal, unsourced, missing) are caught at start-up.
+#[test]
+fn plan_set_words_are_content_and_checked() {
+    let kb = amble_core::knowledge::KnowledgeBase::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let words = amble_core::insights::words::embedded().expect("the embedded words parse");
+    assert_eq!(&kb.insights, words);
+    for f in ["minutes", "bouts"] {
+        let note = words.plan_set_note(f).unwrap();
+        assert!(
+            note.contains("may") && note.contains("the way to be sure"),
+            "{note}"
+        );
+    }
+    assert!(words.plan_set_note("surface").is_none());
+    for (from, to, needle) in [
+        (
+            "people often walk less on bad days, so part of this may still be",
+            "so part of this is",
+            "plan_set.minutes",
+        ),
+        (
+            "so part of this may still be pain shaping",
+            "so pain caused",
+            "plan_set.minutes",
+        ),
+        (
+            "sources = [\"heuristic\"]",
+            "sources = [\"R999\"]",
+            "unknown source",
+        ),
+        (
+            "sources = [\"heuristic\"]",
+            "sources = []",
+            "missing source",
+        ),
+        ("\nbouts = ", "\nbouts_ = ", "unknown field"),
+    ] {
+        let msg = match insights_words_changed(from, to) {
+            Ok(_) => panic!("{from:?} -> {to:?} is rejected"),
+            Err(e) => e.to_string(),
+        };
+        assert!(
+            msg.contains(needle) && msg.contains("insights.toml"),
+            "{msg}"
+        );
+    }
+}

@@ -3,7 +3,8 @@
 //! A deterministic generator (seeded) writes journals of a person whose back pain wanders day to
 //! day around a level, in four worlds:
 //! - **null**: nothing they do changes their pain;
-//! - **planted**: next-morning pain 1 point higher (or lower) after walks on hills;
+//! - **planted**: next-morning pain 1 point higher (or lower) after walks on hills, or 0.5 point
+//!   higher (or lower) per 10 minutes walked;
 //! - **pain-driven**: nothing changes their pain, but pain changes what they do: on bad days they
 //!   walk less, slower, split walks into bouts and avoid hills, and the plan shortens the walks
 //!   after a red walk and lengthens them after a calm week;
@@ -11,11 +12,12 @@
 //!
 //! Goals: a journal with a false finding at most 10 % of the time in every world (at most 5 %
 //! in the null world, the contract's figure), a planted effect found at least 70 % of the time,
-//! never with the wrong sign; and each result's words agree with its sign (a property).
+//! never with the wrong sign; and each result's words agree with its sign (a property). Walk
+//! minutes and bouts, which the plan sets from recent pain, are tested like every factor.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
 
-use amble_core::insights::{Insights, Tested, direction, insights};
+use amble_core::insights::{Insights, MORE_DATA, PLAN_SET, Tested, direction, insights};
 use amble_core::journal::{Entry, ExerciseSession, Morning, Walk, WalkSource};
 use jiff::ToSpan;
 use jiff::civil::{Date, date};
@@ -56,6 +58,8 @@ struct World {
     pain_driven: bool,
     /// Pain eases with time while walks lengthen, speed up and climb more.
     trend: bool,
+    /// Next-morning pain per 10 minutes walked the day before, in points (0 = no effect).
+    minutes: f64,
 }
 
 /// One journal of `w.days` days.
@@ -140,6 +144,7 @@ fn journal(seed: u64, w: World) -> (Vec<Entry>, Date, Date) {
             p_hills = 0.15 + 0.4 * progress(d);
         }
         let minutes = minutes.round().max(5.0);
+        bump[d as usize + 1] += w.minutes * minutes / 10.0;
         let surface = if r.unit() < p_hills {
             "hills"
         } else {
@@ -190,45 +195,68 @@ fn journal(seed: u64, w: World) -> (Vec<Entry>, Date, Date) {
     (entries, start, start.saturating_add(days.days()))
 }
 
-fn is_planted(f: &Tested) -> bool {
-    f.factor == "surface" && f.outcome == "next_morning"
+/// Whether a finding is the planted effect of world `w` (any level of the surface, against
+/// next-morning pain, for hills; the slope of walk minutes for walk length).
+fn is_planted(f: &Tested, w: World) -> bool {
+    f.outcome == "next_morning"
+        && ((w.hills != 0.0 && f.factor == "surface")
+            || (w.minutes != 0.0 && f.factor == "minutes"))
 }
 
-/// Runs `runs` journals of a world; returns (journals with a false finding, journals where the
-/// planted effect was found with the right sign), asserting it is never found the wrong way.
+/// What a world plants, as (the finding that is it, its sign).
+fn planted(w: World) -> Option<f64> {
+    [w.hills, w.minutes].into_iter().find(|v| *v != 0.0)
+}
+
+/// Runs journals of a world; returns (journals with a false finding, journals where the planted
+/// effect was found with the right sign, journals), asserting it is never found the wrong way.
+/// The false findings are counted by factor and printed, so a world that fails shows why.
 fn rates(w: World, seeds: std::ops::Range<u64>) -> (usize, usize, usize) {
     let mut false_journals = 0;
     let mut found = 0;
+    let mut by_factor: std::collections::BTreeMap<String, usize> = Default::default();
     let runs = seeds.end - seeds.start;
     for seed in seeds {
         let (entries, from, to) = journal(seed, w);
         let i = insights(&entries, from, to);
         check_words(&i);
-        let false_here = i.findings.iter().any(|f| w.hills == 0.0 || !is_planted(f));
-        if false_here {
+        let false_here: Vec<&Tested> = i.findings.iter().filter(|f| !is_planted(f, w)).collect();
+        if !false_here.is_empty() {
             false_journals += 1;
         }
-        if w.hills != 0.0 {
-            let hit = i
-                .findings
-                .iter()
-                .find(|f| is_planted(f) && f.level.as_deref() == Some("hills"));
-            if let Some(f) = hit {
-                assert_eq!(
-                    f.effect > 0.0,
-                    w.hills > 0.0,
-                    "seed {seed}: a planted effect is never found the wrong way: {f:?}"
-                );
-                found += 1;
-            }
-            // Other levels of the surface (flat, park) point the opposite way of hills: when
-            // they are found, their sign must agree with hills being the odd one out.
-            for f in i.findings.iter().filter(|f| is_planted(f)) {
-                if f.level.as_deref() != Some("hills") {
-                    assert_eq!(f.effect < 0.0, w.hills > 0.0, "seed {seed}: {f:?}");
-                }
+        for f in false_here {
+            let key = match &f.level {
+                Some(l) => format!("{} {l} / {}", f.factor, f.outcome),
+                None => format!("{} / {}", f.factor, f.outcome),
+            };
+            *by_factor.entry(key).or_default() += 1;
+        }
+        let Some(sign) = planted(w) else {
+            continue;
+        };
+        let key_level = if w.hills != 0.0 { Some("hills") } else { None };
+        let hit = i
+            .findings
+            .iter()
+            .find(|f| is_planted(f, w) && f.level.as_deref() == key_level);
+        if let Some(f) = hit {
+            assert_eq!(
+                f.effect > 0.0,
+                sign > 0.0,
+                "seed {seed}: a planted effect is never found the wrong way: {f:?}"
+            );
+            found += 1;
+        }
+        // Other levels of the surface (flat, park) point the opposite way of hills: when
+        // they are found, their sign must agree with hills being the odd one out.
+        for f in i.findings.iter().filter(|f| is_planted(f, w)) {
+            if f.level.is_some() && f.level.as_deref() != Some("hills") {
+                assert_eq!(f.effect < 0.0, sign > 0.0, "seed {seed}: {f:?}");
             }
         }
+    }
+    if !by_factor.is_empty() {
+        eprintln!("  false findings by comparison: {by_factor:?}");
     }
     (false_journals, found, runs as usize)
 }
@@ -263,20 +291,24 @@ fn check_words(i: &Insights) {
             && dir != "about the same"
             && (t.raw_effect > 0.0) != (t.effect > 0.0);
         assert_eq!(opposite, t.text.contains("pointed the other way"), "{t:?}");
-        // Plan-set exposures are never tested.
-        assert!(t.factor != "minutes" && t.factor != "bouts", "{t:?}");
-        // Plan-set exposures are never tested.
-    }
-    for f in ["minutes", "bouts"] {
-        let left = i
-            .not_enough_data
-            .iter()
-            .find(|l| l.factor == f && l.kind == "experiment_only");
-        assert!(
-            left.is_some_and(|l| l.why.contains("only a trial")),
-            "{f} is left to experiments, with the reason: {:?}",
-            i.not_enough_data
+        // What the plan sets from recent pain is tested like the rest, and says so.
+        let plan_set = PLAN_SET.contains(&t.factor.as_str());
+        assert_eq!(
+            plan_set,
+            t.text.contains("from your recent pain") && t.text.contains("the way to be sure"),
+            "{t:?}"
         );
+    }
+    // Nothing is left out for a reason other than data: each factor is a result or waits for
+    // more walks, never both, never neither.
+    assert!(
+        i.not_enough_data.iter().all(|l| l.kind == MORE_DATA),
+        "{i:?}"
+    );
+    for f in PLAN_SET {
+        let tested = i.findings.iter().chain(&i.tested).any(|t| t.factor == *f);
+        let waiting = i.not_enough_data.iter().any(|l| l.factor == *f);
+        assert!(tested != waiting, "{f}: {i:?}");
     }
 }
 
@@ -361,6 +393,7 @@ fn planted_effects_of_both_signs_are_found_the_right_way() {
             hills,
             pain_driven,
             trend,
+            ..World::default()
         };
         let r = rates(w, 1000..1100);
         report(
@@ -371,6 +404,53 @@ fn planted_effects_of_both_signs_are_found_the_right_way() {
             true,
         );
         assert!(r.1 * 100 >= 70 * r.2, "{w:?}: {r:?}");
+        assert!(r.0 * 100 <= 10 * r.2, "{w:?}: {r:?}");
+    }
+}
+
+/// A planted effect of walk length (next-morning pain 0.5 point higher, or lower, per 10
+/// minutes walked) in journals where walk length varies for reasons of its own: found at least
+/// 70 % of the time, never the wrong way. Walk length is an exploratory question (a fifth of the
+/// error budget shared with the other exploratory ones), so it needs about eight months.
+#[test]
+fn planted_effects_of_walk_length_are_found_the_right_way() {
+    for minutes in [0.5, -0.5] {
+        let w = World {
+            days: 240,
+            minutes,
+            ..World::default()
+        };
+        let r = rates(w, 2000..2100);
+        report(
+            &format!("minutes {minutes:+} point per 10 min, 240 days"),
+            r,
+            true,
+        );
+        assert!(r.1 * 100 >= 70 * r.2, "{w:?}: {r:?}");
+        assert!(r.0 * 100 <= 10 * r.2, "{w:?}: {r:?}");
+    }
+}
+
+/// Where the plan and pain set walk length (pain-driven and trend worlds), a planted effect of
+/// walk length is rarely found: what varies in walk length is mostly pain, and the adjustment
+/// for noisy ratings leaves some of it (docs/insights.md). What holds there: never a finding the
+/// wrong way, and false findings within the goal. The found rate is measured, not a goal.
+#[test]
+fn walk_length_set_by_pain_is_never_found_the_wrong_way() {
+    for minutes in [0.5, -0.5] {
+        let w = World {
+            days: 180,
+            minutes,
+            pain_driven: true,
+            trend: true,
+            ..World::default()
+        };
+        let r = rates(w, 2100..2200);
+        report(
+            &format!("minutes {minutes:+} point per 10 min, pain-driven and trend, 180 days"),
+            r,
+            true,
+        );
         assert!(r.0 * 100 <= 10 * r.2, "{w:?}: {r:?}");
     }
 }
@@ -439,11 +519,44 @@ mod property {
             seed in 0u64..1_000_000,
             days in 42i64..150,
             hills in -1.5f64..1.5,
+            minutes in -0.8f64..0.8,
             pain_driven: bool,
             trend: bool,
         ) {
-            let (entries, from, to) = journal(seed, World { days, hills, pain_driven, trend });
+            let (entries, from, to) = journal(seed, World { days, hills, pain_driven, trend, minutes });
             check_words(&insights(&entries, from, to));
         }
     }
+}
+
+/// A factor that moves only with the weekday cannot be told apart from it: it is not a result,
+/// and it is listed with what it needs rather than left out (every factor is accounted for).
+#[test]
+fn a_factor_tied_to_the_weekday_says_what_it_needs() {
+    let (mut entries, from, to) = journal(
+        11,
+        World {
+            days: 120,
+            ..World::default()
+        },
+    );
+    for e in &mut entries {
+        if let Entry::Walk(w) = e {
+            w.minutes = 10.0 + 5.0 * f64::from(w.date.weekday().to_monday_zero_offset());
+        }
+    }
+    let i = insights(&entries, from, to);
+    assert!(
+        !i.findings
+            .iter()
+            .chain(&i.tested)
+            .any(|t| t.factor == "minutes"),
+        "{i:?}"
+    );
+    let left = i.not_enough_data.iter().find(|n| n.factor == "minutes");
+    assert!(
+        left.is_some_and(|n| n.kind == MORE_DATA && n.why.contains("cannot be told apart")),
+        "{:?}",
+        i.not_enough_data
+    );
 }

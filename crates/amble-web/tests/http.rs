@@ -954,8 +954,9 @@ async fn insights_page_and_api() {
         page.body
     );
     assert!(page.body.contains("Needs more data"));
+    // Walk minutes and bouts wait for more walks like every factor; none is left out.
     assert!(
-        page.body.contains("Not read from your journal") && page.body.contains("only a trial"),
+        !page.body.contains("Not read from your journal") && page.body.contains("minutes walked"),
         "{}",
         page.body
     );

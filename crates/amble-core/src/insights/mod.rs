@@ -3,11 +3,13 @@
 //! the walk, the mornings before, the week's earlier walks), intervals that treat the days of one
 //! week as one cluster, a false-discovery-rate `q` over everything tested in the run, documented
 //! minimums, and words that say "went with", never "caused". What the plan itself sets from
-//! recent pain (walk minutes, bouts) is not read as an effect at all: it is listed under
-//! `not_enough_data` with `kind: "experiment_only"` and the reason. Method and measured error rates: docs/insights.md.
+//! recent pain (walk minutes, bouts) is tested like the rest, and every result about it adds that
+//! the plan sets it from recent pain, so that a trial setting it in advance is the way to be
+//! sure (`content/insights.toml`). Method and measured error rates: docs/insights.md.
 
 pub mod experiment;
 mod stats;
+pub mod words;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -45,9 +47,9 @@ pub const CONFIRMATORY_SHARE: f64 = 0.8;
 pub const CONFIRMATORY: &[(&str, &str)] = &[("surface", "next_morning"), ("shoes", "next_morning")];
 
 /// Exposures the walking plan itself sets, shortening them after painful walks (and people walk
-/// less, or in shorter bouts, on bad days): in a journal pain drives them, so a comparison of
-/// observational data would read the plan as an effect. They are never tested; only a trial that
-/// sets them in advance could tell.
+/// less, or in shorter bouts, on bad days): in a journal pain drives them. They are compared at
+/// the same recent pain like every factor, and every result about them says that the plan sets
+/// them from recent pain, so that a trial setting them in advance is the way to be sure.
 pub const PLAN_SET: &[&str] = &["minutes", "bouts"];
 
 /// Days of mornings before a walk (the walk's own morning and the days before it) whose mean
@@ -68,34 +70,23 @@ pub struct Insights {
     pub data: DataSummary,
     pub findings: Vec<Tested>,
     pub tested: Vec<Tested>,
-    /// Factors the journal cannot answer: too few walks yet (`more_data`), or set by the plan
-    /// from recent pain so that only a trial could (`experiment_only`).
+    /// Factors the journal cannot answer yet: too few walks (`more_data`).
     pub not_enough_data: Vec<NotEnough>,
     pub trends: Vec<Trend>,
 }
 
 impl Insights {
-    /// The factors not read from the journal because the plan sets them from recent pain.
-    pub fn left_to_experiments(&self) -> Vec<&NotEnough> {
-        self.not_enough_data
-            .iter()
-            .filter(|n| n.kind == EXPERIMENT_ONLY)
-            .collect()
-    }
-
     /// The factors that need more walks logged.
     pub fn needs_more_data(&self) -> Vec<&NotEnough> {
         self.not_enough_data
             .iter()
-            .filter(|n| n.kind != EXPERIMENT_ONLY)
+            .filter(|n| n.kind == MORE_DATA)
             .collect()
     }
 }
 
-/// `kind` of a factor that more data would answer.
+/// `kind` of a factor that more data would answer (every factor the journal cannot answer yet).
 pub const MORE_DATA: &str = "more_data";
-/// `kind` of a factor only a trial could answer (set by the plan from recent pain).
-pub const EXPERIMENT_ONLY: &str = "experiment_only";
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DataSummary {
@@ -131,7 +122,7 @@ pub struct Tested {
 pub struct NotEnough {
     pub factor: String,
     pub why: String,
-    /// [`MORE_DATA`] or [`EXPERIMENT_ONLY`].
+    /// [`MORE_DATA`].
     pub kind: &'static str,
 }
 
@@ -511,36 +502,33 @@ fn candidates_for(rows: &[Row], factor: &'static str, from: Date) -> Vec<Candida
 pub fn insights(entries: &[Entry], from: Date, to: Date) -> Insights {
     let (rows, mornings) = rows(entries, from, to);
     let weeks: BTreeSet<i64> = rows.iter().map(|r| week_of(from, r.date)).collect();
-    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut estimates: Vec<(Candidate, Estimate)> = Vec::new();
     let mut not_enough: Vec<NotEnough> = Vec::new();
     for (factor, _) in FACTORS {
-        if PLAN_SET.contains(factor) {
-            not_enough.push(NotEnough {
-                factor: (*factor).to_string(),
-                why: left_out_why(factor),
-                kind: EXPERIMENT_ONLY,
-            });
-            continue;
-        }
         let with_factor = rows
             .iter()
             .filter(|r| r.factors.contains_key(factor))
             .count();
-        let found = candidates_for(&rows, factor, from);
-        let any = !found.is_empty();
-        candidates.extend(found);
-        if !any {
+        let candidates = candidates_for(&rows, factor, from);
+        let compared = !candidates.is_empty();
+        let found: Vec<(Candidate, Estimate)> = candidates
+            .into_iter()
+            .filter_map(|c| stats::estimate(&c.obs).map(|e| (c, e)))
+            .collect();
+        if found.is_empty() {
+            // Every factor is a result or says what it needs (contract §8).
             not_enough.push(NotEnough {
                 factor: (*factor).to_string(),
-                why: why_not(factor, with_factor),
+                why: if compared {
+                    not_apart_why(with_factor)
+                } else {
+                    why_not(factor, with_factor)
+                },
                 kind: MORE_DATA,
             });
         }
+        estimates.extend(found);
     }
-    let estimates: Vec<(Candidate, Estimate)> = candidates
-        .into_iter()
-        .filter_map(|c| stats::estimate(&c.obs).map(|e| (c, e)))
-        .collect();
     let raw_of = |c: &Candidate| -> f64 {
         let plain: Vec<stats::Obs> = c
             .obs
@@ -630,6 +618,7 @@ fn why_not(factor: &str, with: usize) -> String {
         "surface" => "a surface logged",
         "shoes" => "shoes logged",
         "steps_day" => "imported daily steps",
+        "minutes" | "bouts" => "pain ratings",
         _ => "it known, with pain ratings",
     };
     format!(
@@ -641,6 +630,15 @@ fn why_not(factor: &str, with: usize) -> String {
     )
 }
 
+/// Why a factor with enough walks still gave no result: it moved only with what every
+/// comparison is adjusted for (the weekday, the point in time, recent pain).
+fn not_apart_why(with: usize) -> String {
+    format!(
+        "{} it, but it changed only with the weekday, the point in time or recent pain, so it cannot be told apart from them; walks that vary it on other days are needed",
+        crate::words::count(with as u64, "walk has", "walks have"),
+    )
+}
+
 /// An outcome's key (kept in `--json`) as people say it.
 pub fn outcome_words(o: &str) -> &'static str {
     match o {
@@ -648,21 +646,6 @@ pub fn outcome_words(o: &str) -> &'static str {
         "pain_rise" => "rise in pain during the walk",
         _ => "back pain the next morning",
     }
-}
-
-/// Why a plan-set exposure is not read from the journal.
-fn left_out_why(factor: &str) -> String {
-    let first = match factor {
-        "minutes" => {
-            "Your plan sets how long you walk and shortens walks after painful ones, and on bad days people often walk less anyway: in your journal pain drives walk length, so comparing walks would mistake that for an effect of walking longer or shorter."
-        }
-        _ => {
-            "Your plan decides when a walk is split into shorter bouts, and on bad days people often split or shorten walks anyway: in your journal pain drives the splitting, so comparing walks would mistake that for an effect of resting on the way."
-        }
-    };
-    format!(
-        "{first} Amble does not read it from your journal; only a trial that sets it in advance could tell. Amble's experiments compare surface, shoes or time of day instead, while the plan keeps setting the doses."
-    )
 }
 
 /// The direction of an effect in words, as shown to one decimal: "higher", "lower", or "about
@@ -724,6 +707,10 @@ fn sentence(c: &Candidate, e: &Estimate, raw: f64) -> String {
         String::new()
     };
     let tail = "This is a pattern in your own data, not proof of a cause.";
+    // What the plan sets from recent pain says so, and how to be sure (content/insights.toml).
+    let plan_note = words::embedded()
+        .and_then(|w| w.plan_set_note(c.factor))
+        .map_or(String::new(), |n| format!(" {n}"));
     let than = if dir == "about the same" {
         "as"
     } else {
@@ -740,7 +727,7 @@ fn sentence(c: &Candidate, e: &Estimate, raw: f64) -> String {
                 f => format!("walks with {f} \"{level}\""),
             };
             format!(
-                "After {which} your {outcome} went with being {amount} ({ci}) {than} after your other walks ({} and {} walks), compared at {at}.{raw_note} {tail}",
+                "After {which} your {outcome} went with being {amount} ({ci}) {than} after your other walks ({} and {} walks), compared at {at}.{raw_note}{plan_note} {tail}",
                 c.n.first().copied().unwrap_or_default(),
                 c.n.get(1).copied().unwrap_or_default()
             )
@@ -753,7 +740,7 @@ fn sentence(c: &Candidate, e: &Estimate, raw: f64) -> String {
                 _ => "each extra 1,000 steps in the day",
             };
             format!(
-                "In your walks, {per} went with your {outcome} being {amount} ({ci}; {} walks), compared at {at}.{raw_note} {tail}",
+                "In your walks, {per} went with your {outcome} being {amount} ({ci}; {} walks), compared at {at}.{raw_note}{plan_note} {tail}",
                 c.n.first().copied().unwrap_or_default()
             )
         }
