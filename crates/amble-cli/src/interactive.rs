@@ -86,8 +86,11 @@ pub fn ask_outcomes(
             let name = match line(&format!("\n{}", asked.psfs_name), &mut input, &mut err)? {
                 Err(()) => break,
                 Ok(None) => break,
+                // What free text may hold (a control character, such as the escape an arrow
+                // key types into a plain terminal, is left out), at most 80 characters of it.
                 Ok(Some(n)) => n
                     .chars()
+                    .filter(|&c| amble_core::text::allowed(c, amble_core::text::Lines::One))
                     .take(amble_core::answers::PSFS_ACTIVITY_MAX_CHARS)
                     .collect::<String>(),
             };

@@ -215,6 +215,47 @@ async fn a_queued_morning_score_never_replaces_one_entered_later() {
     )
     .await;
     assert_eq!(mornings(port, "2026-03-01"), vec![7]);
+
+    // A waiting walk with new symptoms leads to the warning-sign screen; a conflict met in the
+    // same sending is shown there.
+    js(
+        &p,
+        "localStorage.setItem('amble.pending', JSON.stringify([
+           {account: 'local', action: '/log/morning', ref: 'm2', at: '',
+            body: 'date=2026-03-01&pain=2&client_ref=m2&seen=none'},
+           {account: 'local', action: '/log/walk', ref: 'w9', at: '',
+            body: 'date=2026-03-02&minutes=10&pain_before=2&pain_peak=3&leg_spread=none&bouts=1&new_symptoms=on&client_ref=w9'}
+         ])); window.dispatchEvent(new Event('online')); return true;",
+    )
+    .await;
+    wait_for(
+        &p,
+        "the warning-sign screen with the conflict",
+        "return location.pathname === '/screen' && document.querySelector('#conflicts .conflict') !== null",
+    )
+    .await;
+    let after = js(
+        &p,
+        "const f = document.querySelector('main form'); return f !== null && (f.compareDocumentPosition(document.getElementById('conflicts')) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;",
+    )
+    .await;
+    assert_eq!(after, json!(true), "the warning-sign questions come first");
+    let shown = js(
+        &p,
+        "return document.getElementById('conflicts').textContent",
+    )
+    .await;
+    assert!(
+        shown.as_str().unwrap().contains("Kept now: back pain 7/10"),
+        "{shown}"
+    );
+    let pending = js(&p, "return document.getElementById('pending').textContent").await;
+    assert!(
+        pending.as_str().unwrap().contains("was not saved"),
+        "{pending}"
+    );
+    assert_eq!(mornings(port, "2026-03-01"), vec![7]);
+    screenshot(&p, &shots, "02-conflict-on-the-screen").await;
     drop(server);
     p.close().await.unwrap();
 }

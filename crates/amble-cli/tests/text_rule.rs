@@ -122,3 +122,37 @@ fn a_journal_holding_a_direction_override_is_refused_on_import_naming_the_entry(
     let f = write(k.path(), "clean.json", &clean);
     k.ok("2026-11-03", &["journal", "import", f.to_str().unwrap()]);
 }
+
+/// The interactive questions keep what text may hold of what was typed (as they keep the
+/// first 80 characters), so a stray key never ends a long check-up with an error.
+#[test]
+fn the_interactive_psfs_question_leaves_refused_characters_out() {
+    let kb = amble_core::KnowledgeBase::embedded().unwrap();
+    let facts = amble_core::Answers::default().facts();
+    let flags = kb.red_flag_questions_for(&facts).count();
+    let others = kb
+        .questions
+        .iter()
+        .filter(|q| !q.is_red_flag() && q.applies(&facts))
+        .count();
+    let mut input = "n\n".repeat(flags);
+    input.push_str(&"\n".repeat(others));
+    input.push_str("5\n4\n6\n"); // the PEG
+    input.push_str("walk to the\u{7} shops\u{202E}\n4\n\n");
+    let j = Journal::new();
+    let args = [
+        "--data-dir",
+        j.path().to_str().unwrap(),
+        "--today",
+        "2026-01-05",
+        "assess",
+        "--json",
+    ];
+    let r = run_with_stdin(&args, &input);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let journal = j.ok("2026-01-05", &["journal", "--json"]).json();
+    assert_eq!(
+        journal["entries"][0]["answers"]["instruments"]["psfs"][0]["activity"],
+        "walk to the shops"
+    );
+}

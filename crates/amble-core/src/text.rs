@@ -24,6 +24,12 @@ pub fn refused(text: &str, lines: Lines) -> Option<(usize, char)> {
         .map(|(i, c)| (i + 1, c))
 }
 
+/// Whether free text may hold `c` (what a form that keeps what it can, such as the interactive
+/// questions, keeps of what was typed).
+pub fn allowed(c: char, lines: Lines) -> bool {
+    !is_refused(c, lines)
+}
+
 fn is_refused(c: char, lines: Lines) -> bool {
     let line_break = matches!(c, '\t' | '\n' | '\r');
     (c.is_control() && !(line_break && lines == Lines::Many))
@@ -98,6 +104,8 @@ mod tests {
         );
         assert!(!p.contains('\u{202E}'));
         assert_eq!(describe('\u{7}'), "U+0007, a bell");
+        assert!(allowed('\n', Lines::Many) && !allowed('\n', Lines::One));
+        assert!(allowed('é', Lines::One) && !allowed('\u{202E}', Lines::Many));
         assert_eq!(describe('\u{9b}'), "U+009B, a control character");
         assert_eq!(problem("fine", Lines::One), None);
     }

@@ -110,11 +110,21 @@
   }
 
   // A waiting morning score that met a score saved after it was made: the server's words and
-  // choice (#conflict of its answer), shown under #pending.
-  function showConflict(html) {
+  // choice (#conflict of its answer, as HTML), or null.
+  function conflictBlock(html) {
+    try {
+      var found = new DOMParser().parseFromString(html, "text/html").getElementById("conflict");
+      return found ? found.outerHTML : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  // Shows a conflict block under #pending.
+  function showConflict(block) {
     var found = null;
     try {
-      found = new DOMParser().parseFromString(html, "text/html").getElementById("conflict");
+      found = new DOMParser().parseFromString(block, "text/html").getElementById("conflict");
     } catch (e) {
       found = null;
     }
@@ -124,10 +134,14 @@
       box = document.createElement("section");
       box.id = "conflicts";
       var pending = document.getElementById("pending");
-      if (pending && pending.parentNode) {
+      var main = document.querySelector("main");
+      if (window.location.pathname === "/screen" && main) {
+        // The warning-sign questions come first: the choice waits at the end of the page.
+        main.appendChild(box);
+      } else if (pending && pending.parentNode) {
         pending.parentNode.insertBefore(box, pending.nextSibling);
       } else {
-        (document.querySelector("main") || document.body).prepend(box);
+        (main || document.body).prepend(box);
       }
     }
     var node = document.importNode(found, true);
@@ -141,15 +155,33 @@
     store(load().filter(function (x) { return !(x && x.ref === ref); }));
   }
 
+  // Conflicts met just before the waiting logs led to the warning-sign screen travel there
+  // (sessionStorage), so the person is told on the next page.
+  var CARRIED = "amble.conflicts";
+  var carriedNote = "";
+
+  function showCarried() {
+    var carried = null;
+    try {
+      carried = JSON.parse(window.sessionStorage.getItem(CARRIED) || "null");
+      window.sessionStorage.removeItem(CARRIED);
+    } catch (e) {
+      carried = null;
+    }
+    if (!carried || !Array.isArray(carried.blocks)) { return; }
+    carried.blocks.forEach(function (b) { showConflict(String(b)); });
+    carriedNote = String(carried.note || "");
+  }
+
   var flushing = false;
   function flush() {
     if (flushing || !account) { return; }
     var waiting = mine(load());
-    if (waiting.length === 0) { show(); return; }
+    if (waiting.length === 0) { show(carriedNote); return; }
     flushing = true;
     var sent = 0;
     var refused = 0;
-    var conflicts = 0;
+    var blocks = [];
     var replaced = [];
     var screen = null;
     var next = function (i) {
@@ -162,8 +194,8 @@
           // A morning score that replaced the one kept for its date (which it saw): say so.
           var was = new URL(r.url, window.location.href).searchParams.get("replaced");
           if (was !== null) { replaced.push(was); }
-        } else if (r.kind === "conflict" && showConflict(r.html)) {
-          conflicts += 1;
+        } else if (r.kind === "conflict" && conflictBlock(r.html)) {
+          blocks.push(conflictBlock(r.html));
         } else {
           refused += 1;
         }
@@ -176,10 +208,20 @@
     };
     next(0).then(function () {
       flushing = false;
+      var conflicts = blocks.length;
+      var told = conflicts === 0 ? "" : conflicts === 1
+        ? "1 waiting morning score was not saved: a score for that date was saved after it was made (below, choose which to keep)."
+        : conflicts + " waiting morning scores were not saved: scores for those dates were saved after they were made (below, choose which to keep).";
       if (screen && window.location.pathname !== "/screen") {
+        if (conflicts > 0) {
+          try {
+            window.sessionStorage.setItem(CARRIED, JSON.stringify({ note: told, blocks: blocks }));
+          } catch (e) { /* the screen comes first */ }
+        }
         window.location.assign(screen);
         return;
       }
+      blocks.forEach(showConflict);
       var note = "";
       if (sent > 0) { note = sent === 1 ? "1 waiting log was sent." : sent + " waiting logs were sent."; }
       if (replaced.length > 0) {
@@ -187,11 +229,7 @@
           replaced.map(function (w) { return w + "/10"; }).join(", ") +
           " kept for " + (replaced.length === 1 ? "that date" : "those dates") + ".";
       }
-      if (conflicts > 0) {
-        note += (note ? " " : "") + (conflicts === 1
-          ? "1 waiting morning score was not saved: a score for that date was saved after it was made (below, choose which to keep)."
-          : conflicts + " waiting morning scores were not saved: scores for those dates were saved after they were made (below, choose which to keep).");
-      }
+      if (told) { note += (note ? " " : "") + told; }
       if (refused > 0) { note += (note ? " " : "") + refused + " could not be stored (the server refused it)."; }
       show(note);
     });
@@ -270,7 +308,8 @@
     });
   });
 
-  show();
+  showCarried();
+  show(carriedNote);
   flush();
   window.addEventListener("online", flush);
   document.addEventListener("visibilitychange", function () {

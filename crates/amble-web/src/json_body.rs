@@ -66,9 +66,7 @@ fn json_refused_at(v: &serde_json::Value, at: &str) -> Option<(String, char)> {
 /// A field's name as it may be echoed: without the characters it may not hold.
 fn clean(key: &str) -> String {
     key.chars()
-        .filter(|&c| {
-            amble_core::text::refused(&c.to_string(), amble_core::text::Lines::One).is_none()
-        })
+        .filter(|&c| amble_core::text::allowed(c, amble_core::text::Lines::One))
         .collect()
 }
 

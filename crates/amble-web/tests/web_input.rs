@@ -190,6 +190,14 @@ async fn the_check_ups_last_step_sent_twice_stores_one_check_up() {
         .post_form("/checkup", &last.replace(&once, &other))
         .await;
     assert_eq!(r.location, "/checkup/a-2");
+    // A first step posted without a reference (not from the page) gets one on the next step.
+    let step2 = app
+        .post_form("/checkup", &format!("step=1&seen=1&{}", all_no()))
+        .await;
+    let made = step2
+        .hidden("client_ref")
+        .expect("a reference from the second step on");
+    assert_ne!(made, once);
     // A garbled reference is refused, nothing stored.
     let bad = app
         .post_form("/checkup", &last.replace(&once, &"x".repeat(65)))

@@ -160,6 +160,11 @@ pub(crate) fn later_step(
         "seen".into(),
         seen.iter().map(u8::to_string).collect::<Vec<_>>().join(","),
     ));
+    // A form that came without a one-time reference (its first step posted from elsewhere)
+    // gets one here, in an answer to a post that nothing keeps.
+    if fields.get(ONCE).is_none() {
+        hidden.extend(once_field(fields));
+    }
     let place = applying.iter().filter(|&&n| n <= step).count().max(1);
     CheckupPage {
         title: format!("Check-up: {}", title.to_lowercase()),
