@@ -414,4 +414,15 @@ fn a_checkin_exports_its_scores_as_a_checkup_does() {
     }
     // The activities are the person's words and stay home here too.
     assert!(!b.to_string().contains("walking the dog"));
+    // A PEG answered at a check-up is scored there by the same rule.
+    let mut j = journal_with_checkin();
+    if let Entry::Assessment(s) = &mut j[0] {
+        s.answers.instruments.peg = Some(vec![5, 4, 6]);
+    }
+    let b = bundle(&j, &kb);
+    assert!(
+        scores_on(&b, "2026-03-02").contains(&("peg-score".to_string(), 5.0)),
+        "{:?}",
+        scores_on(&b, "2026-03-02")
+    );
 }
