@@ -894,6 +894,7 @@ fn charts_of(
             planned: h.planned_weekly_minutes,
             walked: h.walked_minutes,
             current: false,
+            suspended: history::is_unreviewed(h),
         })
         .collect();
     if let Some(w) = &r.plan.walking
@@ -915,6 +916,7 @@ fn charts_of(
             planned: w.weekly_minutes,
             walked,
             current: true,
+            suspended: false,
         });
     }
     let mut markers: Vec<charts::Marker> = history::checkups(entries, to)

@@ -879,7 +879,10 @@ fn r4_6_a_suspended_week_has_its_own_row_and_the_totals_reconcile() {
     assert_eq!(c.adherence_numbers.weeks, 6);
     let t = text(&c);
     assert!(t.contains("0 walks, 0 min, suspended week"), "{t}");
-    assert!(t.contains("Week 7: walked 10 of 0 planned minutes."), "{t}");
+    assert!(
+        t.contains("Week 7: the plan was suspended; walked 10 minutes."),
+        "the chart says so rather than \"10 of 0 planned\": {t}"
+    );
 }
 
 /// r4 finding 8: a period that ends before the first check-up says so, with its date, even

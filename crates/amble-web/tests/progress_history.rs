@@ -131,6 +131,16 @@ async fn progress_keeps_the_weeks_before_a_new_checkup_and_marks_it() {
             "{range}: {body}"
         );
         assert!(body.contains("Week of 2026-03-09 (plan week 2): walked 22 of"));
+        // The week new symptoms suspended the plan in: its walks, nothing planned.
+        assert!(
+            body.contains(
+                "Week of 2026-03-16 (plan week 3): the plan was suspended; walked 18 minutes."
+            ),
+            "{range}"
+        );
+        assert!(
+            body.contains("<td class=\"date\">2026-03-16</td><td>none (suspended)</td><td>18</td>")
+        );
         assert!(body.contains(
             "A new check-up on 2026-03-30 started the plan again. Week of 2026-03-30 (plan week 1): walked 24 of"
         ));

@@ -88,6 +88,71 @@ pub(super) fn reference_line(f: &mut Figure, y: f64, pen: Pen, label: String, li
     ));
 }
 
+/// A week of the minutes chart in words: by its number, or by its first day when numbers
+/// repeat (`by_date`).
+fn week_name(w: &WeekBar, by_date: bool) -> String {
+    if by_date {
+        format!("Week of {} (plan week {})", w.start, w.week)
+    } else {
+        format!("Week {}", w.week)
+    }
+}
+
+/// The minutes chart's text alternative: every week, and where a new check-up restarted the plan.
+fn minutes_desc(weeks: &[WeekBar], restarts: &[bool], by_date: bool) -> String {
+    if weeks.is_empty() {
+        return "No weeks yet.".to_string();
+    }
+    weeks
+        .iter()
+        .zip(restarts)
+        .map(|(w, restart)| {
+            let restart = if *restart {
+                format!("A new check-up on {} started the plan again. ", w.start)
+            } else {
+                String::new()
+            };
+            let name = week_name(w, by_date);
+            if w.suspended {
+                format!(
+                    "{restart}{name}: the plan was suspended; walked {:.0} minutes.",
+                    w.walked
+                )
+            } else {
+                format!(
+                    "{restart}{name}: walked {:.0} of {} planned minutes{}.",
+                    w.walked,
+                    w.planned,
+                    if w.current { " so far" } else { "" }
+                )
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A dashed vertical line at `x` with the label of a new check-up on `day`.
+fn restart_line(f: &mut Figure, x: f64, day: Date) {
+    f.shapes.push(Shape::Line {
+        from: (x, TOP),
+        to: (x, TOP + PLOT_H),
+        pen: Pen {
+            colour: "#475467",
+            width: 1.5,
+            dash: &[4.0, 3.0],
+        },
+        tip: Some(format!("{day}: a new check-up started the plan again")),
+    });
+    f.shapes.push(Shape::Text {
+        at: (x + 4.0, TOP + 2.0),
+        size: 12.0,
+        anchor: Anchor::Start,
+        fill: "#475467",
+        turned: true,
+        text: super::new_checkup_label(day),
+    });
+}
+
 /// Bars of minutes walked per week, the plan's minutes as a marker on each, and the 150-minute
 /// target (30 minutes on 5 days) as a dashed line. When a new check-up started the plan again
 /// inside the weeks shown, the weeks are named by their first day (week numbers would repeat)
@@ -96,36 +161,8 @@ pub fn weekly_minutes(weeks: &[WeekBar]) -> Figure {
     let target = f64::from(TARGET_MINUTES * TARGET_SESSIONS);
     let restarts = super::restarts(weeks);
     let by_date = restarts.contains(&true);
-    let name = |w: &WeekBar| {
-        if by_date {
-            format!("Week of {} (plan week {})", w.start, w.week)
-        } else {
-            format!("Week {}", w.week)
-        }
-    };
-    let desc = if weeks.is_empty() {
-        "No weeks yet.".to_string()
-    } else {
-        weeks
-            .iter()
-            .zip(&restarts)
-            .map(|(w, restart)| {
-                format!(
-                    "{}{}: walked {:.0} of {} planned minutes{}.",
-                    if *restart {
-                        format!("A new check-up on {} started the plan again. ", w.start)
-                    } else {
-                        String::new()
-                    },
-                    name(w),
-                    w.walked,
-                    w.planned,
-                    if w.current { " so far" } else { "" }
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    let name = |w: &WeekBar| week_name(w, by_date);
+    let desc = minutes_desc(weeks, &restarts, by_date);
     let mut f = figure(
         "minutes",
         "Minutes walked each week, against the plan and the target",
@@ -154,38 +191,28 @@ pub fn weekly_minutes(weeks: &[WeekBar]) -> Figure {
             w: bw,
             h: (TOP + PLOT_H - y).max(0.0),
             fill: if w.current { TEAL_LIGHT } else { TEAL },
-            tip: Some(format!("{}: {:.0} minutes walked", name(w), w.walked)),
+            tip: Some(format!(
+                "{}: {:.0} minutes walked{}",
+                name(w),
+                w.walked,
+                if w.suspended {
+                    " (the plan was suspended)"
+                } else {
+                    ""
+                }
+            )),
         });
-        let py = y_of(f64::from(w.planned));
-        f.shapes.push(Shape::Line {
-            from: (x - 3.0, py),
-            to: (x + bw + 3.0, py),
-            pen: Pen::solid(DARK, 3.0),
-            tip: Some(format!("{}: {} minutes planned", name(w), w.planned)),
-        });
-        if restarts[i] {
-            let sx = LEFT + slot * i as f64;
+        if !w.suspended {
+            let py = y_of(f64::from(w.planned));
             f.shapes.push(Shape::Line {
-                from: (sx, TOP),
-                to: (sx, TOP + PLOT_H),
-                pen: Pen {
-                    colour: "#475467",
-                    width: 1.5,
-                    dash: &[4.0, 3.0],
-                },
-                tip: Some(format!(
-                    "{}: a new check-up started the plan again",
-                    w.start
-                )),
+                from: (x - 3.0, py),
+                to: (x + bw + 3.0, py),
+                pen: Pen::solid(DARK, 3.0),
+                tip: Some(format!("{}: {} minutes planned", name(w), w.planned)),
             });
-            f.shapes.push(Shape::Text {
-                at: (sx + 4.0, TOP + 2.0),
-                size: 12.0,
-                anchor: Anchor::Start,
-                fill: "#475467",
-                turned: true,
-                text: super::new_checkup_label(w.start),
-            });
+        }
+        if restarts[i] {
+            restart_line(&mut f, LEFT + slot * i as f64, w.start);
         }
         if labelled(i, count) {
             f.shapes.push(text(

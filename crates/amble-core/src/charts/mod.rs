@@ -24,6 +24,9 @@ pub struct WeekBar {
     pub walked: f64,
     /// The week under way (not yet reviewed).
     pub current: bool,
+    /// A week of a plan that new symptoms or a warning sign had suspended or stopped: nothing
+    /// was planned and the plan did not review it; its walks are still counted.
+    pub suspended: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,6 +194,7 @@ mod tests {
                 planned: 100,
                 walked: 90.0,
                 current: false,
+                suspended: false,
             })
             .collect();
         let svg = weekly_minutes_svg(&weeks);
@@ -201,6 +205,47 @@ mod tests {
             .count();
         assert!((2..=MAX_LABELS).contains(&labels), "{labels}");
         assert!(svg.contains(">W260</text>"));
+    }
+
+    #[test]
+    fn a_restart_names_weeks_by_date_and_is_marked() {
+        let bar = |week: u32, start: Date, suspended: bool| WeekBar {
+            week,
+            start,
+            planned: if suspended { 0 } else { 60 },
+            walked: 30.0,
+            current: false,
+            suspended,
+        };
+        let weeks = vec![
+            bar(1, date(2026, 9, 1), false),
+            bar(2, date(2026, 9, 8), true),
+            bar(1, date(2026, 9, 21), false),
+        ];
+        assert_eq!(restarts(&weeks), [false, false, true]);
+        let svg = weekly_minutes_svg(&weeks);
+        assert!(!svg.contains(">W1</text>"), "{svg}");
+        assert!(svg.contains(">1 Sep</text>") && svg.contains(">21 Sep</text>"));
+        assert!(svg.contains("A new check-up on 2026-09-21 started the plan again. Week of 2026-09-21 (plan week 1): walked 30 of 60 planned minutes."));
+        assert!(svg.contains(
+            "Week of 2026-09-08 (plan week 2): the plan was suspended; walked 30 minutes."
+        ));
+        assert_eq!(svg.matches(">new check-up 21 Sep</text>").count(), 1);
+        // Two planned marks: none for the suspended week.
+        assert_eq!(svg.matches("minutes planned</title>").count(), 2, "{svg}");
+        // A restart's label on the pain chart is kept even among many decisions.
+        let mut markers: Vec<Marker> = (0..30)
+            .map(|w| Marker {
+                date: date(2026, 1, 5).saturating_add(jiff::ToSpan::days(w * 7)),
+                label: "step up".into(),
+            })
+            .collect();
+        markers.push(Marker {
+            date: date(2026, 3, 3),
+            label: new_checkup_label(date(2026, 3, 3)),
+        });
+        let svg = pain_svg(&[], &markers);
+        assert!(svg.contains(">new check-up 3 Mar</text>"), "{svg}");
     }
 
     #[test]
@@ -306,6 +351,7 @@ mod tests {
                 planned: 60,
                 walked: 45.0,
                 current: false,
+                suspended: false,
             },
             WeekBar {
                 week: 2,
@@ -313,6 +359,7 @@ mod tests {
                 planned: 72,
                 walked: 10.0,
                 current: true,
+                suspended: false,
             },
         ];
         let svg = weekly_minutes_svg(&weeks);

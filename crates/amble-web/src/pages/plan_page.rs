@@ -55,7 +55,7 @@ pub(crate) struct ProgressPage {
     gait_svg: Option<String>,
     gait_weeks: Vec<(String, usize, String, String, String)>,
     /// (week of its plan, first day, planned, walked); a week that starts a new plan says so.
-    weeks: Vec<(String, String, u32, String)>,
+    weeks: Vec<(String, String, String, String)>,
     pain: Vec<(String, String, String, String)>,
     /// (label, link, current) for the chart ranges.
     ranges: Vec<(&'static str, String, bool)>,
@@ -231,7 +231,11 @@ pub async fn progress(
                         w.week.to_string()
                     },
                     w.start.to_string(),
-                    w.planned,
+                    if w.suspended {
+                        "none (suspended)".to_string()
+                    } else {
+                        w.planned.to_string()
+                    },
                     format!("{:.0}", w.walked),
                 )
             })
