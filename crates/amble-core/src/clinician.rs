@@ -700,6 +700,13 @@ pub fn default_from(entries: &[Entry], to: Date, weeks: u32) -> Date {
         .max(first_checkup.min(to))
 }
 
+/// The day of the first full check-up, where the whole history begins; `None` before any.
+pub fn first_checkup(entries: &[Entry]) -> Option<Date> {
+    history::checkups(entries, Date::MAX)
+        .first()
+        .map(|(d, _)| *d)
+}
+
 /// Why a report's period cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BadPeriod {
@@ -814,60 +821,7 @@ pub fn build_period(
         };
         format!("{n} days imported: {mean:.0} steps a day on average{speed}.")
     });
-    // The charts: the weeks of the table and the week under way (when the plan offers
-    // walking on `to`), the pain of the period, each plan's start and each week's decision.
-    let mut bars: Vec<charts::WeekBar> = weeks
-        .iter()
-        .map(|w| charts::WeekBar {
-            week: w.week,
-            start: w.start,
-            planned: w.planned_minutes,
-            walked: w.walked_minutes,
-            current: false,
-        })
-        .collect();
-    if let Some(w) = &r.plan.walking
-        && in_period(r.block_start())
-        && !weeks.iter().any(|x| x.start == r.block_start())
-    {
-        let start = r.block_start();
-        let walked: f64 = entries
-            .iter()
-            .filter_map(|e| match e {
-                Entry::Walk(x) if x.date >= start && x.date <= to => Some(x.minutes),
-                _ => None,
-            })
-            .sum::<f64>()
-            + 0.0;
-        bars.push(charts::WeekBar {
-            week: r.plan.week,
-            start,
-            planned: w.weekly_minutes,
-            walked,
-            current: true,
-        });
-    }
-    let mut markers: Vec<charts::Marker> = history::checkups(entries, to)
-        .into_iter()
-        .filter(|(d, _)| in_period(*d))
-        .map(|(date, _)| charts::Marker {
-            date,
-            label: "start",
-        })
-        .collect();
-    for h in all_weeks
-        .iter()
-        .filter(|h| overlaps(h.start) && !history::is_unreviewed(h))
-    {
-        let date = h.start.saturating_add(jiff::Span::new().days(7));
-        if date <= to {
-            markers.push(charts::Marker {
-                date,
-                label: charts::decision_label(&h.decision),
-            });
-        }
-    }
-    let pain = charts::pain_points(entries, from, to);
+    let charts = charts_of(entries, &r, &all_weeks, from, to);
     let upto: Vec<Entry> = entries
         .iter()
         .filter(|e| matches!(e, Entry::Assessment(_) | Entry::Checkin(_)) && e.date() <= to)
@@ -887,8 +841,8 @@ pub fn build_period(
         adherence_numbers,
         walks,
         minutes,
-        minutes_chart: charts::draw::weekly_minutes(&bars),
-        pain_chart: charts::draw::pain(&pain, &markers),
+        minutes_chart: charts::draw::weekly_minutes(&charts.weeks),
+        pain_chart: charts::draw::pain(&charts.pain, &charts.markers),
         weeks,
         restarts,
         flares,
@@ -903,6 +857,95 @@ pub fn build_period(
         measures: outcomes::history(&upto),
         psfs: outcomes::psfs_history(&upto),
     })
+}
+
+/// The progress charts of `from..=to` over the whole history, as the report draws them: the
+/// weeks of every plan that overlap the period and have ended by `to` (a plan suspended or
+/// followed by a new check-up keeps its weeks), the week under way when the plan offers walking
+/// on `to`, the pain of the period, each check-up (the first "start", a later one "new
+/// check-up") and each reviewed week's decision. `r` is the plan replayed to `to`.
+pub fn period_charts(
+    entries: &[Entry],
+    r: &plan::Replay,
+    from: Date,
+    to: Date,
+    kb: &KnowledgeBase,
+) -> charts::ProgressData {
+    charts_of(entries, r, &history::weeks(entries, to, kb), from, to)
+}
+
+/// [`period_charts`] from the weeks of [`history::weeks`] up to `to`.
+fn charts_of(
+    entries: &[Entry],
+    r: &plan::Replay,
+    all_weeks: &[plan::WeekRecord],
+    from: Date,
+    to: Date,
+) -> charts::ProgressData {
+    let in_period = |d: Date| d >= from && d <= to;
+    let overlaps =
+        |start: Date| start <= to && start.saturating_add(jiff::Span::new().days(6)) >= from;
+    let shown: Vec<&plan::WeekRecord> = all_weeks.iter().filter(|h| overlaps(h.start)).collect();
+    let mut weeks: Vec<charts::WeekBar> = shown
+        .iter()
+        .map(|h| charts::WeekBar {
+            week: h.week,
+            start: h.start,
+            planned: h.planned_weekly_minutes,
+            walked: h.walked_minutes,
+            current: false,
+            suspended: history::is_unreviewed(h),
+        })
+        .collect();
+    if let Some(w) = &r.plan.walking
+        && in_period(r.block_start())
+        && !shown.iter().any(|x| x.start == r.block_start())
+    {
+        let start = r.block_start();
+        let walked: f64 = entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Walk(x) if x.date >= start && x.date <= to => Some(x.minutes),
+                _ => None,
+            })
+            .sum::<f64>()
+            + 0.0;
+        weeks.push(charts::WeekBar {
+            week: r.plan.week,
+            start,
+            planned: w.weekly_minutes,
+            walked,
+            current: true,
+            suspended: false,
+        });
+    }
+    let mut markers: Vec<charts::Marker> = history::checkups(entries, to)
+        .into_iter()
+        .enumerate()
+        .filter(|(_, (d, _))| in_period(*d))
+        .map(|(k, (date, _))| charts::Marker {
+            date,
+            label: if k == 0 {
+                "start".to_string()
+            } else {
+                charts::new_checkup_label(date)
+            },
+        })
+        .collect();
+    for h in shown.iter().filter(|h| !history::is_unreviewed(h)) {
+        let date = h.start.saturating_add(jiff::Span::new().days(7));
+        if date <= to {
+            markers.push(charts::Marker {
+                date,
+                label: charts::decision_label(&h.decision).to_string(),
+            });
+        }
+    }
+    charts::ProgressData {
+        weeks,
+        pain: charts::pain_points(entries, from, to),
+        markers,
+    }
 }
 
 /// The events of the period (see [`ClinicianReport::events`]).

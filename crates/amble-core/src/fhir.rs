@@ -1,13 +1,14 @@
 //! The journal as one FHIR R4 `Bundle` of type `collection` (contract §9), for a clinic's
 //! records: a `Patient` with only what the person entered, an `Observation` per pain rating,
 //! walk, exercise session, daily step count, body measure and questionnaire score, and a
-//! `QuestionnaireResponse` per check-up with item scores only (no licensed wording). Codes are
-//! LOINC where one exists, otherwise [`AMBLE_CODES`]. Pure: a `serde_json::Value`.
+//! `QuestionnaireResponse` per check-up and check-in with item scores only (no licensed wording),
+//! the scores of both made by one rule. Codes are LOINC where one exists, otherwise
+//! [`AMBLE_CODES`]. Pure: a `serde_json::Value`.
 
 use jiff::civil::Date;
 use serde_json::{Value, json};
 
-use crate::answers::{Answers, Sex};
+use crate::answers::{Answers, InstrumentItems, Sex};
 use crate::instruments;
 use crate::journal::{Entry, StoredAssessment, Walk};
 use crate::knowledge::KnowledgeBase;
@@ -171,6 +172,60 @@ impl Builder {
         }
     }
 
+    /// An `Observation` per instrument score, derived from the entry's `QuestionnaireResponse`
+    /// (`{id}/items`): one rule for check-ups and check-ins alike, so a score appears wherever
+    /// its questionnaire was answered.
+    fn scores(&mut self, id: &str, when: &str, items: &InstrumentItems) {
+        let scores = instruments::score_all(items);
+        let mut score = |code: &str, display: &str, value: Value| {
+            let mut o = self.observation(
+                ("survey", "Survey"),
+                vec![coding(AMBLE_CODES, code, display)],
+                display,
+                when,
+            );
+            o["valueQuantity"] = value;
+            o["derivedFrom"] =
+                json!([{"reference": format!("urn:uuid:{}", uuid_for(&format!("{id}/items")))}]);
+            self.push(&format!("{id}/{code}"), o);
+        };
+        if let Some(p) = scores.odi.as_ref().and_then(|o| o.percent) {
+            score(
+                "odi-percent",
+                "Oswestry Disability Index, per cent",
+                quantity(f64::from(p), "%", "%"),
+            );
+        }
+        if let Some(r) = &scores.rmdq {
+            score(
+                "rmdq-score",
+                "Roland-Morris Disability Questionnaire score (0-24)",
+                quantity(f64::from(r.score), "score", "{score}"),
+            );
+        }
+        if let Some(p) = &scores.psfs {
+            score(
+                "psfs-mean",
+                "Patient-Specific Functional Scale, mean (0-10)",
+                quantity(p.mean, "score", "{score}"),
+            );
+        }
+        if let Some(sb) = &scores.startback {
+            score(
+                "startback-total",
+                "STarT Back total score (0-9)",
+                quantity(f64::from(sb.total), "score", "{score}"),
+            );
+        }
+        if let Some(p) = &scores.peg {
+            score(
+                "peg-score",
+                "PEG pain, enjoyment and activity score, mean (0-10)",
+                quantity(p.score, "score", "{score}"),
+            );
+        }
+    }
+
     fn checkup(&mut self, s: &StoredAssessment) {
         let when = s.date.to_string();
         let a = &s.answers;
@@ -206,46 +261,7 @@ impl Builder {
                 self.push(&format!("{}/{code}", s.id), o);
             }
         }
-        let scores = instruments::score_all(&a.instruments);
-        let mut score = |code: &str, display: &str, value: Value| {
-            let mut o = self.observation(
-                ("survey", "Survey"),
-                vec![coding(AMBLE_CODES, code, display)],
-                display,
-                &when,
-            );
-            o["valueQuantity"] = value;
-            o["derivedFrom"] = json!([{"reference": format!("urn:uuid:{}", uuid_for(&format!("{}/items", s.id)))}]);
-            self.push(&format!("{}/{code}", s.id), o);
-        };
-        if let Some(p) = scores.odi.as_ref().and_then(|o| o.percent) {
-            score(
-                "odi-percent",
-                "Oswestry Disability Index, per cent",
-                quantity(f64::from(p), "%", "%"),
-            );
-        }
-        if let Some(r) = &scores.rmdq {
-            score(
-                "rmdq-score",
-                "Roland-Morris Disability Questionnaire score (0-24)",
-                quantity(f64::from(r.score), "score", "{score}"),
-            );
-        }
-        if let Some(p) = &scores.psfs {
-            score(
-                "psfs-mean",
-                "Patient-Specific Functional Scale, mean (0-10)",
-                quantity(p.mean, "score", "{score}"),
-            );
-        }
-        if let Some(sb) = &scores.startback {
-            score(
-                "startback-total",
-                "STarT Back total score (0-9)",
-                quantity(f64::from(sb.total), "score", "{score}"),
-            );
-        }
+        self.scores(&s.id, &when, &a.instruments);
         if let Some(qr) = questionnaire_response(s, &self.patient) {
             self.push(&format!("{}/items", s.id), qr);
         }
@@ -253,7 +269,8 @@ impl Builder {
 }
 
 impl Builder {
-    /// A check-in: its pain rating, its global rating of change, its questionnaire items.
+    /// A check-in: its pain rating, its global rating of change, its instrument scores (as a
+    /// check-up's) and its questionnaire items.
     fn checkin(&mut self, c: &crate::checkin::Checkin) {
         let when = c.date.to_string();
         if let Some(p) = c.pain {
@@ -288,6 +305,7 @@ impl Builder {
             rescreen: false,
             keep_level: false,
         };
+        self.scores(&c.id, &when, &c.instruments);
         if let Some(qr) = questionnaire_response(&as_checkup, &self.patient) {
             self.push(&format!("{}/items", c.id), qr);
         }

@@ -313,3 +313,116 @@ proptest::proptest! {
 }
 
 static VALIDATOR: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+
+/// A check-up followed by a check-in that answers every instrument again, PEG and RMDQ
+/// included (the check-up had no PEG).
+fn journal_with_checkin() -> Vec<Entry> {
+    let mut j = journal();
+    let mut first = answers();
+    first.instruments.rmdq = None;
+    if let Entry::Assessment(s) = &mut j[0] {
+        s.answers = first;
+    }
+    let checkin: amble_core::journal::Checkin = serde_json::from_value(json!({
+        "id": "c-8",
+        "date": "2026-03-30",
+        "change": "better",
+        "pain": 2,
+        "instruments": {
+            "startback": [0, 0, 1, 0, 1, 0, 0, 0, 0],
+            "odi": [1, 1, 0, 1, 0, 0, 1, 1, 0, 1],
+            "rmdq": [1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+            "psfs": [{"activity": "walking the dog", "score": 7}, {"activity": "gardening", "score": 6}],
+            "peg": [3, 2, 3]
+        }
+    }))
+    .unwrap();
+    j.push(Entry::Checkin(Box::new(checkin)));
+    j
+}
+
+/// The score Observations of one date, code -> value.
+fn scores_on(b: &Value, when: &str) -> Vec<(String, f64)> {
+    let mut s: Vec<(String, f64)> = resources(b, "Observation")
+        .into_iter()
+        .filter(|o| o["effectiveDateTime"] == when && o.get("derivedFrom").is_some())
+        .map(|o| {
+            assert_eq!(o["code"]["coding"][0]["system"], AMBLE_CODES);
+            (
+                o["code"]["coding"][0]["code"].as_str().unwrap().to_string(),
+                o["valueQuantity"]["value"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    s.sort_by(|a, b| a.0.cmp(&b.0));
+    s
+}
+
+#[test]
+fn a_checkin_exports_its_scores_as_a_checkup_does() {
+    let kb = KnowledgeBase::embedded().unwrap();
+    let b = bundle(&journal_with_checkin(), &kb);
+    let errors: Vec<String> = validator()
+        .iter_errors(&b)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The check-up: ODI 11/45 = 24 %, PSFS (4 + 6) / 2, STarT Back 4; no RMDQ or PEG asked.
+    assert_eq!(
+        scores_on(&b, "2026-03-02"),
+        [
+            ("odi-percent".to_string(), 24.0),
+            ("psfs-mean".to_string(), 5.0),
+            ("startback-total".to_string(), 4.0),
+        ]
+    );
+    // The check-in: every instrument it asked, dated by the check-in, with the same codes:
+    // ODI 6/50, PEG (3 + 2 + 3) / 3, PSFS (7 + 6) / 2, three RMDQ statements, STarT Back 2.
+    assert_eq!(
+        scores_on(&b, "2026-03-30"),
+        [
+            ("odi-percent".to_string(), 12.0),
+            ("peg-score".to_string(), 2.67),
+            ("psfs-mean".to_string(), 6.5),
+            ("rmdq-score".to_string(), 3.0),
+            ("startback-total".to_string(), 2.0),
+        ]
+    );
+    // Each score points at the check-in's own QuestionnaireResponse, which holds item values.
+    let qr = resources(&b, "QuestionnaireResponse");
+    assert_eq!(qr.len(), 2, "one for the check-up, one for the check-in");
+    let checkin_qr = qr.iter().find(|q| q["authored"] == "2026-03-30").unwrap();
+    let groups: Vec<&str> = checkin_qr["item"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["linkId"].as_str().unwrap())
+        .collect();
+    assert_eq!(groups, ["startback", "odi", "rmdq", "psfs", "peg"]);
+    let checkin_url = b["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["resource"]["authored"] == "2026-03-30")
+        .map(|e| e["fullUrl"].clone())
+        .unwrap();
+    for o in resources(&b, "Observation")
+        .into_iter()
+        .filter(|o| o["effectiveDateTime"] == "2026-03-30" && o.get("derivedFrom").is_some())
+    {
+        assert_eq!(o["derivedFrom"][0]["reference"], checkin_url);
+    }
+    // The activities are the person's words and stay home here too.
+    assert!(!b.to_string().contains("walking the dog"));
+    // A PEG answered at a check-up is scored there by the same rule.
+    let mut j = journal_with_checkin();
+    if let Entry::Assessment(s) = &mut j[0] {
+        s.answers.instruments.peg = Some(vec![5, 4, 6]);
+    }
+    let b = bundle(&j, &kb);
+    assert!(
+        scores_on(&b, "2026-03-02").contains(&("peg-score".to_string(), 5.0)),
+        "{:?}",
+        scores_on(&b, "2026-03-02")
+    );
+}

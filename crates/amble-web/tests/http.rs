@@ -1798,7 +1798,11 @@ async fn years_of_history_are_paged_and_windowed() {
     assert!((2..=16).contains(&labels), "{labels} week labels");
     let everything = app.get(&format!("/progress{today}&weeks=all")).await;
     assert_eq!(everything.status, StatusCode::OK);
-    assert!(everything.body.contains("every week since the check-up"));
+    assert!(
+        everything
+            .body
+            .contains("every week since your first check-up, on 2026-03-02")
+    );
     let bad = app.get(&format!("/progress{today}&weeks=7")).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.body.contains("weeks"));

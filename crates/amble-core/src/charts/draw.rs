@@ -88,27 +88,81 @@ pub(super) fn reference_line(f: &mut Figure, y: f64, pen: Pen, label: String, li
     ));
 }
 
-/// Bars of minutes walked per week, the plan's minutes as a marker on each, and the 150-minute
-/// target (30 minutes on 5 days) as a dashed line.
-pub fn weekly_minutes(weeks: &[WeekBar]) -> Figure {
-    let target = f64::from(TARGET_MINUTES * TARGET_SESSIONS);
-    let desc = if weeks.is_empty() {
-        "No weeks yet.".to_string()
+/// A week of the minutes chart in words: by its number, or by its first day when numbers
+/// repeat (`by_date`).
+fn week_name(w: &WeekBar, by_date: bool) -> String {
+    if by_date {
+        format!("Week of {} (plan week {})", w.start, w.week)
     } else {
-        weeks
-            .iter()
-            .map(|w| {
+        format!("Week {}", w.week)
+    }
+}
+
+/// The minutes chart's text alternative: every week, and where a new check-up restarted the plan.
+fn minutes_desc(weeks: &[WeekBar], restarts: &[bool], by_date: bool) -> String {
+    if weeks.is_empty() {
+        return "No weeks yet.".to_string();
+    }
+    weeks
+        .iter()
+        .zip(restarts)
+        .map(|(w, restart)| {
+            let restart = if *restart {
+                format!("A new check-up on {} started the plan again. ", w.start)
+            } else {
+                String::new()
+            };
+            let name = week_name(w, by_date);
+            if w.suspended {
                 format!(
-                    "Week {}: walked {:.0} of {} planned minutes{}.",
-                    w.week,
+                    "{restart}{name}: the plan was suspended; walked {:.0} minutes.",
+                    w.walked
+                )
+            } else {
+                format!(
+                    "{restart}{name}: walked {:.0} of {} planned minutes{}.",
                     w.walked,
                     w.planned,
                     if w.current { " so far" } else { "" }
                 )
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A dashed vertical line at `x` with the label of a new check-up on `day`.
+fn restart_line(f: &mut Figure, x: f64, day: Date) {
+    f.shapes.push(Shape::Line {
+        from: (x, TOP),
+        to: (x, TOP + PLOT_H),
+        pen: Pen {
+            colour: "#475467",
+            width: 1.5,
+            dash: &[4.0, 3.0],
+        },
+        tip: Some(format!("{day}: a new check-up started the plan again")),
+    });
+    f.shapes.push(Shape::Text {
+        at: (x + 4.0, TOP + 2.0),
+        size: 12.0,
+        anchor: Anchor::Start,
+        fill: "#475467",
+        turned: true,
+        text: super::new_checkup_label(day),
+    });
+}
+
+/// Bars of minutes walked per week, the plan's minutes as a marker on each, and the 150-minute
+/// target (30 minutes on 5 days) as a dashed line. When a new check-up started the plan again
+/// inside the weeks shown, the weeks are named by their first day (week numbers would repeat)
+/// and a vertical line marks the restart.
+pub fn weekly_minutes(weeks: &[WeekBar]) -> Figure {
+    let target = f64::from(TARGET_MINUTES * TARGET_SESSIONS);
+    let restarts = super::restarts(weeks);
+    let by_date = restarts.contains(&true);
+    let name = |w: &WeekBar| week_name(w, by_date);
+    let desc = minutes_desc(weeks, &restarts, by_date);
     let mut f = figure(
         "minutes",
         "Minutes walked each week, against the plan and the target",
@@ -137,22 +191,40 @@ pub fn weekly_minutes(weeks: &[WeekBar]) -> Figure {
             w: bw,
             h: (TOP + PLOT_H - y).max(0.0),
             fill: if w.current { TEAL_LIGHT } else { TEAL },
-            tip: Some(format!("Week {}: {:.0} minutes walked", w.week, w.walked)),
+            tip: Some(format!(
+                "{}: {:.0} minutes walked{}",
+                name(w),
+                w.walked,
+                if w.suspended {
+                    " (the plan was suspended)"
+                } else {
+                    ""
+                }
+            )),
         });
-        let py = y_of(f64::from(w.planned));
-        f.shapes.push(Shape::Line {
-            from: (x - 3.0, py),
-            to: (x + bw + 3.0, py),
-            pen: Pen::solid(DARK, 3.0),
-            tip: Some(format!("Week {}: {} minutes planned", w.week, w.planned)),
-        });
+        if !w.suspended {
+            let py = y_of(f64::from(w.planned));
+            f.shapes.push(Shape::Line {
+                from: (x - 3.0, py),
+                to: (x + bw + 3.0, py),
+                pen: Pen::solid(DARK, 3.0),
+                tip: Some(format!("{}: {} minutes planned", name(w), w.planned)),
+            });
+        }
+        if restarts[i] {
+            restart_line(&mut f, LEFT + slot * i as f64, w.start);
+        }
         if labelled(i, count) {
             f.shapes.push(text(
                 (x + bw / 2.0, H - BOTTOM + 16.0),
                 13.0,
                 Anchor::Middle,
                 INK,
-                format!("W{}", w.week),
+                if by_date {
+                    super::short_date(w.start)
+                } else {
+                    format!("W{}", w.week)
+                },
             ));
         }
     }
@@ -262,27 +334,35 @@ pub fn pain(points: &[PainPoint], markers: &[Marker]) -> Figure {
             tip: Some(format!("{}: {}", m.date, m.label)),
         });
     }
+    // A new check-up's label comes first: the restart is always named.
     const MARKER_GAP: f64 = 18.0;
     let named: Vec<&Marker> = markers.iter().filter(|m| m.label != "hold").collect();
-    let mut kept: Vec<f64> = Vec::new();
+    let restart = |m: &Marker| m.label.starts_with("new check-up");
+    let mut kept: Vec<(usize, f64)> = named
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| restart(m))
+        .map(|(i, m)| (i, x_of(m.date)))
+        .collect();
     for (i, m) in named.iter().enumerate().rev() {
         let x = x_of(m.date);
-        if labelled(i, named.len()) && kept.last().is_none_or(|k| k - x >= MARKER_GAP) {
-            kept.push(x);
+        if !restart(m)
+            && labelled(i, named.len())
+            && kept.iter().all(|(_, k)| (k - x).abs() >= MARKER_GAP)
+        {
+            kept.push((i, x));
         }
     }
-    for m in &named {
-        let x = x_of(m.date);
-        if kept.contains(&x) {
-            f.shapes.push(Shape::Text {
-                at: (x + 4.0, TOP + 2.0),
-                size: 12.0,
-                anchor: Anchor::Start,
-                fill: "#475467",
-                turned: true,
-                text: m.label.into(),
-            });
-        }
+    kept.sort_by_key(|(i, _)| *i);
+    for (i, x) in kept {
+        f.shapes.push(Shape::Text {
+            at: (x + 4.0, TOP + 2.0),
+            size: 12.0,
+            anchor: Anchor::Start,
+            fill: "#475467",
+            turned: true,
+            text: named[i].label.clone(),
+        });
     }
     type Series = (
         &'static str,

@@ -7,7 +7,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 
 use crate::journal::Entry;
-use crate::plan::{DecisionKind, Replay};
+use crate::plan::DecisionKind;
 
 pub mod draw;
 pub mod figure;
@@ -24,6 +24,9 @@ pub struct WeekBar {
     pub walked: f64,
     /// The week under way (not yet reviewed).
     pub current: bool,
+    /// A week of a plan that new symptoms or a warning sign had suspended or stopped: nothing
+    /// was planned and the plan did not review it; its walks are still counted.
+    pub suspended: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +40,35 @@ pub struct PainPoint {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Marker {
     pub date: Date,
-    pub label: &'static str,
+    /// A plan decision ("step up", see [`decision_label`]), "start" for the first check-up, or
+    /// [`new_checkup_label`] for a later one.
+    pub label: String,
+}
+
+/// The marker of a check-up after the first, which starts the plan again at week 1.
+pub fn new_checkup_label(date: Date) -> String {
+    format!("new check-up {}", short_date(date))
+}
+
+/// A date in a few characters for an axis or a marker ("20 Oct"; the year is in the chart's
+/// text alternative).
+pub fn short_date(d: Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS
+        .get(usize::try_from(d.month() - 1).unwrap_or(0))
+        .copied()
+        .unwrap_or("");
+    format!("{} {month}", d.day())
+}
+
+/// Whether each week begins a new plan: its week number does not follow the week before (a
+/// new check-up started the plan again at week 1).
+pub fn restarts(weeks: &[WeekBar]) -> Vec<bool> {
+    (0..weeks.len())
+        .map(|i| i > 0 && weeks[i].week <= weeks[i - 1].week)
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -81,89 +112,6 @@ pub const MAX_LABELS: usize = 8;
 fn labelled(i: usize, n: usize) -> bool {
     let step = n.div_ceil(MAX_LABELS).max(1);
     i + 1 == n || (n - 1 - i).is_multiple_of(step) && (n - 1 - i) / step < MAX_LABELS - 1
-}
-
-/// The data behind the charts, from a replayed plan and the journal, up to `today`: the last
-/// `weeks` weeks (the week under way included), or everything with `None`.
-pub fn progress_data(
-    r: &Replay,
-    entries: &[Entry],
-    today: Date,
-    weeks: Option<u32>,
-) -> ProgressData {
-    // The first week shown: the week under way counts as one.
-    let from = match weeks {
-        None => r.start,
-        Some(n) => {
-            let past = (n as usize).saturating_sub(1);
-            r.history
-                .len()
-                .checked_sub(past)
-                .and_then(|i| r.history.get(i))
-                .map_or(r.start, |h| h.start)
-                .max(r.start)
-        }
-    };
-    let recent = crate::journal::since(entries, from);
-    let data = progress_all(r, recent, today);
-    ProgressData {
-        weeks: data.weeks.into_iter().filter(|w| w.start >= from).collect(),
-        pain: data.pain.into_iter().filter(|p| p.date >= from).collect(),
-        markers: data
-            .markers
-            .into_iter()
-            .filter(|m| m.date >= from)
-            .collect(),
-    }
-}
-
-fn progress_all(r: &Replay, entries: &[Entry], today: Date) -> ProgressData {
-    let mut weeks: Vec<WeekBar> = r
-        .history
-        .iter()
-        .map(|h| WeekBar {
-            week: h.week,
-            start: h.start,
-            planned: h.planned_weekly_minutes,
-            walked: h.walked_minutes,
-            current: false,
-        })
-        .collect();
-    if let Some(w) = &r.plan.walking {
-        let start = r.block_start();
-        let walked: f64 = entries
-            .iter()
-            .filter_map(|e| match e {
-                Entry::Walk(x) if x.date >= start && x.date <= today => Some(x.minutes),
-                _ => None,
-            })
-            .sum();
-        // An empty sum is -0.0; add 0.0 so it reads "0".
-        let walked = walked + 0.0;
-        weeks.push(WeekBar {
-            week: r.plan.week,
-            start,
-            planned: w.weekly_minutes,
-            walked,
-            current: true,
-        });
-    }
-    let pain = pain_points(entries, r.start, today);
-    let mut markers = vec![Marker {
-        date: r.start,
-        label: "start",
-    }];
-    for h in &r.history {
-        markers.push(Marker {
-            date: h.start.saturating_add(7.days()),
-            label: decision_label(&h.decision),
-        });
-    }
-    ProgressData {
-        weeks,
-        pain,
-        markers,
-    }
 }
 
 /// Pain before and at worst during walks (the worst of the day) and the next morning, per
@@ -246,6 +194,7 @@ mod tests {
                 planned: 100,
                 walked: 90.0,
                 current: false,
+                suspended: false,
             })
             .collect();
         let svg = weekly_minutes_svg(&weeks);
@@ -256,6 +205,47 @@ mod tests {
             .count();
         assert!((2..=MAX_LABELS).contains(&labels), "{labels}");
         assert!(svg.contains(">W260</text>"));
+    }
+
+    #[test]
+    fn a_restart_names_weeks_by_date_and_is_marked() {
+        let bar = |week: u32, start: Date, suspended: bool| WeekBar {
+            week,
+            start,
+            planned: if suspended { 0 } else { 60 },
+            walked: 30.0,
+            current: false,
+            suspended,
+        };
+        let weeks = vec![
+            bar(1, date(2026, 9, 1), false),
+            bar(2, date(2026, 9, 8), true),
+            bar(1, date(2026, 9, 21), false),
+        ];
+        assert_eq!(restarts(&weeks), [false, false, true]);
+        let svg = weekly_minutes_svg(&weeks);
+        assert!(!svg.contains(">W1</text>"), "{svg}");
+        assert!(svg.contains(">1 Sep</text>") && svg.contains(">21 Sep</text>"));
+        assert!(svg.contains("A new check-up on 2026-09-21 started the plan again. Week of 2026-09-21 (plan week 1): walked 30 of 60 planned minutes."));
+        assert!(svg.contains(
+            "Week of 2026-09-08 (plan week 2): the plan was suspended; walked 30 minutes."
+        ));
+        assert_eq!(svg.matches(">new check-up 21 Sep</text>").count(), 1);
+        // Two planned marks: none for the suspended week.
+        assert_eq!(svg.matches("minutes planned</title>").count(), 2, "{svg}");
+        // A restart's label on the pain chart is kept even among many decisions.
+        let mut markers: Vec<Marker> = (0..30)
+            .map(|w| Marker {
+                date: date(2026, 1, 5).saturating_add(jiff::ToSpan::days(w * 7)),
+                label: "step up".into(),
+            })
+            .collect();
+        markers.push(Marker {
+            date: date(2026, 3, 3),
+            label: new_checkup_label(date(2026, 3, 3)),
+        });
+        let svg = pain_svg(&[], &markers);
+        assert!(svg.contains(">new check-up 3 Mar</text>"), "{svg}");
     }
 
     #[test]
@@ -274,7 +264,7 @@ mod tests {
         let markers: Vec<Marker> = (0..30)
             .map(|w| Marker {
                 date: start.saturating_add(jiff::ToSpan::days(w * 7)),
-                label: "step up",
+                label: "step up".into(),
             })
             .collect();
         let f = draw::pain(&points, &markers);
@@ -361,6 +351,7 @@ mod tests {
                 planned: 60,
                 walked: 45.0,
                 current: false,
+                suspended: false,
             },
             WeekBar {
                 week: 2,
@@ -368,6 +359,7 @@ mod tests {
                 planned: 72,
                 walked: 10.0,
                 current: true,
+                suspended: false,
             },
         ];
         let svg = weekly_minutes_svg(&weeks);
@@ -396,7 +388,7 @@ mod tests {
             &pts,
             &[Marker {
                 date: date(2026, 1, 5),
-                label: "start",
+                label: "start".into(),
             }],
         );
         assert_eq!(

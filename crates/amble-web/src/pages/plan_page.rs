@@ -54,7 +54,8 @@ pub(crate) struct ProgressPage {
     /// cadence, stride, speed in km/h), when there are any.
     gait_svg: Option<String>,
     gait_weeks: Vec<(String, usize, String, String, String)>,
-    weeks: Vec<(u32, String, u32, String)>,
+    /// (week of its plan, first day, planned, walked); a week that starts a new plan says so.
+    weeks: Vec<(String, String, String, String)>,
     pain: Vec<(String, String, String, String)>,
     /// (label, link, current) for the chart ranges.
     ranges: Vec<(&'static str, String, bool)>,
@@ -155,16 +156,26 @@ pub async fn progress(
         }));
     };
     let window = q.chart_weeks()?;
-    let data = charts::progress_data(&r, &all, day, window);
+    // The period across plan restarts, as the clinician report reads it: the last `n` weeks
+    // (never before the first check-up), or everything since the first check-up.
+    let first = amble_core::clinician::first_checkup(&all).unwrap_or(r.start);
+    let (from, shown) = match window {
+        Some(n) => (
+            amble_core::clinician::default_from(&all, day, n),
+            format!("the last {n} weeks"),
+        ),
+        None => (
+            first,
+            format!("every week since your first check-up, on {first}"),
+        ),
+    };
+    let data = amble_core::clinician::period_charts(&all, &r, from, day, state.kb());
+    let restarts = charts::restarts(&data.weeks);
     // Gait weeks up to today, the last 52 (a year of trend on one chart).
     let mut gait_weeks = amble_core::gait::weekly(&all);
     gait_weeks.retain(|w| w.week <= day);
     let gait_weeks = gait_weeks.split_off(gait_weeks.len().saturating_sub(52));
     let ranges = period_links("/progress", &q, window);
-    let shown = match window {
-        Some(n) => format!("the last {n} weeks"),
-        None => "every week since the check-up".into(),
-    };
     let f = |v: Option<u8>| v.map_or("-".to_string(), |v| v.to_string());
     // Scores over time, each against the smallest change people notice.
     let kb = state.kb();
@@ -211,11 +222,20 @@ pub async fn progress(
         weeks: data
             .weeks
             .iter()
-            .map(|w| {
+            .zip(&restarts)
+            .map(|(w, restart)| {
                 (
-                    w.week,
+                    if *restart {
+                        format!("{} (new check-up)", w.week)
+                    } else {
+                        w.week.to_string()
+                    },
                     w.start.to_string(),
-                    w.planned,
+                    if w.suspended {
+                        "none (suspended)".to_string()
+                    } else {
+                        w.planned.to_string()
+                    },
                     format!("{:.0}", w.walked),
                 )
             })
