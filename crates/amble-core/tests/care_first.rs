@@ -303,6 +303,10 @@ fn a_blocking_answer_holds_until_a_new_checkup() {
             );
             assert_eq!(r.plan.week, 4, "{tier:?} {path:?}");
             assert_eq!(r.care.as_ref().map(|c| c.tier), Some(*tier));
+            assert!(
+                !amble_core::plan::rescreen_may_lift(&r),
+                "{tier:?} {path:?}"
+            );
             j.assessment(day(24), answers(None), false);
             let r = j.plan(day(24));
             assert_eq!(r.plan.status, Status::Active, "{tier:?} {path:?}");
@@ -346,6 +350,7 @@ fn new_symptoms_alone_say_what_each_may_need() {
     let r = j.plan(day(8));
     assert_eq!(r.plan.decision.kind, DecisionKind::Suspend);
     assert!(r.care.is_none());
+    assert!(amble_core::plan::rescreen_may_lift(&r));
     assert!(r.plan.decision.because[0].contains("you logged new symptoms after a walk"));
     assert!(r.plan.decision.because[1].contains("emergency department now"));
 }

@@ -122,7 +122,7 @@ const TIERS: [(&str, &str); 3] = [
     ("progressive_weakness", "Contact a doctor today"),
     (
         "constant_night_pain",
-        "Book a doctor&#x27;s appointment in the next few days",
+        "Book a doctor&#39;s appointment in the next few days",
     ),
 ];
 
@@ -201,7 +201,7 @@ async fn every_page_leads_with_the_care_message_for_every_tier_and_path() {
                     failures.push(format!("{key} x {path:?}: {what}\n{shown}"));
                 }
             };
-            let plain = headline.replace("&#x27;", "'");
+            let plain = headline.replace("&#39;", "'");
             let plan = app.get(&format!("/api/v1/plan?today={day}")).await.json();
             let shown = plan.to_string();
             check(plan["status"] == "blocked", "status blocked", &shown);

@@ -45,5 +45,5 @@ pub use session::{
     parse_segments_spec, segments_spec, walk_seconds, walk_session,
 };
 pub use start::{choose_exercises, floor_bout, start_plan, starting_prescription};
-pub use today::{Today, after_logging, blocked_words, paused_words, today_view};
+pub use today::{Today, after_logging, blocked_words, paused_words, rescreen_may_lift, today_view};
 pub use types::*;

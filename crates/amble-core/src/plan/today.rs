@@ -48,6 +48,16 @@ pub fn blocked_words(r: &Replay) -> Option<(String, Vec<String>)> {
     })
 }
 
+/// Whether a re-screen with every warning sign "no" (and the new symptoms settled) may lift the
+/// plan's suspension: a suspension by new symptoms, or by a sign at "soon", yes; one by a sign
+/// at urgent or emergency only ends with a new check-up (brief §2.4).
+pub fn rescreen_may_lift(r: &Replay) -> bool {
+    r.plan.decision.kind == DecisionKind::Suspend
+        && r.care
+            .as_ref()
+            .is_none_or(|c| c.tier < crate::tier::Tier::Urgent)
+}
+
 /// `amble.today/1`: what to do today given what is already logged this week.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Today {
