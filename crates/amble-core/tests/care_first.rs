@@ -312,6 +312,13 @@ fn a_blocking_answer_holds_until_a_new_checkup() {
             assert_eq!(r.plan.status, Status::Active, "{tier:?} {path:?}");
             assert!(r.care.is_none());
         }
+        // A check-up's own sign: a clean re-screen does not start the plan either.
+        let (mut j, _) = journey(Path::Checkup, key);
+        j.assessment(day(3), answers(None), true);
+        let r = j.plan(day(4));
+        assert_eq!(r.plan.status, Status::Blocked, "{tier:?}");
+        assert_eq!(r.plan.decision.kind, DecisionKind::Start, "{tier:?}");
+        assert_eq!(r.plan.decision.because[0], lead(*tier));
     }
 }
 
