@@ -30,7 +30,6 @@ struct App {
 
 struct Resp {
     status: StatusCode,
-    headers: axum::http::HeaderMap,
     body: String,
 }
 
@@ -80,11 +79,9 @@ impl App {
             .await
             .unwrap();
         let status = resp.status();
-        let headers = resp.headers().clone();
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
         Resp {
             status,
-            headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }
