@@ -139,9 +139,17 @@ pub fn run_today(global: &Global) -> Result<(), Failure> {
             }
         }
     }
-    writeln!(
-        out,
-        "\nLog a walk with `amble log walk`; see the whole plan with `amble plan`."
-    )?;
+    // A blocked or suspended plan invites no walk or exercise: only the way back to a plan.
+    if view.status == Status::Blocked {
+        writeln!(
+            out,
+            "\nOnce you have been checked, run a new check-up with `amble assess`; see the plan with `amble plan`."
+        )?;
+    } else {
+        writeln!(
+            out,
+            "\nLog a walk with `amble log walk`; see the whole plan with `amble plan`."
+        )?;
+    }
     Ok(())
 }

@@ -80,9 +80,8 @@ pub fn run(global: &Global, args: &ScreenArgs) -> Result<(), Failure> {
     };
     let r = amble_core::plan::replay(&entries, today, &kb).ok();
     let previous = r.as_ref().map(|r| r.answers.clone());
-    let suspended = r
-        .as_ref()
-        .is_some_and(|r| r.plan.decision.kind == amble_core::plan::DecisionKind::Suspend);
+    // Suspended so that a clean re-screen may lift it (not by a sign that needs a new check-up).
+    let suspended = r.as_ref().is_some_and(amble_core::plan::rescreen_may_lift);
     let (flags, settled) = match &args.answers {
         Some(path) => (read(path, &kb)?, settled_flag),
         None if stdin_is_terminal() => {

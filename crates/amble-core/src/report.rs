@@ -251,10 +251,16 @@ pub fn view(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> ReportView
         }
         Some(t) => {
             cited.extend(t.sources.iter().cloned());
-            (
-                t.headline.clone(),
-                flag_action(a, kb).unwrap_or_else(|| t.action.clone()),
-            )
+            // The top tier's flags' own action when they agree (the plan's care uses the same).
+            let top: Vec<&str> = a
+                .triage
+                .flags
+                .iter()
+                .filter(|f| f.tier == tier)
+                .map(|f| f.id.as_str())
+                .collect();
+            crate::plan::care_words(tier, &top, kb)
+                .unwrap_or_else(|| (t.headline.clone(), t.action.clone()))
         }
         None => (String::new(), String::new()),
     };
@@ -383,21 +389,6 @@ fn set_aside_note(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> Opti
             "these questions do"
         }
     ))
-}
-
-/// The top tier's flags' own action, when every one of them has the same one.
-fn flag_action(a: &Assessment, kb: &KnowledgeBase) -> Option<String> {
-    let top: Vec<Option<&String>> = a
-        .triage
-        .flags
-        .iter()
-        .filter(|f| f.tier == a.tier())
-        .map(|f| kb.flag(&f.id).and_then(|k| k.action.as_ref()))
-        .collect();
-    match top.first() {
-        Some(Some(first)) if top.iter().all(|x| *x == Some(*first)) => Some((*first).clone()),
-        _ => None,
-    }
 }
 
 fn flag_reason(kb: &KnowledgeBase, facts: &Facts, path: &str) -> String {

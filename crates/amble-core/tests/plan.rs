@@ -1492,8 +1492,14 @@ fn a_checkin_with_a_new_warning_sign_suspends_the_plan_until_a_new_checkup() {
     assert_eq!(r.plan.status, Status::Blocked);
     assert_eq!(r.plan.decision.kind, DecisionKind::Suspend);
     assert!(r.plan.walking.is_none());
+    // It leads with the tier's care message, then names the sign and its day.
     assert!(
-        r.plan.decision.because[0].contains("your check-in answered yes to a warning sign"),
+        r.plan.decision.because[0].starts_with("Contact a doctor today."),
+        "{:?}",
+        r.plan.decision.because
+    );
+    assert!(
+        r.plan.decision.because[1].contains("your check-in answered yes to a warning sign"),
         "{:?}",
         r.plan.decision.because
     );

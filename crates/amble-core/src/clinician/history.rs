@@ -184,19 +184,23 @@ fn state(entries: &[Entry], upto: At, kb: &KnowledgeBase) -> State {
     match plan::replay(&part, upto.0, kb) {
         Err(_) => State::None,
         Ok(r) => match r.suspended_on {
-            Some(d) => State::Suspended(d, why(r.plan.decision.because.first())),
+            Some(d) => State::Suspended(d, why(r.suspended_by.as_ref())),
             None if r.plan.status == Status::Blocked => State::Stopped,
             None => State::Running,
         },
     }
 }
 
-/// What suspended the plan, about the person, from the plan's first reason.
-fn why(because: Option<&String>) -> String {
-    match because.and_then(|b| b.split_once("warning sign: ")) {
-        Some((_, titles)) => format!(
+/// What suspended the plan, about the person: the warning signs that did, or new symptoms.
+fn why(by: Option<&plan::Sighting>) -> String {
+    match by {
+        Some(s) if s.answered_in == plan::AnsweredIn::Rescreen => format!(
+            "a re-screen found warning signs ({}): no plan is offered until the person has been checked",
+            s.titles().join("; ")
+        ),
+        Some(s) => format!(
             "a warning sign answered yes at a check-in ({}) suspended the plan",
-            titles.trim_end_matches('.')
+            s.titles().join("; ")
         ),
         None => "new symptoms logged with a walk suspended the plan".to_string(),
     }
@@ -298,6 +302,13 @@ pub fn suspensions(entries: &[Entry], from: Date, to: Date, kb: &KnowledgeBase) 
                 }
                 open = Some(s);
             }
+            (Some(mut s), State::Suspended(..)) if rescreen && blocks(&entries[at.1], kb) => {
+                s.during.push(format!(
+                    "The re-screen of {} found warning signs, so no plan is offered until the person has been checked.",
+                    at.0
+                ));
+                open = Some(s);
+            }
             (Some(s), State::Suspended(d, why)) if checkup && d > s.start => {
                 // A new check-up restarted the plan, and new symptoms suspended it again.
                 let mut s = s;
@@ -316,4 +327,11 @@ pub fn suspensions(entries: &[Entry], from: Date, to: Date, kb: &KnowledgeBase) 
     }
     out.extend(open);
     out
+}
+
+/// Whether a re-screen's own answers need a clinician today or now (they suspend the plan
+/// until a new check-up).
+fn blocks(e: &Entry, kb: &KnowledgeBase) -> bool {
+    matches!(e, Entry::Assessment(a)
+        if crate::assess(&a.answers, kb).plan_status == crate::tier::PlanStatus::Blocked)
 }

@@ -14,10 +14,12 @@
 //! - `maintenance`: when the target is held, and the check-ins that leave maintenance;
 //! - `ask`: what a new check-up would keep, and whether a check-in left maintenance (above the
 //!   replay, which it runs);
+//! - `care`: what a blocked or suspended plan leads with (the tier's care message, the signs);
 //! - `today`: what to do today;
 //! - `session`: today's walk as a guided session of walking and resting segments.
 
 mod ask;
+mod care;
 mod exercises;
 mod keep;
 mod lights;
@@ -32,6 +34,7 @@ pub use crate::tuning;
 mod types;
 
 pub use ask::{checkin_leaves_maintenance, keep_offer};
+pub use care::{AnsweredIn, Care, Sighting, care_words};
 pub use exercises::{describe as describe_exercise_dose, dose_line};
 pub use keep::level_words;
 pub use lights::{Light, Mornings, classify, explain as explain_light, morning_words};
@@ -42,5 +45,5 @@ pub use session::{
     parse_segments_spec, segments_spec, walk_seconds, walk_session,
 };
 pub use start::{choose_exercises, floor_bout, start_plan, starting_prescription};
-pub use today::{Today, after_logging, paused_words, today_view};
+pub use today::{Today, after_logging, blocked_words, paused_words, rescreen_may_lift, today_view};
 pub use types::*;

@@ -17,6 +17,7 @@ use crate::journal::{Entry, StoredAssessment};
 use crate::knowledge::KnowledgeBase;
 use crate::tier::Tier;
 
+use super::care::{AnsweredIn, Care, Sighting};
 use super::exercises::ExercisePlan;
 use super::lights::{Light, Mornings, classify};
 use super::maintenance::{FLARE_ADVICE, LEAVES_FOR_FLARE, checkin_alarm};
@@ -241,13 +242,20 @@ fn replay_in(
     keeping: Option<&mut Keeping<'_>>,
 ) -> Result<Replay, Stop> {
     let (mut out, begun) = begin(entries, origin, today, kb, earlier)?;
-    if out.plan.status == Status::Blocked {
+    let signs = answered_signs(entries, &out, &begun, today, kb);
+    // Warning signs that need a clinician today or now, at the check-up: no plan starts.
+    if begun.checkup.plan_status == crate::tier::PlanStatus::Blocked {
+        block_at_start(&mut out, signs, kb);
         return Ok(out);
     }
     let (blocks, screens, suspended_by) = gather(entries, &out, &begun, today, kb);
-    // New symptoms suspend the plan at once, until a new check-up.
-    if let Some((date, flags)) = suspended_by {
-        suspend(&mut out, date, flags, today);
+    // New symptoms, or warning signs at a check-in or a re-screen, suspend the plan at once,
+    // until a new check-up.
+    if let Some(by) = suspension(suspended_by, &signs) {
+        suspend(&mut out, by, signs, today, kb);
+        return Ok(out);
+    }
+    if out.plan.status == Status::Blocked {
         return Ok(out);
     }
     let tuning = &kb.plan;
@@ -355,6 +363,11 @@ fn weeks_kept(
 struct Begun {
     start_index: usize,
     lifted_after: Option<(Date, usize)>,
+    /// The check-up's own assessment (with the journal's new symptoms), whatever later
+    /// re-screens answered.
+    checkup: crate::assessment::Assessment,
+    /// A full check-up, or a re-screen when there is none.
+    checkup_in: AnsweredIn,
 }
 
 /// The plan of the check-up that starts it: the latest full check-up stored on or before
@@ -388,6 +401,12 @@ fn begin(
         .clone();
     // A new neurological symptom since the last check-up is read from the journal (§2.5).
     let assessment = crate::new_symptoms::with_journal(assess(&answers, kb), entries, start_index);
+    let checkup = match rescreen {
+        Some(_) => {
+            crate::new_symptoms::with_journal(assess(&stored.answers, kb), entries, start_index)
+        }
+        None => assessment.clone(),
+    };
     let first = start_plan(&assessment, &answers, kb);
     let mut out = Replay {
         plan: first,
@@ -407,6 +426,8 @@ fn begin(
             None
         },
         kept: None,
+        care: None,
+        suspended_by: None,
     };
     let current_tier = out.assessment.tier();
     out.earlier_warning = entries[..start_index]
@@ -430,6 +451,12 @@ fn begin(
         Begun {
             start_index,
             lifted_after,
+            checkup,
+            checkup_in: if stored.rescreen {
+                AnsweredIn::Rescreen
+            } else {
+                AnsweredIn::Checkup
+            },
         },
     ))
 }
@@ -437,6 +464,110 @@ fn begin(
 /// What suspended the plan first: new symptoms after a walk, or a check-in with a new warning
 /// sign (its date and the flags' titles).
 type SuspendedBy = Option<(Date, Option<Vec<String>>)>;
+
+/// The warning signs answered since the plan's check-up that need a clinician, oldest first:
+/// the check-up's own when they block the plan; each re-screen's and each check-in's new
+/// ones. Signs at "soon" count only after the latest clean re-screen (which lifts a
+/// suspension); signs at urgent or emergency always count: only a new check-up ends them
+/// (brief §2.4).
+fn answered_signs(
+    entries: &[Entry],
+    out: &Replay,
+    begun: &Begun,
+    today: Date,
+    kb: &KnowledgeBase,
+) -> Vec<Sighting> {
+    let (start, start_index) = (out.start, begun.start_index);
+    let mut signs = Vec::new();
+    if begun.checkup.plan_status == crate::tier::PlanStatus::Blocked {
+        signs.extend(Sighting::new(
+            start,
+            begun.checkup_in,
+            &begun.checkup.triage.flags,
+            kb,
+        ));
+    }
+    for (i, e) in entries.iter().enumerate() {
+        let d = e.date();
+        if d > today || (d, i) <= (start, start_index) {
+            continue;
+        }
+        let found = match e {
+            Entry::Assessment(a) if a.rescreen => Sighting::new(
+                d,
+                AnsweredIn::Rescreen,
+                &assess(&a.answers, kb).triage.flags,
+                kb,
+            ),
+            Entry::Checkin(c) => {
+                let now = assess(&crate::checkin::merged_answers(&out.answers, c), kb);
+                let new = crate::checkin::new_warning_signs(&out.assessment, &now);
+                Sighting::new(d, AnsweredIn::Checkin, &new, kb)
+            }
+            _ => None,
+        };
+        let after_lift = begun.lifted_after.is_none_or(|lift| (d, i) > lift);
+        signs.extend(found.filter(|s| s.tier >= Tier::Urgent || after_lift));
+    }
+    signs
+}
+
+/// What suspends the plan, if anything: the first of new symptoms after a walk (or a check-in's
+/// new warning sign) and warning signs at urgent or emergency (a re-screen's or a check-in's).
+fn suspension(walk_or_checkin: SuspendedBy, signs: &[Sighting]) -> Option<Suspended> {
+    let blocking = signs.iter().find(|s| s.tier >= Tier::Urgent);
+    match (walk_or_checkin, blocking) {
+        (Some((d, _)), Some(s)) if s.date < d => Some(Suspended::Signs(s.clone())),
+        (Some((d, None)), _) => Some(Suspended::Walk(d)),
+        (Some((d, Some(titles))), _) => Some(Suspended::Signs(
+            signs
+                .iter()
+                .find(|s| s.date == d && s.answered_in == AnsweredIn::Checkin)
+                .cloned()
+                .unwrap_or_else(|| Sighting {
+                    date: d,
+                    answered_in: AnsweredIn::Checkin,
+                    tier: Tier::Soon,
+                    flags: titles
+                        .into_iter()
+                        .map(|t| (String::new(), Tier::Soon, t))
+                        .collect(),
+                }),
+        )),
+        (None, Some(s)) => Some(Suspended::Signs(s.clone())),
+        (None, None) => None,
+    }
+}
+
+/// What suspended the plan.
+enum Suspended {
+    /// New symptoms logged with a walk on that day.
+    Walk(Date),
+    /// Warning signs answered yes at a check-in or a re-screen.
+    Signs(Sighting),
+}
+
+/// A check-up whose warning signs block the plan: no plan starts; the plan leads with the care
+/// message and names the signs with their days.
+fn block_at_start(out: &mut Replay, signs: Vec<Sighting>, kb: &KnowledgeBase) {
+    let care = Care::new(signs, kb);
+    let mut because: Vec<String> = care.iter().map(Care::lead).collect();
+    because.extend(care.iter().flat_map(Care::sign_lines));
+    because.push(super::care::NOT_STARTED.into());
+    out.plan = Plan {
+        schema: PLAN_SCHEMA,
+        status: Status::Blocked,
+        week: 1,
+        decision: Decision {
+            kind: DecisionKind::Start,
+            because,
+        },
+        walking: None,
+        exercises: Vec::new(),
+        excluded: out.plan.excluded.clone(),
+    };
+    out.care = care;
+}
 
 /// The entries that count (after the check-up, by date then journal order, up to today), one
 /// at a time into their blocks; the screens (check-ins and re-screens, with the warning-sign
@@ -509,34 +640,66 @@ fn gather<'a>(
     (blocks, screens, suspended_by)
 }
 
-/// The plan suspended by new symptoms on `date` (`flags`: the titles of a check-in's new
-/// warning signs, `None` after a walk).
-fn suspend(out: &mut Replay, date: Date, flags: Option<Vec<String>>, today: Date) {
+/// The plan suspended on the day `by` names, until a new check-up. With warning signs
+/// answered, it leads with the most urgent one's care message and names each with its day;
+/// after new symptoms alone it says what each may need.
+fn suspend(out: &mut Replay, by: Suspended, signs: Vec<Sighting>, today: Date, kb: &KnowledgeBase) {
     let days = days_between(out.start, today).max(0);
-    let first = match flags {
-        None => format!("On {date} you logged new symptoms after a walk."),
-        Some(titles) => format!(
-            "On {date} your check-in answered yes to a warning sign: {}.",
-            titles.join("; ")
-        ),
+    let (date, walk) = match &by {
+        Suspended::Walk(d) => (*d, Some(*d)),
+        Suspended::Signs(s) => (s.date, None),
+    };
+    let care = Care::new(signs, kb);
+    let because = match &care {
+        None => vec![
+            format!("On {date} you logged new symptoms after a walk."),
+            format!(
+                "{} {NEW_SYMPTOMS_SAFETY}",
+                super::care::SUSPENDED_UNTIL_CHECKUP
+            ),
+        ],
+        Some(care) => {
+            let mut lines: Vec<(Date, String)> = walk
+                .map(|d| (d, format!("On {d} you logged new symptoms after a walk.")))
+                .into_iter()
+                .collect();
+            lines.extend(care.signs.iter().map(|s| (s.date, s.line())));
+            lines.sort_by_key(|(d, _)| *d);
+            let mut because = vec![care.lead()];
+            because.extend(lines.into_iter().map(|(_, l)| l));
+            let mut last = super::care::SUSPENDED_UNTIL.to_string();
+            // New symptoms after the last answers: what they need is not known yet.
+            if walk.is_some_and(|w| care.signs.iter().all(|s| s.date < w))
+                && care.tier < Tier::Emergency
+            {
+                last = format!("{last} {NEW_SYMPTOMS_SAFETY}");
+            }
+            because.push(last);
+            because
+        }
     };
     out.suspended_on = Some(date);
+    out.suspended_by = match by {
+        Suspended::Signs(s) => Some(s),
+        Suspended::Walk(_) => None,
+    };
+    out.care = care;
     out.plan = Plan {
         schema: PLAN_SCHEMA,
         status: Status::Blocked,
         week: u32::try_from(days / 7 + 1).unwrap_or(u32::MAX),
         decision: Decision {
             kind: DecisionKind::Suspend,
-            because: vec![
-                first,
-                "The plan is suspended until you run a new check-up. If you have numbness around the genitals or back passage, new bladder or bowel trouble, or new symptoms in both legs, go to an emergency department now.".into(),
-            ],
+            because,
         },
         walking: None,
         exercises: Vec::new(),
         excluded: out.plan.excluded.clone(),
     };
 }
+
+/// What new symptoms after a walk may need at once, before the warning signs are answered.
+const NEW_SYMPTOMS_SAFETY: &str = "If you have numbness around the genitals or back passage, new bladder or bowel trouble, or new symptoms in both legs, go to an emergency department now.";
 
 /// Week 1's prescription: the starting one, no higher than the week before new symptoms
 /// (§2.5), or the level a new check-up keeps. Sets the plan's walking and words to match.

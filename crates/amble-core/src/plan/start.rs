@@ -626,7 +626,7 @@ pub fn start_plan(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> Plan
             week: 1,
             decision: Decision {
                 kind: DecisionKind::Start,
-                because: vec!["Your check-up found warning signs that need a clinician first, so there is no walking or exercise plan. Please follow the advice in your check-up.".into()],
+                because: blocked_because(a, None, kb),
             },
             walking: None,
             exercises: Vec::new(),
@@ -638,7 +638,10 @@ pub fn start_plan(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> Plan
                 schema: PLAN_SCHEMA,
                 status: Status::Paused,
                 week: 1,
-                decision: Decision { kind: DecisionKind::Start, because },
+                decision: Decision {
+                    kind: DecisionKind::Start,
+                    because,
+                },
                 walking: Some(p.into()),
                 exercises: Vec::new(),
                 excluded,
@@ -651,11 +654,41 @@ pub fn start_plan(a: &Assessment, answers: &Answers, kb: &KnowledgeBase) -> Plan
                 schema: PLAN_SCHEMA,
                 status: Status::Active,
                 week: 1,
-                decision: Decision { kind: DecisionKind::Start, because },
+                decision: Decision {
+                    kind: DecisionKind::Start,
+                    because,
+                },
                 walking: Some(p.into()),
                 exercises,
                 excluded,
             }
         }
     }
+}
+
+/// Why a check-up's warning signs block the plan from the start, leading with the care message
+/// (brief §2.2): what to do and how soon, the signs (answered on `date`, when known), and that
+/// there is no plan until the person has been checked.
+pub(crate) fn blocked_because(
+    a: &Assessment,
+    date: Option<jiff::civil::Date>,
+    kb: &KnowledgeBase,
+) -> Vec<String> {
+    let fired = super::care::Sighting::new(
+        date.unwrap_or(jiff::civil::Date::MIN),
+        super::care::AnsweredIn::Checkup,
+        &a.triage.flags,
+        kb,
+    );
+    let mut because = Vec::new();
+    if let Some(s) = &fired {
+        because.extend(super::care::Care::new(vec![s.clone()], kb).map(|c| c.lead()));
+        because.push(super::care::answered_line(
+            date,
+            super::care::AnsweredIn::Checkup,
+            &s.titles(),
+        ));
+    }
+    because.push(super::care::NOT_STARTED.into());
+    because
 }

@@ -29,6 +29,35 @@ pub fn paused_words(waiting_for_answers: bool) -> (&'static str, &'static str) {
     }
 }
 
+/// What a blocked or suspended plan shows first, as a heading and paragraphs: the care
+/// message's headline, then what to do, the signs with their days and until when (the plan's
+/// own reasons, the lead split into heading and action); "No plan for now" and the reasons
+/// after new symptoms alone. `None` while there is a plan to walk.
+pub fn blocked_words(r: &Replay) -> Option<(String, Vec<String>)> {
+    if r.plan.status != Status::Blocked {
+        return None;
+    }
+    let because = &r.plan.decision.because;
+    Some(match &r.care {
+        Some(care) if because.first().is_some_and(|b| *b == care.lead()) => {
+            let mut lines: Vec<String> = care.action.iter().cloned().collect();
+            lines.extend(because.iter().skip(1).cloned());
+            (care.headline.clone(), lines)
+        }
+        _ => ("No plan for now".to_string(), because.clone()),
+    })
+}
+
+/// Whether a re-screen with every warning sign "no" (and the new symptoms settled) may lift the
+/// plan's suspension: a suspension by new symptoms, or by a sign at "soon", yes; one by a sign
+/// at urgent or emergency only ends with a new check-up (brief §2.4).
+pub fn rescreen_may_lift(r: &Replay) -> bool {
+    r.plan.decision.kind == DecisionKind::Suspend
+        && r.care
+            .as_ref()
+            .is_none_or(|c| c.tier < crate::tier::Tier::Urgent)
+}
+
 /// `amble.today/1`: what to do today given what is already logged this week.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Today {

@@ -338,6 +338,12 @@ pub struct Replay {
     pub restart_cap: Option<Prescription>,
     /// The level this check-up kept from the plan before ("keep my level"), when it did.
     pub kept: Option<KeptLevel>,
+    /// While the plan is blocked or suspended after warning signs: the care message it leads
+    /// with and the signs (`None` otherwise, and after new symptoms alone).
+    pub care: Option<super::care::Care>,
+    /// The warning signs that suspended the plan (a check-in's or a re-screen's), when they
+    /// did; `None` when new symptoms after a walk did, or nothing.
+    pub suspended_by: Option<super::care::Sighting>,
 }
 
 /// An earlier check-up's warning signs, shown until the person has been checked.

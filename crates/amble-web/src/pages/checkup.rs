@@ -586,10 +586,7 @@ async fn screen_context(
     day: Date,
 ) -> Result<(Option<Answers>, bool), PageError> {
     Ok(match replay(state, day).await? {
-        Some((r, _)) => (
-            Some(r.answers.clone()),
-            r.plan.decision.kind == plan::DecisionKind::Suspend,
-        ),
+        Some((r, _)) => (Some(r.answers.clone()), plan::rescreen_may_lift(&r)),
         None => (None, false),
     })
 }

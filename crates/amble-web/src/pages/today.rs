@@ -26,6 +26,9 @@ pub(crate) struct TodayPage {
     maintenance: bool,
     /// Since when, and the walking that took it there (the core's words).
     maintenance_since: String,
+    /// A blocked or suspended plan: the care message's heading and paragraphs.
+    care_heading: String,
+    care_lines: Vec<String>,
 }
 
 fn checkin_line(all: &[Entry], day: Date, maintenance: bool) -> Option<(String, String, bool)> {
@@ -122,6 +125,8 @@ pub async fn today(
             checkin: None,
             maintenance: false,
             maintenance_since: String::new(),
+            care_heading: String::new(),
+            care_lines: Vec::new(),
         },
         Some((r, all)) => {
             let view = plan::today_view(&r, &all, day, state.kb());
@@ -134,7 +139,10 @@ pub async fn today(
                 (a, b) => a.or(b),
             };
             let maintenance = r.plan.status == Status::Maintenance;
+            let (care_heading, care_lines) = plan::blocked_words(&r).unwrap_or_default();
             TodayPage {
+                care_heading,
+                care_lines,
                 title: "Today".into(),
                 checkin: (r.plan.status != Status::Blocked)
                     .then(|| checkin_line(&all, day, maintenance))

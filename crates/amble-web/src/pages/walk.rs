@@ -27,6 +27,11 @@ pub(crate) struct WalkPage {
     minutes: String,
     bouts: String,
     action: String,
+    /// A blocked or suspended plan: the care message's heading and paragraphs (no walk is
+    /// offered).
+    blocked: bool,
+    care_heading: String,
+    care_lines: Vec<String>,
 }
 
 /// JSON that is safe inside a `<script>` element: no `<`, `>` or `&` can end it.
@@ -97,12 +102,19 @@ pub async fn walk(
         minutes: String::new(),
         bouts: String::new(),
         action: with_qs("/log/walk", &q.qs(), ""),
+        blocked: false,
+        care_heading: String::new(),
+        care_lines: Vec::new(),
     };
     if let Some((r, all)) = replay(&state, day).await? {
         page.has_plan = true;
         let view = plan::today_view(&r, &all, day, state.kb());
         match (&view.walking, r.plan.status) {
-            (_, Status::Blocked) => page.message = view.message.clone(),
+            (_, Status::Blocked) => {
+                page.message = view.message.clone();
+                page.blocked = true;
+                (page.care_heading, page.care_lines) = plan::blocked_words(&r).unwrap_or_default();
+            }
             (None, _) => {
                 page.message = "Your plan has no walking for now. Log any walk you take.".into();
             }
