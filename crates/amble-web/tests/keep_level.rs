@@ -4,102 +4,17 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
 
+mod journal_app;
+
 use amble_core::knowledge::KnowledgeBase;
-use amble_web::{AppState, router};
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
+use journal_app::{App, Resp};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 const BENIGN: &str =
     include_str!("../../amble-cli/tests/contract-examples/benign-ache-after-30-min.json");
 
-fn blocking<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|s| s.spawn(f).join().unwrap())
-}
-
-struct App {
-    _dir: tempfile::TempDir,
-    router: Router,
-}
-
-struct Resp {
-    status: StatusCode,
-    body: String,
-}
-
-impl Resp {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
-}
-
 impl App {
-    /// A fresh journal: SQLite, or PostgreSQL with `AMBLE_TEST_ENGINE=postgres`.
-    fn new() -> App {
-        let dir = tempfile::tempdir().unwrap();
-        let kb = KnowledgeBase::embedded().unwrap();
-        let db = if std::env::var("AMBLE_TEST_ENGINE").is_ok_and(|e| e == "postgres") {
-            let url = std::env::var("AMBLE_TEST_DATABASE_URL")
-                .expect("AMBLE_TEST_ENGINE=postgres needs AMBLE_TEST_DATABASE_URL");
-            let pg = amble_store::PgDatabase::connect(&url).unwrap();
-            let journal = blocking(|| pg.create_journal().unwrap());
-            amble_store::Database::Postgres(pg, journal)
-        } else {
-            amble_store::Database::sqlite(dir.path())
-        };
-        let router = router(
-            AppState::with_database(db, kb, Some(jiff::civil::date(2026, 3, 2)))
-                .with_latest_date(jiff::civil::date(2030, 12, 31)),
-        );
-        App { _dir: dir, router }
-    }
-
-    async fn send(&self, method: &str, uri: &str, kind: &str, body: String) -> Resp {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::HOST, "127.0.0.1:8080");
-        if !kind.is_empty() {
-            req = req
-                .header(header::CONTENT_TYPE, kind)
-                .header(header::ORIGIN, "http://127.0.0.1:8080");
-        }
-        let resp = self
-            .router
-            .clone()
-            .oneshot(req.body(Body::from(body)).unwrap())
-            .await
-            .unwrap();
-        let status = resp.status();
-        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        Resp {
-            status,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
-    }
-
-    async fn get(&self, uri: &str) -> Resp {
-        self.send("GET", uri, "", String::new()).await
-    }
-
-    async fn post_json(&self, uri: &str, body: &str) -> Resp {
-        self.send("POST", uri, "application/json", body.to_string())
-            .await
-    }
-
-    async fn post_form(&self, uri: &str, body: &str) -> Resp {
-        self.send(
-            "POST",
-            uri,
-            "application/x-www-form-urlencoded",
-            body.to_string(),
-        )
-        .await
-    }
-
     async fn plan(&self, day: i64) -> Value {
         let r = self.get(&format!("/api/v1/plan?today={}", date(day))).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
