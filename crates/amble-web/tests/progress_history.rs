@@ -6,74 +6,25 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // tests may panic on broken fixtures
 
-use amble_core::knowledge::KnowledgeBase;
-use amble_web::{AppState, router};
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
+mod journal_app;
+
+use axum::http::StatusCode;
+use journal_app::App;
 
 const BENIGN: &str =
     include_str!("../../amble-cli/tests/contract-examples/benign-ache-after-30-min.json");
 
-fn blocking<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|s| s.spawn(f).join().unwrap())
-}
-
-struct App {
-    _dir: tempfile::TempDir,
-    router: Router,
-}
-
+/// This test's requests on the shared served journal (`journal_app`).
 impl App {
-    fn new() -> App {
-        let dir = tempfile::tempdir().unwrap();
-        let kb = KnowledgeBase::embedded().unwrap();
-        let db = if std::env::var("AMBLE_TEST_ENGINE").is_ok_and(|e| e == "postgres") {
-            let url = std::env::var("AMBLE_TEST_DATABASE_URL")
-                .expect("AMBLE_TEST_ENGINE=postgres needs AMBLE_TEST_DATABASE_URL");
-            let pg = amble_store::PgDatabase::connect(&url).unwrap();
-            let journal = blocking(|| pg.create_journal().unwrap());
-            amble_store::Database::Postgres(pg, journal)
-        } else {
-            amble_store::Database::sqlite(dir.path())
-        };
-        let router = router(
-            AppState::with_database(db, kb, Some(jiff::civil::date(2026, 3, 2)))
-                .with_latest_date(jiff::civil::date(2030, 12, 31)),
-        );
-        App { _dir: dir, router }
-    }
-
-    async fn send(&self, method: &str, uri: &str, body: String) -> (StatusCode, String) {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::HOST, "127.0.0.1:8080");
-        if method == "POST" {
-            req = req.header(header::CONTENT_TYPE, "application/json");
-        }
-        let resp = self
-            .router
-            .clone()
-            .oneshot(req.body(Body::from(body)).unwrap())
-            .await
-            .unwrap();
-        let status = resp.status();
-        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        (status, String::from_utf8_lossy(&bytes).into_owned())
-    }
-
     async fn post(&self, uri: &str, body: &str) {
-        let (status, text) = self.send("POST", uri, body.to_string()).await;
-        assert_eq!(status, StatusCode::CREATED, "{uri}: {text}");
+        let r = self.post_json(uri, body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{uri}: {}", r.body);
     }
 
     async fn page(&self, uri: &str) -> String {
-        let (status, text) = self.send("GET", uri, String::new()).await;
-        assert_eq!(status, StatusCode::OK, "{uri}: {text}");
-        text
+        let r = self.get(uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.body);
+        r.body
     }
 
     async fn walk(&self, date: &str, minutes: u32, peak: u8, new_symptoms: bool) {

@@ -1,5 +1,5 @@
 //! One journal served through the real router, for the HTTP tests that need no accounts
-//! (`care_first.rs`, `keep_level.rs`, `web_input.rs`): a fresh journal on SQLite, or on
+//! (`care_first.rs`, `keep_level.rs`, `progress_history.rs`, `web_input.rs`): a fresh journal on SQLite, or on
 //! PostgreSQL with `AMBLE_TEST_ENGINE=postgres` and `AMBLE_TEST_DATABASE_URL`; "today" is
 //! 2026-03-02 unless a page's `?date=` says otherwise.
 
